@@ -1,0 +1,53 @@
+# KAM: `make run` starts the product with demo data, `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kam
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+PYTEST_WORKERS ?= 2
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test test-fast lint format worker beat bench bench-import bench-analysis bench-pages clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml constraints.txt
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test,dev]'
+	touch $(STAMP)
+
+install: $(STAMP) ## Create the virtualenv and install the pinned dependencies
+
+run: $(STAMP) ## Run the product on embedded defaults (SQLite, in-process tasks, demo data)
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py seed_demo
+	@echo "KAM is at http://127.0.0.1:8000/ (Ctrl-C to stop)"
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: $(STAMP) ## Run the whole suite against PostgreSQL, Redis and Chromium
+	./scripts/services-up.sh
+	./scripts/ensure-chromium.sh
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+	KAM_TASKS_EAGER=true \
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --create-db -q -rfEs $(PYTEST_ARGS)
+
+lint: $(STAMP) ## ruff format --check and ruff check
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+format: $(STAMP) ## Format and fix what ruff can
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+worker: $(STAMP) ## Start a Celery worker (needs REDIS_URL)
+	$(BIN)/celery -A kam worker --loglevel=info
+
+beat: $(STAMP) ## Start Celery beat with the database schedule (needs REDIS_URL)
+	$(BIN)/celery -A kam beat --loglevel=info --scheduler django_celery_beat.schedulers:DatabaseScheduler
+
+clean: ## Remove the virtualenv, the SQLite file and test artifacts
+	rm -rf $(VENV) kam.sqlite3 artifacts staticfiles

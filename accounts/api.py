@@ -1,0 +1,127 @@
+"""REST endpoints for accounts and account teams (thin: gatekeeper, serializer, service)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import QuerySet
+from django.http import Http404
+from rest_framework import mixins, status, viewsets
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts import selectors, services
+from accounts.models import Account, Designation, TeamMember
+from accounts.serializers import AccountSerializer, TeamMemberSerializer
+from kam.roles import Role, user_has_role
+
+
+class AccountPermission(BasePermission):
+    """Account managers create accounts (they own them); only the owner changes one."""
+
+    message = "Only the account's owner may change it."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        if request.method in SAFE_METHODS or view.action != "create":
+            return True
+        if user_has_role(request.user, Role.ACCOUNT_MANAGER):
+            return True
+        self.message = "Only account managers may create accounts."
+        return False
+
+    def has_object_permission(self, request: Request, view: Any, obj: Account) -> bool:
+        if request.method in SAFE_METHODS:
+            return True
+        return selectors.account_can_edit(user=request.user, account=obj)
+
+
+class AccountFilter(django_filters.FilterSet):
+    owner = django_filters.CharFilter(field_name="owner__username")
+    designation = django_filters.MultipleChoiceFilter(choices=Designation.choices)
+    region = django_filters.CharFilter(field_name="region", lookup_expr="iexact")
+    industry = django_filters.CharFilter(field_name="industry", lookup_expr="iexact")
+
+    class Meta:
+        model = Account
+        fields = ["owner", "designation", "region", "industry", "external_id"]
+
+
+class AccountViewSet(viewsets.ModelViewSet):
+    serializer_class = AccountSerializer
+    permission_classes = [IsAuthenticated, AccountPermission]
+    filterset_class = AccountFilter
+    search_fields = ["name", "external_id", "industry"]
+    ordering_fields = ["name", "designation", "region", "industry", "updated_at", "continuum_position"]
+    ordering = ["name", "id"]
+
+    def get_queryset(self) -> QuerySet[Account]:
+        return selectors.accounts_visible_to(self.request.user)
+
+    def perform_create(self, serializer: AccountSerializer) -> None:  # type: ignore[override]
+        data = dict(serializer.validated_data)
+        owner = data.get("owner")
+        if owner is not None and owner != self.request.user and not self.request.user.is_superuser:
+            raise PermissionDenied("You can only create accounts that you own.")
+        serializer.instance = services.account_create(created_by=self.request.user, **data)
+
+    def perform_update(self, serializer: AccountSerializer) -> None:  # type: ignore[override]
+        serializer.instance = services.account_update(
+            account=serializer.instance, updated_by=self.request.user, **serializer.validated_data
+        )
+
+
+class TeamMemberViewSet(
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """`accounts/{id}/team/`: everyone who can see the account reads it; the owner changes it."""
+
+    serializer_class = TeamMemberSerializer
+    permission_classes = [IsAuthenticated]
+    lookup_field = "user__username"
+    lookup_url_kwarg = "username"
+    pagination_class = None
+
+    def get_account(self) -> Account:
+        account = selectors.account_get_for_user(
+            user=self.request.user, account_id=self.kwargs["account_pk"]
+        )
+        if self.request.method not in SAFE_METHODS and not selectors.account_can_edit(
+            user=self.request.user, account=account
+        ):
+            raise PermissionDenied("Only the account's owner may change its team.")
+        return account
+
+    def get_queryset(self) -> QuerySet[TeamMember]:
+        return selectors.account_team(account=self.get_account())
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        account = self.get_account()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        member = services.team_member_set(account=account, **serializer.validated_data)
+        return Response(self.get_serializer(member).data, status=status.HTTP_201_CREATED)
+
+    def perform_update(self, serializer: TeamMemberSerializer) -> None:  # type: ignore[override]
+        member = serializer.instance
+        if member is None:
+            raise Http404("No such team member.")
+        data = serializer.validated_data
+        if data.get("user", member.user) != member.user:
+            raise ValidationError({"user": "To change the person, remove them and add another."})
+        serializer.instance = services.team_member_set(
+            account=member.account,
+            user=member.user,
+            function=data.get("function", member.function),
+            is_executive_sponsor=data.get("is_executive_sponsor", member.is_executive_sponsor),
+        )
+
+    def perform_destroy(self, instance: TeamMember) -> None:
+        services.team_member_remove(account=instance.account, user=instance.user)

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+
+from accounts.models import Account, AccountLocation, KnowledgeEntry, TeamFunction
+from accounts.selectors import account_managers
+
+User = get_user_model()
+
+
+class AccountForm(forms.ModelForm):
+    class Meta:
+        model = Account
+        fields = [
+            "name",
+            "external_id",
+            "industry",
+            "region",
+            "designation",
+            "owner",
+            "buying_hierarchy_level",
+            "continuum_position",
+        ]
+        widgets = {
+            "continuum_position": forms.NumberInput(attrs={"min": 0, "max": 100}),
+        }
+        error_messages = {
+            "name": {"required": "Give the account a name."},
+            "designation": {
+                "invalid_choice": "%(value)s is not a designation; choose one from the list."
+            },
+            "buying_hierarchy_level": {
+                "invalid_choice": "Choose a buying-hierarchy level from 1 to 4 (you sent %(value)s)."
+            },
+        }
+
+    def __init__(self, *args: Any, can_choose_owner: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = account_managers()
+        self.fields["owner"].to_field_name = "username"
+        self.fields["owner"].help_text = "Leave empty to keep the current owner."
+        self.fields["owner"].required = False
+        if not can_choose_owner:
+            del self.fields["owner"]
+
+    def _post_clean(self) -> None:
+        # Model validation (uniqueness, constraints) runs in the service, which reports
+        # every problem on its field; skip the ModelForm's own pass to validate once.
+        return
+
+
+class TeamMemberForm(forms.Form):
+    user = forms.ModelChoiceField(
+        queryset=User.objects.filter(is_active=True).order_by("username"),
+        to_field_name="username",
+        error_messages={"invalid_choice": "Choose an active user from the list."},
+    )
+    function = forms.ChoiceField(choices=TeamFunction.choices)
+    is_executive_sponsor = forms.BooleanField(required=False, label="Executive sponsor")
+
+
+class LocationForm(forms.ModelForm):
+    class Meta:
+        model = AccountLocation
+        fields = ["name", "kind"]
+
+    def _post_clean(self) -> None:
+        return
+
+
+class KnowledgeEntryForm(forms.ModelForm):
+    class Meta:
+        model = KnowledgeEntry
+        fields = ["area", "title", "detail"]
+        widgets = {"detail": forms.Textarea(attrs={"rows": 3})}
+
+    def _post_clean(self) -> None:
+        return

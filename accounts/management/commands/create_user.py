@@ -1,0 +1,57 @@
+"""create_user USERNAME --role ROLE [--role ROLE…] [--password P] [--email E] (CONTRACT.md)."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from accounts.users import user_create
+from kam.roles import Role
+
+
+class Command(BaseCommand):
+    help = "Create a user holding one or more roles (account_manager, executive, ops)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("username")
+        parser.add_argument(
+            "--role",
+            action="append",
+            dest="roles",
+            required=True,
+            help=f"One of: {', '.join(Role.values)}. Repeat for several roles.",
+        )
+        parser.add_argument("--password", help="Default: $KAM_PASSWORD, else prompted.")
+        parser.add_argument("--email", default="")
+        parser.add_argument("--first-name", default="")
+        parser.add_argument("--last-name", default="")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        password = options["password"] or os.environ.get("KAM_PASSWORD")
+        if not password:
+            if not self.stdin_is_interactive():
+                raise CommandError("No password: pass --password or set KAM_PASSWORD.")
+            password = getpass.getpass(f"Password for {options['username']}: ")
+        try:
+            user = user_create(
+                username=options["username"],
+                roles=options["roles"],
+                password=password,
+                email=options["email"],
+                first_name=options["first_name"],
+                last_name=options["last_name"],
+            )
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from error
+        self.stdout.write(f"Created {user.username} with roles: {', '.join(sorted(options['roles']))}")
+
+    @staticmethod
+    def stdin_is_interactive() -> bool:
+        try:
+            return os.isatty(0)
+        except OSError:
+            return False

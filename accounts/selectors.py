@@ -1,0 +1,110 @@
+"""Reads of accounts, and the one gatekeeper that decides who may see an account.
+
+Every page, endpoint, export and chart that acts for a user starts from
+`accounts_visible_to(user)` (or `account_get_for_user`), so the rule lives in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from accounts.models import Account, KnowledgeArea, KnowledgeEntry, TeamMember
+from kam.roles import Role, user_has_role, user_reads_all_accounts
+
+User = get_user_model()
+
+
+def accounts_visible_to(user: Any) -> QuerySet[Account]:
+    """Accounts the user may read: all for executives, ops and superusers; for an account
+    manager those they own or sit on the team of; none for anybody else."""
+    queryset = Account.objects.select_related("owner")
+    if not getattr(user, "is_authenticated", False):
+        return queryset.none()
+    if user_reads_all_accounts(user):
+        return queryset
+    if not user_has_role(user, Role.ACCOUNT_MANAGER):
+        return queryset.none()
+    on_team = TeamMember.objects.filter(account=OuterRef("pk"), user=user)
+    return queryset.filter(Q(owner=user) | Q(Exists(on_team)))
+
+
+def account_get_for_user(*, user: Any, account_id: int | str) -> Account:
+    """The account if the user may see it; Http404 otherwise (existence does not leak)."""
+    try:
+        return accounts_visible_to(user).get(pk=int(account_id))
+    except (Account.DoesNotExist, ValueError, TypeError) as error:
+        raise Http404("No such account.") from error
+
+
+def account_can_edit(*, user: Any, account: Account) -> bool:
+    """The owner edits the account and everything under it; superusers administer all."""
+    return bool(user.is_superuser or account.owner_id == user.pk)
+
+
+def account_is_team_member(*, user: Any, account: Account) -> bool:
+    return TeamMember.objects.filter(account=account, user=user).exists()
+
+
+def account_can_contribute(*, user: Any, account: Account) -> bool:
+    """Owners and team members may add interactions, complaints, events and value entries."""
+    return account_can_edit(user=user, account=account) or account_is_team_member(
+        user=user, account=account
+    )
+
+
+def account_managers() -> QuerySet[Any]:
+    """Active users holding the account-manager role, by username."""
+    return User.objects.filter(is_active=True, groups__name=Role.ACCOUNT_MANAGER.value).order_by(
+        "username"
+    )
+
+
+def account_team(*, account: Account) -> QuerySet[TeamMember]:
+    return TeamMember.objects.filter(account=account).select_related("user")
+
+
+@dataclass(frozen=True)
+class KnowledgeAreaSummary:
+    area: str
+    label: str
+    entries: list[KnowledgeEntry]
+
+
+@dataclass(frozen=True)
+class KnowledgeProfile:
+    areas: list[KnowledgeAreaSummary]
+    completeness: int  # percent of the six areas with at least one entry
+
+
+def knowledge_profile(*, account: Account) -> KnowledgeProfile:
+    """The six areas of the knowledge profile with their entries (one query)."""
+    by_area: dict[str, list[KnowledgeEntry]] = {area: [] for area in KnowledgeArea.values}
+    for entry in KnowledgeEntry.objects.filter(account=account).select_related("updated_by"):
+        by_area[entry.area].append(entry)
+    areas = [
+        KnowledgeAreaSummary(area=value, label=str(label), entries=by_area[value])
+        for value, label in KnowledgeArea.choices
+    ]
+    return KnowledgeProfile(areas=areas, completeness=knowledge_completeness(by_area))
+
+
+def knowledge_completeness(entries_by_area: dict[str, list[Any]]) -> int:
+    """Percent of the six knowledge areas that hold at least one entry, rounded down."""
+    filled = sum(1 for area in KnowledgeArea.values if entries_by_area.get(area))
+    return filled * 100 // len(KnowledgeArea.values)
+
+
+def account_regions(*, user: Any) -> list[str]:
+    """Distinct non-empty regions of the accounts the user may see, for the list filter."""
+    return list(
+        accounts_visible_to(user)
+        .exclude(region="")
+        .order_by("region")
+        .values_list("region", flat=True)
+        .distinct()
+    )

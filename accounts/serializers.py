@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from rest_framework import serializers
+
+from accounts.models import Account, TeamMember
+
+User = get_user_model()
+
+
+class AccountSerializer(serializers.ModelSerializer):
+    owner = serializers.SlugRelatedField(
+        slug_field="username",
+        queryset=User.objects.filter(is_active=True),
+        required=False,
+        error_messages={"does_not_exist": "No active user is called {value}."},
+    )
+    external_id = serializers.CharField(
+        max_length=64, required=False, allow_null=True, allow_blank=True
+    )
+
+    class Meta:
+        model = Account
+        fields = [
+            "id",
+            "external_id",
+            "name",
+            "industry",
+            "region",
+            "designation",
+            "owner",
+            "buying_hierarchy_level",
+            "continuum_position",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "created_at", "updated_at"]
+        extra_kwargs = {
+            "name": {
+                "error_messages": {
+                    "blank": "Give the account a name.",
+                    "required": "Give the account a name.",
+                }
+            }
+        }
+        # Uniqueness is checked by the service (full_clean) so one message is used everywhere.
+        validators: list[Any] = []
+
+    def get_fields(self) -> dict[str, Any]:
+        fields = super().get_fields()
+        fields["designation"].error_messages["invalid_choice"] = (
+            '"{input}" is not a designation; use candidate, pilot, strategic, transactional or exit.'
+        )
+        return fields
+
+
+class TeamMemberSerializer(serializers.ModelSerializer):
+    user = serializers.SlugRelatedField(
+        slug_field="username",
+        queryset=User.objects.filter(is_active=True),
+        error_messages={"does_not_exist": "No active user is called {value}."},
+    )
+
+    class Meta:
+        model = TeamMember
+        fields = ["user", "function", "is_executive_sponsor"]
+        validators: list[Any] = []

@@ -1,0 +1,147 @@
+"""Writes to accounts, their team, locations and knowledge profile.
+
+Callers have already checked that the acting user may edit the account
+(`accounts.selectors.account_can_edit`); these functions enforce the data rules and write
+in one transaction, raising ValidationError with plain-words messages per field.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from accounts.models import Account, AccountLocation, KnowledgeEntry, TeamMember
+from kam.roles import Role, user_has_role
+
+ACCOUNT_EDITABLE_FIELDS = (
+    "external_id",
+    "name",
+    "industry",
+    "region",
+    "designation",
+    "owner",
+    "buying_hierarchy_level",
+    "continuum_position",
+)
+
+
+def _validate_owner(owner: Any) -> None:
+    if owner is None:
+        raise ValidationError({"owner": "Choose the account manager who owns this account."})
+    if not owner.is_active or not user_has_role(owner, Role.ACCOUNT_MANAGER):
+        raise ValidationError(
+            {"owner": f"{owner.username} is not an active account manager and cannot own accounts."}
+        )
+
+
+def _normalise(fields: dict[str, Any]) -> dict[str, Any]:
+    cleaned = dict(fields)
+    if "external_id" in cleaned:
+        cleaned["external_id"] = (cleaned["external_id"] or "").strip() or None
+    for name in ("name", "industry", "region"):
+        if name in cleaned and isinstance(cleaned[name], str):
+            cleaned[name] = cleaned[name].strip()
+    return cleaned
+
+
+@transaction.atomic
+def account_create(*, created_by: Any, **fields: Any) -> Account:
+    """Create an account. The owner defaults to the creating user."""
+    unknown = set(fields) - set(ACCOUNT_EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(f"Unknown account fields: {', '.join(sorted(unknown))}.")
+    cleaned = _normalise(fields)
+    cleaned.setdefault("owner", created_by)
+    _validate_owner(cleaned["owner"])
+    account = Account(**cleaned)
+    account.full_clean()
+    account.save()
+    return account
+
+
+@transaction.atomic
+def account_update(*, account: Account, updated_by: Any, **fields: Any) -> Account:
+    """Change the given fields of an account; nothing is written unless all are valid."""
+    unknown = set(fields) - set(ACCOUNT_EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(f"Unknown account fields: {', '.join(sorted(unknown))}.")
+    cleaned = _normalise(fields)
+    if "owner" in cleaned:
+        _validate_owner(cleaned["owner"])
+    for name, value in cleaned.items():
+        setattr(account, name, value)
+    account.full_clean()
+    account.save(update_fields=[*cleaned, "updated_at"])
+    return account
+
+
+@transaction.atomic
+def team_member_set(
+    *, account: Account, user: Any, function: str, is_executive_sponsor: bool = False
+) -> TeamMember:
+    """Add the user to the account team, or change their function and sponsorship."""
+    if not user.is_active:
+        raise ValidationError({"user": f"{user.username} is not an active user."})
+    if is_executive_sponsor:
+        other_sponsor = (
+            TeamMember.objects.filter(account=account, is_executive_sponsor=True)
+            .exclude(user=user)
+            .select_related("user")
+            .first()
+        )
+        if other_sponsor is not None:
+            raise ValidationError(
+                {
+                    "is_executive_sponsor": (
+                        f"{other_sponsor.user.username} is already the executive sponsor of this "
+                        "account; remove that sponsorship first."
+                    )
+                }
+            )
+    member = TeamMember.objects.filter(account=account, user=user).first()
+    if member is None:
+        member = TeamMember(account=account, user=user)
+    member.function = function
+    member.is_executive_sponsor = is_executive_sponsor
+    member.full_clean()
+    member.save()
+    return member
+
+
+@transaction.atomic
+def team_member_remove(*, account: Account, user: Any) -> None:
+    deleted, _ = TeamMember.objects.filter(account=account, user=user).delete()
+    if not deleted:
+        raise ValidationError({"user": f"{user.username} is not on this account's team."})
+
+
+@transaction.atomic
+def location_add(*, account: Account, name: str, kind: str) -> AccountLocation:
+    location = AccountLocation(account=account, name=name.strip(), kind=kind)
+    location.full_clean()
+    location.save()
+    return location
+
+
+@transaction.atomic
+def location_remove(*, account: Account, location_id: int) -> None:
+    AccountLocation.objects.filter(account=account, pk=location_id).delete()
+
+
+@transaction.atomic
+def knowledge_entry_add(
+    *, account: Account, area: str, title: str, detail: str, added_by: Any
+) -> KnowledgeEntry:
+    entry = KnowledgeEntry(
+        account=account, area=area, title=title.strip(), detail=detail.strip(), updated_by=added_by
+    )
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def knowledge_entry_remove(*, account: Account, entry_id: int) -> None:
+    KnowledgeEntry.objects.filter(account=account, pk=entry_id).delete()

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("", views.account_list, name="list"),
+    path("new/", views.account_create, name="create"),
+    path("<int:account_id>/", views.account_detail, name="detail"),
+    path("<int:account_id>/edit/", views.account_edit, name="edit"),
+    path("<int:account_id>/team/", views.account_team, name="team"),
+    path(
+        "<int:account_id>/team/<str:username>/remove/",
+        views.account_team_remove,
+        name="team-remove",
+    ),
+    path("<int:account_id>/knowledge/", views.knowledge_add, name="knowledge-add"),
+    path(
+        "<int:account_id>/knowledge/<int:entry_id>/remove/",
+        views.knowledge_remove,
+        name="knowledge-remove",
+    ),
+    path("<int:account_id>/locations/", views.location_add, name="location-add"),
+    path(
+        "<int:account_id>/locations/<int:location_id>/remove/",
+        views.location_remove,
+        name="location-remove",
+    ),
+]

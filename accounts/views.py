@@ -1,0 +1,251 @@
+"""Account pages: list, detail, create, edit, team, locations and knowledge profile."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts import selectors, services
+from accounts.forms import AccountForm, KnowledgeEntryForm, LocationForm, TeamMemberForm
+from accounts.models import Account, Designation
+from kam.roles import Role, user_has_role
+
+SORTS = {
+    "name": ("name", "id"),
+    "-name": ("-name", "-id"),
+    "designation": ("designation", "name"),
+    "region": ("region", "name"),
+    "owner": ("owner__username", "name"),
+    "-updated": ("-updated_at", "id"),
+}
+PAGE_SIZE = 25
+
+
+def _apply_errors(form: BaseForm, error: ValidationError) -> None:
+    """Put a service's ValidationError beside the fields it names (or on the form)."""
+    if hasattr(error, "error_dict"):
+        for field, field_errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, field_errors)
+    else:
+        form.add_error(None, error)
+
+
+def _editable_account(request: HttpRequest, account_id: int) -> Account:
+    account = selectors.account_get_for_user(user=request.user, account_id=account_id)
+    if not selectors.account_can_edit(user=request.user, account=account):
+        raise PermissionDenied("Only the account's owner may change it.")
+    return account
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    accounts = selectors.accounts_visible_to(request.user)
+    strategic = accounts.filter(
+        designation__in=[Designation.STRATEGIC, Designation.PILOT]
+    ).order_by("designation", "name")[:20]
+    return render(
+        request,
+        "home.html",
+        {"strategic_accounts": strategic, "account_count": accounts.count()},
+    )
+
+
+@login_required
+def account_list(request: HttpRequest) -> HttpResponse:
+    accounts = selectors.accounts_visible_to(request.user)
+    query = request.GET.get("q", "").strip()
+    designation = request.GET.get("designation", "")
+    owner = request.GET.get("owner", "")
+    region = request.GET.get("region", "")
+    sort = request.GET.get("sort", "name")
+    if query:
+        accounts = accounts.filter(
+            Q(name__icontains=query) | Q(external_id__icontains=query) | Q(industry__icontains=query)
+        )
+    if designation in Designation.values:
+        accounts = accounts.filter(designation=designation)
+    if owner:
+        accounts = accounts.filter(owner__username=owner)
+    if region:
+        accounts = accounts.filter(region=region)
+    accounts = accounts.order_by(*SORTS.get(sort, SORTS["name"]))
+    page = Paginator(accounts, PAGE_SIZE).get_page(request.GET.get("page"))
+    kept = {k: v for k, v in request.GET.items() if k != "page" and v}
+    return render(
+        request,
+        "accounts/account_list.html",
+        {
+            "page": page,
+            "query": query,
+            "designation": designation,
+            "owner": owner,
+            "region": region,
+            "sort": sort,
+            "designations": Designation.choices,
+            "owners": selectors.account_managers().values_list("username", flat=True),
+            "regions": selectors.account_regions(user=request.user),
+            "querystring": urlencode(kept),
+            "can_create": user_has_role(request.user, Role.ACCOUNT_MANAGER),
+        },
+    )
+
+
+def _detail_context(request: HttpRequest, account: Account) -> dict[str, Any]:
+    return {
+        "account": account,
+        "can_edit": selectors.account_can_edit(user=request.user, account=account),
+        "team": selectors.account_team(account=account),
+        "locations": account.locations.all(),
+        "profile": selectors.knowledge_profile(account=account),
+        "knowledge_form": KnowledgeEntryForm(),
+        "location_form": LocationForm(),
+        "tab": "overview",
+    }
+
+
+@login_required
+def account_detail(request: HttpRequest, account_id: int) -> HttpResponse:
+    account = selectors.account_get_for_user(user=request.user, account_id=account_id)
+    return render(request, "accounts/account_detail.html", _detail_context(request, account))
+
+
+@login_required
+def account_create(request: HttpRequest) -> HttpResponse:
+    if not user_has_role(request.user, Role.ACCOUNT_MANAGER):
+        raise PermissionDenied("Only account managers may create accounts.")
+    can_choose_owner = request.user.is_superuser
+    form = AccountForm(request.POST or None, can_choose_owner=can_choose_owner)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if not (k == "owner" and v is None)}
+        try:
+            account = services.account_create(created_by=request.user, **data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"Account {account.name} created.")
+            return redirect("accounts:detail", account_id=account.pk)
+    return render(request, "accounts/account_form.html", {"form": form, "account": None})
+
+
+@login_required
+def account_edit(request: HttpRequest, account_id: int) -> HttpResponse:
+    account = _editable_account(request, account_id)
+    form = AccountForm(request.POST or None, instance=account, can_choose_owner=True)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if not (k == "owner" and v is None)}
+        try:
+            services.account_update(account=account, updated_by=request.user, **data)
+        except ValidationError as error:
+            account.refresh_from_db()
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Account saved.")
+            return redirect("accounts:detail", account_id=account.pk)
+    return render(request, "accounts/account_form.html", {"form": form, "account": account})
+
+
+@login_required
+def account_team(request: HttpRequest, account_id: int) -> HttpResponse:
+    account = selectors.account_get_for_user(user=request.user, account_id=account_id)
+    can_edit = selectors.account_can_edit(user=request.user, account=account)
+    form = TeamMemberForm(request.POST or None)
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied("Only the account's owner may change its team.")
+        if form.is_valid():
+            try:
+                member = services.team_member_set(account=account, **form.cleaned_data)
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, f"{member.user.username} is on the team.")
+                return redirect("accounts:team", account_id=account.pk)
+    return render(
+        request,
+        "accounts/account_team.html",
+        {
+            "account": account,
+            "team": selectors.account_team(account=account),
+            "form": form,
+            "can_edit": can_edit,
+            "tab": "team",
+        },
+    )
+
+
+@login_required
+@require_POST
+def account_team_remove(request: HttpRequest, account_id: int, username: str) -> HttpResponse:
+    account = _editable_account(request, account_id)
+    member = selectors.account_team(account=account).filter(user__username=username).first()
+    if member is not None:
+        services.team_member_remove(account=account, user=member.user)
+        messages.success(request, f"{username} left the team.")
+    return redirect("accounts:team", account_id=account.pk)
+
+
+def _detail_with_form(request: HttpRequest, account: Account, **forms: Any) -> HttpResponse:
+    """Re-render the detail page with a rejected form, its errors beside the fields."""
+    context = _detail_context(request, account)
+    context.update(forms)
+    return render(request, "accounts/account_detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def knowledge_add(request: HttpRequest, account_id: int) -> HttpResponse:
+    account = _editable_account(request, account_id)
+    form = KnowledgeEntryForm(request.POST)
+    if form.is_valid():
+        try:
+            services.knowledge_entry_add(account=account, added_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Knowledge entry added.")
+            return redirect("accounts:detail", account_id=account.pk)
+    return _detail_with_form(request, account, knowledge_form=form)
+
+
+@login_required
+@require_POST
+def knowledge_remove(request: HttpRequest, account_id: int, entry_id: int) -> HttpResponse:
+    account = _editable_account(request, account_id)
+    services.knowledge_entry_remove(account=account, entry_id=entry_id)
+    messages.success(request, "Knowledge entry removed.")
+    return redirect("accounts:detail", account_id=account.pk)
+
+
+@login_required
+@require_POST
+def location_add(request: HttpRequest, account_id: int) -> HttpResponse:
+    account = _editable_account(request, account_id)
+    form = LocationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.location_add(account=account, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Location added.")
+            return redirect("accounts:detail", account_id=account.pk)
+    return _detail_with_form(request, account, location_form=form)
+
+
+@login_required
+@require_POST
+def location_remove(request: HttpRequest, account_id: int, location_id: int) -> HttpResponse:
+    account = _editable_account(request, account_id)
+    services.location_remove(account=account, location_id=location_id)
+    messages.success(request, "Location removed.")
+    return redirect("accounts:detail", account_id=account.pk)

@@ -1,0 +1,120 @@
+"""Personas (owner, team member, unrelated manager, executive, ops, anonymous) and clients."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pytest
+from django.test import Client
+from rest_framework.test import APIClient
+
+from tests.factories import AccountFactory, TeamMemberFactory, UserFactory
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
+# around it are still synchronous, so Django's async-safety guard is relaxed for the tests.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def owner(db: Any) -> Any:
+    return UserFactory(username="alice", roles=["account_manager"])
+
+
+@pytest.fixture
+def team_member(db: Any) -> Any:
+    return UserFactory(username="tom", roles=["account_manager"])
+
+
+@pytest.fixture
+def other_manager(db: Any) -> Any:
+    return UserFactory(username="mallory", roles=["account_manager"])
+
+
+@pytest.fixture
+def executive(db: Any) -> Any:
+    return UserFactory(username="erin", roles=["executive"])
+
+
+@pytest.fixture
+def ops(db: Any) -> Any:
+    return UserFactory(username="olga", roles=["ops"])
+
+
+@pytest.fixture
+def account(owner: Any, team_member: Any) -> Any:
+    account = AccountFactory(owner=owner, name="Northwind Foods", external_id="NW-1")
+    TeamMemberFactory(account=account, user=team_member)
+    return account
+
+
+def _client_for(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _api_client_for(user: Any) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def owner_client(owner: Any) -> Client:
+    return _client_for(owner)
+
+
+@pytest.fixture
+def team_member_client(team_member: Any) -> Client:
+    return _client_for(team_member)
+
+
+@pytest.fixture
+def other_manager_client(other_manager: Any) -> Client:
+    return _client_for(other_manager)
+
+
+@pytest.fixture
+def executive_client(executive: Any) -> Client:
+    return _client_for(executive)
+
+
+@pytest.fixture
+def ops_client(ops: Any) -> Client:
+    return _client_for(ops)
+
+
+@pytest.fixture
+def anonymous_client() -> Client:
+    return Client()
+
+
+@pytest.fixture
+def owner_api(owner: Any) -> APIClient:
+    return _api_client_for(owner)
+
+
+@pytest.fixture
+def team_member_api(team_member: Any) -> APIClient:
+    return _api_client_for(team_member)
+
+
+@pytest.fixture
+def other_manager_api(other_manager: Any) -> APIClient:
+    return _api_client_for(other_manager)
+
+
+@pytest.fixture
+def executive_api(executive: Any) -> APIClient:
+    return _api_client_for(executive)
+
+
+@pytest.fixture
+def ops_api(ops: Any) -> APIClient:
+    return _api_client_for(ops)
+
+
+@pytest.fixture
+def anonymous_api() -> APIClient:
+    return APIClient()
