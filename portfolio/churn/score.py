@@ -1,0 +1,51 @@
+"""churn_score and churn_stage from fired signals (DOMAIN.md)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from valuation.analysis.columns import (
+    ACCOUNT,
+    CHURN_SCORE,
+    CHURN_STAGE,
+    DETAIL,
+    SIGNAL_CODE,
+    SIGNAL_WEIGHT,
+    SIGNALS,
+    STAGE,
+)
+
+MAX_SCORE = 100.0
+
+
+def churn_score(fired: pd.DataFrame, accounts: pd.Index) -> pd.DataFrame:
+    """Score every account from its fired signals.
+
+    fired: ACCOUNT, SIGNAL_CODE, STAGE, SIGNAL_WEIGHT, DETAIL (``churn_signals``).
+    Output: DataFrame indexed by ``accounts`` with CHURN_SCORE = min(100, Σ weights)
+    (float), CHURN_STAGE = the highest stage fired (int, 0 when none) and SIGNALS: a
+    list of {"code", "stage", "weight", "detail"} dicts in ``fired`` order (empty list
+    when none fired).
+    """
+    accounts = pd.Index(accounts, name=ACCOUNT)
+    grouped = fired.groupby(ACCOUNT)
+    totals = grouped[SIGNAL_WEIGHT].sum().reindex(accounts, fill_value=0.0)
+    stages = grouped[STAGE].max().reindex(accounts, fill_value=0)
+    records: dict[object, list[dict[str, object]]] = {}
+    if not fired.empty:
+        records = (
+            grouped[[SIGNAL_CODE, STAGE, SIGNAL_WEIGHT, DETAIL]]
+            .apply(lambda rows: rows.to_dict("records"))
+            .to_dict()
+        )
+    signal_lists = pd.Series(
+        [records.get(account, []) for account in accounts], index=accounts, dtype="object"
+    )
+    return pd.DataFrame(
+        {
+            CHURN_SCORE: totals.astype("float64").clip(upper=MAX_SCORE),
+            CHURN_STAGE: stages.astype("int64"),
+            SIGNALS: signal_lists,
+        },
+        index=accounts,
+    )
