@@ -1,0 +1,285 @@
+"""Money both ways (key 6): revenue and forecasts, activity-based cost to serve, the value
+ledger, and the import batches that load them.
+
+Money is Decimal(14, 2) in one base currency. Revenue and forecasts are dated by the first
+day of their month (`period_start`); the database refuses any other day.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from accounts.models import Account, AccountLocation
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+def _require_first_of_month(value: object) -> None:
+    day = getattr(value, "day", None)
+    if day is not None and day != 1:
+        raise ValidationError("Use the first day of a month, e.g. 2024-03-01.")
+
+
+class RevenueRecord(models.Model):
+    """Revenue and cost of goods of one account location in one calendar month."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="revenue_records")
+    location = models.ForeignKey(
+        AccountLocation, on_delete=models.PROTECT, related_name="revenue_records"
+    )
+    period_start = models.DateField(
+        validators=[_require_first_of_month], help_text="First day of the month."
+    )
+    revenue = models.DecimalField(**MONEY)
+    cost_of_goods = models.DecimalField(**MONEY, default=0)
+
+    class Meta:
+        ordering = ["account", "period_start", "location"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "location", "period_start"],
+                name="revenue_natural_key",
+                violation_error_message="This location already has a record for this month.",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_start__day=1), name="revenue_period_first_of_month"
+            ),
+            models.CheckConstraint(condition=Q(revenue__gte=0), name="revenue_not_negative"),
+            models.CheckConstraint(
+                condition=Q(cost_of_goods__gte=0), name="revenue_cost_of_goods_not_negative"
+            ),
+        ]
+        indexes = [models.Index(fields=["period_start"], name="revenue_period_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.account_id}/{self.location_id} {self.period_start:%Y-%m}"
+
+
+class Forecast(models.Model):
+    """Forecast revenue of an account for one calendar month."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="forecasts")
+    period_start = models.DateField(
+        validators=[_require_first_of_month], help_text="First day of the month."
+    )
+    revenue = models.DecimalField(**MONEY)
+
+    class Meta:
+        ordering = ["account", "period_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "period_start"],
+                name="forecast_natural_key",
+                violation_error_message="This account already has a forecast for this month.",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_start__day=1), name="forecast_period_first_of_month"
+            ),
+            models.CheckConstraint(condition=Q(revenue__gte=0), name="forecast_not_negative"),
+        ]
+        indexes = [models.Index(fields=["period_start"], name="forecast_period_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} {self.period_start:%Y-%m}"
+
+
+class ActivityType(models.Model):
+    """A costed service activity (the book's Boise case), kept by ops."""
+
+    code = models.SlugField(
+        max_length=40,
+        unique=True,
+        error_messages={"unique": "Another activity type already uses this code."},
+    )
+    name = models.CharField(max_length=120)
+    unit = models.CharField(max_length=40, help_text="What one unit of quantity is, e.g. hour.")
+    is_investment = models.BooleanField(
+        default=False,
+        help_text="An investment in the relationship (dedicated team, executive visits…).",
+    )
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class ActivityRate(models.Model):
+    """Unit cost of an activity type from `effective_from` until the next rate."""
+
+    activity_type = models.ForeignKey(ActivityType, on_delete=models.CASCADE, related_name="rates")
+    effective_from = models.DateField()
+    unit_cost = models.DecimalField(**MONEY)
+
+    class Meta:
+        ordering = ["activity_type", "effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity_type", "effective_from"],
+                name="activity_rate_natural_key",
+                violation_error_message="This activity type already has a rate from this date.",
+            ),
+            models.CheckConstraint(
+                condition=Q(unit_cost__gte=0), name="activity_rate_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activity_type_id} from {self.effective_from}"
+
+
+class ImportKind(models.TextChoices):
+    ACCOUNTS = "accounts", "Accounts"
+    REVENUE = "revenue", "Revenue"
+    FORECASTS = "forecasts", "Forecasts"
+    ACTIVITY_TYPES = "activity_types", "Activity types"
+    ACTIVITY_RATES = "activity_rates", "Activity rates"
+    ACTIVITIES = "activities", "Service activities"
+    COMPLAINTS = "complaints", "Complaints"
+    EVENTS = "events", "Account events"
+
+
+# Kinds whose rows have no natural key: a file already loaded is refused by its content hash.
+KINDS_WITHOUT_NATURAL_KEY = (ImportKind.ACTIVITIES, ImportKind.COMPLAINTS, ImportKind.EVENTS)
+
+
+class ImportBatch(models.Model):
+    """One uploaded file of one kind, and what became of it."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(max_length=20, choices=ImportKind.choices)
+    file_name = models.CharField(max_length=255)
+    file = models.FileField(upload_to="imports/%Y/%m/", blank=True)
+    file_size = models.BigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0, help_text="Rows processed so far.")
+    rows_created = models.PositiveIntegerField(default=0)
+    rows_updated = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    message = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="import_batches",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=ImportKind.values), name="import_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["queued", "running", "succeeded", "failed"]),
+                name="import_status_valid",
+            ),
+            # The database backs the "already loaded" refusal even when two uploads race.
+            models.UniqueConstraint(
+                fields=["kind", "sha256"],
+                condition=Q(status="succeeded")
+                & Q(kind__in=[k.value for k in KINDS_WITHOUT_NATURAL_KEY]),
+                name="import_file_loaded_once",
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "-created_at"], name="import_kind_created_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.file_name} ({self.status})"
+
+
+class ServiceActivity(models.Model):
+    """A quantity of one activity type performed for an account on a date."""
+
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="service_activities"
+    )
+    activity_type = models.ForeignKey(
+        ActivityType, on_delete=models.PROTECT, related_name="activities"
+    )
+    date = models.DateField()
+    quantity = models.DecimalField(max_digits=12, decimal_places=2)
+    import_batch = models.ForeignKey(
+        ImportBatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="activities"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity__gte=0), name="activity_quantity_not_negative"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["account", "date"], name="activity_account_date_idx"),
+            models.Index(fields=["activity_type", "date"], name="activity_type_date_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activity_type_id} × {self.quantity} on {self.date}"
+
+
+class Direction(models.TextChoices):
+    DELIVERED = "delivered", "Delivered to the account"
+    RECEIVED = "received", "Received from the account"
+
+
+class ValueEntry(models.Model):
+    """One entry of the value ledger: value we delivered to the account, or received from it."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="value_entries")
+    direction = models.CharField(max_length=10, choices=Direction.choices)
+    category = models.CharField(
+        max_length=100, help_text="e.g. cost savings, productivity, referral, reference."
+    )
+    amount = models.DecimalField(**MONEY)
+    date = models.DateField()
+    evidence = models.TextField(blank=True, help_text="How do we know? Document, metric, quote.")
+    customer_confirmed = models.BooleanField(default=False)
+    confirmed_by = models.CharField(
+        max_length=200, blank=True, help_text="The customer's person who confirmed it."
+    )
+    confirmed_on = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name_plural = "value entries"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(direction__in=Direction.values), name="value_direction_valid"
+            ),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="value_amount_not_negative"),
+            models.CheckConstraint(
+                condition=Q(customer_confirmed=True, confirmed_on__isnull=False)
+                | Q(customer_confirmed=False, confirmed_on__isnull=True),
+                name="value_confirmation_dated",
+                violation_error_message="A confirmed entry needs the date it was confirmed; "
+                "an unconfirmed one has none.",
+            ),
+        ]
+        indexes = [models.Index(fields=["account", "date"], name="value_account_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.direction} {self.amount} on {self.date}"
