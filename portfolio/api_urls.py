@@ -1,5 +1,29 @@
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import path
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from portfolio.api import (
+    AccountSnapshotView,
+    AnalysisParametersView,
+    AnalysisRunViewSet,
+    RunSnapshotViewSet,
+)
+
+router = SimpleRouter()
+router.register("analysis-runs", AnalysisRunViewSet, basename="analysis-run")
+
+urlpatterns = [
+    path(
+        "analysis-runs/<int:run_pk>/snapshots/",
+        RunSnapshotViewSet.as_view({"get": "list"}),
+        name="analysis-run-snapshots",
+    ),
+    path(
+        "accounts/<int:account_pk>/snapshot/",
+        AccountSnapshotView.as_view(),
+        name="account-snapshot",
+    ),
+    path("analysis-parameters/", AnalysisParametersView.as_view(), name="analysis-parameters"),
+    *router.urls,
+]

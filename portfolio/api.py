@@ -1,0 +1,98 @@
+"""REST endpoints of analysis runs, snapshots and parameters (thin)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+from rest_framework import mixins, viewsets
+from rest_framework.generics import RetrieveAPIView
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.selectors import account_get_for_user
+from kam.permissions import OpsCanWriteOthersRead
+from portfolio import selectors, services
+from portfolio.models import AccountSnapshot, AnalysisRun
+from portfolio.serializers import (
+    AccountSnapshotSerializer,
+    AnalysisParametersSerializer,
+    AnalysisRunSerializer,
+)
+
+
+class AnalysisRunViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = AnalysisRunSerializer
+    permission_classes = [IsAuthenticated, OpsCanWriteOthersRead]
+    filterset_fields = ["status", "as_of", "trigger"]
+    ordering_fields = ["queued_at", "as_of"]
+
+    def get_queryset(self) -> QuerySet[AnalysisRun]:
+        return selectors.analysis_run_list()
+
+    def perform_create(self, serializer: AnalysisRunSerializer) -> None:  # type: ignore[override]
+        serializer.instance = services.analysis_run_queue(
+            as_of=serializer.validated_data["as_of"],
+            requested_by=self.request.user,
+            trigger=AnalysisRun.Trigger.API,
+        )
+
+
+class RunSnapshotViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """`analysis-runs/{id}/snapshots/`: the run's snapshots of the accounts you may see."""
+
+    serializer_class = AccountSnapshotSerializer
+    filterset_fields = ["segment", "churn_stage", "account"]
+    ordering_fields = ["net_profit_ttm", "revenue_ttm", "churn_score", "ltv"]
+
+    def get_queryset(self) -> QuerySet[AccountSnapshot]:
+        if getattr(self, "swagger_fake_view", False):
+            return AccountSnapshot.objects.none()
+        run = selectors.analysis_run_list().filter(pk=self.kwargs["run_pk"]).first()
+        if run is None:
+            raise Http404("No such analysis run.")
+        return selectors.snapshots_for_run(user=self.request.user, run=run).select_related("run")
+
+
+class AccountSnapshotView(RetrieveAPIView):
+    """`accounts/{id}/snapshot/`: the account's figures in the latest successful run."""
+
+    serializer_class = AccountSnapshotSerializer
+
+    def get_object(self) -> AccountSnapshot:
+        account = account_get_for_user(user=self.request.user, account_id=self.kwargs["account_pk"])
+        snapshot = selectors.snapshot_latest_for_account(account=account)
+        if snapshot is None:
+            raise Http404("This account has not been analysed yet.")
+        return snapshot
+
+
+class AnalysisParametersView(APIView):
+    """`analysis-parameters/`: everyone reads; ops change them (each change is recorded)."""
+
+    permission_classes = [IsAuthenticated, OpsCanWriteOthersRead]
+    serializer_class = AnalysisParametersSerializer
+
+    def get(self, request: Request) -> Response:
+        return Response(AnalysisParametersSerializer(services.analysis_parameters_get()).data)
+
+    def patch(self, request: Request) -> Response:
+        serializer = AnalysisParametersSerializer(
+            services.analysis_parameters_get(), data=request.data, partial=True
+        )
+        serializer.is_valid(raise_exception=True)
+        parameters = services.analysis_parameters_update(
+            changed_by=request.user, **serializer.validated_data
+        )
+        return Response(AnalysisParametersSerializer(parameters).data)
+
+    def put(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self.patch(request)

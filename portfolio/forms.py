@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+
+from portfolio.models import AnalysisParameters
+from portfolio.services import PARAMETER_FIELDS
+
+
+class RunNowForm(forms.Form):
+    as_of = forms.DateField(
+        label="As of",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The analysis counts everything dated up to this day.",
+        error_messages={"invalid": "Enter a date as YYYY-MM-DD."},
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["as_of"].initial = timezone.localdate()
+
+
+class ScheduleForm(forms.Form):
+    hour = forms.CharField(max_length=60, help_text="Cron hour field, UTC (2 = 02:00).")
+    minute = forms.CharField(max_length=60, help_text="Cron minute field (0).")
+    day_of_week = forms.CharField(
+        max_length=60, help_text="Cron day-of-week field (* = every day)."
+    )
+    enabled = forms.BooleanField(required=False)
+
+
+class ParametersForm(forms.ModelForm):
+    class Meta:
+        model = AnalysisParameters
+        fields = PARAMETER_FIELDS
+
+    def _post_clean(self) -> None:
+        # The service validates and saves (and records who changed what).
+        return

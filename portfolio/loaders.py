@@ -1,0 +1,176 @@
+"""Querysets → DataFrames for the analysis: the only place where the ORM meets pandas.
+
+Aggregation happens in the database wherever it is cheaper: revenue arrives summed per
+account and window, activities summed per account, activity type and rate period (with
+the earliest date of each group, which lies in the same rate period, so the pure
+rate-in-force lookup gives the same cost as on raw rows), the ledger summed per account
+and direction. The pure functions accept such pre-summed rows by design.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pandas as pd
+from django.db import connection
+from django.db.models import Case, DateField, Min, Sum, Value, When
+
+from accounts.models import Account
+from valuation.analysis import columns as c
+from valuation.analysis.pipeline import AnalysisInputs
+from valuation.analysis.windows import Windows
+from valuation.models import (
+    ActivityRate,
+    ActivityType,
+    Forecast,
+    RevenueRecord,
+    ServiceActivity,
+    ValueEntry,
+)
+
+ProgressCallback = Callable[[int, str], None]
+
+
+def earliest_data_date() -> date | None:
+    """The first date any revenue record or service activity is dated by."""
+    dates = [
+        RevenueRecord.objects.aggregate(first=Min("period_start"))["first"],
+        ServiceActivity.objects.aggregate(first=Min("date"))["first"],
+    ]
+    present = [d for d in dates if d is not None]
+    return min(present) if present else None
+
+
+def _frame(
+    rows: list[tuple[object, ...]] | list[dict[str, object]], columns: tuple[str, ...]
+) -> pd.DataFrame:
+    return (
+        pd.DataFrame.from_records(rows, columns=list(columns))
+        if rows
+        else pd.DataFrame(columns=list(columns))
+    )
+
+
+def accounts_frame() -> pd.DataFrame:
+    rows = list(Account.objects.order_by("id").values_list("id", "designation"))
+    return _frame(rows, c.ACCOUNTS_COLUMNS)
+
+
+def revenue_frame(windows: Windows) -> pd.DataFrame:
+    """Revenue and cost of goods summed per account and window (dated by the window start)."""
+    window_start = Case(
+        When(period_start__gte=windows.y3_start, then=Value(windows.y3_start)),
+        When(period_start__gte=windows.y2_start, then=Value(windows.y2_start)),
+        default=Value(windows.y1_start),
+        output_field=DateField(),
+    )
+    rows = list(
+        RevenueRecord.objects.filter(
+            period_start__gte=windows.y1_start, period_start__lte=windows.as_of
+        )
+        .annotate(window_start=window_start)
+        .values("account_id", "window_start")
+        .annotate(revenue_sum=Sum("revenue"), cost_sum=Sum("cost_of_goods"))
+        .values_list("account_id", "window_start", "revenue_sum", "cost_sum")
+        .order_by()
+    )
+    return _frame(rows, c.REVENUE_COLUMNS)
+
+
+def forecasts_frame(windows: Windows) -> pd.DataFrame:
+    rows = list(
+        Forecast.objects.filter(
+            period_start__gte=windows.forecast_start, period_start__lte=windows.forecast_end
+        ).values_list("account_id", "period_start", "revenue")
+    )
+    return _frame(rows, c.FORECAST_COLUMNS)
+
+
+def activities_frame(windows: Windows) -> pd.DataFrame:
+    """Y3 activities summed per account, activity type and the rate period they fall in."""
+    activity = ServiceActivity._meta.db_table
+    rate = ActivityRate._meta.db_table
+    activity_type = ActivityType._meta.db_table
+    sql = f"""
+        WITH periods AS (
+            SELECT activity_type_id, effective_from,
+                   LEAD(effective_from) OVER (
+                       PARTITION BY activity_type_id ORDER BY effective_from
+                   ) AS next_from
+            FROM {rate}
+        )
+        SELECT a.account_id, t.code, MIN(a.date), SUM(a.quantity), COUNT(*)
+        FROM {activity} a
+        JOIN {activity_type} t ON t.id = a.activity_type_id
+        LEFT JOIN periods p
+               ON p.activity_type_id = a.activity_type_id
+              AND a.date >= p.effective_from
+              AND (p.next_from IS NULL OR a.date < p.next_from)
+        WHERE a.date >= %s AND a.date <= %s
+        GROUP BY a.account_id, t.code, p.effective_from
+    """  # noqa: S608 (table names come from model metadata, values are parameters)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [windows.y3_start, windows.as_of])
+        rows = cursor.fetchall()
+    frame = _frame(rows, (*c.ACTIVITY_COLUMNS, c.ACTIVITY_COUNT))
+    # SQLite returns dates of aggregates as text.
+    frame[c.DATE] = pd.to_datetime(frame[c.DATE]).dt.date if len(frame) else frame[c.DATE]
+    return frame
+
+
+def rates_frame() -> pd.DataFrame:
+    rows = list(
+        ActivityRate.objects.values_list("activity_type__code", "effective_from", "unit_cost")
+    )
+    return _frame(rows, c.RATE_COLUMNS)
+
+
+def activity_types_frame() -> pd.DataFrame:
+    rows = list(ActivityType.objects.values_list("code", "is_investment"))
+    return _frame(rows, c.ACTIVITY_TYPE_COLUMNS)
+
+
+def ledger_frame(windows: Windows) -> pd.DataFrame:
+    """Ledger amounts summed per account and direction over Y3 (dated by Y3's start)."""
+    rows = [
+        (account_id, direction, windows.y3_start, total)
+        for account_id, direction, total in ValueEntry.objects.filter(
+            date__gte=windows.y3_start, date__lte=windows.as_of
+        )
+        .values("account_id", "direction")
+        .annotate(total=Sum("amount"))
+        .values_list("account_id", "direction", "total")
+        .order_by()
+    ]
+    return _frame(rows, c.LEDGER_COLUMNS)
+
+
+def analysis_inputs(*, as_of: date, on_progress: ProgressCallback | None = None) -> AnalysisInputs:
+    """Every frame the analysis reads at `as_of`."""
+    report = on_progress or (lambda percent, message: None)
+    windows = Windows.from_as_of(as_of)
+    report(5, "Loading accounts")
+    accounts = accounts_frame()
+    report(10, "Loading revenue")
+    revenue = revenue_frame(windows)
+    forecasts = forecasts_frame(windows)
+    report(25, "Loading service activities")
+    activities = activities_frame(windows)
+    report(50, "Loading the value ledger and account signals")
+    extra = _voice_and_relationship_frames(windows)
+    return AnalysisInputs(
+        accounts=accounts,
+        revenue=revenue,
+        forecasts=forecasts,
+        activities=activities,
+        rates=rates_frame(),
+        activity_types=activity_types_frame(),
+        ledger=ledger_frame(windows),
+        **extra,
+    )
+
+
+def _voice_and_relationship_frames(windows: Windows) -> dict[str, pd.DataFrame]:
+    """Frames of the relationships and voice-of-customer data, where those apps have it."""
+    return {}

@@ -1,0 +1,230 @@
+"""Analysis runs (a small state machine), their per-account snapshots and the parameters."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+
+class AnalysisParameters(models.Model):
+    """The analysis parameters of DOMAIN.md; one row (pk=1), every change kept in history."""
+
+    discount_rate = models.DecimalField(
+        max_digits=6,
+        decimal_places=4,
+        default=Decimal("0.1000"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+        help_text="Yearly discount rate d for lifetime value (0.10 = 10 %).",
+    )
+    horizon_years = models.PositiveSmallIntegerField(
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text="Years H summed in lifetime value.",
+    )
+    base_retention = models.DecimalField(
+        max_digits=5,
+        decimal_places=4,
+        default=Decimal("0.9000"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+        help_text="Yearly retention of an account with no churn signal (0-1).",
+    )
+    acquisition_cost = models.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("25000.00"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="Cost of winning one new small account.",
+    )
+    small_account_revenue = models.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("100000.00"),
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text="Typical revenue of a small account when no transactional account has revenue.",
+    )
+    margin_target = models.DecimalField(
+        max_digits=5,
+        decimal_places=4,
+        default=Decimal("0.1000"),
+        validators=[MinValueValidator(Decimal("-1")), MaxValueValidator(Decimal("1"))],
+        help_text="Net margin at or above which an account is profitable enough (0.10 = 10 %).",
+    )
+    attractiveness_threshold = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("60.00"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text="Attractiveness (0-100) at or above which an account is attractive.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "analysis parameters"
+        constraints = [
+            models.CheckConstraint(condition=Q(discount_rate__gte=0), name="param_discount_ge_0"),
+            models.CheckConstraint(condition=Q(horizon_years__gte=1), name="param_horizon_ge_1"),
+            models.CheckConstraint(
+                condition=Q(base_retention__gte=0) & Q(base_retention__lte=1),
+                name="param_retention_0_1",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return "Analysis parameters"
+
+
+class AnalysisRun(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    class Trigger(models.TextChoices):
+        SCHEDULE = "schedule", "Nightly schedule"
+        PAGE = "page", "Ops page"
+        API = "api", "API"
+        COMMAND = "command", "Command line"
+
+    as_of = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    trigger = models.CharField(max_length=10, choices=Trigger.choices)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    parameters = models.JSONField(default=dict, help_text="The parameters the run used.")
+    queued_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Percent done.")
+    progress_message = models.CharField(max_length=200, blank=True)
+    accounts_analysed = models.PositiveIntegerField(default=0)
+    warnings = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+    cost_by_activity_type = models.JSONField(
+        default=list, blank=True, help_text="Cost-to-serve Pareto of the run's window."
+    )
+
+    class Meta:
+        ordering = ["-queued_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "-as_of"], name="run_status_asof_idx"),
+            models.Index(fields=["-queued_at"], name="run_queued_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["queued", "running", "succeeded", "failed"]),
+                name="run_status_valid",
+            ),
+            # At most one run per as-of date is waiting or running at any time.
+            models.UniqueConstraint(
+                fields=["as_of"],
+                condition=Q(status__in=["queued", "running"]),
+                name="run_one_active_per_as_of",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Run {self.pk} as of {self.as_of} ({self.status})"
+
+    @property
+    def duration_seconds(self) -> float | None:
+        if self.started_at is None:
+            return None
+        end = self.finished_at or self.heartbeat_at
+        return None if end is None else (end - self.started_at).total_seconds()
+
+
+def _money() -> models.DecimalField:
+    return models.DecimalField(max_digits=16, decimal_places=2, default=Decimal("0"))
+
+
+def _ratio() -> models.DecimalField:
+    return models.DecimalField(max_digits=12, decimal_places=6, default=Decimal("0"))
+
+
+class Segment(models.TextChoices):
+    INVEST = "invest", "Invest"
+    DEVELOP = "develop", "Develop"
+    MAINTAIN = "maintain", "Maintain"
+    REASSESS = "reassess", "Reassess"
+
+
+class AccountSnapshot(models.Model):
+    """One account's figures in one run (DOMAIN.md 'Portfolio analysis: definitions')."""
+
+    run = models.ForeignKey(AnalysisRun, on_delete=models.CASCADE, related_name="snapshots")
+    account = models.ForeignKey(
+        "accounts.Account", on_delete=models.CASCADE, related_name="snapshots"
+    )
+    revenue_y1 = _money()
+    revenue_y2 = _money()
+    revenue_ttm = _money()
+    revenue_3y = _money()
+    growth_rate = _ratio()
+    forecast_2y = _money()
+    gross_margin_ttm = _money()
+    cost_to_serve_ttm = _money()
+    net_profit_ttm = _money()
+    retention_investment_ttm = _money()
+    value_delivered_ttm = _money()
+    value_received_ttm = _money()
+    value_ratio = models.DecimalField(max_digits=14, decimal_places=6, null=True, blank=True)
+    margin = _ratio()
+    churn_score = models.PositiveSmallIntegerField(default=0)
+    churn_stage = models.PositiveSmallIntegerField(default=0)
+    retention = _ratio()
+    ltv = _money()
+    replacement_customers = models.PositiveIntegerField(default=0)
+    replacement_cost = _money()
+    attractiveness = models.DecimalField(max_digits=6, decimal_places=2, default=Decimal("0"))
+    segment = models.CharField(max_length=10, choices=Segment.choices)
+    signals = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["account_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "account"], name="snapshot_one_per_account"),
+        ]
+        indexes = [models.Index(fields=["account", "run"], name="snapshot_account_run_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} in run {self.run_id}"
+
+
+# The per-account figures, in the order exports and the API show them (DOMAIN.md names).
+SNAPSHOT_FIGURES = [
+    "revenue_ttm",
+    "revenue_3y",
+    "revenue_y1",
+    "revenue_y2",
+    "growth_rate",
+    "forecast_2y",
+    "gross_margin_ttm",
+    "cost_to_serve_ttm",
+    "net_profit_ttm",
+    "retention_investment_ttm",
+    "value_delivered_ttm",
+    "value_received_ttm",
+    "value_ratio",
+    "margin",
+    "churn_score",
+    "churn_stage",
+    "retention",
+    "ltv",
+    "replacement_customers",
+    "replacement_cost",
+    "attractiveness",
+    "segment",
+]

@@ -1,0 +1,75 @@
+"""Reads of analysis runs and snapshots; snapshots always pass through the account gatekeeper."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+
+from accounts.models import Account
+from accounts.selectors import accounts_visible_to
+from portfolio.models import SNAPSHOT_FIGURES, AccountSnapshot, AnalysisRun
+
+
+def analysis_run_list() -> QuerySet[AnalysisRun]:
+    return AnalysisRun.objects.select_related("requested_by")
+
+
+def analysis_run_latest_succeeded() -> AnalysisRun | None:
+    return (
+        AnalysisRun.objects.filter(status=AnalysisRun.Status.SUCCEEDED)
+        .order_by("-as_of", "-finished_at", "-id")
+        .first()
+    )
+
+
+def snapshots_for_run(*, user: Any, run: AnalysisRun) -> QuerySet[AccountSnapshot]:
+    """The run's snapshots of the accounts the user may see, with their accounts."""
+    return (
+        AccountSnapshot.objects.filter(run=run, account__in=accounts_visible_to(user).values("pk"))
+        .select_related("account", "account__owner")
+        .order_by("account__name", "account_id")
+    )
+
+
+@dataclass(frozen=True)
+class FigureMovement:
+    name: str
+    value: Any
+    previous: Any
+    change: Decimal | None
+
+
+@dataclass(frozen=True)
+class SnapshotHistory:
+    latest: AccountSnapshot | None
+    previous: AccountSnapshot | None
+    figures: list[FigureMovement]
+
+
+def snapshot_history_for_account(*, account: Account) -> SnapshotHistory:
+    """The account's snapshot in the latest successful run and in the one before it, with
+    how each figure moved (two queries)."""
+    latest_two = list(
+        AccountSnapshot.objects.filter(account=account, run__status=AnalysisRun.Status.SUCCEEDED)
+        .select_related("run")
+        .order_by("-run__as_of", "-run__finished_at", "-run_id")[:2]
+    )
+    latest = latest_two[0] if latest_two else None
+    previous = latest_two[1] if len(latest_two) > 1 else None
+    figures = []
+    if latest is not None:
+        for name in SNAPSHOT_FIGURES:
+            value = getattr(latest, name)
+            before = getattr(previous, name) if previous is not None else None
+            change = None
+            if isinstance(value, int | Decimal) and isinstance(before, int | Decimal):
+                change = Decimal(value) - Decimal(before)
+            figures.append(FigureMovement(name=name, value=value, previous=before, change=change))
+    return SnapshotHistory(latest=latest, previous=previous, figures=figures)
+
+
+def snapshot_latest_for_account(*, account: Account) -> AccountSnapshot | None:
+    return snapshot_history_for_account(account=account).latest

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from rest_framework import serializers
+
+from portfolio.models import SNAPSHOT_FIGURES, AccountSnapshot, AnalysisParameters, AnalysisRun
+from portfolio.services import PARAMETER_FIELDS
+
+
+class AnalysisRunSerializer(serializers.ModelSerializer):
+    requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    duration_seconds = serializers.FloatField(read_only=True)
+    as_of = serializers.DateField(required=False, help_text="Defaults to today.")
+
+    class Meta:
+        model = AnalysisRun
+        fields = [
+            "id",
+            "as_of",
+            "status",
+            "trigger",
+            "requested_by",
+            "queued_at",
+            "started_at",
+            "finished_at",
+            "duration_seconds",
+            "accounts_analysed",
+            "progress",
+            "progress_message",
+            "warnings",
+            "error",
+            "parameters",
+            "cost_by_activity_type",
+        ]
+        read_only_fields = [name for name in fields if name != "as_of"]
+
+    def validate_as_of(self, value: Any) -> Any:
+        return value or timezone.localdate()
+
+
+class SignalSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    stage = serializers.IntegerField()
+    weight = serializers.FloatField()
+    detail = serializers.CharField()
+
+
+class AccountSnapshotSerializer(serializers.ModelSerializer):
+    external_id = serializers.CharField(source="account.external_id", read_only=True)
+    name = serializers.CharField(source="account.name", read_only=True)
+    as_of = serializers.DateField(source="run.as_of", read_only=True)
+    signals = SignalSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = AccountSnapshot
+        fields = ["run", "as_of", "account", "external_id", "name", *SNAPSHOT_FIGURES, "signals"]
+        read_only_fields = fields
+
+
+class AnalysisParametersSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AnalysisParameters
+        fields = [*PARAMETER_FIELDS, "updated_at"]
+        read_only_fields = ["updated_at"]

@@ -1,0 +1,268 @@
+"""Analysis runs: queue, claim, execute, reap. Every way of running goes through here.
+
+The run's row in the database is the truth: a worker claims a queued run with a
+conditional UPDATE (two workers can never both execute it), writes every snapshot and the
+run's result in one transaction, and a periodic sweep fails runs whose worker vanished.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
+
+from portfolio import loaders
+from portfolio.models import SNAPSHOT_FIGURES, AccountSnapshot, AnalysisParameters, AnalysisRun
+from portfolio.tasks import analysis_run_execute_task
+from valuation.analysis.parameters import AnalysisParameters as Parameters
+from valuation.analysis.pipeline import analyse_portfolio
+
+logger = logging.getLogger(__name__)
+Status = AnalysisRun.Status
+
+# Queued runs the broker never received are sent again after this long.
+REQUEUE_AFTER = timedelta(minutes=2)
+PARAMETER_FIELDS = [
+    "discount_rate",
+    "horizon_years",
+    "base_retention",
+    "acquisition_cost",
+    "small_account_revenue",
+    "margin_target",
+    "attractiveness_threshold",
+]
+
+
+def analysis_parameters_get() -> AnalysisParameters:
+    """The parameters row, created with DOMAIN.md defaults on first use."""
+    parameters, _ = AnalysisParameters.objects.get_or_create(pk=1)
+    return parameters
+
+
+@transaction.atomic
+def analysis_parameters_update(*, changed_by: Any, **values: Any) -> AnalysisParameters:
+    """Change parameters after validating them all; the change is kept in history."""
+    parameters = AnalysisParameters.objects.select_for_update().get(pk=analysis_parameters_get().pk)
+    for name, value in values.items():
+        if name not in PARAMETER_FIELDS:
+            raise ValidationError({name: "Not an analysis parameter."})
+        setattr(parameters, name, value)
+    parameters.full_clean()
+    errors = _parameters_as_pure(parameters).validate()
+    if errors:
+        raise ValidationError(errors)
+    parameters._history_user = changed_by  # type: ignore[attr-defined]
+    parameters.save()
+    return parameters
+
+
+def _parameters_as_pure(parameters: AnalysisParameters) -> Parameters:
+    return Parameters(
+        **{name: _plain(getattr(parameters, name)) for name in PARAMETER_FIELDS}  # type: ignore[arg-type]
+    )
+
+
+def _plain(value: Any) -> Any:
+    return float(value) if isinstance(value, Decimal) else value
+
+
+def analysis_run_create(*, as_of: date, requested_by: Any, trigger: str) -> AnalysisRun:
+    """Validate the request and insert a queued run. Raises ValidationError, writes nothing
+    then: a future date, a date before any data, invalid parameters, or a run for the same
+    as-of date already waiting or running."""
+    today = timezone.localdate()
+    if as_of > today:
+        raise ValidationError(
+            {"as_of": f"{as_of:%d %b %Y} is in the future; choose today or earlier."}
+        )
+    earliest = loaders.earliest_data_date()
+    if earliest is None:
+        raise ValidationError({"as_of": "There is no revenue or activity data to analyse yet."})
+    if as_of < earliest:
+        raise ValidationError(
+            {"as_of": f"{as_of:%d %b %Y} is before the first data ({earliest:%d %b %Y})."}
+        )
+    parameters = _parameters_as_pure(analysis_parameters_get())
+    errors = parameters.validate()
+    if errors:
+        raise ValidationError({"parameters": [f"{k}: {v}" for k, v in errors.items()]})
+    try:
+        with transaction.atomic():
+            return AnalysisRun.objects.create(
+                as_of=as_of,
+                trigger=trigger,
+                requested_by=requested_by if getattr(requested_by, "pk", None) else None,
+                parameters=asdict(parameters),
+            )
+    except IntegrityError as error:
+        raise ValidationError(
+            {"as_of": f"A run as of {as_of:%d %b %Y} is already queued or running; wait for it."}
+        ) from error
+
+
+def analysis_run_enqueue(*, run: AnalysisRun) -> bool:
+    """Hand the run to the workers. Returns False (and notes it on the run) when the broker
+    cannot be reached; the sweep sends it again when the broker is back."""
+    try:
+        analysis_run_execute_task.delay(run.pk)
+    except BrokerError as error:
+        logger.warning("Could not queue analysis run %s: %s", run.pk, error)
+        AnalysisRun.objects.filter(pk=run.pk, status=Status.QUEUED).update(
+            progress_message="The job queue is unreachable; the run will be sent when it is back."
+        )
+        return False
+    return True
+
+
+def analysis_run_queue(*, as_of: date, requested_by: Any, trigger: str) -> AnalysisRun:
+    """Create a queued run and send it to the workers once the row is committed."""
+    with transaction.atomic():
+        run = analysis_run_create(as_of=as_of, requested_by=requested_by, trigger=trigger)
+        transaction.on_commit(lambda: analysis_run_enqueue(run=run))
+    run.refresh_from_db()
+    return run
+
+
+def analysis_run_queue_nightly(*, as_of: date) -> AnalysisRun | None:
+    """The nightly entry: idempotent per as-of date (a backlog never runs a night twice)."""
+    if AnalysisRun.objects.filter(as_of=as_of).exclude(status=Status.FAILED).exists():
+        return None
+    return analysis_run_queue(as_of=as_of, requested_by=None, trigger=AnalysisRun.Trigger.SCHEDULE)
+
+
+def _progress(run_id: int, percent: int, message: str) -> None:
+    AnalysisRun.objects.filter(pk=run_id, status=Status.RUNNING).update(
+        progress=percent, progress_message=message, heartbeat_at=timezone.now()
+    )
+
+
+def analysis_run_execute(*, run_id: int) -> AnalysisRun | None:
+    """Claim the run and compute it. Safe to call twice: only the caller whose conditional
+    UPDATE moves it from queued to running does the work. All snapshots and the run's
+    result are written in one transaction; on any error the run is marked failed with the
+    error text, no snapshot of it remains, and the error is re-raised."""
+    now = timezone.now()
+    claimed = AnalysisRun.objects.filter(pk=run_id, status=Status.QUEUED).update(
+        status=Status.RUNNING,
+        started_at=now,
+        heartbeat_at=now,
+        progress=1,
+        progress_message="Loading data",
+    )
+    if claimed != 1:
+        return None
+    run = AnalysisRun.objects.get(pk=run_id)
+    try:
+        inputs = loaders.analysis_inputs(
+            as_of=run.as_of, on_progress=lambda p, m: _progress(run_id, p, m)
+        )
+        _progress(run_id, 70, "Computing figures")
+        parameters = Parameters(**run.parameters)
+        result = analyse_portfolio(inputs, parameters, run.as_of)
+        _progress(run_id, 85, "Writing snapshots")
+        snapshots = _snapshots_from(run_id, result.accounts)
+        with transaction.atomic():
+            AccountSnapshot.objects.filter(run_id=run_id).delete()
+            AccountSnapshot.objects.bulk_create(snapshots, batch_size=2000)
+            finished = AnalysisRun.objects.filter(pk=run_id, status=Status.RUNNING).update(
+                status=Status.SUCCEEDED,
+                finished_at=timezone.now(),
+                heartbeat_at=timezone.now(),
+                progress=100,
+                progress_message="Done",
+                accounts_analysed=len(snapshots),
+                warnings=list(result.warnings),
+                cost_by_activity_type=_pareto_rows(result.cost_pareto),
+            )
+            if finished != 1:
+                # The sweep declared this run dead meanwhile: keep its verdict, write nothing.
+                raise RuntimeError("The run was marked failed while it was computing.")
+    except Exception as error:
+        AnalysisRun.objects.filter(pk=run_id, status=Status.RUNNING).update(
+            status=Status.FAILED,
+            finished_at=timezone.now(),
+            error=f"{type(error).__name__}: {error}",
+        )
+        raise
+    run.refresh_from_db()
+    return run
+
+
+def _decimal(value: Any, places: str = "0.01") -> Decimal:
+    return Decimal(str(value)).quantize(Decimal(places))
+
+
+def _snapshots_from(run_id: int, frame: Any) -> list[AccountSnapshot]:
+    money = {
+        f.name
+        for f in AccountSnapshot._meta.get_fields()
+        if getattr(f, "decimal_places", None) == 2
+    }
+    ratio = {
+        f.name
+        for f in AccountSnapshot._meta.get_fields()
+        if getattr(f, "decimal_places", None) == 6
+    }
+    snapshots = []
+    for account_id, row in zip(frame.index.tolist(), frame.to_dict("records"), strict=True):
+        values: dict[str, Any] = {}
+        for name in SNAPSHOT_FIGURES:
+            value = row[name]
+            if name == "value_ratio" and (value is None or value != value):  # NaN: no ratio
+                values[name] = None
+            elif name in money:
+                values[name] = _decimal(value)
+            elif name in ratio:
+                values[name] = _decimal(value, "0.000001")
+            elif name in ("churn_score", "churn_stage", "replacement_customers"):
+                values[name] = int(round(value))
+            else:
+                values[name] = value
+        snapshots.append(
+            AccountSnapshot(
+                run_id=run_id, account_id=int(account_id), signals=row["signals"], **values
+            )
+        )
+    return snapshots
+
+
+def _pareto_rows(pareto: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "activity_type": str(row["activity_type"]),
+            "cost": round(float(row["cost"]), 2),
+            "share": round(float(row["share"]), 6),
+            "cumulative_share": round(float(row["cumulative_share"]), 6),
+            "vital_few": bool(row["vital_few"]),
+        }
+        for row in pareto.to_dict("records")
+    ]
+
+
+def analysis_runs_reap() -> dict[str, int]:
+    """Fail runs whose worker stopped reporting, and re-send queued runs the broker lost.
+
+    A Redis broker redelivers a task of a killed worker only after its visibility timeout
+    (an hour), so the database row, not the broker, decides."""
+    now = timezone.now()
+    # A running run whose worker has not reported for this long is presumed dead.
+    stale_after = timedelta(seconds=settings.KAM_ANALYSIS_STALE_SECONDS)
+    failed = AnalysisRun.objects.filter(
+        status=Status.RUNNING, heartbeat_at__lt=now - stale_after
+    ).update(
+        status=Status.FAILED,
+        finished_at=now,
+        error="The worker stopped responding (it was stopped or crashed); queue a new run.",
+    )
+    requeued = 0
+    for run in AnalysisRun.objects.filter(status=Status.QUEUED, queued_at__lt=now - REQUEUE_AFTER):
+        requeued += int(analysis_run_enqueue(run=run))
+    return {"failed": failed, "requeued": requeued}

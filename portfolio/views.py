@@ -1,0 +1,131 @@
+"""The ops page (runs, run now, schedule, parameters) and an account's analysis tab."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.selectors import account_get_for_user
+from accounts.views import _apply_errors
+from kam.roles import Role, user_has_role
+from portfolio import schedules, selectors, services
+from portfolio.forms import ParametersForm, RunNowForm, ScheduleForm
+from portfolio.models import AnalysisParameters, AnalysisRun
+
+
+def _require_ops(request: HttpRequest) -> None:
+    if not user_has_role(request.user, Role.OPS):
+        raise PermissionDenied("Only operations staff run and schedule the analysis.")
+
+
+def _ops_context(request: HttpRequest, **forms: Any) -> dict[str, Any]:
+    schedule = schedules.nightly_schedule_get()
+    parameters = services.analysis_parameters_get()
+    page = Paginator(selectors.analysis_run_list(), 20).get_page(request.GET.get("page"))
+    context: dict[str, Any] = {
+        "page": page,
+        "run_form": RunNowForm(),
+        "schedule_form": ScheduleForm(initial=schedule.__dict__),
+        "schedule": schedule,
+        "parameters_form": ParametersForm(instance=parameters),
+        "parameter_history": parameters.history.select_related("history_user")[:10],
+        "has_active_run": any(run.status in ("queued", "running") for run in page),
+    }
+    context.update(forms)
+    return context
+
+
+@login_required
+def ops_analysis(request: HttpRequest) -> HttpResponse:
+    _require_ops(request)
+    return render(request, "portfolio/ops_analysis.html", _ops_context(request))
+
+
+@login_required
+@require_POST
+def ops_run_now(request: HttpRequest) -> HttpResponse:
+    _require_ops(request)
+    form = RunNowForm(request.POST)
+    if form.is_valid():
+        try:
+            run = services.analysis_run_queue(
+                as_of=form.cleaned_data["as_of"],
+                requested_by=request.user,
+                trigger=AnalysisRun.Trigger.PAGE,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            if run.progress_message.startswith("The job queue is unreachable"):
+                messages.warning(request, f"Run {run.pk} is saved. {run.progress_message}")
+            else:
+                messages.success(
+                    request, f"Run {run.pk} as of {run.as_of:%d %b %Y} is {run.status}."
+                )
+            return redirect("portfolio:ops")
+    return render(
+        request, "portfolio/ops_analysis.html", _ops_context(request, run_form=form), status=400
+    )
+
+
+@login_required
+@require_POST
+def ops_schedule(request: HttpRequest) -> HttpResponse:
+    _require_ops(request)
+    form = ScheduleForm(request.POST)
+    if form.is_valid():
+        try:
+            schedules.nightly_schedule_update(**form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Nightly schedule saved.")
+            return redirect("portfolio:ops")
+    return render(
+        request,
+        "portfolio/ops_analysis.html",
+        _ops_context(request, schedule_form=form),
+        status=400,
+    )
+
+
+@login_required
+@require_POST
+def ops_parameters(request: HttpRequest) -> HttpResponse:
+    _require_ops(request)
+    form = ParametersForm(request.POST, instance=AnalysisParameters(pk=1))
+    if form.is_valid():
+        try:
+            services.analysis_parameters_update(changed_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Analysis parameters saved; the next run uses them.")
+            return redirect("portfolio:ops")
+    return render(
+        request,
+        "portfolio/ops_analysis.html",
+        _ops_context(request, parameters_form=form),
+        status=400,
+    )
+
+
+@login_required
+def account_analysis(request: HttpRequest, account_id: int) -> HttpResponse:
+    account = account_get_for_user(user=request.user, account_id=account_id)
+    return render(
+        request,
+        "portfolio/account_analysis.html",
+        {
+            "account": account,
+            "history": selectors.snapshot_history_for_account(account=account),
+            "tab": "analysis",
+        },
+    )
