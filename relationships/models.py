@@ -1,0 +1,199 @@
+"""Buying-influence maps (key 5): the customer's people, their roles and goals, and our
+interactions with them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from accounts.models import Account
+
+
+class BuyingRole(models.TextChoices):
+    ECONOMIC_BUYER = "economic_buyer", "Economic buyer"
+    USER_BUYER = "user_buyer", "User buyer"
+    TECHNICAL_BUYER = "technical_buyer", "Technical buyer"
+    COACH = "coach", "Coach"
+
+
+# API role name → Contact boolean field, in display order.
+ROLE_FIELDS: dict[str, str] = {
+    BuyingRole.ECONOMIC_BUYER.value: "is_economic_buyer",
+    BuyingRole.USER_BUYER.value: "is_user_buyer",
+    BuyingRole.TECHNICAL_BUYER.value: "is_technical_buyer",
+    BuyingRole.COACH.value: "is_coach",
+}
+
+
+class Influence(models.TextChoices):
+    HIGH = "high", "High"
+    MEDIUM = "medium", "Medium"
+    LOW = "low", "Low"
+
+
+class Attitude(models.TextChoices):
+    SUPPORTER = "supporter", "Supporter"
+    NEUTRAL = "neutral", "Neutral"
+    DETRACTOR = "detractor", "Detractor"
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", "Email"
+    PHONE = "phone", "Phone"
+    MEETING = "meeting", "Meeting in person"
+    VIDEO = "video", "Video call"
+    OTHER = "other", "Other"
+
+
+class Contact(models.Model):
+    """One person at the customer, with the roles they play in buying from us."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(max_length=200, error_messages={"blank": "Give the person's name."})
+    title = models.CharField(max_length=200, blank=True)
+    is_economic_buyer = models.BooleanField(default=False)
+    is_user_buyer = models.BooleanField(default=False)
+    is_technical_buyer = models.BooleanField(default=False)
+    is_coach = models.BooleanField(default=False)
+    influence = models.CharField(max_length=10, choices=Influence.choices, default=Influence.MEDIUM)
+    attitude = models.CharField(max_length=10, choices=Attitude.choices, default=Attitude.NEUTRAL)
+    preferred_channel = models.CharField(
+        max_length=10, choices=Channel.choices, default=Channel.EMAIL
+    )
+    contact_frequency_days = models.PositiveIntegerField(
+        default=90,
+        validators=[MinValueValidator(1), MaxValueValidator(3650)],
+        help_text="How often we want to be in touch, in days.",
+    )
+    primary_contact = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="primary_contact_for",
+        help_text="Who on our side holds this relationship (the owner or a team member).",
+    )
+    relationship_strength = models.PositiveSmallIntegerField(
+        default=3, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    evidence = models.TextField(blank=True, help_text="How do you know? What did they say or do?")
+    evidence_verified_on = models.DateField(null=True, blank=True)
+    reports_to = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="direct_reports",
+    )
+    is_active = models.BooleanField(
+        default=True, help_text="A person who left stays in the history, inactive."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        indexes = [
+            models.Index(fields=["account", "name"], name="contact_account_name_idx"),
+            models.Index(fields=["name"], name="contact_name_idx"),
+            models.Index(fields=["influence", "attitude"], name="contact_influence_idx"),
+            # Partial indexes behind the "find decision makers" role filters.
+            models.Index(
+                fields=["account"], condition=Q(is_economic_buyer=True), name="contact_eb_idx"
+            ),
+            models.Index(
+                fields=["account"], condition=Q(is_user_buyer=True), name="contact_ub_idx"
+            ),
+            models.Index(
+                fields=["account"], condition=Q(is_technical_buyer=True), name="contact_tb_idx"
+            ),
+            models.Index(fields=["account"], condition=Q(is_coach=True), name="contact_coach_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(relationship_strength__gte=1) & Q(relationship_strength__lte=5),
+                name="contact_strength_1_5",
+            ),
+            models.CheckConstraint(
+                condition=Q(contact_frequency_days__gte=1), name="contact_frequency_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(influence__in=Influence.values), name="contact_influence_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(attitude__in=Attitude.values), name="contact_attitude_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(preferred_channel__in=Channel.values), name="contact_channel_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def roles(self) -> list[str]:
+        """The API names of the buying roles this person plays, in display order."""
+        return [role for role, field in ROLE_FIELDS.items() if getattr(self, field)]
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [str(BuyingRole(role).label) for role in self.roles]
+
+
+class ContactGoal(models.Model):
+    """One of a contact's top three goals, optionally measured (metric, target, current)."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="goals")
+    position = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(3)]
+    )
+    text = models.CharField(max_length=300)
+    metric = models.CharField(max_length=100, blank=True)
+    target = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    current = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        ordering = ["contact", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["contact", "position"], name="goal_unique_position"),
+            models.CheckConstraint(
+                condition=Q(position__gte=1) & Q(position__lte=3), name="goal_position_1_3"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Interaction(models.Model):
+    """A touch point between one of our people and one or more of the customer's people."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="interactions")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="interactions"
+    )
+    date = models.DateField()
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.MEETING)
+    summary = models.TextField(
+        error_messages={"blank": "Write a line on what was discussed or agreed."}
+    )
+    contacts = models.ManyToManyField(Contact, related_name="interactions")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        indexes = [
+            models.Index(fields=["account", "-date"], name="interaction_account_date_idx"),
+            models.Index(fields=["date"], name="interaction_date_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(channel__in=Channel.values), name="interaction_channel_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_channel_display()}"

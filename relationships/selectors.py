@@ -1,0 +1,368 @@
+"""Reads of buying-influence maps: contacts with their last interaction, coverage gaps, the
+org chart and the coverage matrix.
+
+Every read for a user starts from `accounts.selectors.accounts_visible_to` (the gatekeeper).
+`as_of` is the day the overdue flags and gaps are judged on (pages pass today).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DateField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.http import Http404
+
+from accounts.models import Account, TeamMember
+from accounts.selectors import accounts_visible_to
+from relationships.coverage import ContactFacts, Gap, coverage_gaps
+from relationships.models import ROLE_FIELDS, Contact, ContactGoal, Interaction
+
+User = get_user_model()
+
+
+def contacts_with_last_interaction(
+    *, as_of: date, account_ids: Iterable[int] | None = None
+) -> QuerySet[Contact]:
+    """Contacts (of every account, or of `account_ids`) annotated with
+    `last_interaction_on` (the latest interaction dated on or before `as_of`, or None) and
+    `is_overdue` (no interaction, or the last one more than `contact_frequency_days` days
+    before `as_of`). One query with a correlated subquery; no visibility check, so callers
+    scope it (the analysis loader reads every account; pages use `contacts_visible_to`)."""
+    last = (
+        Interaction.objects.filter(contacts=OuterRef("pk"), date__lte=as_of)
+        .order_by("-date")
+        .values("date")[:1]
+    )
+    # Typed as a plain integer so SQLite accepts the integer × duration product.
+    days = ExpressionWrapper(F("contact_frequency_days"), output_field=IntegerField())
+    frequency = ExpressionWrapper(days * Value(timedelta(days=1)), output_field=DurationField())
+    queryset = (
+        Contact.objects.annotate(last_interaction_on=Subquery(last, output_field=DateField()))
+        .alias(
+            due_on=ExpressionWrapper(F("last_interaction_on") + frequency, output_field=DateField())
+        )
+        .annotate(
+            is_overdue=Case(
+                When(last_interaction_on__isnull=True, then=Value(True)),
+                When(due_on__lt=as_of, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+    )
+    if account_ids is not None:
+        queryset = queryset.filter(account_id__in=list(account_ids))
+    return queryset
+
+
+def _goals_prefetch() -> Prefetch:
+    return Prefetch("goals", queryset=ContactGoal.objects.order_by("position"))
+
+
+def contacts_visible_to(*, user: Any, as_of: date) -> QuerySet[Contact]:
+    """Contacts of the accounts the user may see, with account, primary contact and goals."""
+    return (
+        contacts_with_last_interaction(as_of=as_of)
+        .filter(account__in=accounts_visible_to(user).values("pk"))
+        .select_related("account", "primary_contact", "reports_to")
+        .prefetch_related(_goals_prefetch())
+    )
+
+
+def contact_get_for_user(*, user: Any, contact_id: int | str, as_of: date) -> Contact:
+    """The contact if the user may see its account; Http404 otherwise."""
+    try:
+        return contacts_visible_to(user=user, as_of=as_of).get(pk=int(contact_id))
+    except (Contact.DoesNotExist, ValueError, TypeError) as error:
+        raise Http404("No such contact.") from error
+
+
+def account_contacts(*, account: Account, as_of: date) -> QuerySet[Contact]:
+    """Every contact of the account (active or not) with goals, primary contact, the last
+    interaction and the overdue flag. Two queries (contacts, goals)."""
+    return (
+        contacts_with_last_interaction(as_of=as_of)
+        .filter(account=account)
+        .select_related("primary_contact")
+        .prefetch_related(_goals_prefetch())
+        .order_by("name", "id")
+    )
+
+
+def account_people(*, account: Account) -> list[Any]:
+    """Our people on the account: the owner first, then the team by username (one query)."""
+    members = [
+        member.user
+        for member in TeamMember.objects.filter(account=account)
+        .select_related("user")
+        .order_by("user__username")
+        if member.user_id != account.owner_id
+    ]
+    return [account.owner, *members]
+
+
+def contact_facts(contact: Contact) -> ContactFacts:
+    """The plain facts the coverage rules read, from a contact of `account_contacts`."""
+    primary = contact.primary_contact
+    return ContactFacts(
+        id=contact.pk,
+        name=contact.name,
+        is_active=contact.is_active,
+        is_economic_buyer=contact.is_economic_buyer,
+        is_user_buyer=contact.is_user_buyer,
+        is_technical_buyer=contact.is_technical_buyer,
+        is_coach=contact.is_coach,
+        influence=contact.influence,
+        attitude=contact.attitude,
+        goal_count=len(contact.goals.all()),
+        primary_contact_id=contact.primary_contact_id,
+        primary_contact_name=(primary.get_full_name() or primary.username) if primary else "",
+        evidence_verified_on=contact.evidence_verified_on,
+        contact_frequency_days=contact.contact_frequency_days,
+        last_interaction_on=getattr(contact, "last_interaction_on", None),
+    )
+
+
+@dataclass(frozen=True)
+class GapRow:
+    code: str
+    message: str
+    contact: int | None
+    contact_name: str
+
+
+def _gap_rows(gaps: list[Gap], names: dict[int, str]) -> list[GapRow]:
+    return [
+        GapRow(
+            code=gap.code,
+            message=gap.message,
+            contact=gap.contact_id,
+            contact_name=names.get(gap.contact_id, "") if gap.contact_id else "",
+        )
+        for gap in gaps
+    ]
+
+
+def coverage_gaps_from_contacts(*, contacts: Sequence[Contact], as_of: date) -> list[GapRow]:
+    """Coverage gaps of contacts already loaded with `account_contacts` (no query)."""
+    gaps = coverage_gaps(contacts=[contact_facts(c) for c in contacts], as_of=as_of)
+    return _gap_rows(gaps, {c.pk: c.name for c in contacts})
+
+
+def coverage_gaps_for_account(*, account: Account, as_of: date) -> list[GapRow]:
+    """The account's coverage gaps on `as_of` (two queries: contacts, goals)."""
+    return coverage_gaps_from_contacts(
+        contacts=list(account_contacts(account=account, as_of=as_of)), as_of=as_of
+    )
+
+
+def coverage_gaps_for_accounts(
+    *, account_ids: Iterable[int], as_of: date
+) -> dict[int, list[GapRow]]:
+    """Coverage gaps of many accounts at once, by account id (three queries whatever the
+    number of accounts: contacts, goal counts, primary contacts' names come joined)."""
+    ids = list(account_ids)
+    goal_counts = dict(
+        ContactGoal.objects.filter(contact__account_id__in=ids)
+        .values_list("contact_id")
+        .annotate(n=Count("id"))
+        .values_list("contact_id", "n")
+    )
+    by_account: dict[int, list[ContactFacts]] = {account_id: [] for account_id in ids}
+    names: dict[int, str] = {}
+    rows = (
+        contacts_with_last_interaction(as_of=as_of, account_ids=ids)
+        .select_related("primary_contact")
+        .order_by()
+    )
+    for contact in rows:
+        primary = contact.primary_contact
+        names[contact.pk] = contact.name
+        by_account[contact.account_id].append(
+            ContactFacts(
+                id=contact.pk,
+                name=contact.name,
+                is_active=contact.is_active,
+                is_economic_buyer=contact.is_economic_buyer,
+                is_user_buyer=contact.is_user_buyer,
+                is_technical_buyer=contact.is_technical_buyer,
+                is_coach=contact.is_coach,
+                influence=contact.influence,
+                attitude=contact.attitude,
+                goal_count=goal_counts.get(contact.pk, 0),
+                primary_contact_id=contact.primary_contact_id,
+                primary_contact_name=(primary.get_full_name() or primary.username)
+                if primary
+                else "",
+                evidence_verified_on=contact.evidence_verified_on,
+                contact_frequency_days=contact.contact_frequency_days,
+                last_interaction_on=contact.last_interaction_on,  # type: ignore[attr-defined]
+            )
+        )
+    return {
+        account_id: _gap_rows(coverage_gaps(contacts=facts, as_of=as_of), names)
+        for account_id, facts in by_account.items()
+    }
+
+
+# --- org chart -------------------------------------------------------------------------
+
+
+@dataclass
+class TreeNode:
+    contact: Contact
+    children: list[TreeNode] = field(default_factory=list)
+    depth: int = 0
+
+    @property
+    def size(self) -> int:
+        """People in this subtree, this person included."""
+        return 1 + sum(child.size for child in self.children)
+
+
+def relationship_tree(contacts: Sequence[Contact]) -> list[TreeNode]:
+    """The reports-to forest: people whose manager is unknown (or not in `contacts`) are
+    roots; several roots are normal. Children keep the order of `contacts`. The services
+    refuse cycles; a cycle written around them would still not loop here."""
+    nodes = {contact.pk: TreeNode(contact=contact) for contact in contacts}
+    roots: list[TreeNode] = []
+    for contact in contacts:
+        parent = nodes.get(contact.reports_to_id) if contact.reports_to_id else None
+        if parent is None or parent is nodes[contact.pk]:
+            roots.append(nodes[contact.pk])
+        else:
+            parent.children.append(nodes[contact.pk])
+    placed: set[int] = set()
+    stack = [(root, 0) for root in reversed(roots)]
+    while stack:
+        node, depth = stack.pop()
+        placed.add(node.contact.pk)
+        node.depth = depth
+        stack.extend((child, depth + 1) for child in reversed(node.children))
+    # Anyone unreachable from a root sits on a cycle: show them as roots, cut the loop.
+    for contact in contacts:
+        if contact.pk not in placed:
+            node = nodes[contact.pk]
+            for other in nodes.values():
+                if node in other.children:
+                    other.children.remove(node)
+            roots.append(node)
+            placed.add(contact.pk)
+    return roots
+
+
+# --- coverage matrix -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MatrixCell:
+    is_primary: bool
+    interactions: int
+    last_on: date | None
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    person: Any
+    cells: list[MatrixCell]
+    relationships: int
+
+
+@dataclass(frozen=True)
+class CoverageMatrix:
+    contacts: list[Contact]
+    rows: list[MatrixRow]
+
+
+def coverage_matrix(
+    *, account: Account, contacts: Sequence[Contact], as_of: date
+) -> CoverageMatrix:
+    """Our people down, their active people across: who is primary contact for whom, and how
+    often each of ours met each of theirs (interactions up to `as_of`). Our people are the
+    owner, the team, and anyone else holding or touching a relationship. Two queries."""
+    active = [c for c in contacts if c.is_active]
+    through = Interaction.contacts.through
+    touches = (
+        through.objects.filter(interaction__account=account, interaction__date__lte=as_of)
+        .values("interaction__user_id", "contact_id")
+        .annotate(n=Count("id"), last=Max("interaction__date"))
+        .order_by()
+    )
+    stats = {(row["interaction__user_id"], row["contact_id"]): row for row in touches}
+    people = account_people(account=account)
+    known = {person.pk for person in people}
+    extra_ids = {c.primary_contact_id for c in active if c.primary_contact_id} | {
+        user_id for user_id, _ in stats
+    }
+    extra_ids -= known
+    if extra_ids:
+        people += list(User.objects.filter(pk__in=extra_ids).order_by("username"))
+    rows: list[MatrixRow] = []
+    for person in people:
+        cells = []
+        for contact in active:
+            row = stats.get((person.pk, contact.pk))
+            cells.append(
+                MatrixCell(
+                    is_primary=contact.primary_contact_id == person.pk,
+                    interactions=row["n"] if row else 0,
+                    last_on=row["last"] if row else None,
+                )
+            )
+        held = sum(1 for cell in cells if cell.is_primary or cell.interactions)
+        rows.append(MatrixRow(person=person, cells=cells, relationships=held))
+    return CoverageMatrix(contacts=active, rows=rows)
+
+
+# --- interactions ----------------------------------------------------------------------
+
+
+def interactions_visible_to(*, user: Any) -> QuerySet[Interaction]:
+    return (
+        Interaction.objects.filter(account__in=accounts_visible_to(user).values("pk"))
+        .select_related("user", "account")
+        .prefetch_related(Prefetch("contacts", queryset=Contact.objects.order_by("name", "id")))
+    )
+
+
+def interaction_get_for_user(*, user: Any, interaction_id: int | str) -> Interaction:
+    try:
+        return interactions_visible_to(user=user).get(pk=int(interaction_id))
+    except (Interaction.DoesNotExist, ValueError, TypeError) as error:
+        raise Http404("No such interaction.") from error
+
+
+def account_interactions(*, account: Account, limit: int = 20) -> list[Interaction]:
+    """The latest interactions at the account with our person and their contacts (2 queries)."""
+    return list(
+        Interaction.objects.filter(account=account)
+        .select_related("user")
+        .prefetch_related(Prefetch("contacts", queryset=Contact.objects.order_by("name", "id")))
+        .order_by("-date", "-id")[:limit]
+    )
+
+
+def role_filter(role: str) -> dict[str, bool]:
+    """The queryset filter for one API role name ({} for an unknown one)."""
+    field_name = ROLE_FIELDS.get(role)
+    return {field_name: True} if field_name else {}
