@@ -1,5 +1,19 @@
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import path
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from relationships.api import ContactViewSet, CoverageGapsView, InteractionViewSet
+
+router = SimpleRouter()
+router.register("contacts", ContactViewSet, basename="contact")
+router.register("interactions", InteractionViewSet, basename="interaction")
+
+urlpatterns = [
+    path(
+        "accounts/<int:account_pk>/coverage-gaps/",
+        CoverageGapsView.as_view(),
+        name="account-coverage-gaps",
+    ),
+    *router.urls,
+]

@@ -1,0 +1,182 @@
+"""REST endpoints for contacts, interactions and coverage gaps (thin: gatekeeper,
+serializer, service). Forbidden objects answer 404; visible but not allowed, 403."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import django_filters
+from django.db.models import QuerySet
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.selectors import account_can_contribute, account_can_edit, account_get_for_user
+from relationships import selectors, services
+from relationships.models import Attitude, BuyingRole, Contact, Influence, Interaction
+from relationships.serializers import (
+    ContactSerializer,
+    CoverageGapSerializer,
+    InteractionSerializer,
+)
+
+
+def _as_of(request: Request) -> date:
+    """`?as_of=YYYY-MM-DD` when given (to replay a past day), else today."""
+    raw = request.query_params.get("as_of")
+    if not raw:
+        return timezone.localdate()
+    try:
+        return date.fromisoformat(raw)
+    except ValueError as error:
+        raise ValidationError({"as_of": f"{raw} is not a date; use YYYY-MM-DD."}) from error
+
+
+class ContactFilter(django_filters.FilterSet):
+    account = django_filters.NumberFilter(field_name="account_id")
+    role = django_filters.ChoiceFilter(
+        choices=BuyingRole.choices, method="filter_role", label="Buying role"
+    )
+    influence = django_filters.MultipleChoiceFilter(choices=Influence.choices)
+    attitude = django_filters.MultipleChoiceFilter(choices=Attitude.choices)
+    is_active = django_filters.BooleanFilter()
+    overdue = django_filters.BooleanFilter(field_name="is_overdue", label="Overdue")
+    primary_contact = django_filters.CharFilter(field_name="primary_contact__username")
+
+    class Meta:
+        model = Contact
+        fields = ["account", "role", "influence", "attitude", "is_active", "overdue"]
+
+    def filter_role(self, queryset: QuerySet[Contact], name: str, value: str) -> QuerySet[Contact]:
+        return queryset.filter(**selectors.role_filter(value))
+
+
+class ContactViewSet(
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """`contacts/`: everyone who can see the account reads its contacts; only the account's
+    owner adds or changes them. People who leave are marked `is_active: false` (no delete:
+    they stay in the history). `?as_of=` judges `is_overdue` on another day."""
+
+    serializer_class = ContactSerializer
+    permission_classes = [IsAuthenticated]
+    filterset_class = ContactFilter
+    search_fields = ["name", "title"]
+    ordering_fields = ["name", "influence", "relationship_strength", "last_interaction_on"]
+    ordering = ["name", "id"]
+
+    def get_queryset(self) -> QuerySet[Contact]:
+        return selectors.contacts_visible_to(user=self.request.user, as_of=_as_of(self.request))
+
+    def _fresh(self, contact: Contact) -> Contact:
+        return selectors.contact_get_for_user(
+            user=self.request.user, contact_id=contact.pk, as_of=_as_of(self.request)
+        )
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        account = account_get_for_user(
+            user=request.user, account_id=serializer.validated_data["account_id"]
+        )
+        if not account_can_edit(user=request.user, account=account):
+            raise PermissionDenied("Only the account's owner may add people to its map.")
+        contact = services.contact_create(
+            account=account, created_by=request.user, **serializer.service_fields()
+        )
+        return Response(
+            self.get_serializer(self._fresh(contact)).data, status=status.HTTP_201_CREATED
+        )
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        contact = self.get_object()
+        if not account_can_edit(user=request.user, account=contact.account):
+            raise PermissionDenied("Only the account's owner may change its map.")
+        serializer = self.get_serializer(
+            contact, data=request.data, partial=kwargs.get("partial", False)
+        )
+        serializer.is_valid(raise_exception=True)
+        moved = serializer.validated_data.get("account_id", contact.account_id)
+        if moved != contact.account_id:
+            raise ValidationError({"account": "A contact stays with its account."})
+        contact = services.contact_update(
+            contact=contact, updated_by=request.user, **serializer.service_fields()
+        )
+        return Response(self.get_serializer(self._fresh(contact)).data)
+
+
+class InteractionFilter(django_filters.FilterSet):
+    account = django_filters.NumberFilter(field_name="account_id")
+    contact = django_filters.NumberFilter(field_name="contacts", label="Contact id")
+    user = django_filters.CharFilter(field_name="user__username")
+    date = django_filters.DateFromToRangeFilter()
+    channel = django_filters.CharFilter()
+
+    class Meta:
+        model = Interaction
+        fields = ["account", "contact", "user", "date", "channel"]
+
+
+class InteractionViewSet(
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """`interactions/`: readers of the account read them; the owner and team members log
+    them (`date_after` / `date_before` filter by date)."""
+
+    serializer_class = InteractionSerializer
+    permission_classes = [IsAuthenticated]
+    filterset_class = InteractionFilter
+    search_fields = ["summary"]
+    ordering_fields = ["date"]
+    ordering = ["-date", "-id"]
+
+    def get_queryset(self) -> QuerySet[Interaction]:
+        return selectors.interactions_visible_to(user=self.request.user)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        account = account_get_for_user(user=request.user, account_id=data["account_id"])
+        if not account_can_contribute(user=request.user, account=account):
+            raise PermissionDenied("Only the account's owner and team members log interactions.")
+        interaction = services.interaction_log(
+            account=account,
+            user=data.get("user", request.user),
+            date=data["date"],
+            channel=data["channel"],
+            summary=data["summary"],
+            contacts=data["contacts"],
+        )
+        fresh = selectors.interaction_get_for_user(user=request.user, interaction_id=interaction.pk)
+        return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
+
+
+class CoverageGapsView(APIView):
+    """`accounts/{id}/coverage-gaps/`: the account's relationship coverage gaps, each with
+    what to do in plain words (`contact` is the contact id, or null for account-wide gaps)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        responses=CoverageGapSerializer(many=True),
+        parameters=[OpenApiParameter("as_of", OpenApiTypes.DATE, description="Judge on this day.")],
+    )
+    def get(self, request: Request, account_pk: int) -> Response:
+        account = account_get_for_user(user=request.user, account_id=account_pk)
+        gaps = selectors.coverage_gaps_for_account(account=account, as_of=_as_of(request))
+        return Response(CoverageGapSerializer(gaps, many=True).data)

@@ -1,0 +1,218 @@
+"""API shapes of contacts, interactions and coverage gaps (validation of meaning is in the
+services; these only check types)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from relationships.models import Attitude, Channel, Contact, Influence, Interaction
+
+User = get_user_model()
+
+GOALS_HELP = (
+    'Up to three goals. Send a list of strings ("Cut freight cost") or of objects '
+    "{text, metric, target, current} (metric names what is measured, target and current are "
+    "numbers). Always returned as objects {position, text, metric, target, current}; sending "
+    "goals replaces all of the person's goals."
+)
+
+
+@extend_schema_field(
+    {
+        "type": "array",
+        "maxItems": 3,
+        "items": {
+            "oneOf": [
+                {"type": "string"},
+                {
+                    "type": "object",
+                    "properties": {
+                        "position": {"type": "integer", "readOnly": True},
+                        "text": {"type": "string"},
+                        "metric": {"type": "string"},
+                        "target": {"type": "string", "format": "decimal", "nullable": True},
+                        "current": {"type": "string", "format": "decimal", "nullable": True},
+                    },
+                    "required": ["text"],
+                },
+            ]
+        },
+    }
+)
+class GoalsField(serializers.Field):
+    default_error_messages = {
+        "not_a_list": "Send the goals as a list (of texts, or of {text, metric, target, current})."
+    }
+
+    def to_internal_value(self, data: Any) -> list[Any]:
+        if not isinstance(data, list):
+            self.fail("not_a_list")
+        return data
+
+    def to_representation(self, value: Any) -> list[dict[str, Any]]:
+        return [
+            {
+                "position": goal.position,
+                "text": goal.text,
+                "metric": goal.metric,
+                "target": None if goal.target is None else str(goal.target),
+                "current": None if goal.current is None else str(goal.current),
+            }
+            for goal in value.all()
+        ]
+
+
+@extend_schema_field(
+    {
+        "type": "array",
+        "items": {
+            "type": "string",
+            "enum": ["economic_buyer", "user_buyer", "technical_buyer", "coach"],
+        },
+    }
+)
+class RolesField(serializers.Field):
+    default_error_messages = {
+        "not_a_list": 'Send the roles as a list, e.g. ["economic_buyer", "coach"].'
+    }
+
+    def to_internal_value(self, data: Any) -> list[Any]:
+        if not isinstance(data, list):
+            self.fail("not_a_list")
+        return data
+
+    def to_representation(self, value: Any) -> list[str]:
+        return list(value)
+
+
+def _choice_message(what: str, choices: type[Any]) -> str:
+    options = list(choices.values)
+    listed = ", ".join(options[:-1]) + f" or {options[-1]}"
+    return f'"{{input}}" is not {what}; use {listed}.'
+
+
+class ContactSerializer(serializers.ModelSerializer):
+    account = serializers.IntegerField(
+        source="account_id", help_text="Id of the account (set on creation only)."
+    )
+    account_name = serializers.CharField(source="account.name", read_only=True)
+    roles = RolesField(required=False, help_text="Buying roles; unknown names are refused.")
+    goals = GoalsField(required=False, help_text=GOALS_HELP)
+    influence = serializers.ChoiceField(
+        choices=Influence.choices,
+        required=False,
+        error_messages={"invalid_choice": _choice_message("an influence level", Influence)},
+    )
+    attitude = serializers.ChoiceField(
+        choices=Attitude.choices,
+        required=False,
+        error_messages={"invalid_choice": _choice_message("an attitude", Attitude)},
+    )
+    preferred_channel = serializers.ChoiceField(
+        choices=Channel.choices,
+        required=False,
+        error_messages={"invalid_choice": _choice_message("a channel", Channel)},
+    )
+    primary_contact = serializers.SlugRelatedField(
+        slug_field="username",
+        queryset=User.objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
+        error_messages={"does_not_exist": "No active user is called {value}."},
+        help_text="Username of our person holding the relationship (owner or team member).",
+    )
+    reports_to = serializers.IntegerField(
+        source="reports_to_id",
+        required=False,
+        allow_null=True,
+        help_text="Id of the contact (same account) this person reports to.",
+    )
+    last_interaction_on = serializers.DateField(read_only=True, allow_null=True)
+    is_overdue = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Contact
+        fields = [
+            "id",
+            "account",
+            "account_name",
+            "name",
+            "title",
+            "roles",
+            "influence",
+            "attitude",
+            "goals",
+            "preferred_channel",
+            "contact_frequency_days",
+            "primary_contact",
+            "relationship_strength",
+            "evidence",
+            "evidence_verified_on",
+            "reports_to",
+            "is_active",
+            "last_interaction_on",
+            "is_overdue",
+        ]
+        read_only_fields = ["id"]
+        extra_kwargs = {
+            "name": {
+                "error_messages": {
+                    "blank": "Give the person's name.",
+                    "required": "Give the person's name.",
+                }
+            },
+        }
+        validators: list[Any] = []
+
+    def service_fields(self) -> dict[str, Any]:
+        """validated_data renamed to the service's keyword arguments."""
+        data = dict(self.validated_data)
+        data.pop("account_id", None)
+        if "reports_to_id" in data:
+            data["reports_to"] = data.pop("reports_to_id")
+        return data
+
+
+class ContactIdsField(serializers.ListField):
+    def to_representation(self, data: Any) -> list[Any]:
+        return [contact.pk for contact in data.all()]
+
+
+class InteractionSerializer(serializers.ModelSerializer):
+    account = serializers.IntegerField(source="account_id", help_text="Id of the account.")
+    user = serializers.SlugRelatedField(
+        slug_field="username",
+        queryset=User.objects.filter(is_active=True),
+        required=False,
+        error_messages={"does_not_exist": "No active user is called {value}."},
+        help_text="Our person (username); defaults to the caller.",
+    )
+    contacts = ContactIdsField(
+        child=serializers.IntegerField(),
+        help_text="Ids of the account's contacts who took part (at least one).",
+    )
+    channel = serializers.ChoiceField(
+        choices=Channel.choices,
+        error_messages={"invalid_choice": _choice_message("a channel", Channel)},
+    )
+
+    class Meta:
+        model = Interaction
+        fields = ["id", "account", "contacts", "user", "date", "channel", "summary"]
+        read_only_fields = ["id"]
+        extra_kwargs = {
+            "summary": {
+                "error_messages": {"blank": "Write a line on what was discussed or agreed."}
+            }
+        }
+
+
+class CoverageGapSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    contact = serializers.IntegerField(allow_null=True, help_text="Contact id, or null.")
+    contact_name = serializers.CharField()

@@ -1,0 +1,81 @@
+"""Query counts of the map page and the contacts endpoint stay flat from 10 to 200 contacts."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from accounts.models import Account
+from relationships.models import Contact, ContactGoal, Interaction
+
+pytestmark = pytest.mark.django_db
+
+
+def _map(account: Account, owner: Any, team_member: Any, size: int) -> None:
+    """`size` people in a reports-to tree (five per manager), each with two goals, and an
+    interaction with every third person, half of them by each of our people."""
+    contacts = Contact.objects.bulk_create(
+        Contact(
+            account=account,
+            name=f"Person {index:03d}",
+            is_coach=index % 7 == 0,
+            is_economic_buyer=index == 0,
+            influence="high" if index % 5 == 0 else "low",
+            primary_contact=owner if index % 2 else team_member,
+        )
+        for index in range(size)
+    )
+    for index, contact in enumerate(contacts[1:], start=1):
+        contact.reports_to = contacts[(index - 1) // 5]
+    Contact.objects.bulk_update(contacts, ["reports_to"])
+    ContactGoal.objects.bulk_create(
+        ContactGoal(contact=contact, position=position, text=f"Goal {position}")
+        for contact in contacts
+        for position in (1, 2)
+    )
+    for index, contact in enumerate(contacts[::3]):
+        interaction = Interaction.objects.create(
+            account=account,
+            user=owner if index % 2 else team_member,
+            date=date(2026, 1, 1) + timedelta(days=index % 28),
+            summary="Visit",
+        )
+        interaction.contacts.add(contact)
+
+
+@pytest.mark.parametrize("size", [10, 200])
+def test_contacts_endpoint_queries(
+    owner: Any,
+    owner_api: Any,
+    team_member: Any,
+    account: Account,
+    django_assert_num_queries: Any,
+    size: int,
+) -> None:
+    _map(account, owner, team_member, size)
+    # user's groups (role, inside the visibility subquery), COUNT, page of contacts joined
+    # with account, primary contact and manager and annotated with the last interaction,
+    # their goals
+    with django_assert_num_queries(4):
+        response = owner_api.get("/api/v1/contacts/?page_size=500")
+    assert response.status_code == 200
+    assert response.json()["count"] == size
+    assert len(response.json()["results"][0]["goals"]) == 2
+
+
+@pytest.mark.parametrize("size", [10, 200])
+def test_coverage_gaps_endpoint_queries(
+    owner: Any,
+    owner_api: Any,
+    team_member: Any,
+    account: Account,
+    django_assert_num_queries: Any,
+    size: int,
+) -> None:
+    _map(account, owner, team_member, size)
+    # groups, account, contacts with last interaction and primary contact, goals
+    with django_assert_num_queries(4):
+        response = owner_api.get(f"/api/v1/accounts/{account.pk}/coverage-gaps/")
+    assert response.status_code == 200
