@@ -45,6 +45,12 @@ class AccountForm(forms.ModelForm):
         self.fields["owner"].required = False
         if not can_choose_owner:
             del self.fields["owner"]
+        if self.instance.pk:
+            # An existing account changes designation through a request (Selection tab).
+            self.fields["designation"].disabled = True
+            self.fields["designation"].help_text = (
+                "Changed through a designation request on the account's Selection tab."
+            )
 
     def _post_clean(self) -> None:
         # Model validation (uniqueness, constraints) runs in the service, which reports

@@ -70,6 +70,19 @@ def account_update(*, account: Account, updated_by: Any, **fields: Any) -> Accou
     cleaned = _normalise(fields)
     if "owner" in cleaned:
         _validate_owner(cleaned["owner"])
+    if cleaned.get("designation", account.designation) != account.designation:
+        # Designation changes are decided by the steering committee (issue 4):
+        # accounts.governance_services.designation_request_create / _decide.
+        raise ValidationError(
+            {
+                "designation": (
+                    "The designation changes only through a designation request approved by "
+                    "the steering committee (the account's Selection tab, or "
+                    "POST /api/v1/designation-requests/)."
+                )
+            }
+        )
+    cleaned.pop("designation", None)
     for name, value in cleaned.items():
         setattr(account, name, value)
     account.full_clean()

@@ -147,11 +147,33 @@ def test_account_api_write_access(
 ) -> None:
     client = request.getfixturevalue(client_name)
     response = client.patch(
-        f"/api/v1/accounts/{account.pk}/", {"designation": "exit"}, format="json"
+        f"/api/v1/accounts/{account.pk}/", {"region": "Asia Pacific"}, format="json"
     )
     assert response.status_code == status
     account.refresh_from_db()
-    assert account.designation == ("exit" if status == 200 else "strategic")
+    assert account.region == ("Asia Pacific" if status == 200 else "Europe")
+
+
+def test_owner_cannot_change_designation_directly(owner_api: Any, account: Account) -> None:
+    # Designation changes go through a request the steering committee decides (issue 4).
+    response = owner_api.patch(
+        f"/api/v1/accounts/{account.pk}/", {"designation": "exit"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "designation request" in response.json()["designation"][0]
+    account.refresh_from_db()
+    assert account.designation == "strategic"
+
+
+def test_edit_form_keeps_designation(owner_client: Any, account: Account) -> None:
+    response = owner_client.post(
+        f"/accounts/{account.pk}/edit/",
+        {"name": "Northwind Foods", "external_id": "NW-1", "designation": "exit",
+         "buying_hierarchy_level": 2, "continuum_position": 50, "region": "Europe"},
+    )
+    assert response.status_code == 302
+    account.refresh_from_db()
+    assert account.designation == "strategic"
 
 
 @pytest.mark.parametrize(
