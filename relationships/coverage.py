@@ -30,6 +30,16 @@ GAP_CODES = (
     CONTACT_OVERDUE,
 )
 
+GAP_LABELS = {
+    NO_ECONOMIC_BUYER: "No economic buyer",
+    NO_COACH: "No coach",
+    SINGLE_THREADED: "Single-threaded",
+    HIGH_INFLUENCE_DETRACTOR: "High-influence detractor",
+    INFLUENCER_WITHOUT_GOALS: "No goals recorded",
+    EVIDENCE_UNVERIFIED: "Evidence unverified",
+    CONTACT_OVERDUE: "Overdue",
+}
+
 
 @dataclass(frozen=True)
 class ContactFacts:

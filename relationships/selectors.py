@@ -34,7 +34,7 @@ from django.http import Http404
 
 from accounts.models import Account, TeamMember
 from accounts.selectors import accounts_visible_to
-from relationships.coverage import ContactFacts, Gap, coverage_gaps
+from relationships.coverage import GAP_LABELS, ContactFacts, Gap, coverage_gaps
 from relationships.models import ROLE_FIELDS, Contact, ContactGoal, Interaction
 
 User = get_user_model()
@@ -149,6 +149,10 @@ class GapRow:
     message: str
     contact: int | None
     contact_name: str
+
+    @property
+    def label(self) -> str:
+        return GAP_LABELS.get(self.code, self.code)
 
 
 def _gap_rows(gaps: list[Gap], names: dict[int, str]) -> list[GapRow]:

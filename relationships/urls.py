@@ -1,5 +1,31 @@
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from relationships import views
+
+app_name = "relationships"
+
+urlpatterns = [
+    path(
+        "accounts/<int:account_id>/relationships/",
+        views.relationship_map,
+        name="map",
+    ),
+    path(
+        "accounts/<int:account_id>/relationships/contacts/new/",
+        views.contact_create,
+        name="contact-create",
+    ),
+    path(
+        "accounts/<int:account_id>/relationships/contacts/<int:contact_id>/edit/",
+        views.contact_edit,
+        name="contact-edit",
+    ),
+    path(
+        "accounts/<int:account_id>/relationships/interactions/new/",
+        views.interaction_log,
+        name="interaction-log",
+    ),
+    path("decision-makers/", views.decision_makers, name="decision-makers"),
+]

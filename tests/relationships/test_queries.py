@@ -79,3 +79,41 @@ def test_coverage_gaps_endpoint_queries(
     with django_assert_num_queries(4):
         response = owner_api.get(f"/api/v1/accounts/{account.pk}/coverage-gaps/")
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("size", [10, 200])
+def test_map_page_queries(
+    owner: Any,
+    owner_client: Any,
+    team_member: Any,
+    account: Account,
+    django_assert_num_queries: Any,
+    size: int,
+) -> None:
+    _map(account, owner, team_member, size)
+    # session, user, user's groups (role), account with owner, contacts with last
+    # interaction and primary contact, their goals, the team (our people), interaction
+    # counts per (our person, their person), latest interactions with our person, their
+    # contacts
+    with django_assert_num_queries(10):
+        response = owner_client.get(f"/accounts/{account.pk}/relationships/")
+    assert response.status_code == 200
+    assert len(response.context["contacts"]) == size
+    assert "Person 000" in response.content.decode()
+
+
+@pytest.mark.parametrize("size", [10, 200])
+def test_decision_makers_page_queries(
+    owner: Any,
+    owner_client: Any,
+    team_member: Any,
+    account: Account,
+    django_assert_num_queries: Any,
+    size: int,
+) -> None:
+    _map(account, owner, team_member, size)
+    # session, user, user's groups (role), COUNT, page of contacts with account, primary
+    # contact and last interaction
+    with django_assert_num_queries(5):
+        response = owner_client.get("/decision-makers/?influence=low")
+    assert response.status_code == 200

@@ -1,0 +1,215 @@
+"""Forms of the relationship pages. They check types only; the services check meaning and
+their messages are put beside the fields (see `accounts.views._apply_errors`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from relationships.models import Attitude, BuyingRole, Channel, Contact, Influence
+
+GOALS_HELP = (
+    "One goal per line, at most three. To track a goal, add its metric, target and current "
+    "value after bars: Cut freight cost | cost per pallet | 40 | 46"
+)
+
+
+def _username_choices(people: list[Any], *, blank: str | None) -> list[tuple[str, str]]:
+    choices = [("", blank)] if blank is not None else []
+    choices += [
+        (person.username, f"{person.get_full_name() or person.username} ({person.username})")
+        for person in people
+    ]
+    return choices
+
+
+class UsernameField(forms.CharField):
+    """A username picked from a list; the service decides whether that person may be used,
+    so a value sent outside the list gets the service's plain-words message."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(widget=forms.Select, **kwargs)
+
+
+class ContactIdField(forms.IntegerField):
+    """A contact of this account picked from a list (resolved and checked by the service)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(widget=forms.Select, **kwargs)
+
+
+class ContactForm(forms.Form):
+    name = forms.CharField(max_length=200, error_messages={"required": "Give the person's name."})
+    title = forms.CharField(max_length=200, required=False, label="Job title")
+    roles = forms.MultipleChoiceField(
+        choices=BuyingRole.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Buying roles",
+        error_messages={
+            "invalid_choice": '"%(value)s" is not a buying role; choose economic buyer, user '
+            "buyer, technical buyer or coach."
+        },
+    )
+    influence = forms.ChoiceField(
+        choices=Influence.choices,
+        initial=Influence.MEDIUM,
+        error_messages={
+            "invalid_choice": '"%(value)s" is not an influence level; choose high, medium or low.'
+        },
+    )
+    attitude = forms.ChoiceField(
+        choices=Attitude.choices,
+        initial=Attitude.NEUTRAL,
+        label="Attitude to us",
+        error_messages={
+            "invalid_choice": '"%(value)s" is not an attitude; choose supporter, neutral or '
+            "detractor."
+        },
+    )
+    goals = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Top goals",
+        help_text=GOALS_HELP,
+    )
+    preferred_channel = forms.ChoiceField(choices=Channel.choices, initial=Channel.EMAIL)
+    contact_frequency_days = forms.IntegerField(
+        min_value=1,
+        max_value=3650,
+        initial=90,
+        label="Desired contact frequency (days)",
+    )
+    primary_contact = UsernameField(required=False, label="Our primary contact")
+    relationship_strength = forms.IntegerField(
+        min_value=1,
+        max_value=5,
+        initial=3,
+        label="Relationship strength (1-5)",
+        widget=forms.NumberInput(attrs={"min": 1, "max": 5}),
+    )
+    evidence = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Evidence",
+        help_text="How do you know? What did they say or do?",
+    )
+    evidence_verified_on = forms.DateField(
+        required=False,
+        label="Evidence verified on",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="YYYY-MM-DD; not in the future.",
+    )
+    reports_to = ContactIdField(required=False, label="Reports to")
+    is_active = forms.BooleanField(
+        required=False, initial=True, label="Still at the company (active)"
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        people: list[Any],
+        colleagues: list[Contact],
+        contact: Contact | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if contact is not None and "initial" not in kwargs:
+            kwargs["initial"] = contact_initial(contact)
+        super().__init__(*args, **kwargs)
+        self.fields["primary_contact"].widget.choices = _username_choices(
+            people, blank="Nobody yet"
+        )
+        others = [c for c in colleagues if contact is None or c.pk != contact.pk]
+        self.fields["reports_to"].widget.choices = [("", "Nobody (top of a tree)")] + [
+            (c.pk, f"{c.name}{', ' + c.title if c.title else ''}") for c in others
+        ]
+
+    def clean_goals(self) -> list[dict[str, str]]:
+        goals = []
+        for line in (self.cleaned_data.get("goals") or "").splitlines():
+            if not line.strip():
+                continue
+            parts = [part.strip() for part in line.split("|")]
+            if len(parts) > 4:
+                raise ValidationError(
+                    "Write each goal as: text | metric | target | current (at most three bars)."
+                )
+            parts += [""] * (4 - len(parts))
+            goals.append(dict(zip(("text", "metric", "target", "current"), parts, strict=True)))
+        return goals
+
+
+def contact_initial(contact: Contact) -> dict[str, Any]:
+    lines = []
+    for goal in contact.goals.all():
+        parts = [goal.text]
+        if goal.metric or goal.target is not None or goal.current is not None:
+            parts += [
+                goal.metric,
+                "" if goal.target is None else str(goal.target),
+                "" if goal.current is None else str(goal.current),
+            ]
+        lines.append(" | ".join(parts))
+    return {
+        "name": contact.name,
+        "title": contact.title,
+        "roles": contact.roles,
+        "influence": contact.influence,
+        "attitude": contact.attitude,
+        "goals": "\n".join(lines),
+        "preferred_channel": contact.preferred_channel,
+        "contact_frequency_days": contact.contact_frequency_days,
+        "primary_contact": contact.primary_contact.username if contact.primary_contact else "",
+        "relationship_strength": contact.relationship_strength,
+        "evidence": contact.evidence,
+        "evidence_verified_on": contact.evidence_verified_on,
+        "reports_to": contact.reports_to_id,
+        "is_active": contact.is_active,
+    }
+
+
+class ContactIdsField(forms.MultipleChoiceField):
+    """Contacts ticked from the account's list; the service checks they belong to it."""
+
+    def to_python(self, value: Any) -> list[int]:
+        ids = []
+        for item in super().to_python(value):
+            try:
+                ids.append(int(item))
+            except ValueError as error:
+                raise ValidationError(f'"{item}" is not a contact.') from error
+        return ids
+
+    def validate(self, value: Any) -> None:
+        if self.required and not value:
+            raise ValidationError(self.error_messages["required"], code="required")
+
+
+class InteractionForm(forms.Form):
+    date = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}), help_text="YYYY-MM-DD; today or earlier."
+    )
+    channel = forms.ChoiceField(choices=Channel.choices, initial=Channel.MEETING)
+    user = UsernameField(label="Our person")
+    contacts = ContactIdsField(
+        label="Their people",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one person you were in touch with."},
+    )
+    summary = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Write a line on what was discussed or agreed."},
+    )
+
+    def __init__(
+        self, *args: Any, people: list[Any], contacts: list[Contact], user: Any, **kwargs: Any
+    ) -> None:
+        kwargs.setdefault("initial", {"date": timezone.localdate(), "user": user.username})
+        super().__init__(*args, **kwargs)
+        self.fields["user"].widget.choices = _username_choices(people, blank=None)
+        self.fields["contacts"].choices = [
+            (c.pk, f"{c.name}{', ' + c.title if c.title else ''}") for c in contacts if c.is_active
+        ]

@@ -1,0 +1,222 @@
+"""Relationship pages: the account's map (org chart, coverage gaps, coverage matrix,
+interactions), contact forms, the interaction log form and "Find decision makers"."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from accounts.models import Account
+from accounts.selectors import account_can_contribute, account_can_edit, account_get_for_user
+from accounts.views import _apply_errors
+from relationships import selectors, services
+from relationships.forms import ContactForm, InteractionForm
+from relationships.models import Attitude, BuyingRole, Contact, Influence
+
+User = get_user_model()
+
+PAGE_SIZE = 25
+# Above this many people the org chart opens only its first two levels.
+OPEN_ALL_UP_TO = 40
+
+
+def _account_for_editing(request: HttpRequest, account_id: int) -> Account:
+    account = account_get_for_user(user=request.user, account_id=account_id)
+    if not account_can_edit(user=request.user, account=account):
+        raise PermissionDenied("Only the account's owner may change its relationship map.")
+    return account
+
+
+def _map_context(request: HttpRequest, account: Account) -> dict[str, Any]:
+    as_of = timezone.localdate()
+    contacts = list(selectors.account_contacts(account=account, as_of=as_of))
+    can_edit = account_can_edit(user=request.user, account=account)
+    can_contribute = can_edit or account_can_contribute(user=request.user, account=account)
+    matrix = selectors.coverage_matrix(account=account, contacts=contacts, as_of=as_of)
+    people = [row.person for row in matrix.rows]
+    active = [c for c in contacts if c.is_active]
+    return {
+        "account": account,
+        "tab": "relationships",
+        "as_of": as_of,
+        "contacts": contacts,
+        "active_count": len(active),
+        "overdue_count": sum(1 for c in active if c.is_overdue),  # type: ignore[attr-defined]
+        "roots": selectors.relationship_tree(contacts),
+        "open_depth": 99 if len(contacts) <= OPEN_ALL_UP_TO else 1,
+        "gaps": selectors.coverage_gaps_from_contacts(contacts=contacts, as_of=as_of),
+        "matrix": matrix,
+        "interactions": selectors.account_interactions(account=account),
+        "can_edit": can_edit,
+        "can_contribute": can_contribute,
+        "interaction_form": InteractionForm(people=people, contacts=contacts, user=request.user)
+        if can_contribute
+        else None,
+    }
+
+
+@login_required
+def relationship_map(request: HttpRequest, account_id: int) -> HttpResponse:
+    account = account_get_for_user(user=request.user, account_id=account_id)
+    return render(request, "relationships/map.html", _map_context(request, account))
+
+
+def _user_lookup(people: list[Any], username: str) -> Any:
+    """Our person by username: from the team, else any active user (the service refuses
+    people off the team with a message); None for an unknown name."""
+    for person in people:
+        if person.username == username:
+            return person
+    return User.objects.filter(username=username, is_active=True).first()
+
+
+def _contact_service_fields(form: ContactForm, people: list[Any]) -> dict[str, Any]:
+    data = dict(form.cleaned_data)
+    username = data.pop("primary_contact") or ""
+    person = _user_lookup(people, username) if username else None
+    if username and person is None:
+        form.add_error("primary_contact", f"No active user is called {username}.")
+    data["primary_contact"] = person
+    return data
+
+
+def _contact_form_page(
+    request: HttpRequest, account: Account, contact: Contact | None
+) -> HttpResponse:
+    people = selectors.account_people(account=account)
+    colleagues = list(account.contacts.order_by("name", "id"))
+    form = ContactForm(request.POST or None, people=people, colleagues=colleagues, contact=contact)
+    if request.method == "POST" and form.is_valid():
+        data = _contact_service_fields(form, people)
+        if not form.errors:
+            try:
+                if contact is None:
+                    saved = services.contact_create(
+                        account=account, created_by=request.user, **data
+                    )
+                else:
+                    saved = services.contact_update(
+                        contact=contact, updated_by=request.user, **data
+                    )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, f"{saved.name} is on the map.")
+                return redirect("relationships:map", account_id=account.pk)
+    return render(
+        request,
+        "relationships/contact_form.html",
+        {"account": account, "contact": contact, "form": form, "tab": "relationships"},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def contact_create(request: HttpRequest, account_id: int) -> HttpResponse:
+    account = _account_for_editing(request, account_id)
+    return _contact_form_page(request, account, None)
+
+
+@login_required
+def contact_edit(request: HttpRequest, account_id: int, contact_id: int) -> HttpResponse:
+    account = _account_for_editing(request, account_id)
+    contact = (
+        account.contacts.select_related("primary_contact")
+        .prefetch_related("goals")
+        .filter(pk=contact_id)
+        .first()
+    )
+    if contact is None:
+        raise Http404("No such contact at this account.")
+    return _contact_form_page(request, account, contact)
+
+
+@login_required
+def interaction_log(request: HttpRequest, account_id: int) -> HttpResponse:
+    account = account_get_for_user(user=request.user, account_id=account_id)
+    if not account_can_contribute(user=request.user, account=account):
+        raise PermissionDenied("Only the account's owner and team members log interactions.")
+    people = selectors.account_people(account=account)
+    contacts = list(account.contacts.filter(is_active=True).order_by("name", "id"))
+    form = InteractionForm(
+        request.POST or None, people=people, contacts=contacts, user=request.user
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        username = data.pop("user")
+        person = _user_lookup(people, username)
+        if person is None:
+            form.add_error("user", f"No active user is called {username}.")
+        else:
+            try:
+                services.interaction_log(account=account, user=person, **data)
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, "Interaction logged.")
+                return redirect("relationships:map", account_id=account.pk)
+    return render(
+        request,
+        "relationships/interaction_form.html",
+        {"account": account, "form": form, "tab": "relationships"},
+        status=400 if form.errors else 200,
+    )
+
+
+OVERDUE_CHOICES = [("", "Any"), ("yes", "Overdue"), ("no", "In touch")]
+
+
+@login_required
+def decision_makers(request: HttpRequest) -> HttpResponse:
+    """Contacts across every account the user may see, filtered by role, influence,
+    attitude, overdue and a name/title search, with the account beside each."""
+    contacts = (
+        selectors.contacts_visible_to(user=request.user, as_of=timezone.localdate())
+        .prefetch_related(None)
+        .filter(is_active=True)
+    )
+    query = request.GET.get("q", "").strip()
+    role = request.GET.get("role", "")
+    influence = request.GET.get("influence", "")
+    attitude = request.GET.get("attitude", "")
+    overdue = request.GET.get("overdue", "")
+    if query:
+        contacts = contacts.filter(Q(name__icontains=query) | Q(title__icontains=query))
+    if role in BuyingRole.values:
+        contacts = contacts.filter(**selectors.role_filter(role))
+    if influence in Influence.values:
+        contacts = contacts.filter(influence=influence)
+    if attitude in Attitude.values:
+        contacts = contacts.filter(attitude=attitude)
+    if overdue in ("yes", "no"):
+        contacts = contacts.filter(is_overdue=overdue == "yes")
+    contacts = contacts.order_by("name", "account__name", "id")
+    page = Paginator(contacts, PAGE_SIZE).get_page(request.GET.get("page"))
+    kept = {k: v for k, v in request.GET.items() if k != "page" and v}
+    return render(
+        request,
+        "relationships/decision_makers.html",
+        {
+            "page": page,
+            "query": query,
+            "role": role,
+            "influence": influence,
+            "attitude": attitude,
+            "overdue": overdue,
+            "roles": BuyingRole.choices,
+            "influences": Influence.choices,
+            "attitudes": Attitude.choices,
+            "overdue_choices": OVERDUE_CHOICES,
+            "querystring": urlencode(kept),
+        },
+    )
