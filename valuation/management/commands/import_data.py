@@ -1,0 +1,62 @@
+"""python manage.py import_data KIND FILE: load a CSV or XLSX file of one kind, all or nothing."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from valuation.imports import SPECS
+from valuation.models import ImportBatch
+from valuation.services import import_batch_create, import_batch_execute
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a CSV (UTF-8, header row) or .xlsx file of one kind. Any bad row refuses the "
+        "whole file and every problem is listed; re-importing the same file changes nothing."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("kind", choices=sorted(SPECS), help="What the file holds.")
+        parser.add_argument("file", type=Path, help="Path of the .csv or .xlsx file.")
+        parser.add_argument(
+            "--progress-every",
+            type=int,
+            default=50_000,
+            help="Print progress every N rows (default 50000).",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        kind: str = options["kind"]
+        path: Path = options["file"]
+        started = time.monotonic()
+        try:
+            batch = import_batch_create(kind=kind, created_by=None, path=path)
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from error
+
+        def progress(rows_done: int) -> None:
+            elapsed = time.monotonic() - started
+            self.stdout.write(f"  … {rows_done:,} rows read ({elapsed:.1f} s)")
+            self.stdout.flush()
+
+        self.stdout.write(f"Importing {path.name} as {kind} (import #{batch.pk})")
+        batch = import_batch_execute(
+            batch_id=batch.pk,
+            path=path,
+            progress=progress,
+            progress_every=options["progress_every"],
+        )
+        elapsed = time.monotonic() - started
+        if batch.status == ImportBatch.Status.SUCCEEDED:
+            self.stdout.write(self.style.SUCCESS(f"{batch.message} ({elapsed:.1f} s)"))
+            return
+        for error in batch.errors:
+            where = f"row {error['row']}" if error["row"] else "file"
+            column = f", column {error['column']}" if error["column"] else ""
+            self.stderr.write(f"{where}{column}: {error['message']}")
+        raise CommandError(batch.message or "The import failed.")

@@ -1,0 +1,462 @@
+"""Writes of the valuation app: imports, activity types and rates, service activities, the
+value ledger, revenue and forecasts.
+
+Callers (pages, API, command, task) have already decided that the acting user may do this
+(ops for imports, types, rates, revenue and forecasts; the account's owner or team members
+for activities and ledger entries). These functions enforce the data rules and write in one
+transaction, raising ValidationError with plain-words messages per field.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import Account, AccountLocation
+from valuation.imports import (
+    ImportRefused,
+    RowError,
+    file_digest,
+    import_run,
+    is_xlsx,
+    spec_for,
+)
+from valuation.models import (
+    KINDS_WITHOUT_NATURAL_KEY,
+    ActivityRate,
+    ActivityType,
+    Direction,
+    Forecast,
+    ImportBatch,
+    ImportKind,
+    RevenueRecord,
+    ServiceActivity,
+    ValueEntry,
+)
+from valuation.tasks import import_batch_execute_task
+
+# Uploads above this size import in the background (Celery) and the page follows progress.
+INLINE_IMPORT_MAX_BYTES = 5 * 1024 * 1024
+ALLOWED_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
+
+
+def import_progress_key(batch_id: int) -> str:
+    return f"kam:import:{batch_id}:rows_done"
+
+
+# --- imports --------------------------------------------------------------------------------
+
+
+def _refuse_unknown_kind(kind: str) -> None:
+    if kind not in ImportKind.values:
+        raise ValidationError({"kind": f"Unknown kind '{kind}'."})
+    try:
+        spec_for(kind)
+    except ImportRefused as refused:
+        raise ValidationError({"kind": refused.errors[0].message}) from refused
+
+
+@transaction.atomic
+def import_batch_create(
+    *,
+    kind: str,
+    created_by: Any,
+    upload: UploadedFile | None = None,
+    path: Path | None = None,
+) -> ImportBatch:
+    """Record a file to import. An upload is stored under MEDIA_ROOT/imports/; a `path`
+    (the command line) is read where it is. The content hash is taken now."""
+    _refuse_unknown_kind(kind)
+    if (upload is None) == (path is None):
+        raise ValidationError("Give either an uploaded file or a path.")
+    file_name = upload.name if upload is not None else path.name  # type: ignore[union-attr]
+    file_name = Path(file_name or "upload").name
+    if not file_name.lower().endswith(ALLOWED_SUFFIXES):
+        raise ValidationError({"file": "Upload a .csv or .xlsx file."})
+    batch = ImportBatch(
+        kind=kind,
+        file_name=file_name[:255],
+        created_by=created_by if getattr(created_by, "pk", None) else None,
+    )
+    if upload is not None:
+        batch.file.save(file_name, upload, save=False)
+        source = Path(batch.file.path)
+    else:
+        assert path is not None  # noqa: S101 - narrowed by the check above
+        if not path.is_file():
+            raise ValidationError({"file": f"No such file: {path.name}."})
+        source = path
+    facts = file_digest(source)
+    batch.sha256 = facts.sha256
+    batch.file_size = facts.size
+    batch.rows_total = max(facts.lines - 1, 0) if not is_xlsx(file_name) else 0
+    batch.save()
+    return batch
+
+
+def import_batch_queue(*, batch: ImportBatch) -> None:
+    """Run the import in the background once the batch row is committed."""
+    transaction.on_commit(lambda: import_batch_execute_task.delay(batch.pk))
+
+
+def import_batch_source(*, batch: ImportBatch) -> Path:
+    return Path(batch.file.path)
+
+
+def _already_loaded(batch: ImportBatch) -> ImportBatch | None:
+    if batch.kind not in KINDS_WITHOUT_NATURAL_KEY:
+        return None
+    return (
+        ImportBatch.objects.filter(
+            kind=batch.kind, sha256=batch.sha256, status=ImportBatch.Status.SUCCEEDED
+        )
+        .exclude(pk=batch.pk)
+        .first()
+    )
+
+
+def _already_loaded_error(earlier: ImportBatch | None) -> RowError:
+    when = f" on {earlier.finished_at:%Y-%m-%d %H:%M} UTC (import #{earlier.pk})" if earlier else ""
+    return RowError(
+        0,
+        "",
+        f"This file was already loaded{when}. Its rows have no natural key, so loading it "
+        "again would count every row twice; nothing was written.",
+    )
+
+
+def _finish(batch: ImportBatch, **fields: Any) -> None:
+    fields["finished_at"] = timezone.now()
+    for name, value in fields.items():
+        setattr(batch, name, value)
+    batch.save(update_fields=list(fields))
+    cache.delete(import_progress_key(batch.pk))
+
+
+def import_batch_execute(
+    *,
+    batch_id: int,
+    path: Path | None = None,
+    progress: Any = None,
+    progress_every: int | None = None,
+) -> ImportBatch:
+    """Claim a queued batch and import its file, all or nothing.
+
+    Records `succeeded` with counts, or `failed` with every problem (row, column, message).
+    Unexpected errors are recorded on the batch and re-raised. `progress(rows_done)` is
+    called while the file streams; the page reads the same count from the cache.
+    """
+    claimed = ImportBatch.objects.filter(pk=batch_id, status=ImportBatch.Status.QUEUED).update(
+        status=ImportBatch.Status.RUNNING, started_at=timezone.now()
+    )
+    batch = ImportBatch.objects.get(pk=batch_id)
+    if claimed != 1:
+        return batch  # another worker took it, or it already ran
+    source = path if path is not None else import_batch_source(batch=batch)
+
+    earlier = _already_loaded(batch)
+    if earlier is not None:
+        error = _already_loaded_error(earlier)
+        _finish(
+            batch,
+            status=ImportBatch.Status.FAILED,
+            errors=[error.as_dict()],
+            message=error.message,
+        )
+        return batch
+
+    def report(rows_done: int) -> None:
+        cache.set(import_progress_key(batch.pk), rows_done, timeout=3600)
+        if progress is not None:
+            progress(rows_done)
+
+    facts_utf8 = file_digest(source).is_utf8 if not is_xlsx(batch.file_name) else True
+    extra = {} if progress_every is None else {"progress_every": progress_every}
+    try:
+        with transaction.atomic():
+            outcome = import_run(
+                kind=batch.kind,
+                path=source,
+                file_name=batch.file_name,
+                batch_id=batch.pk,
+                created_by_id=batch.created_by_id,
+                is_utf8=facts_utf8,
+                progress=report,
+                **extra,
+            )
+            # Marked in the same transaction as the rows: the partial unique constraint on
+            # (kind, sha256) refuses a second load even when two uploads race.
+            _finish(
+                batch,
+                status=ImportBatch.Status.SUCCEEDED,
+                rows_done=outcome.rows,
+                rows_total=outcome.rows,
+                rows_created=outcome.created,
+                rows_updated=outcome.updated,
+                errors=[],
+                message=_success_message(outcome.rows, outcome.created, outcome.updated),
+            )
+    except ImportRefused as refused:
+        batch.refresh_from_db(fields=["rows_done"])
+        more = refused.total - len(refused.errors)
+        message = f"The file was refused: {refused.total} problem(s); nothing was written."
+        if more:
+            message += f" The first {len(refused.errors)} are listed."
+        _finish(
+            batch,
+            status=ImportBatch.Status.FAILED,
+            errors=[error.as_dict() for error in refused.errors],
+            message=message,
+        )
+    except IntegrityError as error:
+        if "import_file_loaded_once" not in str(error):
+            _finish(batch, status=ImportBatch.Status.FAILED, message=f"Database error: {error}")
+            raise
+        refusal = _already_loaded_error(_already_loaded(batch))
+        _finish(
+            batch,
+            status=ImportBatch.Status.FAILED,
+            errors=[refusal.as_dict()],
+            message=refusal.message,
+        )
+    except Exception as error:
+        _finish(batch, status=ImportBatch.Status.FAILED, message=f"The import failed: {error}")
+        raise
+    return batch
+
+
+def _success_message(rows: int, created: int, updated: int) -> str:
+    unchanged = rows - created - updated
+    return (
+        f"Imported {rows:,} row(s): {created:,} new, {updated:,} changed, "
+        f"{unchanged:,} already up to date."
+    )
+
+
+# --- activity types and rates (ops) ----------------------------------------------------
+
+
+@transaction.atomic
+def activity_type_create(*, code: str, name: str, unit: str, is_investment: bool) -> ActivityType:
+    activity_type = ActivityType(
+        code=code.strip(), name=name.strip(), unit=unit.strip(), is_investment=is_investment
+    )
+    activity_type.full_clean()
+    activity_type.save()
+    return activity_type
+
+
+@transaction.atomic
+def activity_type_update(*, activity_type: ActivityType, **fields: Any) -> ActivityType:
+    allowed = {"code", "name", "unit", "is_investment"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationError(f"Unknown activity type fields: {', '.join(sorted(unknown))}.")
+    for name, value in fields.items():
+        setattr(activity_type, name, value.strip() if isinstance(value, str) else value)
+    activity_type.full_clean()
+    activity_type.save(update_fields=list(fields))
+    return activity_type
+
+
+@transaction.atomic
+def activity_type_delete(*, activity_type: ActivityType) -> None:
+    if activity_type.activities.exists():
+        raise ValidationError(
+            "This activity type has recorded activities; it cannot be deleted (their cost "
+            "would be lost)."
+        )
+    activity_type.delete()
+
+
+@transaction.atomic
+def activity_rate_create(
+    *, activity_type: ActivityType, effective_from: datetime.date, unit_cost: Decimal
+) -> ActivityRate:
+    rate = ActivityRate(
+        activity_type=activity_type, effective_from=effective_from, unit_cost=unit_cost
+    )
+    rate.full_clean()
+    rate.save()
+    return rate
+
+
+@transaction.atomic
+def activity_rate_update(*, rate: ActivityRate, **fields: Any) -> ActivityRate:
+    allowed = {"activity_type", "effective_from", "unit_cost"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationError(f"Unknown rate fields: {', '.join(sorted(unknown))}.")
+    for name, value in fields.items():
+        setattr(rate, name, value)
+    rate.full_clean()
+    rate.save()
+    return rate
+
+
+# --- service activities (owners and team members) ---------------------------------------
+
+
+@transaction.atomic
+def service_activity_create(
+    *,
+    account: Account,
+    activity_type: ActivityType,
+    date: datetime.date,
+    quantity: Decimal,
+    created_by: Any,
+) -> ServiceActivity:
+    activity = ServiceActivity(
+        account=account,
+        activity_type=activity_type,
+        date=date,
+        quantity=quantity,
+        created_by=created_by,
+    )
+    if quantity is not None and quantity < 0:
+        raise ValidationError({"quantity": "A quantity cannot be negative."})
+    activity.full_clean()
+    activity.save()
+    return activity
+
+
+@transaction.atomic
+def service_activity_update(*, activity: ServiceActivity, **fields: Any) -> ServiceActivity:
+    allowed = {"activity_type", "date", "quantity"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationError(f"Unknown activity fields: {', '.join(sorted(unknown))}.")
+    if fields.get("quantity") is not None and fields["quantity"] < 0:
+        raise ValidationError({"quantity": "A quantity cannot be negative."})
+    for name, value in fields.items():
+        setattr(activity, name, value)
+    activity.full_clean()
+    activity.save()
+    return activity
+
+
+# --- value ledger (owners and team members) ----------------------------------------------
+
+VALUE_ENTRY_FIELDS = (
+    "direction",
+    "category",
+    "amount",
+    "date",
+    "evidence",
+    "customer_confirmed",
+    "confirmed_by",
+    "confirmed_on",
+)
+
+
+def _check_confirmation(entry: ValueEntry) -> None:
+    errors: dict[str, str] = {}
+    if entry.customer_confirmed:
+        if not entry.confirmed_by.strip():
+            errors["confirmed_by"] = "Name the customer's person who confirmed this value."
+        if entry.confirmed_on is None:
+            errors["confirmed_on"] = "Give the date the customer confirmed this value."
+        elif entry.date and entry.confirmed_on < entry.date:
+            errors["confirmed_on"] = "The confirmation cannot be earlier than the entry's date."
+    else:
+        if entry.confirmed_by.strip():
+            errors["confirmed_by"] = "Tick 'confirmed by the customer' or leave this empty."
+        if entry.confirmed_on is not None:
+            errors["confirmed_on"] = "Tick 'confirmed by the customer' or leave this empty."
+    if entry.amount is not None and entry.amount <= 0:
+        errors["amount"] = "The amount must be more than zero."
+    if entry.direction not in Direction.values:
+        errors["direction"] = "Choose delivered to or received from the account."
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def value_entry_create(*, account: Account, created_by: Any, **fields: Any) -> ValueEntry:
+    unknown = set(fields) - set(VALUE_ENTRY_FIELDS)
+    if unknown:
+        raise ValidationError(f"Unknown value entry fields: {', '.join(sorted(unknown))}.")
+    fields.setdefault("evidence", "")
+    fields.setdefault("confirmed_by", "")
+    fields["category"] = (fields.get("category") or "").strip()
+    entry = ValueEntry(account=account, created_by=created_by, **fields)
+    _check_confirmation(entry)
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def value_entry_update(*, entry: ValueEntry, **fields: Any) -> ValueEntry:
+    unknown = set(fields) - set(VALUE_ENTRY_FIELDS)
+    if unknown:
+        raise ValidationError(f"Unknown value entry fields: {', '.join(sorted(unknown))}.")
+    for name, value in fields.items():
+        setattr(entry, name, value.strip() if isinstance(value, str) else value)
+    _check_confirmation(entry)
+    entry.full_clean()
+    entry.save(update_fields=list(fields) or None)
+    return entry
+
+
+@transaction.atomic
+def value_entry_delete(*, entry: ValueEntry) -> None:
+    entry.delete()
+
+
+# --- revenue and forecasts (ops, via API or import) ----------------------------------------
+
+
+def _location_for(account: Account, name: str) -> AccountLocation:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"location": "The location (a site name) is required."})
+    location, _ = AccountLocation.objects.get_or_create(account=account, name=name[:120])
+    return location
+
+
+@transaction.atomic
+def revenue_record_save(
+    *,
+    account: Account,
+    location: str,
+    period_start: datetime.date,
+    revenue: Decimal,
+    cost_of_goods: Decimal,
+    record: RevenueRecord | None = None,
+) -> RevenueRecord:
+    """Create or change a revenue record (the location is named; created when missing)."""
+    record = record or RevenueRecord()
+    record.account = account
+    record.location = _location_for(account, location)
+    record.period_start = period_start
+    record.revenue = revenue
+    record.cost_of_goods = cost_of_goods
+    record.full_clean()
+    record.save()
+    return record
+
+
+@transaction.atomic
+def forecast_save(
+    *,
+    account: Account,
+    period_start: datetime.date,
+    revenue: Decimal,
+    forecast: Forecast | None = None,
+) -> Forecast:
+    forecast = forecast or Forecast()
+    forecast.account = account
+    forecast.period_start = period_start
+    forecast.revenue = revenue
+    forecast.full_clean()
+    forecast.save()
+    return forecast
