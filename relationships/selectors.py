@@ -34,7 +34,7 @@ from django.http import Http404
 
 from accounts.models import Account, TeamMember
 from accounts.selectors import accounts_visible_to
-from relationships.coverage import GAP_LABELS, ContactFacts, Gap, coverage_gaps
+from relationships.coverage import GAP_CODES, GAP_LABELS, ContactFacts, Gap, coverage_gaps
 from relationships.models import ROLE_FIELDS, Contact, ContactGoal, Interaction
 
 User = get_user_model()
@@ -164,6 +164,32 @@ def _gap_rows(gaps: list[Gap], names: dict[int, str]) -> list[GapRow]:
             contact_name=names.get(gap.contact_id, "") if gap.contact_id else "",
         )
         for gap in gaps
+    ]
+
+
+@dataclass(frozen=True)
+class GapGroup:
+    """The gaps of one rule, for display: account-wide rules have one gap, personal rules
+    one per person."""
+
+    code: str
+    label: str
+    gaps: list[GapRow]
+
+    @property
+    def is_personal(self) -> bool:
+        return any(gap.contact for gap in self.gaps)
+
+
+def coverage_gap_groups(gaps: Sequence[GapRow]) -> list[GapGroup]:
+    """Gaps grouped by rule in the rules' order, so 200 overdue people make one entry."""
+    by_code: dict[str, list[GapRow]] = {}
+    for gap in gaps:
+        by_code.setdefault(gap.code, []).append(gap)
+    order = {code: index for index, code in enumerate(GAP_CODES)}
+    return [
+        GapGroup(code=code, label=GAP_LABELS.get(code, code), gaps=rows)
+        for code, rows in sorted(by_code.items(), key=lambda item: order.get(item[0], 99))
     ]
 
 

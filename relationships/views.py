@@ -45,6 +45,7 @@ def _map_context(request: HttpRequest, account: Account) -> dict[str, Any]:
     matrix = selectors.coverage_matrix(account=account, contacts=contacts, as_of=as_of)
     people = [row.person for row in matrix.rows]
     active = [c for c in contacts if c.is_active]
+    gaps = selectors.coverage_gaps_from_contacts(contacts=contacts, as_of=as_of)
     return {
         "account": account,
         "tab": "relationships",
@@ -54,7 +55,8 @@ def _map_context(request: HttpRequest, account: Account) -> dict[str, Any]:
         "overdue_count": sum(1 for c in active if c.is_overdue),  # type: ignore[attr-defined]
         "roots": selectors.relationship_tree(contacts),
         "open_depth": 99 if len(contacts) <= OPEN_ALL_UP_TO else 1,
-        "gaps": selectors.coverage_gaps_from_contacts(contacts=contacts, as_of=as_of),
+        "gaps": gaps,
+        "gap_groups": selectors.coverage_gap_groups(gaps),
         "matrix": matrix,
         "interactions": selectors.account_interactions(account=account),
         "can_edit": can_edit,
