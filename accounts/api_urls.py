@@ -4,9 +4,25 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import AccountViewSet, TeamMemberViewSet
+from accounts.governance_api import (
+    CriterionScoreViewSet,
+    DesignationRequestViewSet,
+    ReviewMeetingViewSet,
+    SelectionCriterionViewSet,
+)
+from accounts.plan_api import AccountPlanViewSet
+from accounts.voice_api import AccountEventViewSet, AssessmentViewSet, ComplaintViewSet
 
 router = DefaultRouter()
 router.register("accounts", AccountViewSet, basename="account")
+router.register("plans", AccountPlanViewSet, basename="plan")
+router.register("assessments", AssessmentViewSet, basename="assessment")
+router.register("complaints", ComplaintViewSet, basename="complaint")
+router.register("events", AccountEventViewSet, basename="event")
+router.register("criteria", SelectionCriterionViewSet, basename="criterion")
+router.register("criterion-scores", CriterionScoreViewSet, basename="criterion-score")
+router.register("designation-requests", DesignationRequestViewSet, basename="designation-request")
+router.register("review-meetings", ReviewMeetingViewSet, basename="review-meeting")
 
 team_list = TeamMemberViewSet.as_view({"get": "list", "post": "create"})
 team_detail = TeamMemberViewSet.as_view(

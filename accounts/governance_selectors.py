@@ -121,7 +121,10 @@ def pilot_count() -> int:
 
 def pilot_warning(*, adding: int = 0) -> str | None:
     """A warning when more than three accounts would be in pilot at once."""
-    count = pilot_count() + adding
+    return pilot_warning_for(pilot_count() + adding)
+
+
+def pilot_warning_for(count: int) -> str | None:
     if count > PILOT_LIMIT:
         return (
             f"{count} accounts would be in pilot at once; the book advises starting with two or "

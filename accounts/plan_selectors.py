@@ -67,6 +67,17 @@ def account_plan_get_for_user(*, user: Any, plan_id: int | str) -> AccountPlan:
         raise Http404("No such plan.") from error
 
 
+def account_plan_reload(*, plan_id: int) -> AccountPlan:
+    """A plan with its children, for a caller that has already passed the gatekeeper."""
+    return (
+        AccountPlan.objects.select_related(
+            "account", "account__owner", "submitted_by", "reviewed_by"
+        )
+        .prefetch_related("objectives", "actions__owner")
+        .get(pk=plan_id)
+    )
+
+
 def account_plans_for_account(*, account: Account) -> QuerySet[AccountPlan]:
     return (
         AccountPlan.objects.filter(account=account)

@@ -146,11 +146,23 @@ def _validate_plan(plan: AccountPlan, children_errors: dict[str, list[str]]) -> 
     errors: dict[str, list[str]] = dict(children_errors)
     if not plan.period:
         errors.setdefault("period", []).append('Name the period, e.g. "2027".')
+    reversed_period = bool(
+        plan.period_start and plan.period_end and plan.period_end < plan.period_start
+    )
+    if reversed_period:
+        errors.setdefault("period_end", []).append(
+            f"The period must end on or after the day it starts ({plan.period_start})."
+        )
     try:
         plan.full_clean(exclude=["submitted_by", "reviewed_by"])
     except ValidationError as error:
         for name, messages in error.message_dict.items():
-            errors.setdefault(name, []).extend(m for m in messages if m not in errors.get(name, []))
+            if name == "__all__" and reversed_period:
+                messages = [m for m in messages if "must end on or after" not in m]
+            if messages:
+                errors.setdefault(name, []).extend(
+                    m for m in messages if m not in errors.get(name, [])
+                )
     if errors:
         raise ValidationError(errors)
 
@@ -245,9 +257,13 @@ def account_plan_create(
     _validate_plan(
         plan, _validate_children(plan=plan, objectives=objective_list, actions=action_list)
     )
-    plan._history_user = created_by  # type: ignore[attr-defined]
+    # The plan's own history record is written last, after its children's, so "what changed
+    # since version v" is every child record after plan record v (see plan_selectors).
+    plan.skip_history_when_saving = True  # type: ignore[attr-defined]
     plan.save()
+    del plan.skip_history_when_saving  # type: ignore[attr-defined]
     _write_children(plan=plan, user=created_by, objectives=objective_list, actions=action_list)
+    AccountPlan.history.bulk_history_create([plan], default_user=created_by)
     return plan
 
 
@@ -298,6 +314,19 @@ def account_plan_update(
     _write_children(plan=candidate, user=updated_by, objectives=objectives, actions=actions)
     _record_history(plan, updated_by)
     return plan
+
+
+@transaction.atomic
+def account_plan_delete(*, plan: AccountPlan, deleted_by: Any) -> None:
+    """The owner may delete a draft; submitted and approved plans stay on record."""
+    if not account_plan_can_edit(user=deleted_by, plan=plan):
+        raise PermissionDenied("Only the account's owner deletes its plans.")
+    if plan.status != PlanStatus.DRAFT:
+        raise ValidationError(
+            {"status": f"Only a draft can be deleted; this plan is {plan.status}."}
+        )
+    plan._history_user = deleted_by  # type: ignore[attr-defined]
+    plan.delete()
 
 
 def _transition(

@@ -70,8 +70,8 @@ def test_only_owner_creates_plans(
         (
             "period ends before it starts",
             {"period_end": date(2026, 6, 30)},
-            "__all__",
-            "The period must end on or after the day it starts.",
+            "period_end",
+            "The period must end on or after the day it starts (2027-01-01).",
         ),
         ("blank period", {"period": "  "}, "period", 'Name the period, e.g. "2027".'),
         ("objective without metric", {"objectives": "nometric"}, "objectives", "name the metric"),

@@ -1,0 +1,119 @@
+"""Serializers of the selection-governance endpoints."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from rest_framework import serializers
+
+from accounts.governance_selectors import pilot_warning_for
+from accounts.models import (
+    Account,
+    CriterionScore,
+    Designation,
+    DesignationRequest,
+    RequestStatus,
+    ReviewMeeting,
+    SelectionCriterion,
+)
+
+User = get_user_model()
+
+
+class SelectionCriterionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SelectionCriterion
+        fields = ["id", "name", "description", "weight", "is_active"]
+        validators: list[Any] = []  # the service checks uniqueness and weight > 0
+        extra_kwargs = {"name": {"validators": []}}
+
+
+class CriterionScoreSerializer(serializers.ModelSerializer):
+    account = serializers.IntegerField(source="account_id")
+    criterion = serializers.IntegerField(source="criterion_id")
+    criterion_name = serializers.CharField(source="criterion.name", read_only=True)
+    scored_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    score = serializers.IntegerField()  # range message comes from the service
+
+    class Meta:
+        model = CriterionScore
+        fields = [
+            "id",
+            "account",
+            "criterion",
+            "criterion_name",
+            "score",
+            "rationale",
+            "scored_by",
+            "scored_at",
+        ]
+        read_only_fields = ["scored_at"]
+        validators: list[Any] = []
+
+
+class DesignationRequestSerializer(serializers.ModelSerializer):
+    account = serializers.IntegerField(source="account_id")
+    to_designation = serializers.ChoiceField(
+        choices=Designation.choices,
+        error_messages={
+            "invalid_choice": '"{input}" is not a designation; use candidate, pilot, strategic, '
+            "transactional or exit."
+        },
+    )
+    requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    pilot_warning = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DesignationRequest
+        fields = [
+            "id",
+            "account",
+            "from_designation",
+            "to_designation",
+            "reason",
+            "status",
+            "requested_by",
+            "requested_at",
+            "decided_by",
+            "decided_at",
+            "decision_comment",
+            "pilot_warning",
+        ]
+        read_only_fields = [
+            "from_designation",
+            "status",
+            "requested_at",
+            "decided_at",
+            "decision_comment",
+        ]
+        validators: list[Any] = []
+
+    def get_pilot_warning(self, request: DesignationRequest) -> str | None:
+        """For a pending move into pilot: the warning when it would make more than three."""
+        if request.status != RequestStatus.PENDING or request.to_designation != Designation.PILOT:
+            return None
+        return pilot_warning_for(self.context.get("pilot_count", 0) + 1)
+
+
+class DesignationDecisionSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReviewMeetingSerializer(serializers.ModelSerializer):
+    attendees = serializers.SlugRelatedField(
+        slug_field="username",
+        many=True,
+        queryset=User.objects.filter(is_active=True),
+        error_messages={"does_not_exist": "No active user is called {value}."},
+    )
+    accounts = serializers.PrimaryKeyRelatedField(
+        many=True,
+        queryset=Account.objects.all(),
+        error_messages={"does_not_exist": "No account has id {pk_value}."},
+    )
+
+    class Meta:
+        model = ReviewMeeting
+        fields = ["id", "date", "title", "attendees", "accounts", "decisions"]

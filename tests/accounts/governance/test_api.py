@@ -1,0 +1,207 @@
+"""Selection-governance endpoints: criteria, scores, designation requests, review meetings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from accounts.models import (
+    CriterionScore,
+    DesignationRequest,
+    ReviewMeeting,
+    SelectionCriterion,
+)
+from tests.factories import AccountFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("_case", "client_name", "status"),
+    [
+        ("executive", "executive_api", 201),
+        ("owner", "owner_api", 403),
+        ("ops", "ops_api", 403),
+        ("anonymous", "anonymous_api", 401),
+    ],
+)
+def test_criteria_create_access(
+    request: Any, db: Any, _case: str, client_name: str, status: int
+) -> None:
+    response = request.getfixturevalue(client_name).post(
+        "/api/v1/criteria/", {"name": "Fit", "weight": "2.5"}, format="json"
+    )
+    assert response.status_code == status
+    assert SelectionCriterion.objects.count() == (1 if status == 201 else 0)
+
+
+def test_criteria_readable_by_managers(owner_api: Any) -> None:
+    SelectionCriterion.objects.create(name="Fit", weight=2)
+    assert owner_api.get("/api/v1/criteria/").json()["results"][0]["name"] == "Fit"
+
+
+@pytest.mark.parametrize("weight", ["0", "-2"])
+def test_criterion_weight_must_be_positive(executive_api: Any, weight: str) -> None:
+    response = executive_api.post(
+        "/api/v1/criteria/", {"name": "Fit", "weight": weight}, format="json"
+    )
+    assert response.status_code == 400
+    assert "greater than 0" in response.json()["weight"][0]
+    assert not SelectionCriterion.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("_case", "client_name", "status"),
+    [
+        ("owner", "owner_api", 201),
+        ("executive", "executive_api", 201),
+        ("team member", "team_member_api", 403),
+        ("unrelated manager", "other_manager_api", 404),
+        ("ops", "ops_api", 403),
+    ],
+)
+def test_score_access(
+    request: Any, account: Any, _case: str, client_name: str, status: int
+) -> None:
+    criterion = SelectionCriterion.objects.create(name="Fit", weight=2)
+    response = request.getfixturevalue(client_name).post(
+        "/api/v1/criterion-scores/",
+        {"account": account.pk, "criterion": criterion.pk, "score": 4, "rationale": "Good fit"},
+        format="json",
+    )
+    assert response.status_code == status
+    assert CriterionScore.objects.count() == (1 if status == 201 else 0)
+
+
+@pytest.mark.parametrize("score", [0, 6])
+def test_score_outside_1_5(owner_api: Any, account: Any, score: int) -> None:
+    criterion = SelectionCriterion.objects.create(name="Fit", weight=2)
+    response = owner_api.post(
+        "/api/v1/criterion-scores/",
+        {"account": account.pk, "criterion": criterion.pk, "score": score, "rationale": "x"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "from 1 to 5" in response.json()["score"][0]
+    assert not CriterionScore.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("_case", "client_name", "status"),
+    [
+        ("owner", "owner_api", 201),
+        ("team member", "team_member_api", 403),
+        ("unrelated manager", "other_manager_api", 404),
+        ("executive", "executive_api", 403),
+    ],
+)
+def test_designation_request_access(
+    request: Any, account: Any, _case: str, client_name: str, status: int
+) -> None:
+    response = request.getfixturevalue(client_name).post(
+        "/api/v1/designation-requests/",
+        {"account": account.pk, "to_designation": "exit", "reason": "Value drainer"},
+        format="json",
+    )
+    assert response.status_code == status
+    assert DesignationRequest.objects.count() == (1 if status == 201 else 0)
+
+
+@pytest.mark.parametrize(
+    ("_case", "client_name", "status", "designation"),
+    [
+        ("executive approves", "executive_api", 200, "pilot"),
+        ("owner cannot", "owner_api", 403, "candidate"),
+        ("ops cannot", "ops_api", 403, "candidate"),
+        ("unrelated manager sees nothing", "other_manager_api", 404, "candidate"),
+    ],
+)
+def test_designation_approve_access(
+    request: Any,
+    owner: Any,
+    team_member: Any,
+    _case: str,
+    client_name: str,
+    status: int,
+    designation: str,
+) -> None:
+    account = AccountFactory(owner=owner, designation="candidate")
+    pending = DesignationRequest.objects.create(
+        account=account,
+        from_designation="candidate",
+        to_designation="pilot",
+        reason="Fit",
+        requested_by=owner,
+    )
+    response = request.getfixturevalue(client_name).post(
+        f"/api/v1/designation-requests/{pending.pk}/approve/", {}, format="json"
+    )
+    assert response.status_code == status
+    account.refresh_from_db()
+    assert account.designation == designation
+
+
+def test_pilot_warning_on_pending_request(owner_api: Any, owner: Any) -> None:
+    AccountFactory.create_batch(3, designation="pilot")
+    account = AccountFactory(owner=owner, designation="candidate")
+    response = owner_api.post(
+        "/api/v1/designation-requests/",
+        {"account": account.pk, "to_designation": "pilot", "reason": "Good fit"},
+        format="json",
+    )
+    assert response.status_code == 201
+    assert response.json()["pilot_warning"].startswith("4 accounts would be in pilot at once")
+
+
+def test_decline_needs_comment(executive_api: Any, owner: Any, account: Any) -> None:
+    pending = DesignationRequest.objects.create(
+        account=account,
+        from_designation="strategic",
+        to_designation="exit",
+        reason="x",
+        requested_by=owner,
+    )
+    response = executive_api.post(
+        f"/api/v1/designation-requests/{pending.pk}/decline/", {"comment": ""}, format="json"
+    )
+    assert response.status_code == 400
+    assert "declined" in response.json()["comment"][0]
+    pending.refresh_from_db()
+    assert pending.status == "pending"
+
+
+@pytest.mark.parametrize(
+    ("_case", "client_name", "status"),
+    [
+        ("executive", "executive_api", 201),
+        ("owner", "owner_api", 403),
+        ("ops", "ops_api", 403),
+    ],
+)
+def test_review_meeting_create_access(
+    request: Any, account: Any, executive: Any, _case: str, client_name: str, status: int
+) -> None:
+    response = request.getfixturevalue(client_name).post(
+        "/api/v1/review-meetings/",
+        {
+            "date": "2027-03-01",
+            "attendees": ["erin", "alice"],
+            "accounts": [account.pk],
+            "decisions": "Approve the Northwind plan.",
+        },
+        format="json",
+    )
+    assert response.status_code == status
+    assert ReviewMeeting.objects.count() == (1 if status == 201 else 0)
+
+
+def test_review_meetings_visible_per_account(
+    executive: Any, owner_api: Any, other_manager_api: Any, account: Any
+) -> None:
+    meeting = ReviewMeeting.objects.create(date="2027-03-01", decisions="Go")
+    meeting.accounts.set([account])
+    meeting.attendees.set([executive])
+    assert owner_api.get("/api/v1/review-meetings/").json()["count"] == 1
+    assert other_manager_api.get("/api/v1/review-meetings/").json()["count"] == 0
+    assert other_manager_api.get(f"/api/v1/review-meetings/{meeting.pk}/").status_code == 404
