@@ -100,7 +100,7 @@ class ContactForm(forms.Form):
     evidence_verified_on = forms.DateField(
         required=False,
         label="Evidence verified on",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
         help_text="YYYY-MM-DD; not in the future.",
     )
     reports_to = ContactIdField(required=False, label="Reports to")
@@ -190,7 +190,8 @@ class ContactIdsField(forms.MultipleChoiceField):
 
 class InteractionForm(forms.Form):
     date = forms.DateField(
-        widget=forms.DateInput(attrs={"type": "date"}), help_text="YYYY-MM-DD; today or earlier."
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        help_text="YYYY-MM-DD; today or earlier.",
     )
     channel = forms.ChoiceField(choices=Channel.choices, initial=Channel.MEETING)
     user = UsernameField(label="Our person")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -161,9 +161,15 @@ def test_edit_form_is_prefilled_with_goals(
     ContactGoal.objects.create(
         contact=boss, position=1, text="Grow", metric="revenue", target=10, current=None
     )
+    boss.evidence_verified_on = date(2026, 1, 5)
+    boss.save()
     response = owner_client.get(f"/accounts/{account.pk}/relationships/contacts/{boss.pk}/edit/")
     assert response.status_code == 200
     assert response.context["form"].initial["goals"] == "Grow | revenue | 10.00 | "
+    # the date field shows ISO so the browser's date input keeps it on save
+    assert 'type="date" name="evidence_verified_on" value="2026-01-05"' in (
+        response.content.decode()
+    )
 
 
 def test_contact_of_another_account_is_404_on_edit(owner_client: Any, account: Account) -> None:
