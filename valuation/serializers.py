@@ -1,0 +1,115 @@
+"""API shapes of the valuation resources (CONTRACT.md names). `account` is the account id;
+activity types are referred to by their code."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from valuation.models import (
+    ActivityRate,
+    ActivityType,
+    Forecast,
+    RevenueRecord,
+    ServiceActivity,
+    ValueEntry,
+)
+
+MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": 0}
+
+
+class ActivityTypeCodeField(serializers.SlugRelatedField):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("queryset", ActivityType.objects.all())
+        kwargs.setdefault(
+            "error_messages",
+            {"does_not_exist": "No activity type has the code {value}."},
+        )
+        super().__init__(slug_field="code", **kwargs)
+
+
+class RevenueRecordSerializer(serializers.ModelSerializer):
+    account = serializers.IntegerField(source="account_id")
+    account_external_id = serializers.CharField(source="account.external_id", read_only=True)
+    location = serializers.CharField(source="location.name", max_length=120)
+    revenue = serializers.DecimalField(**MONEY)
+    cost_of_goods = serializers.DecimalField(**MONEY, default=0)
+
+    class Meta:
+        model = RevenueRecord
+        fields = [
+            "id",
+            "account",
+            "account_external_id",
+            "location",
+            "period_start",
+            "revenue",
+            "cost_of_goods",
+        ]
+        read_only_fields = ["id"]
+        validators: list[Any] = []  # the natural key is checked by the model, per field
+
+
+class ForecastSerializer(serializers.ModelSerializer):
+    account = serializers.IntegerField(source="account_id")
+    revenue = serializers.DecimalField(**MONEY)
+
+    class Meta:
+        model = Forecast
+        fields = ["id", "account", "period_start", "revenue"]
+        read_only_fields = ["id"]
+        validators: list[Any] = []
+
+
+class ActivityTypeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ActivityType
+        fields = ["code", "name", "unit", "is_investment"]
+
+
+class ActivityRateSerializer(serializers.ModelSerializer):
+    activity_type = ActivityTypeCodeField()
+    unit_cost = serializers.DecimalField(**MONEY)
+
+    class Meta:
+        model = ActivityRate
+        fields = ["id", "activity_type", "effective_from", "unit_cost"]
+        read_only_fields = ["id"]
+        validators: list[Any] = []
+
+
+class ServiceActivitySerializer(serializers.ModelSerializer):
+    account = serializers.IntegerField(source="account_id")
+    activity_type = ActivityTypeCodeField()
+    quantity = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
+
+    class Meta:
+        model = ServiceActivity
+        fields = ["id", "account", "activity_type", "date", "quantity"]
+        read_only_fields = ["id"]
+
+
+class ValueEntrySerializer(serializers.ModelSerializer):
+    account = serializers.IntegerField(source="account_id")
+    amount = serializers.DecimalField(**MONEY)
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = ValueEntry
+        fields = [
+            "id",
+            "account",
+            "direction",
+            "category",
+            "amount",
+            "date",
+            "evidence",
+            "customer_confirmed",
+            "confirmed_by",
+            "confirmed_on",
+            "created_by",
+            "created_at",
+        ]
+        read_only_fields = ["id", "created_by", "created_at"]
+        validators: list[Any] = []
