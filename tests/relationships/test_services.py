@@ -267,3 +267,42 @@ def test_relationship_tree_has_several_roots_and_nests_reports(account: Account)
     assert [child.contact.name for child in roots[0].children] == ["B Cfo"]
     assert roots[0].children[0].children[0].depth == 2
     assert roots[0].size == 3
+
+
+def test_loader_shape_of_contacts_with_last_interaction(account: Account, owner: Any) -> None:
+    """The analysis loader reads plain rows for a set of accounts (one query)."""
+    dana = ContactFactory(account=account, name="Dana", is_coach=True, contact_frequency_days=30)
+    InteractionFactory(account=account, user=owner, date=date(2026, 3, 1), contacts=[dana])
+    ContactFactory(account=AccountFactory(), name="Elsewhere")
+    rows = list(
+        selectors.contacts_with_last_interaction(as_of=date(2026, 3, 31), account_ids=[account.pk])
+        .order_by("id")
+        .values(
+            "account_id",
+            "id",
+            "name",
+            "is_economic_buyer",
+            "is_user_buyer",
+            "is_technical_buyer",
+            "is_coach",
+            "is_active",
+            "contact_frequency_days",
+            "last_interaction_on",
+            "is_overdue",
+        )
+    )
+    assert rows == [
+        {
+            "account_id": account.pk,
+            "id": dana.pk,
+            "name": "Dana",
+            "is_economic_buyer": False,
+            "is_user_buyer": False,
+            "is_technical_buyer": False,
+            "is_coach": True,
+            "is_active": True,
+            "contact_frequency_days": 30,
+            "last_interaction_on": date(2026, 3, 1),
+            "is_overdue": False,  # exactly 30 days before as_of: still in time
+        },
+    ]
