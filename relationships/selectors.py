@@ -121,8 +121,10 @@ def account_people(*, account: Account) -> list[Any]:
     return [account.owner, *members]
 
 
-def contact_facts(contact: Contact) -> ContactFacts:
-    """The plain facts the coverage rules read, from a contact of `account_contacts`."""
+def contact_facts(contact: Contact, *, goal_count: int | None = None) -> ContactFacts:
+    """The plain facts the coverage rules read, from a contact annotated with its last
+    interaction and its primary contact joined; goals are counted from the prefetch unless
+    `goal_count` is given."""
     primary = contact.primary_contact
     return ContactFacts(
         id=contact.pk,
@@ -134,7 +136,7 @@ def contact_facts(contact: Contact) -> ContactFacts:
         is_coach=contact.is_coach,
         influence=contact.influence,
         attitude=contact.attitude,
-        goal_count=len(contact.goals.all()),
+        goal_count=len(contact.goals.all()) if goal_count is None else goal_count,
         primary_contact_id=contact.primary_contact_id,
         primary_contact_name=(primary.get_full_name() or primary.username) if primary else "",
         evidence_verified_on=contact.evidence_verified_on,
@@ -207,18 +209,21 @@ def coverage_gaps_for_account(*, account: Account, as_of: date) -> list[GapRow]:
 
 
 def coverage_gaps_for_accounts(
-    *, account_ids: Iterable[int], as_of: date
+    *, as_of: date, account_ids: Iterable[int] | None = None
 ) -> dict[int, list[GapRow]]:
-    """Coverage gaps of many accounts at once, by account id (three queries whatever the
-    number of accounts: contacts, goal counts, primary contacts' names come joined)."""
-    ids = list(account_ids)
+    """Coverage gaps of many accounts at once (every account when `account_ids` is None),
+    by account id; accounts without contacts get their account-wide gaps too. Two queries
+    whatever the number of accounts (goal counts; contacts with their primary contact), plus
+    one for the account ids when `account_ids` is None."""
+    ids = None if account_ids is None else list(account_ids)
+    goals = ContactGoal.objects.all()
+    if ids is not None:
+        goals = goals.filter(contact__account_id__in=ids)
     goal_counts = dict(
-        ContactGoal.objects.filter(contact__account_id__in=ids)
-        .values_list("contact_id")
-        .annotate(n=Count("id"))
-        .values_list("contact_id", "n")
+        goals.values_list("contact_id").annotate(n=Count("id")).values_list("contact_id", "n")
     )
-    by_account: dict[int, list[ContactFacts]] = {account_id: [] for account_id in ids}
+    account_keys = ids if ids is not None else Account.objects.values_list("pk", flat=True)
+    by_account: dict[int, list[ContactFacts]] = {account_id: [] for account_id in account_keys}
     names: dict[int, str] = {}
     rows = (
         contacts_with_last_interaction(as_of=as_of, account_ids=ids)
@@ -226,28 +231,9 @@ def coverage_gaps_for_accounts(
         .order_by()
     )
     for contact in rows:
-        primary = contact.primary_contact
         names[contact.pk] = contact.name
-        by_account[contact.account_id].append(
-            ContactFacts(
-                id=contact.pk,
-                name=contact.name,
-                is_active=contact.is_active,
-                is_economic_buyer=contact.is_economic_buyer,
-                is_user_buyer=contact.is_user_buyer,
-                is_technical_buyer=contact.is_technical_buyer,
-                is_coach=contact.is_coach,
-                influence=contact.influence,
-                attitude=contact.attitude,
-                goal_count=goal_counts.get(contact.pk, 0),
-                primary_contact_id=contact.primary_contact_id,
-                primary_contact_name=(primary.get_full_name() or primary.username)
-                if primary
-                else "",
-                evidence_verified_on=contact.evidence_verified_on,
-                contact_frequency_days=contact.contact_frequency_days,
-                last_interaction_on=contact.last_interaction_on,  # type: ignore[attr-defined]
-            )
+        by_account.setdefault(contact.account_id, []).append(
+            contact_facts(contact, goal_count=goal_counts.get(contact.pk, 0))
         )
     return {
         account_id: _gap_rows(coverage_gaps(contacts=facts, as_of=as_of), names)

@@ -117,3 +117,22 @@ def test_decision_makers_page_queries(
     with django_assert_num_queries(5):
         response = owner_client.get("/decision-makers/?influence=low")
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("size", [10, 200])
+def test_interactions_endpoint_queries(
+    owner: Any,
+    owner_api: Any,
+    team_member: Any,
+    account: Account,
+    django_assert_num_queries: Any,
+    size: int,
+) -> None:
+    _map(account, owner, team_member, size)
+    # user's groups (role, inside the visibility subquery), COUNT, page of interactions
+    # joined with our person and the account, their contacts
+    with django_assert_num_queries(4):
+        response = owner_api.get("/api/v1/interactions/?page_size=500")
+    assert response.status_code == 200
+    assert response.json()["count"] == len(range(0, size, 3))
+    assert len(response.json()["results"][0]["contacts"]) == 1

@@ -306,3 +306,15 @@ def test_loader_shape_of_contacts_with_last_interaction(account: Account, owner:
             "is_overdue": False,  # exactly 30 days before as_of: still in time
         },
     ]
+
+
+def test_coverage_gaps_for_every_account(
+    account: Account, boss: Contact, django_assert_num_queries: Any
+) -> None:
+    empty = AccountFactory()
+    # account ids, goal counts, contacts with last interaction and primary contact
+    with django_assert_num_queries(3):
+        gaps = selectors.coverage_gaps_for_accounts(as_of=date(2026, 3, 31))
+    assert set(gaps) == {account.pk, empty.pk}
+    assert [gap.code for gap in gaps[empty.pk]] == ["no_economic_buyer", "no_coach"]
+    assert "no_economic_buyer" not in {gap.code for gap in gaps[account.pk]}
