@@ -1,0 +1,75 @@
+"""Pure chart builders: plain numbers in, a plotly Figure out (no ORM, no analysis)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+
+ACTUAL_COLOURS = ["#1f4e99", "#3a7bd5", "#7aa6e8", "#0f766e", "#14b8a6", "#6366f1", "#a855f7"]
+FORECAST_COLOUR = "#f59e0b"
+
+
+@dataclass(frozen=True)
+class RevenueSeries:
+    location: str
+    values: Sequence[float]  # one per actual period
+
+
+def revenue_figure(
+    *,
+    periods: Sequence[str],
+    series: Sequence[RevenueSeries],
+    forecast_periods: Sequence[str],
+    forecast: Sequence[float],
+    forecast_label: str = "Forecast",
+) -> go.Figure:
+    """Stacked bars of revenue per location for each actual period, then the forecast."""
+    figure = go.Figure()
+    for index, item in enumerate(series):
+        figure.add_trace(
+            go.Bar(
+                name=item.location,
+                x=list(periods),
+                y=list(item.values),
+                marker_color=ACTUAL_COLOURS[index % len(ACTUAL_COLOURS)],
+            )
+        )
+    figure.add_trace(
+        go.Bar(
+            name=forecast_label,
+            x=list(forecast_periods),
+            y=list(forecast),
+            marker_color=FORECAST_COLOUR,
+            marker_pattern_shape="/",
+        )
+    )
+    return figure.update_layout(
+        barmode="stack",
+        yaxis_title="Revenue",
+        legend_title="Location",
+        margin={"l": 60, "r": 20, "t": 20, "b": 40},
+        height=360,
+    )
+
+
+def cost_to_serve_figure(
+    *, activity_names: Sequence[str], costs: Sequence[float], is_investment: Sequence[bool]
+) -> go.Figure:
+    """Horizontal bars of cost to serve per activity type, largest on top; investments
+    in the relationship in a distinct colour."""
+    colours = ["#0f766e" if flag else "#1f4e99" for flag in is_investment]
+    figure = go.Figure(
+        go.Bar(
+            x=list(costs)[::-1],
+            y=list(activity_names)[::-1],
+            orientation="h",
+            marker_color=colours[::-1],
+        )
+    )
+    return figure.update_layout(
+        xaxis_title="Cost to serve, trailing twelve months",
+        margin={"l": 160, "r": 20, "t": 20, "b": 40},
+        height=max(220, 40 * len(activity_names) + 80),
+    )

@@ -1,0 +1,103 @@
+"""Page forms of the valuation app; services do the validation that needs the database."""
+
+from __future__ import annotations
+
+from django import forms
+
+from valuation.models import ActivityType, Direction, ImportKind
+from valuation.services import ALLOWED_SUFFIXES
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+CATEGORY_SUGGESTIONS = [
+    "cost savings",
+    "productivity",
+    "revenue growth",
+    "risk reduction",
+    "innovation",
+    "reference",
+    "referral",
+    "volume commitment",
+    "co-development",
+    "faster payment",
+]
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(
+        choices=[("", "Choose what the file holds")] + list(ImportKind.choices),
+        error_messages={"required": "Choose what the file holds."},
+    )
+    file = forms.FileField(
+        help_text="CSV (UTF-8, header row) or .xlsx. Large files import in the background.",
+        error_messages={"required": "Choose a file to upload.", "empty": "The file is empty."},
+    )
+
+    def __init__(self, *args: object, kinds: list[str] | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if kinds is not None:
+            self.fields["kind"].choices = [("", "Choose what the file holds")] + [
+                (value, label) for value, label in ImportKind.choices if value in kinds
+            ]
+
+    def clean_file(self) -> object:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(ALLOWED_SUFFIXES):
+            raise forms.ValidationError("Upload a .csv or .xlsx file.")
+        return upload
+
+
+class ValueEntryForm(forms.Form):
+    direction = forms.ChoiceField(choices=Direction.choices, widget=forms.RadioSelect)
+    category = forms.CharField(
+        max_length=100,
+        widget=forms.TextInput(attrs={"list": "value-categories"}),
+        help_text="e.g. cost savings, productivity, reference, referral.",
+    )
+    amount = forms.DecimalField(max_digits=14, decimal_places=2, min_value=0)
+    date = forms.DateField(widget=DATE_INPUT, help_text="YYYY-MM-DD")
+    evidence = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="How do we know? A report, a metric, the customer's words.",
+    )
+    customer_confirmed = forms.BooleanField(required=False, label="Confirmed by the customer")
+    confirmed_by = forms.CharField(
+        required=False, max_length=200, help_text="The customer's person who confirmed it."
+    )
+    confirmed_on = forms.DateField(required=False, widget=DATE_INPUT, label="Confirmed on")
+
+
+class ServiceActivityForm(forms.Form):
+    activity_type = forms.ModelChoiceField(
+        queryset=ActivityType.objects.order_by("name"),
+        to_field_name="code",
+        empty_label="Choose an activity",
+    )
+    date = forms.DateField(widget=DATE_INPUT, help_text="YYYY-MM-DD")
+    quantity = forms.DecimalField(max_digits=12, decimal_places=2, min_value=0)
+
+
+class ActivityTypeForm(forms.Form):
+    code = forms.SlugField(max_length=40, help_text="Letters, digits, '-' and '_'.")
+    name = forms.CharField(max_length=120)
+    unit = forms.CharField(max_length=40, help_text="What one unit is: hour, order, visit…")
+    is_investment = forms.BooleanField(
+        required=False, label="An investment in the relationship"
+    )
+
+
+class ActivityRateForm(forms.Form):
+    activity_type = forms.ModelChoiceField(
+        queryset=ActivityType.objects.order_by("code"),
+        to_field_name="code",
+        empty_label="Choose an activity type",
+    )
+    effective_from = forms.DateField(widget=DATE_INPUT, help_text="YYYY-MM-DD")
+    unit_cost = forms.DecimalField(max_digits=14, decimal_places=2, min_value=0)
+
+
+class ListFilterForm(forms.Form):
+    account = forms.CharField(required=False, label="Account (external id)")
+    date_from = forms.DateField(required=False, widget=DATE_INPUT, label="From")
+    date_to = forms.DateField(required=False, widget=DATE_INPUT, label="To")

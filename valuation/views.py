@@ -1,0 +1,404 @@
+"""Pages of the valuation app: data imports (ops), money lists with exports, activity types
+and rates, and the account's Value tab (revenue, cost to serve, value ledger)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.forms import BaseForm
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.selectors import account_can_contribute, account_get_for_user
+from kam.roles import Role, user_has_role
+from valuation import charts, selectors, services
+from valuation.exports import EXPORT_FORMATS, EXPORTS, VALUE_ENTRIES_EXPORT, export_response
+from valuation.forms import (
+    CATEGORY_SUGGESTIONS,
+    ActivityRateForm,
+    ActivityTypeForm,
+    ImportForm,
+    ListFilterForm,
+    ServiceActivityForm,
+    ValueEntryForm,
+)
+from valuation.imports import SPECS
+from valuation.models import ImportBatch, ImportKind, ValueEntry
+
+PAGE_SIZE = 50
+
+
+def _apply_errors(form: BaseForm, error: ValidationError) -> None:
+    """Put a service's ValidationError beside the fields it names (or on the form)."""
+    if hasattr(error, "error_dict"):
+        for field, field_errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, field_errors)
+    else:
+        form.add_error(None, error)
+
+
+def _require_ops(request: HttpRequest) -> None:
+    if not user_has_role(request.user, Role.OPS):
+        raise PermissionDenied("Only operations staff may load data.")
+
+
+# --- imports (ops) -------------------------------------------------------------------------
+
+
+@login_required
+def import_page(request: HttpRequest) -> HttpResponse:
+    """Upload a file: small files import in the request, big ones in the background."""
+    _require_ops(request)
+    form = ImportForm(request.POST or None, request.FILES or None, kinds=list(SPECS))
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = services.import_batch_create(
+                kind=form.cleaned_data["kind"],
+                created_by=request.user,
+                upload=form.cleaned_data["file"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            if batch.file_size <= services.INLINE_IMPORT_MAX_BYTES:
+                services.import_batch_execute(batch_id=batch.pk)
+            else:
+                services.import_batch_queue(batch=batch)
+                messages.info(request, "The file is large; it imports in the background.")
+            return redirect("valuation:import-detail", batch_id=batch.pk)
+    batches = selectors.import_batches_list()[:20]
+    kinds = [
+        {"value": spec.kind, "label": ImportKind(spec.kind).label, "columns": spec.columns}
+        for spec in SPECS.values()
+    ]
+    return render(
+        request,
+        "valuation/import.html",
+        {"form": form, "batches": batches, "kinds": kinds},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def import_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
+    _require_ops(request)
+    batch = get_object_or_404(selectors.import_batches_list(), pk=batch_id)
+    rows_done = selectors.import_batch_rows_done(batch=batch)
+    is_active = batch.status in (ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING)
+    percent = None
+    if batch.rows_total and is_active:
+        percent = min(100, rows_done * 100 // batch.rows_total)
+    return render(
+        request,
+        "valuation/import_detail.html",
+        {
+            "batch": batch,
+            "rows_done": rows_done,
+            "is_active": is_active,
+            "percent": percent,
+            "columns": SPECS[batch.kind].columns if batch.kind in SPECS else (),
+        },
+    )
+
+
+@login_required
+def import_template(request: HttpRequest, kind: str) -> HttpResponse:
+    """A header-only CSV of the kind: the columns an import expects."""
+    if kind not in SPECS:
+        raise Http404("No such kind.")
+    response = HttpResponse(",".join(SPECS[kind].columns) + "\n", content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="{kind}-template.csv"'
+    return response
+
+
+@login_required
+def export_download(request: HttpRequest, kind: str) -> HttpResponseBase:
+    """CSV or XLSX of one kind, only the rows of accounts the user may see."""
+    if kind not in EXPORTS:
+        raise Http404("No such kind.")
+    file_format = request.GET.get("file_format", "csv")
+    if file_format not in EXPORT_FORMATS:
+        raise Http404("Use csv or xlsx.")
+    return export_response(kind=kind, user=request.user, file_format=file_format)
+
+
+# --- money lists ---------------------------------------------------------------------------
+
+LISTS: dict[str, dict[str, Any]] = {
+    "revenue": {
+        "title": "Revenue",
+        "kind": ImportKind.REVENUE,
+        "date_field": "period_start",
+        "selector": selectors.revenue_records_visible_to,
+        "headings": ["Account", "Location", "Month", "Revenue", "Cost of goods"],
+        "numeric": [3, 4],
+        "row": lambda r: [
+            r.account,
+            r.location.name,
+            r.period_start.strftime("%Y-%m"),
+            r.revenue,
+            r.cost_of_goods,
+        ],
+    },
+    "forecasts": {
+        "title": "Forecasts",
+        "kind": ImportKind.FORECASTS,
+        "date_field": "period_start",
+        "selector": selectors.forecasts_visible_to,
+        "headings": ["Account", "Month", "Forecast revenue"],
+        "numeric": [2],
+        "row": lambda r: [r.account, r.period_start.strftime("%Y-%m"), r.revenue],
+    },
+    "activities": {
+        "title": "Service activities",
+        "kind": ImportKind.ACTIVITIES,
+        "date_field": "date",
+        "selector": selectors.service_activities_visible_to,
+        "headings": ["Account", "Activity", "Date", "Quantity"],
+        "numeric": [3],
+        "row": lambda r: [r.account, r.activity_type.name, r.date, r.quantity],
+    },
+    "value-entries": {
+        "title": "Value ledger",
+        "kind": VALUE_ENTRIES_EXPORT,
+        "date_field": "date",
+        "selector": selectors.value_entries_visible_to,
+        "headings": ["Account", "Direction", "Category", "Date", "Amount", "Confirmed"],
+        "numeric": [4],
+        "row": lambda r: [
+            r.account,
+            r.get_direction_display(),
+            r.category,
+            r.date,
+            r.amount,
+            "yes" if r.customer_confirmed else "no",
+        ],
+    },
+}
+
+
+@login_required
+def record_list(request: HttpRequest, resource: str) -> HttpResponse:
+    spec = LISTS.get(resource)
+    if spec is None:
+        raise Http404("No such list.")
+    form = ListFilterForm(request.GET or None)
+    queryset: QuerySet[Any] = spec["selector"](request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["account"]:
+            queryset = queryset.filter(account__external_id=data["account"].strip())
+        if data["date_from"]:
+            queryset = queryset.filter(**{f"{spec['date_field']}__gte": data["date_from"]})
+        if data["date_to"]:
+            queryset = queryset.filter(**{f"{spec['date_field']}__lte": data["date_to"]})
+    if request.GET.get("file_format") in EXPORT_FORMATS:
+        return export_response(
+            kind=spec["kind"],
+            user=request.user,
+            file_format=request.GET["file_format"],
+            queryset=queryset,
+        )
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [spec["row"](record) for record in page.object_list]
+    filters = {key: value for key, value in request.GET.items() if key != "page" and value}
+    return render(
+        request,
+        "valuation/record_list.html",
+        {
+            "title": spec["title"],
+            "resource": resource,
+            "headings": spec["headings"],
+            "numeric": spec["numeric"],
+            "rows": rows,
+            "page": page,
+            "form": form,
+            "querystring": urlencode(filters),
+            "export_querystring": urlencode(
+                {k: v for k, v in filters.items() if k != "file_format"}
+            ),
+        },
+    )
+
+
+# --- activity types and rates --------------------------------------------------------------
+
+
+@login_required
+def activity_types(request: HttpRequest) -> HttpResponse:
+    """Everyone signed in reads the types and rates; ops add them."""
+    is_ops = user_has_role(request.user, Role.OPS)
+    type_form = ActivityTypeForm(prefix="type")
+    rate_form = ActivityRateForm(prefix="rate")
+    status = 200
+    if request.method == "POST":
+        _require_ops(request)
+        if "type-code" in request.POST:
+            type_form = ActivityTypeForm(request.POST, prefix="type")
+            if type_form.is_valid():
+                try:
+                    created = services.activity_type_create(**type_form.cleaned_data)
+                except ValidationError as error:
+                    _apply_errors(type_form, error)
+                else:
+                    messages.success(request, f"Activity type {created.code} added.")
+                    return redirect("valuation:activity-types")
+        else:
+            rate_form = ActivityRateForm(request.POST, prefix="rate")
+            if rate_form.is_valid():
+                try:
+                    rate = services.activity_rate_create(**rate_form.cleaned_data)
+                except ValidationError as error:
+                    _apply_errors(rate_form, error)
+                else:
+                    messages.success(
+                        request,
+                        f"Rate {rate.unit_cost} for {rate.activity_type.code} from "
+                        f"{rate.effective_from:%Y-%m-%d} added.",
+                    )
+                    return redirect("valuation:activity-types")
+        status = 400
+    types = list(selectors.activity_types_list())
+    rates = list(selectors.activity_rates_list())
+    today = timezone.localdate()
+    by_type: dict[int, list[Any]] = {t.pk: [] for t in types}
+    for rate in rates:
+        by_type[rate.activity_type_id].append(rate)
+    rows = []
+    for activity_type in types:
+        type_rates = by_type[activity_type.pk]
+        in_force = [rate for rate in type_rates if rate.effective_from <= today]
+        rows.append(
+            {
+                "type": activity_type,
+                "rates": type_rates,
+                "in_force": in_force[-1] if in_force else None,
+            }
+        )
+    return render(
+        request,
+        "valuation/activity_types.html",
+        {"rows": rows, "is_ops": is_ops, "type_form": type_form, "rate_form": rate_form},
+        status=status,
+    )
+
+
+# --- the account's Value tab ----------------------------------------------------------------
+
+
+def _value_context(request: HttpRequest, account: Any) -> dict[str, Any]:
+    as_of = timezone.localdate()
+    revenue = selectors.account_revenue_summary(account=account, as_of=as_of)
+    cost = selectors.account_cost_to_serve(account=account, as_of=as_of)
+    ledger = selectors.account_value_ledger(account=account, as_of=as_of)
+    revenue_chart = charts.revenue_figure(
+        periods=[window.title for window in revenue.windows],
+        series=[
+            charts.RevenueSeries(
+                location=line.location, values=[float(v) for v in line.by_window]
+            )
+            for line in revenue.locations
+        ],
+        forecast_periods=[window.title for window in revenue.forecast_windows],
+        forecast=[float(v) for v in revenue.forecast],
+        forecast_label="Forecast" if revenue.forecast_is_recorded else "Forecast (from growth)",
+    )
+    cost_chart = charts.cost_to_serve_figure(
+        activity_names=[line.name for line in cost.lines],
+        costs=[float(line.cost) for line in cost.lines],
+        is_investment=[line.is_investment for line in cost.lines],
+    )
+    can_contribute = account_can_contribute(user=request.user, account=account)
+    return {
+        "account": account,
+        "tab": "value",
+        "as_of": as_of,
+        "revenue": revenue,
+        "cost": cost,
+        "ledger": ledger,
+        "margin_after_cost": revenue.gross_margin_ttm - cost.total,
+        "revenue_chart": json.loads(revenue_chart.to_json()) if revenue.locations else None,
+        "cost_chart": json.loads(cost_chart.to_json()) if cost.lines else None,
+        "can_contribute": can_contribute,
+        "can_record_activity": can_contribute or user_has_role(request.user, Role.OPS),
+        "category_suggestions": CATEGORY_SUGGESTIONS,
+    }
+
+
+@login_required
+def account_value(request: HttpRequest, account_id: int) -> HttpResponse:
+    account = account_get_for_user(user=request.user, account_id=account_id)
+    context = _value_context(request, account)
+    context["entry_form"] = ValueEntryForm(initial={"direction": "delivered"})
+    context["activity_form"] = ServiceActivityForm()
+    return render(request, "valuation/account_value.html", context)
+
+
+@login_required
+@require_POST
+def value_entry_add(request: HttpRequest, account_id: int) -> HttpResponse:
+    account = account_get_for_user(user=request.user, account_id=account_id)
+    if not account_can_contribute(user=request.user, account=account):
+        raise PermissionDenied("Only the account's owner and team members may add value.")
+    form = ValueEntryForm(request.POST)
+    if form.is_valid():
+        try:
+            services.value_entry_create(
+                account=account, created_by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Value entry added.")
+            return redirect("valuation:account-value", account_id=account.pk)
+    context = _value_context(request, account)
+    context["entry_form"] = form
+    context["activity_form"] = ServiceActivityForm()
+    return render(request, "valuation/account_value.html", context, status=400)
+
+
+@login_required
+@require_POST
+def value_entry_remove(request: HttpRequest, account_id: int, entry_id: int) -> HttpResponse:
+    account = account_get_for_user(user=request.user, account_id=account_id)
+    entry = get_object_or_404(ValueEntry.objects.filter(account=account), pk=entry_id)
+    if not account_can_contribute(user=request.user, account=account):
+        raise PermissionDenied("Only the account's owner and team members may remove value.")
+    services.value_entry_delete(entry=entry)
+    messages.success(request, "Value entry removed.")
+    return redirect("valuation:account-value", account_id=account.pk)
+
+
+@login_required
+@require_POST
+def activity_add(request: HttpRequest, account_id: int) -> HttpResponse:
+    account = account_get_for_user(user=request.user, account_id=account_id)
+    if not (
+        account_can_contribute(user=request.user, account=account)
+        or user_has_role(request.user, Role.OPS)
+    ):
+        raise PermissionDenied("Only the account's team and operations staff record activities.")
+    form = ServiceActivityForm(request.POST)
+    if form.is_valid():
+        try:
+            services.service_activity_create(
+                account=account, created_by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Activity recorded.")
+            return redirect("valuation:account-value", account_id=account.pk)
+    context = _value_context(request, account)
+    context["entry_form"] = ValueEntryForm(initial={"direction": "delivered"})
+    context["activity_form"] = form
+    return render(request, "valuation/account_value.html", context, status=400)
