@@ -48,7 +48,7 @@ class ImportForm(forms.Form):
 
 
 class ValueEntryForm(forms.Form):
-    direction = forms.ChoiceField(choices=Direction.choices, widget=forms.RadioSelect)
+    direction = forms.ChoiceField(choices=Direction.choices)
     category = forms.CharField(
         max_length=100,
         widget=forms.TextInput(attrs={"list": "value-categories"}),
@@ -82,9 +82,7 @@ class ActivityTypeForm(forms.Form):
     code = forms.SlugField(max_length=40, help_text="Letters, digits, '-' and '_'.")
     name = forms.CharField(max_length=120)
     unit = forms.CharField(max_length=40, help_text="What one unit is: hour, order, visit…")
-    is_investment = forms.BooleanField(
-        required=False, label="An investment in the relationship"
-    )
+    is_investment = forms.BooleanField(required=False, label="An investment in the relationship")
 
 
 class ActivityRateForm(forms.Form):

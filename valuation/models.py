@@ -28,7 +28,7 @@ class RevenueRecord(models.Model):
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="revenue_records")
     location = models.ForeignKey(
-        AccountLocation, on_delete=models.PROTECT, related_name="revenue_records"
+        AccountLocation, on_delete=models.RESTRICT, related_name="revenue_records"
     )
     period_start = models.DateField(
         validators=[_require_first_of_month], help_text="First day of the month."

@@ -303,9 +303,7 @@ def _value_context(request: HttpRequest, account: Any) -> dict[str, Any]:
     revenue_chart = charts.revenue_figure(
         periods=[window.title for window in revenue.windows],
         series=[
-            charts.RevenueSeries(
-                location=line.location, values=[float(v) for v in line.by_window]
-            )
+            charts.RevenueSeries(location=line.location, values=[float(v) for v in line.by_window])
             for line in revenue.locations
         ],
         forecast_periods=[window.title for window in revenue.forecast_windows],
@@ -338,8 +336,8 @@ def _value_context(request: HttpRequest, account: Any) -> dict[str, Any]:
 def account_value(request: HttpRequest, account_id: int) -> HttpResponse:
     account = account_get_for_user(user=request.user, account_id=account_id)
     context = _value_context(request, account)
-    context["entry_form"] = ValueEntryForm(initial={"direction": "delivered"})
-    context["activity_form"] = ServiceActivityForm()
+    context["entry_form"] = ValueEntryForm(prefix="entry")
+    context["activity_form"] = ServiceActivityForm(prefix="activity")
     return render(request, "valuation/account_value.html", context)
 
 
@@ -349,7 +347,7 @@ def value_entry_add(request: HttpRequest, account_id: int) -> HttpResponse:
     account = account_get_for_user(user=request.user, account_id=account_id)
     if not account_can_contribute(user=request.user, account=account):
         raise PermissionDenied("Only the account's owner and team members may add value.")
-    form = ValueEntryForm(request.POST)
+    form = ValueEntryForm(request.POST, prefix="entry")
     if form.is_valid():
         try:
             services.value_entry_create(
@@ -362,7 +360,7 @@ def value_entry_add(request: HttpRequest, account_id: int) -> HttpResponse:
             return redirect("valuation:account-value", account_id=account.pk)
     context = _value_context(request, account)
     context["entry_form"] = form
-    context["activity_form"] = ServiceActivityForm()
+    context["activity_form"] = ServiceActivityForm(prefix="activity")
     return render(request, "valuation/account_value.html", context, status=400)
 
 
@@ -387,7 +385,7 @@ def activity_add(request: HttpRequest, account_id: int) -> HttpResponse:
         or user_has_role(request.user, Role.OPS)
     ):
         raise PermissionDenied("Only the account's team and operations staff record activities.")
-    form = ServiceActivityForm(request.POST)
+    form = ServiceActivityForm(request.POST, prefix="activity")
     if form.is_valid():
         try:
             services.service_activity_create(
@@ -399,6 +397,6 @@ def activity_add(request: HttpRequest, account_id: int) -> HttpResponse:
             messages.success(request, "Activity recorded.")
             return redirect("valuation:account-value", account_id=account.pk)
     context = _value_context(request, account)
-    context["entry_form"] = ValueEntryForm(initial={"direction": "delivered"})
+    context["entry_form"] = ValueEntryForm(prefix="entry")
     context["activity_form"] = form
     return render(request, "valuation/account_value.html", context, status=400)

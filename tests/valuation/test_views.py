@@ -112,14 +112,14 @@ def test_value_tab_access(
 
 
 ENTRY = {
-    "direction": "delivered",
-    "category": "cost savings",
-    "amount": "12500.00",
-    "date": "2025-05-01",
-    "evidence": "Line trial: 4 % less scrap",
-    "customer_confirmed": "on",
-    "confirmed_by": "Jane Roe, plant manager",
-    "confirmed_on": "2025-05-20",
+    "entry-direction": "delivered",
+    "entry-category": "cost savings",
+    "entry-amount": "12500.00",
+    "entry-date": "2025-05-01",
+    "entry-evidence": "Line trial: 4 % less scrap",
+    "entry-customer_confirmed": "on",
+    "entry-confirmed_by": "Jane Roe, plant manager",
+    "entry-confirmed_on": "2025-05-20",
 }
 
 
@@ -148,11 +148,11 @@ def test_value_entry_add_access(
 @pytest.mark.parametrize(
     ("change", "field", "message"),
     [
-        ({"confirmed_on": ""}, "confirmed_on", "date the customer confirmed"),
-        ({"confirmed_by": ""}, "confirmed_by", "Name the customer's person"),
-        ({"amount": "1,5"}, "amount", "Enter a number"),
-        ({"date": "2025-13-01"}, "date", "Enter a valid date"),
-        ({"customer_confirmed": ""}, "confirmed_on", "Tick"),
+        ({"entry-confirmed_on": ""}, "confirmed_on", "date the customer confirmed"),
+        ({"entry-confirmed_by": ""}, "confirmed_by", "Name the customer's person"),
+        ({"entry-amount": "1,5"}, "amount", "Enter a number"),
+        ({"entry-date": "2025-13-01"}, "date", "Enter a valid date"),
+        ({"entry-customer_confirmed": ""}, "confirmed_on", "Tick"),
     ],
 )
 def test_value_entry_bad_input_shows_errors_beside_fields(
@@ -192,7 +192,11 @@ def test_activity_add_access(
     account = world["account"]
     response = request.getfixturevalue(client_name).post(
         f"/accounts/{account.pk}/value/activities/",
-        {"activity_type": "order-handling", "date": "2025-05-02", "quantity": "3"},
+        {
+            "activity-activity_type": "order-handling",
+            "activity-date": "2025-05-02",
+            "activity-quantity": "3",
+        },
     )
     assert response.status_code == status
     assert ServiceActivity.objects.count() == created
@@ -201,7 +205,11 @@ def test_activity_add_access(
 def test_activity_add_refuses_a_negative_quantity(owner_client: Any, world: Any) -> None:
     response = owner_client.post(
         f"/accounts/{world['account'].pk}/value/activities/",
-        {"activity_type": "order-handling", "date": "2025-05-02", "quantity": "-3"},
+        {
+            "activity-activity_type": "order-handling",
+            "activity-date": "2025-05-02",
+            "activity-quantity": "-3",
+        },
     )
     assert response.status_code == 400
     assert "greater than or equal to 0" in str(response.context["activity_form"].errors)
