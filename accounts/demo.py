@@ -9,19 +9,37 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from accounts.models import (
     Account,
+    AccountEvent,
     AccountLocation,
+    AccountPlan,
+    Assessment,
+    AssessmentDimension,
+    Complaint,
+    CriterionScore,
     Designation,
+    DesignationRequest,
+    EventKind,
     KnowledgeArea,
     KnowledgeEntry,
     LocationKind,
+    PlanAction,
+    PlanObjective,
+    PlanStatus,
+    QualifyingAnswers,
+    RequestStatus,
+    ReviewMeeting,
+    SelectionCriterion,
     TeamFunction,
     TeamMember,
 )
@@ -45,20 +63,66 @@ DEMO_USERS: list[tuple[str, str, str, tuple[str, ...], bool]] = [
 MANAGERS = ["alice", "bob", "carol", "dave"]
 
 NAME_FIRST = [
-    "Northwind", "Blue Ridge", "Harbor", "Summit", "Granite", "Riverside", "Atlas", "Pioneer",
-    "Evergreen", "Cobalt", "Meridian", "Keystone", "Silverline", "Oakmont", "Redwood", "Lakeshore",
-    "Crescent", "Ironbridge", "Westfield", "Brightwater", "Falcon", "Horizon", "Sterling", "Beacon",
+    "Northwind",
+    "Blue Ridge",
+    "Harbor",
+    "Summit",
+    "Granite",
+    "Riverside",
+    "Atlas",
+    "Pioneer",
+    "Evergreen",
+    "Cobalt",
+    "Meridian",
+    "Keystone",
+    "Silverline",
+    "Oakmont",
+    "Redwood",
+    "Lakeshore",
+    "Crescent",
+    "Ironbridge",
+    "Westfield",
+    "Brightwater",
+    "Falcon",
+    "Horizon",
+    "Sterling",
+    "Beacon",
 ]
 NAME_SECOND = [
-    "Logistics", "Foods", "Manufacturing", "Health", "Retail", "Energy", "Pharma", "Packaging",
-    "Automotive", "Chemicals", "Hospitality", "Paper", "Aerospace", "Telecom", "Textiles", "Steel",
+    "Logistics",
+    "Foods",
+    "Manufacturing",
+    "Health",
+    "Retail",
+    "Energy",
+    "Pharma",
+    "Packaging",
+    "Automotive",
+    "Chemicals",
+    "Hospitality",
+    "Paper",
+    "Aerospace",
+    "Telecom",
+    "Textiles",
+    "Steel",
 ]
 INDUSTRY_OF = {
-    "Logistics": "Transport & logistics", "Foods": "Food & beverage", "Manufacturing": "Industrial",
-    "Health": "Healthcare", "Retail": "Retail", "Energy": "Energy", "Pharma": "Pharmaceuticals",
-    "Packaging": "Packaging", "Automotive": "Automotive", "Chemicals": "Chemicals",
-    "Hospitality": "Hospitality", "Paper": "Paper & forest products", "Aerospace": "Aerospace",
-    "Telecom": "Telecommunications", "Textiles": "Textiles", "Steel": "Metals",
+    "Logistics": "Transport & logistics",
+    "Foods": "Food & beverage",
+    "Manufacturing": "Industrial",
+    "Health": "Healthcare",
+    "Retail": "Retail",
+    "Energy": "Energy",
+    "Pharma": "Pharmaceuticals",
+    "Packaging": "Packaging",
+    "Automotive": "Automotive",
+    "Chemicals": "Chemicals",
+    "Hospitality": "Hospitality",
+    "Paper": "Paper & forest products",
+    "Aerospace": "Aerospace",
+    "Telecom": "Telecommunications",
+    "Textiles": "Textiles",
+    "Steel": "Metals",
 }
 REGIONS = ["North America", "Europe", "Asia Pacific", "Latin America", "Middle East & Africa"]
 SITES = ["Head office", "Main plant", "Distribution centre", "East plant", "Research campus"]
@@ -120,9 +184,7 @@ def _designations(count: int) -> list[str]:
     return [str(value) for value in plan[:count]]
 
 
-def demo_accounts_seed(
-    *, rng: random.Random, users: dict[str, Any], count: int
-) -> list[Account]:
+def demo_accounts_seed(*, rng: random.Random, users: dict[str, Any], count: int) -> list[Account]:
     """Bulk-create `count` accounts with locations, knowledge and teams."""
     designations = _designations(count)
     accounts: list[Account] = []
@@ -159,9 +221,7 @@ def demo_accounts_seed(
         areas = list(KNOWLEDGE)[: rng.randint(3, 6)]
         for area in areas:
             title, detail = KNOWLEDGE[area]
-            knowledge.append(
-                KnowledgeEntry(account=account, area=area, title=title, detail=detail)
-            )
+            knowledge.append(KnowledgeEntry(account=account, area=area, title=title, detail=detail))
         others = [name for name in MANAGERS if name != account.owner.username]
         for name, function in zip(rng.sample(others, 2), functions, strict=False):
             team.append(TeamMember(account=account, user=users[name], function=function))
@@ -177,3 +237,298 @@ def demo_accounts_seed(
     KnowledgeEntry.objects.bulk_create(knowledge, batch_size=5000)
     TeamMember.objects.bulk_create(team, batch_size=5000)
     return accounts
+
+
+# --- plans, voice of the customer, selection governance (issue 4) ----------------------------
+
+CRITERIA = [
+    ("Fit with our capabilities", "The work they need is what we do best.", "3"),
+    ("Growth potential", "Room to grow our share of their spend.", "2.5"),
+    ("Profitability", "Margin after the cost to serve.", "2"),
+    ("Relationship access", "Access to the economic buyer and senior management.", "1.5"),
+    ("Strategic value", "Reference value, learning, entry to a market.", "1"),
+]
+COMPLAINT_CATEGORIES = ["delivery", "billing", "quality", "service response", "documentation"]
+DIMENSIONS = ["Service quality", "Relationship quality", "On-time delivery"]
+
+
+def demo_keys_seed(*, rng: random.Random, portfolio: DemoPortfolio) -> None:
+    """Plans, assessments, complaints, events, criteria scores, qualifying answers,
+    designation requests and review meetings for the key accounts only (strategic, pilot,
+    candidate), so 10,000 accounts stay quick. Dates are relative to `portfolio.as_of`.
+
+    Shown on purpose: plans in every state (submitted, returned draft, approved, draft);
+    a declining assessment trend on the first strategic account (with a competitor
+    evaluation); recurring delivery complaints on the second; a pending request to move a
+    candidate to pilot; two steering-committee meetings.
+    """
+    as_of = portfolio.as_of
+    users = portfolio.users
+    erin, frank = users["erin"], users["frank"]
+    now = timezone.now()
+    by_designation: dict[str, list[Account]] = {}
+    for account in portfolio.accounts:
+        by_designation.setdefault(account.designation, []).append(account)
+    strategic = by_designation.get(Designation.STRATEGIC, [])
+    pilots = by_designation.get(Designation.PILOT, [])
+    candidates = by_designation.get(Designation.CANDIDATE, [])
+    key = strategic + pilots
+    portfolio.strategic = strategic
+
+    # Plans: one for the current year per strategic and pilot account.
+    start, end = date(as_of.year, 1, 1), date(as_of.year, 12, 31)
+    cycle = ["submitted", "returned", "approved", "draft"]
+    plans: list[AccountPlan] = []
+    for index, account in enumerate(key):
+        state = cycle[index % len(cycle)]
+        status = PlanStatus.DRAFT if state in ("returned", "draft") else state
+        plans.append(
+            AccountPlan(
+                account=account,
+                period=str(as_of.year),
+                period_start=start,
+                period_end=end,
+                status=status,
+                vision=f"{account.name} sees us as its partner for {account.industry.lower()}.",
+                value_proposition="Lower total cost and fewer disruptions through joint planning.",
+                situation=f"We serve {rng.randint(2, 4)} sites; share of wallet about "
+                f"{rng.randint(20, 45)} %. A rival is courting procurement.",
+                strategy="Move from supplier to partner: joint service reviews, an executive "
+                "sponsor, and a value report each quarter.",
+                expansion="Extend to the remaining sites and the new product line next year.",
+                version=1 if state == "draft" else (3 if state == "returned" else 2),
+                return_comment="Make the share-of-wallet target measurable per site."
+                if state == "returned"
+                else "",
+                submitted_at=now if state != "draft" else None,
+                submitted_by=account.owner if state != "draft" else None,
+                reviewed_at=now if state in ("returned", "approved") else None,
+                reviewed_by=(erin if index % 2 else frank)
+                if state in ("returned", "approved")
+                else None,
+            )
+        )
+    bulk_create_with_history(plans, AccountPlan, batch_size=1000, default_user=None)
+    plans = list(
+        AccountPlan.objects.filter(account__in=key, period=str(as_of.year)).select_related(
+            "account"
+        )
+    )
+    objectives: list[PlanObjective] = []
+    actions: list[PlanAction] = []
+    action_titles = [
+        "Quarterly business review",
+        "Executive sponsor visit",
+        "Joint cost-reduction workshop",
+        "Value report to the economic buyer",
+    ]
+    for plan in plans:
+        share = rng.randint(20, 45)
+        objectives += [
+            PlanObjective(
+                plan=plan,
+                metric="Share of wallet (%)",
+                target=Decimal(share + 10),
+                current=Decimal(share),
+            ),
+            PlanObjective(
+                plan=plan,
+                metric="Customer satisfaction (0-10)",
+                target=Decimal("8.5"),
+                current=Decimal(rng.randint(60, 85)) / 10,
+            ),
+        ]
+        for number, title in enumerate(action_titles):
+            due = min(end, start + timedelta(days=60 + 90 * number + rng.randint(0, 20)))
+            # Some actions due before as_of stay open: the overdue list has something to show.
+            status = "done" if due < as_of and rng.random() < 0.6 else "open"
+            owner = plan.account.owner if number % 2 == 0 else users[rng.choice(MANAGERS)]
+            actions.append(PlanAction(plan=plan, title=title, owner=owner, due=due, status=status))
+    bulk_create_with_history(objectives, PlanObjective, batch_size=2000)
+    bulk_create_with_history(actions, PlanAction, batch_size=2000)
+
+    # Assessments: quarterly, with expectation vs performance; the first strategic account
+    # declines steadily.
+    assessments: list[Assessment] = []
+    for index, account in enumerate(key):
+        declining = index == 0
+        for quarter in range(4, 0, -1):
+            if declining:
+                score = Decimal(("8.6", "7.9", "6.8", "5.4")[4 - quarter])
+            else:
+                score = Decimal(rng.randint(65, 90)) / 10
+            assessments.append(
+                Assessment(
+                    account=account,
+                    kind=("business_review", "survey", "third_party")[quarter % 3],
+                    date=as_of - timedelta(days=90 * (quarter - 1) + 20),
+                    score=score,
+                    notes="Declining since the service team changed." if declining else "",
+                )
+            )
+    Assessment.objects.bulk_create(assessments, batch_size=2000)
+    dimensions: list[AssessmentDimension] = []
+    for assessment in Assessment.objects.filter(account__in=key):
+        for name in DIMENSIONS:
+            expectation = Decimal(rng.randint(80, 95)) / 10
+            gap = Decimal(rng.randint(-25, 5)) / 10
+            performance = max(Decimal(0), min(Decimal(10), assessment.score + gap))
+            dimensions.append(
+                AssessmentDimension(
+                    assessment=assessment,
+                    name=name,
+                    expectation=expectation,
+                    performance=performance,
+                )
+            )
+    AssessmentDimension.objects.bulk_create(dimensions, batch_size=5000)
+
+    # Complaints: a few per key account; recurring delivery problems on the second one.
+    complaints: list[Complaint] = []
+    for index, account in enumerate(key):
+        if index == 1:
+            complaints.extend(
+                Complaint(
+                    account=account,
+                    category="delivery",
+                    severity="high" if days < 30 else "medium",
+                    opened_on=as_of - timedelta(days=days),
+                    resolved_on=None if days < 30 else as_of - timedelta(days=days - 6),
+                    description="Truck arrived outside the delivery window.",
+                )
+                for days in (8, 25, 47, 71)
+            )
+            continue
+        for _ in range(rng.randint(0, 3)):
+            opened = as_of - timedelta(days=rng.randint(10, 400))
+            complaints.append(
+                Complaint(
+                    account=account,
+                    category=rng.choice(COMPLAINT_CATEGORIES),
+                    severity=rng.choice(["low", "medium", "medium", "high"]),
+                    opened_on=opened,
+                    resolved_on=opened + timedelta(days=rng.randint(1, 20)),
+                    description="Logged by the service desk.",
+                )
+            )
+    Complaint.objects.bulk_create(complaints, batch_size=5000)
+
+    # Events: a competitor evaluation on the declining account, then a few others.
+    events: list[AccountEvent] = []
+    if key:
+        events.append(
+            AccountEvent(
+                account=key[0],
+                kind=EventKind.COMPETITOR_EVALUATION,
+                date=as_of - timedelta(days=35),
+                notes="Procurement invited a rival to trial at the east plant.",
+            )
+        )
+    events.extend(
+        AccountEvent(
+            account=account,
+            kind=rng.choice([EventKind.RFP_ISSUED, EventKind.KEY_CONTACT_LEFT, EventKind.OTHER]),
+            date=as_of - timedelta(days=rng.randint(5, 300)),
+            notes="Noted in the account review.",
+        )
+        for account in key[2:]
+        if rng.random() < 0.3
+    )
+    AccountEvent.objects.bulk_create(events, batch_size=5000)
+
+    # Selection criteria (kept across --flush; matched on name) and scores.
+    criteria = []
+    for name, description, weight in CRITERIA:
+        criterion, _ = SelectionCriterion.objects.get_or_create(
+            name=name, defaults={"description": description, "weight": Decimal(weight)}
+        )
+        criteria.append(criterion)
+    scores: list[CriterionScore] = []
+    low_high = {
+        Designation.STRATEGIC: (3, 5),
+        Designation.PILOT: (3, 5),
+        Designation.CANDIDATE: (2, 4),
+    }
+    for account in key + candidates:
+        low, high = low_high[account.designation]
+        for criterion in criteria:
+            score = rng.randint(low, high)
+            scores.append(
+                CriterionScore(
+                    account=account,
+                    criterion=criterion,
+                    score=score,
+                    rationale=("Weak", "Below par", "Adequate", "Strong", "Excellent")[score - 1]
+                    + f" on {criterion.name.lower()}.",
+                    scored_by=account.owner if score < 5 else erin,
+                )
+            )
+    CriterionScore.objects.bulk_create(scores, batch_size=5000)
+    QualifyingAnswers.objects.bulk_create(
+        [
+            QualifyingAnswers(
+                account=account,
+                type_of_work_fit="Multi-site service contracts, our core business.",
+                budget=f"About {rng.randint(1, 9)} M a year, held by procurement.",
+                decision_criteria="Total cost, service level, and risk of disruption.",
+                competitors="Two national suppliers and a low-cost importer.",
+                reason_for_buying="Consolidating suppliers after a difficult year.",
+                updated_by=account.owner,
+            )
+            for account in pilots + candidates
+        ],
+        batch_size=2000,
+    )
+
+    # Designation requests: a pending candidate → pilot, and an approved one in the past.
+    requests: list[DesignationRequest] = []
+    if candidates:
+        requests.append(
+            DesignationRequest(
+                account=candidates[0],
+                from_designation=Designation.CANDIDATE,
+                to_designation=Designation.PILOT,
+                reason="Scores well on fit and growth; the CFO asked for a joint plan.",
+                requested_by=candidates[0].owner,
+            )
+        )
+    if pilots:
+        requests.append(
+            DesignationRequest(
+                account=pilots[0],
+                from_designation=Designation.CANDIDATE,
+                to_designation=Designation.PILOT,
+                reason="Good fit; try the strategic approach for a year.",
+                requested_by=pilots[0].owner,
+                status=RequestStatus.APPROVED,
+                decided_by=frank,
+                decided_at=now,
+                decision_comment="Approved as one of our pilots.",
+            )
+        )
+    DesignationRequest.objects.bulk_create(requests)
+
+    # Steering-committee meetings (meetings left without accounts by --flush go first).
+    ReviewMeeting.objects.filter(accounts__isnull=True).delete()
+    for days, title, discussed, decisions in (
+        (
+            120,
+            "Steering committee · annual selection",
+            strategic[:3] + pilots[:1],
+            "Keep the strategic accounts; start one pilot; review criteria weights in six months.",
+        ),
+        (
+            30,
+            "Steering committee · quarterly review",
+            key[:3],
+            "Escalate the declining satisfaction at the first strategic account; "
+            "ask for a delivery recovery plan at the second.",
+        ),
+    ):
+        if not discussed:
+            continue
+        meeting = ReviewMeeting.objects.create(
+            date=as_of - timedelta(days=days), title=title, decisions=decisions
+        )
+        meeting.attendees.set([erin, frank])
+        meeting.accounts.set(discussed)

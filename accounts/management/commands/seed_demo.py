@@ -48,6 +48,7 @@ class Command(BaseCommand):
                 Account.objects.all().delete()
             accounts = demo.demo_accounts_seed(rng=rng, users=users, count=count)
             portfolio = demo.DemoPortfolio(users=users, accounts=accounts, as_of=as_of)
+            demo.demo_keys_seed(rng=rng, portfolio=portfolio)
             relationships_demo.demo_seed(rng=rng, portfolio=portfolio)
             valuation_demo.demo_seed(rng=rng, portfolio=portfolio)
             portfolio_demo.demo_seed(rng=rng, portfolio=portfolio)
