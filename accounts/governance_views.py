@@ -232,7 +232,7 @@ def committee(request: HttpRequest) -> HttpResponse:
             "plans": plan_selectors.plans_awaiting_approval(user=request.user),
             "pending": [(r, warnings.get(r.pk)) for r in pending],
             "pilots": pilots,
-            "pilot_warning": governance_selectors.pilot_warning(),
+            "pilot_warning": governance_selectors.pilot_warning_for(pilots),
             "trends": trends,
             "meetings": governance_selectors.review_meetings_visible_to(request.user)[:5],
             "decision_form": DecisionForm(),

@@ -51,8 +51,12 @@ def test_account_edit_refused_and_nothing_changes(
     client = request.getfixturevalue(client_name)
     response = client.post(
         f"/accounts/{account.pk}/edit/",
-        {"name": "Hijacked", "designation": "exit", "buying_hierarchy_level": 1,
-         "continuum_position": 0},
+        {
+            "name": "Hijacked",
+            "designation": "exit",
+            "buying_hierarchy_level": 1,
+            "continuum_position": 0,
+        },
     )
     assert response.status_code == status
     account.refresh_from_db()
@@ -63,14 +67,22 @@ def test_account_edit_refused_and_nothing_changes(
 def test_owner_edits_account_page(owner_client: Any, account: Account) -> None:
     response = owner_client.post(
         f"/accounts/{account.pk}/edit/",
-        {"name": "Northwind Foods Group", "external_id": "NW-1", "designation": "strategic",
-         "buying_hierarchy_level": 3, "continuum_position": 80, "region": "Europe",
-         "owner": "alice"},
+        {
+            "name": "Northwind Foods Group",
+            "external_id": "NW-1",
+            "designation": "strategic",
+            "buying_hierarchy_level": 3,
+            "continuum_position": 80,
+            "region": "Europe",
+            "owner": "alice",
+        },
     )
     assert response.status_code == 302
     account.refresh_from_db()
     assert (account.name, account.buying_hierarchy_level, account.continuum_position) == (
-        "Northwind Foods Group", 3, 80,
+        "Northwind Foods Group",
+        3,
+        80,
     )
 
 
@@ -168,8 +180,14 @@ def test_owner_cannot_change_designation_directly(owner_api: Any, account: Accou
 def test_edit_form_keeps_designation(owner_client: Any, account: Account) -> None:
     response = owner_client.post(
         f"/accounts/{account.pk}/edit/",
-        {"name": "Northwind Foods", "external_id": "NW-1", "designation": "exit",
-         "buying_hierarchy_level": 2, "continuum_position": 50, "region": "Europe"},
+        {
+            "name": "Northwind Foods",
+            "external_id": "NW-1",
+            "designation": "exit",
+            "buying_hierarchy_level": 2,
+            "continuum_position": 50,
+            "region": "Europe",
+        },
     )
     assert response.status_code == 302
     account.refresh_from_db()
@@ -213,17 +231,13 @@ def test_account_api_create_access(
 
 
 def test_created_account_is_owned_by_its_creator(other_manager_api: Any) -> None:
-    response = other_manager_api.post(
-        "/api/v1/accounts/", {"name": "Harbor Paper"}, format="json"
-    )
+    response = other_manager_api.post("/api/v1/accounts/", {"name": "Harbor Paper"}, format="json")
     assert response.status_code == 201
     assert response.json()["owner"] == "mallory"
     assert response.json()["designation"] == "candidate"
 
 
-def test_manager_cannot_create_account_for_someone_else(
-    other_manager_api: Any, owner: Any
-) -> None:
+def test_manager_cannot_create_account_for_someone_else(other_manager_api: Any, owner: Any) -> None:
     response = other_manager_api.post(
         "/api/v1/accounts/", {"name": "Harbor Paper", "owner": "alice"}, format="json"
     )

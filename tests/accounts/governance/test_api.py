@@ -205,3 +205,35 @@ def test_review_meetings_visible_per_account(
     assert owner_api.get("/api/v1/review-meetings/").json()["count"] == 1
     assert other_manager_api.get("/api/v1/review-meetings/").json()["count"] == 0
     assert other_manager_api.get(f"/api/v1/review-meetings/{meeting.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("size", [2, 8])
+def test_governance_list_queries(
+    owner: Any, executive: Any, executive_api: Any, django_assert_num_queries: Any, size: int
+) -> None:
+    criterion = SelectionCriterion.objects.create(name="Fit", weight=2)
+    for _index in range(size):
+        account = AccountFactory(owner=owner, designation="candidate")
+        CriterionScore.objects.create(
+            account=account, criterion=criterion, score=3, rationale="x", scored_by=owner
+        )
+        DesignationRequest.objects.create(
+            account=account,
+            from_designation="candidate",
+            to_designation="pilot",
+            reason="x",
+            requested_by=owner,
+        )
+        meeting = ReviewMeeting.objects.create(date="2027-03-01", decisions="Go")
+        meeting.accounts.set([account])
+        meeting.attendees.set([executive, owner])
+    # groups (role), COUNT, page of scores with criterion and scorer
+    with django_assert_num_queries(3):
+        assert executive_api.get("/api/v1/criterion-scores/").json()["count"] == size
+    # COUNT, page of requests with account/owner/requester/decider, pilot count for the
+    # warnings (the roles are cached on the user by the first call)
+    with django_assert_num_queries(3):
+        assert executive_api.get("/api/v1/designation-requests/").json()["count"] == size
+    # COUNT, page of meetings, their attendees, their accounts
+    with django_assert_num_queries(4):
+        assert executive_api.get("/api/v1/review-meetings/").json()["count"] == size

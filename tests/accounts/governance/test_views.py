@@ -274,3 +274,46 @@ def test_criteria_page_refuses_zero_weight(executive_client: Any) -> None:
 def test_account_edit_form_does_not_change_designation(owner_client: Any, account: Any) -> None:
     page = owner_client.get(f"/accounts/{account.pk}/edit/").content.decode()
     assert "Changed through a designation request" in page
+
+
+@pytest.mark.parametrize("size", [2, 6])
+def test_committee_page_queries(
+    executive_client: Any, owner: Any, django_assert_num_queries: Any, size: int
+) -> None:
+    for index in range(size):
+        account = AccountFactory(owner=owner, designation="strategic")
+        plan_with_content(account, status="submitted", period=str(2030 + index))
+        Assessment.objects.create(account=account, kind="survey", date="2027-01-01", score=7)
+        Assessment.objects.create(account=account, kind="survey", date="2027-04-01", score=6)
+        pending = AccountFactory(owner=owner, designation="candidate")
+        DesignationRequest.objects.create(
+            account=pending,
+            from_designation="candidate",
+            to_designation="pilot",
+            reason="x",
+            requested_by=owner,
+        )
+    # session, user, groups; accounts with assessments, their assessments (trends);
+    # pending requests, pilot count, plans awaiting approval, recent meetings (no meeting,
+    # so no attendee/account prefetch)
+    with django_assert_num_queries(9):
+        response = executive_client.get("/accounts/committee/")
+    assert len(response.context["trends"]) == size
+
+
+@pytest.mark.parametrize("size", [2, 6])
+def test_selection_page_queries(
+    owner_client: Any, account: Any, executive: Any, django_assert_num_queries: Any, size: int
+) -> None:
+    for index in range(size):
+        criterion = SelectionCriterion.objects.create(name=f"C{index}", weight=1)
+        CriterionScore.objects.create(account=account, criterion=criterion, score=3)
+        meeting = ReviewMeeting.objects.create(date="2027-03-01", decisions="Go")
+        meeting.accounts.set([account])
+        meeting.attendees.set([executive])
+    # session, user, groups, account; qualifying answers, requests, active criteria, the
+    # account's scores, pilot count, meetings, their attendees (the owner may score, so no
+    # team-membership query)
+    with django_assert_num_queries(11):
+        response = owner_client.get(f"/accounts/{account.pk}/selection/")
+    assert response.status_code == 200

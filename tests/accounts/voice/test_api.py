@@ -244,3 +244,17 @@ def test_complaint_list_queries(
     with django_assert_num_queries(3):
         response = owner_api.get("/api/v1/complaints/")
     assert response.json()["count"] == size
+
+
+@pytest.mark.parametrize("size", [3, 12])
+def test_event_list_queries(
+    owner: Any, owner_api: Any, django_assert_num_queries: Any, size: int
+) -> None:
+    for index in range(size):
+        AccountEvent.objects.create(
+            account=AccountFactory(owner=owner), kind="rfp_issued", date=date(2027, 1, 1 + index)
+        )
+    # user's groups (role), COUNT, page of events with account and author
+    with django_assert_num_queries(3):
+        response = owner_api.get("/api/v1/events/")
+    assert response.json()["count"] == size

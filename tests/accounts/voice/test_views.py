@@ -142,3 +142,27 @@ def test_page_flags_recurring_problems_and_shows_trend(owner_client: Any, accoun
     assert "Recurring problems" in page
     assert "delivery × 3" in page
     assert "▼ -1.5" in page
+
+
+@pytest.mark.parametrize("size", [2, 8])
+def test_voice_page_queries(
+    owner_client: Any, account: Any, django_assert_num_queries: Any, size: int
+) -> None:
+    today = timezone.localdate()
+    for index in range(size):
+        assessment = Assessment.objects.create(
+            account=account, kind="survey", date=today - timedelta(days=index), score=7
+        )
+        assessment.dimensions.create(name="Service quality", expectation=8, performance=7)
+        Complaint.objects.create(
+            account=account,
+            category="billing",
+            severity="low",
+            opened_on=today - timedelta(days=index),
+        )
+        AccountEvent.objects.create(account=account, kind="other", date=today)
+    # session, user, groups, account; assessments, their dimensions, recurring problems,
+    # complaints, events, contribute check (owner: no team query)
+    with django_assert_num_queries(9):
+        response = owner_client.get(f"/accounts/{account.pk}/voice/")
+    assert response.status_code == 200
