@@ -155,6 +155,13 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = plan_selectors.account_plan_get_for_user(user=request.user, plan_id=plan_id)
     if not plan_selectors.account_plan_can_edit(user=request.user, plan=plan):
         raise PermissionDenied("Only the account's owner edits its plans.")
+    if request.method == "GET" and plan.status != PlanStatus.DRAFT:
+        messages.warning(
+            request,
+            f"This plan is {plan.get_status_display().lower()}: its content can change only "
+            "while it is a draft. Record progress on the actions below.",
+        )
+        return redirect("accounts:plan-detail", plan_id=plan.pk)
     conflict: PlanVersionConflictError | None = None
     status = 200
     if request.method == "POST":

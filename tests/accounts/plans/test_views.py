@@ -290,3 +290,32 @@ def test_account_plans_page_queries(
     with django_assert_num_queries(6):
         response = owner_client.get(f"/accounts/{account.pk}/plans/")
     assert response.status_code == 200
+
+
+def test_edit_of_submitted_plan_is_refused_with_a_message(owner_client: Any, account: Any) -> None:
+    plan = plan_with_content(account, status=PlanStatus.SUBMITTED)
+    response = owner_client.get(f"/accounts/plans/{plan.pk}/edit/", follow=True)
+    assert "content can change only while it is a draft" in response.content.decode()
+    response = owner_client.post(f"/accounts/plans/{plan.pk}/edit/", _form_data(plan, vision="X"))
+    assert response.status_code == 400
+    assert "only while it is a draft" in response.content.decode()
+    plan.refresh_from_db()
+    assert plan.vision == "Preferred supplier for every plant."
+
+
+@pytest.mark.parametrize("size", [2, 8])
+def test_plan_list_and_overdue_page_queries(
+    owner: Any, owner_client: Any, django_assert_num_queries: Any, size: int
+) -> None:
+    from tests.factories import AccountFactory
+
+    for index in range(size):
+        plan = plan_with_content(AccountFactory(owner=owner), period=str(2030 + index))
+        PlanActionFactory(plan=plan, title="Late", due=date(2000, 1, 1))
+    # session, user, groups, COUNT of plans, page of plans with account/owner
+    with django_assert_num_queries(5):
+        assert owner_client.get("/accounts/plans/").status_code == 200
+    # session, user, groups, overdue actions with owner/plan/account
+    with django_assert_num_queries(4):
+        response = owner_client.get("/accounts/plans/overdue/")
+    assert len(response.context["by_account"]) == size
