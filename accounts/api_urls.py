@@ -5,8 +5,10 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api import AccountViewSet, TeamMemberViewSet
 from accounts.governance_api import (
+    AccountSelectionView,
     CriterionScoreViewSet,
     DesignationRequestViewSet,
+    QualifyingAnswersView,
     ReviewMeetingViewSet,
     SelectionCriterionViewSet,
 )
@@ -30,6 +32,16 @@ team_detail = TeamMemberViewSet.as_view(
 )
 
 urlpatterns = [
+    path(
+        "accounts/<int:account_pk>/selection/",
+        AccountSelectionView.as_view(),
+        name="account-selection",
+    ),
+    path(
+        "accounts/<int:account_pk>/qualifying/",
+        QualifyingAnswersView.as_view(),
+        name="account-qualifying",
+    ),
     path("accounts/<int:account_pk>/team/", team_list, name="account-team-list"),
     path(
         "accounts/<int:account_pk>/team/<str:username>/",

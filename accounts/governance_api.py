@@ -12,18 +12,22 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from accounts import governance_selectors, governance_services
 from accounts.governance_serializers import (
     CriterionScoreSerializer,
     DesignationDecisionSerializer,
     DesignationRequestSerializer,
+    QualifyingAnswersSerializer,
     ReviewMeetingSerializer,
     SelectionCriterionSerializer,
+    SelectionSerializer,
 )
 from accounts.models import (
     CriterionScore,
     DesignationRequest,
+    QualifyingAnswers,
     RequestStatus,
     ReviewMeeting,
     SelectionCriterion,
@@ -199,3 +203,34 @@ class ReviewMeetingViewSet(viewsets.ModelViewSet):
             if "accounts" in data
             else list(meeting.accounts.all()),
         )
+
+
+class AccountSelectionView(APIView):
+    """`accounts/{id}/selection/`: the live attractiveness and the account's criteria scores."""
+
+    @extend_schema(responses=SelectionSerializer)
+    def get(self, request: Request, account_pk: int) -> Response:
+        account = account_get_for_user(user=request.user, account_id=account_pk)
+        return Response(
+            SelectionSerializer(governance_selectors.account_selection(account=account)).data
+        )
+
+
+class QualifyingAnswersView(APIView):
+    """`accounts/{id}/qualifying/`: the qualifying questions; the owner answers (PUT)."""
+
+    @extend_schema(responses=QualifyingAnswersSerializer)
+    def get(self, request: Request, account_pk: int) -> Response:
+        account = account_get_for_user(user=request.user, account_id=account_pk)
+        answers = governance_selectors.qualifying_answers_for(account=account)
+        return Response(QualifyingAnswersSerializer(answers or QualifyingAnswers()).data)
+
+    @extend_schema(request=QualifyingAnswersSerializer, responses=QualifyingAnswersSerializer)
+    def put(self, request: Request, account_pk: int) -> Response:
+        account = account_get_for_user(user=request.user, account_id=account_pk)
+        serializer = QualifyingAnswersSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        answers = governance_services.qualifying_answers_set(
+            account=account, updated_by=request.user, **serializer.validated_data
+        )
+        return Response(QualifyingAnswersSerializer(answers).data)

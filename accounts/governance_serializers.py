@@ -13,6 +13,7 @@ from accounts.models import (
     CriterionScore,
     Designation,
     DesignationRequest,
+    QualifyingAnswers,
     RequestStatus,
     ReviewMeeting,
     SelectionCriterion,
@@ -117,3 +118,33 @@ class ReviewMeetingSerializer(serializers.ModelSerializer):
     class Meta:
         model = ReviewMeeting
         fields = ["id", "date", "title", "attendees", "accounts", "decisions"]
+
+
+class SelectionRowSerializer(serializers.Serializer):
+    criterion = serializers.IntegerField(source="criterion.pk")
+    name = serializers.CharField(source="criterion.name")
+    weight = serializers.DecimalField(source="criterion.weight", max_digits=6, decimal_places=2)
+    score = serializers.IntegerField(source="score.score", allow_null=True, default=None)
+    rationale = serializers.CharField(source="score.rationale", allow_null=True, default=None)
+
+
+class SelectionSerializer(serializers.Serializer):
+    attractiveness = serializers.DecimalField(max_digits=4, decimal_places=1, allow_null=True)
+    criteria = SelectionRowSerializer(source="rows", many=True)
+
+
+class QualifyingAnswersSerializer(serializers.ModelSerializer):
+    updated_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = QualifyingAnswers
+        fields = [
+            "type_of_work_fit",
+            "budget",
+            "decision_criteria",
+            "competitors",
+            "reason_for_buying",
+            "updated_by",
+            "updated_at",
+        ]
+        read_only_fields = ["updated_at"]

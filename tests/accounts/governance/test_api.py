@@ -9,6 +9,7 @@ import pytest
 from accounts.models import (
     CriterionScore,
     DesignationRequest,
+    QualifyingAnswers,
     ReviewMeeting,
     SelectionCriterion,
 )
@@ -237,3 +238,56 @@ def test_governance_list_queries(
     # COUNT, page of meetings, their attendees, their accounts
     with django_assert_num_queries(4):
         assert executive_api.get("/api/v1/review-meetings/").json()["count"] == size
+
+
+@pytest.mark.parametrize(
+    ("client_name", "status"),
+    [
+        ("owner_api", 200),
+        ("team_member_api", 200),
+        ("other_manager_api", 404),
+        ("executive_api", 200),
+        ("ops_api", 200),
+        ("anonymous_api", 401),
+    ],
+)
+def test_selection_endpoint(
+    request: Any, account: Any, owner: Any, client_name: str, status: int
+) -> None:
+    fit = SelectionCriterion.objects.create(name="Fit", weight=3)
+    SelectionCriterion.objects.create(name="Size", weight=1)
+    CriterionScore.objects.create(account=account, criterion=fit, score=4, rationale="Good")
+    response = request.getfixturevalue(client_name).get(f"/api/v1/accounts/{account.pk}/selection/")
+    assert response.status_code == status
+    if status == 200:
+        body = response.json()
+        assert body["attractiveness"] == "75.0"  # 100·3·3 / (4·3)
+        assert [(row["name"], row["score"]) for row in body["criteria"]] == [
+            ("Fit", 4),
+            ("Size", None),
+        ]
+
+
+@pytest.mark.parametrize(
+    ("client_name", "status"),
+    [
+        ("owner_api", 200),
+        ("team_member_api", 403),
+        ("other_manager_api", 404),
+        ("executive_api", 403),
+    ],
+)
+def test_qualifying_endpoint(request: Any, account: Any, client_name: str, status: int) -> None:
+    client = request.getfixturevalue(client_name)
+    response = client.put(
+        f"/api/v1/accounts/{account.pk}/qualifying/",
+        {"budget": "2 M a year", "reason_for_buying": "Consolidation"},
+        format="json",
+    )
+    assert response.status_code == status
+    if status == 200:
+        assert client.get(f"/api/v1/accounts/{account.pk}/qualifying/").json()["budget"] == (
+            "2 M a year"
+        )
+    else:
+        assert not QualifyingAnswers.objects.exists()
