@@ -14,7 +14,9 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import FileResponse, StreamingHttpResponse
 
+from accounts.models import AccountEvent, Complaint
 from accounts.selectors import accounts_visible_to
+from kam.roles import user_reads_all_accounts
 from valuation import selectors
 from valuation.imports import SPECS
 from valuation.models import ImportKind
@@ -43,6 +45,16 @@ def _text(value: Any) -> Any:
 
 def _accounts(user: Any) -> QuerySet[Any]:
     return accounts_visible_to(user).order_by("external_id", "id")
+
+
+def _of_visible_accounts(model: Any, *ordering: str) -> Callable[[Any], QuerySet[Any]]:
+    def queryset(user: Any) -> QuerySet[Any]:
+        rows = model.objects.order_by(*ordering)
+        if user_reads_all_accounts(user):
+            return rows
+        return rows.filter(account__in=accounts_visible_to(user).values("pk"))
+
+    return queryset
 
 
 EXPORTS: dict[str, ExportSpec] = {
@@ -81,6 +93,18 @@ EXPORTS: dict[str, ExportSpec] = {
         SPECS[ImportKind.ACTIVITIES].columns,
         selectors.service_activities_visible_to,
         ("account__external_id", "activity_type__code", "date", "quantity"),
+    ),
+    ImportKind.COMPLAINTS: ExportSpec(
+        ImportKind.COMPLAINTS,
+        SPECS[ImportKind.COMPLAINTS].columns,
+        _of_visible_accounts(Complaint, "opened_on", "id"),
+        ("account__external_id", "category", "severity", "opened_on", "resolved_on", "description"),
+    ),
+    ImportKind.EVENTS: ExportSpec(
+        ImportKind.EVENTS,
+        SPECS[ImportKind.EVENTS].columns,
+        _of_visible_accounts(AccountEvent, "date", "id"),
+        ("account__external_id", "kind", "date", "notes"),
     ),
     VALUE_ENTRIES_EXPORT: ExportSpec(
         VALUE_ENTRIES_EXPORT,

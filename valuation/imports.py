@@ -36,7 +36,15 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 
-from accounts.models import Account, AccountLocation, Designation
+from accounts.models import (
+    Account,
+    AccountEvent,
+    AccountLocation,
+    Complaint,
+    Designation,
+    EventKind,
+    Severity,
+)
 from kam.roles import Role
 from valuation.models import (
     ActivityRate,
@@ -175,13 +183,11 @@ def _csv_rows(path: Path) -> Iterator[list[str]]:
 
 
 def read_rows(path: Path, file_name: str) -> Iterator[list[str]]:
-    """Every row of the file as a list of strings, the header first; blank rows skipped."""
-    rows = _xlsx_rows(path) if is_xlsx(file_name) else _csv_rows(path)
-    for row in rows:
-        if not row or not any(cell.strip() for cell in row):
-            yield []  # keeps row numbers aligned with what a spreadsheet shows
-            continue
-        yield row
+    """Every row of the file as a list of strings, the header first. A blank row comes as
+    an empty list, so row numbers stay aligned with what a spreadsheet shows."""
+    if not is_xlsx(file_name):
+        return _csv_rows(path)  # csv.reader already yields [] for a blank line
+    return (row if any(row) else [] for row in _xlsx_rows(path))
 
 
 # --- value parsers ------------------------------------------------------------------------
@@ -320,10 +326,23 @@ class Lookup:
         raise BadValue(self.missing.format(key))
 
 
-def account_lookup() -> Lookup:
-    mapping = dict(
-        Account.objects.exclude(external_id=None).values_list("external_id", "id").iterator()
-    )
+def _preload(model: Any, key: str, *, lock: bool) -> dict[str, int]:
+    """key → id of every row. With `lock` on PostgreSQL the rows are also locked FOR KEY
+    SHARE until the import's transaction ends, so none of them can be deleted while the
+    file's rows referring to them are written (service activities carry no database
+    foreign keys; see ServiceActivity)."""
+    if lock and connection.vendor == "postgresql":
+        table = model._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {key}, id FROM {table} WHERE {key} IS NOT NULL FOR KEY SHARE"  # noqa: S608
+            )
+            return dict(cursor.fetchall())
+    return dict(model.objects.exclude(**{key: None}).values_list(key, "id").iterator())
+
+
+def account_lookup(*, lock: bool = False) -> Lookup:
+    mapping = _preload(Account, "external_id", lock=lock)
     return Lookup(
         mapping,
         missing="No account has the external id '{}'.",
@@ -331,9 +350,9 @@ def account_lookup() -> Lookup:
     )
 
 
-def activity_type_lookup() -> Lookup:
+def activity_type_lookup(*, lock: bool = False) -> Lookup:
     return Lookup(
-        dict(ActivityType.objects.values_list("code", "id")),
+        _preload(ActivityType, "code", lock=lock),
         missing="No activity type has the code '{}'; add it first (kind activity_types).",
         empty="The activity type (its code) is required.",
     )
@@ -729,36 +748,39 @@ def _write_activity_rates(rows: Iterator[tuple[Any, ...]], context: ImportContex
 # service activities (no natural key; the fast path) -----------------------------------
 
 
+class ActivitiesParser:
+    """Row parser of service activities. `__call__` validates one row (any problem raises
+    CellErrors); the caches it fills let `copy_rows` turn the common row into a COPY line
+    with four dictionary look-ups."""
+
+    def __init__(self, positions: dict[str, int]) -> None:
+        self.accounts = account_lookup(lock=True)
+        self.types = activity_type_lookup(lock=True)
+        self.dates = DateParser()
+        self.quantity = DecimalParser(what="quantity", places=2, max_digits=12)
+        self.i_account = positions["account"]
+        self.i_type = positions["activity_type"]
+        self.i_date = positions["date"]
+        self.i_quantity = positions["quantity"]
+        # raw cell text -> canonical YYYY-MM-DD text, for dates already validated once
+        self.date_texts: dict[str, str] = {}
+
+    def __call__(self, row: list[str]) -> tuple[Any, ...]:
+        """(account id, activity type id, date text, quantity text), all validated."""
+        check = RowChecker()
+        account_id = check.take("account", self.accounts, row[self.i_account])
+        type_id = check.take("activity_type", self.types, row[self.i_type])
+        day = check.take("date", self.dates, row[self.i_date])
+        amount = check.take("quantity", self.quantity.text, row[self.i_quantity])
+        check.done()
+        text = day.isoformat()
+        if len(self.date_texts) < 100_000:
+            self.date_texts[row[self.i_date]] = text
+        return (account_id, type_id, text, amount)
+
+
 def _activities_parser(positions: dict[str, int]) -> RowParser:
-    # Hot loop for 1,000,000-row files: positional access, cached lookups, no closures per row.
-    accounts = account_lookup()
-    types = activity_type_lookup()
-    dates = DateParser()
-    quantity = DecimalParser(what="quantity", places=2, max_digits=12)
-    i_account = positions["account"]
-    i_type = positions["activity_type"]
-    i_date = positions["date"]
-    i_quantity = positions["quantity"]
-    account_ids = accounts.mapping
-    type_ids = types.mapping
-    date_cache = dates.cache
-    quantity_cache = quantity.cache
-
-    def parse(row: list[str]) -> tuple[Any, ...]:
-        account_id = account_ids.get(row[i_account])
-        type_id = type_ids.get(row[i_type])
-        day = date_cache.get(row[i_date])
-        amount = quantity_cache.get(row[i_quantity])
-        if account_id is None or type_id is None or day is None or amount is None:
-            check = RowChecker()
-            account_id = check.take("account", accounts, row[i_account])
-            type_id = check.take("activity_type", types, row[i_type])
-            day = check.take("date", dates, row[i_date])
-            amount = check.take("quantity", quantity.text, row[i_quantity])
-            check.done()
-        return (account_id, type_id, day, amount)
-
-    return parse
+    return ActivitiesParser(positions)
 
 
 class _CopyStream(io.RawIOBase):
@@ -784,19 +806,35 @@ class _CopyStream(io.RawIOBase):
         return data
 
 
+def _copy_tail(context: ImportContext) -> str:
+    null = "\\N"
+    batch = null if context.batch_id is None else context.batch_id
+    user = null if context.created_by_id is None else context.created_by_id
+    return f"\t{batch}\t{user}\n"
+
+
+def _copy_activities(chunks: Iterator[str]) -> None:
+    table = ServiceActivity._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.copy_expert(
+            f"COPY {table} (account_id, activity_type_id, date, quantity, "  # noqa: S608
+            "import_batch_id, created_by_id) FROM STDIN",
+            _CopyStream(chunks),
+            size=1 << 16,
+        )
+
+
 def _write_activities(rows: Iterator[tuple[Any, ...]], context: ImportContext) -> ImportOutcome:
+    """The generic writer: COPY on PostgreSQL, bulk_create batches elsewhere. (Clean UTF-8
+    CSV files on PostgreSQL take `_activities_fast_stream` instead; same rows, same SQL.)"""
     outcome = context.outcome
-    batch_id = context.batch_id
-    created_by = context.created_by_id
     if connection.vendor == "postgresql":
-        null = "\\N"
-        tail = f"\t{null if batch_id is None else batch_id}"
-        tail += f"\t{null if created_by is None else created_by}\n"
+        tail = _copy_tail(context)
 
         def chunks() -> Iterator[str]:
             lines: list[str] = []
             for account_id, type_id, day, amount in rows:
-                lines.append(f"{account_id}\t{type_id}\t{day.isoformat()}\t{amount}{tail}")
+                lines.append(f"{account_id}\t{type_id}\t{day}\t{amount}{tail}")
                 if len(lines) >= 5000:
                     outcome.created += len(lines)
                     yield "".join(lines)
@@ -805,14 +843,7 @@ def _write_activities(rows: Iterator[tuple[Any, ...]], context: ImportContext) -
             if lines:
                 yield "".join(lines)
 
-        table = ServiceActivity._meta.db_table
-        with connection.cursor() as cursor:
-            cursor.copy_expert(
-                f"COPY {table} (account_id, activity_type_id, date, quantity, "  # noqa: S608
-                "import_batch_id, created_by_id) FROM STDIN",
-                _CopyStream(chunks()),
-                size=1 << 16,
-            )
+        _copy_activities(chunks())
         return outcome
     for batch in _batches(rows):
         ServiceActivity.objects.bulk_create(
@@ -820,16 +851,112 @@ def _write_activities(rows: Iterator[tuple[Any, ...]], context: ImportContext) -
                 ServiceActivity(
                     account_id=account_id,
                     activity_type_id=type_id,
-                    date=day,
+                    date=datetime.date.fromisoformat(day),
                     quantity=Decimal(amount),
-                    import_batch_id=batch_id,
-                    created_by_id=created_by,
+                    import_batch_id=context.batch_id,
+                    created_by_id=context.created_by_id,
                 )
                 for account_id, type_id, day, amount in batch
             ]
         )
         outcome.created += len(batch)
     return outcome
+
+
+# complaints and account events (no natural key) ------------------------------------------
+
+
+def _complaints_parser(positions: dict[str, int]) -> RowParser:
+    account = account_lookup()
+    dates = DateParser()
+    check = RowChecker()
+
+    def optional_date(text: str) -> datetime.date | None:
+        return dates(text) if text.strip() else None
+
+    def parse(row: list[str]) -> tuple[Any, ...]:
+        c = _cells(row, positions)
+        account_id = check.take("account", account, c["account"])
+        # stored lower-case so recurring problems group reliably (see Complaint)
+        category = check.take(
+            "category",
+            lambda t: parse_text(t, what="category", max_length=100).lower(),
+            c["category"],
+        )
+        severity = check.take(
+            "severity",
+            lambda t: parse_choice(t, what="severity", choices=Severity.values),
+            c["severity"],
+        )
+        opened_on = check.take("opened_on", dates, c["opened_on"])
+        resolved_on = check.take("resolved_on", optional_date, c["resolved_on"])
+        if opened_on and resolved_on and resolved_on < opened_on:
+            check.problems.append(
+                ("resolved_on", "A complaint cannot be resolved before it was opened.")
+            )
+        description = c["description"].strip()
+        check.done()
+        return (account_id, category, severity, opened_on, resolved_on, description)
+
+    return parse
+
+
+def _write_complaints(rows: Iterator[tuple[Any, ...]], context: ImportContext) -> ImportOutcome:
+    for batch in _batches(rows):
+        Complaint.objects.bulk_create(
+            [
+                Complaint(
+                    account_id=account_id,
+                    category=category,
+                    severity=severity,
+                    opened_on=opened_on,
+                    resolved_on=resolved_on,
+                    description=description,
+                    created_by_id=context.created_by_id,
+                )
+                for account_id, category, severity, opened_on, resolved_on, description in batch
+            ]
+        )
+        context.outcome.created += len(batch)
+    return context.outcome
+
+
+def _events_parser(positions: dict[str, int]) -> RowParser:
+    account = account_lookup()
+    dates = DateParser()
+    check = RowChecker()
+
+    def parse(row: list[str]) -> tuple[Any, ...]:
+        c = _cells(row, positions)
+        account_id = check.take("account", account, c["account"])
+        kind = check.take(
+            "kind",
+            lambda t: parse_choice(t, what="event kind", choices=EventKind.values),
+            c["kind"],
+        )
+        day = check.take("date", dates, c["date"])
+        check.done()
+        return (account_id, kind, day, c["notes"].strip())
+
+    return parse
+
+
+def _write_events(rows: Iterator[tuple[Any, ...]], context: ImportContext) -> ImportOutcome:
+    for batch in _batches(rows):
+        AccountEvent.objects.bulk_create(
+            [
+                AccountEvent(
+                    account_id=account_id,
+                    kind=kind,
+                    date=day,
+                    notes=notes,
+                    created_by_id=context.created_by_id,
+                )
+                for account_id, kind, day, notes in batch
+            ]
+        )
+        context.outcome.created += len(batch)
+    return context.outcome
 
 
 SPECS: dict[str, KindSpec] = {
@@ -879,6 +1006,20 @@ SPECS: dict[str, KindSpec] = {
         natural_key=None,
         make_parser=_activities_parser,
         write=_write_activities,
+    ),
+    ImportKind.COMPLAINTS: KindSpec(
+        kind=ImportKind.COMPLAINTS,
+        columns=("account", "category", "severity", "opened_on", "resolved_on", "description"),
+        natural_key=None,
+        make_parser=_complaints_parser,
+        write=_write_complaints,
+    ),
+    ImportKind.EVENTS: KindSpec(
+        kind=ImportKind.EVENTS,
+        columns=("account", "kind", "date", "notes"),
+        natural_key=None,
+        make_parser=_events_parser,
+        write=_write_events,
     ),
 }
 
@@ -982,7 +1123,6 @@ def import_run(
             "characters are listed below).",
         )
 
-    parse = spec.make_parser(positions)
     width = len(header)
     seen: dict[tuple[Any, ...], int] | None = {} if spec.key_of else None
     key_of = spec.key_of
@@ -990,31 +1130,38 @@ def import_run(
     data_rows = 0
 
     def valid_rows() -> Iterator[tuple[Any, ...]]:
+        # The hot loop of a 1,000,000-row import: the common row takes one length test, one
+        # parse call and one yield; everything unusual goes through the slower branch.
         nonlocal data_rows
         row_number = 1
+        blank_rows = 0
+        next_progress = progress_every
         for row in rows:
             row_number += 1
-            if not row:
-                continue
-            data_rows += 1
-            if progress is not None and data_rows % progress_every == 0:
-                progress(data_rows)
-            if len(row) != width:
+            if len(row) != width or not is_utf8:
+                if not row or not any(cell.strip() for cell in row):
+                    blank_rows += 1
+                    continue
                 if len(row) > width and not any(cell.strip() for cell in row[width:]):
                     row = row[:width]
-                else:
+                elif len(row) != width:
                     errors.add(
                         row_number,
                         "",
                         f"This row has {len(row)} values but the header has {width} columns.",
                     )
                     continue
-            if not is_utf8:
-                unreadable = [name for name, index in positions.items() if "\ufffd" in row[index]]
-                for name in unreadable:
-                    errors.add(row_number, name, "This value has bytes that are not UTF-8 text.")
-                if unreadable:
-                    continue
+                if not is_utf8:
+                    unreadable = [n for n, i in positions.items() if "\ufffd" in row[i]]
+                    for name in unreadable:
+                        errors.add(
+                            row_number, name, "This value has bytes that are not UTF-8 text."
+                        )
+                    if unreadable:
+                        continue
+            if progress is not None and row_number > next_progress:
+                progress(row_number - 1 - blank_rows)
+                next_progress += progress_every
             try:
                 parsed = parse(row)
             except CellErrors as problems:
@@ -1033,13 +1180,88 @@ def import_run(
                     continue
             if not errors.total:
                 yield parsed
+        data_rows = row_number - 1 - blank_rows
+
+    def fast_activity_chunks(parser: ActivitiesParser) -> Iterator[str]:
+        # The same checks as valid_rows, fused with COPY formatting: a row whose four cells
+        # are all known (an account, a type, a date and a quantity already validated) costs
+        # four dictionary look-ups and one f-string; any other row takes the full parser.
+        nonlocal data_rows
+        accounts = parser.accounts.mapping
+        types = parser.types.mapping
+        dates = parser.date_texts
+        quantities = parser.quantity.cache
+        i_account, i_type = parser.i_account, parser.i_type
+        i_date, i_quantity = parser.i_date, parser.i_quantity
+        tail = _copy_tail(context)
+        lines: list[str] = []
+        row_number = 1
+        blank_rows = 0
+        next_progress = progress_every
+        for row in rows:
+            row_number += 1
+            if len(row) == width:
+                account_id = accounts.get(row[i_account])
+                type_id = types.get(row[i_type])
+                day = dates.get(row[i_date])
+                amount = quantities.get(row[i_quantity])
+                if account_id is None or type_id is None or day is None or amount is None:
+                    try:
+                        account_id, type_id, day, amount = parser(row)
+                    except CellErrors as problems:
+                        for column, message in problems.problems:
+                            errors.add(row_number, column, message)
+                        continue
+            elif not row or not any(cell.strip() for cell in row):
+                blank_rows += 1
+                continue
+            elif len(row) > width and not any(cell.strip() for cell in row[width:]):
+                try:
+                    account_id, type_id, day, amount = parser(row[:width])
+                except CellErrors as problems:
+                    for column, message in problems.problems:
+                        errors.add(row_number, column, message)
+                    continue
+            else:
+                errors.add(
+                    row_number,
+                    "",
+                    f"This row has {len(row)} values but the header has {width} columns.",
+                )
+                continue
+            if row_number > next_progress and progress is not None:
+                progress(row_number - 1 - blank_rows)
+                next_progress += progress_every
+            if errors.total:
+                continue
+            lines.append(f"{account_id}\t{type_id}\t{day}\t{amount}{tail}")
+            if len(lines) >= 5000:
+                context.outcome.created += len(lines)
+                yield "".join(lines)
+                lines = []
+        if lines and not errors.total:
+            context.outcome.created += len(lines)
+            yield "".join(lines)
+        data_rows = row_number - 1 - blank_rows
 
     with transaction.atomic():
-        stream = valid_rows()
-        outcome = spec.write(stream, context)
-        # The writer receives no rows after the first error; finish reading to list them all.
-        for _ in stream:
-            pass
+        # Made inside the transaction: the activities parser locks what it preloads.
+        parse = spec.make_parser(positions)
+        fast = (
+            isinstance(parse, ActivitiesParser)
+            and connection.vendor == "postgresql"
+            and is_utf8
+            and not is_xlsx(file_name)
+        )
+        if fast:
+            _copy_activities(fast_activity_chunks(parse))  # type: ignore[arg-type]
+            outcome = context.outcome
+        else:
+            stream = valid_rows()
+            outcome = spec.write(stream, context)
+            # The writer gets no rows after the first error; finish reading to list them all.
+            for _ in stream:
+                pass
         if data_rows == 0:
             errors.add(0, "", "The file has a header row but no data rows.")
         if errors.total:

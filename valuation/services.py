@@ -97,6 +97,7 @@ def import_batch_create(
     facts = file_digest(source)
     batch.sha256 = facts.sha256
     batch.file_size = facts.size
+    batch.is_utf8 = facts.is_utf8
     batch.rows_total = max(facts.lines - 1, 0) if not is_xlsx(file_name) else 0
     batch.save()
     return batch
@@ -178,7 +179,7 @@ def import_batch_execute(
         if progress is not None:
             progress(rows_done)
 
-    facts_utf8 = file_digest(source).is_utf8 if not is_xlsx(batch.file_name) else True
+    facts_utf8 = batch.is_utf8 or is_xlsx(batch.file_name)
     extra = {} if progress_every is None else {"progress_every": progress_every}
     try:
         with transaction.atomic():

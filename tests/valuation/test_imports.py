@@ -13,7 +13,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
-from accounts.models import Account, AccountLocation
+from accounts.models import Account, AccountEvent, AccountLocation, Complaint
 from tests.factories import AccountFactory
 from tests.valuation.factories import ActivityRateFactory, ActivityTypeFactory
 from valuation.models import (
@@ -44,6 +44,8 @@ def database_state() -> dict[str, Any]:
             ActivityRate.objects.values_list("activity_type_id", "effective_from", "unit_cost")
         ),
         "activities": ServiceActivity.objects.count(),
+        "complaints": Complaint.objects.count(),
+        "events": AccountEvent.objects.count(),
     }
 
 
@@ -169,6 +171,22 @@ BAD_FILES = [
         "forecasts",
         "account,period_start,revenue\nNW-1,2027-01-01,10,20\n",
         [(2, "", "has 4 values but the header has 3 columns")],
+    ),
+    (
+        "complaint with an unknown severity and resolved before opened",
+        "complaints",
+        "account,category,severity,opened_on,resolved_on,description\n"
+        "NW-1,Late delivery,urgent,2025-03-10,2025-03-01,Two days late\n",
+        [
+            (2, "severity", "'urgent' is not a known severity"),
+            (2, "resolved_on", "cannot be resolved before it was opened"),
+        ],
+    ),
+    (
+        "event of an unknown kind",
+        "events",
+        "account,kind,date,notes\nNW-1,party,2025-03-10,\n",
+        [(2, "kind", "'party' is not a known event kind")],
     ),
     (
         "header only",
@@ -493,3 +511,51 @@ def test_accounts_are_created_before_their_revenue_can_load(owner: Any, tmp_path
         ),
     )
     assert RevenueRecord.objects.get().cost_of_goods == Decimal("0.00")
+
+
+def test_activities_follow_their_account_and_type_without_database_foreign_keys(
+    world: Any, tmp_path: Path
+) -> None:
+    # given imported activities (the table has no database foreign keys: see the model)
+    from django.db.models import ProtectedError
+
+    path = write(
+        tmp_path,
+        "account,activity_type,date,quantity\nNW-1,order-handling,2025-01-03,2\n",
+    )
+    run_import("activities", path)
+    handling = ActivityType.objects.get(code="order-handling")
+
+    # then a type in use cannot be deleted, and deleting the account deletes its activities
+    with pytest.raises(ProtectedError):
+        handling.delete()
+    world["account"].delete()
+    assert not ServiceActivity.objects.exists()
+
+
+def test_complaints_and_events_import_and_load_once(world: Any, tmp_path: Path) -> None:
+    complaints = write(
+        tmp_path,
+        "account,category,severity,opened_on,resolved_on,description\n"
+        "NW-1,Late Delivery,high,2025-03-10,,Two days late\n"
+        "NW-1,late delivery,medium,2025-04-02,2025-04-05,\n",
+        "complaints.csv",
+    )
+    events = write(
+        tmp_path,
+        "account,kind,date,notes\nNW-1,rfp_issued,2025-05-01,Tender for 2026 volumes\n",
+        "events.csv",
+    )
+
+    run_import("complaints", complaints)
+    run_import("events", events)
+    printed = refused("complaints", complaints)
+
+    assert "already loaded" in printed
+    assert sorted(Complaint.objects.values_list("category", "severity", "resolved_on")) == [
+        ("late delivery", "high", None),
+        ("late delivery", "medium", datetime.date(2025, 4, 5)),
+    ]
+    assert list(AccountEvent.objects.values_list("kind", "notes")) == [
+        ("rfp_issued", "Tender for 2026 volumes")
+    ]
