@@ -51,3 +51,6 @@ beat: $(STAMP) ## Start Celery beat with the database schedule (needs REDIS_URL)
 
 clean: ## Remove the virtualenv, the SQLite file and test artifacts
 	rm -rf $(VENV) kam.sqlite3 artifacts staticfiles
+
+bench-import: $(STAMP) ## Time import_data of 1,000,000 activities against COPY (PostgreSQL; BENCH_DATABASE_URL)
+	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/kam_bench} $(BIN)/python bench/import_activities.py
