@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import RestrictedError
 
 from accounts.models import Account, AccountLocation, KnowledgeEntry, TeamMember
 from kam.roles import Role, user_has_role
@@ -140,7 +141,12 @@ def location_add(*, account: Account, name: str, kind: str) -> AccountLocation:
 
 @transaction.atomic
 def location_remove(*, account: Account, location_id: int) -> None:
-    AccountLocation.objects.filter(account=account, pk=location_id).delete()
+    try:
+        AccountLocation.objects.filter(account=account, pk=location_id).delete()
+    except RestrictedError as error:  # revenue records point at it (valuation.RevenueRecord)
+        raise ValidationError(
+            "This location has revenue records, so it cannot be removed; it keeps their history."
+        ) from error
 
 
 @transaction.atomic

@@ -246,6 +246,10 @@ def location_add(request: HttpRequest, account_id: int) -> HttpResponse:
 @require_POST
 def location_remove(request: HttpRequest, account_id: int, location_id: int) -> HttpResponse:
     account = _editable_account(request, account_id)
-    services.location_remove(account=account, location_id=location_id)
-    messages.success(request, "Location removed.")
+    try:
+        services.location_remove(account=account, location_id=location_id)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Location removed.")
     return redirect("accounts:detail", account_id=account.pk)

@@ -486,3 +486,18 @@ def test_list_page_queries(
     with django_assert_num_queries(5):
         response = owner_client.get("/money/activities/")
     assert response.status_code == 200
+
+
+def test_location_with_revenue_cannot_be_removed(owner_client: Any, account: Any) -> None:
+    # given a location that carries revenue history
+    record = RevenueRecordFactory(account=account)
+
+    # when the owner removes it on the account page
+    response = owner_client.post(
+        f"/accounts/{account.pk}/locations/{record.location_id}/remove/", follow=True
+    )
+
+    # then it is refused in plain words, and the location and its revenue stay
+    assert response.status_code == 200
+    assert "has revenue records, so it cannot be removed" in response.content.decode()
+    assert AccountLocation.objects.filter(pk=record.location_id).exists()
