@@ -289,3 +289,156 @@ def overdue_actions_grouped(
         key=lambda group: group.label,
     )
     return owners, accounts
+
+
+# --- merging a stale save ---------------------------------------------------------------------
+
+EDITABLE_PLAN_FIELDS = (
+    "period",
+    "period_start",
+    "period_end",
+    "vision",
+    "value_proposition",
+    "situation",
+    "strategy",
+    "expansion",
+)
+
+
+@dataclass
+class StaleMerge:
+    """What to show after a refused stale save: the user's input, with the fields only the
+    other person changed taken from the newer version, and the fields both changed kept as
+    the user typed them and listed in `clashes` (field → the other person's value)."""
+
+    fields: dict[str, Any]
+    objectives: list[dict[str, Any]] | None  # None: keep the user's rows
+    actions: list[dict[str, Any]] | None
+    taken: list[str]
+    clashes: dict[str, str]
+
+
+def _same(first: Any, second: Any) -> bool:
+    def norm(value: Any) -> Any:
+        if value is None:
+            return ""
+        return value.strip() if isinstance(value, str) else value
+
+    return bool(norm(first) == norm(second))
+
+
+def _objective_key(item: dict[str, Any]) -> tuple[Any, ...]:
+    current = item.get("current")
+    return (
+        item.get("id") or 0,
+        str(item.get("metric") or "").strip(),
+        item.get("target"),
+        current if current is not None else None,
+    )
+
+
+def _action_key(item: dict[str, Any]) -> tuple[Any, ...]:
+    owner = item.get("owner")
+    owner_id = item.get("owner_id") or (owner.pk if owner is not None else None)
+    return (
+        item.get("id") or 0,
+        str(item.get("title") or "").strip(),
+        owner_id,
+        item.get("due"),
+        item.get("status") or ActionStatus.OPEN,
+    )
+
+
+def _children_at(
+    history: Any, plan_id: int, when: datetime, names: tuple[str, ...]
+) -> list[dict[str, Any]]:
+    """The plan's objectives or actions as they stood at `when`, from their history."""
+    latest: dict[int, Any] = {}
+    for record in history.filter(plan_id=plan_id, history_date__lte=when).order_by(
+        "history_date", "history_id"
+    ):
+        latest[record.id] = record
+    return [
+        {"id": record.id, **{name: getattr(record, name) for name in names}}
+        for record in latest.values()
+        if record.history_type != "-"
+    ]
+
+
+def account_plan_merge_stale(
+    *,
+    plan: AccountPlan,
+    version: int,
+    fields: dict[str, Any],
+    objectives: list[dict[str, Any]],
+    actions: list[dict[str, Any]],
+) -> StaleMerge:
+    """Three-way merge of a refused save: base = the version the user edited, theirs = the
+    plan now, mine = the user's input. Nothing of the user's input is dropped."""
+    merged = dict(fields)
+    taken: list[str] = []
+    clashes: dict[str, str] = {}
+    base = plan.history.filter(version=version).order_by("-history_date").first()
+    current = account_plan_reload(plan_id=plan.pk)
+    if base is None:
+        return StaleMerge(merged, None, None, taken, clashes)
+    for name in EDITABLE_PLAN_FIELDS:
+        mine, theirs, was = merged.get(name), getattr(current, name), getattr(base, name)
+        if _same(theirs, was):
+            continue
+        if _same(mine, was):
+            merged[name] = theirs
+            taken.append(PLAN_FIELD_LABELS[name])
+        elif not _same(mine, theirs):
+            clashes[name] = str(theirs)
+
+    def merge_rows(
+        mine_rows: list[dict[str, Any]],
+        base_rows: list[dict[str, Any]],
+        their_rows: list[dict[str, Any]],
+        key: Any,
+        label: str,
+    ) -> list[dict[str, Any]] | None:
+        mine_set = sorted(map(key, mine_rows))
+        base_set = sorted(map(key, base_rows))
+        their_set = sorted(map(key, their_rows))
+        if their_set == base_set or mine_set == their_set:
+            return None
+        if mine_set == base_set:
+            taken.append(label)
+            return their_rows
+        clashes[label.lower()] = f"{label} were changed by someone else too; see the list above."
+        return None
+
+    objective_names = ("metric", "target", "current")
+    action_names = ("title", "owner_id", "due", "status")
+    their_objectives = [
+        {"id": o.pk, **{n: getattr(o, n) for n in objective_names}}
+        for o in current.objectives.all()
+    ]
+    their_actions = [
+        {
+            "id": a.pk,
+            "title": a.title,
+            "owner": a.owner,
+            "owner_id": a.owner_id,
+            "due": a.due,
+            "status": a.status,
+        }
+        for a in current.actions.all()
+    ]
+    merged_objectives = merge_rows(
+        objectives,
+        _children_at(PlanObjective.history, plan.pk, base.history_date, objective_names),
+        their_objectives,
+        _objective_key,
+        "Objectives",
+    )
+    merged_actions = merge_rows(
+        actions,
+        _children_at(PlanAction.history, plan.pk, base.history_date, action_names),
+        their_actions,
+        _action_key,
+        "Actions",
+    )
+    return StaleMerge(merged, merged_objectives, merged_actions, taken, clashes)

@@ -85,7 +85,9 @@ def account_plans(request: HttpRequest, account_id: int) -> HttpResponse:
 
 
 def _forms(data: Any = None, plan: AccountPlan | None = None) -> tuple[PlanForm, Any, Any]:
-    if plan is None:
+    if plan is None or data is not None:
+        # A bound formset must not get `initial`: a row equal to its initial values would
+        # count as unchanged and be dropped as an empty extra form.
         return (
             PlanForm(data),
             ObjectiveFormSet(data, prefix="objectives"),
@@ -114,6 +116,13 @@ def plan_create(request: HttpRequest, account_id: int) -> HttpResponse:
     if not selectors.account_can_edit(user=request.user, account=account):
         raise PermissionDenied("Only the account's owner writes its plans.")
     form, objectives, actions = _forms(request.POST or None)
+    if request.method != "POST":
+        year = _today().year + 1 if _today().month >= 10 else _today().year
+        form.initial = {
+            "period": str(year),
+            "period_start": date(year, 1, 1),
+            "period_end": date(year, 12, 31),
+        }
     status = 200
     if request.method == "POST":
         if form.is_valid() and objectives.is_valid() and actions.is_valid():
@@ -163,6 +172,7 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
         )
         return redirect("accounts:plan-detail", plan_id=plan.pk)
     conflict: PlanVersionConflictError | None = None
+    taken: list[str] = []
     status = 200
     if request.method == "POST":
         form, objectives, actions = _forms(request.POST, plan)
@@ -180,12 +190,29 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
                 )
             except PlanVersionConflictError as error:
                 conflict = error
-                posted = request.POST.copy()
-                posted["version"] = str(error.plan.version)
-                form, objectives, actions = _forms(posted, plan)
+                merge = plan_selectors.account_plan_merge_stale(
+                    plan=plan,
+                    version=version,
+                    fields=data,
+                    objectives=formset_items(objectives),
+                    actions=formset_items(actions),
+                )
+                form, objectives, actions = _forms(
+                    _merged_post(request.POST, merge, error.plan.version), plan
+                )
                 form.is_valid()
                 objectives.is_valid()
                 actions.is_valid()
+                for name, theirs in merge.clashes.items():
+                    if name in form.fields:
+                        form.add_error(
+                            name,
+                            f"Changed meanwhile to “{theirs}”. Your text is kept here: merge "
+                            "the two before saving again.",
+                        )
+                    else:
+                        form.add_error(None, theirs)
+                taken = merge.taken
                 status = 409
             except ValidationError as error:
                 _apply_errors(form, error)
@@ -207,10 +234,44 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
             "objectives": objectives,
             "actions": actions,
             "conflict": conflict,
+            "taken": taken,
             "tab": "plans",
         },
         status=status,
     )
+
+
+def _form_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(getattr(value, "username", value))
+
+
+def _merged_post(post: Any, merge: plan_selectors.StaleMerge, version: int) -> Any:
+    """The user's POST with the fields only others changed taken from the newer version,
+    and the version moved on, so saving again stores the merge."""
+    data = post.copy()
+    data["version"] = str(version)
+    for name in PLAN_FIELDS:
+        data[name] = _form_value(merge.fields.get(name))
+    for prefix, rows, names in (
+        ("objectives", merge.objectives, ("id", "metric", "target", "current")),
+        ("actions", merge.actions, ("id", "title", "owner", "due", "status")),
+    ):
+        if rows is None:
+            continue
+        for key in [key for key in data if key.startswith(f"{prefix}-")]:
+            del data[key]
+        data[f"{prefix}-TOTAL_FORMS"] = str(len(rows) + 2)
+        data[f"{prefix}-INITIAL_FORMS"] = str(len(rows))
+        for index, row in enumerate(rows):
+            for name in names:
+                data[f"{prefix}-{index}-{name}"] = _form_value(row.get(name))
+        for index in range(len(rows), len(rows) + 2):
+            data[f"{prefix}-{index}-status"] = "open"
+    return data
 
 
 def _detail_context(request: HttpRequest, plan: AccountPlan, **extra: Any) -> dict[str, Any]:

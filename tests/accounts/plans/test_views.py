@@ -158,6 +158,9 @@ def test_plan_edit_page_access(
     assert response.status_code == status
     plan.refresh_from_db()
     assert (plan.strategy == "Changed") == (status == 302)
+    # the objective and the action, posted unchanged, are kept
+    assert list(plan.actions.values_list("title", flat=True)) == ["Quarterly business review"]
+    assert list(plan.objectives.values_list("metric", flat=True)) == ["Share of wallet (%)"]
 
 
 def test_stale_form_save_is_refused_and_nothing_is_lost(
@@ -182,20 +185,54 @@ def test_stale_form_save_is_refused_and_nothing_is_lost(
     assert "Bundle service and supply." in page  # what the other save changed
     assert "Sole supplier by 2029." in page  # her input, kept in the form
     assert 'name="version" value="2"' in page  # saving again stores it on top of version 2
+    assert "Taken from the newer version because you had not changed them" in page
+    assert response.context["form"]["strategy"].value() == "Bundle service and supply."
     plan.refresh_from_db()
     assert (plan.vision, plan.strategy, plan.version) == (
         "Preferred supplier for every plant.",
         "Bundle service and supply.",
         2,
     )
-    # and saving again (after review) stores her input
-    again = owner_client.post(
-        f"/accounts/plans/{plan.pk}/edit/",
-        _form_data(plan, version=2, vision="Sole supplier by 2029."),
-    )
+    # and saving the form as shown stores her vision without undoing the other change
+    again = owner_client.post(f"/accounts/plans/{plan.pk}/edit/", response.context["form"].data)
     assert again.status_code == 302
     plan.refresh_from_db()
-    assert (plan.vision, plan.version) == ("Sole supplier by 2029.", 3)
+    assert (plan.vision, plan.strategy, plan.version) == (
+        "Sole supplier by 2029.",
+        "Bundle service and supply.",
+        3,
+    )
+    assert list(plan.actions.values_list("title", flat=True)) == ["Quarterly business review"]
+
+
+def test_stale_save_where_both_changed_a_field_keeps_both_texts(
+    owner: Any, owner_client: Any, account: Any
+) -> None:
+    # given she opened the form at version 1 and typed her own strategy
+    plan = plan_with_content(account)
+    her_form = _form_data(plan, version=1, strategy="Partner on the new product line.")
+    # and another save then changed the strategy and replaced the actions
+    plan_services.account_plan_update(
+        plan=plan,
+        updated_by=owner,
+        version=1,
+        strategy="Bundle service and supply.",
+        actions=[
+            {"title": "Executive visit", "owner": owner, "due": date(2027, 5, 1)},
+        ],
+    )
+    # when she saves her own strategy based on version 1 (her actions untouched)
+    response = owner_client.post(f"/accounts/plans/{plan.pk}/edit/", her_form)
+    # then her strategy stays in the field with the other text beside it
+    assert response.status_code == 409
+    form = response.context["form"]
+    assert form["strategy"].value() == "Partner on the new product line."
+    assert "Changed meanwhile to “Bundle service and supply.”" in form.errors["strategy"][0]
+    # and the actions (only the other person changed them) show the newer list
+    actions = response.context["actions"]
+    assert [f["title"].value() for f in actions.forms if f["title"].value()] == ["Executive visit"]
+    plan.refresh_from_db()
+    assert plan.strategy == "Bundle service and supply."
 
 
 WORKFLOW_PAGES = [
