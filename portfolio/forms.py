@@ -10,7 +10,7 @@ from portfolio.services import PARAMETER_FIELDS
 class RunNowForm(forms.Form):
     as_of = forms.DateField(
         label="As of",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
         help_text="The analysis counts everything dated up to this day.",
         error_messages={"invalid": "Enter a date as YYYY-MM-DD."},
     )

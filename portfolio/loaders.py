@@ -10,13 +10,14 @@ and direction. The pure functions accept such pre-summed rows by design.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 from django.db import connection
-from django.db.models import Case, DateField, Min, Sum, Value, When
+from django.db.models import Case, DateField, Max, Min, Q, Sum, Value, When
 
-from accounts.models import Account
+from accounts.models import Account, AccountEvent, Assessment, Complaint, CriterionScore
+from relationships.models import Contact
 from valuation.analysis import columns as c
 from valuation.analysis.pipeline import AnalysisInputs
 from valuation.analysis.windows import Windows
@@ -172,5 +173,58 @@ def analysis_inputs(*, as_of: date, on_progress: ProgressCallback | None = None)
 
 
 def _voice_and_relationship_frames(windows: Windows) -> dict[str, pd.DataFrame]:
-    """Frames of the relationships and voice-of-customer data, where those apps have it."""
-    return {}
+    """Frames of the relationships, voice-of-customer and selection data."""
+    as_of = windows.as_of
+    complaints = list(
+        Complaint.objects.filter(
+            opened_on__gte=as_of - timedelta(days=90), opened_on__lte=as_of
+        ).values_list("account_id", "category", "opened_on")
+    )
+    assessments = list(
+        Assessment.objects.filter(date__lte=as_of).values_list("account_id", "date", "score")
+    )
+    events = list(
+        AccountEvent.objects.filter(
+            date__gte=as_of - timedelta(days=365), date__lte=as_of
+        ).values_list("account_id", "kind", "date")
+    )
+    criteria = list(
+        CriterionScore.objects.filter(criterion__is_active=True).values_list(
+            "account_id", "criterion_id", "criterion__weight", "score"
+        )
+    )
+    return {
+        "complaints": _frame(complaints, c.COMPLAINT_COLUMNS),
+        "assessments": _frame(assessments, c.ASSESSMENT_COLUMNS),
+        "events": _frame(events, c.EVENT_COLUMNS),
+        "criteria_scores": _frame(criteria, c.CRITERIA_SCORE_COLUMNS),
+        "contacts": key_contacts_frame(as_of=as_of),
+    }
+
+
+def key_contacts_frame(*, as_of: date) -> pd.DataFrame:
+    """Economic buyers and coaches (one row per contact and role) with their last
+    interaction on or before `as_of`; the churn signals read only these two roles."""
+    rows: list[tuple[object, ...]] = []
+    contacts = (
+        Contact.objects.filter(Q(is_economic_buyer=True) | Q(is_coach=True))
+        .annotate(
+            last_interaction=Max("interactions__date", filter=Q(interactions__date__lte=as_of))
+        )
+        .values_list(
+            "account_id",
+            "pk",
+            "name",
+            "is_economic_buyer",
+            "is_coach",
+            "is_active",
+            "contact_frequency_days",
+            "last_interaction",
+        )
+        .order_by()
+    )
+    for account_id, pk, name, is_buyer, is_coach, active, frequency, last in contacts:
+        for role, holds in ((c.ECONOMIC_BUYER, is_buyer), (c.COACH, is_coach)):
+            if holds:
+                rows.append((account_id, pk, name, role, active, frequency, last))
+    return _frame(rows, c.CONTACT_COLUMNS)

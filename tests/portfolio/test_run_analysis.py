@@ -220,3 +220,55 @@ def test_nightly_entry_runs_a_night_once(
     assert first.status == "succeeded"  # tasks run eagerly in this test run
     assert services.analysis_run_queue_nightly(as_of=AS_OF) is None
     assert AnalysisRun.objects.count() == 1
+
+
+def test_churn_signals_read_voice_and_relationship_data(
+    small_portfolio: dict[str, Any], owner: Any
+) -> None:
+    from accounts.models import AccountEvent, Complaint
+    from relationships.models import Contact, Interaction
+
+    account = small_portfolio["strategic"]
+    # given three delivery complaints in the 90 days up to as-of (15 Jun 2026)
+    for day in (date(2026, 3, 17), date(2026, 5, 2), date(2026, 6, 1)):
+        Complaint.objects.create(account=account, category="delivery", opened_on=day)
+    # an RFP 180 days before as-of (counted) and litigation 366 days before (not counted)
+    AccountEvent.objects.create(
+        account=account, kind="rfp_issued", date=AS_OF - timedelta(days=180)
+    )
+    AccountEvent.objects.create(
+        account=account, kind="litigation", date=AS_OF - timedelta(days=366)
+    )
+    # an economic buyer last seen 100 days ago (expected every 30) and a coach seen recently
+    buyer = Contact.objects.create(
+        account=account, name="Jane Doe", is_economic_buyer=True, contact_frequency_days=30
+    )
+    coach = Contact.objects.create(
+        account=account, name="Sam Coach", is_coach=True, contact_frequency_days=30
+    )
+    for contact, day in ((buyer, AS_OF - timedelta(days=100)), (coach, AS_OF - timedelta(days=5))):
+        interaction = Interaction.objects.create(
+            account=account, user=owner, date=day, summary="Review"
+        )
+        interaction.contacts.add(contact)
+    # an interaction after as-of does not count
+    late = Interaction.objects.create(
+        account=account, user=owner, date=date(2026, 6, 20), summary="Late"
+    )
+    late.contacts.add(buyer)
+
+    # when
+    call_command("run_analysis", "--as-of", AS_OF.isoformat(), stdout=StringIO())
+
+    # then recurring problems (20), neglected buyer (15), competitor activity (15) = 50
+    snapshot = AccountSnapshot.objects.get(account=account)
+    codes = {signal["code"]: signal for signal in snapshot.signals}
+    assert sorted(codes) == [
+        "competitor_activity",
+        "key_influencer_neglected",
+        "recurring_problems",
+    ]
+    assert (snapshot.churn_score, snapshot.churn_stage) == (50, 2)
+    assert snapshot.retention == Decimal("0.450000")  # 0.9 × (1 − 0.5)
+    assert "3 delivery complaints" in codes["recurring_problems"]["detail"]
+    assert "Jane Doe" in codes["key_influencer_neglected"]["detail"]
