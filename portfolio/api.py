@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
-from rest_framework import mixins, viewsets
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.generics import RetrieveAPIView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -15,7 +16,7 @@ from rest_framework.views import APIView
 
 from accounts.selectors import account_get_for_user
 from kam.permissions import OpsCanWriteOthersRead
-from portfolio import selectors, services
+from portfolio import schedules, selectors, services
 from portfolio.models import AccountSnapshot, AnalysisRun
 from portfolio.serializers import (
     AccountSnapshotSerializer,
@@ -96,3 +97,26 @@ class AnalysisParametersView(APIView):
 
     def put(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self.patch(request)
+
+
+class NightlyScheduleSerializer(serializers.Serializer):
+    minute = serializers.CharField(max_length=60)
+    hour = serializers.CharField(max_length=60)
+    day_of_week = serializers.CharField(max_length=60)
+    enabled = serializers.BooleanField()
+
+
+class AnalysisScheduleView(APIView):
+    """`analysis-schedule/`: the nightly run's cron fields (UTC); ops change them."""
+
+    permission_classes = [IsAuthenticated, OpsCanWriteOthersRead]
+    serializer_class = NightlyScheduleSerializer
+
+    def get(self, request: Request) -> Response:
+        return Response(NightlyScheduleSerializer(asdict(schedules.nightly_schedule_get())).data)
+
+    def put(self, request: Request) -> Response:
+        serializer = NightlyScheduleSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        schedule = schedules.nightly_schedule_update(**serializer.validated_data)
+        return Response(NightlyScheduleSerializer(asdict(schedule)).data)

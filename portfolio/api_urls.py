@@ -7,6 +7,7 @@ from portfolio.api import (
     AccountSnapshotView,
     AnalysisParametersView,
     AnalysisRunViewSet,
+    AnalysisScheduleView,
     RunSnapshotViewSet,
 )
 
@@ -25,5 +26,6 @@ urlpatterns = [
         name="account-snapshot",
     ),
     path("analysis-parameters/", AnalysisParametersView.as_view(), name="analysis-parameters"),
+    path("analysis-schedule/", AnalysisScheduleView.as_view(), name="analysis-schedule"),
     *router.urls,
 ]

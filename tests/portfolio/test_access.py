@@ -265,3 +265,43 @@ def test_run_snapshots_endpoint_queries(
     with django_assert_num_queries(4):
         response = executive_api.get(f"/api/v1/analysis-runs/{run.pk}/snapshots/")
     assert response.json()["count"] == 2 + extra_accounts
+
+
+@pytest.mark.parametrize(
+    ("_case", "client_name", "status"),
+    [
+        ("ops", "ops_api", 200),
+        ("executive", "executive_api", 403),
+        ("account manager", "owner_api", 403),
+        ("anonymous", "anonymous_api", 401),
+    ],
+)
+def test_schedule_api_write_access(
+    request: Any, db: Any, _case: str, client_name: str, status: int
+) -> None:
+    response = request.getfixturevalue(client_name).put(
+        "/api/v1/analysis-schedule/",
+        {"minute": "15", "hour": "1", "day_of_week": "*", "enabled": True},
+        format="json",
+    )
+    assert response.status_code == status
+    task = PeriodicTask.objects.filter(name=NIGHTLY_NAME).first()
+    hour = task.crontab.hour if task else None
+    assert hour == ("1" if status == 200 else (None if task is None else "2"))
+
+
+def test_schedule_api_reads_and_refuses_bad_cron(ops_api: Any, owner_api: Any) -> None:
+    assert owner_api.get("/api/v1/analysis-schedule/").json() == {
+        "minute": "0",
+        "hour": "2",
+        "day_of_week": "*",
+        "enabled": True,
+    }
+    response = ops_api.put(
+        "/api/v1/analysis-schedule/",
+        {"minute": "0", "hour": "25", "day_of_week": "*", "enabled": True},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "Not a valid cron value" in response.json()["hour"][0]
+    assert PeriodicTask.objects.get(name=NIGHTLY_NAME).crontab.hour == "2"
