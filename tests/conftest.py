@@ -16,6 +16,13 @@ from tests.factories import AccountFactory, TeamMemberFactory, UserFactory
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def pytest_configure(config: Any) -> None:
+    from django.conf import settings
+
+    # Password hashing is deliberately slow; the tests create hundreds of users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def owner(db: Any) -> Any:
     return UserFactory(username="alice", roles=["account_manager"])
