@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,4 @@ def table_write(rows: Iterable[list[Any]], path: Path) -> int:
 
 
 def _cell(value: Any) -> Any:
-    from decimal import Decimal
-
     return float(value) if isinstance(value, Decimal) else value
