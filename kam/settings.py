@@ -17,7 +17,7 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 # The default key is public: kam.E001 refuses it when DEBUG is off.
-DEFAULT_SECRET_KEY = "django-insecure-kam-development-key-do-not-use-in-production"
+DEFAULT_SECRET_KEY = "django-insecure-kam-development-key-do-not-use-in-production"  # noqa: S105
 SECRET_KEY = env("SECRET_KEY", default=DEFAULT_SECRET_KEY)
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])

@@ -8,8 +8,10 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts import views as account_views
+from kam import api_views
 
 api_v1 = [
+    path("me/", api_views.me, name="api-me"),
     path("", include("accounts.api_urls")),
     path("", include("relationships.api_urls")),
     path("", include("valuation.api_urls")),
