@@ -228,3 +228,27 @@ SNAPSHOT_FIGURES = [
     "attractiveness",
     "segment",
 ]
+
+
+class AccountActivityCost(models.Model):
+    """One account's trailing-twelve-month cost of one activity type in one run, so the
+    dashboard's cost-to-serve Pareto can be summed over any filtered set of accounts."""
+
+    run = models.ForeignKey(AnalysisRun, on_delete=models.CASCADE, related_name="activity_costs")
+    account = models.ForeignKey(
+        "accounts.Account", on_delete=models.CASCADE, related_name="activity_costs"
+    )
+    activity_type = models.ForeignKey(
+        "valuation.ActivityType", on_delete=models.PROTECT, related_name="+"
+    )
+    cost_ttm = _money()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "account", "activity_type"], name="activity_cost_one_per_type"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account_id}/{self.activity_type_id} in run {self.run_id}"
