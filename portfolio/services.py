@@ -20,10 +20,19 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
 from portfolio import loaders
-from portfolio.models import SNAPSHOT_FIGURES, AccountSnapshot, AnalysisParameters, AnalysisRun
+from portfolio.models import (
+    SNAPSHOT_FIGURES,
+    AccountActivityCost,
+    AccountSnapshot,
+    AnalysisParameters,
+    AnalysisRun,
+)
 from portfolio.tasks import analysis_run_execute_task
+from valuation.analysis import columns as analysis_columns
+from valuation.analysis.cost_to_serve import costed_activities
 from valuation.analysis.parameters import AnalysisParameters as Parameters
 from valuation.analysis.pipeline import analyse_portfolio
+from valuation.models import ActivityType
 
 logger = logging.getLogger(__name__)
 Status = AnalysisRun.Status
@@ -169,9 +178,12 @@ def analysis_run_execute(*, run_id: int) -> AnalysisRun | None:
         result = analyse_portfolio(inputs, parameters, run.as_of)
         _progress(run_id, 85, "Writing snapshots")
         snapshots = _snapshots_from(run_id, result.accounts)
+        activity_costs = _activity_costs_from(run_id, inputs, result.windows)
         with transaction.atomic():
             AccountSnapshot.objects.filter(run_id=run_id).delete()
             AccountSnapshot.objects.bulk_create(snapshots, batch_size=2000)
+            AccountActivityCost.objects.filter(run_id=run_id).delete()
+            AccountActivityCost.objects.bulk_create(activity_costs, batch_size=5000)
             finished = AnalysisRun.objects.filter(pk=run_id, status=Status.RUNNING).update(
                 status=Status.SUCCEEDED,
                 finished_at=timezone.now(),
@@ -232,6 +244,35 @@ def _snapshots_from(run_id: int, frame: Any) -> list[AccountSnapshot]:
             )
         )
     return snapshots
+
+
+def _activity_costs_from(run_id: int, inputs: Any, windows: Any) -> list[AccountActivityCost]:
+    """Y3 cost per analysed account and activity type (cents), from the activity rows the
+    loader already summed per account, type and rate period: a few rows per account, not
+    one per activity. Zero-cost pairs are skipped; types unknown to the database too."""
+    acts = costed_activities(inputs.activities, inputs.rates, windows)
+    acts = acts[acts[analysis_columns.ACCOUNT].isin(inputs.accounts[analysis_columns.ACCOUNT])]
+    if acts.empty:
+        return []
+    summed = acts.groupby(
+        [analysis_columns.ACCOUNT, analysis_columns.ACTIVITY_TYPE], as_index=False
+    )[analysis_columns.COST].sum()
+    type_ids = dict(ActivityType.objects.values_list("code", "pk"))
+    return [
+        AccountActivityCost(
+            run_id=run_id,
+            account_id=int(account_id),
+            activity_type_id=type_ids[code],
+            cost_ttm=_decimal(cost),
+        )
+        for account_id, code, cost in zip(
+            summed[analysis_columns.ACCOUNT].tolist(),
+            summed[analysis_columns.ACTIVITY_TYPE].tolist(),
+            summed[analysis_columns.COST].tolist(),
+            strict=True,
+        )
+        if code in type_ids and round(cost, 2) != 0
+    ]
 
 
 def _pareto_rows(pareto: Any) -> list[dict[str, Any]]:
