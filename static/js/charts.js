@@ -17,4 +17,28 @@
   } else {
     draw();
   }
+
+  // Printing: draw every chart at the width of an A4 portrait column, then give it back to
+  // the screen layout. Print media emulation fires the media-query change, a real print
+  // dialog fires beforeprint/afterprint; both end up here.
+  var PRINT_WIDTH = 680; // px at 96 dpi: 180 mm, an A4 page inside 15 mm margins
+  function sizeForPrint(isPrint) {
+    if (typeof Plotly === "undefined") { return; }
+    document.querySelectorAll(".chart.js-plotly-plot").forEach(function (element) {
+      if (isPrint) {
+        Plotly.relayout(element, { width: PRINT_WIDTH, autosize: false });
+      } else {
+        Plotly.relayout(element, { width: null, autosize: true });
+      }
+    });
+  }
+  window.addEventListener("beforeprint", function () { sizeForPrint(true); });
+  window.addEventListener("afterprint", function () { sizeForPrint(false); });
+  if (window.matchMedia) {
+    window.matchMedia("print").addEventListener("change", function (event) { sizeForPrint(event.matches); });
+  }
+  document.addEventListener("click", function (event) {
+    var target = event.target instanceof Element ? event.target.closest("[data-action=print]") : null;
+    if (target) { window.print(); }
+  });
 })();
