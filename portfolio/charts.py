@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import plotly.graph_objects as go
 
 # --- portfolio dashboard ---------------------------------------------------------------------
+# The dashboard draws seven figures per request, so they are built from plain dict specs
+# with an empty template: plotly's default template adds ~10 kB of JSON to every figure and
+# most of the build time.
 
 SEGMENT_COLOURS = {
     "invest": "#0f766e",
@@ -26,21 +30,23 @@ LTV_COLOUR = "#1f4e99"
 REPLACEMENT_COLOUR = "#b7791f"
 DELIVERED_COLOUR = "#0f766e"
 RECEIVED_COLOUR = "#6366f1"
-TREND_COLOURS = {
-    "revenue_ttm": "#1f4e99",
-    "gross_margin_ttm": "#6366f1",
-    "cost_to_serve_ttm": "#b7791f",
-    "net_profit_ttm": "#0f766e",
-}
 TREND_LABELS = {
     "revenue_ttm": "Revenue TTM",
     "gross_margin_ttm": "Gross margin TTM",
     "cost_to_serve_ttm": "Cost to serve TTM",
     "net_profit_ttm": "Net profit TTM",
 }
+TREND_COLOURS = {
+    "revenue_ttm": "#1f4e99",
+    "gross_margin_ttm": "#6366f1",
+    "cost_to_serve_ttm": "#b7791f",
+    "net_profit_ttm": "#0f766e",
+}
 VITAL_FEW_SHARE = 0.8
+TOP_ACCOUNTS_SHARE = 0.2
 BUBBLE_MAX_PIXELS = 40
-_MARGIN = {"l": 70, "r": 20, "t": 20, "b": 40}
+_GRID = "#e3e8ef"
+_THRESHOLD_LINE = {"dash": "dash", "color": "#5b6475", "width": 1}
 
 
 @dataclass(frozen=True)
@@ -83,197 +89,254 @@ class AccountPair:
 
 @dataclass(frozen=True)
 class TrendPoint:
-    """The portfolio's totals in one run."""
+    """The portfolio's totals in one run, keyed like TREND_LABELS."""
 
     label: str
     totals: dict[str, float]
 
 
+def _layout(**overrides: Any) -> dict[str, Any]:
+    layout: dict[str, Any] = {
+        "template": {},
+        "font": {"family": "system-ui, sans-serif", "size": 12, "color": "#1f2937"},
+        "paper_bgcolor": "#ffffff",
+        "plot_bgcolor": "#ffffff",
+        "xaxis": {"gridcolor": _GRID, "zerolinecolor": "#c5ccd8"},
+        "yaxis": {"gridcolor": _GRID, "zerolinecolor": "#c5ccd8"},
+        "margin": {"l": 70, "r": 20, "t": 20, "b": 40},
+        "legend": {"orientation": "h", "y": -0.2},
+    }
+    for key, value in overrides.items():
+        if isinstance(value, dict) and isinstance(layout.get(key), dict):
+            layout[key] = {**layout[key], **value}
+        else:
+            layout[key] = value
+    return layout
+
+
+def _figure(data: list[dict[str, Any]], layout: dict[str, Any]) -> go.Figure:
+    # Validating every property costs ~4x the build (25 ms for the dashboard's seven
+    # figures); the specs are fixed by this module and the tests rebuild every figure
+    # with validation on (tests/portfolio/dashboard/test_charts.py), so it is skipped here.
+    return go.Figure({"data": data, "layout": layout}, _validate=False)
+
+
 def portfolio_matrix_figure(
     *, points: Sequence[MatrixPoint], attractiveness_threshold: float, margin_target: float
 ) -> go.Figure:
-    """Attractiveness (x, 0-100) against net margin (y), bubble area proportional to revenue,
-    one colour per segment; accounts at churn stage 1-4 are ringed and labelled with their
-    stage. Dashed lines mark the segment thresholds."""
+    """Attractiveness (x, 0-100) against net margin (y, a fraction), bubble area
+    proportional to revenue, one trace and colour per segment; accounts at churn stage 1-4
+    are ringed in dark red and labelled with their stage. Dashed lines mark the segment
+    thresholds (the first two layout shapes: x = threshold, y = margin target)."""
     largest = max((point.revenue for point in points), default=0.0)
     # plotly's area sizing: a bubble of the largest revenue is BUBBLE_MAX_PIXELS across.
     sizeref = 2.0 * largest / BUBBLE_MAX_PIXELS**2 if largest > 0 else 1.0
-    figure = go.Figure()
+    data: list[dict[str, Any]] = []
     for segment in SEGMENT_ORDER:
         members = [point for point in points if point.segment == segment]
-        if not members:
-            continue
-        figure.add_trace(
-            go.Scatter(
-                name=segment.capitalize(),
-                x=[point.attractiveness for point in members],
-                y=[point.margin for point in members],
-                text=[point.name for point in members],
-                mode="markers",
-                marker={
-                    "size": [max(point.revenue, 0.0) for point in members],
-                    "sizemode": "area",
-                    "sizeref": sizeref,
-                    "sizemin": 3,
-                    "color": SEGMENT_COLOURS[segment],
-                    "opacity": 0.7,
-                    "line": {"width": 0.5, "color": "#ffffff"},
-                },
-                hovertemplate="%{text}<br>attractiveness %{x:.0f}<br>net margin %{y:.1%}"
-                "<extra></extra>",
+        if members:
+            data.append(
+                {
+                    "type": "scatter",
+                    "name": segment.capitalize(),
+                    "x": [point.attractiveness for point in members],
+                    "y": [point.margin for point in members],
+                    "text": [point.name for point in members],
+                    "mode": "markers",
+                    "marker": {
+                        "size": [max(point.revenue, 0.0) for point in members],
+                        "sizemode": "area",
+                        "sizeref": sizeref,
+                        "sizemin": 3,
+                        "color": SEGMENT_COLOURS[segment],
+                        "opacity": 0.7,
+                        "line": {"width": 0.5, "color": "#ffffff"},
+                    },
+                    "hovertemplate": "%{text}<br>attractiveness %{x:.0f}"
+                    "<br>net margin %{y:.1%}<extra></extra>",
+                }
             )
-        )
     at_risk = [point for point in points if point.churn_stage > 0]
     if at_risk:
-        figure.add_trace(
-            go.Scatter(
-                name="Churn stage (ringed)",
-                x=[point.attractiveness for point in at_risk],
-                y=[point.margin for point in at_risk],
-                text=[str(point.churn_stage) for point in at_risk],
-                customdata=[point.name for point in at_risk],
-                mode="markers+text",
-                textposition="top center",
-                textfont={"color": CHURN_MARK_COLOUR, "size": 10},
-                marker={
+        data.append(
+            {
+                "type": "scatter",
+                "name": "At churn risk (ring; label = stage)",
+                "x": [point.attractiveness for point in at_risk],
+                "y": [point.margin for point in at_risk],
+                "text": [str(point.churn_stage) for point in at_risk],
+                "customdata": [point.name for point in at_risk],
+                "mode": "markers+text",
+                "textposition": "top center",
+                "textfont": {"color": CHURN_MARK_COLOUR, "size": 10},
+                "marker": {
                     "symbol": "circle-open",
                     "size": 14,
                     "color": CHURN_MARK_COLOUR,
                     "line": {"width": 2},
                 },
-                hovertemplate="%{customdata}: churn stage %{text}<extra></extra>",
-            )
+                "hovertemplate": "%{customdata}: churn stage %{text}<extra></extra>",
+            }
         )
-    figure.add_vline(x=attractiveness_threshold, line={"dash": "dash", "color": "#5b6475"})
-    figure.add_hline(y=margin_target, line={"dash": "dash", "color": "#5b6475"})
-    return figure.update_layout(
-        xaxis={"title": "Attractiveness (0-100)", "range": [-5, 105]},
-        yaxis={"title": "Net margin", "tickformat": ".0%"},
-        legend={"orientation": "h", "y": -0.2},
-        margin=_MARGIN,
-        height=420,
+    shapes = [
+        {
+            "type": "line",
+            "xref": "x",
+            "yref": "paper",
+            "x0": attractiveness_threshold,
+            "x1": attractiveness_threshold,
+            "y0": 0,
+            "y1": 1,
+            "line": _THRESHOLD_LINE,
+        },
+        {
+            "type": "line",
+            "xref": "paper",
+            "yref": "y",
+            "x0": 0,
+            "x1": 1,
+            "y0": margin_target,
+            "y1": margin_target,
+            "line": _THRESHOLD_LINE,
+        },
+    ]
+    layout = _layout(
+        xaxis={"title": {"text": "Attractiveness (0-100)"}, "range": [-5, 105]},
+        yaxis={"title": {"text": "Net margin"}, "tickformat": ".0%"},
+        shapes=shapes,
+        height=440,
     )
+    return _figure(data, layout)
 
 
 def lorenz_figure(
     *, account_shares: Sequence[float], revenue_shares: Sequence[float], top_share: float | None
 ) -> go.Figure:
     """The Lorenz curve of revenue (accounts sorted by revenue ascending: x the cumulative
-    share of accounts, y of revenue, both 0-1), the line of equality, and the top 20 %
-    of accounts' share of revenue as a marked point at x = 0.8."""
-    figure = go.Figure()
-    figure.add_trace(
-        go.Scatter(
-            name="Equal revenue per account",
-            x=[0.0, 1.0],
-            y=[0.0, 1.0],
-            mode="lines",
-            line={"dash": "dot", "color": "#9aa5b8"},
-        )
-    )
-    figure.add_trace(
-        go.Scatter(
-            name="Revenue concentration",
-            x=list(account_shares),
-            y=list(revenue_shares),
-            mode="lines",
-            line={"color": "#1f4e99", "width": 3},
-            fill="tonexty",
-            fillcolor="rgba(31, 78, 153, 0.08)",
-        )
-    )
+    share of accounts, y of revenue, both 0-1) over the line of equality; the top 20 % of
+    accounts' share of revenue is marked at x = 0.8 (where the rest hold 1 − top_share)."""
+    data: list[dict[str, Any]] = [
+        {
+            "type": "scatter",
+            "name": "Equal revenue per account",
+            "x": [0.0, 1.0],
+            "y": [0.0, 1.0],
+            "mode": "lines",
+            "line": {"dash": "dot", "color": "#9aa5b8"},
+        },
+        {
+            "type": "scatter",
+            "name": "Lorenz curve",
+            "x": list(account_shares),
+            "y": list(revenue_shares),
+            "mode": "lines",
+            "line": {"color": "#1f4e99", "width": 3},
+            "fill": "tonexty",
+            "fillcolor": "rgba(31, 78, 153, 0.08)",
+        },
+    ]
     if top_share is not None:
-        figure.add_trace(
-            go.Scatter(
-                name=f"Top 20 % of accounts: {top_share:.0%} of revenue",
-                x=[0.8],
-                y=[1.0 - top_share],
-                mode="markers",
-                marker={"color": "#b42318", "size": 10},
-            )
+        data.append(
+            {
+                "type": "scatter",
+                "name": f"Top 20 % of accounts: {top_share:.0%} of revenue",
+                "x": [1.0 - TOP_ACCOUNTS_SHARE],
+                "y": [1.0 - top_share],
+                "mode": "markers",
+                "marker": {"color": "#b42318", "size": 10},
+            }
         )
-    return figure.update_layout(
-        xaxis={"title": "Share of accounts (smallest first)", "tickformat": ".0%"},
-        yaxis={"title": "Share of revenue", "tickformat": ".0%", "range": [0, 1.02]},
-        legend={"orientation": "h", "y": -0.2},
-        margin=_MARGIN,
+    layout = _layout(
+        xaxis={"title": {"text": "Share of accounts, smallest first"}, "tickformat": ".0%"},
+        yaxis={"title": {"text": "Share of revenue"}, "tickformat": ".0%", "range": [0, 1.02]},
         height=380,
     )
+    return _figure(data, layout)
 
 
 def cost_pareto_figure(*, bars: Sequence[ParetoBar]) -> go.Figure:
     """Activity types by cost, largest first: bars (the vital few in a strong colour), the
-    cumulative share as a line on the right axis, and a dashed line at 80 %."""
-    figure = go.Figure()
-    figure.add_trace(
-        go.Bar(
-            name="Cost to serve TTM",
-            x=[bar.label for bar in bars],
-            y=[bar.cost for bar in bars],
-            marker_color=[
-                VITAL_FEW_COLOUR if bar.is_vital_few else TRIVIAL_MANY_COLOUR for bar in bars
-            ],
-        )
-    )
-    figure.add_trace(
-        go.Scatter(
-            name="Cumulative share",
-            x=[bar.label for bar in bars],
-            y=[bar.cumulative_share for bar in bars],
-            yaxis="y2",
-            mode="lines+markers",
-            line={"color": CUMULATIVE_COLOUR},
-        )
-    )
-    figure.add_shape(
-        type="line",
-        xref="paper",
-        x0=0,
-        x1=1,
-        yref="y2",
-        y0=VITAL_FEW_SHARE,
-        y1=VITAL_FEW_SHARE,
-        line={"dash": "dash", "color": "#b42318"},
-    )
-    return figure.update_layout(
-        yaxis={"title": "Cost to serve TTM"},
+    cumulative share as a line on the right axis, and a dashed line at 80 % (the layout's
+    only shape)."""
+    labels = [bar.label for bar in bars]
+    data: list[dict[str, Any]] = [
+        {
+            "type": "bar",
+            "name": "Cost to serve TTM (vital few darker)",
+            "x": labels,
+            "y": [bar.cost for bar in bars],
+            "marker": {
+                "color": [
+                    VITAL_FEW_COLOUR if bar.is_vital_few else TRIVIAL_MANY_COLOUR for bar in bars
+                ]
+            },
+        },
+        {
+            "type": "scatter",
+            "name": "Cumulative share",
+            "x": labels,
+            "y": [bar.cumulative_share for bar in bars],
+            "yaxis": "y2",
+            "mode": "lines+markers",
+            "line": {"color": CUMULATIVE_COLOUR},
+        },
+    ]
+    layout = _layout(
+        yaxis={"title": {"text": "Cost to serve TTM"}},
         yaxis2={
-            "title": "Cumulative share",
+            "title": {"text": "Cumulative share"},
             "overlaying": "y",
             "side": "right",
             "range": [0, 1.05],
             "tickformat": ".0%",
+            "showgrid": False,
         },
-        legend={"orientation": "h", "y": -0.25},
-        margin={"l": 70, "r": 60, "t": 20, "b": 40},
+        shapes=[
+            {
+                "type": "line",
+                "xref": "paper",
+                "yref": "y2",
+                "x0": 0,
+                "x1": 1,
+                "y0": VITAL_FEW_SHARE,
+                "y1": VITAL_FEW_SHARE,
+                "line": {"dash": "dash", "color": "#b42318", "width": 1},
+            }
+        ],
+        margin={"r": 60},
+        legend={"y": -0.3},
         height=380,
     )
+    return _figure(data, layout)
 
 
 def creators_drainers_figure(
     *, creators: Sequence[AccountAmount], drainers: Sequence[AccountAmount]
 ) -> go.Figure:
     """Net profit per account as horizontal bars: the largest value creators on top (green),
-    then the value drainers down to the largest loss at the bottom (red)."""
-    rows = [*creators, *drainers]
-    figure = go.Figure(
-        go.Bar(
-            name="Net profit TTM",
-            x=[row.amount for row in rows][::-1],
-            y=[row.name for row in rows][::-1],
-            orientation="h",
-            marker_color=[CREATOR_COLOUR if row.amount >= 0 else DRAINER_COLOUR for row in rows][
-                ::-1
-            ],
-        )
-    )
-    return figure.update_layout(
-        xaxis_title="Net profit TTM",
+    the value drainers below down to the largest loss at the bottom (red). The trace lists
+    bottom to top, as plotly draws horizontal bars."""
+    rows = [*creators, *drainers][::-1]
+    data = [
+        {
+            "type": "bar",
+            "name": "Net profit TTM",
+            "orientation": "h",
+            "x": [row.amount for row in rows],
+            "y": [row.name for row in rows],
+            "marker": {
+                "color": [CREATOR_COLOUR if row.amount >= 0 else DRAINER_COLOUR for row in rows]
+            },
+        }
+    ]
+    layout = _layout(
+        xaxis={"title": {"text": "Net profit TTM"}},
         yaxis={"automargin": True, "type": "category"},
-        margin={"l": 20, "r": 20, "t": 20, "b": 40},
+        margin={"l": 20},
         height=max(240, 18 * len(rows) + 80),
         showlegend=False,
     )
+    return _figure(data, layout)
 
 
 def paired_bars_figure(
@@ -284,25 +347,32 @@ def paired_bars_figure(
     first_colour: str,
     second_colour: str,
 ) -> go.Figure:
-    """Two bars per account side by side (ltv against replacement cost, value delivered
-    against value received), accounts in the given order."""
+    """Two bars per account side by side, accounts in the given order."""
     names = [row.name for row in rows]
-    figure = go.Figure()
-    figure.add_trace(
-        go.Bar(name=first_label, x=names, y=[row.first for row in rows], marker_color=first_colour)
-    )
-    figure.add_trace(
-        go.Bar(
-            name=second_label, x=names, y=[row.second for row in rows], marker_color=second_colour
-        )
-    )
-    return figure.update_layout(
+    data = [
+        {
+            "type": "bar",
+            "name": first_label,
+            "x": names,
+            "y": [row.first for row in rows],
+            "marker": {"color": first_colour},
+        },
+        {
+            "type": "bar",
+            "name": second_label,
+            "x": names,
+            "y": [row.second for row in rows],
+            "marker": {"color": second_colour},
+        },
+    ]
+    layout = _layout(
         barmode="group",
-        xaxis={"tickangle": -40, "automargin": True},
-        legend={"orientation": "h", "y": 1.12},
-        margin=_MARGIN,
+        xaxis={"tickangle": -40, "automargin": True, "type": "category"},
+        legend={"y": 1.12},
+        margin={"t": 30},
         height=400,
     )
+    return _figure(data, layout)
 
 
 def ltv_replacement_figure(*, rows: Sequence[AccountPair]) -> go.Figure:
@@ -328,26 +398,25 @@ def value_exchange_figure(*, rows: Sequence[AccountPair]) -> go.Figure:
 
 
 def portfolio_trend_figure(*, points: Sequence[TrendPoint]) -> go.Figure:
-    """One line per total (revenue, gross margin, cost to serve, net profit TTM) across the
-    runs, oldest first."""
+    """One line per total of TREND_LABELS across the runs, in the given (oldest first) order."""
     labels = [point.label for point in points]
-    figure = go.Figure()
-    for key, title in TREND_LABELS.items():
-        figure.add_trace(
-            go.Scatter(
-                name=title,
-                x=labels,
-                y=[point.totals.get(key, 0.0) for point in points],
-                mode="lines+markers",
-                line={"color": TREND_COLOURS[key]},
-            )
-        )
-    return figure.update_layout(
-        xaxis={"title": "Analysis as of", "type": "category"},
-        legend={"orientation": "h", "y": -0.25},
-        margin=_MARGIN,
+    data = [
+        {
+            "type": "scatter",
+            "name": title,
+            "x": labels,
+            "y": [point.totals.get(key, 0.0) for point in points],
+            "mode": "lines+markers",
+            "line": {"color": TREND_COLOURS[key]},
+        }
+        for key, title in TREND_LABELS.items()
+    ]
+    layout = _layout(
+        xaxis={"title": {"text": "Analysis as of"}, "type": "category"},
+        legend={"y": -0.3},
         height=360,
     )
+    return _figure(data, layout)
 
 
 # --- account 360 page ------------------------------------------------------------------------
