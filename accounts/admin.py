@@ -2,7 +2,14 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from accounts.models import Account, AccountLocation, KnowledgeEntry, TeamMember
+from accounts.models import (
+    Account,
+    AccountLocation,
+    CompetencyAssessment,
+    KnowledgeEntry,
+    PayMix,
+    TeamMember,
+)
 
 
 class TeamMemberInline(admin.TabularInline):
@@ -30,3 +37,20 @@ class AccountAdmin(admin.ModelAdmin):
     list_select_related = ["owner"]
     autocomplete_fields = ["owner"]
     inlines = [TeamMemberInline, LocationInline, KnowledgeInline]
+
+
+@admin.register(CompetencyAssessment)
+class CompetencyAssessmentAdmin(admin.ModelAdmin):
+    list_display = ["manager", "assessed_on", "assessed_by", "initiative", "coaching_others"]
+    list_filter = ["assessed_on"]
+    search_fields = ["manager__username"]
+    list_select_related = ["manager", "assessed_by"]
+    autocomplete_fields = ["manager", "assessed_by"]
+
+
+@admin.register(PayMix)
+class PayMixAdmin(admin.ModelAdmin):
+    list_display = ["manager", "effective_from", "salary", "bonus", "recorded_by"]
+    search_fields = ["manager__username"]
+    list_select_related = ["manager", "recorded_by"]
+    autocomplete_fields = ["manager", "recorded_by"]

@@ -12,6 +12,7 @@ from accounts.governance_api import (
     ReviewMeetingViewSet,
     SelectionCriterionViewSet,
 )
+from accounts.people_api import CompetencyAssessmentViewSet, ManagerLoadView, PayMixViewSet
 from accounts.plan_api import AccountPlanViewSet
 from accounts.voice_api import AccountEventViewSet, AssessmentViewSet, ComplaintViewSet
 
@@ -25,6 +26,10 @@ router.register("criteria", SelectionCriterionViewSet, basename="criterion")
 router.register("criterion-scores", CriterionScoreViewSet, basename="criterion-score")
 router.register("designation-requests", DesignationRequestViewSet, basename="designation-request")
 router.register("review-meetings", ReviewMeetingViewSet, basename="review-meeting")
+router.register(
+    "competency-assessments", CompetencyAssessmentViewSet, basename="competency-assessment"
+)
+router.register("pay-mix", PayMixViewSet, basename="pay-mix")
 
 team_list = TeamMemberViewSet.as_view({"get": "list", "post": "create"})
 team_detail = TeamMemberViewSet.as_view(
@@ -32,6 +37,7 @@ team_detail = TeamMemberViewSet.as_view(
 )
 
 urlpatterns = [
+    path("manager-load/", ManagerLoadView.as_view(), name="manager-load"),
     path(
         "accounts/<int:account_pk>/selection/",
         AccountSelectionView.as_view(),

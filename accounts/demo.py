@@ -19,12 +19,14 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import (
+    COMPETENCY_DIMENSIONS,
     Account,
     AccountEvent,
     AccountLocation,
     AccountPlan,
     Assessment,
     AssessmentDimension,
+    CompetencyAssessment,
     Complaint,
     CriterionScore,
     Designation,
@@ -33,6 +35,7 @@ from accounts.models import (
     KnowledgeArea,
     KnowledgeEntry,
     LocationKind,
+    PayMix,
     PlanAction,
     PlanObjective,
     PlanStatus,
@@ -532,3 +535,64 @@ def demo_keys_seed(*, rng: random.Random, portfolio: DemoPortfolio) -> None:
         )
         meeting.attendees.set([erin, frank])
         meeting.accounts.set(discussed)
+    demo_people_seed(rng=rng, portfolio=portfolio)
+
+
+# Salary and bonus per year from (months ago): bob's bonus is too heavy on purpose (70/30,
+# out of range), carol sits in the guideline but above the target band (83/17).
+DEMO_PAY: dict[str, list[tuple[int, int, int]]] = {
+    "alice": [(30, 90_000, 30_000), (6, 96_000, 24_000)],
+    "bob": [(18, 84_000, 36_000)],
+    "carol": [(24, 100_000, 20_000), (3, 99_600, 20_400)],
+    "dave": [(12, 93_600, 26_400)],
+}
+
+
+def demo_people_seed(*, rng: random.Random, portfolio: DemoPortfolio) -> None:
+    """Key 4: three competency assessments per demo manager six months apart (a visible
+    trend, erin and frank assessing) and pay-mix history with bob out of band. Replaces the
+    demo managers' previous rows so --flush stays repeatable."""
+    users, as_of = portfolio.users, portfolio.as_of
+    managers = [users[name] for name in MANAGERS if name in users]
+    CompetencyAssessment.objects.filter(manager__in=managers).delete()
+    PayMix.objects.filter(manager__in=managers).delete()
+    assessors = [users["erin"], users["frank"]]
+    assessments = []
+    for index, manager in enumerate(managers):
+        base = {d.field: rng.randint(2, 4) for d in COMPETENCY_DIMENSIONS}
+        for step, months_ago in enumerate((12, 6, 0)):
+            scores = {
+                field: max(
+                    1, min(5, score + (step * rng.choice((0, 0, 1)) if index != 1 else -step))
+                )
+                for field, score in base.items()
+            }
+            assessments.append(
+                CompetencyAssessment(
+                    manager=manager,
+                    assessed_on=as_of - timedelta(days=months_ago * 30 + 7),
+                    assessed_by=assessors[(index + step) % 2],
+                    notes=(
+                        "Annual review: strong customer insight, coaching the new team members."
+                        if step == 2
+                        else "Mid-year check-in."
+                    ),
+                    **scores,
+                )
+            )
+    CompetencyAssessment.objects.bulk_create(assessments)
+    pay = []
+    for manager in managers:
+        for months_ago, salary, bonus in DEMO_PAY.get(manager.username, []):
+            pay.append(
+                PayMix(
+                    manager=manager,
+                    effective_from=date(as_of.year, as_of.month, 1)
+                    - timedelta(days=months_ago * 30),
+                    salary=Decimal(salary),
+                    bonus=Decimal(bonus),
+                    recorded_by=users["erin"],
+                    notes="Annual compensation review.",
+                )
+            )
+    PayMix.objects.bulk_create(pay)

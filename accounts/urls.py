@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from accounts import governance_views, plan_views, views, voice_views
+from accounts import governance_views, people_views, plan_views, views, voice_views
 
 app_name = "accounts"
 
@@ -77,6 +77,15 @@ urlpatterns = [
         governance_views.designation_decide,
         name="designation-decide",
     ),
+    # Support for account managers (key 4)
+    path("managers/load/", people_views.manager_load, name="manager-load"),
+    path(
+        "managers/<int:manager_id>/competency/",
+        people_views.manager_competency,
+        name="manager-competency",
+    ),
+    path("managers/pay-mix/", people_views.pay_mix, name="pay-mix"),
+    path("managers/pay-mix/export.csv", people_views.pay_mix_export, name="pay-mix-export"),
     path("criteria/", governance_views.criteria, name="criteria"),
     path("committee/", governance_views.committee, name="committee"),
     path("committee/meetings/", governance_views.meeting_list, name="meetings"),

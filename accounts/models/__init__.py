@@ -19,6 +19,13 @@ from accounts.models.governance import (
     ReviewMeeting,
     SelectionCriterion,
 )
+from accounts.models.people import (
+    COMPETENCY_DIMENSIONS,
+    COMPETENCY_FIELDS,
+    CompetencyAssessment,
+    CompetencyDimension,
+    PayMix,
+)
 from accounts.models.plans import AccountPlan, ActionStatus, PlanAction, PlanObjective, PlanStatus
 from accounts.models.voice import (
     STANDARD_DIMENSIONS,
@@ -32,6 +39,8 @@ from accounts.models.voice import (
 )
 
 __all__ = [
+    "COMPETENCY_DIMENSIONS",
+    "COMPETENCY_FIELDS",
     "STANDARD_DIMENSIONS",
     "Account",
     "AccountEvent",
@@ -42,6 +51,8 @@ __all__ = [
     "AssessmentDimension",
     "AssessmentKind",
     "BuyingHierarchyLevel",
+    "CompetencyAssessment",
+    "CompetencyDimension",
     "Complaint",
     "CriterionScore",
     "Designation",
@@ -50,6 +61,7 @@ __all__ = [
     "KnowledgeArea",
     "KnowledgeEntry",
     "LocationKind",
+    "PayMix",
     "PlanAction",
     "PlanObjective",
     "PlanStatus",
