@@ -436,27 +436,29 @@ def account_value_projection_figure(
     colours = [
         PROJECTION_DRAIN_COLOUR if value < 0 else PROJECTION_BAR_COLOUR for value in discounted
     ]
-    figure = go.Figure()
-    figure.add_trace(
-        go.Bar(
-            name="Discounted value of the year", x=labels, y=list(discounted), marker_color=colours
-        )
-    )
-    figure.add_trace(
-        go.Scatter(
-            name="Cumulative lifetime value",
-            x=labels,
-            y=list(cumulative),
-            mode="lines+markers",
-            line={"color": PROJECTION_LINE_COLOUR, "width": 3},
-        )
-    )
-    return figure.update_layout(
-        yaxis_title="Value (discounted)",
+    data = [
+        {
+            "type": "bar",
+            "name": "Discounted value of the year",
+            "x": labels,
+            "y": list(discounted),
+            "marker": {"color": colours},
+        },
+        {
+            "type": "scatter",
+            "name": "Cumulative lifetime value",
+            "x": labels,
+            "y": list(cumulative),
+            "mode": "lines+markers",
+            "line": {"color": PROJECTION_LINE_COLOUR, "width": 3},
+        },
+    ]
+    layout = _layout(
+        yaxis={"title": {"text": "Value (discounted)"}},
         legend={"orientation": "h", "y": -0.15},
-        margin={"l": 70, "r": 20, "t": 20, "b": 40},
         height=340,
     )
+    return _figure(data, layout)
 
 
 def account_churn_history_figure(
@@ -464,21 +466,23 @@ def account_churn_history_figure(
 ) -> go.Figure:
     """Churn score per analysis run, oldest first, each point coloured by its churn stage."""
     colours = [CHURN_STAGE_COLOURS[max(0, min(stage, 4))] for stage in stages]
-    figure = go.Figure(
-        go.Scatter(
-            name="Churn score",
-            x=list(run_dates),
-            y=list(scores),
-            text=[f"stage {stage}" for stage in stages],
-            mode="lines+markers",
-            line={"color": "#5b6475"},
-            marker={"color": colours, "size": 11},
-        )
-    )
-    return figure.update_layout(
-        yaxis={"title": "Churn score", "range": [0, 105]},
+    data = [
+        {
+            "type": "scatter",
+            "name": "Churn score",
+            "x": list(run_dates),
+            "y": list(scores),
+            "text": [f"stage {stage}" for stage in stages],
+            "mode": "lines+markers",
+            "line": {"color": "#5b6475"},
+            "marker": {"color": colours, "size": 11},
+        }
+    ]
+    layout = _layout(
+        yaxis={"title": {"text": "Churn score"}, "range": [0, 105]},
         xaxis={"type": "category"},
-        margin={"l": 60, "r": 20, "t": 20, "b": 40},
+        margin={"l": 60},
         height=260,
         showlegend=False,
     )
+    return _figure(data, layout)
