@@ -54,7 +54,14 @@ class AccountViewSet(viewsets.ModelViewSet):
     permission_classes = [IsAuthenticated, AccountPermission]
     filterset_class = AccountFilter
     search_fields = ["name", "external_id", "industry"]
-    ordering_fields = ["name", "designation", "region", "industry", "updated_at", "continuum_position"]
+    ordering_fields = [
+        "name",
+        "designation",
+        "region",
+        "industry",
+        "updated_at",
+        "continuum_position",
+    ]
     ordering = ["name", "id"]
 
     def get_queryset(self) -> QuerySet[Account]:

@@ -33,7 +33,9 @@ class AccountForm(forms.ModelForm):
                 "invalid_choice": "%(value)s is not a designation; choose one from the list."
             },
             "buying_hierarchy_level": {
-                "invalid_choice": "Choose a buying-hierarchy level from 1 to 4 (you sent %(value)s)."
+                "invalid_choice": (
+                    "Choose a buying-hierarchy level from 1 to 4 (you sent %(value)s)."
+                )
             },
         }
 
@@ -48,9 +50,9 @@ class AccountForm(forms.ModelForm):
         if self.instance.pk:
             # An existing account changes designation through a request (Selection tab).
             self.fields["designation"].disabled = True
-            self.fields["designation"].help_text = (
-                "Changed through a designation request on the account's Selection tab."
-            )
+            self.fields[
+                "designation"
+            ].help_text = "Changed through a designation request on the account's Selection tab."
 
     def _post_clean(self) -> None:
         # Model validation (uniqueness, constraints) runs in the service, which reports

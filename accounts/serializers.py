@@ -51,7 +51,8 @@ class AccountSerializer(serializers.ModelSerializer):
     def get_fields(self) -> dict[str, Any]:
         fields = super().get_fields()
         fields["designation"].error_messages["invalid_choice"] = (
-            '"{input}" is not a designation; use candidate, pilot, strategic, transactional or exit.'
+            '"{input}" is not a designation; '
+            "use candidate, pilot, strategic, transactional or exit."
         )
         return fields
 

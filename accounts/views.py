@@ -70,7 +70,9 @@ def account_list(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sort", "name")
     if query:
         accounts = accounts.filter(
-            Q(name__icontains=query) | Q(external_id__icontains=query) | Q(industry__icontains=query)
+            Q(name__icontains=query)
+            | Q(external_id__icontains=query)
+            | Q(industry__icontains=query)
         )
     if designation in Designation.values:
         accounts = accounts.filter(designation=designation)
@@ -208,7 +210,9 @@ def knowledge_add(request: HttpRequest, account_id: int) -> HttpResponse:
     form = KnowledgeEntryForm(request.POST)
     if form.is_valid():
         try:
-            services.knowledge_entry_add(account=account, added_by=request.user, **form.cleaned_data)
+            services.knowledge_entry_add(
+                account=account, added_by=request.user, **form.cleaned_data
+            )
         except ValidationError as error:
             _apply_errors(form, error)
         else:

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,123 +15,327 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Account',
+            name="Account",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('external_id', models.CharField(blank=True, error_messages={'unique': 'Another account already uses this external id.'}, help_text="The customer's id in the systems around KAM (ERP, CRM). Optional, unique.", max_length=64, null=True, unique=True)),
-                ('name', models.CharField(max_length=200)),
-                ('industry', models.CharField(blank=True, max_length=100)),
-                ('region', models.CharField(blank=True, max_length=100)),
-                ('designation', models.CharField(choices=[('candidate', 'Candidate'), ('pilot', 'Pilot'), ('strategic', 'Strategic'), ('transactional', 'Transactional'), ('exit', 'Exit')], default='candidate', max_length=20)),
-                ('buying_hierarchy_level', models.PositiveSmallIntegerField(choices=[(1, '1 · Commodity, bought on price'), (2, '2 · Quality-differentiated'), (3, '3 · Solves business problems'), (4, '4 · Strategic partner')], default=1, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(4)])),
-                ('continuum_position', models.PositiveSmallIntegerField(default=0, help_text='0 = purely transactional, 100 = fully strategic partnership.', validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)])),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='owned_accounts', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "external_id",
+                    models.CharField(
+                        blank=True,
+                        error_messages={"unique": "Another account already uses this external id."},
+                        help_text="The customer's id in the systems around KAM (ERP, CRM). Optional, unique.",
+                        max_length=64,
+                        null=True,
+                        unique=True,
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("industry", models.CharField(blank=True, max_length=100)),
+                ("region", models.CharField(blank=True, max_length=100)),
+                (
+                    "designation",
+                    models.CharField(
+                        choices=[
+                            ("candidate", "Candidate"),
+                            ("pilot", "Pilot"),
+                            ("strategic", "Strategic"),
+                            ("transactional", "Transactional"),
+                            ("exit", "Exit"),
+                        ],
+                        default="candidate",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "buying_hierarchy_level",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "1 · Commodity, bought on price"),
+                            (2, "2 · Quality-differentiated"),
+                            (3, "3 · Solves business problems"),
+                            (4, "4 · Strategic partner"),
+                        ],
+                        default=1,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(4),
+                        ],
+                    ),
+                ),
+                (
+                    "continuum_position",
+                    models.PositiveSmallIntegerField(
+                        default=0,
+                        help_text="0 = purely transactional, 100 = fully strategic partnership.",
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="owned_accounts",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name', 'id'],
+                "ordering": ["name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='AccountLocation',
+            name="AccountLocation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('kind', models.CharField(choices=[('site', 'Site'), ('business_unit', 'Business unit')], default='site', max_length=20)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='locations', to='accounts.account')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("site", "Site"), ("business_unit", "Business unit")],
+                        default="site",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="locations",
+                        to="accounts.account",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='KnowledgeEntry',
+            name="KnowledgeEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('area', models.CharField(choices=[('organisation', "The customer's organisation"), ('suppliers', 'Its suppliers'), ('customers', 'Its customers'), ('competitors', 'Its competitors'), ('alliances', 'Its JV and alliance partners'), ('our_competitors', 'Our competitors at this account')], max_length=20)),
-                ('title', models.CharField(max_length=200)),
-                ('detail', models.TextField(blank=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='knowledge', to='accounts.account')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "area",
+                    models.CharField(
+                        choices=[
+                            ("organisation", "The customer's organisation"),
+                            ("suppliers", "Its suppliers"),
+                            ("customers", "Its customers"),
+                            ("competitors", "Its competitors"),
+                            ("alliances", "Its JV and alliance partners"),
+                            ("our_competitors", "Our competitors at this account"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("detail", models.TextField(blank=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="knowledge",
+                        to="accounts.account",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['area', 'title'],
+                "ordering": ["area", "title"],
             },
         ),
         migrations.CreateModel(
-            name='TeamMember',
+            name="TeamMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('function', models.CharField(choices=[('sales', 'Sales'), ('service', 'Customer service'), ('finance', 'Finance'), ('engineering', 'Engineering'), ('operations', 'Operations'), ('executive', 'Executive'), ('other', 'Other')], max_length=20)),
-                ('is_executive_sponsor', models.BooleanField(default=False)),
-                ('added_at', models.DateTimeField(auto_now_add=True)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='team_members', to='accounts.account')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='team_memberships', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "function",
+                    models.CharField(
+                        choices=[
+                            ("sales", "Sales"),
+                            ("service", "Customer service"),
+                            ("finance", "Finance"),
+                            ("engineering", "Engineering"),
+                            ("operations", "Operations"),
+                            ("executive", "Executive"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("is_executive_sponsor", models.BooleanField(default=False)),
+                ("added_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="team_members",
+                        to="accounts.account",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="team_memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-is_executive_sponsor', 'user__username'],
+                "ordering": ["-is_executive_sponsor", "user__username"],
             },
         ),
         migrations.AddIndex(
-            model_name='account',
-            index=models.Index(fields=['name'], name='account_name_idx'),
+            model_name="account",
+            index=models.Index(fields=["name"], name="account_name_idx"),
         ),
         migrations.AddIndex(
-            model_name='account',
-            index=models.Index(fields=['designation', 'name'], name='account_designation_idx'),
+            model_name="account",
+            index=models.Index(fields=["designation", "name"], name="account_designation_idx"),
         ),
         migrations.AddIndex(
-            model_name='account',
-            index=models.Index(fields=['region', 'name'], name='account_region_idx'),
+            model_name="account",
+            index=models.Index(fields=["region", "name"], name="account_region_idx"),
         ),
         migrations.AddIndex(
-            model_name='account',
-            index=models.Index(fields=['owner', 'name'], name='account_owner_idx'),
+            model_name="account",
+            index=models.Index(fields=["owner", "name"], name="account_owner_idx"),
         ),
         migrations.AddIndex(
-            model_name='account',
-            index=models.Index(fields=['updated_at'], name='account_updated_idx'),
+            model_name="account",
+            index=models.Index(fields=["updated_at"], name="account_updated_idx"),
         ),
         migrations.AddConstraint(
-            model_name='account',
-            constraint=models.CheckConstraint(condition=models.Q(('buying_hierarchy_level__gte', 1), ('buying_hierarchy_level__lte', 4)), name='account_buying_level_1_4'),
+            model_name="account",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("buying_hierarchy_level__gte", 1), ("buying_hierarchy_level__lte", 4)
+                ),
+                name="account_buying_level_1_4",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='account',
-            constraint=models.CheckConstraint(condition=models.Q(('continuum_position__gte', 0), ('continuum_position__lte', 100)), name='account_continuum_0_100'),
+            model_name="account",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("continuum_position__gte", 0), ("continuum_position__lte", 100)
+                ),
+                name="account_continuum_0_100",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='account',
-            constraint=models.CheckConstraint(condition=models.Q(('designation__in', ['candidate', 'pilot', 'strategic', 'transactional', 'exit'])), name='account_designation_valid'),
+            model_name="account",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "designation__in",
+                        ["candidate", "pilot", "strategic", "transactional", "exit"],
+                    )
+                ),
+                name="account_designation_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='accountlocation',
-            constraint=models.UniqueConstraint(fields=('account', 'name'), name='location_unique_per_account'),
+            model_name="accountlocation",
+            constraint=models.UniqueConstraint(
+                fields=("account", "name"), name="location_unique_per_account"
+            ),
         ),
         migrations.AddIndex(
-            model_name='knowledgeentry',
-            index=models.Index(fields=['account', 'area'], name='knowledge_account_area_idx'),
+            model_name="knowledgeentry",
+            index=models.Index(fields=["account", "area"], name="knowledge_account_area_idx"),
         ),
         migrations.AddConstraint(
-            model_name='knowledgeentry',
-            constraint=models.CheckConstraint(condition=models.Q(('area__in', ['organisation', 'suppliers', 'customers', 'competitors', 'alliances', 'our_competitors'])), name='knowledge_area_valid'),
+            model_name="knowledgeentry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "area__in",
+                        [
+                            "organisation",
+                            "suppliers",
+                            "customers",
+                            "competitors",
+                            "alliances",
+                            "our_competitors",
+                        ],
+                    )
+                ),
+                name="knowledge_area_valid",
+            ),
         ),
         migrations.AddIndex(
-            model_name='teammember',
-            index=models.Index(fields=['user', 'account'], name='team_user_account_idx'),
+            model_name="teammember",
+            index=models.Index(fields=["user", "account"], name="team_user_account_idx"),
         ),
         migrations.AddConstraint(
-            model_name='teammember',
-            constraint=models.UniqueConstraint(fields=('account', 'user'), name='team_member_unique'),
+            model_name="teammember",
+            constraint=models.UniqueConstraint(
+                fields=("account", "user"), name="team_member_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='teammember',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_executive_sponsor', True)), fields=('account',), name='team_one_executive_sponsor', violation_error_message='This account already has an executive sponsor.'),
+            model_name="teammember",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_executive_sponsor", True)),
+                fields=("account",),
+                name="team_one_executive_sponsor",
+                violation_error_message="This account already has an executive sponsor.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='teammember',
-            constraint=models.CheckConstraint(condition=models.Q(('function__in', ['sales', 'service', 'finance', 'engineering', 'operations', 'executive', 'other'])), name='team_function_valid'),
+            model_name="teammember",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "function__in",
+                        [
+                            "sales",
+                            "service",
+                            "finance",
+                            "engineering",
+                            "operations",
+                            "executive",
+                            "other",
+                        ],
+                    )
+                ),
+                name="team_function_valid",
+            ),
         ),
     ]

@@ -18,7 +18,14 @@ User = get_user_model()
 def test_create_user_with_roles() -> None:
     out = StringIO()
     call_command(
-        "create_user", "nina", "--role", "executive", "--role", "ops", "--password", "s3cret-pw",
+        "create_user",
+        "nina",
+        "--role",
+        "executive",
+        "--role",
+        "ops",
+        "--password",
+        "s3cret-pw",
         stdout=out,
     )
     user = User.objects.get(username="nina")
@@ -82,5 +89,7 @@ def test_groups_exist_after_migrate() -> None:
     from django.contrib.auth.models import Group
 
     assert set(Group.objects.values_list("name", flat=True)) >= {
-        "account_manager", "executive", "ops",
+        "account_manager",
+        "executive",
+        "ops",
     }

@@ -22,8 +22,18 @@ VALID = {
 CASES = [
     ("unknown designation", {"designation": "vip"}, "designation", "not a designation"),
     ("level 5", {"buying_hierarchy_level": 5}, "buying_hierarchy_level", "5"),
-    ("continuum 101", {"continuum_position": 101}, "continuum_position", "less than or equal to 100"),
-    ("duplicate external id", {"external_id": "TAKEN"}, "external_id", "already uses this external id"),
+    (
+        "continuum 101",
+        {"continuum_position": 101},
+        "continuum_position",
+        "less than or equal to 100",
+    ),
+    (
+        "duplicate external id",
+        {"external_id": "TAKEN"},
+        "external_id",
+        "already uses this external id",
+    ),
     ("blank name", {"name": ""}, "name", "Give the account a name"),
 ]
 
@@ -57,15 +67,22 @@ def test_form_refuses_bad_account(
 
 @pytest.mark.parametrize(("_case", "change", "field", "message"), CASES)
 def test_api_update_refuses_bad_account(
-    owner_api: Any, taken: Account, account: Account, _case: str, change: dict[str, Any],
-    field: str, message: str,
+    owner_api: Any,
+    taken: Account,
+    account: Account,
+    _case: str,
+    change: dict[str, Any],
+    field: str,
+    message: str,
 ) -> None:
     response = owner_api.patch(f"/api/v1/accounts/{account.pk}/", change, format="json")
     assert response.status_code == 400
     assert message in " ".join(response.json()[field])
     account.refresh_from_db()
     assert (account.name, account.external_id, account.designation) == (
-        "Northwind Foods", "NW-1", "strategic",
+        "Northwind Foods",
+        "NW-1",
+        "strategic",
     )
 
 
@@ -87,8 +104,6 @@ def test_blank_external_ids_do_not_collide(owner_api: Any) -> None:
 
 
 def test_unknown_owner_is_a_field_error(owner_api: Any) -> None:
-    response = owner_api.post(
-        "/api/v1/accounts/", {"name": "X", "owner": "nobody"}, format="json"
-    )
+    response = owner_api.post("/api/v1/accounts/", {"name": "X", "owner": "nobody"}, format="json")
     assert response.status_code == 400
     assert response.json()["owner"] == ["No active user is called nobody."]

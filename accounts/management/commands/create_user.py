@@ -47,7 +47,9 @@ class Command(BaseCommand):
             )
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
-        self.stdout.write(f"Created {user.username} with roles: {', '.join(sorted(options['roles']))}")
+        self.stdout.write(
+            f"Created {user.username} with roles: {', '.join(sorted(options['roles']))}"
+        )
 
     @staticmethod
     def stdin_is_interactive() -> bool:
