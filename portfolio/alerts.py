@@ -115,7 +115,9 @@ def influencers_overdue_alerts(*, user: Any, as_of: date) -> AlertGroup:
         contacts_visible_to(user=user, as_of=as_of)
         .prefetch_related(None)
         .filter(Q(is_economic_buyer=True) | Q(is_coach=True), is_active=True, is_overdue=True)
-        .order_by("last_interaction_on", "account__name", "name")[: ALERT_LIMIT + 1]
+        .order_by(F("last_interaction_on").asc(nulls_first=True), "account__name", "name")[
+            : ALERT_LIMIT + 1
+        ]
     )
     shown, group.has_more = _limited(contacts)
     for contact in shown:

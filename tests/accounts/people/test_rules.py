@@ -31,7 +31,9 @@ def test_limits_are_the_books_twelve_and_forty_relationships() -> None:
         (20, 55, ["accounts", "relationships"]),
     ],
 )
-def test_load_warnings_thresholds(key_accounts: int, relationships: int, expected: list[str]) -> None:
+def test_load_warnings_thresholds(
+    key_accounts: int, relationships: int, expected: list[str]
+) -> None:
     warnings = load_warnings(key_accounts=key_accounts, relationships=relationships)
     assert len(warnings) == len(expected)
     for warning, kind in zip(warnings, expected, strict=True):
