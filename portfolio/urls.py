@@ -2,11 +2,21 @@ from __future__ import annotations
 
 from django.urls import path
 
-from portfolio import account360_views, views
+from portfolio import account360_views, dashboard_views, views
 
 app_name = "portfolio"
 
 urlpatterns = [
+    path("dashboard/", dashboard_views.dashboard_page, name="dashboard"),
+    path("dashboard/churn-risk/", dashboard_views.dashboard_churn_page, name="dashboard-churn"),
+    path(
+        "dashboard/<slug:key>/table/", dashboard_views.dashboard_table_page, name="dashboard-table"
+    ),
+    path(
+        "dashboard/<slug:key>.<str:file_format>",
+        dashboard_views.dashboard_export,
+        name="dashboard-export",
+    ),
     path("ops/analysis/", views.ops_analysis, name="ops"),
     path("ops/analysis/run/", views.ops_run_now, name="ops-run"),
     path("ops/analysis/schedule/", views.ops_schedule, name="ops-schedule"),

@@ -1,0 +1,307 @@
+"""The dashboard's tables: what each chart shows, as rows for its table view and its
+CSV/XLSX download (one definition, so the page and the file never disagree)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.http import FileResponse, HttpResponse
+
+from portfolio.dashboard_selectors import AccountRow, Dashboard
+
+TEXT, MONEY, RATIO, PERCENT, NUMBER, ACCOUNT = (
+    "text",
+    "money",
+    "ratio",
+    "percent",
+    "number",
+    "account",
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    kind: str = TEXT
+
+
+@dataclass(frozen=True)
+class Cell:
+    kind: str
+    value: Any
+    account_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str
+    title: str
+    columns: list[Column]
+    rows: list[list[Cell]]
+
+
+def _account(row: AccountRow) -> Cell:
+    return Cell(ACCOUNT, row.name, row.account_id)
+
+
+def _account_table(
+    key: str, title: str, rows: list[AccountRow], figures: list[tuple[str, str, str]]
+) -> Table:
+    columns = [
+        Column("Account", ACCOUNT),
+        Column("External id"),
+        Column("Owner"),
+        *(Column(label, kind) for _, label, kind in figures),
+    ]
+    return Table(
+        key=key,
+        title=title,
+        columns=columns,
+        rows=[
+            [
+                _account(row),
+                Cell(TEXT, row.external_id),
+                Cell(TEXT, row.owner),
+                *(Cell(kind, getattr(row, name)) for name, _, kind in figures),
+            ]
+            for row in rows
+        ],
+    )
+
+
+def _matrix(dashboard: Dashboard) -> Table:
+    return _account_table(
+        "matrix",
+        "Portfolio matrix",
+        dashboard.matrix,
+        [
+            ("attractiveness", "Attractiveness", NUMBER),
+            ("margin", "Net margin", PERCENT),
+            ("revenue_ttm", "Revenue TTM", MONEY),
+            ("segment", "Segment", TEXT),
+            ("churn_stage", "Churn stage", NUMBER),
+        ],
+    )
+
+
+def _concentration(dashboard: Dashboard) -> Table:
+    concentration = dashboard.concentration
+    return Table(
+        key="concentration",
+        title="Revenue concentration (Lorenz curve)",
+        columns=[Column("Share of accounts", PERCENT), Column("Share of revenue", PERCENT)],
+        rows=[
+            [Cell(PERCENT, point.account_share), Cell(PERCENT, point.revenue_share)]
+            for point in concentration.points
+        ],
+    )
+
+
+def _pareto(dashboard: Dashboard) -> Table:
+    return Table(
+        key="pareto",
+        title="Cost-to-serve Pareto",
+        columns=[
+            Column("Activity type"),
+            Column("Code"),
+            Column("Cost to serve TTM", MONEY),
+            Column("Share", PERCENT),
+            Column("Cumulative share", PERCENT),
+            Column("Vital few"),
+        ],
+        rows=[
+            [
+                Cell(TEXT, row.name),
+                Cell(TEXT, row.code),
+                Cell(MONEY, row.cost),
+                Cell(PERCENT, row.share),
+                Cell(PERCENT, row.cumulative_share),
+                Cell(TEXT, "yes" if row.is_vital_few else "no"),
+            ]
+            for row in dashboard.pareto
+        ],
+    )
+
+
+def _creators(dashboard: Dashboard) -> Table:
+    return _account_table(
+        "creators",
+        "Value creators and value drainers",
+        [*dashboard.creators, *dashboard.drainers],
+        [("net_profit_ttm", "Net profit TTM", MONEY), ("revenue_ttm", "Revenue TTM", MONEY)],
+    )
+
+
+def _ltv(dashboard: Dashboard) -> Table:
+    return _account_table(
+        "ltv",
+        "Lifetime value against replacement cost (largest accounts)",
+        dashboard.top_accounts,
+        [
+            ("ltv", "Lifetime value", MONEY),
+            ("replacement_cost", "Replacement cost", MONEY),
+            ("revenue_ttm", "Revenue TTM", MONEY),
+        ],
+    )
+
+
+def _value_exchange(dashboard: Dashboard) -> Table:
+    return _account_table(
+        "value",
+        "Value delivered against value received",
+        dashboard.value_exchange,
+        [
+            ("value_delivered_ttm", "Value delivered TTM", MONEY),
+            ("value_received_ttm", "Value received TTM", MONEY),
+        ],
+    )
+
+
+def churn_table(rows: list[AccountRow], *, key: str = "churn") -> Table:
+    return Table(
+        key=key,
+        title="Churn risk",
+        columns=[
+            Column("Account", ACCOUNT),
+            Column("External id"),
+            Column("Owner"),
+            Column("Stage", NUMBER),
+            Column("Score", NUMBER),
+            Column("Signals"),
+            Column("Revenue TTM", MONEY),
+        ],
+        rows=[
+            [
+                _account(row),
+                Cell(TEXT, row.external_id),
+                Cell(TEXT, row.owner),
+                Cell(NUMBER, row.churn_stage),
+                Cell(NUMBER, row.churn_score),
+                Cell(TEXT, "; ".join(row.signal_words)),
+                Cell(MONEY, row.revenue_ttm),
+            ]
+            for row in rows
+        ],
+    )
+
+
+def _churn(dashboard: Dashboard) -> Table:
+    return churn_table(dashboard.churn)
+
+
+def _trend(dashboard: Dashboard) -> Table:
+    return Table(
+        key="trend",
+        title="Portfolio totals across runs",
+        columns=[
+            Column("As of"),
+            Column("Accounts", NUMBER),
+            Column("Revenue TTM", MONEY),
+            Column("Gross margin TTM", MONEY),
+            Column("Cost to serve TTM", MONEY),
+            Column("Net profit TTM", MONEY),
+        ],
+        rows=[
+            [
+                Cell(TEXT, row.as_of.isoformat()),
+                Cell(NUMBER, row.accounts),
+                *(
+                    Cell(MONEY, row.totals[name])
+                    for name in (
+                        "revenue_ttm",
+                        "gross_margin_ttm",
+                        "cost_to_serve_ttm",
+                        "net_profit_ttm",
+                    )
+                ),
+            ]
+            for row in dashboard.trend
+        ],
+    )
+
+
+def _totals(dashboard: Dashboard) -> Table:
+    totals = dashboard.totals
+    figures = [
+        ("Accounts", NUMBER, totals.accounts),
+        ("Revenue TTM", MONEY, totals.revenue_ttm),
+        ("Gross margin TTM", MONEY, totals.gross_margin_ttm),
+        ("Cost to serve TTM", MONEY, totals.cost_to_serve_ttm),
+        ("Net profit TTM", MONEY, totals.net_profit_ttm),
+        ("Lifetime value", MONEY, totals.ltv),
+        ("Replacement cost", MONEY, totals.replacement_cost),
+        ("Value delivered TTM", MONEY, totals.value_delivered_ttm),
+        ("Value received TTM", MONEY, totals.value_received_ttm),
+        ("Value creators", NUMBER, totals.creators),
+        ("Value drainers", NUMBER, totals.drainers),
+        ("Accounts at churn risk", NUMBER, totals.at_risk),
+    ]
+    return Table(
+        key="totals",
+        title="Portfolio totals",
+        columns=[Column("Figure"), Column("Value", MONEY)],
+        rows=[[Cell(TEXT, label), Cell(kind, value)] for label, kind, value in figures],
+    )
+
+
+TABLES: dict[str, Callable[[Dashboard], Table]] = {
+    "totals": _totals,
+    "matrix": _matrix,
+    "concentration": _concentration,
+    "pareto": _pareto,
+    "creators": _creators,
+    "ltv": _ltv,
+    "churn": _churn,
+    "value": _value_exchange,
+    "trend": _trend,
+}
+
+
+def dashboard_table(*, dashboard: Dashboard, key: str) -> Table:
+    """The table of one chart (KeyError for an unknown key)."""
+    return TABLES[key](dashboard)
+
+
+def _plain(cell: Cell) -> Any:
+    if isinstance(cell.value, Decimal):
+        return float(cell.value) if cell.kind != MONEY else cell.value
+    return cell.value
+
+
+def table_response(*, table: Table, file_format: str, stamp: str) -> HttpResponse | FileResponse:
+    """The table as a CSV or XLSX download named `dashboard-<key>-<stamp>`."""
+    header = [column.title for column in table.columns]
+    name = f"dashboard-{table.key}-{stamp}"
+    if file_format == "xlsx":
+        from openpyxl import Workbook
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(table.key)
+        sheet.append(header)
+        for row in table.rows:
+            sheet.append(
+                [float(v) if isinstance(v, Decimal) else v for v in (_plain(c) for c in row)]
+            )
+        handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
+        workbook.save(handle)
+        handle.seek(0)
+        return FileResponse(
+            handle,
+            as_attachment=True,
+            filename=f"{name}.xlsx",
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    for row in table.rows:
+        writer.writerow(["" if c.value is None else _plain(c) for c in row])
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response

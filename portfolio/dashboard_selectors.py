@@ -1,0 +1,476 @@
+"""Reads of the portfolio dashboard: the latest successful run's snapshots of the accounts the
+user may see, filtered, aggregated in SQL and capped, in a constant number of queries.
+
+Every query starts from `accounts.selectors.accounts_visible_to(user)`, so an account
+manager's charts, totals, tables and exports hold only their own and their team's accounts.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, Q, QuerySet, Sum, Window
+from django.db.models.functions import RowNumber
+
+from accounts.models import Account, Designation
+from accounts.selectors import accounts_visible_to
+from portfolio.models import AccountActivityCost, AccountSnapshot, AnalysisRun, Segment
+from portfolio.selectors import analysis_run_latest_succeeded
+from valuation.analysis.cost_to_serve import cost_pareto
+
+MATRIX_LIMIT = 300  # bubbles drawn on the portfolio matrix (largest revenue first)
+TOP_LIMIT = 20  # creators, drainers, ltv vs replacement, value exchange
+CHURN_LIMIT = 50  # rows of the churn-risk list on the dashboard
+TREND_RUNS = 12  # successful runs on the trend
+LORENZ_POINTS = 100  # the Lorenz curve is sampled at this many positions
+TOP_ACCOUNTS_SHARE = Decimal("0.2")
+MAX_FILTER_LENGTH = 150
+
+SIGNAL_WORDS = {
+    "recurring_problems": "Recurring problems",
+    "satisfaction_decline": "Satisfaction declining",
+    "key_influencer_neglected": "Key influencer neglected",
+    "coverage_gap": "Coverage gap",
+    "revenue_decline": "Revenue declining",
+    "competitor_activity": "Competitor activity",
+    "ultimatum": "Ultimatum or broken promise",
+    "litigation": "Litigation",
+}
+
+
+@dataclass(frozen=True)
+class DashboardFilters:
+    """Filters of the dashboard; an empty string means "any". `owner` is a username."""
+
+    segment: str = ""
+    designation: str = ""
+    owner: str = ""
+    region: str = ""
+
+    def as_query(self) -> dict[str, str]:
+        return {name: value for name, value in self.__dict__.items() if value}
+
+    @property
+    def is_active(self) -> bool:
+        return bool(self.as_query())
+
+
+@dataclass(frozen=True)
+class ParsedFilters:
+    filters: DashboardFilters
+    errors: list[str]
+
+
+def dashboard_filters_parse(*, params: Mapping[str, Any]) -> ParsedFilters:
+    """Read the filters from query parameters. An unknown segment or designation, or an
+    over-long value, is ignored with a message in plain words (never an error page)."""
+    errors: list[str] = []
+    values: dict[str, str] = {}
+    choices = {"segment": Segment, "designation": Designation}
+    for name in ("segment", "designation", "owner", "region"):
+        raw = params.get(name, "")
+        value = raw.strip() if isinstance(raw, str) else ""
+        if not value:
+            continue
+        if len(value) > MAX_FILTER_LENGTH:
+            errors.append(f"The {name} filter is too long; it was ignored.")
+            continue
+        if name in choices and value not in choices[name].values:
+            allowed = ", ".join(choices[name].values)
+            errors.append(f"There is no {name} “{value}” (one of {allowed}); it was ignored.")
+            continue
+        values[name] = value
+    return ParsedFilters(filters=DashboardFilters(**values), errors=errors)
+
+
+@dataclass(frozen=True)
+class Totals:
+    accounts: int = 0
+    revenue_ttm: Decimal = Decimal("0")
+    gross_margin_ttm: Decimal = Decimal("0")
+    cost_to_serve_ttm: Decimal = Decimal("0")
+    net_profit_ttm: Decimal = Decimal("0")
+    ltv: Decimal = Decimal("0")
+    replacement_cost: Decimal = Decimal("0")
+    value_delivered_ttm: Decimal = Decimal("0")
+    value_received_ttm: Decimal = Decimal("0")
+    creators: int = 0
+    drainers: int = 0
+    at_risk: int = 0
+
+    @property
+    def net_margin(self) -> Decimal | None:
+        return self.net_profit_ttm / self.revenue_ttm if self.revenue_ttm else None
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    """One account's figures as the dashboard's tables and exports show them."""
+
+    account_id: int
+    name: str
+    external_id: str
+    owner: str
+    revenue_ttm: Decimal
+    net_profit_ttm: Decimal
+    margin: Decimal
+    attractiveness: Decimal
+    segment: str
+    churn_stage: int
+    churn_score: int
+    ltv: Decimal
+    replacement_cost: Decimal
+    value_delivered_ttm: Decimal
+    value_received_ttm: Decimal
+    signals: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def signal_words(self) -> list[str]:
+        return [
+            f"{SIGNAL_WORDS.get(s.get('code', ''), s.get('code', ''))}: {s.get('detail', '')}"
+            for s in self.signals
+        ]
+
+
+@dataclass(frozen=True)
+class LorenzPoint:
+    account_share: float
+    revenue_share: float
+
+
+@dataclass(frozen=True)
+class Concentration:
+    points: list[LorenzPoint]
+    top_accounts: int  # how many accounts are the top 20 %
+    top_share: float | None  # their share of revenue (None when revenue totals 0)
+
+
+@dataclass(frozen=True)
+class ParetoRow:
+    code: str
+    name: str
+    is_investment: bool
+    cost: float
+    share: float
+    cumulative_share: float
+    is_vital_few: bool
+
+
+@dataclass(frozen=True)
+class TrendRow:
+    run_id: int
+    as_of: date
+    accounts: int
+    totals: dict[str, Decimal]
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    segments: list[tuple[str, str]]
+    designations: list[tuple[str, str]]
+    owners: list[str]
+    regions: list[str]
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    run: AnalysisRun
+    filters: DashboardFilters
+    totals: Totals
+    matrix: list[AccountRow]  # largest revenue first, at most MATRIX_LIMIT
+    concentration: Concentration
+    pareto: list[ParetoRow]
+    creators: list[AccountRow]
+    drainers: list[AccountRow]
+    value_exchange: list[AccountRow]
+    churn: list[AccountRow]
+    trend: list[TrendRow]
+    options: FilterOptions
+
+    @property
+    def top_accounts(self) -> list[AccountRow]:
+        """The largest accounts by revenue, for lifetime value against replacement cost."""
+        return self.matrix[:TOP_LIMIT]
+
+
+_ROW_FIELDS = (
+    "account_id",
+    "account__name",
+    "account__external_id",
+    "account__owner__username",
+    "revenue_ttm",
+    "net_profit_ttm",
+    "margin",
+    "attractiveness",
+    "segment",
+    "churn_stage",
+    "churn_score",
+    "ltv",
+    "replacement_cost",
+    "value_delivered_ttm",
+    "value_received_ttm",
+)
+TREND_FIGURES = ("revenue_ttm", "gross_margin_ttm", "cost_to_serve_ttm", "net_profit_ttm")
+
+
+def _rows(queryset: QuerySet[AccountSnapshot], *, with_signals: bool = False) -> list[AccountRow]:
+    fields = (*_ROW_FIELDS, "signals") if with_signals else _ROW_FIELDS
+    return [
+        AccountRow(
+            account_id=values[0],
+            name=values[1],
+            external_id=values[2] or "",
+            owner=values[3],
+            revenue_ttm=values[4],
+            net_profit_ttm=values[5],
+            margin=values[6],
+            attractiveness=values[7],
+            segment=values[8],
+            churn_stage=values[9],
+            churn_score=values[10],
+            ltv=values[11],
+            replacement_cost=values[12],
+            value_delivered_ttm=values[13],
+            value_received_ttm=values[14],
+            signals=values[15] if with_signals else [],
+        )
+        for values in queryset.values_list(*fields)
+    ]
+
+
+def dashboard_visible_accounts(*, user: Any, filters: DashboardFilters) -> QuerySet[Account]:
+    """The accounts the user may see, narrowed by the account filters (not by segment,
+    which belongs to a run's snapshot)."""
+    accounts = accounts_visible_to(user)
+    if filters.designation:
+        accounts = accounts.filter(designation=filters.designation)
+    if filters.owner:
+        accounts = accounts.filter(owner__username=filters.owner)
+    if filters.region:
+        accounts = accounts.filter(region=filters.region)
+    return accounts
+
+
+def dashboard_snapshots(
+    *, user: Any, run: AnalysisRun | None = None, filters: DashboardFilters
+) -> QuerySet[AccountSnapshot]:
+    """Snapshots of `run` (or of the last TREND_RUNS successful runs when None) of the
+    visible, filtered accounts."""
+    accounts = dashboard_visible_accounts(user=user, filters=filters)
+    snapshots = AccountSnapshot.objects.filter(account__in=accounts.values("pk"))
+    if run is not None:
+        snapshots = snapshots.filter(run=run)
+    if filters.segment:
+        snapshots = snapshots.filter(segment=filters.segment)
+    return snapshots.order_by()
+
+
+def _totals(snapshots: QuerySet[AccountSnapshot]) -> Totals:
+    zero = Decimal("0")
+    money = (
+        "revenue_ttm",
+        "gross_margin_ttm",
+        "cost_to_serve_ttm",
+        "net_profit_ttm",
+        "ltv",
+        "replacement_cost",
+        "value_delivered_ttm",
+        "value_received_ttm",
+    )
+    # Aliases differ from the field names: the counts filter on those fields.
+    sums = snapshots.aggregate(
+        total_accounts=Count("pk"),
+        total_creators=Count("pk", filter=Q(net_profit_ttm__gt=0)),
+        total_drainers=Count("pk", filter=Q(net_profit_ttm__lt=0)),
+        total_at_risk=Count("pk", filter=Q(churn_stage__gt=0)),
+        **{f"total_{name}": Sum(name, default=zero) for name in money},
+    )
+    return Totals(**{name.removeprefix("total_"): value for name, value in sums.items()})
+
+
+def _concentration(snapshots: QuerySet[AccountSnapshot], totals: Totals) -> Concentration:
+    """The Lorenz curve sampled at about LORENZ_POINTS positions, and the top 20 %'s share,
+    from one query: the running revenue total (smallest first) at the sampled positions."""
+    count = totals.accounts
+    if count == 0:
+        return Concentration(points=[], top_accounts=0, top_share=None)
+    top_accounts = math.ceil(count * TOP_ACCOUNTS_SHARE)
+    rest = count - top_accounts
+    positions = {math.ceil(count * step / LORENZ_POINTS) for step in range(1, LORENZ_POINTS + 1)}
+    positions.add(rest)
+    positions.discard(0)
+    order = [F("revenue_ttm").asc(), F("account_id").asc()]
+    running = dict(
+        snapshots.annotate(
+            position=Window(RowNumber(), order_by=order),
+            running=Window(Sum("revenue_ttm"), order_by=order),
+        )
+        .filter(position__in=sorted(positions))
+        .values_list("position", "running")
+    )
+    total = totals.revenue_ttm
+    if not total:
+        return Concentration(points=[], top_accounts=top_accounts, top_share=None)
+    points = [LorenzPoint(0.0, 0.0)] + [
+        LorenzPoint(position / count, float(running[position] / total))
+        for position in sorted(running)
+    ]
+    below = running.get(rest, Decimal("0")) if rest else Decimal("0")
+    return Concentration(
+        points=points, top_accounts=top_accounts, top_share=float((total - below) / total)
+    )
+
+
+def _pareto(run: AnalysisRun, snapshots: QuerySet[AccountSnapshot]) -> list[ParetoRow]:
+    """Cost to serve per activity type over the filtered accounts, with the vital few (the
+    rule of valuation.analysis.cost_to_serve.cost_pareto: the smallest set reaching 80 %)."""
+    summed = list(
+        AccountActivityCost.objects.filter(run=run, account_id__in=snapshots.values("account_id"))
+        .values("activity_type__code", "activity_type__name", "activity_type__is_investment")
+        .annotate(cost=Sum("cost_ttm"))
+        .order_by()
+    )
+    if not summed:
+        return []
+    about = {row["activity_type__code"]: row for row in summed}
+    frame = cost_pareto(
+        pd.Series({code: float(row["cost"]) for code, row in about.items()}, dtype="float64")
+    )
+    return [
+        ParetoRow(
+            code=code,
+            name=about[code]["activity_type__name"],
+            is_investment=about[code]["activity_type__is_investment"],
+            cost=cost,
+            share=share,
+            cumulative_share=cumulative,
+            is_vital_few=bool(vital),
+        )
+        for code, cost, share, cumulative, vital in zip(
+            frame["activity_type"].tolist(),
+            frame["cost"].tolist(),
+            frame["share"].tolist(),
+            frame["cumulative_share"].tolist(),
+            frame["vital_few"].tolist(),
+            strict=True,
+        )
+    ]
+
+
+def _trend(*, user: Any, filters: DashboardFilters) -> list[TrendRow]:
+    """The totals of the last TREND_RUNS successful runs over the visible, filtered
+    accounts (the segment filter uses each run's own segment), oldest first."""
+    latest_runs = AnalysisRun.objects.filter(status=AnalysisRun.Status.SUCCEEDED).order_by(
+        "-as_of", "-finished_at", "-id"
+    )[:TREND_RUNS]
+    zero = Decimal("0")
+    rows = (
+        dashboard_snapshots(user=user, filters=filters)
+        .filter(run_id__in=latest_runs.values("pk"))
+        .values("run_id", "run__as_of", "run__finished_at")
+        .annotate(
+            accounts=Count("pk"),
+            **{name: Sum(name, default=zero) for name in TREND_FIGURES},
+        )
+        .order_by("run__as_of", "run__finished_at", "run_id")
+    )
+    return [
+        TrendRow(
+            run_id=row["run_id"],
+            as_of=row["run__as_of"],
+            accounts=row["accounts"],
+            totals={name: row[name] for name in TREND_FIGURES},
+        )
+        for row in rows
+    ]
+
+
+def _options(*, user: Any) -> FilterOptions:
+    visible = accounts_visible_to(user).order_by()
+    owners = (
+        visible.values_list("owner__username", flat=True).distinct().order_by("owner__username")
+    )
+    regions = (
+        visible.exclude(region="").values_list("region", flat=True).distinct().order_by("region")
+    )
+    return FilterOptions(
+        segments=list(Segment.choices),
+        designations=list(Designation.choices),
+        owners=list(owners),
+        regions=list(regions),
+    )
+
+
+def dashboard_get(*, user: Any, filters: DashboardFilters) -> Dashboard | None:
+    """Everything the dashboard shows, from the latest successful run; None before the
+    first run. Thirteen queries whatever the portfolio's size (see the query-count test)."""
+    run = analysis_run_latest_succeeded()
+    if run is None:
+        return None
+    snapshots = dashboard_snapshots(user=user, run=run, filters=filters)
+    totals = _totals(snapshots)
+    with_names = snapshots
+    by_account = ("account_id",)
+    return Dashboard(
+        run=run,
+        filters=filters,
+        totals=totals,
+        matrix=_rows(with_names.order_by("-revenue_ttm", *by_account)[:MATRIX_LIMIT]),
+        concentration=_concentration(snapshots, totals),
+        pareto=_pareto(run, snapshots),
+        creators=_rows(
+            with_names.filter(net_profit_ttm__gt=0).order_by("-net_profit_ttm", *by_account)[
+                :TOP_LIMIT
+            ]
+        ),
+        drainers=_rows(
+            with_names.filter(net_profit_ttm__lt=0).order_by("net_profit_ttm", *by_account)[
+                :TOP_LIMIT
+            ]
+        ),
+        value_exchange=_rows(
+            with_names.filter(Q(value_delivered_ttm__gt=0) | Q(value_received_ttm__gt=0))
+            .annotate(exchanged=F("value_delivered_ttm") + F("value_received_ttm"))
+            .order_by("-exchanged", *by_account)[:TOP_LIMIT]
+        ),
+        churn=_rows(dashboard_churn_risk(snapshots)[:CHURN_LIMIT], with_signals=True),
+        trend=_trend(user=user, filters=filters),
+        options=_options(user=user),
+    )
+
+
+def dashboard_churn_risk(snapshots: QuerySet[AccountSnapshot]) -> QuerySet[AccountSnapshot]:
+    """Accounts with any churn signal, highest stage first, then score, then revenue."""
+    return snapshots.filter(Q(churn_stage__gt=0) | Q(churn_score__gt=0)).order_by(
+        "-churn_stage", "-churn_score", "-revenue_ttm", "account_id"
+    )
+
+
+@dataclass(frozen=True)
+class ChurnPage:
+    run: AnalysisRun | None
+    page: Page[Any] | None
+    rows: list[AccountRow]
+
+
+def dashboard_churn_risk_page(
+    *, user: Any, filters: DashboardFilters, page_number: Any
+) -> ChurnPage:
+    """One page (CHURN_LIMIT rows) of every visible account with a churn signal."""
+    run = analysis_run_latest_succeeded()
+    if run is None:
+        return ChurnPage(run=None, page=None, rows=[])
+    at_risk = dashboard_churn_risk(dashboard_snapshots(user=user, run=run, filters=filters))
+    page = Paginator(at_risk.values_list("pk", flat=True), CHURN_LIMIT).get_page(page_number)
+    start = page.start_index() - 1 if page.paginator.count else 0
+    rows = (
+        _rows(at_risk[start : start + CHURN_LIMIT], with_signals=True) if page.object_list else []
+    )
+    return ChurnPage(run=run, page=page, rows=rows)

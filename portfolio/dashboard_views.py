@@ -1,0 +1,225 @@
+"""The portfolio dashboard page, its per-chart tables and downloads, and the full churn list."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from portfolio import charts
+from portfolio.dashboard_exports import TABLES, churn_table, dashboard_table, table_response
+from portfolio.dashboard_selectors import (
+    CHURN_LIMIT,
+    MATRIX_LIMIT,
+    Dashboard,
+    dashboard_churn_risk_page,
+    dashboard_filters_parse,
+    dashboard_get,
+)
+
+FORMATS = ("csv", "xlsx")
+INLINE_TABLES = ("pareto", "creators", "ltv", "value", "trend")
+
+
+def dashboard_figures(dashboard: Dashboard) -> dict[str, Any]:
+    """Each chart's figure as plain JSON-ready data, keyed like the tables."""
+    run_parameters = dashboard.run.parameters or {}
+    figures = {
+        "matrix": charts.portfolio_matrix_figure(
+            points=[
+                charts.MatrixPoint(
+                    name=row.name,
+                    attractiveness=float(row.attractiveness),
+                    margin=float(row.margin),
+                    revenue=float(row.revenue_ttm),
+                    segment=row.segment,
+                    churn_stage=row.churn_stage,
+                )
+                for row in dashboard.matrix
+            ],
+            attractiveness_threshold=float(run_parameters.get("attractiveness_threshold", 60)),
+            margin_target=float(run_parameters.get("margin_target", 0.1)),
+        ),
+        "concentration": charts.lorenz_figure(
+            account_shares=[point.account_share for point in dashboard.concentration.points],
+            revenue_shares=[point.revenue_share for point in dashboard.concentration.points],
+            top_share=dashboard.concentration.top_share,
+        ),
+        "pareto": charts.cost_pareto_figure(
+            bars=[
+                charts.ParetoBar(
+                    label=row.name,
+                    cost=row.cost,
+                    cumulative_share=row.cumulative_share,
+                    is_vital_few=row.is_vital_few,
+                )
+                for row in dashboard.pareto
+            ]
+        ),
+        "creators": charts.creators_drainers_figure(
+            creators=[
+                charts.AccountAmount(row.name, float(row.net_profit_ttm))
+                for row in dashboard.creators
+            ],
+            drainers=[
+                charts.AccountAmount(row.name, float(row.net_profit_ttm))
+                for row in dashboard.drainers
+            ],
+        ),
+        "ltv": charts.ltv_replacement_figure(
+            rows=[
+                charts.AccountPair(row.name, float(row.ltv), float(row.replacement_cost))
+                for row in dashboard.top_accounts
+            ]
+        ),
+        "value": charts.value_exchange_figure(
+            rows=[
+                charts.AccountPair(
+                    row.name, float(row.value_delivered_ttm), float(row.value_received_ttm)
+                )
+                for row in dashboard.value_exchange
+            ]
+        ),
+        "trend": charts.portfolio_trend_figure(
+            points=[
+                charts.TrendPoint(
+                    label=row.as_of.isoformat(),
+                    totals={name: float(value) for name, value in row.totals.items()},
+                )
+                for row in dashboard.trend
+            ]
+        ),
+    }
+    return {key: figure.to_plotly_json() for key, figure in figures.items()}
+
+
+def dashboard_notes(dashboard: Dashboard) -> dict[str, str]:
+    """What each chart shows, in words, including how much of the portfolio it holds."""
+    totals = dashboard.totals
+    shown = len(dashboard.matrix)
+    concentration = dashboard.concentration
+    return {
+        "matrix": (
+            f"{shown} of {totals.accounts} accounts shown (largest revenue first). "
+            "Bubble size is revenue TTM, colour the segment; ringed accounts carry churn "
+            "signals, labelled with their stage. Dashed lines: the attractiveness threshold "
+            "and the margin target."
+        ),
+        "concentration": (
+            f"The top 20 % of accounts ({concentration.top_accounts} of {totals.accounts}) "
+            + (
+                f"bring {concentration.top_share:.0%} of revenue TTM."
+                if concentration.top_share is not None
+                else "bring no revenue: revenue TTM totals 0."
+            )
+        ),
+        "pareto": (
+            f"{sum(row.is_vital_few for row in dashboard.pareto)} of {len(dashboard.pareto)} "
+            "activity types (darker bars), the vital few, reach 80 % of the cost to serve."
+        ),
+        "creators": (
+            f"The {len(dashboard.creators)} largest value creators of {totals.creators} and the "
+            f"{len(dashboard.drainers)} largest value drainers of {totals.drainers} "
+            "(net profit TTM below 0)."
+        ),
+        "ltv": (
+            f"The {len(dashboard.top_accounts)} largest accounts by revenue TTM: what each is "
+            "worth over the horizon against the cost of winning enough small accounts to "
+            "replace it."
+        ),
+        "value": (
+            f"The {len(dashboard.value_exchange)} accounts with the most value exchanged in "
+            "the trailing twelve months, from the value ledger."
+        ),
+        "churn": (
+            f"{len(dashboard.churn)} of {totals.at_risk} accounts at risk, highest stage first."
+        ),
+        "trend": (
+            f"The last {len(dashboard.trend)} successful runs over the same accounts and "
+            "filters (segment as each run assessed it)."
+        ),
+    }
+
+
+@login_required
+def dashboard_page(request: HttpRequest) -> HttpResponse:
+    parsed = dashboard_filters_parse(params=request.GET)
+    dashboard = dashboard_get(user=request.user, filters=parsed.filters)
+    context: dict[str, Any] = {
+        "dashboard": dashboard,
+        "filters": parsed.filters,
+        "filter_errors": parsed.errors,
+        "query": _query(parsed.filters.as_query()),
+        "matrix_limit": MATRIX_LIMIT,
+        "churn_limit": CHURN_LIMIT,
+    }
+    if dashboard is not None:
+        context["figures"] = dashboard_figures(dashboard)
+        context["tables"] = {
+            key: dashboard_table(dashboard=dashboard, key=key) for key in INLINE_TABLES
+        }
+        context["churn_table"] = dashboard_table(dashboard=dashboard, key="churn")
+        context["notes"] = dashboard_notes(dashboard)
+    return render(request, "portfolio/dashboard.html", context)
+
+
+def _query(values: dict[str, str]) -> str:
+    return urlencode(values)
+
+
+@login_required
+def dashboard_table_page(request: HttpRequest, key: str) -> HttpResponse:
+    """One chart's table as its own page (the matrix and the Lorenz curve are too long to
+    sit on the dashboard)."""
+    if key not in TABLES:
+        raise Http404("No such chart.")
+    parsed = dashboard_filters_parse(params=request.GET)
+    dashboard = dashboard_get(user=request.user, filters=parsed.filters)
+    table = dashboard_table(dashboard=dashboard, key=key) if dashboard is not None else None
+    return render(
+        request,
+        "portfolio/dashboard_table.html",
+        {
+            "dashboard": dashboard,
+            "table": table,
+            "key": key,
+            "filter_errors": parsed.errors,
+            "query": _query(parsed.filters.as_query()),
+        },
+    )
+
+
+@login_required
+def dashboard_export(request: HttpRequest, key: str, file_format: str) -> HttpResponse:
+    if key not in TABLES or file_format not in FORMATS:
+        raise Http404("No such download.")
+    parsed = dashboard_filters_parse(params=request.GET)
+    dashboard = dashboard_get(user=request.user, filters=parsed.filters)
+    if dashboard is None:
+        raise Http404("There is no successful analysis run yet.")
+    table = dashboard_table(dashboard=dashboard, key=key)
+    stamp = dashboard.run.as_of.isoformat()
+    return table_response(table=table, file_format=file_format, stamp=stamp)
+
+
+@login_required
+def dashboard_churn_page(request: HttpRequest) -> HttpResponse:
+    """Every visible account with a churn signal, highest stage first, 50 a page."""
+    parsed = dashboard_filters_parse(params=request.GET)
+    churn = dashboard_churn_risk_page(
+        user=request.user, filters=parsed.filters, page_number=request.GET.get("page")
+    )
+    return render(
+        request,
+        "portfolio/dashboard_churn.html",
+        {
+            "run": churn.run,
+            "page": churn.page,
+            "table": churn_table(churn.rows),
+            "filter_errors": parsed.errors,
+            "query": _query(parsed.filters.as_query()),
+        },
+    )
