@@ -10,11 +10,13 @@ from portfolio.api import (
     AnalysisScheduleView,
     RunSnapshotViewSet,
 )
+from portfolio.dashboard_api import DashboardView
 
 router = SimpleRouter()
 router.register("analysis-runs", AnalysisRunViewSet, basename="analysis-run")
 
 urlpatterns = [
+    path("dashboard/", DashboardView.as_view(), name="dashboard"),
     path(
         "analysis-runs/<int:run_pk>/snapshots/",
         RunSnapshotViewSet.as_view({"get": "list"}),

@@ -65,13 +65,13 @@ class DashboardFilters:
 @dataclass(frozen=True)
 class ParsedFilters:
     filters: DashboardFilters
-    errors: list[str]
+    errors: dict[str, str]  # filter name → why its value was ignored
 
 
 def dashboard_filters_parse(*, params: Mapping[str, Any]) -> ParsedFilters:
     """Read the filters from query parameters. An unknown segment or designation, or an
     over-long value, is ignored with a message in plain words (never an error page)."""
-    errors: list[str] = []
+    errors: dict[str, str] = {}
     values: dict[str, str] = {}
     choices = {"segment": Segment, "designation": Designation}
     for name in ("segment", "designation", "owner", "region"):
@@ -80,11 +80,11 @@ def dashboard_filters_parse(*, params: Mapping[str, Any]) -> ParsedFilters:
         if not value:
             continue
         if len(value) > MAX_FILTER_LENGTH:
-            errors.append(f"The {name} filter is too long; it was ignored.")
+            errors[name] = f"The {name} filter is too long; it was ignored."
             continue
         if name in choices and value not in choices[name].values:
             allowed = ", ".join(choices[name].values)
-            errors.append(f"There is no {name} “{value}” (one of {allowed}); it was ignored.")
+            errors[name] = f"There is no {name} “{value}” (one of {allowed}); it was ignored."
             continue
         values[name] = value
     return ParsedFilters(filters=DashboardFilters(**values), errors=errors)

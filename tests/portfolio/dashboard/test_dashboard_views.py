@@ -246,3 +246,37 @@ def test_trend_shows_each_successful_run_oldest_first(
         ("2025-06-15", "110000.00"),
         ("2026-06-15", "121000.00"),
     ]
+
+
+def test_dashboard_api_for_the_owner_holds_only_their_account(
+    owner_api: Any, analysed: Any
+) -> None:
+    response = owner_api.get("/api/v1/dashboard/")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["totals"]["accounts"] == 1
+    assert body["totals"]["revenue_ttm"] == 121000.0
+    assert [row["name"] for row in body["matrix"]] == ["Alpha Foods"]
+    assert [(row["code"], row["cost"]) for row in body["cost_pareto"]] == [
+        ("PICK", 1600.0),
+        ("VISIT", 1000.0),
+    ]
+    assert "Beta Retail" not in response.content.decode()
+
+
+def test_dashboard_api_access_and_bad_input(
+    anonymous_api: Any, executive_api: Any, other_manager_api: Any, analysed: Any
+) -> None:
+    assert anonymous_api.get("/api/v1/dashboard/").status_code == 401
+    assert [r["name"] for r in other_manager_api.get("/api/v1/dashboard/").json()["matrix"]] == [
+        "Beta Retail"
+    ]
+    bad = executive_api.get("/api/v1/dashboard/?segment=bogus&designation=vip")
+    assert bad.status_code == 400
+    assert set(bad.json()) == {"segment", "designation"}
+    filtered = executive_api.get("/api/v1/dashboard/?designation=transactional").json()
+    assert [r["name"] for r in filtered["matrix"]] == ["Beta Retail"]
+
+
+def test_dashboard_api_before_any_run_is_404(executive_api: Any) -> None:
+    assert executive_api.get("/api/v1/dashboard/").status_code == 404
