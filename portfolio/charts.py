@@ -239,7 +239,7 @@ def lorenz_figure(
         data.append(
             {
                 "type": "scatter",
-                "name": f"Top 20 % of accounts: {top_share:.0%} of revenue",
+                "name": f"Top 20 % of accounts: {top_share * 100:.0f} % of revenue",
                 "x": [1.0 - TOP_ACCOUNTS_SHARE],
                 "y": [1.0 - top_share],
                 "mode": "markers",

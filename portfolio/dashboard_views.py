@@ -111,7 +111,7 @@ def dashboard_notes(dashboard: Dashboard) -> dict[str, str]:
         "concentration": (
             f"The top 20 % of accounts ({concentration.top_accounts} of {totals.accounts}) "
             + (
-                f"bring {concentration.top_share:.0%} of revenue TTM."
+                f"bring {concentration.top_share * 100:.0f} % of revenue TTM."
                 if concentration.top_share is not None
                 else "bring no revenue: revenue TTM totals 0."
             )
