@@ -55,6 +55,9 @@ clean: ## Remove the virtualenv, the SQLite file and test artifacts
 bench-import: $(STAMP) ## Time import_data of 1,000,000 activities against COPY (PostgreSQL; BENCH_DATABASE_URL)
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/kam_bench} $(BIN)/python bench/import_activities.py
 
+bench-analysis: $(STAMP) ## Time run_analysis against plain SQL at 2,500/5,000/10,000 accounts (PostgreSQL; BENCH_DATABASE_URL)
+	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/kam_bench_analysis} $(BIN)/python bench/analysis.py $(BENCH_ARGS)
+
 bench-pages: $(STAMP) ## Dashboard and account 360 under wrk load against a trivial page (PostgreSQL; BENCH_DATABASE_URL)
 	@command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk"; exit 1; }
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/kam_bench_pages} $(BIN)/python bench/pages.py $(BENCH_ARGS)

@@ -92,7 +92,6 @@ def activities_frame(windows: Windows) -> pd.DataFrame:
     """Y3 activities summed per account, activity type and the rate period they fall in."""
     activity = ServiceActivity._meta.db_table
     rate = ActivityRate._meta.db_table
-    activity_type = ActivityType._meta.db_table
     sql = f"""
         WITH periods AS (
             SELECT activity_type_id, effective_from,
@@ -101,20 +100,29 @@ def activities_frame(windows: Windows) -> pd.DataFrame:
                    ) AS next_from
             FROM {rate}
         )
-        SELECT a.account_id, t.code, MIN(a.date), SUM(a.quantity), COUNT(*)
+        SELECT a.account_id, a.activity_type_id, MIN(a.date),
+               CAST(SUM(a.quantity) AS DOUBLE PRECISION), COUNT(*)
         FROM {activity} a
-        JOIN {activity_type} t ON t.id = a.activity_type_id
         LEFT JOIN periods p
                ON p.activity_type_id = a.activity_type_id
               AND a.date >= p.effective_from
               AND (p.next_from IS NULL OR a.date < p.next_from)
         WHERE a.date >= %s AND a.date <= %s
-        GROUP BY a.account_id, t.code, p.effective_from
+        GROUP BY a.account_id, a.activity_type_id, p.effective_from
     """  # noqa: S608 (table names come from model metadata, values are parameters)
+    codes = dict(ActivityType.objects.values_list("pk", "code"))
     with connection.cursor() as cursor:
-        cursor.execute(sql, [windows.y3_start, windows.as_of])
-        rows = cursor.fetchall()
+        if connection.vendor == "postgresql":
+            # The groups (accounts × types × rate periods) fit in memory: no spill to disk.
+            cursor.execute("SET work_mem = '64MB'")
+        try:
+            cursor.execute(sql, [windows.y3_start, windows.as_of])
+            rows = cursor.fetchall()
+        finally:
+            if connection.vendor == "postgresql":
+                cursor.execute("RESET work_mem")
     frame = _frame(rows, (*c.ACTIVITY_COLUMNS, c.ACTIVITY_COUNT))
+    frame[c.ACTIVITY_TYPE] = frame[c.ACTIVITY_TYPE].map(codes)
     # SQLite returns dates of aggregates as text.
     frame[c.DATE] = pd.to_datetime(frame[c.DATE]).dt.date if len(frame) else frame[c.DATE]
     return frame

@@ -31,13 +31,15 @@ def churn_score(fired: pd.DataFrame, accounts: pd.Index) -> pd.DataFrame:
     grouped = fired.groupby(ACCOUNT)
     totals = grouped[SIGNAL_WEIGHT].sum().reindex(accounts, fill_value=0.0)
     stages = grouped[STAGE].max().reindex(accounts, fill_value=0)
+    # One pass over the fired rows (a groupby-apply per account costs seconds at 10,000).
     records: dict[object, list[dict[str, object]]] = {}
     if not fired.empty:
-        records = (
-            grouped[[SIGNAL_CODE, STAGE, SIGNAL_WEIGHT, DETAIL]]
-            .apply(lambda rows: rows.to_dict("records"))
-            .to_dict()
-        )
+        for account, row in zip(
+            fired[ACCOUNT].tolist(),
+            fired[[SIGNAL_CODE, STAGE, SIGNAL_WEIGHT, DETAIL]].to_dict("records"),
+            strict=True,
+        ):
+            records.setdefault(account, []).append(row)
     signal_lists = pd.Series(
         [records.get(account, []) for account in accounts], index=accounts, dtype="object"
     )

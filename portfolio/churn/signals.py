@@ -255,11 +255,21 @@ def key_influencer_neglected(contacts: pd.DataFrame, as_of: date) -> pd.Series:
     frame["role_label"] = frame[ROLE].map(ROLE_LABELS)
     per_contact = frame.groupby([ACCOUNT, CONTACT], sort=True).agg(
         name=(CONTACT_NAME, "first"),
-        roles=("role_label", " and ".join),
+        role_count=("role_label", "size"),
+        first_label=("role_label", "first"),
+        last_label=("role_label", "last"),
         frequency=(CONTACT_FREQUENCY_DAYS, "max"),
         last=(LAST_INTERACTION_ON, "max"),
         first_role=("role_order", "min"),
     )
+    # " and ".join per group without a Python call per contact (at most two roles each).
+    per_contact["roles"] = per_contact["first_label"].where(
+        per_contact["role_count"].eq(1),
+        per_contact["first_label"] + " and " + per_contact["last_label"],
+    )
+    if per_contact["role_count"].gt(2).any():
+        joined = frame.groupby([ACCOUNT, CONTACT], sort=True)["role_label"].agg(" and ".join)
+        per_contact["roles"] = per_contact["roles"].where(per_contact["role_count"].le(2), joined)
     as_of_day = pd.Timestamp(as_of)
     last = per_contact["last"].where(per_contact["last"] <= as_of_day)
     frequency = per_contact["frequency"].where(per_contact["frequency"] > 0)

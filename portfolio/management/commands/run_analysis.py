@@ -22,6 +22,9 @@ def _date(value: str) -> date:
 
 class Command(BaseCommand):
     help = "Run the portfolio analysis now, in the foreground, and print the run's id and counts."
+    # The system checks import every URL conf and view (about a second); the workers that
+    # run the nightly analysis skip them too. `manage.py check` and the test suite run them.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--as-of", type=str, default=None, help="YYYY-MM-DD (default today)")
