@@ -166,6 +166,8 @@ def account_snapshots_recent(
             run__as_of__lte=as_of,
         )
         .select_related("run")
+        # the run's Pareto and warnings are the dashboard's and ops' business, not this page's
+        .defer("run__cost_by_activity_type", "run__warnings", "run__error")
         .order_by("-run__as_of", "-run__finished_at", "-run_id")[:limit]
     )
 
