@@ -20,7 +20,7 @@ SCORE_ERRORS = {
 
 class CompetencyAssessmentForm(forms.Form):
     assessed_on = forms.DateField(
-        label="Assessed on", widget=forms.DateInput(attrs={"type": "date"})
+        label="Assessed on", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     notes = forms.CharField(
         required=False,
@@ -64,7 +64,7 @@ class PayMixForm(forms.Form):
         error_messages={"invalid_choice": "Choose an account manager from the list."},
     )
     effective_from = forms.DateField(
-        label="Effective from", widget=forms.DateInput(attrs={"type": "date"})
+        label="Effective from", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     salary = forms.DecimalField(
         min_value=0,

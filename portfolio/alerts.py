@@ -179,12 +179,13 @@ def values_unconfirmed_alerts(*, user: Any, as_of: date) -> AlertGroup:
     )
     shown, group.has_more = _limited(entries)
     for entry in shown:
+        direction = "delivered" if entry.direction == "delivered" else "received"
         group.alerts.append(
             Alert(
                 account_id=entry.account_id,
                 account_name=entry.account.name,
-                message=f"{entry.get_direction_display()} {entry.category}, {entry.amount} "
-                f"on {entry.date.isoformat()}: not confirmed after "
+                message=f"{entry.category} ({direction}), {entry.amount:,} dated "
+                f"{entry.date.isoformat()}: not confirmed by the customer after "
                 f"{(as_of - entry.date).days} days.",
                 url=reverse("valuation:account-value", args=[entry.account_id]),
                 action="Confirm with the customer",

@@ -149,8 +149,10 @@ def test_unconfirmed_value_older_than_ninety_days(
     ValueEntryFactory(account=stranger_account, date=TODAY - timedelta(days=300))
     group = _groups(owner)["values"]
     assert len(group.alerts) == 1
-    assert "freight savings" in group.alerts[0].message
-    assert "not confirmed after 91 days" in group.alerts[0].message
+    assert group.alerts[0].message == (
+        f"freight savings (delivered), 5,000.00 dated {(TODAY - timedelta(days=91)).isoformat()}: "
+        "not confirmed by the customer after 91 days."
+    )
     assert group.alerts[0].url == f"/accounts/{account.pk}/value/"
 
 
