@@ -32,7 +32,6 @@ from portfolio.models import (
 )
 from portfolio.tasks import analysis_run_execute_task
 from valuation.analysis import columns as analysis_columns
-from valuation.analysis.cost_to_serve import costed_activities
 from valuation.analysis.parameters import AnalysisParameters as Parameters
 from valuation.analysis.pipeline import analyse_portfolio
 from valuation.models import ActivityType
@@ -182,7 +181,7 @@ def analysis_run_execute(*, run_id: int) -> AnalysisRun | None:
         result = analyse_portfolio(inputs, parameters, run.as_of)
         _progress(run_id, 85, "Writing snapshots")
         snapshot_fields, snapshots = _snapshot_rows(run_id, result.accounts)
-        activity_costs = _activity_costs_from(run_id, inputs, result.windows)
+        activity_costs = _activity_costs_from(run_id, result)
         with transaction.atomic():
             AccountSnapshot.objects.filter(run_id=run_id).delete()
             _insert_rows(AccountSnapshot, snapshot_fields, snapshots, json_fields={"signals"})
@@ -273,51 +272,14 @@ def _snapshot_rows(run_id: int, frame: Any) -> tuple[list[str], list[tuple[Any, 
     return fields, list(zip(*columns, strict=True))
 
 
-def _snapshots_from(run_id: int, frame: Any) -> list[AccountSnapshot]:
-    money = {
-        f.name
-        for f in AccountSnapshot._meta.get_fields()
-        if getattr(f, "decimal_places", None) == 2
-    }
-    ratio = {
-        f.name
-        for f in AccountSnapshot._meta.get_fields()
-        if getattr(f, "decimal_places", None) == 6
-    }
-    snapshots = []
-    for account_id, row in zip(frame.index.tolist(), frame.to_dict("records"), strict=True):
-        values: dict[str, Any] = {}
-        for name in SNAPSHOT_FIGURES:
-            value = row[name]
-            if name == "value_ratio" and (value is None or value != value):  # NaN: no ratio
-                values[name] = None
-            elif name in money:
-                values[name] = _decimal(value)
-            elif name in ratio:
-                values[name] = _decimal(value, "0.000001")
-            elif name in ("churn_score", "churn_stage", "replacement_customers"):
-                values[name] = int(round(value))
-            else:
-                values[name] = value
-        snapshots.append(
-            AccountSnapshot(
-                run_id=run_id, account_id=int(account_id), signals=row["signals"], **values
-            )
-        )
-    return snapshots
-
-
-def _activity_costs_from(run_id: int, inputs: Any, windows: Any) -> list[tuple[Any, ...]]:
-    """Y3 cost per analysed account and activity type (cents), from the activity rows the
-    loader already summed per account, type and rate period: a few rows per account, not
-    one per activity. Zero-cost pairs are skipped; types unknown to the database too."""
-    acts = costed_activities(inputs.activities, inputs.rates, windows)
-    acts = acts[acts[analysis_columns.ACCOUNT].isin(inputs.accounts[analysis_columns.ACCOUNT])]
-    if acts.empty:
+def _activity_costs_from(run_id: int, result: Any) -> list[tuple[Any, ...]]:
+    """Y3 cost per analysed account and activity type (cents), as the analysis summed it
+    from the activity rows the loader summed per account, type and rate period: a few rows
+    per account, not one per activity. Zero-cost pairs are skipped; types unknown to the
+    database too."""
+    summed = result.cost_by_account_and_type
+    if summed.empty:
         return []
-    summed = acts.groupby(
-        [analysis_columns.ACCOUNT, analysis_columns.ACTIVITY_TYPE], as_index=False
-    )[analysis_columns.COST].sum()
     type_ids = dict(ActivityType.objects.values_list("code", "pk"))
     return [
         (run_id, int(account_id), type_ids[code], _decimal(cost))

@@ -17,7 +17,7 @@ warnings. Only activities dated in Y3 (first day of Y3 ≤ date ≤ T) are coste
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -60,12 +60,17 @@ class CostToServe:
     unrated: DataFrame ACTIVITY_TYPE, REASON ("before_first_rate" | "no_rate"),
       ACTIVITY_COUNT, QUANTITY: the Y3 activities costed at 0 for want of a rate.
     warnings: one plain-words sentence per row of ``unrated``.
+    by_account_and_type: DataFrame ACCOUNT, ACTIVITY_TYPE, COST (unrounded float): the
+      Y3 cost of each account and activity type with Y3 activities.
     """
 
     by_account: pd.DataFrame
     by_activity_type: pd.Series
     unrated: pd.DataFrame
     warnings: list[str]
+    by_account_and_type: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=[ACCOUNT, ACTIVITY_TYPE, COST])
+    )
 
 
 def costed_activities(
@@ -177,6 +182,7 @@ def cost_to_serve(
         by_activity_type=_by_type(acts),
         unrated=unrated,
         warnings=warnings,
+        by_account_and_type=acts.groupby([ACCOUNT, ACTIVITY_TYPE], as_index=False)[COST].sum(),
     )
 
 

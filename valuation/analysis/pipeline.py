@@ -21,6 +21,7 @@ from valuation.analysis.columns import (
     ACCOUNT,
     ACCOUNTS_COLUMNS,
     ACTIVITY_COLUMNS,
+    ACTIVITY_TYPE,
     ACTIVITY_TYPE_COLUMNS,
     ASSESSMENT_COLUMNS,
     ATTRACTIVENESS,
@@ -113,6 +114,8 @@ class AnalysisResult:
       (ACTIVITY_TYPE, COST, SHARE, CUMULATIVE_SHARE, VITAL_FEW; cost in cents, shares 6 dp).
     revenue_by_location: ACCOUNT, LOCATION, WINDOW, REVENUE (cents).
     small_account_revenue: S, the small-account revenue used for replacement cost.
+    cost_by_account_and_type: ACCOUNT, ACTIVITY_TYPE, COST: the Y3 cost of each analysed
+      account and activity type with Y3 activities (unrounded float).
     """
 
     as_of: date
@@ -122,6 +125,9 @@ class AnalysisResult:
     cost_pareto: pd.DataFrame
     revenue_by_location: pd.DataFrame
     small_account_revenue: float
+    cost_by_account_and_type: pd.DataFrame = field(
+        default_factory=lambda: empty_frame((ACCOUNT, ACTIVITY_TYPE, COST))
+    )
 
 
 def analyse_portfolio(
@@ -220,4 +226,5 @@ def analyse_portfolio(
         cost_pareto=pareto,
         revenue_by_location=by_location,
         small_account_revenue=small,
+        cost_by_account_and_type=costs.by_account_and_type,
     )
