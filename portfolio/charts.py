@@ -210,11 +210,16 @@ def portfolio_matrix_figure(
 
 
 def lorenz_figure(
-    *, account_shares: Sequence[float], revenue_shares: Sequence[float], top_share: float | None
+    *,
+    account_shares: Sequence[float],
+    revenue_shares: Sequence[float],
+    top_share: float | None,
+    rest_account_share: float = 1.0 - TOP_ACCOUNTS_SHARE,
 ) -> go.Figure:
     """The Lorenz curve of revenue (accounts sorted by revenue ascending: x the cumulative
     share of accounts, y of revenue, both 0-1) over the line of equality; the top 20 % of
-    accounts' share of revenue is marked at x = 0.8 (where the rest hold 1 − top_share)."""
+    accounts' share of revenue is marked on the curve where the other accounts end
+    (x = rest_account_share, 0.8 for a large portfolio; y = 1 − top_share)."""
     data: list[dict[str, Any]] = [
         {
             "type": "scatter",
@@ -240,7 +245,7 @@ def lorenz_figure(
             {
                 "type": "scatter",
                 "name": f"Top 20 % of accounts: {top_share * 100:.0f} % of revenue",
-                "x": [1.0 - TOP_ACCOUNTS_SHARE],
+                "x": [rest_account_share],
                 "y": [1.0 - top_share],
                 "mode": "markers",
                 "marker": {"color": "#b42318", "size": 10},

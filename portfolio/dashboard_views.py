@@ -47,6 +47,7 @@ def dashboard_figures(dashboard: Dashboard) -> dict[str, Any]:
             account_shares=[point.account_share for point in dashboard.concentration.points],
             revenue_shares=[point.revenue_share for point in dashboard.concentration.points],
             top_share=dashboard.concentration.top_share,
+            rest_account_share=_rest_share(dashboard),
         ),
         "pareto": charts.cost_pareto_figure(
             bars=[
@@ -121,27 +122,39 @@ def dashboard_notes(dashboard: Dashboard) -> dict[str, str]:
             "activity types (darker bars), the vital few, reach 80 % of the cost to serve."
         ),
         "creators": (
-            f"The {len(dashboard.creators)} largest value creators of {totals.creators} and the "
-            f"{len(dashboard.drainers)} largest value drainers of {totals.drainers} "
-            "(net profit TTM below 0)."
+            f"Net profit TTM of the largest value creators ({len(dashboard.creators)} of "
+            f"{totals.creators}) and value drainers ({len(dashboard.drainers)} of "
+            f"{totals.drainers}, below 0)."
         ),
         "ltv": (
-            f"The {len(dashboard.top_accounts)} largest accounts by revenue TTM: what each is "
+            f"The {_count(len(dashboard.top_accounts), 'largest account')} by revenue TTM: "
+            "what each is "
             "worth over the horizon against the cost of winning enough small accounts to "
             "replace it."
         ),
         "value": (
-            f"The {len(dashboard.value_exchange)} accounts with the most value exchanged in "
-            "the trailing twelve months, from the value ledger."
+            f"The {_count(len(dashboard.value_exchange), 'account')} with the most value "
+            "exchanged in the trailing twelve months, from the value ledger."
         ),
         "churn": (
-            f"{len(dashboard.churn)} of {totals.at_risk} accounts at risk, highest stage first."
+            f"{len(dashboard.churn)} of {_count(totals.at_risk, 'account')} at risk, "
+            "highest stage first."
         ),
         "trend": (
-            f"The last {len(dashboard.trend)} successful runs over the same accounts and "
+            f"The last {_count(len(dashboard.trend), 'successful run')} over the same accounts and "
             "filters (segment as each run assessed it)."
         ),
     }
+
+
+def _rest_share(dashboard: Dashboard) -> float:
+    """Where the top 20 % of accounts begin on the Lorenz curve's x axis."""
+    count = dashboard.totals.accounts
+    return (count - dashboard.concentration.top_accounts) / count if count else 0.8
+
+
+def _count(number: int, singular: str, plural: str | None = None) -> str:
+    return f"{number} {singular if number == 1 else (plural or singular + 's')}"
 
 
 @login_required

@@ -73,6 +73,20 @@ def test_lorenz_curve_equality_line_and_top_twenty_percent_mark() -> None:
     assert top["name"] == "Top 20 % of accounts: 60 % of revenue"
 
 
+def test_lorenz_marks_the_top_accounts_where_the_rest_end() -> None:
+    # two accounts: the top 20 % is one account, starting halfway along the x axis
+    figure = _validated(
+        charts.lorenz_figure(
+            account_shares=[0.0, 0.5, 1.0],
+            revenue_shares=[0.0, 0.3, 1.0],
+            top_share=0.7,
+            rest_account_share=0.5,
+        )
+    )
+    top = figure["data"][2]
+    assert (list(top["x"]), list(top["y"])) == ([0.5], [pytest.approx(0.3)])
+
+
 def test_lorenz_without_revenue_has_no_top_mark() -> None:
     figure = _validated(charts.lorenz_figure(account_shares=[], revenue_shares=[], top_share=None))
     assert [trace["name"] for trace in figure["data"]] == [
