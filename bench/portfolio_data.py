@@ -34,6 +34,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from psycopg2 import sql
 
 try:
     from bench import _db
@@ -129,7 +130,9 @@ def build_portfolio(
     conn = _db.connect(database_url)
     try:
         with conn, conn.cursor() as cursor:
+            deferred = _drop_foreign_keys_and_indexes(cursor, LOADED_TABLES)
             sizes = _load(cursor, accounts=accounts, seed=seed, as_of=as_of)
+            _restore(cursor, deferred)
         loaded = time.perf_counter()
         conn.autocommit = True
         with conn.cursor() as cursor:
@@ -144,6 +147,63 @@ def build_portfolio(
         "load_seconds": round(loaded - migrated, 1),
         "vacuum_seconds": round(done - loaded, 1),
     }
+
+
+LOADED_TABLES = [
+    "accounts_account",
+    "accounts_accountlocation",
+    "valuation_revenuerecord",
+    "valuation_serviceactivity",
+    "valuation_valueentry",
+    "relationships_contact",
+    "relationships_interaction",
+    "relationships_interaction_contacts",
+    "accounts_complaint",
+    "accounts_accountevent",
+    "accounts_assessment",
+]
+
+
+def _drop_foreign_keys_and_indexes(cursor: Any, tables: list[str]) -> list[str]:
+    """Drop the foreign keys and plain (non-unique) indexes of `tables`; return the SQL that
+    puts them back. Loading first and then building each index once and checking each
+    foreign key with one join is several times faster than a check and an index entry per
+    row (the foreign keys are deferred: 2,000,000 queued checks at commit)."""
+    cursor.execute(
+        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint"
+        " WHERE contype = 'f' AND conrelid::regclass::text = ANY(%s)",
+        [tables],
+    )
+    foreign_keys = cursor.fetchall()
+    cursor.execute(
+        "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index"
+        " WHERE indrelid::regclass::text = ANY(%s) AND NOT indisunique AND NOT indisprimary",
+        [tables],
+    )
+    indexes = cursor.fetchall()
+    restore = []
+    for table, name, definition in foreign_keys:
+        cursor.execute(
+            sql.SQL("ALTER TABLE {} DROP CONSTRAINT {}").format(
+                sql.Identifier(table), sql.Identifier(name)
+            )
+        )
+        restore.append(
+            sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} ")
+            .format(sql.Identifier(table), sql.Identifier(name))
+            .as_string(cursor)
+            + definition
+        )
+    for name, definition in indexes:
+        cursor.execute(sql.SQL("DROP INDEX {}").format(sql.Identifier(name)))
+        restore.insert(0, definition)  # indexes first: they speed up the key checks
+    return restore
+
+
+def _restore(cursor: Any, statements: list[str]) -> None:
+    cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+    for statement in statements:
+        cursor.execute(statement)
 
 
 def _load(cursor: Any, *, accounts: int, seed: int, as_of: dt.date) -> dict[str, int]:
