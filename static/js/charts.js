@@ -21,7 +21,7 @@
   // Printing: draw every chart at the width of an A4 portrait column, then give it back to
   // the screen layout. Print media emulation fires the media-query change, a real print
   // dialog fires beforeprint/afterprint; both end up here.
-  var PRINT_WIDTH = 680; // px at 96 dpi: 180 mm, an A4 page inside 15 mm margins
+  var PRINT_WIDTH = 640; // px at 96 dpi: 170 mm, inside a card on an A4 page with 15 mm margins
   function sizeForPrint(isPrint) {
     if (typeof Plotly === "undefined") { return; }
     document.querySelectorAll(".chart.js-plotly-plot").forEach(function (element) {

@@ -21,10 +21,14 @@ EARLIER_RUN = date(2026, 5, 15)
 
 @pytest.fixture
 def analysed(owner: Any, other_manager: Any, team_member: Any) -> dict[str, Any]:
+    return build_analysed_account(owner=owner, other_owner=other_manager, team_member=team_member)
+
+
+def build_analysed_account(*, owner: Any, other_owner: Any, team_member: Any) -> dict[str, Any]:
     """Alpha Foods (alice's, tom on the team) analysed on 15 May and 15 Jun 2026; the review
     material is added after the runs so the snapshots keep the hand-computed figures of
     tests/portfolio/test_run_analysis.py."""
-    portfolio = build_small_portfolio(owner=owner, other_owner=other_manager)
+    portfolio = build_small_portfolio(owner=owner, other_owner=other_owner)
     for as_of in (EARLIER_RUN, AS_OF):
         call_command("run_analysis", "--as-of", as_of.isoformat(), stdout=StringIO())
     alpha = portfolio["strategic"]
