@@ -10,7 +10,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from portfolio import charts
-from portfolio.dashboard_exports import TABLES, churn_table, dashboard_table, table_response
+from portfolio.dashboard_exports import (
+    TABLES,
+    churn_table,
+    dashboard_table,
+    table_html,
+    table_response,
+)
 from portfolio.dashboard_selectors import (
     CHURN_LIMIT,
     MATRIX_LIMIT,
@@ -172,9 +178,11 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
     if dashboard is not None:
         context["figures"] = dashboard_figures(dashboard)
         context["tables"] = {
-            key: dashboard_table(dashboard=dashboard, key=key) for key in INLINE_TABLES
+            key: table_html(
+                table=dashboard_table(dashboard=dashboard, key=key), table_id=f"{key}-table"
+            )
+            for key in (*INLINE_TABLES, "churn")
         }
-        context["churn_table"] = dashboard_table(dashboard=dashboard, key="churn")
         context["notes"] = dashboard_notes(dashboard)
     return render(request, "portfolio/dashboard.html", context)
 
@@ -192,12 +200,14 @@ def dashboard_table_page(request: HttpRequest, key: str) -> HttpResponse:
     parsed = dashboard_filters_parse(params=request.GET)
     dashboard = dashboard_get(user=request.user, filters=parsed.filters)
     table = dashboard_table(dashboard=dashboard, key=key) if dashboard is not None else None
+    html = table_html(table=table, table_id=f"{key}-table") if table is not None else ""
     return render(
         request,
         "portfolio/dashboard_table.html",
         {
             "dashboard": dashboard,
             "table": table,
+            "table_html": html,
             "key": key,
             "filter_errors": parsed.errors,
             "query": _query(parsed.filters.as_query()),
@@ -231,7 +241,7 @@ def dashboard_churn_page(request: HttpRequest) -> HttpResponse:
         {
             "run": churn.run,
             "page": churn.page,
-            "table": churn_table(churn.rows),
+            "table_html": table_html(table=churn_table(churn.rows), table_id="churn-table"),
             "filter_errors": parsed.errors,
             "query": _query(parsed.filters.as_query()),
         },

@@ -197,7 +197,16 @@ class AccountSnapshot(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["run", "account"], name="snapshot_one_per_account"),
         ]
-        indexes = [models.Index(fields=["account", "run"], name="snapshot_account_run_idx")]
+        indexes = [
+            models.Index(fields=["account", "run"], name="snapshot_account_run_idx"),
+            # The dashboard's capped lists: largest revenue, creators/drainers, churn risk.
+            models.Index(fields=["run", "-revenue_ttm"], name="snapshot_run_revenue_idx"),
+            models.Index(fields=["run", "net_profit_ttm"], name="snapshot_run_profit_idx"),
+            models.Index(
+                fields=["run", "-churn_stage", "-churn_score", "-revenue_ttm"],
+                name="snapshot_run_churn_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.account_id} in run {self.run_id}"

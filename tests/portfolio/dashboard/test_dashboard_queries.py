@@ -41,6 +41,9 @@ def _portfolio(owner: Any, accounts: int) -> None:
             status="succeeded",
             finished_at=timezone.now(),
             parameters={"attractiveness_threshold": 60.0, "margin_target": 0.1},
+            cost_by_activity_type=[
+                {"activity_type": kind.code, "cost": 10.0, "share": 0.5} for kind in types
+            ],
         )
         AccountSnapshot.objects.bulk_create(
             AccountSnapshot(
