@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from django.db.models import BooleanField, Case, Prefetch, Value, When
@@ -172,20 +173,14 @@ def account_snapshots_recent(
     )
 
 
-def account_value_projection(*, snapshot: AccountSnapshot) -> ValueProjection:
-    """Year-by-year lifetime value of the snapshot's account with its run's discount rate and
-    horizon (DOMAIN.md defaults for a run that recorded none). No query: the run is joined."""
-    parameters = snapshot.run.parameters or {}
-    discount_rate = float(parameters.get("discount_rate", _DEFAULTS.discount_rate))
-    horizon_years = int(parameters.get("horizon_years", _DEFAULTS.horizon_years))
-    frame = value_projection(
-        float(snapshot.net_profit_ttm),
-        float(snapshot.growth_rate),
-        float(snapshot.retention),
-        discount_rate,
-        horizon_years,
-    )
-    years = [
+@lru_cache(maxsize=1024)
+def _projection_years(
+    net_profit: float, growth_rate: float, retention: float, discount_rate: float, horizon: int
+) -> list[ProjectionYear]:
+    """valuation.analysis.lifetime_value.value_projection as rows; memoised because a
+    DataFrame costs more than the rest of the arithmetic (callers do not mutate the list)."""
+    frame = value_projection(net_profit, growth_rate, retention, discount_rate, horizon)
+    return [
         ProjectionYear(year=int(year), value=value, discounted=discounted, cumulative=cumulative)
         for year, value, discounted, cumulative in zip(
             frame[columns.YEAR].tolist(),
@@ -195,6 +190,21 @@ def account_value_projection(*, snapshot: AccountSnapshot) -> ValueProjection:
             strict=True,
         )
     ]
+
+
+def account_value_projection(*, snapshot: AccountSnapshot) -> ValueProjection:
+    """Year-by-year lifetime value of the snapshot's account with its run's discount rate and
+    horizon (DOMAIN.md defaults for a run that recorded none). No query: the run is joined."""
+    parameters = snapshot.run.parameters or {}
+    discount_rate = float(parameters.get("discount_rate", _DEFAULTS.discount_rate))
+    horizon_years = int(parameters.get("horizon_years", _DEFAULTS.horizon_years))
+    years = _projection_years(
+        float(snapshot.net_profit_ttm),
+        float(snapshot.growth_rate),
+        float(snapshot.retention),
+        discount_rate,
+        horizon_years,
+    )
     return ValueProjection(
         net_profit=snapshot.net_profit_ttm,
         growth_rate=snapshot.growth_rate,
@@ -208,7 +218,8 @@ def account_value_projection(*, snapshot: AccountSnapshot) -> ValueProjection:
 
 def account_plan_current(*, account: Account, as_of: datetime.date) -> AccountPlan | None:
     """The plan the review is about: the latest one that has started by `as_of` (else the
-    next one to start), with its objectives and actions (three queries)."""
+    next one to start), with its objectives (two queries; the page lists the overdue actions
+    of every plan separately)."""
     has_started = Case(
         When(period_start__lte=as_of, then=Value(True)),
         default=Value(False),
@@ -218,12 +229,7 @@ def account_plan_current(*, account: Account, as_of: datetime.date) -> AccountPl
         account_plans_for_account(account=account)
         .annotate(has_started=has_started)
         .order_by("-has_started", "-period_start", "-id")
-        .prefetch_related(
-            Prefetch("objectives", queryset=PlanObjective.objects.order_by("id")),
-            Prefetch(
-                "actions", queryset=PlanAction.objects.select_related("owner").order_by("due", "id")
-            ),
-        )
+        .prefetch_related(Prefetch("objectives", queryset=PlanObjective.objects.order_by("id")))
         .first()
     )
 
@@ -242,9 +248,9 @@ def _objective_progress(plan: AccountPlan | None) -> list[ObjectiveProgress]:
 
 def account_360(*, user: Any, account: Account, as_of: datetime.date) -> Account360:
     """Everything on the account 360 page for an account the user may read (the caller has
-    passed the gatekeeper). Sixteen queries whatever the data size:
+    passed the gatekeeper). Fourteen queries whatever the data size:
     knowledge entries 1, team 1, snapshots with runs 1, revenue 1, forecasts 1, cost to
-    serve 1, ledger 1, plan + objectives + actions 3, overdue actions 1, contacts + goals 2,
+    serve 1, ledger 1, plan + objectives 2, overdue actions 1, contacts + goals 2,
     interactions + their contacts 2."""
     snapshots = account_snapshots_recent(account=account, as_of=as_of)
     history = [RunRow(snapshot=s, signals=_signal_lines(s.signals)) for s in snapshots]
