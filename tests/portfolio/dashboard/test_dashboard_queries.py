@@ -114,10 +114,14 @@ def test_dashboard_queries_do_not_grow_with_the_portfolio(
 
 
 def test_dashboard_page_query_count(
-    executive_client: Any, owner: Any, django_assert_num_queries: Any
+    executive_client: Any, owner_client: Any, owner: Any, django_assert_num_queries: Any
 ) -> None:
     _portfolio(owner, 30)
     # session, user, user's groups (role check), latest run, totals, matrix, Lorenz
-    # sample, Pareto, creators, drainers, value exchange, churn list, trend, owners, regions
+    # sample, Pareto (activity type names: the run stores the whole portfolio's), creators,
+    # drainers, value exchange, churn list, trend, owners, regions
     with django_assert_num_queries(15):
         executive_client.get("/dashboard/")
+    # the same and the ids of the owner's accounts
+    with django_assert_num_queries(16):
+        owner_client.get("/dashboard/")
