@@ -14,7 +14,8 @@ from datetime import date, timedelta
 
 import pandas as pd
 from django.db import connection
-from django.db.models import Case, DateField, Max, Min, Q, Sum, Value, When
+from django.db.models import Case, DateField, FloatField, Max, Min, Q, Sum, Value, When
+from django.db.models.functions import Cast
 
 from accounts.models import Account, AccountEvent, Assessment, Complaint, CriterionScore
 from relationships.models import Contact
@@ -41,6 +42,15 @@ def earliest_data_date() -> date | None:
     ]
     present = [d for d in dates if d is not None]
     return min(present) if present else None
+
+
+def has_data_on_or_before(day: date) -> bool:
+    """Whether any revenue record or service activity is dated on or before `day`: stops at
+    the first row found, where the earliest activity date needs a scan of every activity."""
+    return (
+        RevenueRecord.objects.filter(period_start__lte=day).exists()
+        or ServiceActivity.objects.filter(date__lte=day).exists()
+    )
 
 
 def _frame(
@@ -72,7 +82,11 @@ def revenue_frame(windows: Windows) -> pd.DataFrame:
         )
         .annotate(window_start=window_start)
         .values("account_id", "window_start")
-        .annotate(revenue_sum=Sum("revenue"), cost_sum=Sum("cost_of_goods"))
+        # Exact sums, converted to float once in the database (the analysis computes in float).
+        .annotate(
+            revenue_sum=Cast(Sum("revenue"), FloatField()),
+            cost_sum=Cast(Sum("cost_of_goods"), FloatField()),
+        )
         .values_list("account_id", "window_start", "revenue_sum", "cost_sum")
         .order_by()
     )

@@ -95,10 +95,10 @@ def analysis_run_create(*, as_of: date, requested_by: Any, trigger: str) -> Anal
         raise ValidationError(
             {"as_of": f"{as_of:%d %b %Y} is in the future; choose today or earlier."}
         )
-    earliest = loaders.earliest_data_date()
-    if earliest is None:
-        raise ValidationError({"as_of": "There is no revenue or activity data to analyse yet."})
-    if as_of < earliest:
+    if not loaders.has_data_on_or_before(as_of):
+        earliest = loaders.earliest_data_date()
+        if earliest is None:
+            raise ValidationError({"as_of": "There is no revenue or activity data to analyse yet."})
         raise ValidationError(
             {"as_of": f"{as_of:%d %b %Y} is before the first data ({earliest:%d %b %Y})."}
         )
