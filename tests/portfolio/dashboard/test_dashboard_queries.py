@@ -119,9 +119,13 @@ def test_dashboard_page_query_count(
     _portfolio(owner, 30)
     # session, user, user's groups (role check), latest run, totals, matrix, Lorenz
     # sample, Pareto (activity type names: the run stores the whole portfolio's), creators,
-    # drainers, value exchange, churn list, trend, owners, regions
+    # drainers, value exchange, churn list, the trend's runs, the two earlier runs' totals,
+    # owners, regions
+    with django_assert_num_queries(16):
+        executive_client.get("/dashboard/")
+    # the earlier runs' totals over every account are cached now
     with django_assert_num_queries(15):
         executive_client.get("/dashboard/")
-    # the same and the ids of the owner's accounts
-    with django_assert_num_queries(16):
+    # the owner's view: the same, the ids of their accounts, and their trend summed afresh
+    with django_assert_num_queries(17):
         owner_client.get("/dashboard/")
