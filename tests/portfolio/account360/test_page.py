@@ -108,6 +108,7 @@ def test_review_date_picks_the_runs_up_to_it(
         ("yesterday", "is not a date (use YYYY-MM-DD)"),
         ("2026-02-30", "is not a date (use YYYY-MM-DD)"),
         ("2999-01-01", "cannot be in the future"),
+        ("<b>x</b>", "“&lt;b&gt;x&lt;/b&gt;” is not a date"),
     ],
 )
 def test_bad_review_date_says_so_and_shows_today(
