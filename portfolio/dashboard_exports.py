@@ -13,7 +13,7 @@ from typing import Any
 
 from django.http import FileResponse, HttpResponse
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from portfolio.dashboard_selectors import AccountRow, Dashboard
@@ -325,12 +325,16 @@ def _display(cell: Cell) -> str:
 
 def table_html(*, table: Table, table_id: str) -> SafeString:
     """The table as HTML. Built here rather than in a template: the dashboard shows about
-    a thousand cells, and Django's template engine spent most of the page's time on them."""
+    a thousand cells, and Django's template engine (then format_html and reverse per row)
+    spent most of the page's time on them. Every text is escaped."""
     numeric = {MONEY, PERCENT, NUMBER, RATIO}
+    # One reverse for every account link: the detail URL with a marker for the id.
+    marker = "999999999"
+    account_url = escape(reverse("accounts:detail", args=[int(marker)]))
+    numeric_class = ' class="num"'
     head = "".join(
-        format_html('<th scope="col" class="num">{}</th>', column.title)
-        if column.kind in numeric
-        else format_html('<th scope="col">{}</th>', column.title)
+        f'<th scope="col"{numeric_class if column.kind in numeric else ""}>'
+        f"{escape(column.title)}</th>"
         for column in table.columns
     )
     body = []
@@ -338,30 +342,19 @@ def table_html(*, table: Table, table_id: str) -> SafeString:
         cells = []
         for cell in row:
             if cell.kind == ACCOUNT:
-                cells.append(
-                    format_html(
-                        '<th scope="row"><a href="{}">{}</a></th>',
-                        reverse("accounts:detail", args=[cell.account_id]),
-                        cell.value,
-                    )
-                )
+                href = account_url.replace(marker, str(int(cell.account_id or 0)))
+                cells.append(f'<th scope="row"><a href="{href}">{escape(cell.value)}</a></th>')
             elif cell.kind in numeric:
-                cells.append(format_html('<td class="num">{}</td>', _display(cell)))
+                cells.append(f'<td class="num">{escape(_display(cell))}</td>')
             else:
-                cells.append(format_html("<td>{}</td>", _display(cell)))
+                cells.append(f"<td>{escape(_display(cell))}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     if not body:
         body.append(
-            format_html(
-                '<tr><td colspan="{}">Nothing to show for these filters.</td></tr>',
-                len(table.columns),
-            )
+            f'<tr><td colspan="{len(table.columns)}">Nothing to show for these filters.</td></tr>'
         )
-    return format_html(
-        '<table class="dashboard-table" id="{}"><caption class="visually-hidden">{}</caption>'
-        "<thead><tr>{}</tr></thead><tbody>{}</tbody></table>",
-        table_id,
-        table.title,
-        mark_safe(head),  # noqa: S308 - every piece was escaped by format_html above
-        mark_safe("".join(body)),  # noqa: S308 - likewise
+    return mark_safe(  # noqa: S308 - every text above went through escape()
+        f'<table class="dashboard-table" id="{escape(table_id)}">'
+        f'<caption class="visually-hidden">{escape(table.title)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
     )

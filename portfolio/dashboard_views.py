@@ -100,7 +100,7 @@ def dashboard_figures(dashboard: Dashboard) -> dict[str, Any]:
             ]
         ),
     }
-    return {key: figure.to_plotly_json() for key, figure in figures.items()}
+    return {key: charts.figure_json(figure) for key, figure in figures.items()}
 
 
 def dashboard_notes(dashboard: Dashboard) -> dict[str, str]:

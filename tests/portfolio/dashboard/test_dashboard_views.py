@@ -289,3 +289,20 @@ def test_dashboard_api_access_and_bad_input(
 
 def test_dashboard_api_before_any_run_is_404(executive_api: Any) -> None:
     assert executive_api.get("/api/v1/dashboard/").status_code == 404
+
+
+def test_table_html_escapes_names_and_links_accounts() -> None:
+    from portfolio.dashboard_exports import ACCOUNT, MONEY, Cell, Column, Table, table_html
+
+    table = Table(
+        key="t",
+        title="T & <co>",
+        columns=[Column("Account", ACCOUNT), Column("Revenue", MONEY)],
+        rows=[[Cell(ACCOUNT, "<script>x</script>", 42), Cell(MONEY, 1234567.891)]],
+    )
+    html = str(table_html(table=table, table_id="t-table"))
+    assert "<script>" not in html
+    assert "&lt;script&gt;x&lt;/script&gt;" in html
+    assert '<a href="/accounts/42/">' in html
+    assert '<td class="num">1,234,568</td>' in html
+    assert "T &amp; &lt;co&gt;" in html
