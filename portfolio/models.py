@@ -206,6 +206,11 @@ class AccountSnapshot(models.Model):
                 fields=["run", "-churn_stage", "-churn_score", "-revenue_ttm"],
                 name="snapshot_run_churn_idx",
             ),
+            models.Index(
+                models.F("run"),
+                (models.F("value_delivered_ttm") + models.F("value_received_ttm")).desc(),
+                name="snapshot_run_exchange_idx",
+            ),
         ]
 
     def __str__(self) -> str:
