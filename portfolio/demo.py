@@ -3,9 +3,36 @@
 from __future__ import annotations
 
 import random
+from datetime import date, timedelta
+
+from django.utils import timezone
 
 from accounts.demo import DemoPortfolio
+from portfolio.models import AnalysisRun
+from portfolio.services import analysis_run_create, analysis_run_execute
+
+DEMO_RUNS = 3  # the as-of date and the two month ends before it: the dashboard shows a trend
+
+
+def _demo_run_dates(as_of: date) -> list[date]:
+    """Oldest first: the last days of the DEMO_RUNS − 1 months before as_of's, then as_of."""
+    dates = [as_of]
+    month_end = as_of.replace(day=1) - timedelta(days=1)
+    for _ in range(DEMO_RUNS - 1):
+        dates.insert(0, month_end)
+        month_end = month_end.replace(day=1) - timedelta(days=1)
+    return dates
 
 
 def demo_seed(*, rng: random.Random, portfolio: DemoPortfolio) -> None:
-    """Nothing of this app's own is seeded yet."""
+    """Run the analysis, through the same services as the nightly job, as of the demo date
+    and the two month ends before it, so the dashboard and the account pages have figures
+    and a trend from the first login. Seeded data only; the random generator is unused."""
+    del rng
+    today = timezone.localdate()
+    # A demo dated in the future (tests build one) gets only the runs the service accepts.
+    for as_of in [day for day in _demo_run_dates(portfolio.as_of) if day <= today]:
+        run = analysis_run_create(
+            as_of=as_of, requested_by=None, trigger=AnalysisRun.Trigger.COMMAND
+        )
+        analysis_run_execute(run_id=run.pk)
