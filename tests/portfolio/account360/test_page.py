@@ -60,6 +60,8 @@ def test_page_shows_every_section_with_real_figures(
     assert '<dd id="delivered-ttm">20,000.00</dd>' in html
     assert '<dd id="received-ttm">5,000.00</dd>' in html
     assert '<dd id="value-ratio">4.00</dd>' in html
+    # all time: the 2024 receipt counts too
+    assert '<dd id="ledger-all-time">20,000.00 / 6,000.00</dd>' in html
     # plan progress: 49 of 98 = 50 %, one objective not measured, one overdue action
     assert [row.percent for row in data.objectives] == [50, None]
     assert [action.title for action in data.overdue_actions] == ["Run the packaging trial"]
