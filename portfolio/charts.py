@@ -299,6 +299,7 @@ def cost_pareto_figure(*, bars: Sequence[ParetoBar]) -> go.Figure:
         },
     ]
     layout = _layout(
+        xaxis={"automargin": True, "tickangle": -30},
         yaxis={"title": {"text": "Cost to serve TTM"}},
         yaxis2={
             "title": {"text": "Cumulative share"},
@@ -320,9 +321,9 @@ def cost_pareto_figure(*, bars: Sequence[ParetoBar]) -> go.Figure:
                 "line": {"dash": "dash", "color": "#b42318", "width": 1},
             }
         ],
-        margin={"r": 60},
-        legend={"y": -0.3},
-        height=380,
+        margin={"r": 60, "t": 40},
+        legend={"y": 1.15},
+        height=400,
     )
     return _figure(data, layout)
 
@@ -430,6 +431,7 @@ def portfolio_trend_figure(*, points: Sequence[TrendPoint]) -> go.Figure:
     ]
     layout = _layout(
         xaxis={"title": {"text": "Analysis as of"}, "type": "category"},
+        yaxis={"rangemode": "tozero"},
         legend={"y": -0.3},
         height=360,
     )
