@@ -12,8 +12,14 @@ One framework, one `KindSpec` per kind (its columns, row parser and writer):
    all, so re-importing a file is a no-op); service activities go through PostgreSQL's
    `COPY` (bulk_create batches on SQLite). As soon as one row is bad the writer receives no
    more rows, and at the end the transaction is rolled back: the database is exactly as
-   before. Validating and writing in the same stream reads and parses the file once, which
-   is what keeps a 1,000,000-row import close to the speed of `COPY` (see bench/).
+   before. Validating and writing in the same stream reads and parses the file once.
+4. For a 1,000,000-row activities file (bench/import_activities.py) PostgreSQL's side is the
+   bottleneck: every row costs a heap tuple, an id from the identity sequence, a primary key
+   entry and an (account, date) index entry. So the COPY lines go in sorted runs of
+   `COPY_SORT_RUN` rows (the index then fills leaf after leaf: about 5 instead of 8
+   backend CPU-seconds), and a read-ahead thread parses the next run while PostgreSQL
+   writes the previous one. Staging the raw file with COPY and validating in SQL was measured
+   too and was slower: `INSERT … SELECT` writes row by row where COPY writes page by page.
 
 `import_run` is the entry point used by `valuation.services.import_batch_execute`, which the
 command, the page and the Celery task all share.
@@ -816,13 +822,15 @@ class _CopyStream(io.RawIOBase):
 
 
 class _ReadAhead:
-    """Runs a generator of COPY chunks in a thread, at most `depth` chunks ahead.
+    """Runs a generator (of COPY chunks and progress counts) in a thread, at most `depth`
+    items ahead.
 
     Reading and checking the file (Python) then overlaps with PostgreSQL writing the chunks
     already sent: psycopg2 releases the GIL while it sends a chunk. Memory stays bounded by
-    `depth` chunks. An exception in the generator is raised again in the consumer."""
+    `depth` chunks. An exception in the generator is raised again in the consumer; `close`
+    stops the thread when the consumer gives up early."""
 
-    def __init__(self, chunks: Iterator[str], depth: int = 2) -> None:
+    def __init__(self, chunks: Iterator[Any], depth: int = 4) -> None:
         self.queue: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=depth)
         self.stopped = threading.Event()
         self.thread = threading.Thread(
@@ -839,7 +847,7 @@ class _ReadAhead:
             return True
         return False
 
-    def _produce(self, chunks: Iterator[str]) -> None:
+    def _produce(self, chunks: Iterator[Any]) -> None:
         try:
             for chunk in chunks:
                 if not self._put(("chunk", chunk)):
@@ -849,7 +857,7 @@ class _ReadAhead:
         else:
             self._put(("end", None))
 
-    def __iter__(self) -> Iterator[str]:
+    def __iter__(self) -> Iterator[Any]:
         while True:
             kind, value = self.queue.get()
             if kind == "end":
@@ -1269,10 +1277,12 @@ def import_run(
                 yield parsed
         data_rows = row_number - 1 - blank_rows
 
-    def fast_activity_chunks(parser: ActivitiesParser) -> Iterator[str]:
+    def fast_activity_chunks(parser: ActivitiesParser) -> Iterator[str | int]:
         # The same checks as valid_rows, fused with COPY formatting: a row whose four cells
         # are all known (an account, a type, a date and a quantity already validated) costs
         # four dictionary look-ups and one f-string; any other row takes the full parser.
+        # Runs in the read-ahead thread: it yields COPY chunks (str) and progress counts
+        # (int), and touches neither the database nor the progress callback.
         nonlocal data_rows
         pad = f"0{_account_key_width(parser.accounts.mapping)}d"
         # raw cell -> zero-padded account id, the sort key of the COPY lines
@@ -1321,7 +1331,7 @@ def import_run(
                 )
                 continue
             if row_number > next_progress and progress is not None:
-                progress(row_number - 1 - blank_rows)
+                yield row_number - 1 - blank_rows  # progress, reported by the consumer
                 next_progress += progress_every
             if errors.total:
                 continue
@@ -1348,8 +1358,16 @@ def import_run(
         )
         if fast:
             reader = _ReadAhead(fast_activity_chunks(parse))  # type: ignore[arg-type]
+
+            def copy_chunks() -> Iterator[str]:
+                for item in reader:
+                    if isinstance(item, str):
+                        yield item
+                    elif progress is not None:
+                        progress(item)  # in this thread, like every other use of the callback
+
             try:
-                _copy_activities(iter(reader))
+                _copy_activities(copy_chunks())
             finally:
                 reader.close()
             outcome = context.outcome

@@ -193,3 +193,28 @@ def test_read_ahead_raises_the_producers_error_in_the_consumer() -> None:
     with pytest.raises(imports.ImportRefused):
         next(consumed)
     reader.close()
+
+
+def test_progress_is_reported_in_the_calling_thread_while_rows_stream(
+    accounts: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a file read by the read-ahead thread in runs of 64 rows
+    monkeypatch.setattr(imports, "COPY_SORT_RUN", 64)
+    path = write_csv(tmp_path, shuffled_rows(500))
+    calls: list[tuple[int, str]] = []
+
+    # when
+    outcome = imports.import_run(
+        kind="activities",
+        path=path,
+        file_name=path.name,
+        progress=lambda rows: calls.append((rows, threading.current_thread().name)),
+        progress_every=100,
+    )
+
+    # then progress came every 100 rows and at the end, always in this thread (a callback may
+    # use the database connection of the import's transaction)
+    assert outcome.rows == outcome.created == 500
+    assert [rows for rows, _ in calls][:5] == [100, 200, 300, 400, 500]
+    assert calls[-1][0] == 500  # the total, once the file is done
+    assert {name for _, name in calls} == {threading.current_thread().name}
