@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -19,7 +19,7 @@ import pandas as pd
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, F, FloatField, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, FloatField, Max, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Cast
 
 from accounts.models import Account, Designation
@@ -34,6 +34,7 @@ TOP_LIMIT = 20  # creators, drainers, ltv vs replacement, value exchange
 CHURN_LIMIT = 50  # rows of the churn-risk list on the dashboard
 TREND_RUNS = 12  # successful runs on the trend
 TREND_CACHE_SECONDS = 60 * 60  # an earlier run's totals over every account
+DASHBOARD_CACHE_SECONDS = 10 * 60  # the whole portfolio's dashboard (see dashboard_get)
 LORENZ_POINTS = 100  # the Lorenz curve is sampled at this many positions
 TOP_ACCOUNTS_SHARE = Decimal("0.2")
 MAX_FILTER_LENGTH = 150
@@ -199,6 +200,7 @@ class Dashboard:
     churn: list[AccountRow]
     trend: list[TrendRow]
     options: FilterOptions
+    cache_key: str | None = None  # set when every reader of the whole portfolio shares it
 
     @property
     def top_accounts(self) -> list[AccountRow]:
@@ -516,14 +518,44 @@ def _options(*, user: Any) -> FilterOptions:
     )
 
 
+def _dashboard_cache_key(run: AnalysisRun, filters: DashboardFilters) -> str:
+    """What a whole-portfolio dashboard depends on besides the run (whose snapshots never
+    change): the accounts' names, owners, designations and regions. Any save of an account
+    moves its updated_at, and a deletion or creation the count (one index-backed query)."""
+    version = Account.objects.aggregate(changed=Max("updated_at"), count=Count("pk"))
+    changed = version["changed"].isoformat() if version["changed"] else ""
+    finished = run.finished_at.isoformat() if run.finished_at else ""
+    return f"dashboard:{run.pk}:{finished}:{filters.segment}:{changed}:{version['count']}"
+
+
 def dashboard_get(*, user: Any, filters: DashboardFilters) -> Dashboard | None:
     """Everything the dashboard shows, from the latest successful run; None before the
     first run. Twelve queries whatever the portfolio's size, one more (the account ids)
-    when the user's accounts are restricted or filtered (see the query-count tests)."""
+    when the user's accounts are restricted or filtered (see the query-count tests).
+
+    The whole portfolio's dashboard (executives and ops without account filters; a segment
+    filter is fine) is the same for every such reader, so it is cached for
+    DASHBOARD_CACHE_SECONDS under a key that changes with the run and with any account
+    change: a hit costs two queries. Restricted views are never cached."""
     run = analysis_run_latest_succeeded()
     if run is None:
         return None
     scope = dashboard_scope(user=user, filters=filters)
+    if not scope.is_every_account:
+        return _dashboard_build(user=user, filters=filters, run=run, scope=scope)
+    key = _dashboard_cache_key(run, filters)
+    cached: Dashboard | None = cache.get(key)
+    if cached is None:
+        cached = replace(
+            _dashboard_build(user=user, filters=filters, run=run, scope=scope), cache_key=key
+        )
+        cache.set(key, cached, timeout=DASHBOARD_CACHE_SECONDS)
+    return cached
+
+
+def _dashboard_build(
+    *, user: Any, filters: DashboardFilters, run: AnalysisRun, scope: Scope
+) -> Dashboard:
     snapshots = dashboard_snapshots(scope=scope, run=run, segment=filters.segment)
     whole_run = scope.is_every_account and not filters.segment
     totals = _totals(snapshots)

@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -19,6 +20,7 @@ from portfolio.dashboard_exports import (
 )
 from portfolio.dashboard_selectors import (
     CHURN_LIMIT,
+    DASHBOARD_CACHE_SECONDS,
     MATRIX_LIMIT,
     Dashboard,
     dashboard_churn_risk_page,
@@ -163,6 +165,28 @@ def _count(number: int, singular: str, plural: str | None = None) -> str:
     return f"{number} {singular if number == 1 else (plural or singular + 's')}"
 
 
+def _page_parts(dashboard: Dashboard) -> dict[str, Any]:
+    """Figures, tables and notes of the page; kept with a shared (whole-portfolio)
+    dashboard in the cache, since they are a function of it alone."""
+    key = f"{dashboard.cache_key}:page" if dashboard.cache_key else None
+    parts: dict[str, Any] | None = cache.get(key) if key else None
+    if parts is None:
+        parts = {
+            "figures": dashboard_figures(dashboard),
+            "tables": {
+                name: table_html(
+                    table=dashboard_table(dashboard=dashboard, key=name),
+                    table_id=f"{name}-table",
+                )
+                for name in (*INLINE_TABLES, "churn")
+            },
+            "notes": dashboard_notes(dashboard),
+        }
+        if key:
+            cache.set(key, parts, timeout=DASHBOARD_CACHE_SECONDS)
+    return parts
+
+
 @login_required
 def dashboard_page(request: HttpRequest) -> HttpResponse:
     parsed = dashboard_filters_parse(params=request.GET)
@@ -176,14 +200,7 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
         "churn_limit": CHURN_LIMIT,
     }
     if dashboard is not None:
-        context["figures"] = dashboard_figures(dashboard)
-        context["tables"] = {
-            key: table_html(
-                table=dashboard_table(dashboard=dashboard, key=key), table_id=f"{key}-table"
-            )
-            for key in (*INLINE_TABLES, "churn")
-        }
-        context["notes"] = dashboard_notes(dashboard)
+        context.update(_page_parts(dashboard))
     return render(request, "portfolio/dashboard.html", context)
 
 

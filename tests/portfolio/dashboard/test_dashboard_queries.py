@@ -117,15 +117,16 @@ def test_dashboard_page_query_count(
     executive_client: Any, owner_client: Any, owner: Any, django_assert_num_queries: Any
 ) -> None:
     _portfolio(owner, 30)
-    # session, user, user's groups (role check), latest run, totals, matrix, Lorenz
-    # sample, Pareto (activity type names: the run stores the whole portfolio's), creators,
-    # drainers, value exchange, churn list, the trend's runs, the two earlier runs' totals,
-    # owners, regions
-    with django_assert_num_queries(16):
+    # session, user, user's groups (role check), latest run, the accounts' version (cache
+    # key), totals, matrix, Lorenz sample, Pareto (activity type names: the run stores the
+    # whole portfolio's), creators, drainers, value exchange, churn list, the trend's runs,
+    # the two earlier runs' totals, owners, regions
+    with django_assert_num_queries(17):
         executive_client.get("/dashboard/")
-    # the earlier runs' totals over every account are cached now
-    with django_assert_num_queries(15):
+    # the whole portfolio's dashboard is cached now: session, user, groups, run, version
+    with django_assert_num_queries(5):
         executive_client.get("/dashboard/")
-    # the owner's view: the same, the ids of their accounts, and their trend summed afresh
+    # the owner's view is never cached: session, user, groups, latest run, their account
+    # ids, then the twelve figure queries above, with the trend's runs and their totals
     with django_assert_num_queries(17):
         owner_client.get("/dashboard/")

@@ -306,3 +306,33 @@ def test_table_html_escapes_names_and_links_accounts() -> None:
     assert '<a href="/accounts/42/">' in html
     assert '<td class="num">1,234,568</td>' in html
     assert "T &amp; &lt;co&gt;" in html
+
+
+def test_cached_whole_portfolio_never_reaches_a_manager(
+    executive_client: Any, owner_client: Any, analysed: Any
+) -> None:
+    # given the executive's dashboard, cached
+    assert executive_client.get(DASHBOARD).context["dashboard"].cache_key
+    # when the owner opens theirs, then it is computed for them alone, never cached
+    dashboard = owner_client.get(DASHBOARD).context["dashboard"]
+    assert dashboard.cache_key is None
+    assert [row.name for row in dashboard.matrix] == ["Alpha Foods"]
+    assert "Beta Retail" not in owner_client.get("/dashboard/matrix.csv").content.decode()
+
+
+def test_cached_dashboard_follows_account_changes(
+    executive_client: Any, analysed: Any, owner: Any
+) -> None:
+    from accounts.models import Account
+
+    executive_client.get(DASHBOARD)
+    # an account renamed and another one deleted since the page was cached
+    beta = analysed["small"]
+    alpha = Account.objects.get(pk=analysed["strategic"].pk)
+    alpha.name = "Alpha Foods Group"
+    alpha.save()
+    beta.delete()
+    dashboard = executive_client.get(DASHBOARD).context["dashboard"]
+    assert [row.name for row in dashboard.matrix] == ["Alpha Foods Group"]
+    assert dashboard.totals.accounts == 1
+    assert "Alpha Foods Group" in executive_client.get(DASHBOARD).content.decode()
