@@ -528,28 +528,48 @@ def _dashboard_cache_key(run: AnalysisRun, filters: DashboardFilters) -> str:
     return f"dashboard:{run.pk}:{finished}:{filters.segment}:{changed}:{version['count']}"
 
 
-def dashboard_get(*, user: Any, filters: DashboardFilters) -> Dashboard | None:
+@dataclass(frozen=True)
+class DashboardSource:
+    """What one dashboard request reads: the latest successful run (None before the first),
+    the accounts in scope, and the shared cache key of a whole-portfolio view (None for a
+    restricted or account-filtered one, which is never cached)."""
+
+    run: AnalysisRun | None
+    scope: Scope | None
+    cache_key: str | None
+
+
+def dashboard_source(*, user: Any, filters: DashboardFilters) -> DashboardSource:
+    """Two or three queries: the run, then the account ids of a restricted scope or the
+    accounts' version of the whole portfolio's cache key."""
+    run = analysis_run_latest_succeeded()
+    if run is None:
+        return DashboardSource(run=None, scope=None, cache_key=None)
+    scope = dashboard_scope(user=user, filters=filters)
+    key = _dashboard_cache_key(run, filters) if scope.is_every_account else None
+    return DashboardSource(run=run, scope=scope, cache_key=key)
+
+
+def dashboard_get(
+    *, user: Any, filters: DashboardFilters, source: DashboardSource | None = None
+) -> Dashboard | None:
     """Everything the dashboard shows, from the latest successful run; None before the
-    first run. Twelve queries whatever the portfolio's size, one more (the account ids)
-    when the user's accounts are restricted or filtered (see the query-count tests).
+    first run. Fourteen queries whatever the portfolio's size (see the query-count tests).
 
     The whole portfolio's dashboard (executives and ops without account filters; a segment
     filter is fine) is the same for every such reader, so it is cached for
     DASHBOARD_CACHE_SECONDS under a key that changes with the run and with any account
-    change: a hit costs two queries. Restricted views are never cached."""
-    run = analysis_run_latest_succeeded()
-    if run is None:
+    change: a hit costs the source's two queries. Restricted views are never cached."""
+    source = source or dashboard_source(user=user, filters=filters)
+    if source.run is None or source.scope is None:
         return None
-    scope = dashboard_scope(user=user, filters=filters)
-    if not scope.is_every_account:
-        return _dashboard_build(user=user, filters=filters, run=run, scope=scope)
-    key = _dashboard_cache_key(run, filters)
-    cached: Dashboard | None = cache.get(key)
+    if source.cache_key is None:
+        return _dashboard_build(user=user, filters=filters, run=source.run, scope=source.scope)
+    cached: Dashboard | None = cache.get(source.cache_key)
     if cached is None:
-        cached = replace(
-            _dashboard_build(user=user, filters=filters, run=run, scope=scope), cache_key=key
-        )
-        cache.set(key, cached, timeout=DASHBOARD_CACHE_SECONDS)
+        built = _dashboard_build(user=user, filters=filters, run=source.run, scope=source.scope)
+        cached = replace(built, cache_key=source.cache_key)
+        cache.set(source.cache_key, cached, timeout=DASHBOARD_CACHE_SECONDS)
     return cached
 
 
