@@ -7,6 +7,7 @@ manager's charts, totals, tables and exports hold only their own and their team'
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import math
 from collections.abc import Mapping
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 import pandas as pd
 from django.contrib.auth import get_user_model
@@ -279,8 +281,9 @@ class Scope:
     """The accounts one dashboard request covers."""
 
     accounts: QuerySet[Account]
-    is_every_account: bool
+    is_every_account: bool  # every account, no account filter
     account_ids: list[int] | None  # listed when there are few (see dashboard_scope)
+    reads_every_account: bool = False  # the user's own view is unrestricted (before filters)
 
 
 def dashboard_scope(*, user: Any, filters: DashboardFilters) -> Scope:
@@ -289,12 +292,15 @@ def dashboard_scope(*, user: Any, filters: DashboardFilters) -> Scope:
     the portfolio and would walk every snapshot of the run; by id it is an index lookup."""
     accounts = dashboard_visible_accounts(user=user, filters=filters)
     if _is_every_account(accounts):
-        return Scope(accounts=accounts, is_every_account=True, account_ids=None)
+        return Scope(
+            accounts=accounts, is_every_account=True, account_ids=None, reads_every_account=True
+        )
     ids = list(accounts.order_by().values_list("pk", flat=True)[: SMALL_SCOPE + 1])
     return Scope(
         accounts=accounts,
         is_every_account=False,
         account_ids=ids if len(ids) <= SMALL_SCOPE else None,
+        reads_every_account=_is_every_account(accounts_visible_to(user)),
     )
 
 
@@ -519,13 +525,16 @@ def _options(*, user: Any) -> FilterOptions:
 
 
 def _dashboard_cache_key(run: AnalysisRun, filters: DashboardFilters) -> str:
-    """What a whole-portfolio dashboard depends on besides the run (whose snapshots never
-    change): the accounts' names, owners, designations and regions. Any save of an account
+    """What a dashboard of a reader of every account depends on besides the run (whose
+    snapshots never change) and the filters: the accounts' names, owners, designations and
+    regions. Any save of an account
     moves its updated_at, and a deletion or creation the count (one index-backed query)."""
     version = Account.objects.aggregate(changed=Max("updated_at"), count=Count("pk"))
     changed = version["changed"].isoformat() if version["changed"] else ""
     finished = run.finished_at.isoformat() if run.finished_at else ""
-    return f"dashboard:{run.pk}:{finished}:{filters.segment}:{changed}:{version['count']}"
+    # Filter values are free text (owner, region): hashed, so any cache backend takes the key.
+    chosen = hashlib.sha256(urlencode(sorted(filters.as_query().items())).encode()).hexdigest()
+    return f"dashboard:{run.pk}:{finished}:{chosen[:32]}:{changed}:{version['count']}"
 
 
 @dataclass(frozen=True)
@@ -546,7 +555,7 @@ def dashboard_source(*, user: Any, filters: DashboardFilters) -> DashboardSource
     if run is None:
         return DashboardSource(run=None, scope=None, cache_key=None)
     scope = dashboard_scope(user=user, filters=filters)
-    key = _dashboard_cache_key(run, filters) if scope.is_every_account else None
+    key = _dashboard_cache_key(run, filters) if scope.reads_every_account else None
     return DashboardSource(run=run, scope=scope, cache_key=key)
 
 
@@ -556,10 +565,10 @@ def dashboard_get(
     """Everything the dashboard shows, from the latest successful run; None before the
     first run. Fourteen queries whatever the portfolio's size (see the query-count tests).
 
-    The whole portfolio's dashboard (executives and ops without account filters; a segment
-    filter is fine) is the same for every such reader, so it is cached for
-    DASHBOARD_CACHE_SECONDS under a key that changes with the run and with any account
-    change: a hit costs the source's two queries. Restricted views are never cached."""
+    The dashboard of a reader of every account (executives, ops), with or without filters,
+    is the same for every such reader, so it is cached for DASHBOARD_CACHE_SECONDS under a
+    key of the run, the filters and the accounts' version (any account change makes a new
+    key): a hit costs the source's queries. An account manager's view is never cached."""
     source = source or dashboard_source(user=user, filters=filters)
     if source.run is None or source.scope is None:
         return None

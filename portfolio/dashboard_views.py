@@ -181,9 +181,10 @@ def _page_parts(dashboard: Dashboard) -> dict[str, Any]:
 
 @login_required
 def dashboard_page(request: HttpRequest) -> HttpResponse:
-    """The dashboard. The whole portfolio's page body is the same for every executive and
-    ops user, so it is kept in the cache with the dashboard it was drawn from (same key):
-    a repeat visit is the source's two queries and one cache read."""
+    """The dashboard. For readers of every account (executives, ops) the page body depends
+    only on the run, the filters and the accounts, so it is kept in the cache with the
+    dashboard it was drawn from (same key): a repeat visit is the source's queries and one
+    cache read. An account manager's page is drawn afresh each time."""
     parsed = dashboard_filters_parse(params=request.GET)
     source = dashboard_source(user=request.user, filters=parsed.filters)
     # Pages with a filter message are drawn afresh: the message belongs to the request.
