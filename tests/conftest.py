@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 from typing import Any
 
 import pytest
@@ -21,6 +22,16 @@ def pytest_configure(config: Any) -> None:
 
     # Password hashing is deliberately slow; the tests create hundreds of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def cache_of_this_test(settings: Any) -> None:
+    """The tests share one real Redis (and several test processes share it), while every test
+    database numbers its rows from 1: a key prefix of each test's own keeps one test's cached
+    pages out of another's. (pytest-django resets Django's cache connections on the change.)"""
+    cache = {**settings.CACHES["default"]}
+    cache["KEY_PREFIX"] = f"test-{uuid.uuid4().hex}"
+    settings.CACHES = {**settings.CACHES, "default": cache}
 
 
 @pytest.fixture
