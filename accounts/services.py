@@ -7,11 +7,12 @@ in one transaction, raising ValidationError with plain-words messages per field.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import RestrictedError
+from django.db.models import F, QuerySet, RestrictedError
 
 from accounts.models import Account, AccountLocation, KnowledgeEntry, TeamMember
 from kam.roles import Role, user_has_role
@@ -164,3 +165,20 @@ def knowledge_entry_add(
 @transaction.atomic
 def knowledge_entry_remove(*, account: Account, entry_id: int) -> None:
     KnowledgeEntry.objects.filter(account=account, pk=entry_id).delete()
+
+
+def account_data_changed(*, account_ids: Iterable[int] | QuerySet[Any] | None) -> int:
+    """Raise the data version of the given accounts by one (one UPDATE; `account_ids` may be
+    ids or a `values("account_id")` queryset, run as a subquery; None means every account).
+    Called by each app's signals.py after every write to what the account 360 page shows,
+    and by the bulk paths that bypass signals (imports, demo seeding). Returns the number of
+    accounts bumped."""
+    accounts = Account.objects.all()
+    if account_ids is not None:
+        if not isinstance(account_ids, QuerySet):
+            account_ids = [pk for pk in set(account_ids) if pk is not None]
+            if not account_ids:
+                return 0
+        accounts = accounts.filter(pk__in=account_ids)
+    # order_by(): the model's default ordering has no place in an UPDATE
+    return accounts.order_by().update(data_version=F("data_version") + 1)

@@ -14,6 +14,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
+from django.db import connection
 from django.db.models import BooleanField, Case, Prefetch, Value, When
 
 from accounts.models import Account, AccountPlan, PlanAction, PlanObjective, TeamMember
@@ -280,3 +281,49 @@ def account_360(*, user: Any, account: Account, as_of: datetime.date) -> Account
         delivered_shown=ledger.delivered[:LEDGER_ENTRIES_SHOWN],
         received_shown=ledger.received[:LEDGER_ENTRIES_SHOWN],
     )
+
+
+# Raise when the body template or what account_360 computes changes, so pages cached by the
+# previous code are not served by the new one.
+ACCOUNT_360_CODE_VERSION = 1
+# A cached body is replaced as soon as its key changes; the timeout only frees memory.
+ACCOUNT_360_CACHE_SECONDS = 24 * 3600
+
+
+def account_360_cache_key(*, account: Account, as_of: datetime.date, is_today: bool) -> str:
+    """The cache key of the account's 360 body for a review date, from what can change it.
+
+    - the account row as the gatekeeper read it (no query): its id, `created_at` (another
+      database reusing the id, e.g. a rebuilt test database on a shared Redis, differs
+      there), `updated_at` (its own fields) and `data_version` (every write to the rows the
+      page reads, see accounts.signals; activity types and rates bump every account);
+    - one query: the latest successful analysis run and how many there are (a new run, a
+      deleted one), and when the account's plans last changed (plan_services moves a plan's
+      status with a queryset UPDATE, which sends no signal but sets `updated_at`);
+    - the review date and whether it is today (the page words a few sentences for today).
+
+    Every part is read from the database, so processes with their own local-memory cache
+    never serve a page older than the data (no cross-process invalidation is needed)."""
+    runs = AnalysisRun._meta.db_table
+    plans = AccountPlan._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT max(id) FROM {runs} WHERE status = %s),"  # noqa: S608 - table names
+            f" (SELECT count(*) FROM {runs} WHERE status = %s),"
+            f" (SELECT max(updated_at) FROM {plans} WHERE account_id = %s)",
+            [AnalysisRun.Status.SUCCEEDED, AnalysisRun.Status.SUCCEEDED, account.pk],
+        )
+        last_run, run_count, plans_changed = cursor.fetchone()
+    parts = [
+        ACCOUNT_360_CODE_VERSION,
+        account.pk,
+        account.created_at.timestamp(),
+        account.updated_at.timestamp(),
+        account.data_version,
+        last_run or 0,
+        run_count,
+        plans_changed.timestamp() if plans_changed else 0,
+        as_of.isoformat(),
+        int(is_today),
+    ]
+    return "account360:" + ":".join(str(part) for part in parts)

@@ -6,3 +6,8 @@ from django.apps import AppConfig
 class ValuationConfig(AppConfig):
     name = "valuation"
     verbose_name = "Valuation"
+
+    def ready(self) -> None:
+        from valuation import signals
+
+        signals.register()

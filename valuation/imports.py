@@ -1383,6 +1383,11 @@ def import_run(
             # Raising out of atomic() rolls back everything the writer did.
             raise ImportRefused(errors.errors, errors.total)
         outcome.rows = data_rows
+        # Bulk writes send no signals: raise every account's data version (one UPDATE,
+        # cheaper than finding the accounts of a large file) so cached pages draw afresh.
+        from accounts.services import account_data_changed
+
+        account_data_changed(account_ids=None)
         if progress is not None:
             progress(data_rows)
     return outcome

@@ -11,6 +11,8 @@ from django.db import transaction
 
 from accounts import demo
 from accounts.models import Account
+from accounts.services import account_data_changed
+from accounts.signals import account_data_signals_muted
 from portfolio import demo as portfolio_demo
 from relationships import demo as relationships_demo
 from valuation import demo as valuation_demo
@@ -43,7 +45,9 @@ class Command(BaseCommand):
             return
         rng = random.Random(options["seed"])  # noqa: S311 (demo data, not security)
         as_of = options["as_of"] or date.today()  # noqa: DTZ011 (the demo's calendar date)
-        with transaction.atomic():
+        # The signals that bump account data versions are muted (cascades stay single
+        # statements); every account is bumped once at the end instead.
+        with transaction.atomic(), account_data_signals_muted():
             if options["flush"]:
                 Account.objects.all().delete()
             accounts = demo.demo_accounts_seed(rng=rng, users=users, count=count)
@@ -52,6 +56,7 @@ class Command(BaseCommand):
             relationships_demo.demo_seed(rng=rng, portfolio=portfolio)
             valuation_demo.demo_seed(rng=rng, portfolio=portfolio)
             portfolio_demo.demo_seed(rng=rng, portfolio=portfolio)
+            account_data_changed(account_ids=None)
         self.stdout.write(self.style.SUCCESS(f"Loaded {len(accounts)} demo accounts."))
         self._print_logins()
 

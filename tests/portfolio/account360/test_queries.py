@@ -83,11 +83,11 @@ def test_account_360_queries_do_not_grow(
     # when / then
     # session 1, user 2, user's groups (role checks, cached for the request) 3, the account
     # through the gatekeeper 4 (owner joined, team membership an EXISTS in the same query),
-    # then account_360: snapshots + runs 5, plan 6, its objectives 7, contacts (last
-    # interaction subquery) 8, goals 9, ledger 10, knowledge 11, team 12, revenue 13,
-    # forecasts 14, cost to serve 15, overdue actions + owners and plans 16, interactions 17,
-    # their contacts 18.
-    with django_assert_num_queries(18):
+    # the cache key's runs and plans version 5, then (a cache miss) account_360: snapshots
+    # + runs 6, plan 7, its objectives 8, contacts (last interaction subquery) 9, goals 10,
+    # ledger 11, knowledge 12, team 13, revenue 14, forecasts 15, cost to serve 16, overdue
+    # actions + owners and plans 17, interactions 18, their contacts 19.
+    with django_assert_num_queries(19):
         response = owner_client.get(f"/accounts/{account.pk}/360/?as_of={AS_OF}")
 
     assert response.status_code == 200
@@ -99,3 +99,10 @@ def test_account_360_queries_do_not_grow(
     assert len(data.ledger.delivered) == n
     assert len(data.overdue_actions) == n
     assert len(data.team) == n + 1  # tom from the fixture
+
+    # a second visit is a cache hit: the session, user, groups, gatekeeper and key queries
+    with django_assert_num_queries(5):
+        again = owner_client.get(f"/accounts/{account.pk}/360/?as_of={AS_OF}")
+    assert again.status_code == 200
+    assert again.context["body"] == response.context["body"]
+    assert "data" not in again.context  # nothing was computed
