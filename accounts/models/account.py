@@ -58,7 +58,7 @@ class Account(models.Model):
     # accounts.services.account_data_changed and each app's signals.py). Pages cached per
     # account carry it in their cache key, so a write makes the next read draw afresh in
     # every process. Written only by that UPDATE (never through a form).
-    data_version = models.PositiveBigIntegerField(default=0, editable=False)
+    data_version = models.PositiveBigIntegerField(default=0, db_default=0, editable=False)
 
     class Meta:
         ordering = ["name", "id"]
