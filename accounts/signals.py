@@ -58,6 +58,7 @@ def bump_on_write(
     account_ids: AccountIds,
     *,
     skip_deletes_from: tuple[type[Model], ...] = (),
+    on_create: bool = True,
 ) -> None:
     """After each save or delete of `model`, bump the accounts `account_ids(instance)` names
     (a list of ids, a values("account_id") queryset, or None for every account)."""
@@ -65,8 +66,10 @@ def bump_on_write(
 
     parents = (Account, *skip_deletes_from)
 
-    def saved(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
-        if raw:  # loaddata
+    def saved(
+        sender: Any, instance: Any, created: bool = False, raw: bool = False, **kwargs: Any
+    ) -> None:
+        if raw or (created and not on_create):  # loaddata; a new account has no page yet
             return
         account_data_changed(account_ids=account_ids(instance))
 
@@ -92,14 +95,16 @@ def _user_saved(sender: Any, instance: Any, update_fields: Any = None, **kwargs:
         return
     if update_fields is not None and set(update_fields) <= {"last_login"}:
         return
-    from accounts.models import Account
+    from accounts.models import Account, PlanAction, TeamMember
+    from relationships.models import Interaction
 
+    # one id subquery per relation (each on its own index), not a join of all of them
     account_data_changed(
         account_ids=Account.objects.filter(
             Q(owner=instance)
-            | Q(team_members__user=instance)
-            | Q(interactions__user=instance)
-            | Q(plans__actions__owner=instance)
+            | Q(pk__in=TeamMember.objects.filter(user=instance).values("account_id"))
+            | Q(pk__in=Interaction.objects.filter(user=instance).values("account_id"))
+            | Q(pk__in=PlanAction.objects.filter(owner=instance).values("plan__account_id"))
         ).values("pk")
     )
 
@@ -126,7 +131,7 @@ def register() -> None:
         return AccountPlan.objects.filter(pk=instance.plan_id).values("account_id")
 
     # The account's own fields also change its updated_at, which the page's key carries.
-    bump_on_write(Account, the_account)
+    bump_on_write(Account, the_account, on_create=False)
     for model in (
         AccountLocation,
         KnowledgeEntry,
