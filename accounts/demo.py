@@ -217,8 +217,10 @@ def demo_accounts_seed(*, rng: random.Random, users: dict[str, Any], count: int)
     functions = [TeamFunction.SERVICE, TeamFunction.FINANCE, TeamFunction.ENGINEERING]
     for account in accounts:
         is_key = account.designation in (Designation.STRATEGIC, Designation.PILOT)
-        for name in SITES[: rng.randint(2, 4) if is_key else 1]:
-            locations.append(AccountLocation(account=account, name=name, kind=LocationKind.SITE))
+        locations.extend(
+            AccountLocation(account=account, name=name, kind=LocationKind.SITE)
+            for name in SITES[: rng.randint(2, 4) if is_key else 1]
+        )
         if not is_key:
             continue
         areas = list(KNOWLEDGE)[: rng.randint(3, 6)]

@@ -7,61 +7,370 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_plans_voice_governance'),
+        ("accounts", "0003_plans_voice_governance"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CompetencyAssessment',
+            name="CompetencyAssessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('assessed_on', models.DateField()),
-                ('notes', models.TextField(blank=True)),
-                ('initiative', models.PositiveSmallIntegerField(help_text='Positions themself as the advocate, plans and proposes, spots gaps and fixes them, keeps a fallback when things do not go to plan.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='Initiative')),
-                ('commitment_of_time', models.PositiveSmallIntegerField(help_text='Puts the work first, prepares plans to succeed, invests time in preparation and in improving their own skills.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='Commitment of time')),
-                ('helping_others', models.PositiveSmallIntegerField(help_text='Volunteers help and advice, is patient with newcomers and proud of their success.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='Helping others')),
-                ('technical_depth', models.PositiveSmallIntegerField(help_text='Knows our products, the key technologies, processes and business methods, and follows new developments.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='Technical depth')),
-                ('coaching_others', models.PositiveSmallIntegerField(help_text='Coaches towards the business goals and keeps the team learning.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='Coaching others')),
-                ('customer_insight', models.PositiveSmallIntegerField(help_text="Understands the customer's processes and industry and manages the relationship.", validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='Customer insight')),
-                ('leadership', models.PositiveSmallIntegerField(help_text='Shows leadership.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='Leadership')),
-                ('consultative_approach', models.PositiveSmallIntegerField(help_text='Works as a consultant to the customer, not as a seller of products.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='Consultative approach')),
-                ('entrepreneurial_behaviour', models.PositiveSmallIntegerField(help_text="Acts as the owner of the account's business.", validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='Entrepreneurial behaviour')),
-                ('creative_problem_solving', models.PositiveSmallIntegerField(help_text='Is creative in solving problems.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='Creative problem solving')),
-                ('personal_strengths', models.PositiveSmallIntegerField(help_text='Uses their personal strengths well.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='Use of personal strengths')),
-                ('organisational_skills', models.PositiveSmallIntegerField(help_text='Organises people and work across our functions.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='Organisational skills')),
-                ('strategic_thinking', models.PositiveSmallIntegerField(help_text='Thinks and acts strategically.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='Strategic thinking')),
-                ('account_process', models.PositiveSmallIntegerField(help_text='Runs the account-management process: assess, strategy, actions, plan to expand.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='Account-management process')),
-                ('supplier_knowledge', models.PositiveSmallIntegerField(help_text='Knows our own processes and industry.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='Knowledge of our business')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('assessed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('manager', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='competency_assessments', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("assessed_on", models.DateField()),
+                ("notes", models.TextField(blank=True)),
+                (
+                    "initiative",
+                    models.PositiveSmallIntegerField(
+                        help_text="Positions themself as the advocate, plans and proposes, spots gaps and fixes them, keeps a fallback when things do not go to plan.",
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="Initiative",
+                    ),
+                ),
+                (
+                    "commitment_of_time",
+                    models.PositiveSmallIntegerField(
+                        help_text="Puts the work first, prepares plans to succeed, invests time in preparation and in improving their own skills.",
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="Commitment of time",
+                    ),
+                ),
+                (
+                    "helping_others",
+                    models.PositiveSmallIntegerField(
+                        help_text="Volunteers help and advice, is patient with newcomers and proud of their success.",
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="Helping others",
+                    ),
+                ),
+                (
+                    "technical_depth",
+                    models.PositiveSmallIntegerField(
+                        help_text="Knows our products, the key technologies, processes and business methods, and follows new developments.",
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="Technical depth",
+                    ),
+                ),
+                (
+                    "coaching_others",
+                    models.PositiveSmallIntegerField(
+                        help_text="Coaches towards the business goals and keeps the team learning.",
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="Coaching others",
+                    ),
+                ),
+                (
+                    "customer_insight",
+                    models.PositiveSmallIntegerField(
+                        help_text="Understands the customer's processes and industry and manages the relationship.",
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="Customer insight",
+                    ),
+                ),
+                (
+                    "leadership",
+                    models.PositiveSmallIntegerField(
+                        help_text="Shows leadership.",
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="Leadership",
+                    ),
+                ),
+                (
+                    "consultative_approach",
+                    models.PositiveSmallIntegerField(
+                        help_text="Works as a consultant to the customer, not as a seller of products.",
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="Consultative approach",
+                    ),
+                ),
+                (
+                    "entrepreneurial_behaviour",
+                    models.PositiveSmallIntegerField(
+                        help_text="Acts as the owner of the account's business.",
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="Entrepreneurial behaviour",
+                    ),
+                ),
+                (
+                    "creative_problem_solving",
+                    models.PositiveSmallIntegerField(
+                        help_text="Is creative in solving problems.",
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="Creative problem solving",
+                    ),
+                ),
+                (
+                    "personal_strengths",
+                    models.PositiveSmallIntegerField(
+                        help_text="Uses their personal strengths well.",
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="Use of personal strengths",
+                    ),
+                ),
+                (
+                    "organisational_skills",
+                    models.PositiveSmallIntegerField(
+                        help_text="Organises people and work across our functions.",
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="Organisational skills",
+                    ),
+                ),
+                (
+                    "strategic_thinking",
+                    models.PositiveSmallIntegerField(
+                        help_text="Thinks and acts strategically.",
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="Strategic thinking",
+                    ),
+                ),
+                (
+                    "account_process",
+                    models.PositiveSmallIntegerField(
+                        help_text="Runs the account-management process: assess, strategy, actions, plan to expand.",
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="Account-management process",
+                    ),
+                ),
+                (
+                    "supplier_knowledge",
+                    models.PositiveSmallIntegerField(
+                        help_text="Knows our own processes and industry.",
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="Knowledge of our business",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "assessed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "manager",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="competency_assessments",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['manager_id', '-assessed_on', '-id'],
-                'indexes': [models.Index(fields=['manager', 'assessed_on'], name='competency_manager_date_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('initiative__gte', 1), ('initiative__lte', 5)), name='competency_initiative_1_5'), models.CheckConstraint(condition=models.Q(('commitment_of_time__gte', 1), ('commitment_of_time__lte', 5)), name='competency_commitment_of_time_1_5'), models.CheckConstraint(condition=models.Q(('helping_others__gte', 1), ('helping_others__lte', 5)), name='competency_helping_others_1_5'), models.CheckConstraint(condition=models.Q(('technical_depth__gte', 1), ('technical_depth__lte', 5)), name='competency_technical_depth_1_5'), models.CheckConstraint(condition=models.Q(('coaching_others__gte', 1), ('coaching_others__lte', 5)), name='competency_coaching_others_1_5'), models.CheckConstraint(condition=models.Q(('customer_insight__gte', 1), ('customer_insight__lte', 5)), name='competency_customer_insight_1_5'), models.CheckConstraint(condition=models.Q(('leadership__gte', 1), ('leadership__lte', 5)), name='competency_leadership_1_5'), models.CheckConstraint(condition=models.Q(('consultative_approach__gte', 1), ('consultative_approach__lte', 5)), name='competency_consultative_approach_1_5'), models.CheckConstraint(condition=models.Q(('entrepreneurial_behaviour__gte', 1), ('entrepreneurial_behaviour__lte', 5)), name='competency_entrepreneurial_behaviour_1_5'), models.CheckConstraint(condition=models.Q(('creative_problem_solving__gte', 1), ('creative_problem_solving__lte', 5)), name='competency_creative_problem_solving_1_5'), models.CheckConstraint(condition=models.Q(('personal_strengths__gte', 1), ('personal_strengths__lte', 5)), name='competency_personal_strengths_1_5'), models.CheckConstraint(condition=models.Q(('organisational_skills__gte', 1), ('organisational_skills__lte', 5)), name='competency_organisational_skills_1_5'), models.CheckConstraint(condition=models.Q(('strategic_thinking__gte', 1), ('strategic_thinking__lte', 5)), name='competency_strategic_thinking_1_5'), models.CheckConstraint(condition=models.Q(('account_process__gte', 1), ('account_process__lte', 5)), name='competency_account_process_1_5'), models.CheckConstraint(condition=models.Q(('supplier_knowledge__gte', 1), ('supplier_knowledge__lte', 5)), name='competency_supplier_knowledge_1_5')],
+                "ordering": ["manager_id", "-assessed_on", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["manager", "assessed_on"], name="competency_manager_date_idx"
+                    )
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("initiative__gte", 1), ("initiative__lte", 5)),
+                        name="competency_initiative_1_5",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("commitment_of_time__gte", 1), ("commitment_of_time__lte", 5)
+                        ),
+                        name="competency_commitment_of_time_1_5",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("helping_others__gte", 1), ("helping_others__lte", 5)),
+                        name="competency_helping_others_1_5",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("technical_depth__gte", 1), ("technical_depth__lte", 5)
+                        ),
+                        name="competency_technical_depth_1_5",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("coaching_others__gte", 1), ("coaching_others__lte", 5)
+                        ),
+                        name="competency_coaching_others_1_5",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("customer_insight__gte", 1), ("customer_insight__lte", 5)
+                        ),
+                        name="competency_customer_insight_1_5",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("leadership__gte", 1), ("leadership__lte", 5)),
+                        name="competency_leadership_1_5",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("consultative_approach__gte", 1), ("consultative_approach__lte", 5)
+                        ),
+                        name="competency_consultative_approach_1_5",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("entrepreneurial_behaviour__gte", 1),
+                            ("entrepreneurial_behaviour__lte", 5),
+                        ),
+                        name="competency_entrepreneurial_behaviour_1_5",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("creative_problem_solving__gte", 1),
+                            ("creative_problem_solving__lte", 5),
+                        ),
+                        name="competency_creative_problem_solving_1_5",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("personal_strengths__gte", 1), ("personal_strengths__lte", 5)
+                        ),
+                        name="competency_personal_strengths_1_5",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("organisational_skills__gte", 1), ("organisational_skills__lte", 5)
+                        ),
+                        name="competency_organisational_skills_1_5",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("strategic_thinking__gte", 1), ("strategic_thinking__lte", 5)
+                        ),
+                        name="competency_strategic_thinking_1_5",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("account_process__gte", 1), ("account_process__lte", 5)
+                        ),
+                        name="competency_account_process_1_5",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("supplier_knowledge__gte", 1), ("supplier_knowledge__lte", 5)
+                        ),
+                        name="competency_supplier_knowledge_1_5",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PayMix',
+            name="PayMix",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('effective_from', models.DateField()),
-                ('salary', models.DecimalField(decimal_places=2, help_text='Fixed salary per year, as an amount or a percentage of total pay.', max_digits=14, validators=[django.core.validators.MinValueValidator(0)])),
-                ('bonus', models.DecimalField(decimal_places=2, help_text='Target bonus per year, in the same unit as the salary.', max_digits=14, validators=[django.core.validators.MinValueValidator(0)])),
-                ('notes', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('manager', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pay_mixes', to=settings.AUTH_USER_MODEL)),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("effective_from", models.DateField()),
+                (
+                    "salary",
+                    models.DecimalField(
+                        decimal_places=2,
+                        help_text="Fixed salary per year, as an amount or a percentage of total pay.",
+                        max_digits=14,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                    ),
+                ),
+                (
+                    "bonus",
+                    models.DecimalField(
+                        decimal_places=2,
+                        help_text="Target bonus per year, in the same unit as the salary.",
+                        max_digits=14,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                    ),
+                ),
+                ("notes", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "manager",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="pay_mixes",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'pay mix',
-                'verbose_name_plural': 'pay mixes',
-                'ordering': ['manager_id', '-effective_from'],
-                'constraints': [models.UniqueConstraint(fields=('manager', 'effective_from'), name='pay_mix_one_per_day', violation_error_message='This manager already has a pay mix from that date.'), models.CheckConstraint(condition=models.Q(('salary__gte', 0), ('bonus__gte', 0)), name='pay_mix_not_negative'), models.CheckConstraint(condition=models.Q(('salary__gt', 0), ('bonus__gt', 0), _connector='OR'), name='pay_mix_total_positive', violation_error_message='Salary and bonus cannot both be zero.')],
+                "verbose_name": "pay mix",
+                "verbose_name_plural": "pay mixes",
+                "ordering": ["manager_id", "-effective_from"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("manager", "effective_from"),
+                        name="pay_mix_one_per_day",
+                        violation_error_message="This manager already has a pay mix from that date.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("salary__gte", 0), ("bonus__gte", 0)),
+                        name="pay_mix_not_negative",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("salary__gt", 0), ("bonus__gt", 0), _connector="OR"),
+                        name="pay_mix_total_positive",
+                        violation_error_message="Salary and bonus cannot both be zero.",
+                    ),
+                ],
             },
         ),
     ]
