@@ -322,7 +322,8 @@ def account_360_cache_key(*, account: Account, as_of: datetime.date, is_today: b
         account.data_version,
         last_run or 0,
         run_count,
-        plans_changed.timestamp() if plans_changed else 0,
+        # A raw max() comes back as a datetime on PostgreSQL, as text on SQLite.
+        str(plans_changed or 0),
         as_of.isoformat(),
         int(is_today),
     ]
