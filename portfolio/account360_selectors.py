@@ -323,7 +323,7 @@ def account_360_cache_key(*, account: Account, as_of: datetime.date, is_today: b
         last_run or 0,
         run_count,
         # A raw max() comes back as a datetime on PostgreSQL, as text on SQLite.
-        str(plans_changed or 0),
+        str(plans_changed or 0).replace(" ", "T"),  # no space: a portable cache key
         as_of.isoformat(),
         int(is_today),
     ]
