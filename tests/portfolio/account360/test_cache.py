@@ -19,7 +19,11 @@ from accounts.plan_services import account_plan_submit
 from tests.portfolio.fixtures import AS_OF
 from valuation.models import ActivityRate
 
-pytestmark = pytest.mark.django_db
+pytestmark = [
+    pytest.mark.django_db,
+    # the key must suit every cache backend (no spaces or control characters)
+    pytest.mark.filterwarnings("error::django.core.cache.backends.base.CacheKeyWarning"),
+]
 
 
 def _get(client: Client, account_id: int, as_of: str | None = AS_OF.isoformat()) -> Any:
