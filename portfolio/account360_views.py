@@ -20,6 +20,9 @@ from portfolio.account360_selectors import (
     account_360_cache_key,
 )
 
+# Three years of windows are counted back from the review date; far earlier dates are typos.
+EARLIEST_REVIEW_DATE = datetime.date(1900, 1, 1)
+
 
 def _parse_as_of(raw: str | None, today: datetime.date) -> tuple[datetime.date, str]:
     """The `as_of` query parameter (YYYY-MM-DD, not after today), or today with a message."""
@@ -31,6 +34,11 @@ def _parse_as_of(raw: str | None, today: datetime.date) -> tuple[datetime.date, 
         return today, f"“{raw}” is not a date (use YYYY-MM-DD); showing today instead."
     if as_of > today:
         return today, "The review date cannot be in the future; showing today instead."
+    if as_of < EARLIEST_REVIEW_DATE:
+        return today, (
+            f"The review date cannot be before {EARLIEST_REVIEW_DATE.isoformat()}; "
+            "showing today instead."
+        )
     return as_of, ""
 
 

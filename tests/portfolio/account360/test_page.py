@@ -110,6 +110,8 @@ def test_review_date_picks_the_runs_up_to_it(
         ("yesterday", "is not a date (use YYYY-MM-DD)"),
         ("2026-02-30", "is not a date (use YYYY-MM-DD)"),
         ("2999-01-01", "cannot be in the future"),
+        ("0001-01-01", "cannot be before 1900-01-01"),
+        ("0002-06-01", "cannot be before 1900-01-01"),
         ("<b>x</b>", "“&lt;b&gt;x&lt;/b&gt;” is not a date"),
     ],
 )
