@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from kam.spreadsheets import xlsx_row
 from portfolio.dashboard_selectors import AccountRow, Dashboard
 
 TEXT, MONEY, RATIO, PERCENT, NUMBER, ACCOUNT = (
@@ -288,9 +289,7 @@ def table_response(*, table: Table, file_format: str, stamp: str) -> HttpRespons
         sheet = workbook.create_sheet(table.key)
         sheet.append(header)
         for row in table.rows:
-            sheet.append(
-                [float(v) if isinstance(v, Decimal) else v for v in (_plain(c) for c in row)]
-            )
+            sheet.append(xlsx_row(sheet, [_plain(c) for c in row]))
         handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
         workbook.save(handle)
         handle.seek(0)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Iterator
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
 
+from kam.spreadsheets import xlsx_row
 from portfolio.models import SNAPSHOT_FIGURES, AccountSnapshot
 
 EXPORT_COLUMNS = ["account", "name", *SNAPSHOT_FIGURES, "signals"]
@@ -35,7 +35,7 @@ def table_write(rows: Iterable[list[Any]], path: Path) -> int:
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet("portfolio")
         for row in rows:
-            sheet.append([_cell(value) for value in row])
+            sheet.append(xlsx_row(sheet, row))
             count += 1
         workbook.save(path)
         return count
@@ -45,7 +45,3 @@ def table_write(rows: Iterable[list[Any]], path: Path) -> int:
             writer.writerow(["" if value is None else value for value in row])
             count += 1
     return count
-
-
-def _cell(value: Any) -> Any:
-    return float(value) if isinstance(value, Decimal) else value

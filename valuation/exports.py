@@ -17,6 +17,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from accounts.models import AccountEvent, Complaint
 from accounts.selectors import accounts_visible_to
 from kam.roles import user_reads_all_accounts
+from kam.spreadsheets import xlsx_row
 from valuation import selectors
 from valuation.imports import SPECS
 from valuation.models import ImportKind
@@ -171,7 +172,7 @@ def export_response(
         sheet = workbook.create_sheet(kind)
         sheet.append(list(spec.columns))
         for row in rows:
-            sheet.append([float(v) if _is_decimal(v) else v for v in row])
+            sheet.append(xlsx_row(sheet, row))
         handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
         workbook.save(handle)
         handle.seek(0)
@@ -184,9 +185,3 @@ def export_response(
     response = StreamingHttpResponse(_csv_lines(spec.columns, rows), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="{kind}-{stamp}.csv"'
     return response
-
-
-def _is_decimal(value: Any) -> bool:
-    from decimal import Decimal
-
-    return isinstance(value, Decimal)

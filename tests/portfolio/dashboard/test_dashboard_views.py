@@ -340,3 +340,24 @@ def test_cached_dashboard_follows_account_changes(
     assert [row.name for row in dashboard.matrix] == ["Alpha Foods Group"]
     assert dashboard.totals.accounts == 1
     assert "Alpha Foods Group" in executive_client.get(DASHBOARD).content.decode()
+
+
+def test_xlsx_download_keeps_a_formula_like_name_as_text(
+    executive_client: Any, analysed: Any
+) -> None:
+    account = analysed["strategic"]
+    account.name = '=HYPERLINK("http://example.invalid","x")'
+    account.save()
+
+    download = executive_client.get("/dashboard/matrix.xlsx")
+
+    cells = [
+        cell
+        for row in load_workbook(
+            io.BytesIO(b"".join(download.streaming_content))
+        ).active.iter_rows()
+        for cell in row
+        if cell.value == account.name
+    ]
+    assert cells, "the account's name is in the download"
+    assert all(cell.data_type == "s" for cell in cells)
