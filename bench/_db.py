@@ -23,9 +23,19 @@ from psycopg2 import sql
 ROOT = Path(__file__).resolve().parents[1]
 
 
+BENCH_PREFIX = "kam_bench"
+
+
 def require_postgres(url: str) -> None:
+    """A PostgreSQL database of the benchmarks' own: they wipe or re-create it, so a name
+    that does not start with `kam_bench` (the product's database, say) is refused."""
     if not url.startswith(("postgres://", "postgresql://")):
         raise SystemExit("The benchmark needs a PostgreSQL URL (postgres://…).")
+    if not database_name(url).startswith(BENCH_PREFIX):
+        raise SystemExit(
+            f"The benchmark wipes its database; {database_name(url)!r} does not start with "
+            f"{BENCH_PREFIX!r}, so it is refused. Set DATABASE_URL to a benchmark database."
+        )
 
 
 def database_name(url: str) -> str:

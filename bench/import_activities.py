@@ -209,6 +209,9 @@ def main() -> int:
     if not url.startswith(("postgres://", "postgresql://")):
         print("DATABASE_URL must point at PostgreSQL.", file=sys.stderr)
         return 2
+    if not urlparse(url).path.lstrip("/").startswith("kam_bench"):
+        print("The benchmark wipes its database: use one named kam_bench…", file=sys.stderr)
+        return 2
 
     print(f"Database: {urlparse(url).path.lstrip('/')}; preparing…", flush=True)
     ensure_database(url)

@@ -41,7 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench._db import connect, manage  # noqa: E402
+from bench._db import connect, manage, require_postgres  # noqa: E402
 from bench.portfolio_data import build_portfolio  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/kam_bench_pages"
@@ -292,6 +292,7 @@ def main() -> int:
     if args.rounds < 2:
         raise SystemExit("--rounds must be at least 2 (the first round is dropped)")
     url = os.environ.get("DATABASE_URL", DEFAULT_URL)
+    require_postgres(url)
     if not args.reuse:
         prepare(url, args.accounts)
     account_id = busiest_account(url)

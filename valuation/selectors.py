@@ -15,10 +15,8 @@ from django.db.models import (
     Count,
     DecimalField,
     F,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
 )
 
@@ -88,17 +86,6 @@ def rate_in_force(*, activity_type: ActivityType, on: datetime.date) -> Activity
         ActivityRate.objects.filter(activity_type=activity_type, effective_from__lte=on)
         .order_by("-effective_from")
         .first()
-    )
-
-
-def _unit_cost_in_force() -> Subquery:
-    return Subquery(
-        ActivityRate.objects.filter(
-            activity_type=OuterRef("activity_type"), effective_from__lte=OuterRef("date")
-        )
-        .order_by("-effective_from")
-        .values("unit_cost")[:1],
-        output_field=DecimalField(max_digits=14, decimal_places=2),
     )
 
 
