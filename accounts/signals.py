@@ -89,14 +89,15 @@ def own_account(instance: Any) -> list[int]:
 
 def _user_saved(sender: Any, instance: Any, update_fields: Any = None, **kwargs: Any) -> None:
     """A renamed user shows under a new name on the pages of the accounts they own, are on
-    the team of, interacted with or own a plan action of. A login writes only last_login:
+    the team of, interacted with, own a plan action of or are a contact's primary contact
+    for (coverage gaps name them). A login writes only last_login:
     no bump."""
     if kwargs.get("raw") or kwargs.get("created"):
         return
     if update_fields is not None and set(update_fields) <= {"last_login"}:
         return
     from accounts.models import Account, PlanAction, TeamMember
-    from relationships.models import Interaction
+    from relationships.models import Contact, Interaction
 
     # one id subquery per relation (each on its own index), not a join of all of them
     account_data_changed(
@@ -105,6 +106,7 @@ def _user_saved(sender: Any, instance: Any, update_fields: Any = None, **kwargs:
             | Q(pk__in=TeamMember.objects.filter(user=instance).values("account_id"))
             | Q(pk__in=Interaction.objects.filter(user=instance).values("account_id"))
             | Q(pk__in=PlanAction.objects.filter(owner=instance).values("plan__account_id"))
+            | Q(pk__in=Contact.objects.filter(primary_contact=instance).values("account_id"))
         ).values("pk")
     )
 

@@ -211,6 +211,20 @@ def test_user_rename_raises_the_accounts_showing_the_name_but_a_login_does_not()
     assert _version(owned) == before[0] + 1
 
 
+def test_renaming_a_former_team_member_raises_accounts_where_they_are_still_primary() -> None:
+    # Coverage gaps name a contact's primary contact, who may have left the team since.
+    former = UserFactory(roles=["account_manager"])
+    account = AccountFactory()
+    contact = ContactFactory(account=account)
+    type(contact).objects.filter(pk=contact.pk).update(primary_contact=former)
+    before = _version(account)
+
+    former.first_name = "Renamed"
+    former.save()
+
+    assert _version(account) == before + 1
+
+
 def test_account_data_changed_is_one_update() -> None:
     first, second, third = AccountFactory(), AccountFactory(), AccountFactory()
 
