@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from accounts.models import COMPETENCY_DIMENSIONS
-from accounts.people_selectors import people_account_managers
+from accounts.selectors import account_managers
 
 SCORE_ERRORS = {
     "required": "Score this from 1 to 5.",
@@ -59,7 +59,7 @@ class CompetencyAssessmentForm(forms.Form):
 
 class PayMixForm(forms.Form):
     manager = forms.ModelChoiceField(
-        queryset=people_account_managers(),
+        queryset=account_managers(),
         to_field_name="username",
         error_messages={"invalid_choice": "Choose an account manager from the list."},
     )

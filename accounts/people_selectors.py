@@ -37,6 +37,7 @@ from accounts.people_rules import (
     load_warnings,
     pay_mix_check,
 )
+from accounts.selectors import account_managers
 from kam.roles import Role, user_has_role
 
 User = get_user_model()
@@ -50,13 +51,6 @@ def user_is_account_manager(user: Any) -> bool:
     if user is None or not user.is_active:
         return False
     return any(group.name == Role.ACCOUNT_MANAGER.value for group in user.groups.all())
-
-
-def people_account_managers() -> QuerySet[Any]:
-    """Active users in the account-manager group, by username."""
-    return User.objects.filter(is_active=True, groups__name=Role.ACCOUNT_MANAGER.value).order_by(
-        "username"
-    )
 
 
 # --- load -------------------------------------------------------------------------------------
@@ -103,7 +97,7 @@ def manager_load_rows(*, user: Any) -> list[ManagerLoad]:
     the two account counts are correlated subqueries and the relationships a single join."""
     if not manager_load_can_view(user):
         return []
-    managers = people_account_managers()
+    managers = account_managers()
     if not manager_load_sees_everyone(user):
         managers = managers.filter(pk=user.pk)
     managers = managers.annotate(
@@ -149,7 +143,7 @@ def competency_manager_get_for_user(*, user: Any, manager_id: int | str) -> Any:
     executive, themself for a manager. Http404 otherwise, and for a user who is not an
     account manager (existence does not leak)."""
     try:
-        manager = people_account_managers().get(pk=int(manager_id))
+        manager = account_managers().get(pk=int(manager_id))
     except (User.DoesNotExist, ValueError, TypeError) as error:
         raise Http404("No such account manager.") from error
     if competency_can_record(user) or manager.pk == user.pk:
@@ -275,7 +269,7 @@ def pay_mix_rows(*, as_of: date) -> list[PayMixRow]:
     """Every account manager with the pay mix in force on `as_of` (the latest row effective
     on or before it), its check and the full history. Two queries (managers, pay mixes).
     Callers check `pay_mix_can_view` first."""
-    managers = people_account_managers().prefetch_related(
+    managers = account_managers().prefetch_related(
         Prefetch(
             "pay_mixes",
             queryset=PayMix.objects.select_related("recorded_by").order_by("-effective_from"),
