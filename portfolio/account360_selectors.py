@@ -20,6 +20,7 @@ from django.db.models import BooleanField, Case, Prefetch, Value, When
 from accounts.models import Account, AccountPlan, PlanAction, PlanObjective, TeamMember
 from accounts.plan_selectors import account_plans_for_account, plan_actions_overdue
 from accounts.selectors import KnowledgeProfile, account_team, knowledge_profile
+from portfolio.churn.signals import signal_label
 from portfolio.models import AccountSnapshot, AnalysisRun
 from relationships.models import Contact, Interaction
 from relationships.selectors import (
@@ -132,11 +133,6 @@ class Account360:
     @property
     def active_contacts(self) -> int:
         return sum(1 for contact in self.contacts if contact.is_active)
-
-
-def signal_label(code: str) -> str:
-    """'key_influencer_neglected' → 'Key influencer neglected'."""
-    return code.replace("_", " ").capitalize()
 
 
 def _signal_lines(signals: Any) -> list[SignalLine]:
@@ -285,7 +281,7 @@ def account_360(*, user: Any, account: Account, as_of: datetime.date) -> Account
 
 # Raise when the body template or what account_360 computes changes, so pages cached by the
 # previous code are not served by the new one.
-ACCOUNT_360_CODE_VERSION = 1
+ACCOUNT_360_CODE_VERSION = 2
 # A cached body is replaced as soon as its key changes; the timeout only frees memory.
 ACCOUNT_360_CACHE_SECONDS = 24 * 3600
 

@@ -25,6 +25,7 @@ from django.urls import reverse
 from accounts.plan_selectors import plan_actions_overdue
 from accounts.selectors import accounts_visible_to
 from kam.roles import Role, user_has_role
+from portfolio.churn.signals import signal_label
 from portfolio.models import AccountSnapshot, AnalysisRun
 from relationships.selectors import contacts_visible_to
 from valuation.selectors import value_entries_visible_to
@@ -90,7 +91,7 @@ def churn_rising_alerts(*, user: Any) -> AlertGroup:
     shown, group.has_more = _limited(snapshots)
     for snapshot in shown:
         names = ", ".join(
-            str(signal.get("code", "")).replace("_", " ")
+            signal_label(str(signal.get("code", "")))
             for signal in snapshot.signals or []
             if isinstance(signal, dict)
         )

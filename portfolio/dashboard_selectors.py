@@ -26,6 +26,7 @@ from django.db.models.functions import Cast
 
 from accounts.models import Account, Designation
 from accounts.selectors import accounts_visible_to
+from portfolio.churn.signals import signal_label
 from portfolio.models import AccountActivityCost, AccountSnapshot, AnalysisRun, Segment
 from portfolio.selectors import analysis_run_latest_succeeded
 from valuation.analysis.cost_to_serve import cost_pareto
@@ -41,17 +42,6 @@ LORENZ_POINTS = 100  # the Lorenz curve is sampled at this many positions
 TOP_ACCOUNTS_SHARE = Decimal("0.2")
 MAX_FILTER_LENGTH = 150
 SMALL_SCOPE = 2000  # up to this many visible accounts are listed by id
-
-SIGNAL_WORDS = {
-    "recurring_problems": "Recurring problems",
-    "satisfaction_decline": "Satisfaction declining",
-    "key_influencer_neglected": "Key influencer neglected",
-    "coverage_gap": "Coverage gap",
-    "revenue_decline": "Revenue declining",
-    "competitor_activity": "Competitor activity",
-    "ultimatum": "Ultimatum or broken promise",
-    "litigation": "Litigation",
-}
 
 
 @dataclass(frozen=True)
@@ -143,8 +133,7 @@ class AccountRow:
     @property
     def signal_words(self) -> list[str]:
         return [
-            f"{SIGNAL_WORDS.get(s.get('code', ''), s.get('code', ''))}: {s.get('detail', '')}"
-            for s in self.signals
+            f"{signal_label(str(s.get('code', '')))}: {s.get('detail', '')}" for s in self.signals
         ]
 
 

@@ -66,16 +66,19 @@ class SignalDefinition:
     code: str
     stage: int
     default_weight: float
+    label: str  # what every page calls the signal
 
 
-RECURRING_PROBLEMS = SignalDefinition("recurring_problems", 1, 20.0)
-SATISFACTION_DECLINE = SignalDefinition("satisfaction_decline", 1, 15.0)
-KEY_INFLUENCER_NEGLECTED = SignalDefinition("key_influencer_neglected", 1, 15.0)
-COVERAGE_GAP = SignalDefinition("coverage_gap", 1, 10.0)
-REVENUE_DECLINE = SignalDefinition("revenue_decline", 2, 15.0)
-COMPETITOR_ACTIVITY = SignalDefinition("competitor_activity", 2, 15.0)
-ULTIMATUM = SignalDefinition("ultimatum", 3, 25.0)
-LITIGATION = SignalDefinition("litigation", 4, 40.0)
+RECURRING_PROBLEMS = SignalDefinition("recurring_problems", 1, 20.0, "Recurring problems")
+SATISFACTION_DECLINE = SignalDefinition("satisfaction_decline", 1, 15.0, "Satisfaction declining")
+KEY_INFLUENCER_NEGLECTED = SignalDefinition(
+    "key_influencer_neglected", 1, 15.0, "Key influencer neglected"
+)
+COVERAGE_GAP = SignalDefinition("coverage_gap", 1, 10.0, "Coverage gap")
+REVENUE_DECLINE = SignalDefinition("revenue_decline", 2, 15.0, "Revenue declining")
+COMPETITOR_ACTIVITY = SignalDefinition("competitor_activity", 2, 15.0, "Competitor activity")
+ULTIMATUM = SignalDefinition("ultimatum", 3, 25.0, "Ultimatum or broken promise")
+LITIGATION = SignalDefinition("litigation", 4, 40.0, "Litigation")
 
 # In the order of the defection cycle; fired signals are listed in this order.
 SIGNAL_DEFINITIONS = (
@@ -89,6 +92,14 @@ SIGNAL_DEFINITIONS = (
     LITIGATION,
 )
 DEFAULT_WEIGHTS = {definition.code: definition.default_weight for definition in SIGNAL_DEFINITIONS}
+_LABELS = {definition.code: definition.label for definition in SIGNAL_DEFINITIONS}
+
+
+def signal_label(code: str) -> str:
+    """The signal's name in words ('coverage_gap' → 'Coverage gap'); an unknown code (from
+    an older run) is spelt out from the code itself."""
+    return _LABELS.get(code) or code.replace("_", " ").capitalize()
+
 
 RECURRING_COMPLAINTS = 3
 RECURRING_DAYS = 90

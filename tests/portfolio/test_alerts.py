@@ -78,7 +78,7 @@ def test_churn_stage_rise_between_the_two_latest_successful_runs(
     # then
     assert _names(group) == ["Northwind Foods"]
     alert = group.alerts[0]
-    assert alert.message == "Churn stage rose from 1 to 3 (score 60): revenue decline."
+    assert alert.message == "Churn stage rose from 1 to 3 (score 60): Revenue declining."
     assert alert.url == f"/accounts/{account.pk}/analysis/"
 
 
