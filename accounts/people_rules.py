@@ -36,16 +36,24 @@ PAY_MIX_STATUS_LABELS = {
 }
 
 
+def too_many_accounts(key_accounts: int) -> bool:
+    return key_accounts > KEY_ACCOUNT_LIMIT
+
+
+def too_many_relationships(relationships: int) -> bool:
+    return relationships > RELATIONSHIP_LIMIT
+
+
 def load_warnings(*, key_accounts: int, relationships: int) -> list[str]:
     """Overload warnings in plain words for one manager. Having no strategic or pilot account
     is not a warning (a new manager, or one between assignments)."""
     warnings = []
-    if key_accounts > KEY_ACCOUNT_LIMIT:
+    if too_many_accounts(key_accounts):
         warnings.append(
             f"Owns {key_accounts} strategic and pilot accounts, more than the book's "
             f"{KEY_ACCOUNT_LIMIT} per manager: hand some over or add a manager."
         )
-    if relationships > RELATIONSHIP_LIMIT:
+    if too_many_relationships(relationships):
         warnings.append(
             f"Is the primary contact for {relationships} people, more than "
             f"{RELATIONSHIP_LIMIT}: some influencers will not get the contact they want; "

@@ -36,6 +36,8 @@ from accounts.people_rules import (
     PayMixCheck,
     load_warnings,
     pay_mix_check,
+    too_many_accounts,
+    too_many_relationships,
 )
 from accounts.selectors import account_managers
 from kam.roles import Role, user_has_role
@@ -78,6 +80,14 @@ class ManagerLoad:
     @property
     def is_overloaded(self) -> bool:
         return bool(self.warnings)
+
+    @property
+    def too_many_accounts(self) -> bool:
+        return too_many_accounts(self.key_accounts)
+
+    @property
+    def too_many_relationships(self) -> bool:
+        return too_many_relationships(self.relationships)
 
 
 def _owned_count(designation: str) -> Coalesce:
