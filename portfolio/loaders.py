@@ -30,6 +30,7 @@ from valuation.models import (
     ServiceActivity,
     ValueEntry,
 )
+from valuation.selectors import rate_periods_sql
 
 ProgressCallback = Callable[[int, str], None]
 
@@ -105,22 +106,15 @@ def forecasts_frame(windows: Windows) -> pd.DataFrame:
 def activities_frame(windows: Windows) -> pd.DataFrame:
     """Y3 activities summed per account, activity type and the rate period they fall in."""
     activity = ServiceActivity._meta.db_table
-    rate = ActivityRate._meta.db_table
     sql = f"""
-        WITH periods AS (
-            SELECT activity_type_id, effective_from,
-                   LEAD(effective_from) OVER (
-                       PARTITION BY activity_type_id ORDER BY effective_from
-                   ) AS next_from
-            FROM {rate}
-        )
+        WITH periods AS ({rate_periods_sql()})
         SELECT a.account_id, a.activity_type_id, MIN(a.date),
                CAST(SUM(a.quantity) AS DOUBLE PRECISION), COUNT(*)
         FROM {activity} a
         LEFT JOIN periods p
                ON p.activity_type_id = a.activity_type_id
               AND a.date >= p.effective_from
-              AND (p.next_from IS NULL OR a.date < p.next_from)
+              AND (p.effective_to IS NULL OR a.date < p.effective_to)
         WHERE a.date >= %s AND a.date <= %s
         GROUP BY a.account_id, a.activity_type_id, p.effective_from
     """  # noqa: S608 (table names come from model metadata, values are parameters)

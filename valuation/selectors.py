@@ -276,22 +276,30 @@ class CostToServe:
     without_rate: int
 
 
+def rate_periods_sql() -> str:
+    """SQL of the rate periods: (activity_type_id, unit_cost, effective_from, effective_to),
+    each rate in force from its effective_from until the next rate's (NULL: still in force).
+    An activity dated d joins the one period with effective_from <= d < effective_to: the
+    rate in force on its date, as DOMAIN.md defines it (the account page and the nightly
+    analysis both cost activities with it)."""
+    rates = ActivityRate._meta.db_table
+    return f"""
+        SELECT activity_type_id, unit_cost, effective_from,
+               LEAD(effective_from) OVER (
+                   PARTITION BY activity_type_id ORDER BY effective_from
+               ) AS effective_to
+        FROM {rates}
+    """  # noqa: S608 - the table name comes from the model
+
+
 def _cost_to_serve_sql() -> str:
     activities = ServiceActivity._meta.db_table
     types = ActivityType._meta.db_table
-    rates = ActivityRate._meta.db_table
-    # Each rate's period runs from its effective_from to the next rate's (LEAD), so every
-    # activity joins the one rate in force on its date: one pass over the account's window
-    # instead of two rate subqueries per activity (measured on a busy account of the
-    # 10,000-account benchmark: 25 ms → 11-16 ms).
+    # Every activity joins the one rate period in force on its date: one pass over the
+    # account's window instead of two rate subqueries per activity (measured on a busy
+    # account of the 10,000-account benchmark: 25 ms → 11-16 ms).
     return f"""
-        WITH periods AS (
-            SELECT activity_type_id, unit_cost, effective_from,
-                   LEAD(effective_from) OVER (
-                       PARTITION BY activity_type_id ORDER BY effective_from
-                   ) AS effective_to
-            FROM {rates}
-        )
+        WITH periods AS ({rate_periods_sql()})
         SELECT t.code, t.name, t.unit, t.is_investment,
                SUM(a.quantity),
                SUM(a.quantity * COALESCE(p.unit_cost, 0)),
