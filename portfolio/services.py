@@ -215,10 +215,6 @@ def analysis_run_execute(*, run_id: int) -> AnalysisRun | None:
     return run
 
 
-def _decimal(value: Any, places: str = "0.01") -> Decimal:
-    return Decimal(str(value)).quantize(Decimal(places))
-
-
 def _insert_rows(
     model: Any, fields: list[str], rows: list[tuple[Any, ...]], json_fields: set[str] = frozenset()
 ) -> None:
@@ -281,16 +277,20 @@ def _activity_costs_from(run_id: int, result: Any) -> list[tuple[Any, ...]]:
     if summed.empty:
         return []
     type_ids = dict(ActivityType.objects.values_list("code", "pk"))
-    return [
-        (run_id, int(account_id), type_ids[code], _decimal(cost))
-        for account_id, code, cost in zip(
-            summed[analysis_columns.ACCOUNT].tolist(),
-            summed[analysis_columns.ACTIVITY_TYPE].tolist(),
-            summed[analysis_columns.COST].tolist(),
+    # Column-wise (about 100,000 pairs at 10,000 accounts), money to cents as the snapshot
+    # figures are: formatted, not built as Decimals one by one.
+    type_id = summed[analysis_columns.ACTIVITY_TYPE].map(type_ids)
+    cost = summed[analysis_columns.COST].round(2)
+    kept = type_id.notna() & (cost != 0)
+    return list(
+        zip(
+            [run_id] * int(kept.sum()),
+            summed.loc[kept, analysis_columns.ACCOUNT].astype("int64").tolist(),
+            type_id[kept].astype("int64").tolist(),
+            [format(value, ".2f") for value in cost[kept].tolist()],
             strict=True,
         )
-        if code in type_ids and round(cost, 2) != 0
-    ]
+    )
 
 
 def _pareto_rows(pareto: Any) -> list[dict[str, Any]]:
