@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 from urllib.parse import urlencode
 
@@ -265,30 +266,34 @@ def _is_every_account(accounts: QuerySet[Account]) -> bool:
     return not accounts.query.where
 
 
-@dataclass(frozen=True)
+@dataclass
 class Scope:
     """The accounts one dashboard request covers."""
 
     accounts: QuerySet[Account]
     is_every_account: bool  # every account, no account filter
-    account_ids: list[int] | None  # listed when there are few (see dashboard_scope)
     reads_every_account: bool = False  # the user's own view is unrestricted (before filters)
+
+    @cached_property
+    def account_ids(self) -> list[int] | None:
+        """The scope's ids when there are few (an account manager's book, a narrow filter):
+        PostgreSQL misjudges the gatekeeper's "owner OR on the team" subquery as half the
+        portfolio and would walk every snapshot of the run; by id it is an index lookup.
+        Read on first use only, so a cached dashboard does not pay for it."""
+        if self.is_every_account:
+            return None
+        ids = list(self.accounts.order_by().values_list("pk", flat=True)[: SMALL_SCOPE + 1])
+        return ids if len(ids) <= SMALL_SCOPE else None
 
 
 def dashboard_scope(*, user: Any, filters: DashboardFilters) -> Scope:
-    """The visible, filtered accounts. A small set (an account manager's book) is read once
-    as ids: PostgreSQL misjudges the gatekeeper's "owner OR on the team" subquery as half
-    the portfolio and would walk every snapshot of the run; by id it is an index lookup."""
+    """The visible, filtered accounts (no query yet: see Scope.account_ids)."""
     accounts = dashboard_visible_accounts(user=user, filters=filters)
     if _is_every_account(accounts):
-        return Scope(
-            accounts=accounts, is_every_account=True, account_ids=None, reads_every_account=True
-        )
-    ids = list(accounts.order_by().values_list("pk", flat=True)[: SMALL_SCOPE + 1])
+        return Scope(accounts=accounts, is_every_account=True, reads_every_account=True)
     return Scope(
         accounts=accounts,
         is_every_account=False,
-        account_ids=ids if len(ids) <= SMALL_SCOPE else None,
         reads_every_account=_is_every_account(accounts_visible_to(user)),
     )
 

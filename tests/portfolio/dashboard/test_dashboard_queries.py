@@ -130,3 +130,14 @@ def test_dashboard_page_query_count(
     # ids, then the twelve figure queries above, with the trend's runs and their totals
     with django_assert_num_queries(17):
         owner_client.get("/dashboard/")
+
+
+def test_a_filtered_executive_dashboard_from_the_cache_reads_no_account_ids(
+    executive_client: Any, owner: Any, django_assert_num_queries: Any
+) -> None:
+    _portfolio(owner, 30)
+    executive_client.get(f"/dashboard/?owner={owner.username}")
+    # session, user, groups, latest run, the accounts' version: the scope's ids are read
+    # only to build the figures, so a cache hit does not list them
+    with django_assert_num_queries(5):
+        executive_client.get(f"/dashboard/?owner={owner.username}")
