@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import plotly.graph_objects as go
 
@@ -72,4 +73,31 @@ def cost_to_serve_figure(
         xaxis_title="Cost to serve, trailing twelve months",
         margin={"l": 160, "r": 20, "t": 20, "b": 40},
         height=max(220, 40 * len(activity_names) + 80),
+    )
+
+
+# --- the account's two charts, from what the valuation selectors return ----------------------
+
+
+def account_revenue_figure(revenue: Any) -> go.Figure:
+    """Revenue by location and year with the forecast, from `account_revenue_summary`
+    (the Value tab and the account 360 page draw the same chart)."""
+    return revenue_figure(
+        periods=[window.title for window in revenue.windows],
+        series=[
+            RevenueSeries(location=line.location, values=[float(v) for v in line.by_window])
+            for line in revenue.locations
+        ],
+        forecast_periods=[window.title for window in revenue.forecast_windows],
+        forecast=[float(v) for v in revenue.forecast],
+        forecast_label="Forecast" if revenue.forecast_is_recorded else "Forecast (from growth)",
+    )
+
+
+def account_cost_figure(cost: Any) -> go.Figure:
+    """Cost to serve by activity type, from `account_cost_to_serve`."""
+    return cost_to_serve_figure(
+        activity_names=[line.name for line in cost.lines],
+        costs=[float(line.cost) for line in cost.lines],
+        is_investment=[line.is_investment for line in cost.lines],
     )

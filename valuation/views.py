@@ -300,21 +300,8 @@ def _value_context(request: HttpRequest, account: Any) -> dict[str, Any]:
     revenue = selectors.account_revenue_summary(account=account, as_of=as_of)
     cost = selectors.account_cost_to_serve(account=account, as_of=as_of)
     ledger = selectors.account_value_ledger(account=account, as_of=as_of)
-    revenue_chart = charts.revenue_figure(
-        periods=[window.title for window in revenue.windows],
-        series=[
-            charts.RevenueSeries(location=line.location, values=[float(v) for v in line.by_window])
-            for line in revenue.locations
-        ],
-        forecast_periods=[window.title for window in revenue.forecast_windows],
-        forecast=[float(v) for v in revenue.forecast],
-        forecast_label="Forecast" if revenue.forecast_is_recorded else "Forecast (from growth)",
-    )
-    cost_chart = charts.cost_to_serve_figure(
-        activity_names=[line.name for line in cost.lines],
-        costs=[float(line.cost) for line in cost.lines],
-        is_investment=[line.is_investment for line in cost.lines],
-    )
+    revenue_chart = charts.account_revenue_figure(revenue)
+    cost_chart = charts.account_cost_figure(cost)
     can_contribute = account_can_contribute(user=request.user, account=account)
     return {
         "account": account,
