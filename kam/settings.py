@@ -120,6 +120,9 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 # A running analysis whose worker has not reported for this long is failed by the sweep.
 KAM_ANALYSIS_STALE_SECONDS = env.int("KAM_ANALYSIS_STALE_SECONDS", default=15 * 60)
+# The analysis aggregates service activities in this many parts at once, each on its own
+# database connection (PostgreSQL; about one per core of the database server is right).
+KAM_ANALYSIS_READ_PARTS = env.int("KAM_ANALYSIS_READ_PARTS", default=2)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

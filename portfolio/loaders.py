@@ -5,19 +5,26 @@ account and window, activities summed per account, activity type and rate period
 the earliest date of each group, which lies in the same rate period, so the pure
 rate-in-force lookup gives the same cost as on raw rows), the ledger summed per account
 and direction. The pure functions accept such pre-summed rows by design.
+
+The activities aggregation, most of a run's time, is split by account into
+``KAM_ANALYSIS_READ_PARTS`` parts read concurrently with the other frames, each on its own
+connection to the same snapshot of the database (``kam.concurrent_reads``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import io
 from datetime import date, timedelta
 
 import pandas as pd
-from django.db import connection
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
 from django.db.models import Case, DateField, FloatField, Max, Min, Q, Sum, Value, When
 from django.db.models.functions import Cast
 
 from accounts.models import Account, AccountEvent, Assessment, Complaint, CriterionScore
+from kam.concurrent_reads import read_concurrently
 from relationships.models import Contact
 from valuation.analysis import columns as c
 from valuation.analysis.pipeline import AnalysisInputs
@@ -31,8 +38,6 @@ from valuation.models import (
     ValueEntry,
 )
 from valuation.selectors import rate_periods_sql
-
-ProgressCallback = Callable[[int, str], None]
 
 
 def earliest_data_date() -> date | None:
@@ -103,8 +108,10 @@ def forecasts_frame(windows: Windows) -> pd.DataFrame:
     return _frame(rows, c.FORECAST_COLUMNS)
 
 
-def activities_frame(windows: Windows) -> pd.DataFrame:
-    """Y3 activities summed per account, activity type and the rate period they fall in."""
+def activities_frame(windows: Windows, *, part: int = 0, parts: int = 1) -> pd.DataFrame:
+    """Y3 activities summed per account, activity type and the rate period they fall in
+    (DATE as datetime64); with ``parts`` > 1, only the accounts whose id modulo ``parts``
+    is ``part``."""
     activity = ServiceActivity._meta.db_table
     sql = f"""
         WITH periods AS ({rate_periods_sql()})
@@ -115,25 +122,52 @@ def activities_frame(windows: Windows) -> pd.DataFrame:
                ON p.activity_type_id = a.activity_type_id
               AND a.date >= p.effective_from
               AND (p.effective_to IS NULL OR a.date < p.effective_to)
-        WHERE a.date >= %s AND a.date <= %s
+        WHERE a.date >= %s AND a.date <= %s {"AND a.account_id %% %s = %s" if parts > 1 else ""}
         GROUP BY a.account_id, a.activity_type_id, p.effective_from
     """  # noqa: S608 (table names come from model metadata, values are parameters)
+    parameters = [windows.y3_start, windows.as_of, *((parts, part) if parts > 1 else ())]
+    columns = (*c.ACTIVITY_COLUMNS, c.ACTIVITY_COUNT)
+    if connection.vendor == "postgresql":
+        # The groups (accounts × types × rate periods) fit in memory: no spill to disk.
+        # Parts already run side by side: no parallel workers of their own on top.
+        settings_sql = f"""
+            SET LOCAL work_mem = '64MB';
+            SET LOCAL max_parallel_workers_per_gather = {0 if parts > 1 else 2};
+        """
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(settings_sql)
+            frame = _copied_frame(cursor, sql, parameters, columns, dates=[c.DATE])
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, parameters)
+            frame = _frame(cursor.fetchall(), columns)
+        # SQLite returns dates of aggregates as text.
+        frame[c.DATE] = pd.to_datetime(frame[c.DATE])
     codes = dict(ActivityType.objects.values_list("pk", "code"))
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # The groups (accounts × types × rate periods) fit in memory: no spill to disk.
-            cursor.execute("SET work_mem = '64MB'")
-        try:
-            cursor.execute(sql, [windows.y3_start, windows.as_of])
-            rows = cursor.fetchall()
-        finally:
-            if connection.vendor == "postgresql":
-                cursor.execute("RESET work_mem")
-    frame = _frame(rows, (*c.ACTIVITY_COLUMNS, c.ACTIVITY_COUNT))
     frame[c.ACTIVITY_TYPE] = frame[c.ACTIVITY_TYPE].map(codes)
-    # SQLite returns dates of aggregates as text.
-    frame[c.DATE] = pd.to_datetime(frame[c.DATE]).dt.date if len(frame) else frame[c.DATE]
     return frame
+
+
+def _copied_frame(
+    cursor: CursorWrapper,
+    sql: str,
+    parameters: list[object],
+    columns: tuple[str, ...],
+    *,
+    dates: list[str],
+) -> pd.DataFrame:
+    """The rows of a PostgreSQL query as a frame, sent by ``COPY … TO STDOUT`` and parsed
+    by pandas' C reader: no Python object per value (at 150,000 rows, about a fifth of
+    the time fetchall and from_records take). Floats parse exactly (round trip)."""
+    bound = cursor.cursor.mogrify(sql, parameters).decode()
+    buffer = io.BytesIO()
+    cursor.cursor.copy_expert(f"COPY ({bound}) TO STDOUT WITH (FORMAT csv)", buffer)
+    buffer.seek(0)
+    if not buffer.getbuffer().nbytes:
+        return pd.DataFrame(columns=list(columns))
+    return pd.read_csv(
+        buffer, header=None, names=list(columns), parse_dates=dates, float_precision="round_trip"
+    )
 
 
 def rates_frame() -> pd.DataFrame:
@@ -163,29 +197,34 @@ def ledger_frame(windows: Windows) -> pd.DataFrame:
     return _frame(rows, c.LEDGER_COLUMNS)
 
 
-def analysis_inputs(*, as_of: date, on_progress: ProgressCallback | None = None) -> AnalysisInputs:
-    """Every frame the analysis reads at `as_of`."""
-    report = on_progress or (lambda percent, message: None)
+def analysis_inputs(*, as_of: date) -> AnalysisInputs:
+    """Every frame the analysis reads at `as_of`, all from one snapshot of the database."""
     windows = Windows.from_as_of(as_of)
-    report(5, "Loading accounts")
-    accounts = accounts_frame()
-    report(10, "Loading revenue")
-    revenue = revenue_frame(windows)
-    forecasts = forecasts_frame(windows)
-    report(25, "Loading service activities")
-    activities = activities_frame(windows)
-    report(50, "Loading the value ledger and account signals")
-    extra = _voice_and_relationship_frames(windows)
-    return AnalysisInputs(
-        accounts=accounts,
-        revenue=revenue,
-        forecasts=forecasts,
-        activities=activities,
-        rates=rates_frame(),
-        activity_types=activity_types_frame(),
-        ledger=ledger_frame(windows),
-        **extra,
+    parts = max(1, settings.KAM_ANALYSIS_READ_PARTS)
+    *activity_parts, others = read_concurrently(
+        [
+            *(
+                lambda part=part: activities_frame(windows, part=part, parts=parts)
+                for part in range(parts)
+            ),
+            lambda: _frames_besides_activities(windows),
+        ]
     )
+    filled = [frame for frame in activity_parts if len(frame)]
+    activities = pd.concat(filled, ignore_index=True) if filled else activity_parts[0]
+    return AnalysisInputs(activities=activities, **others)
+
+
+def _frames_besides_activities(windows: Windows) -> dict[str, pd.DataFrame]:
+    return {
+        "accounts": accounts_frame(),
+        "revenue": revenue_frame(windows),
+        "forecasts": forecasts_frame(windows),
+        "rates": rates_frame(),
+        "activity_types": activity_types_frame(),
+        "ledger": ledger_frame(windows),
+        **_voice_and_relationship_frames(windows),
+    }
 
 
 def _voice_and_relationship_frames(windows: Windows) -> dict[str, pd.DataFrame]:

@@ -191,6 +191,9 @@ class AccountSnapshot(models.Model):
     attractiveness = models.DecimalField(max_digits=6, decimal_places=2, default=Decimal("0"))
     segment = models.CharField(max_length=10, choices=Segment.choices)
     signals = models.JSONField(default=list, blank=True)
+    # The Y3 cost to serve split by activity type: {code: cost in currency units (2 dp)},
+    # types with no cost left out. The dashboard sums it over any filtered set of accounts.
+    cost_by_activity_type = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["account_id"]
@@ -242,47 +245,3 @@ SNAPSHOT_FIGURES = [
     "attractiveness",
     "segment",
 ]
-
-
-class AccountActivityCost(models.Model):
-    """One account's trailing-twelve-month cost of one activity type in one run, so the
-    dashboard's cost-to-serve Pareto can be summed over any filtered set of accounts.
-
-    About 100,000 rows a run at 10,000 accounts, written only by the analysis service in the
-    run's transaction from ids it has just read. Foreign-key triggers and one index per key
-    cost seconds a run (measured: most of the write), so the keys carry no database
-    constraint or index of their own: the unique (run, account, type) index serves every
-    read, and deletes cascade through the ORM."""
-
-    run = models.ForeignKey(
-        AnalysisRun,
-        on_delete=models.CASCADE,
-        related_name="activity_costs",
-        db_constraint=False,
-        db_index=False,
-    )
-    account = models.ForeignKey(
-        "accounts.Account",
-        on_delete=models.CASCADE,
-        related_name="activity_costs",
-        db_constraint=False,
-        db_index=False,
-    )
-    activity_type = models.ForeignKey(
-        "valuation.ActivityType",
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
-    cost_ttm = _money()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["run", "account", "activity_type"], name="activity_cost_one_per_type"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.account_id}/{self.activity_type_id} in run {self.run_id}"

@@ -25,7 +25,6 @@ from kombu.exceptions import OperationalError as BrokerError
 from portfolio import loaders
 from portfolio.models import (
     SNAPSHOT_FIGURES,
-    AccountActivityCost,
     AccountSnapshot,
     AnalysisParameters,
     AnalysisRun,
@@ -34,7 +33,6 @@ from portfolio.tasks import analysis_run_execute_task
 from valuation.analysis import columns as analysis_columns
 from valuation.analysis.parameters import AnalysisParameters as Parameters
 from valuation.analysis.pipeline import analyse_portfolio
-from valuation.models import ActivityType
 
 logger = logging.getLogger(__name__)
 Status = AnalysisRun.Status
@@ -173,23 +171,19 @@ def analysis_run_execute(*, run_id: int) -> AnalysisRun | None:
         return None
     run = AnalysisRun.objects.get(pk=run_id)
     try:
-        inputs = loaders.analysis_inputs(
-            as_of=run.as_of, on_progress=lambda p, m: _progress(run_id, p, m)
-        )
+        inputs = loaders.analysis_inputs(as_of=run.as_of)
         _progress(run_id, 70, "Computing figures")
         parameters = Parameters(**run.parameters)
         result = analyse_portfolio(inputs, parameters, run.as_of)
         _progress(run_id, 85, "Writing snapshots")
-        snapshot_fields, snapshots = _snapshot_rows(run_id, result.accounts)
-        activity_costs = _activity_costs_from(run_id, result)
+        snapshot_fields, snapshots = _snapshot_rows(run_id, result)
         with transaction.atomic():
             AccountSnapshot.objects.filter(run_id=run_id).delete()
-            _insert_rows(AccountSnapshot, snapshot_fields, snapshots, json_fields={"signals"})
-            AccountActivityCost.objects.filter(run_id=run_id).delete()
             _insert_rows(
-                AccountActivityCost,
-                ["run_id", "account_id", "activity_type_id", "cost_ttm"],
-                activity_costs,
+                AccountSnapshot,
+                snapshot_fields,
+                snapshots,
+                json_fields={"signals", "cost_by_activity_type"},
             )
             finished = AnalysisRun.objects.filter(pk=run_id, status=Status.RUNNING).update(
                 status=Status.SUCCEEDED,
@@ -245,15 +239,17 @@ def _insert_rows(
         )
 
 
-def _snapshot_rows(run_id: int, frame: Any) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """The snapshot fields and one row of values per account of the result frame, formatted
+def _snapshot_rows(run_id: int, result: Any) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """The snapshot fields and one row of values per account of the result, formatted
     column by column (money to cents, ratios to 6 dp: the result is already rounded so)."""
+    frame = result.accounts
     places = {
         f.name: f.decimal_places
         for f in AccountSnapshot._meta.get_fields()
         if getattr(f, "decimal_places", None) is not None
     }
-    columns: list[list[Any]] = [[run_id] * len(frame), [int(a) for a in frame.index.tolist()]]
+    accounts = [int(a) for a in frame.index.tolist()]
+    columns: list[list[Any]] = [[run_id] * len(frame), accounts]
     for name in SNAPSHOT_FIGURES:
         values = frame[name].tolist()
         if name in places:
@@ -264,33 +260,29 @@ def _snapshot_rows(run_id: int, frame: Any) -> tuple[list[str], list[tuple[Any, 
         else:
             columns.append(values)
     columns.append(frame["signals"].tolist())
-    fields = ["run_id", "account_id", *SNAPSHOT_FIGURES, "signals"]
+    by_type = _cost_by_activity_type(result.cost_by_account_and_type)
+    columns.append([by_type.get(account, {}) for account in accounts])
+    fields = ["run_id", "account_id", *SNAPSHOT_FIGURES, "signals", "cost_by_activity_type"]
     return fields, list(zip(*columns, strict=True))
 
 
-def _activity_costs_from(run_id: int, result: Any) -> list[tuple[Any, ...]]:
-    """Y3 cost per analysed account and activity type (cents), as the analysis summed it
-    from the activity rows the loader summed per account, type and rate period: a few rows
-    per account, not one per activity. Zero-cost pairs are skipped; types unknown to the
-    database too."""
-    summed = result.cost_by_account_and_type
+def _cost_by_activity_type(summed: Any) -> dict[int, dict[str, float]]:
+    """{account: {activity type code: Y3 cost rounded to cents}} from the analysis's cost
+    per account and type (zero costs left out), built column-wise: about 100,000 pairs
+    at 10,000 accounts."""
+    costs: dict[int, dict[str, float]] = {}
     if summed.empty:
-        return []
-    type_ids = dict(ActivityType.objects.values_list("code", "pk"))
-    # Column-wise (about 100,000 pairs at 10,000 accounts), money to cents as the snapshot
-    # figures are: formatted, not built as Decimals one by one.
-    type_id = summed[analysis_columns.ACTIVITY_TYPE].map(type_ids)
+        return costs
     cost = summed[analysis_columns.COST].round(2)
-    kept = type_id.notna() & (cost != 0)
-    return list(
-        zip(
-            [run_id] * int(kept.sum()),
-            summed.loc[kept, analysis_columns.ACCOUNT].astype("int64").tolist(),
-            type_id[kept].astype("int64").tolist(),
-            [format(value, ".2f") for value in cost[kept].tolist()],
-            strict=True,
-        )
-    )
+    kept = cost != 0
+    for account, code, value in zip(
+        summed.loc[kept, analysis_columns.ACCOUNT].astype("int64").tolist(),
+        summed.loc[kept, analysis_columns.ACTIVITY_TYPE].astype(str).tolist(),
+        cost[kept].tolist(),
+        strict=True,
+    ):
+        costs.setdefault(account, {})[code] = value
+    return costs
 
 
 def _pareto_rows(pareto: Any) -> list[dict[str, Any]]:

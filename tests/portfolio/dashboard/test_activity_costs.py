@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from io import StringIO
 from typing import Any
 
 import pytest
 from django.core.management import call_command
 
-from portfolio.models import AccountActivityCost, AnalysisRun
+from portfolio.models import AnalysisRun
 from tests.portfolio.fixtures import AS_OF, build_small_portfolio
 
 pytestmark = pytest.mark.django_db
@@ -25,14 +24,11 @@ def test_run_writes_cost_per_account_and_activity_type(owner: Any, other_manager
 
     # then
     run = AnalysisRun.objects.get()
-    rows = {
-        (row.account_id, row.activity_type.code): row.cost_ttm
-        for row in AccountActivityCost.objects.filter(run=run).select_related("activity_type")
-    }
-    alpha = portfolio["strategic"].pk
-    assert rows == {(alpha, "PICK"): Decimal("1600.00"), (alpha, "VISIT"): Decimal("1000.00")}
+    alpha = run.snapshots.get(account=portfolio["strategic"])
+    assert alpha.cost_by_activity_type == {"PICK": 1600.0, "VISIT": 1000.0}
+    assert run.snapshots.get(account=portfolio["small"]).cost_by_activity_type == {}
     # they add up to the snapshot's cost to serve and to the run's Pareto
-    assert sum(rows.values()) == run.snapshots.get(account_id=alpha).cost_to_serve_ttm
+    assert sum(alpha.cost_by_activity_type.values()) == float(alpha.cost_to_serve_ttm)
     assert {row["activity_type"]: row["cost"] for row in run.cost_by_activity_type} == {
         "PICK": 1600.0,
         "VISIT": 1000.0,
@@ -40,10 +36,12 @@ def test_run_writes_cost_per_account_and_activity_type(owner: Any, other_manager
 
 
 def test_each_run_keeps_its_own_costs(owner: Any, other_manager: Any) -> None:
-    build_small_portfolio(owner=owner, other_owner=other_manager)
+    portfolio = build_small_portfolio(owner=owner, other_owner=other_manager)
     call_command("run_analysis", "--as-of", AS_OF.isoformat(), stdout=StringIO())
     call_command("run_analysis", "--as-of", AS_OF.isoformat(), stdout=StringIO())
     runs = list(AnalysisRun.objects.order_by("pk"))
     assert len(runs) == 2
-    # each run keeps its own two rows; none is duplicated
-    assert [AccountActivityCost.objects.filter(run=run).count() for run in runs] == [2, 2]
+    # each run keeps its own costs on its own snapshot
+    assert [
+        run.snapshots.get(account=portfolio["strategic"]).cost_by_activity_type for run in runs
+    ] == [{"PICK": 1600.0, "VISIT": 1000.0}] * 2
