@@ -37,7 +37,6 @@ from valuation.models import (
     ServiceActivity,
     ValueEntry,
 )
-from valuation.selectors import rate_periods_sql
 
 
 def earliest_data_date() -> date | None:
@@ -109,23 +108,28 @@ def forecasts_frame(windows: Windows) -> pd.DataFrame:
 
 
 def activities_frame(windows: Windows, *, part: int = 0, parts: int = 1) -> pd.DataFrame:
-    """Y3 activities summed per account, activity type and the rate period they fall in
-    (DATE as datetime64); with ``parts`` > 1, only the accounts whose id modulo ``parts``
-    is ``part``."""
+    """Y3 activities summed per account, activity type and the rate period they fall in;
+    with ``parts`` > 1, only the accounts whose id modulo ``parts`` is ``part``.
+
+    DATE (datetime64) is a day of Y3 inside the group's rate period (its start, or Y3's
+    first day when the period began earlier or no rate was in force yet), so the pure
+    rate-in-force lookup costs the group exactly as it would cost each activity of it.
+    Quantities are summed as floats (the analysis computes in floats)."""
     activity = ServiceActivity._meta.db_table
+    period, period_parameters = _rate_period_sql("a")
     sql = f"""
-        WITH periods AS ({rate_periods_sql()})
-        SELECT a.account_id, a.activity_type_id, MIN(a.date),
-               CAST(SUM(a.quantity) AS DOUBLE PRECISION), COUNT(*)
+        SELECT a.account_id, a.activity_type_id, {period},
+               SUM(CAST(a.quantity AS DOUBLE PRECISION)), COUNT(*)
         FROM {activity} a
-        LEFT JOIN periods p
-               ON p.activity_type_id = a.activity_type_id
-              AND a.date >= p.effective_from
-              AND (p.effective_to IS NULL OR a.date < p.effective_to)
         WHERE a.date >= %s AND a.date <= %s {"AND a.account_id %% %s = %s" if parts > 1 else ""}
-        GROUP BY a.account_id, a.activity_type_id, p.effective_from
+        GROUP BY 1, 2, 3
     """  # noqa: S608 (table names come from model metadata, values are parameters)
-    parameters = [windows.y3_start, windows.as_of, *((parts, part) if parts > 1 else ())]
+    parameters = [
+        *period_parameters,
+        windows.y3_start,
+        windows.as_of,
+        *((parts, part) if parts > 1 else ()),
+    ]
     columns = (*c.ACTIVITY_COLUMNS, c.ACTIVITY_COUNT)
     if connection.vendor == "postgresql":
         # The groups (accounts × types × rate periods) fit in memory: no spill to disk.
@@ -141,11 +145,37 @@ def activities_frame(windows: Windows, *, part: int = 0, parts: int = 1) -> pd.D
         with connection.cursor() as cursor:
             cursor.execute(sql, parameters)
             frame = _frame(cursor.fetchall(), columns)
-        # SQLite returns dates of aggregates as text.
-        frame[c.DATE] = pd.to_datetime(frame[c.DATE])
+        frame[c.DATE] = pd.to_datetime(frame[c.DATE])  # SQLite returns dates as text
+    first_day = pd.Timestamp(windows.y3_start)
+    frame[c.DATE] = frame[c.DATE].fillna(first_day).clip(lower=first_day)
     codes = dict(ActivityType.objects.values_list("pk", "code"))
     frame[c.ACTIVITY_TYPE] = frame[c.ACTIVITY_TYPE].map(codes)
     return frame
+
+
+def _rate_period_sql(alias: str) -> tuple[str, list[object]]:
+    """A SQL expression giving, for the activity row ``alias``, the first day of the rate
+    of its type in force on its date (NULL before the type's first rate, or for a type
+    without rates), and its parameters.
+
+    Built from the few rate rows, newest first per type, it costs each activity a couple
+    of comparisons where joining the rate periods costs a hash probe and a range test
+    per candidate period: about a quarter of the aggregation at 1,000,000 activities."""
+    starts: dict[int, list[date]] = {}
+    for type_id, effective_from in ActivityRate.objects.order_by(
+        "activity_type_id", "-effective_from"
+    ).values_list("activity_type_id", "effective_from"):
+        starts.setdefault(type_id, []).append(effective_from)
+    if not starts:
+        return "CAST(NULL AS DATE)", []
+    branches, parameters = [], []
+    for type_id, days in starts.items():
+        newest_first = " ".join(f"WHEN {alias}.date >= %s THEN %s" for _ in days)
+        branches.append(f"WHEN %s THEN CASE {newest_first} END")
+        parameters.append(type_id)
+        for day in days:
+            parameters += [day, day]
+    return f"CASE {alias}.activity_type_id {' '.join(branches)} END", parameters
 
 
 def _copied_frame(

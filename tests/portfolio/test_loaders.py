@@ -1,0 +1,106 @@
+"""The loaders sum activities in the database; costed by the pure functions, the sums must
+give exactly what the activities one by one give (rates changing in the window, activities
+before a type's first rate, a type with no rate at all)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from portfolio import loaders
+from tests.factories import AccountFactory
+from valuation.analysis import columns as c
+from valuation.analysis.cost_to_serve import cost_to_serve
+from valuation.analysis.windows import Windows
+from valuation.models import ActivityRate, ActivityType, ServiceActivity
+
+pytestmark = pytest.mark.django_db
+
+AS_OF = date(2026, 6, 15)  # Y3: 1 Jul 2025 .. 15 Jun 2026
+
+
+def _activities(owner: Any) -> None:
+    pick = ActivityType.objects.create(code="PICK", name="Picking", unit="order")
+    audit = ActivityType.objects.create(code="AUDIT", name="Audit", unit="audit")
+    ActivityType.objects.create(code="NEW", name="Never rated", unit="call")
+    visit = ActivityType.objects.create(code="VISIT", name="Visit", unit="visit")
+    for activity_type, day, cost in [
+        (pick, date(2024, 1, 1), "10.00"),  # in force when Y3 begins
+        (pick, date(2026, 1, 1), "12.50"),  # changes in the middle of Y3
+        (pick, date(2026, 7, 1), "99.00"),  # after T
+        (audit, date(2026, 2, 1), "300.00"),  # first rate inside Y3
+        (visit, date(2025, 7, 1), "500.00"),  # first rate on Y3's first day
+    ]:
+        ActivityRate.objects.create(
+            activity_type=activity_type, effective_from=day, unit_cost=Decimal(cost)
+        )
+    accounts = AccountFactory.create_batch(3, owner=owner)
+    rows = [
+        ("PICK", date(2025, 6, 30), "1000"),  # before Y3: ignored
+        ("PICK", date(2025, 7, 1), "3.25"),
+        ("PICK", date(2025, 12, 31), "4"),
+        ("PICK", date(2026, 1, 1), "5.5"),  # the change day: the new rate
+        ("PICK", date(2026, 6, 15), "2"),  # on T
+        ("PICK", date(2026, 6, 16), "1000"),  # after T: ignored
+        ("AUDIT", date(2025, 9, 1), "1"),  # before the first rate: costed 0, warned
+        ("AUDIT", date(2026, 2, 1), "2"),
+        ("NEW", date(2026, 3, 3), "7"),  # no rate at all: costed 0, warned
+        ("VISIT", date(2025, 7, 1), "1"),
+    ]
+    types = {t.code: t for t in ActivityType.objects.all()}
+    ServiceActivity.objects.bulk_create(
+        ServiceActivity(
+            account=account,
+            activity_type=types[code],
+            date=day,
+            quantity=Decimal(quantity) * (index + 1),
+        )
+        for index, account in enumerate(accounts)
+        for code, day, quantity in rows
+    )
+
+
+def _one_by_one() -> pd.DataFrame:
+    rows = ServiceActivity.objects.values_list(
+        "account_id", "activity_type__code", "date", "quantity"
+    )
+    return pd.DataFrame.from_records(list(rows), columns=list(c.ACTIVITY_COLUMNS))
+
+
+@pytest.mark.parametrize("parts", [1, 2])
+def test_summed_activities_cost_exactly_what_single_activities_cost(owner: Any, parts: int) -> None:
+    _activities(owner)
+    windows = Windows.from_as_of(AS_OF)
+    rates, types = loaders.rates_frame(), loaders.activity_types_frame()
+
+    summed = pd.concat(
+        [loaders.activities_frame(windows, part=part, parts=parts) for part in range(parts)]
+    )
+    expected = cost_to_serve(_one_by_one(), rates, types, windows)
+    result = cost_to_serve(summed, rates, types, windows)
+
+    # fewer rows than activities: one per account, type and rate period inside Y3
+    assert len(summed) == 3 * 6
+    pd.testing.assert_frame_equal(result.by_account.sort_index(), expected.by_account.sort_index())
+    pd.testing.assert_frame_equal(
+        result.by_account_and_type.sort_values([c.ACCOUNT, c.ACTIVITY_TYPE]).reset_index(drop=True),
+        expected.by_account_and_type.sort_values([c.ACCOUNT, c.ACTIVITY_TYPE]).reset_index(
+            drop=True
+        ),
+    )
+    assert (
+        result.warnings
+        == expected.warnings
+        == [
+            "3 activities of type AUDIT dated before its first rate: costed at 0",
+            "3 activities of type NEW with no rate at all: costed at 0",
+        ]
+    )
+    # the first account by hand: picks 3.25×10 + 4×10 + 5.5×12.50 + 2×12.50, audit 2×300,
+    # visit 1×500
+    first = result.by_account[c.COST_TO_SERVE_TTM].sort_index().iloc[0]
+    assert first == pytest.approx(32.5 + 40 + 68.75 + 25 + 600 + 500)
