@@ -6,9 +6,8 @@ the earliest date of each group, which lies in the same rate period, so the pure
 rate-in-force lookup gives the same cost as on raw rows), the ledger summed per account
 and direction. The pure functions accept such pre-summed rows by design.
 
-The activities aggregation, most of a run's time, is split by account into
-``KAM_ANALYSIS_READ_PARTS`` parts read concurrently with the other frames, each on its own
-connection to the same snapshot of the database (``kam.concurrent_reads``).
+The activities aggregation, most of a run's time, can be read in parts (by account), so
+that several connections share it (``portfolio.services.analysis_compute``).
 """
 
 from __future__ import annotations
@@ -17,17 +16,14 @@ import io
 from datetime import date, timedelta
 
 import pandas as pd
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
 from django.db.models import Case, DateField, FloatField, Max, Min, Q, Sum, Value, When
 from django.db.models.functions import Cast
 
 from accounts.models import Account, AccountEvent, Assessment, Complaint, CriterionScore
-from kam.concurrent_reads import read_concurrently
 from relationships.models import Contact
 from valuation.analysis import columns as c
-from valuation.analysis.pipeline import AnalysisInputs
 from valuation.analysis.windows import Windows
 from valuation.models import (
     ActivityRate,
@@ -227,25 +223,14 @@ def ledger_frame(windows: Windows) -> pd.DataFrame:
     return _frame(rows, c.LEDGER_COLUMNS)
 
 
-def analysis_inputs(*, as_of: date) -> AnalysisInputs:
-    """Every frame the analysis reads at `as_of`, all from one snapshot of the database."""
-    windows = Windows.from_as_of(as_of)
-    parts = max(1, settings.KAM_ANALYSIS_READ_PARTS)
-    *activity_parts, others = read_concurrently(
-        [
-            *(
-                lambda part=part: activities_frame(windows, part=part, parts=parts)
-                for part in range(parts)
-            ),
-            lambda: _frames_besides_activities(windows),
-        ]
-    )
-    filled = [frame for frame in activity_parts if len(frame)]
-    activities = pd.concat(filled, ignore_index=True) if filled else activity_parts[0]
-    return AnalysisInputs(activities=activities, **others)
+def activity_frames_joined(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """The parts ``activities_frame`` returned, as one frame."""
+    filled = [frame for frame in frames if len(frame)]
+    return pd.concat(filled, ignore_index=True) if filled else frames[0]
 
 
-def _frames_besides_activities(windows: Windows) -> dict[str, pd.DataFrame]:
+def frames_besides_activities(windows: Windows) -> dict[str, pd.DataFrame]:
+    """Every frame of ``AnalysisInputs`` but the activities, by field name."""
     return {
         "accounts": accounts_frame(),
         "revenue": revenue_frame(windows),

@@ -14,6 +14,7 @@ import logging
 from dataclasses import asdict
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -22,6 +23,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
+from kam.concurrent_reads import shared_snapshot
 from portfolio import loaders
 from portfolio.models import (
     SNAPSHOT_FIGURES,
@@ -32,7 +34,13 @@ from portfolio.models import (
 from portfolio.tasks import analysis_run_execute_task
 from valuation.analysis import columns as analysis_columns
 from valuation.analysis.parameters import AnalysisParameters as Parameters
-from valuation.analysis.pipeline import analyse_portfolio
+from valuation.analysis.pipeline import (
+    AnalysisInputs,
+    AnalysisResult,
+    analyse_before_costs,
+    analyse_costs,
+)
+from valuation.analysis.windows import Windows
 
 logger = logging.getLogger(__name__)
 Status = AnalysisRun.Status
@@ -171,10 +179,7 @@ def analysis_run_execute(*, run_id: int) -> AnalysisRun | None:
         return None
     run = AnalysisRun.objects.get(pk=run_id)
     try:
-        inputs = loaders.analysis_inputs(as_of=run.as_of)
-        _progress(run_id, 70, "Computing figures")
-        parameters = Parameters(**run.parameters)
-        result = analyse_portfolio(inputs, parameters, run.as_of)
+        result = analysis_compute(as_of=run.as_of, params=Parameters(**run.parameters))
         _progress(run_id, 85, "Writing snapshots")
         snapshot_fields, snapshots = _snapshot_rows(run_id, result)
         with transaction.atomic():
@@ -207,6 +212,27 @@ def analysis_run_execute(*, run_id: int) -> AnalysisRun | None:
         raise
     run.refresh_from_db()
     return run
+
+
+def analysis_compute(*, as_of: date, params: Parameters) -> AnalysisResult:
+    """Every figure of every account at `as_of`, read from one snapshot of the database.
+
+    The service activities, most of the time, are aggregated by the database in
+    ``KAM_ANALYSIS_READ_PARTS`` parts on connections of their own, while this connection
+    loads the other frames and the figures that do not need activities are computed."""
+    windows = Windows.from_as_of(as_of)
+    parts = max(1, settings.KAM_ANALYSIS_READ_PARTS)
+    with shared_snapshot() as submit:
+        pending = [
+            submit(partial(loaders.activities_frame, windows, part=part, parts=parts))
+            for part in range(parts)
+        ]
+        inputs = AnalysisInputs(**loaders.frames_besides_activities(windows))
+        before = analyse_before_costs(inputs, params, as_of)
+        activities = loaders.activity_frames_joined([future.result() for future in pending])
+    return analyse_costs(
+        before, activities=activities, rates=inputs.rates, activity_types=inputs.activity_types
+    )
 
 
 def _insert_rows(

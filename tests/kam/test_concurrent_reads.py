@@ -8,14 +8,16 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+import pandas as pd
 import pytest
 from django.db import connection, connections, transaction
 
 from accounts.models import Account
-from kam.concurrent_reads import read_concurrently
-from portfolio import loaders
+from kam.concurrent_reads import shared_snapshot
+from portfolio import services
 from tests.factories import AccountFactory
 from tests.portfolio.fixtures import AS_OF, build_small_portfolio
+from valuation.analysis.parameters import AnalysisParameters as Parameters
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -57,11 +59,17 @@ def test_every_read_sees_the_snapshot_taken_when_reading_began(owner: Any) -> No
         return Account.objects.count()
 
     # when
-    counts = read_concurrently([first, second])
+    with shared_snapshot() as submit:
+        pending = [submit(first), submit(second)]
+        # the caller's own reads inside the block see the same snapshot
+        committed.wait(timeout=30)
+        callers_count = Account.objects.count()
+    counts = [future.result() for future in pending]
 
     # then both reads ran on threads of their own with their own connections, and neither
     # saw the account committed after the snapshot was taken
     assert counts == [3, 3]
+    assert callers_count == 3
     assert seen["first"][0] != seen["second"][0]
     assert len({seen["first"][1], seen["second"][1], _backend_pid()}) == 3
     assert Account.objects.count() == 4
@@ -71,37 +79,38 @@ def test_inside_a_transaction_reads_run_on_the_callers_connection(owner: Any) ->
     with transaction.atomic():
         AccountFactory(owner=owner)  # not committed: another connection could not see it
         caller = _backend_pid()
-        results = read_concurrently([_backend_pid, lambda: Account.objects.count()])
-    assert results == [caller, 1]
+        with shared_snapshot() as submit:
+            pending = [submit(_backend_pid), submit(lambda: Account.objects.count())]
+    assert [future.result() for future in pending] == [caller, 1]
 
 
 def test_an_error_in_one_read_reaches_the_caller(owner: Any) -> None:
     def broken() -> None:
         raise ValueError("no such frame")
 
+    with shared_snapshot() as submit:
+        fine, failed = submit(lambda: Account.objects.count()), submit(broken)
+    assert fine.result() == 0
     with pytest.raises(ValueError, match="no such frame"):
-        read_concurrently([lambda: Account.objects.count(), broken])
+        failed.result()
     # the caller's connection is usable and out of the reading transaction
     assert not connection.in_atomic_block
     assert Account.objects.count() == 0
 
 
 @pytest.mark.parametrize("parts", [1, 2, 3])
-def test_analysis_frames_are_the_same_read_at_once_or_one_after_the_other(
+def test_the_analysis_is_the_same_read_at_once_or_one_after_the_other(
     owner: Any, other_manager: Any, settings: Any, parts: int
 ) -> None:
     build_small_portfolio(owner=owner, other_owner=other_manager)
     settings.KAM_ANALYSIS_READ_PARTS = parts
-    at_once = loaders.analysis_inputs(as_of=AS_OF)  # autocommit: several connections
+    params = Parameters()
+    at_once = services.analysis_compute(as_of=AS_OF, params=params)  # several connections
     with transaction.atomic():  # inside a transaction: the caller's connection only
-        in_turn = loaders.analysis_inputs(as_of=AS_OF)
+        in_turn = services.analysis_compute(as_of=AS_OF, params=params)
 
-    for name in at_once.__dataclass_fields__:
-        frame, expected = getattr(at_once, name), getattr(in_turn, name)
-        assert list(frame.columns) == list(expected.columns), name
-        assert _rows(frame) == _rows(expected), name
-    assert len(at_once.activities) == 3  # Alpha: picks at two rates, visits
-
-
-def _rows(frame: Any) -> list[tuple[Any, ...]]:
-    return sorted(map(tuple, frame.astype(str).to_numpy().tolist()))
+    pd.testing.assert_frame_equal(at_once.accounts, in_turn.accounts)
+    pd.testing.assert_frame_equal(at_once.cost_pareto, in_turn.cost_pareto)
+    assert at_once.warnings == in_turn.warnings
+    # Alpha: picks at two rates (1,000 + 600) and visits (1,000); Beta: no activity
+    assert at_once.accounts["cost_to_serve_ttm"].tolist() == [2600.0, 0.0]

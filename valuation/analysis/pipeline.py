@@ -141,7 +141,40 @@ def analyse_portfolio(
     Raises ValueError when a parameter is invalid (message lists every error), when a
     frame lacks a required column, or when an account id repeats; TypeError when
     ``as_of`` is not a date.
+
+    The same as ``analyse_before_costs`` then ``analyse_costs``: a caller may compute the
+    first while the service activities are still being read.
     """
+    before = analyse_before_costs(inputs, params, as_of)
+    return analyse_costs(
+        before,
+        activities=inputs.activities,
+        rates=inputs.rates,
+        activity_types=inputs.activity_types,
+    )
+
+
+@dataclass(frozen=True)
+class BeforeCosts:
+    """Output of ``analyse_before_costs``: every figure that does not depend on the
+    service activities, one row per account (indexed by ACCOUNT, input order), unrounded;
+    and what ``analyse_costs`` needs to finish."""
+
+    as_of: date
+    windows: Windows
+    params: AnalysisParameters
+    figures: pd.DataFrame
+    revenue_by_location: pd.DataFrame
+    small_account_revenue: float
+
+
+def analyse_before_costs(
+    inputs: AnalysisInputs, params: AnalysisParameters, as_of: date
+) -> BeforeCosts:
+    """The first part of ``analyse_portfolio``: revenue windows, growth and forecast, the
+    value ledger, churn signals, score, stage and retention, replacement cost and
+    attractiveness. ``inputs.activities``, ``rates`` and ``activity_types`` are not read.
+    Raises as ``analyse_portfolio`` does."""
     errors = params.validate()
     if errors:
         raise ValueError(
@@ -156,13 +189,6 @@ def analyse_portfolio(
     designation = pd.Series(inputs.accounts[DESIGNATION].to_numpy(), index=index)
 
     result = revenue_summary(inputs.revenue, inputs.forecasts, windows, accounts=index)
-
-    require_columns(inputs.activities, ACTIVITY_COLUMNS, "activities")
-    activities = inputs.activities[inputs.activities[ACCOUNT].isin(index)]
-    costs = cost_to_serve(activities, inputs.rates, inputs.activity_types, windows)
-    result = result.join(costs.by_account.reindex(index, fill_value=0.0))
-    result[NET_PROFIT_TTM] = result[GROSS_MARGIN_TTM] - result[COST_TO_SERVE_TTM]
-
     result = result.join(value_ledger_summary(inputs.ledger, windows, accounts=index))
 
     fired = churn_signals(
@@ -177,15 +203,7 @@ def analyse_portfolio(
         weights=params.churn_weights(),
     )
     result = result.join(churn_score(fired, index))
-
     result[RETENTION] = retention(result[CHURN_SCORE], float(params.base_retention))
-    result[LTV] = lifetime_value(
-        result[NET_PROFIT_TTM],
-        result[GROWTH_RATE],
-        result[RETENTION],
-        float(params.discount_rate),
-        int(params.horizon_years),
-    )
 
     small = small_account_size(
         designation, result[REVENUE_TTM], float(params.small_account_revenue)
@@ -193,8 +211,47 @@ def analyse_portfolio(
     result = result.join(
         replacement_cost(result[REVENUE_TTM], small, float(params.acquisition_cost))
     )
-
     result[ATTRACTIVENESS] = attractiveness(inputs.criteria_scores, result[GROWTH_RATE])
+
+    by_location = revenue_by_location(inputs.revenue[inputs.revenue[ACCOUNT].isin(index)], windows)
+    by_location[REVENUE] = round_money(by_location[REVENUE])
+    return BeforeCosts(
+        as_of=as_of,
+        windows=windows,
+        params=params,
+        figures=result,
+        revenue_by_location=by_location,
+        small_account_revenue=small,
+    )
+
+
+def analyse_costs(
+    before: BeforeCosts,
+    *,
+    activities: pd.DataFrame,
+    rates: pd.DataFrame,
+    activity_types: pd.DataFrame,
+) -> AnalysisResult:
+    """The second part of ``analyse_portfolio``: activity-based cost to serve, net profit,
+    lifetime value, margin and segment, then every figure rounded. Activities of accounts
+    not analysed in ``before`` are ignored."""
+    params, windows = before.params, before.windows
+    result = before.figures.copy()
+    index = result.index
+
+    require_columns(activities, ACTIVITY_COLUMNS, "activities")
+    activities = activities[activities[ACCOUNT].isin(index)]
+    costs = cost_to_serve(activities, rates, activity_types, windows)
+    result = result.join(costs.by_account.reindex(index, fill_value=0.0))
+    result[NET_PROFIT_TTM] = result[GROSS_MARGIN_TTM] - result[COST_TO_SERVE_TTM]
+
+    result[LTV] = lifetime_value(
+        result[NET_PROFIT_TTM],
+        result[GROWTH_RATE],
+        result[RETENTION],
+        float(params.discount_rate),
+        int(params.horizon_years),
+    )
     result[MARGIN] = margin(result[NET_PROFIT_TTM], result[REVENUE_TTM])
     result[SEGMENT] = segment(
         result[ATTRACTIVENESS],
@@ -215,16 +272,14 @@ def analyse_portfolio(
     pareto[COST] = round_money(pareto["cost"])
     for column in (SHARE, CUMULATIVE_SHARE):
         pareto[column] = round_ratio(pareto[column])
-    by_location = revenue_by_location(inputs.revenue[inputs.revenue[ACCOUNT].isin(index)], windows)
-    by_location[REVENUE] = round_money(by_location[REVENUE])
 
     return AnalysisResult(
-        as_of=as_of,
+        as_of=before.as_of,
         windows=windows,
         accounts=result,
         warnings=list(costs.warnings),
         cost_pareto=pareto,
-        revenue_by_location=by_location,
-        small_account_revenue=small,
+        revenue_by_location=before.revenue_by_location,
+        small_account_revenue=before.small_account_revenue,
         cost_by_account_and_type=costs.by_account_and_type,
     )
