@@ -164,7 +164,10 @@ class Segment(models.TextChoices):
 class AccountSnapshot(models.Model):
     """One account's figures in one run (DOMAIN.md 'Portfolio analysis: definitions')."""
 
-    run = models.ForeignKey(AnalysisRun, on_delete=models.CASCADE, related_name="snapshots")
+    # No index of its own: the unique (run, account) index serves lookups by run.
+    run = models.ForeignKey(
+        AnalysisRun, on_delete=models.CASCADE, related_name="snapshots", db_index=False
+    )
     account = models.ForeignKey(
         "accounts.Account", on_delete=models.CASCADE, related_name="snapshots"
     )

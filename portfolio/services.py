@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import logging
+from collections.abc import Iterator
 from dataclasses import asdict
 from datetime import date, timedelta
 from decimal import Decimal
@@ -48,6 +49,9 @@ Status = AnalysisRun.Status
 # Queued runs the broker never received are sent again after this long.
 REQUEUE_AFTER = timedelta(minutes=2)
 COPY_NULL = "\\N"
+# Snapshots are formatted for COPY this many at a time; COPY reads this many characters.
+COPY_BATCH_ROWS = 1000
+COPY_READ_SIZE = 1 << 18
 PARAMETER_FIELDS = [
     "discount_rate",
     "horizon_years",
@@ -239,7 +243,7 @@ def _insert_rows(
     model: Any, fields: list[str], rows: list[tuple[Any, ...]], json_fields: set[str] = frozenset()
 ) -> None:
     """Insert many rows in the current transaction: COPY on PostgreSQL (bulk_create's SQL
-    building costs seconds at 100,000 rows), bulk_create elsewhere. Values: decimals as
+    building costs seconds at 10,000 snapshots), bulk_create elsewhere. Values: decimals as
     str or Decimal, JSON fields as Python lists/dicts, None for NULL."""
     if not rows:
         return
@@ -248,21 +252,48 @@ def _insert_rows(
             [model(**dict(zip(fields, row, strict=True))) for row in rows], batch_size=2000
         )
         return
-    dumped = [fields.index(name) for name in json_fields]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    for row in rows:
-        values = list(row)
-        for index in dumped:
-            values[index] = json.dumps(values[index])
-        writer.writerow([COPY_NULL if value is None else value for value in values])
-    buffer.seek(0)
     columns = ", ".join(connection.ops.quote_name(model._meta.get_field(f).column) for f in fields)
     table = connection.ops.quote_name(model._meta.db_table)
+    text = _CsvText(rows, json_columns=[fields.index(name) for name in json_fields])
     with connection.cursor() as cursor:
         cursor.copy_expert(
-            f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '{COPY_NULL}')", buffer
+            f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '{COPY_NULL}')",
+            text,
+            size=COPY_READ_SIZE,
         )
+
+
+class _CsvText(io.TextIOBase):
+    """Rows as COPY's CSV text, formatted in batches as COPY reads it, so that PostgreSQL
+    inserts one batch while the next is formatted (at 10,000 snapshots the formatting,
+    JSON included, is about a third of the write)."""
+
+    def __init__(self, rows: list[tuple[Any, ...]], *, json_columns: list[int]) -> None:
+        self._batches = self._formatted(rows, json_columns)
+        self._text, self._offset = "", 0
+
+    @staticmethod
+    def _formatted(rows: list[tuple[Any, ...]], json_columns: list[int]) -> Iterator[str]:
+        for start in range(0, len(rows), COPY_BATCH_ROWS):
+            buffer = io.StringIO()
+            writer = csv.writer(buffer, lineterminator="\n")
+            for row in rows[start : start + COPY_BATCH_ROWS]:
+                values = list(row)
+                for index in json_columns:
+                    values[index] = json.dumps(values[index])
+                writer.writerow([COPY_NULL if value is None else value for value in values])
+            yield buffer.getvalue()
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int | None = -1) -> str:
+        if self._offset >= len(self._text):
+            self._text, self._offset = next(self._batches, ""), 0
+        end = len(self._text) if size is None or size < 0 else self._offset + size
+        chunk = self._text[self._offset : end]
+        self._offset += len(chunk)
+        return chunk
 
 
 def _snapshot_rows(run_id: int, result: Any) -> tuple[list[str], list[tuple[Any, ...]]]:
