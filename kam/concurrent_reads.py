@@ -17,6 +17,9 @@ from typing import Any, TypeVar
 from django.db import connection, connections, transaction
 
 T = TypeVar("T")
+# The block spreads its work over connections already: a query's own parallel workers
+# would only compete with the other connections for the same cores.
+NO_PARALLEL_WORKERS = "SET LOCAL max_parallel_workers_per_gather = 0"
 Submit = Callable[[Callable[[], Any]], "Future[Any]"]
 
 
@@ -29,7 +32,8 @@ def shared_snapshot() -> Iterator[Submit]:
     On PostgreSQL, when the caller is not inside a transaction already, the block is a
     read-only REPEATABLE READ transaction of the caller's connection that exports its
     snapshot, and each submitted read runs on a thread of its own with its own connection
-    importing it: rows committed by others meanwhile are invisible to all of them alike.
+    importing it: rows committed by others meanwhile are invisible to all of them alike;
+    their queries get no parallel workers of their own.
     Elsewhere ``submit`` runs the read at once on the caller's connection and returns its
     finished future: SQLite has one writer and small data, and inside a transaction other
     connections could not see its uncommitted rows.
@@ -42,6 +46,7 @@ def shared_snapshot() -> Iterator[Submit]:
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            cursor.execute(NO_PARALLEL_WORKERS)
             # Importable while this transaction stays open, that is until every read ends.
             cursor.execute("SELECT pg_export_snapshot()")
             (snapshot,) = cursor.fetchone()
@@ -65,6 +70,7 @@ def _read_in_snapshot(read: Callable[[], T], snapshot: str) -> T:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             cursor.execute("SET TRANSACTION SNAPSHOT %s", [snapshot])
+            cursor.execute(NO_PARALLEL_WORKERS)
             return read()
     finally:
         connections.close_all()

@@ -128,14 +128,9 @@ def activities_frame(windows: Windows, *, part: int = 0, parts: int = 1) -> pd.D
     ]
     columns = (*c.ACTIVITY_COLUMNS, c.ACTIVITY_COUNT)
     if connection.vendor == "postgresql":
-        # The groups (accounts × types × rate periods) fit in memory: no spill to disk.
-        # Parts already run side by side: no parallel workers of their own on top.
-        settings_sql = f"""
-            SET LOCAL work_mem = '64MB';
-            SET LOCAL max_parallel_workers_per_gather = {0 if parts > 1 else 2};
-        """
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(settings_sql)
+            # The groups (accounts × types × rate periods) fit in memory: no spill to disk.
+            cursor.execute("SET LOCAL work_mem = '64MB'")
             frame = _copied_frame(cursor, sql, parameters, columns, dates=[c.DATE])
     else:
         with connection.cursor() as cursor:
