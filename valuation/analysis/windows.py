@@ -32,7 +32,10 @@ def as_datetime(values: pd.Series) -> pd.Series:
     Times of day are dropped (a timestamp on T counts as dated T); missing values are NaT.
     The index is kept.
     """
-    converted = pd.to_datetime(pd.Series(values))
+    series = pd.Series(values)
+    # Already datetimes: to_datetime would still walk every value (its cache check).
+    is_datetime = pd.api.types.is_datetime64_any_dtype(series.dtype)
+    converted = series if is_datetime else pd.to_datetime(series)
     if getattr(converted.dt, "tz", None) is not None:
         converted = converted.dt.tz_localize(None)
     return converted.dt.normalize().astype("datetime64[ns]")
