@@ -103,9 +103,31 @@ def forecasts_frame(windows: Windows) -> pd.DataFrame:
     return _frame(rows, c.FORECAST_COLUMNS)
 
 
-def activities_frame(windows: Windows, *, part: int = 0, parts: int = 1) -> pd.DataFrame:
+BlockRange = tuple[int | None, int | None]
+
+
+def activity_block_ranges(parts: int) -> list[BlockRange]:
+    """The service-activity table split into ``parts`` ranges of its blocks (PostgreSQL):
+    [first, next first) each, the first open below and the last open above, so together
+    they hold every row, those in blocks added meanwhile too. Each part of the aggregation
+    then scans its own blocks only, where a split by account would scan them all."""
+    if parts < 2 or connection.vendor != "postgresql":
+        return [(None, None)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_relation_size(%s) / current_setting('block_size')::bigint",
+            [ServiceActivity._meta.db_table],
+        )
+        (blocks,) = cursor.fetchone()
+    cuts = sorted({blocks * part // parts for part in range(1, parts)} - {0})
+    bounds: list[int | None] = [None, *cuts, None]
+    return list(zip(bounds, bounds[1:], strict=False))
+
+
+def activities_frame(windows: Windows, *, blocks: BlockRange = (None, None)) -> pd.DataFrame:
     """Y3 activities summed per account, activity type and the rate period they fall in;
-    with ``parts`` > 1, only the accounts whose id modulo ``parts`` is ``part``.
+    with ``blocks`` (from ``activity_block_ranges``), those of that block range only. Two
+    ranges may both hold rows of one group: the analysis adds such rows up.
 
     DATE (datetime64) is a day of Y3 inside the group's rate period (its start, or Y3's
     first day when the period began earlier or no rate was in force yet), so the pure
@@ -113,18 +135,25 @@ def activities_frame(windows: Windows, *, part: int = 0, parts: int = 1) -> pd.D
     Quantities are summed as floats (the analysis computes in floats)."""
     activity = ServiceActivity._meta.db_table
     period, period_parameters = _rate_period_sql("a")
+    first, end = blocks
+    in_blocks = "".join(
+        [
+            "" if first is None else " AND a.ctid >= CAST(%s AS tid)",
+            "" if end is None else " AND a.ctid < CAST(%s AS tid)",
+        ]
+    )
     sql = f"""
         SELECT a.account_id, a.activity_type_id, {period},
                SUM(CAST(a.quantity AS DOUBLE PRECISION)), COUNT(*)
         FROM {activity} a
-        WHERE a.date >= %s AND a.date <= %s {"AND a.account_id %% %s = %s" if parts > 1 else ""}
+        WHERE a.date >= %s AND a.date <= %s{in_blocks}
         GROUP BY 1, 2, 3
     """  # noqa: S608 (table names come from model metadata, values are parameters)
     parameters = [
         *period_parameters,
         windows.y3_start,
         windows.as_of,
-        *((parts, part) if parts > 1 else ()),
+        *(f"({block},0)" for block in blocks if block is not None),
     ]
     columns = (*c.ACTIVITY_COLUMNS, c.ACTIVITY_COUNT)
     if connection.vendor == "postgresql":

@@ -223,14 +223,14 @@ def analysis_compute(*, as_of: date, params: Parameters) -> AnalysisResult:
     """Every figure of every account at `as_of`, read from one snapshot of the database.
 
     The service activities, most of the time, are aggregated by the database in
-    ``KAM_ANALYSIS_READ_PARTS`` parts on connections of their own, while this connection
-    loads the other frames and the figures that do not need activities are computed."""
+    ``KAM_ANALYSIS_READ_PARTS`` parts (ranges of the table's blocks) on connections of their
+    own, while this connection loads the other frames and the figures that do not need
+    activities are computed."""
     windows = Windows.from_as_of(as_of)
-    parts = max(1, settings.KAM_ANALYSIS_READ_PARTS)
     with shared_snapshot() as submit:
         pending = [
-            submit(partial(loaders.activities_frame, windows, part=part, parts=parts))
-            for part in range(parts)
+            submit(partial(loaders.activities_frame, windows, blocks=blocks))
+            for blocks in loaders.activity_block_ranges(settings.KAM_ANALYSIS_READ_PARTS)
         ]
         inputs = AnalysisInputs(**loaders.frames_besides_activities(windows))
         before = analyse_before_costs(inputs, params, as_of)

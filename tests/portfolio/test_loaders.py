@@ -71,19 +71,23 @@ def _one_by_one() -> pd.DataFrame:
     return pd.DataFrame.from_records(list(rows), columns=list(c.ACTIVITY_COLUMNS))
 
 
-@pytest.mark.parametrize("parts", [1, 2])
+@pytest.mark.parametrize("parts", [1, 2, 3])
 def test_summed_activities_cost_exactly_what_single_activities_cost(owner: Any, parts: int) -> None:
     _activities(owner)
     windows = Windows.from_as_of(AS_OF)
     rates, types = loaders.rates_frame(), loaders.activity_types_frame()
 
     summed = pd.concat(
-        [loaders.activities_frame(windows, part=part, parts=parts) for part in range(parts)]
+        [
+            loaders.activities_frame(windows, blocks=blocks)
+            for blocks in loaders.activity_block_ranges(parts)
+        ]
     )
     expected = cost_to_serve(_one_by_one(), rates, types, windows)
     result = cost_to_serve(summed, rates, types, windows)
 
-    # fewer rows than activities: one per account, type and rate period inside Y3
+    # fewer rows than activities: one per account, type and rate period inside Y3 (the
+    # 30 activities fill one block, so the other ranges hold none)
     assert len(summed) == 3 * 6
     pd.testing.assert_frame_equal(result.by_account.sort_index(), expected.by_account.sort_index())
     pd.testing.assert_frame_equal(
@@ -104,3 +108,28 @@ def test_summed_activities_cost_exactly_what_single_activities_cost(owner: Any, 
     # visit 1×500
     first = result.by_account[c.COST_TO_SERVE_TTM].sort_index().iloc[0]
     assert first == pytest.approx(32.5 + 40 + 68.75 + 25 + 600 + 500)
+
+
+def test_block_ranges_cover_the_whole_table_without_overlap(owner: Any) -> None:
+    # given activities spread over more than one block of the table
+    type_ = ActivityType.objects.create(code="PICK", name="Picking", unit="order")
+    account = AccountFactory(owner=owner)
+    ServiceActivity.objects.bulk_create(
+        ServiceActivity(account=account, activity_type=type_, date=AS_OF, quantity=Decimal(1))
+        for _ in range(2_000)
+    )
+    windows = Windows.from_as_of(AS_OF)
+
+    ranges = loaders.activity_block_ranges(3)
+    counts = [
+        int(loaders.activities_frame(windows, blocks=blocks)[c.ACTIVITY_COUNT].sum())
+        for blocks in ranges
+    ]
+
+    # then three ranges, first open below and last open above, splitting the 2,000 rows
+    assert len(ranges) == 3
+    assert ranges[0][0] is None
+    assert ranges[-1][1] is None
+    assert [end for _, end in ranges[:-1]] == [first for first, _ in ranges[1:]]
+    assert sum(counts) == 2_000
+    assert all(count > 0 for count in counts)
