@@ -280,8 +280,9 @@ def rate_periods_sql() -> str:
     """SQL of the rate periods: (activity_type_id, unit_cost, effective_from, effective_to),
     each rate in force from its effective_from until the next rate's (NULL: still in force).
     An activity dated d joins the one period with effective_from <= d < effective_to: the
-    rate in force on its date, as DOMAIN.md defines it (the account page and the nightly
-    analysis both cost activities with it)."""
+    rate in force on its date, as DOMAIN.md defines it (the account page costs activities
+    with it; the nightly analysis, over a million activities, finds each one's period with
+    a CASE built from the same rate rows instead: ``portfolio.loaders._rate_period_sql``)."""
     rates = ActivityRate._meta.db_table
     return f"""
         SELECT activity_type_id, unit_cost, effective_from,
