@@ -1,13 +1,14 @@
 """Querysets → DataFrames for the analysis: the only place where the ORM meets pandas.
 
 Aggregation happens in the database wherever it is cheaper: revenue arrives summed per
-account and window, activities summed per account, activity type and rate period (with
-the earliest date of each group, which lies in the same rate period, so the pure
-rate-in-force lookup gives the same cost as on raw rows), the ledger summed per account
-and direction. The pure functions accept such pre-summed rows by design.
+account and window, activities summed per account, activity type and rate period (dated
+by a day of that period, so the pure rate-in-force lookup gives the same cost as on raw
+rows), the ledger summed per account and direction. The pure functions accept such
+pre-summed rows by design.
 
-The activities aggregation, most of a run's time, can be read in parts (by account), so
-that several connections share it (``portfolio.services.analysis_compute``).
+The activities aggregation, most of a run's time, can be read in parts (ranges of the
+table's blocks), so that several connections share it
+(``portfolio.services.analysis_compute``).
 """
 
 from __future__ import annotations

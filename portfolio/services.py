@@ -26,6 +26,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
 from kam.concurrent_reads import shared_snapshot
+from kam.pg_copy import copy_from_chunks
 from portfolio import loaders
 from portfolio.models import (
     SNAPSHOT_FIGURES,
@@ -50,9 +51,8 @@ Status = AnalysisRun.Status
 # Queued runs the broker never received are sent again after this long.
 REQUEUE_AFTER = timedelta(minutes=2)
 COPY_NULL = "\\N"
-# Snapshots are formatted for COPY this many at a time; COPY reads this many characters.
+# Snapshots are formatted for COPY this many at a time.
 COPY_BATCH_ROWS = 1000
-COPY_READ_SIZE = 1 << 18
 PARAMETER_FIELDS = [
     "discount_rate",
     "horizon_years",
@@ -254,47 +254,26 @@ def _insert_rows(
         return
     columns = ", ".join(connection.ops.quote_name(model._meta.get_field(f).column) for f in fields)
     table = connection.ops.quote_name(model._meta.db_table)
-    text = _CsvText(rows, json_columns=[fields.index(name) for name in json_fields])
-    with connection.cursor() as cursor:
-        cursor.copy_expert(
-            f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '{COPY_NULL}')",
-            text,
-            size=COPY_READ_SIZE,
-        )
+    copy_from_chunks(
+        f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '{COPY_NULL}')",
+        _csv_batches(rows, json_columns=[fields.index(name) for name in json_fields]),
+    )
 
 
-class _CsvText(io.TextIOBase):
-    """Rows as COPY's CSV text, formatted in batches as COPY reads it, so that PostgreSQL
+def _csv_batches(rows: Iterable[tuple[Any, ...]], *, json_columns: list[int]) -> Iterator[str]:
+    """Rows as COPY's CSV text, a batch at a time, formatted as COPY reads them: PostgreSQL
     inserts one batch while the next is formatted (at 10,000 snapshots the formatting,
     JSON included, is about half of the write)."""
-
-    def __init__(self, rows: Iterable[tuple[Any, ...]], *, json_columns: list[int]) -> None:
-        self._batches = self._formatted(rows, json_columns)
-        self._text, self._offset = "", 0
-
-    @staticmethod
-    def _formatted(rows: Iterable[tuple[Any, ...]], json_columns: list[int]) -> Iterator[str]:
-        rows = iter(rows)
-        while batch := list(islice(rows, COPY_BATCH_ROWS)):
-            buffer = io.StringIO()
-            writer = csv.writer(buffer, lineterminator="\n")
-            for row in batch:
-                values = list(row)
-                for index in json_columns:
-                    values[index] = json.dumps(values[index])
-                writer.writerow([COPY_NULL if value is None else value for value in values])
-            yield buffer.getvalue()
-
-    def readable(self) -> bool:
-        return True
-
-    def read(self, size: int | None = -1) -> str:
-        if self._offset >= len(self._text):
-            self._text, self._offset = next(self._batches, ""), 0
-        end = len(self._text) if size is None or size < 0 else self._offset + size
-        chunk = self._text[self._offset : end]
-        self._offset += len(chunk)
-        return chunk
+    rows = iter(rows)
+    while batch := list(islice(rows, COPY_BATCH_ROWS)):
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        for row in batch:
+            values = list(row)
+            for index in json_columns:
+                values[index] = json.dumps(values[index])
+            writer.writerow([COPY_NULL if value is None else value for value in values])
+        yield buffer.getvalue()
 
 
 def _snapshot_rows(run_id: int, result: Any) -> tuple[list[str], Iterator[tuple[Any, ...]]]:

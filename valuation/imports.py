@@ -53,6 +53,7 @@ from accounts.models import (
     EventKind,
     Severity,
 )
+from kam.pg_copy import copy_from_chunks
 from kam.roles import Role
 from valuation.models import (
     ActivityRate,
@@ -791,36 +792,6 @@ def _activities_parser(positions: dict[str, int]) -> RowParser:
     return ActivitiesParser(positions)
 
 
-class _CopyStream(io.RawIOBase):
-    """A read-only file over an iterator of text chunks, for psycopg2's copy_expert."""
-
-    def __init__(self, chunks: Iterator[str]) -> None:
-        self.chunks = chunks
-        self.pending = b""
-        self.offset = 0
-        # An exception of the chunk iterator (e.g. ImportRefused for an unreadable CSV file):
-        # psycopg2 would turn it into a cancelled query, so it ends the stream and is raised
-        # again by `_copy_activities` once COPY has returned.
-        self.error: BaseException | None = None
-
-    def readable(self) -> bool:
-        return True
-
-    def read(self, size: int = -1) -> bytes:  # type: ignore[override]
-        while self.offset >= len(self.pending):
-            try:
-                self.pending = next(self.chunks).encode()
-            except StopIteration:
-                return b""
-            except Exception as error:  # noqa: BLE001 - raised again after COPY
-                self.error = error
-                return b""
-            self.offset = 0
-        start = self.offset
-        self.offset = len(self.pending) if size is None or size < 0 else start + size
-        return self.pending[start : self.offset]
-
-
 class _ReadAhead:
     """Runs a generator (of COPY chunks and progress counts) in a thread, at most `depth`
     items ahead.
@@ -898,22 +869,11 @@ def _copy_line(account_key: str, type_id: int, day: str, amount: str, tail: str)
 
 def _copy_activities(chunks: Iterator[str]) -> None:
     table = ServiceActivity._meta.db_table
-    stream = _CopyStream(chunks)
-    with connection.cursor() as cursor:
-        try:
-            cursor.copy_expert(
-                f"COPY {table} (account_id, date, activity_type_id, quantity, "  # noqa: S608
-                "import_batch_id, created_by_id) FROM STDIN",
-                stream,
-                size=1 << 18,
-            )
-        except Exception:
-            if stream.error is not None:
-                raise stream.error from None
-            raise
-    if stream.error is not None:
-        # The rows sent so far are undone with the import's transaction.
-        raise stream.error
+    copy_from_chunks(
+        f"COPY {table} (account_id, date, activity_type_id, quantity, "  # noqa: S608
+        "import_batch_id, created_by_id) FROM STDIN",
+        chunks,
+    )
 
 
 def _write_activities(rows: Iterator[tuple[Any, ...]], context: ImportContext) -> ImportOutcome:
