@@ -164,12 +164,26 @@ class Segment(models.TextChoices):
 class AccountSnapshot(models.Model):
     """One account's figures in one run (DOMAIN.md 'Portfolio analysis: definitions')."""
 
-    # No index of its own: the unique (run, account) index serves lookups by run.
+    # No index of their own: the unique (run, account) index serves lookups by run, the
+    # (account, run) index lookups by account. No database foreign keys either: a run
+    # writes 10,000 snapshots at once, and checking each row's two keys at commit cost
+    # more than a tenth of the run. The run's writer keeps them true instead: it holds
+    # the run's row (its status UPDATE comes first) and a key-share lock on the accounts
+    # it writes for, and skips accounts deleted since it read them
+    # (services.analysis_run_execute); deletions cascade in the ORM.
     run = models.ForeignKey(
-        AnalysisRun, on_delete=models.CASCADE, related_name="snapshots", db_index=False
+        AnalysisRun,
+        on_delete=models.CASCADE,
+        related_name="snapshots",
+        db_index=False,
+        db_constraint=False,
     )
     account = models.ForeignKey(
-        "accounts.Account", on_delete=models.CASCADE, related_name="snapshots"
+        "accounts.Account",
+        on_delete=models.CASCADE,
+        related_name="snapshots",
+        db_index=False,
+        db_constraint=False,
     )
     revenue_y1 = _money()
     revenue_y2 = _money()

@@ -14,7 +14,7 @@ from dataclasses import asdict
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import partial
-from itertools import islice
+from itertools import compress, islice
 from typing import Any
 
 import pandas as pd
@@ -24,6 +24,7 @@ from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
+from accounts.models import Account
 from kam.concurrent_reads import shared_snapshot
 from kam.pg_copy import copy_from_chunks
 from portfolio import loaders
@@ -187,23 +188,25 @@ def analysis_run_execute(*, run_id: int) -> AnalysisRun | None:
         _progress(run_id, 85, "Writing snapshots")
         snapshots = _snapshot_columns(run_id, result)
         with transaction.atomic():
-            AccountSnapshot.objects.filter(run_id=run_id).delete()
-            _insert_rows(
-                AccountSnapshot, snapshots, json_fields={"signals", "cost_by_activity_type"}
-            )
+            snapshots = _rows_of_existing_accounts(snapshots)
+            # Before the snapshots, so this transaction holds the run's row while it writes.
             finished = AnalysisRun.objects.filter(pk=run_id, status=Status.RUNNING).update(
                 status=Status.SUCCEEDED,
                 finished_at=timezone.now(),
                 heartbeat_at=timezone.now(),
                 progress=100,
                 progress_message="Done",
-                accounts_analysed=len(result.accounts),
+                accounts_analysed=len(snapshots["account_id"]),
                 warnings=list(result.warnings),
                 cost_by_activity_type=_pareto_rows(result.cost_pareto),
             )
             if finished != 1:
                 # The sweep declared this run dead meanwhile: keep its verdict, write nothing.
                 raise RuntimeError("The run was marked failed while it was computing.")
+            AccountSnapshot.objects.filter(run_id=run_id).delete()
+            _insert_rows(
+                AccountSnapshot, snapshots, json_fields={"signals", "cost_by_activity_type"}
+            )
     except Exception as error:
         AnalysisRun.objects.filter(pk=run_id, status=Status.RUNNING).update(
             status=Status.FAILED,
@@ -234,6 +237,23 @@ def analysis_compute(*, as_of: date, params: Parameters) -> AnalysisResult:
     return analyse_costs(
         before, activities=activities, rates=inputs.rates, activity_types=inputs.activity_types
     )
+
+
+def _rows_of_existing_accounts(columns: dict[str, list[Any]]) -> dict[str, list[Any]]:
+    """The rows (given column by column, with "account_id") of the accounts that still
+    exist, which stay locked FOR KEY SHARE until the transaction ends: none can be deleted
+    while their snapshots are written (AccountSnapshot keeps no database foreign keys)."""
+    if connection.vendor != "postgresql":
+        existing = set(Account.objects.values_list("pk", flat=True))
+    else:
+        table = connection.ops.quote_name(Account._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT id FROM {table} FOR KEY SHARE")  # noqa: S608
+            existing = {pk for (pk,) in cursor.fetchall()}
+    keep = [account in existing for account in columns["account_id"]]
+    if all(keep):
+        return columns
+    return {name: list(compress(values, keep)) for name, values in columns.items()}
 
 
 def _insert_rows(model: Any, columns: dict[str, list[Any]], *, json_fields: set[str]) -> None:

@@ -173,6 +173,31 @@ def test_a_run_is_executed_once(small_portfolio: dict[str, Any]) -> None:
     assert AccountSnapshot.objects.filter(run=run).count() == 2
 
 
+def test_account_deleted_while_the_run_computes_gets_no_snapshot(
+    small_portfolio: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given an account deleted after the run has read the data, before it writes
+    compute = services.analysis_compute
+
+    def compute_then_delete(**kwargs: Any) -> Any:
+        result = compute(**kwargs)
+        small_portfolio["small"].delete()
+        return result
+
+    monkeypatch.setattr(services, "analysis_compute", compute_then_delete)
+    run = services.analysis_run_create(as_of=AS_OF, requested_by=None, trigger="command")
+    # when
+    services.analysis_run_execute(run_id=run.pk)
+    # then the run succeeds with the accounts that remain, and no snapshot is left orphaned
+    run.refresh_from_db()
+    assert run.status == AnalysisRun.Status.SUCCEEDED
+    assert run.accounts_analysed == 1
+    assert list(AccountSnapshot.objects.filter(run=run).values_list("account_id", flat=True)) == [
+        small_portfolio["strategic"].pk
+    ]
+    assert AccountSnapshot.objects.filter(account_id=small_portfolio["small"].pk).count() == 0
+
+
 def test_failure_mid_run_leaves_no_snapshots(small_portfolio: dict[str, Any]) -> None:
     # given parameters that pass validation at queue time but break the computation
     run = services.analysis_run_create(as_of=AS_OF, requested_by=None, trigger="command")
