@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from accounts.models import (
     Account,
@@ -10,6 +12,7 @@ from accounts.models import (
     PayMix,
     TeamMember,
 )
+from accounts.services import account_delete
 
 
 class TeamMemberInline(admin.TabularInline):
@@ -37,6 +40,13 @@ class AccountAdmin(admin.ModelAdmin):
     list_select_related = ["owner"]
     autocomplete_fields = ["owner"]
     inlines = [TeamMemberInline, LocationInline, KnowledgeInline]
+
+    def delete_model(self, request: HttpRequest, obj: Account) -> None:
+        account_delete(account=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Account]) -> None:
+        for account in queryset:
+            account_delete(account=account)
 
 
 @admin.register(CompetencyAssessment)

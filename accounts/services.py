@@ -93,6 +93,18 @@ def account_update(*, account: Account, updated_by: Any, **fields: Any) -> Accou
 
 
 @transaction.atomic
+@transaction.atomic
+def account_delete(*, account: Account) -> None:
+    """Delete the account and everything that belongs to it.
+
+    The account's row is locked FOR UPDATE before Django gathers what to cascade: bulk
+    writers that add rows under an account without a database foreign key (the activities
+    import, the analysis's snapshots) hold it FOR KEY SHARE until they commit, so the
+    deletion waits for them and then removes their rows too, leaving none orphaned."""
+    Account.objects.select_for_update().filter(pk=account.pk).values_list("pk").first()
+    account.delete()
+
+
 def team_member_set(
     *, account: Account, user: Any, function: str, is_executive_sponsor: bool = False
 ) -> TeamMember:

@@ -170,7 +170,8 @@ class AccountSnapshot(models.Model):
     # more than a tenth of the run. The run's writer keeps them true instead: it holds
     # the run's row (its status UPDATE comes first) and a key-share lock on the accounts
     # it writes for, and skips accounts deleted since it read them
-    # (services.analysis_run_execute); deletions cascade in the ORM.
+    # (services.analysis_run_execute); deletions cascade in the ORM, an account's after
+    # accounts.services.account_delete has waited for such a writer.
     run = models.ForeignKey(
         AnalysisRun,
         on_delete=models.CASCADE,

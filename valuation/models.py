@@ -214,7 +214,9 @@ class ServiceActivity(models.Model):
       (a) the import, which locks the accounts and activity types it resolves against
       (FOR KEY SHARE, in its one transaction) so none can be deleted while it writes, and
       refuses rows naming any other; and
-      (b) Django's on_delete handling (CASCADE / PROTECT / SET_NULL run in the ORM).
+      (b) Django's on_delete handling (CASCADE / PROTECT / SET_NULL run in the ORM); an
+      account is deleted through accounts.services.account_delete, which locks it first so
+      the deletion waits for an import holding it and then cascades to its rows too.
     - `(account, date)` serves every per-account read (the Value tab, API filters, the
       trailing-twelve-month cost); portfolio-wide reads (the nightly analysis) aggregate a
       date window over all accounts and scan anyway, so an `(activity_type, date)` or a date

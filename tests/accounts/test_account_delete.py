@@ -1,0 +1,93 @@
+"""Deleting an account while a bulk writer adds rows under it leaves no orphan rows.
+
+Service activities and snapshots carry no database foreign keys; their writers hold the
+accounts FOR KEY SHARE until they commit, and `account_delete` locks the account before
+Django gathers what to cascade.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection, connections, transaction
+from django.urls import reverse
+
+from accounts.models import Account
+from accounts.services import account_delete
+from portfolio.models import AccountSnapshot, AnalysisRun
+from tests.factories import AccountFactory
+
+WAIT = 10  # seconds; generous, the steps take milliseconds
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deletion_waits_for_a_writer_holding_the_account_and_removes_its_rows(
+    owner: Any,
+) -> None:
+    # given a writer that has locked the account and written a snapshot, not committed yet
+    account = AccountFactory(owner=owner)
+    run = AnalysisRun.objects.create(as_of=date(2026, 10, 31), trigger="command", parameters={})
+    holding = threading.Event()
+    release = threading.Event()
+    errors: list[BaseException] = []
+
+    def writer() -> None:
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT id FROM accounts_account WHERE id = %s FOR KEY SHARE", [account.pk]
+                    )
+                AccountSnapshot.objects.create(run=run, account_id=account.pk, segment="maintain")
+                holding.set()
+                release.wait(WAIT)
+        except BaseException as error:  # noqa: BLE001 - reported by the test below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    def deleter() -> None:
+        try:
+            account_delete(account=Account.objects.get(pk=account.pk))
+        except BaseException as error:  # noqa: BLE001 - reported by the test below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    writing = threading.Thread(target=writer)
+    writing.start()
+    assert holding.wait(WAIT)
+    # when the account is deleted meanwhile, and the writer then commits
+    deleting = threading.Thread(target=deleter)
+    deleting.start()
+    deleting.join(0.5)
+    assert deleting.is_alive(), "the deletion should wait for the writer's lock"
+    release.set()
+    writing.join(WAIT)
+    deleting.join(WAIT)
+    # then the account and the row written under it are both gone
+    assert errors == []
+    assert not Account.objects.filter(pk=account.pk).exists()
+    assert not AccountSnapshot.objects.filter(account_id=account.pk).exists()
+
+
+@pytest.mark.django_db
+def test_admin_deletes_an_account_through_the_service(client: Any, owner: Any) -> None:
+    # given an account with a snapshot, and an administrator
+    account = AccountFactory(owner=owner)
+    run = AnalysisRun.objects.create(as_of=date(2026, 10, 31), trigger="command", parameters={})
+    AccountSnapshot.objects.create(run=run, account=account, segment="maintain")
+    admin = get_user_model().objects.create_superuser("root", "root@example.com", "pw-12345")
+    client.force_login(admin)
+    # when the administrator confirms the deletion
+    response = client.post(
+        reverse("admin:accounts_account_delete", args=[account.pk]), {"post": "yes"}
+    )
+    # then the account and its snapshot are gone
+    assert response.status_code == 302
+    assert not Account.objects.filter(pk=account.pk).exists()
+    assert not AccountSnapshot.objects.filter(account_id=account.pk).exists()
