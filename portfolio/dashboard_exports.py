@@ -27,6 +27,7 @@ TEXT, MONEY, RATIO, PERCENT, NUMBER, ACCOUNT = (
     "number",
     "account",
 )
+CENTS = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -273,8 +274,11 @@ def dashboard_table(*, dashboard: Dashboard, key: str) -> Table:
 
 
 def _plain(cell: Cell) -> Any:
+    if cell.kind == MONEY and isinstance(cell.value, Decimal | int | float):
+        # Sums come back unscaled from SQLite (121000, not 121000.00): money shows cents.
+        return Decimal(str(cell.value)).quantize(CENTS)
     if isinstance(cell.value, Decimal):
-        return float(cell.value) if cell.kind != MONEY else cell.value
+        return float(cell.value)
     return cell.value
 
 

@@ -124,8 +124,8 @@ def test_owner_totals_export_holds_only_their_figures(owner_client: Any, analyse
     assert rows["Cost to serve TTM"] == "2600.00"
     pareto = _csv(owner_client, "pareto")
     assert [(r["Code"], r["Cost to serve TTM"], r["Vital few"]) for r in pareto] == [
-        ("PICK", "1600.0", "yes"),
-        ("VISIT", "1000.0", "yes"),
+        ("PICK", "1600.00", "yes"),
+        ("VISIT", "1000.00", "yes"),
     ]
     # mallory's Beta has no activities: an empty Pareto, not Alpha's
     assert _csv(owner_client, "pareto", "?owner=mallory") == []
