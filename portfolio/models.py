@@ -146,12 +146,12 @@ class AnalysisRun(models.Model):
         return None if end is None else (end - self.started_at).total_seconds()
 
 
-def _money() -> models.DecimalField:
-    return models.DecimalField(max_digits=16, decimal_places=2, default=Decimal("0"))
+def _money(verbose_name: str) -> models.DecimalField:
+    return models.DecimalField(verbose_name, max_digits=16, decimal_places=2, default=Decimal("0"))
 
 
-def _ratio() -> models.DecimalField:
-    return models.DecimalField(max_digits=12, decimal_places=6, default=Decimal("0"))
+def _ratio(verbose_name: str) -> models.DecimalField:
+    return models.DecimalField(verbose_name, max_digits=12, decimal_places=6, default=Decimal("0"))
 
 
 class Segment(models.TextChoices):
@@ -186,28 +186,36 @@ class AccountSnapshot(models.Model):
         db_index=False,
         db_constraint=False,
     )
-    revenue_y1 = _money()
-    revenue_y2 = _money()
-    revenue_ttm = _money()
-    revenue_3y = _money()
-    growth_rate = _ratio()
-    forecast_2y = _money()
-    gross_margin_ttm = _money()
-    cost_to_serve_ttm = _money()
-    net_profit_ttm = _money()
-    retention_investment_ttm = _money()
-    value_delivered_ttm = _money()
-    value_received_ttm = _money()
-    value_ratio = models.DecimalField(max_digits=14, decimal_places=6, null=True, blank=True)
-    margin = _ratio()
-    churn_score = models.PositiveSmallIntegerField(default=0)
-    churn_stage = models.PositiveSmallIntegerField(default=0)
-    retention = _ratio()
-    ltv = _money()
-    replacement_customers = models.PositiveIntegerField(default=0)
-    replacement_cost = _money()
-    attractiveness = models.DecimalField(max_digits=6, decimal_places=2, default=Decimal("0"))
-    segment = models.CharField(max_length=10, choices=Segment.choices)
+    revenue_y1 = _money("Revenue Y1")
+    revenue_y2 = _money("Revenue Y2")
+    revenue_ttm = _money("Revenue TTM")
+    revenue_3y = _money("Revenue, three years")
+    growth_rate = _ratio("Growth rate")
+    forecast_2y = _money("Forecast, two years")
+    gross_margin_ttm = _money("Gross margin TTM")
+    cost_to_serve_ttm = _money("Cost to serve TTM")
+    net_profit_ttm = _money("Net profit TTM")
+    retention_investment_ttm = _money("Retention investment TTM")
+    value_delivered_ttm = _money("Value delivered TTM")
+    value_received_ttm = _money("Value received TTM")
+    value_ratio = models.DecimalField(
+        "Value ratio (delivered / received)",
+        max_digits=14,
+        decimal_places=6,
+        null=True,
+        blank=True,
+    )
+    margin = _ratio("Net margin")
+    churn_score = models.PositiveSmallIntegerField("Churn score", default=0)
+    churn_stage = models.PositiveSmallIntegerField("Churn stage", default=0)
+    retention = _ratio("Retention")
+    ltv = _money("Lifetime value")
+    replacement_customers = models.PositiveIntegerField("Replacement customers", default=0)
+    replacement_cost = _money("Replacement cost")
+    attractiveness = models.DecimalField(
+        "Attractiveness (0-100)", max_digits=6, decimal_places=2, default=Decimal("0")
+    )
+    segment = models.CharField("Segment", max_length=10, choices=Segment.choices)
     signals = models.JSONField(default=list, blank=True)
     # The Y3 cost to serve split by activity type: {code: cost in currency units (2 dp)},
     # types with no cost left out. The dashboard sums it over any filtered set of accounts.

@@ -37,6 +37,9 @@ def snapshots_for_run(*, user: Any, run: AnalysisRun) -> QuerySet[AccountSnapsho
 @dataclass(frozen=True)
 class FigureMovement:
     name: str
+    label: str
+    # Decimal places to show, grouped by thousands (floatformat's argument), "" for text.
+    places: str
     value: Any
     previous: Any
     change: Decimal | None
@@ -67,7 +70,21 @@ def snapshot_history_for_account(*, account: Account) -> SnapshotHistory:
             change = None
             if isinstance(value, int | Decimal) and isinstance(before, int | Decimal):
                 change = Decimal(value) - Decimal(before)
-            figures.append(FigureMovement(name=name, value=value, previous=before, change=change))
+            field = AccountSnapshot._meta.get_field(name)
+            places = "" if isinstance(value, str) else f"{getattr(field, 'decimal_places', 0)}g"
+            if field.choices:
+                shown = dict(field.flatchoices)
+                value, before = shown.get(value, value), shown.get(before, before)
+            figures.append(
+                FigureMovement(
+                    name=name,
+                    label=str(field.verbose_name),
+                    places=places,
+                    value=value,
+                    previous=before,
+                    change=change,
+                )
+            )
     return SnapshotHistory(latest=latest, previous=previous, figures=figures)
 
 

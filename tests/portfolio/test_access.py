@@ -241,8 +241,12 @@ def test_account_analysis_tab_access(
     response = request.getfixturevalue(client_name).get(f"/accounts/{account.pk}/analysis/")
     assert response.status_code == status
     if status == 200:
-        assert "coverage_gap" in response.content.decode()
+        page = response.content.decode()
+        assert "coverage_gap" in page
         assert response.context["history"].latest.net_profit_ttm == Decimal("48400.00")
+        # figures by their names, money grouped with cents
+        assert '<th scope="row">Net profit TTM</th>' in page
+        assert "48,400.00" in page
 
 
 @pytest.mark.parametrize("extra_accounts", [0, 20])
