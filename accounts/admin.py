@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -45,8 +46,9 @@ class AccountAdmin(admin.ModelAdmin):
         account_delete(account=obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Account]) -> None:
-        for account in queryset:
-            account_delete(account=account)
+        with transaction.atomic():  # all the selected accounts, or none
+            for account in queryset:
+                account_delete(account=account)
 
 
 @admin.register(CompetencyAssessment)

@@ -79,6 +79,9 @@ class AccountViewSet(viewsets.ModelViewSet):
             account=serializer.instance, updated_by=self.request.user, **serializer.validated_data
         )
 
+    def perform_destroy(self, instance: Account) -> None:
+        services.account_delete(account=instance)
+
 
 class TeamMemberViewSet(
     mixins.ListModelMixin,

@@ -93,7 +93,6 @@ def account_update(*, account: Account, updated_by: Any, **fields: Any) -> Accou
 
 
 @transaction.atomic
-@transaction.atomic
 def account_delete(*, account: Account) -> None:
     """Delete the account and everything that belongs to it.
 
@@ -105,6 +104,7 @@ def account_delete(*, account: Account) -> None:
     account.delete()
 
 
+@transaction.atomic
 def team_member_set(
     *, account: Account, user: Any, function: str, is_executive_sponsor: bool = False
 ) -> TeamMember:

@@ -275,7 +275,8 @@ def dashboard_table(*, dashboard: Dashboard, key: str) -> Table:
 
 def _plain(cell: Cell) -> Any:
     if cell.kind == MONEY and isinstance(cell.value, Decimal | int | float):
-        # Sums come back unscaled from SQLite (121000, not 121000.00): money shows cents.
+        # Money shows cents: SQLite returns sums unscaled (121000), the filtered Pareto sums
+        # floats (1600.0).
         return Decimal(str(cell.value)).quantize(CENTS)
     if isinstance(cell.value, Decimal):
         return float(cell.value)

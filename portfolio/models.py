@@ -167,9 +167,10 @@ class AccountSnapshot(models.Model):
     # No index of their own: the unique (run, account) index serves lookups by run, the
     # (account, run) index lookups by account. No database foreign keys either: a run
     # writes 10,000 snapshots at once, and checking each row's two keys at commit cost
-    # more than a tenth of the run. The run's writer keeps them true instead: it holds
-    # the run's row (its status UPDATE comes first) and a key-share lock on the accounts
-    # it writes for, and skips accounts deleted since it read them
+    # more than a tenth of the run. The run's writer keeps them true instead: it takes a
+    # key-share lock on the accounts it writes for and skips accounts deleted since it
+    # read them; its run exists (its status UPDATE comes first, and nothing in the product
+    # deletes runs)
     # (services.analysis_run_execute); deletions cascade in the ORM, an account's after
     # accounts.services.account_delete has waited for such a writer.
     run = models.ForeignKey(

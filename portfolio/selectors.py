@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.db import models
 from django.db.models import QuerySet
 
 from accounts.models import Account
@@ -71,7 +72,8 @@ def snapshot_history_for_account(*, account: Account) -> SnapshotHistory:
             if isinstance(value, int | Decimal) and isinstance(before, int | Decimal):
                 change = Decimal(value) - Decimal(before)
             field = AccountSnapshot._meta.get_field(name)
-            places = "" if isinstance(value, str) else f"{getattr(field, 'decimal_places', 0)}g"
+            decimals = getattr(field, "decimal_places", 0)
+            places = "" if isinstance(field, models.CharField) else f"{decimals}g"
             if field.choices:
                 shown = dict(field.flatchoices)
                 value, before = shown.get(value, value), shown.get(before, before)

@@ -259,15 +259,21 @@ def _rows_of_existing_accounts(columns: dict[str, list[Any]]) -> dict[str, list[
 def _insert_rows(model: Any, columns: dict[str, list[Any]], *, json_fields: set[str]) -> None:
     """Insert rows given column by column (field name → one value per row) in the current
     transaction: COPY on PostgreSQL (bulk_create's SQL building costs seconds at 10,000
-    snapshots), bulk_create elsewhere. Values: floats for decimal fields (stored with the
-    field's places, NaN for NULL), ints, text or None, and JSON text for ``json_fields``."""
+    snapshots), bulk_create elsewhere. Values: floats for decimal fields (rounded to the
+    field's places; NaN or None for NULL), ints for integer and key fields, text or None
+    for the others, and JSON text for ``json_fields``."""
     if connection.vendor != "postgresql":
+        decimals = {
+            name: f".{field.decimal_places}f"
+            for name in columns
+            if isinstance(field := model._meta.get_field(name), models.DecimalField)
+        }
         objects = []
         for row in zip(*columns.values(), strict=True):
-            values = {
-                name: None if value != value else value  # NaN
-                for name, value in zip(columns, row, strict=True)
-            }
+            values = dict(zip(columns, row, strict=True))
+            for name, spec in decimals.items():
+                value = values[name]
+                values[name] = None if value is None or value != value else format(value, spec)
             for name in json_fields:
                 values[name] = json.loads(values[name])
             objects.append(model(**values))
@@ -345,6 +351,8 @@ def _cost_by_activity_type_json(summed: pd.DataFrame) -> dict[int, str]:
     """{account: JSON object {activity type code: Y3 cost rounded to cents}} from the
     analysis's cost per account and type, zero costs left out (about 100,000 pairs at
     10,000 accounts, joined in one pass over the rows sorted by account)."""
+    if summed.empty:
+        return {}
     cost = summed[analysis_columns.COST].round(2)
     kept = summed.assign(**{analysis_columns.COST: cost})[cost != 0]
     kept = kept.sort_values(analysis_columns.ACCOUNT, kind="stable")

@@ -178,8 +178,9 @@ def _resolve_reports_to(
         return False, None
     if contact is not None and contact.pk is not None:
         # Serialise reports-to changes per account, so two concurrent edits cannot each
-        # pass the cycle check and together close a loop (a no-op on SQLite).
-        Account.objects.select_for_update().filter(pk=account.pk).first()
+        # pass the cycle check and together close a loop (a no-op on SQLite). NO KEY: bulk
+        # writers' FOR KEY SHARE locks on accounts (imports, analysis runs) do not block it.
+        Account.objects.select_for_update(no_key=True).filter(pk=account.pk).first()
         if manager.pk == contact.pk:
             _add(errors, "reports_to", "A person cannot report to themselves.")
             return False, None
