@@ -27,6 +27,7 @@ from kombu.exceptions import OperationalError as BrokerError
 from accounts.models import Account
 from kam.concurrent_reads import shared_snapshot
 from kam.pg_copy import copy_from_chunks
+from kam.row_locks import key_share_locked
 from portfolio import loaders
 from portfolio.models import (
     SNAPSHOT_FIGURES,
@@ -189,7 +190,7 @@ def analysis_run_execute(*, run_id: int) -> AnalysisRun | None:
         snapshots = _snapshot_columns(run_id, result)
         with transaction.atomic():
             snapshots = _rows_of_existing_accounts(snapshots)
-            # Before the snapshots, so this transaction holds the run's row while it writes.
+            # Before the snapshots: from here the sweep cannot fail the run until this commits.
             finished = AnalysisRun.objects.filter(pk=run_id, status=Status.RUNNING).update(
                 status=Status.SUCCEEDED,
                 finished_at=timezone.now(),
@@ -241,15 +242,9 @@ def analysis_compute(*, as_of: date, params: Parameters) -> AnalysisResult:
 
 def _rows_of_existing_accounts(columns: dict[str, list[Any]]) -> dict[str, list[Any]]:
     """The rows (given column by column, with "account_id") of the accounts that still
-    exist, which stay locked FOR KEY SHARE until the transaction ends: none can be deleted
-    while their snapshots are written (AccountSnapshot keeps no database foreign keys)."""
-    if connection.vendor != "postgresql":
-        existing = set(Account.objects.values_list("pk", flat=True))
-    else:
-        table = connection.ops.quote_name(Account._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT id FROM {table} FOR KEY SHARE")  # noqa: S608
-            existing = {pk for (pk,) in cursor.fetchall()}
+    exist, which stay locked until the transaction ends: none can be deleted while their
+    snapshots are written (AccountSnapshot keeps no database foreign keys; kam.row_locks)."""
+    existing = key_share_locked(Account)
     keep = [account in existing for account in columns["account_id"]]
     if all(keep):
         return columns
@@ -272,8 +267,7 @@ def _insert_rows(model: Any, columns: dict[str, list[Any]], *, json_fields: set[
         for row in zip(*columns.values(), strict=True):
             values = dict(zip(columns, row, strict=True))
             for name, spec in decimals.items():
-                value = values[name]
-                values[name] = None if value is None or value != value else format(value, spec)
+                values[name] = _decimal_text(values[name], spec)
             for name in json_fields:
                 values[name] = json.loads(values[name])
             objects.append(model(**values))
@@ -300,10 +294,8 @@ def _csv_line_format(model: Any, columns: dict[str, list[Any]]) -> tuple[str, li
             spec = f".{field.decimal_places}f"
             if pd.isna(values).any():
                 formats.append("%s")
-                values = [
-                    COPY_NULL if value is None or value != value else format(value, spec)
-                    for value in values
-                ]
+                texts = (_decimal_text(value, spec) for value in values)
+                values = [COPY_NULL if text is None else text for text in texts]
             else:
                 formats.append(f"%{spec}")
         elif field.is_relation or isinstance(field, models.IntegerField):
@@ -313,6 +305,11 @@ def _csv_line_format(model: Any, columns: dict[str, list[Any]]) -> tuple[str, li
             values = [COPY_NULL if value is None else _csv_quoted(value) for value in values]
         prepared.append(values)
     return ",".join(formats) + "\n", prepared
+
+
+def _decimal_text(value: float | None, spec: str) -> str | None:
+    """The number written with `spec` (e.g. ".2f"), None for None or NaN."""
+    return None if value is None or value != value else format(value, spec)
 
 
 def _csv_quoted(text: str) -> str:

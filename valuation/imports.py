@@ -55,6 +55,7 @@ from accounts.models import (
 )
 from kam.pg_copy import copy_from_chunks
 from kam.roles import Role
+from kam.row_locks import key_share_locked
 from valuation.models import (
     ActivityRate,
     ActivityType,
@@ -336,17 +337,11 @@ class Lookup:
 
 
 def _preload(model: Any, key: str, *, lock: bool) -> dict[str, int]:
-    """key → id of every row. With `lock` on PostgreSQL the rows are also locked FOR KEY
-    SHARE until the import's transaction ends, so none of them can be deleted while the
-    file's rows referring to them are written (service activities carry no database
-    foreign keys; see ServiceActivity)."""
-    if lock and connection.vendor == "postgresql":
-        table = model._meta.db_table
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT {key}, id FROM {table} WHERE {key} IS NOT NULL FOR KEY SHARE"  # noqa: S608
-            )
-            return dict(cursor.fetchall())
+    """key → id of every row. With `lock` the rows also stay locked until the import's
+    transaction ends, so none of them can be deleted while the file's rows referring to
+    them are written (service activities carry no database foreign keys; kam.row_locks)."""
+    if lock:
+        return key_share_locked(model, key)
     return dict(model.objects.exclude(**{key: None}).values_list(key, "id").iterator())
 
 
