@@ -90,7 +90,6 @@ def set_up_reference_data(url: str) -> None:
     """10,000 accounts, the activity types and their rates, loaded with COPY."""
     conn = connect(url)
     with conn, conn.cursor() as cursor:
-        cursor.execute("TRUNCATE valuation_serviceactivity, valuation_importbatch")
         cursor.execute("DELETE FROM accounts_account WHERE external_id LIKE 'BENCH-%%'")
         cursor.execute(
             "INSERT INTO auth_user (username, password, is_superuser, first_name, last_name,"
@@ -192,8 +191,16 @@ def count_activities(url: str) -> int:
 
 
 def clear_imported(url: str) -> None:
+    """Empty the activities and drop the segments (partitions) earlier imports attached."""
     conn = connect(url)
     with conn, conn.cursor() as cursor:
+        cursor.execute(
+            "SELECT inhrelid::regclass::text FROM pg_inherits"
+            " WHERE inhparent = 'valuation_serviceactivity'::regclass"
+            " AND inhrelid <> 'valuation_serviceactivity_main'::regclass"
+        )
+        for (segment,) in cursor.fetchall():
+            cursor.execute(f"DROP TABLE {segment}")
         cursor.execute("TRUNCATE valuation_serviceactivity, valuation_importbatch")
         cursor.execute("DROP TABLE IF EXISTS bench_bare_activities")
     conn.close()
@@ -216,6 +223,7 @@ def main() -> int:
     print(f"Database: {urlparse(url).path.lstrip('/')}; preparing…", flush=True)
     ensure_database(url)
     manage(url, "migrate", "--noinput")
+    clear_imported(url)
     set_up_reference_data(url)
     args.workdir.mkdir(parents=True, exist_ok=True)
     path = args.workdir / f"activities-{args.rows}.csv"

@@ -15,9 +15,10 @@ READ_SIZE = 1 << 18  # characters COPY asks for at a time
 
 
 class CopyStream(io.RawIOBase):
-    """A read-only file over an iterator of text chunks, for psycopg2's copy_expert."""
+    """A read-only file over an iterator of chunks (text, or bytes already encoded), for
+    psycopg2's copy_expert."""
 
-    def __init__(self, chunks: Iterator[str]) -> None:
+    def __init__(self, chunks: Iterator[str] | Iterator[bytes]) -> None:
         self.chunks = chunks
         self.pending = b""
         self.offset = 0
@@ -32,7 +33,8 @@ class CopyStream(io.RawIOBase):
     def read(self, size: int = -1) -> bytes:  # type: ignore[override]
         while self.offset >= len(self.pending):
             try:
-                self.pending = next(self.chunks).encode()
+                chunk = next(self.chunks)
+                self.pending = chunk if isinstance(chunk, bytes) else chunk.encode()
             except StopIteration:
                 return b""
             except Exception as error:  # noqa: BLE001 - raised again after COPY
@@ -44,7 +46,7 @@ class CopyStream(io.RawIOBase):
         return self.pending[start : self.offset]
 
 
-def copy_from_chunks(sql: str, chunks: Iterator[str]) -> None:
+def copy_from_chunks(sql: str, chunks: Iterator[str] | Iterator[bytes]) -> None:
     """Run `sql` (a ``COPY … FROM STDIN``) on the current connection with `chunks` as its
     data. An exception of the iterator is raised here, after COPY; the rows sent so far
     are undone with the caller's transaction."""

@@ -125,6 +125,9 @@ KAM_ANALYSIS_STALE_SECONDS = env.int("KAM_ANALYSIS_STALE_SECONDS", default=15 * 
 # On 2 cores one part is fastest (more parts cost more work in all); raise it on a database
 # server with cores to spare.
 KAM_ANALYSIS_READ_PARTS = env.int("KAM_ANALYSIS_READ_PARTS", default=1)
+# An activities CSV file of at least this many rows loads a partition of its own
+# (valuation/segments.py); smaller files go into the table's main partition.
+KAM_IMPORT_SEGMENT_ROWS = env.int("KAM_IMPORT_SEGMENT_ROWS", default=100_000)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -33,6 +33,7 @@ from relationships.selectors import (
 from valuation.analysis import columns
 from valuation.analysis.lifetime_value import value_projection
 from valuation.analysis.parameters import AnalysisParameters
+from valuation.models import ImportBatch
 from valuation.selectors import (
     CostToServe,
     LedgerSummary,
@@ -294,22 +295,31 @@ def account_360_cache_key(*, account: Account, as_of: datetime.date, is_today: b
       there), `updated_at` (its own fields) and `data_version` (every write to the rows the
       page reads, see accounts.signals; activity types and rates bump every account);
     - one query: the latest successful analysis run and how many there are (a new run, a
-      deleted one), and when the account's plans last changed (plan_services moves a plan's
-      status with a queryset UPDATE, which sends no signal but sets `updated_at`);
+      deleted one), the latest successful import (imports write in bulk, without signals,
+      and may touch every account: one new key for all instead of a version bump on each),
+      and when the account's plans last changed (plan_services moves a plan's status with a
+      queryset UPDATE, which sends no signal but sets `updated_at`);
     - the review date and whether it is today (the page words a few sentences for today).
 
     Every part is read from the database, so processes with their own local-memory cache
     never serve a page older than the data (no cross-process invalidation is needed)."""
     runs = AnalysisRun._meta.db_table
+    imports = ImportBatch._meta.db_table
     plans = AccountPlan._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT (SELECT max(id) FROM {runs} WHERE status = %s),"  # noqa: S608 - table names
             f" (SELECT count(*) FROM {runs} WHERE status = %s),"
+            f" (SELECT max(id) FROM {imports} WHERE status = %s),"
             f" (SELECT max(updated_at) FROM {plans} WHERE account_id = %s)",
-            [AnalysisRun.Status.SUCCEEDED, AnalysisRun.Status.SUCCEEDED, account.pk],
+            [
+                AnalysisRun.Status.SUCCEEDED,
+                AnalysisRun.Status.SUCCEEDED,
+                ImportBatch.Status.SUCCEEDED,
+                account.pk,
+            ],
         )
-        last_run, run_count, plans_changed = cursor.fetchone()
+        last_run, run_count, last_import, plans_changed = cursor.fetchone()
     parts = [
         ACCOUNT_360_CODE_VERSION,
         account.pk,
@@ -318,6 +328,7 @@ def account_360_cache_key(*, account: Account, as_of: datetime.date, is_today: b
         account.data_version,
         last_run or 0,
         run_count,
+        last_import or 0,
         # A raw max() comes back as a datetime on PostgreSQL, as text on SQLite.
         str(plans_changed or 0).replace(" ", "T"),  # no space: a portable cache key
         as_of.isoformat(),

@@ -111,13 +111,18 @@ def activity_block_ranges(parts: int) -> list[BlockRange]:
     """The service-activity table split into ``parts`` ranges of its blocks (PostgreSQL):
     [first, next first) each, the first open below and the last open above, so together
     they hold every row, those in blocks added meanwhile too. Each part of the aggregation
-    then scans its own blocks only, where a split by account would scan them all."""
+    then scans its own blocks only, where a split by account would scan them all.
+
+    The table is partitioned (valuation.segments): a block range applies within each
+    partition, and the cuts are made on the largest one."""
     if parts < 2 or connection.vendor != "postgresql":
         return [(None, None)]
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT pg_relation_size(%s) / current_setting('block_size')::bigint",
-            [ServiceActivity._meta.db_table],
+            "SELECT coalesce(max(pg_relation_size(inhrelid)), pg_relation_size(%s::regclass))"
+            " / current_setting('block_size')::bigint"
+            " FROM pg_inherits WHERE inhparent = %s::regclass",
+            [ServiceActivity._meta.db_table] * 2,
         )
         (blocks,) = cursor.fetchone()
     cuts = sorted({blocks * part // parts for part in range(1, parts)} - {0})

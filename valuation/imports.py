@@ -13,13 +13,16 @@ One framework, one `KindSpec` per kind (its columns, row parser and writer):
    `COPY` (bulk_create batches on SQLite). As soon as one row is bad the writer receives no
    more rows, and at the end the transaction is rolled back: the database is exactly as
    before. Validating and writing in the same stream reads and parses the file once.
-4. For a 1,000,000-row activities file (bench/import_activities.py) PostgreSQL's side is the
-   bottleneck: every row costs a heap tuple, an id from the identity sequence, a primary key
-   entry and an (account, date) index entry. So the COPY lines go in sorted runs of
-   `COPY_SORT_RUN` rows (the index then fills leaf after leaf: about 5 instead of 8
-   backend CPU-seconds), and a read-ahead thread parses the next run while PostgreSQL
-   writes the previous one. Staging the raw file with COPY and validating in SQL was measured
-   too and was slower: `INSERT … SELECT` writes row by row where COPY writes page by page.
+4. Activities (the high-volume kind: a 1,000,000-row file is a normal load,
+   bench/import_activities.py) take a faster lane on PostgreSQL when the file is plain CSV:
+   the columnar reader (valuation.columnar) parses it block by block with pyarrow, checks
+   each distinct value once with this module's parsers, and streams COPY's CSV from a
+   read-ahead thread while PostgreSQL writes the previous chunk. A large file loads a
+   partition of its own, indexed once by sorting (valuation.segments): maintaining the
+   primary key and the (account, date) index row by row was most of the cost. A file the
+   columnar reader declines (quotes, ragged rows, any bad value) is undone and read again
+   row by row, which imports it or lists every problem by row. Staging the raw file in SQL
+   and validating there was measured too and was slower.
 
 `import_run` is the entry point used by `valuation.services.import_batch_execute`, which the
 command, the page and the Celery task all share.
@@ -41,6 +44,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 
@@ -754,8 +758,8 @@ def _write_activity_rates(rows: Iterator[tuple[Any, ...]], context: ImportContex
 
 class ActivitiesParser:
     """Row parser of service activities. `__call__` validates one row (any problem raises
-    CellErrors); the caches it fills let `copy_rows` turn the common row into a COPY line
-    with four dictionary look-ups."""
+    CellErrors); the columnar reader (valuation.columnar) checks each distinct value of a
+    column with the same lookups and parsers."""
 
     def __init__(self, positions: dict[str, int]) -> None:
         self.accounts = account_lookup(lock=True)
@@ -766,8 +770,6 @@ class ActivitiesParser:
         self.i_type = positions["activity_type"]
         self.i_date = positions["date"]
         self.i_quantity = positions["quantity"]
-        # raw cell text -> canonical YYYY-MM-DD text, for dates already validated once
-        self.date_texts: dict[str, str] = {}
 
     def __call__(self, row: list[str]) -> tuple[Any, ...]:
         """(account id, activity type id, date text, quantity text), all validated."""
@@ -777,10 +779,7 @@ class ActivitiesParser:
         day = check.take("date", self.dates, row[self.i_date])
         amount = check.take("quantity", self.quantity.text, row[self.i_quantity])
         check.done()
-        text = day.isoformat()
-        if len(self.date_texts) < 100_000:
-            self.date_texts[row[self.i_date]] = text
-        return (account_id, type_id, text, amount)
+        return (account_id, type_id, day.isoformat(), amount)
 
 
 def _activities_parser(positions: dict[str, int]) -> RowParser:
@@ -862,13 +861,70 @@ def _copy_line(account_key: str, type_id: int, day: str, amount: str, tail: str)
     return f"{account_key}\t{day}\t{type_id}\t{amount}{tail}"
 
 
-def _copy_activities(chunks: Iterator[str]) -> None:
+def _copy_activities(chunks: Iterator[str] | Iterator[bytes], *, binary: bool = False) -> None:
+    """COPY into the table, in COPY's text format (`_copy_line`) or, with `binary`, in the
+    binary format the columnar reader writes (same columns, same order)."""
     table = ServiceActivity._meta.db_table
     copy_from_chunks(
         f"COPY {table} (account_id, date, activity_type_id, quantity, "  # noqa: S608
-        "import_batch_id, created_by_id) FROM STDIN",
+        "import_batch_id, created_by_id) FROM STDIN" + (" WITH (FORMAT binary)" if binary else ""),
         chunks,
     )
+
+
+def _import_activities_columnar(
+    path: Path,
+    parser: ActivitiesParser,
+    *,
+    width: int,
+    context: ImportContext,
+    segment: bool,
+    progress: ProgressCallback | None,
+    progress_every: int,
+) -> int | None:
+    """Load a plain activities CSV file through the columnar reader (valuation.columnar):
+    into a segment of its own when `segment`, else into the table. Returns the number of
+    rows loaded, or None, having undone everything it wrote, when the file needs the
+    row-by-row reader (it is not plain, or a value is bad)."""
+    from valuation import columnar, segments
+
+    try:
+        with transaction.atomic():  # a savepoint: a file handed over leaves nothing behind
+            target = segments.segment_create() if segment else None
+            chunks = columnar.activity_copy_chunks(
+                path,
+                parser,
+                width=width,
+                first_id=None if target is None else target.first_id,
+                batch_id=context.batch_id,
+                created_by_id=context.created_by_id,
+                rows_per_chunk=progress_every,
+            )
+            reader = _ReadAhead(chunks)
+            rows = 0
+
+            def copy_chunks() -> Iterator[bytes]:
+                nonlocal rows
+                for item in reader:
+                    if isinstance(item, bytes):
+                        yield item
+                        continue
+                    rows = item
+                    if progress is not None:
+                        progress(rows)  # in this thread, like every other use of the callback
+
+            try:
+                if target is None:
+                    _copy_activities(copy_chunks(), binary=True)
+                else:
+                    copy_from_chunks(target.copy_sql(), copy_chunks())
+                    segments.segment_attach(target)
+            finally:
+                reader.close()
+    except columnar.NotColumnar:
+        return None
+    context.outcome.created = rows
+    return rows
 
 
 def _write_activities(rows: Iterator[tuple[Any, ...]], context: ImportContext) -> ImportOutcome:
@@ -1137,19 +1193,24 @@ def import_run(
     is_utf8: bool = True,
     progress: ProgressCallback | None = None,
     progress_every: int = PROGRESS_EVERY,
+    expected_rows: int = 0,
 ) -> ImportOutcome:
     """Validate and write one file of one kind, all or nothing.
 
     Raises ImportRefused with every problem (row, column, message) and writes nothing when
     any row is bad. `progress(rows_done)` is called every `progress_every` rows.
+    `expected_rows` (about the file's data rows, from its line count) decides whether a
+    large activities file loads a segment of its own (valuation.segments).
     """
     spec = spec_for(kind)
     errors = _Collector()
     context = ImportContext(batch_id=batch_id, created_by_id=created_by_id)
     rows = read_rows(path, file_name)
     header = next(rows, None)
+    header_line = 1
     while header == []:
         header = next(rows, None)
+        header_line += 1
     if header is None:
         raise ImportRefused(
             [
@@ -1232,99 +1293,28 @@ def import_run(
                 yield parsed
         data_rows = row_number - 1 - blank_rows
 
-    def fast_activity_chunks(parser: ActivitiesParser) -> Iterator[str | int]:
-        # The same checks as valid_rows, fused with COPY formatting: a row whose four cells
-        # are all known (an account, a type, a date and a quantity already validated) costs
-        # four dictionary look-ups and one f-string; any other row takes the full parser.
-        # Runs in the read-ahead thread: it yields COPY chunks (str) and progress counts
-        # (int), and touches neither the database nor the progress callback.
-        nonlocal data_rows
-        pad = f"0{_account_key_width(parser.accounts.mapping)}d"
-        # raw cell -> zero-padded account id, the sort key of the COPY lines
-        accounts = {raw: format(pk, pad) for raw, pk in parser.accounts.mapping.items()}
-        types = parser.types.mapping
-        dates = parser.date_texts
-        quantities = parser.quantity.cache
-        i_account, i_type = parser.i_account, parser.i_type
-        i_date, i_quantity = parser.i_date, parser.i_quantity
-        tail = _copy_tail(context)
-        lines: list[str] = []
-        row_number = 1
-        blank_rows = 0
-        next_progress = progress_every
-        for row in rows:
-            row_number += 1
-            if len(row) == width:
-                account_id = accounts.get(row[i_account])
-                type_id = types.get(row[i_type])
-                day = dates.get(row[i_date])
-                amount = quantities.get(row[i_quantity])
-                if account_id is None or type_id is None or day is None or amount is None:
-                    try:
-                        account_id, type_id, day, amount = parser(row)
-                    except CellErrors as problems:
-                        for column, message in problems.problems:
-                            errors.add(row_number, column, message)
-                        continue
-                    account_id = format(account_id, pad)
-            elif not row or not any(cell.strip() for cell in row):
-                blank_rows += 1
-                continue
-            elif len(row) > width and not any(cell.strip() for cell in row[width:]):
-                try:
-                    account_id, type_id, day, amount = parser(row[:width])
-                except CellErrors as problems:
-                    for column, message in problems.problems:
-                        errors.add(row_number, column, message)
-                    continue
-                account_id = format(account_id, pad)
-            else:
-                errors.add(
-                    row_number,
-                    "",
-                    f"This row has {len(row)} values but the header has {width} columns.",
-                )
-                continue
-            if row_number > next_progress and progress is not None:
-                yield row_number - 1 - blank_rows  # progress, reported by the consumer
-                next_progress += progress_every
-            if errors.total:
-                continue
-            lines.append(f"{account_id}\t{day}\t{type_id}\t{amount}{tail}")  # _copy_line
-            if len(lines) >= COPY_SORT_RUN:
-                context.outcome.created += len(lines)
-                lines.sort()
-                yield "".join(lines)
-                lines = []
-        if lines and not errors.total:
-            context.outcome.created += len(lines)
-            lines.sort()
-            yield "".join(lines)
-        data_rows = row_number - 1 - blank_rows
-
     with transaction.atomic():
         # Made inside the transaction: the activities parser locks what it preloads.
         parse = spec.make_parser(positions)
-        fast = (
+        columnar_rows = None
+        if (
             isinstance(parse, ActivitiesParser)
             and connection.vendor == "postgresql"
             and is_utf8
+            and header_line == 1
             and not is_xlsx(file_name)
-        )
-        if fast:
-            reader = _ReadAhead(fast_activity_chunks(parse))  # type: ignore[arg-type]
-
-            def copy_chunks() -> Iterator[str]:
-                for item in reader:
-                    if isinstance(item, str):
-                        yield item
-                    elif progress is not None:
-                        progress(item)  # in this thread, like every other use of the callback
-
-            try:
-                _copy_activities(copy_chunks())
-            finally:
-                reader.close()
+        ):
+            columnar_rows = _import_activities_columnar(
+                path,
+                parse,
+                width=width,
+                context=context,
+                segment=expected_rows >= settings.KAM_IMPORT_SEGMENT_ROWS,
+                progress=progress,
+                progress_every=progress_every,
+            )
+        if columnar_rows is not None:
+            data_rows = columnar_rows
             outcome = context.outcome
         else:
             stream = valid_rows()
@@ -1338,11 +1328,9 @@ def import_run(
             # Raising out of atomic() rolls back everything the writer did.
             raise ImportRefused(errors.errors, errors.total)
         outcome.rows = data_rows
-        # Bulk writes send no signals: raise every account's data version (one UPDATE,
-        # cheaper than finding the accounts of a large file) so cached pages draw afresh.
-        from accounts.services import account_data_changed
-
-        account_data_changed(account_ids=None)
+        # Bulk writes send no signals. Cached account pages draw afresh because their key
+        # holds the latest successful import batch (portfolio.account360_selectors), which
+        # the caller marks in this transaction.
         if progress is not None:
             progress(data_rows)
     return outcome

@@ -191,6 +191,7 @@ def import_batch_execute(
                 created_by_id=batch.created_by_id,
                 is_utf8=facts_utf8,
                 progress=report,
+                expected_rows=batch.rows_total,
                 **extra,
             )
             # Marked in the same transaction as the rows: the partial unique constraint on

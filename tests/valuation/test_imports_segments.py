@@ -1,0 +1,305 @@
+"""The columnar lane of `import_data activities` (valuation.columnar) and the segments large
+files load (valuation.segments): every row lands with its own values whichever way the file
+goes in, a large file becomes one partition of its own, and a refused or handed-over file
+leaves no table behind."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from decimal import Decimal
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from accounts.services import account_delete
+from portfolio import loaders
+from portfolio.account360_selectors import account_360_cache_key
+from tests.factories import AccountFactory, UserFactory
+from tests.valuation.factories import ActivityTypeFactory
+from valuation import imports
+from valuation.analysis import columns as c
+from valuation.analysis.windows import Windows
+from valuation.models import ImportBatch, ServiceActivity
+from valuation.segments import MAIN_ID_LIMIT
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "account,activity_type,date,quantity"
+# Quantities at the edges of numeric(12, 2) and of its base-10000 digits, and dates on both
+# sides of 2000-01-01 (the binary format counts days from it).
+ROWS = [
+    ("A-1", "order-handling", "2025-03-31", "1"),
+    ("A-1", "order-handling", "1999-12-31", "0"),
+    ("A-2", "site-visit", "2000-01-01", "0.5"),
+    ("A-2", "site-visit", "2024-02-29", "12.34"),
+    ("A-3", "order-handling", "2026-11-27", "9999999999.99"),
+    ("A-3", "site-visit", "2025-01-01", "10000.01"),
+    ("A-1", "site-visit", "2025-06-15", "100000000"),
+    ("A-2", "order-handling", "2025-06-15", "0.25"),
+    ("A-3", "order-handling", "2025-06-15", "007.10"),
+]
+
+
+@pytest.fixture
+def accounts(owner: Any) -> dict[str, Any]:
+    ActivityTypeFactory(code="order-handling")
+    ActivityTypeFactory(code="site-visit")
+    return {key: AccountFactory(owner=owner, external_id=key) for key in ("A-1", "A-2", "A-3")}
+
+
+def write(tmp_path: Path, lines: list[str], name: str = "activities.csv") -> Path:
+    path = tmp_path / name
+    path.write_text("\n".join([HEADER, *lines]) + "\n", encoding="utf-8")
+    return path
+
+
+def plain(rows: list[tuple[str, ...]]) -> list[str]:
+    return [",".join(row) for row in rows]
+
+
+def stored() -> Counter[tuple[str, str, datetime.date, Decimal]]:
+    return Counter(
+        ServiceActivity.objects.values_list(
+            "account__external_id", "activity_type__code", "date", "quantity"
+        )
+    )
+
+
+def expected(rows: list[tuple[str, ...]]) -> Counter[tuple[Any, ...]]:
+    return Counter(
+        (
+            account.strip(),
+            code.strip(),
+            datetime.date.fromisoformat(day.strip()),
+            Decimal(quantity).quantize(Decimal("0.01")),
+        )
+        for account, code, day, quantity in rows
+    )
+
+
+def partitions() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT inhrelid::regclass::text FROM pg_inherits WHERE inhparent = %s::regclass",
+            [ServiceActivity._meta.db_table],
+        )
+        return {name for (name,) in cursor.fetchall()}
+
+
+def segment_tables() -> set[str]:
+    """Every segment table, attached or not."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname FROM pg_class WHERE relkind = 'r' AND relname LIKE %s",
+            [f"{ServiceActivity._meta.db_table}\\_s%"],
+        )
+        return {name for (name,) in cursor.fetchall()}
+
+
+def run_import(path: Path) -> str:
+    out = StringIO()
+    call_command("import_data", "activities", str(path), stdout=out)
+    return out.getvalue()
+
+
+def test_a_large_file_becomes_a_partition_of_its_own_with_every_value(
+    accounts: dict[str, Any], tmp_path: Path, settings: Any
+) -> None:
+    # given a file at the segment threshold
+    settings.KAM_IMPORT_SEGMENT_ROWS = len(ROWS)
+    before = partitions()
+
+    # when
+    assert f"Imported {len(ROWS)} row(s)" in run_import(write(tmp_path, plain(ROWS)))
+
+    # then one new partition holds the rows, with ids in its own range, and every value
+    # (binary dates, fixed-size numerics) reads back as written
+    new = partitions() - before
+    assert len(new) == 1
+    assert stored() == expected(ROWS)
+    ids = list(ServiceActivity.objects.values_list("id", flat=True))
+    assert min(ids) >= MAIN_ID_LIMIT
+    assert max(ids) - min(ids) == len(ROWS) - 1
+    batch = ImportBatch.objects.get()
+    assert set(ServiceActivity.objects.values_list("import_batch_id", "created_by_id")) == {
+        (batch.pk, None)
+    }
+    # the parent's indexes serve the partition: an account's activities by (account, date)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_indexes WHERE tablename = %s", [next(iter(new))])
+        assert cursor.fetchone()[0] == 2  # its primary key and (account, date)
+
+
+def test_a_small_file_goes_to_the_main_partition(
+    accounts: dict[str, Any], tmp_path: Path, settings: Any
+) -> None:
+    settings.KAM_IMPORT_SEGMENT_ROWS = len(ROWS) + 1
+    before = partitions()
+
+    run_import(write(tmp_path, plain(ROWS)))
+
+    assert partitions() == before
+    assert stored() == expected(ROWS)
+    assert max(ServiceActivity.objects.values_list("id", flat=True)) < MAIN_ID_LIMIT
+
+
+def test_the_columnar_lane_records_who_imported(
+    accounts: dict[str, Any], tmp_path: Path, settings: Any
+) -> None:
+    settings.KAM_IMPORT_SEGMENT_ROWS = 1
+    user = UserFactory(roles=["ops"])
+    path = write(tmp_path, plain(ROWS))
+
+    outcome = imports.import_run(
+        kind="activities",
+        path=path,
+        file_name=path.name,
+        created_by_id=user.pk,
+        expected_rows=len(ROWS),
+    )
+
+    assert outcome.rows == outcome.created == len(ROWS)
+    assert set(ServiceActivity.objects.values_list("import_batch_id", "created_by_id")) == {
+        (None, user.pk)
+    }
+
+
+@pytest.mark.parametrize("segment_rows", [1, 10_000], ids=["segment", "main"])
+def test_a_bad_last_row_refuses_the_file_and_leaves_no_table(
+    accounts: dict[str, Any], tmp_path: Path, settings: Any, segment_rows: int
+) -> None:
+    # given good rows the columnar lane has already sent, then one bad row
+    settings.KAM_IMPORT_SEGMENT_ROWS = segment_rows
+    before = segment_tables()
+    path = write(tmp_path, [*plain(ROWS * 50), "A-2,site-visit,2025-02-30,1"])
+
+    # when
+    err = StringIO()
+    with pytest.raises(CommandError, match="refused"):
+        call_command("import_data", "activities", str(path), stdout=StringIO(), stderr=err)
+
+    # then the row reader lists the problem by row and column, and nothing is left
+    assert "row 452, column date" in err.getvalue()
+    assert ServiceActivity.objects.count() == 0
+    assert segment_tables() == before
+
+
+@pytest.mark.parametrize(
+    ("lines", "rows"),
+    [
+        pytest.param(
+            ['"A-1",order-handling,2025-03-31,"1.50"', '"A-2","site-visit",2025-04-01,2'],
+            [
+                ("A-1", "order-handling", "2025-03-31", "1.50"),
+                ("A-2", "site-visit", "2025-04-01", "2"),
+            ],
+            id="quoted cells",
+        ),
+        pytest.param(
+            ["A-1,order-handling,2025-03-31,1,", "A-3,site-visit,2025-04-01,2"],
+            [
+                ("A-1", "order-handling", "2025-03-31", "1"),
+                ("A-3", "site-visit", "2025-04-01", "2"),
+            ],
+            id="a trailing empty cell",
+        ),
+    ],
+)
+@pytest.mark.parametrize("segment_rows", [1, 10_000], ids=["segment", "main"])
+def test_files_the_columnar_lane_declines_import_the_same_through_the_row_reader(
+    accounts: dict[str, Any],
+    tmp_path: Path,
+    settings: Any,
+    segment_rows: int,
+    lines: list[str],
+    rows: list[tuple[str, ...]],
+) -> None:
+    settings.KAM_IMPORT_SEGMENT_ROWS = segment_rows
+    before = segment_tables()
+
+    run_import(write(tmp_path, lines))
+
+    assert stored() == expected(rows)
+    assert segment_tables() == before  # whatever the lane began was undone
+
+
+def test_spaces_and_blank_lines_read_as_the_row_reader_reads_them(
+    accounts: dict[str, Any], tmp_path: Path, settings: Any
+) -> None:
+    # given a plain file (the columnar lane takes it) with padded cells and a blank line
+    settings.KAM_IMPORT_SEGMENT_ROWS = 1
+    lines = [" A-1 ,order-handling, 2025-03-31 , 3 ", "", "A-2,site-visit,2025-04-01,4"]
+
+    # when
+    assert "Imported 2 row(s)" in run_import(write(tmp_path, lines))
+
+    # then the cells were trimmed and the blank line skipped, as the row reader does
+    assert stored() == expected(
+        [("A-1", "order-handling", "2025-03-31", "3"), ("A-2", "site-visit", "2025-04-01", "4")]
+    )
+    assert min(ServiceActivity.objects.values_list("id", flat=True)) >= MAIN_ID_LIMIT
+
+
+def test_deleting_an_account_removes_its_rows_from_the_segment(
+    accounts: dict[str, Any], tmp_path: Path, settings: Any
+) -> None:
+    settings.KAM_IMPORT_SEGMENT_ROWS = 1
+    run_import(write(tmp_path, plain(ROWS)))
+
+    account_delete(account=accounts["A-3"])
+
+    assert stored() == expected([row for row in ROWS if row[0] != "A-3"])
+
+
+def test_a_successful_import_gives_account_pages_a_new_cache_key(
+    accounts: dict[str, Any], tmp_path: Path, settings: Any
+) -> None:
+    # given the cache key of an account page
+    settings.KAM_IMPORT_SEGMENT_ROWS = 1
+    account = accounts["A-1"]
+    today = datetime.date(2026, 11, 27)
+
+    def key() -> str:
+        account.refresh_from_db()
+        return account_360_cache_key(account=account, as_of=today, is_today=True)
+
+    first = key()
+
+    # when a refused import runs, then the key stays; when a good one runs, it changes
+    with pytest.raises(CommandError):
+        call_command(
+            "import_data",
+            "activities",
+            str(write(tmp_path, ["A-1,order-handling,2025-13-01,1"], "bad.csv")),
+            stdout=StringIO(),
+            stderr=StringIO(),
+        )
+    assert key() == first
+    run_import(write(tmp_path, plain(ROWS)))
+    assert key() != first
+
+
+def test_the_analysis_block_ranges_count_rows_of_every_partition_once(
+    accounts: dict[str, Any], tmp_path: Path, settings: Any
+) -> None:
+    # given rows in the main partition and in a segment
+    settings.KAM_IMPORT_SEGMENT_ROWS = 200
+    rows = [("A-1", "order-handling", "2026-06-01", "1")] * 300
+    run_import(write(tmp_path, plain(rows[:100]), "small.csv"))
+    run_import(write(tmp_path, plain(rows[100:]), "large.csv"))
+    assert len(partitions()) >= 2
+    windows = Windows.from_as_of(datetime.date(2026, 11, 27))
+
+    # when the analysis aggregates in three block ranges
+    counts = [
+        int(loaders.activities_frame(windows, blocks=blocks)[c.ACTIVITY_COUNT].sum())
+        for blocks in loaders.activity_block_ranges(3)
+    ]
+
+    # then every row is counted once
+    assert sum(counts) == 300

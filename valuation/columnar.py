@@ -1,0 +1,216 @@
+"""The columnar reader of activities CSV files: the COPY lane of `import_data activities`.
+
+pyarrow parses the file block by block in C++ (the file never sits whole in memory). Each
+block's distinct cell values are checked once, by the same parsers the row-by-row reader
+uses (valuation.imports.ActivitiesParser), so both readers accept exactly the same values.
+The block then goes out in COPY's binary format, built column by column with numpy: account
+and activity type ids in place of their codes, dates as PostgreSQL day numbers, quantities
+as fixed-size numerics. PostgreSQL reads that with no text to parse (measured on 1,000,000
+rows: about half the time of the same rows as CSV), and Python touches each distinct value
+once, not each row.
+
+The reader takes plain files only. Anything else raises `NotColumnar`, and the caller undoes
+what was sent and reads the file again row by row, which imports it or lists every problem
+with its row number:
+- a cell with a quote character (quoting rules are the row reader's business);
+- a row whose number of values differs from the header's (pyarrow refuses it);
+- any value that does not pass its check.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
+from django.db import connection
+
+from valuation.imports import BadValue
+from valuation.models import ServiceActivity
+
+if TYPE_CHECKING:
+    from valuation.imports import ActivitiesParser
+
+BLOCK_BYTES = 4 << 20  # pyarrow parses this much of the file at a time
+KNOWN_VALUES_MAX = 200_000  # distinct values remembered per column
+
+# COPY's binary format (PostgreSQL docs, "COPY", "Binary Format"): a header, then per row
+# the number of fields and each field as its length and its bytes (length -1: NULL), all
+# integers big-endian, then a trailer.
+COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + b"\x00\x00\x00\x00" + b"\x00\x00\x00\x00"
+COPY_TRAILER = b"\xff\xff"
+PG_EPOCH = datetime.date(2000, 1, 1).toordinal()  # binary dates count days from here
+# A numeric(12, 2) always sent as 4 base-10000 digits: 3 for the integer part (weight 2)
+# and 1 for the cents (times 100). PostgreSQL strips the leading zero digits on input.
+NUMERIC_DIGITS = 4
+NUMERIC_WEIGHT = 2
+NUMERIC_SCALE = 2
+NUMERIC = np.dtype(
+    [
+        ("count", ">i2"),
+        ("weight", ">i2"),
+        ("sign", ">i2"),
+        ("scale", ">i2"),
+        ("digits", ">i2", (NUMERIC_DIGITS,)),
+    ]
+)
+
+
+class NotColumnar(Exception):  # noqa: N818 - a hand-over to the row reader, not an error
+    """This file needs the row-by-row reader."""
+
+
+class _Resolver:
+    """Distinct raw cell text → checked value (an integer), for one column."""
+
+    def __init__(self, check: Callable[[str], int]) -> None:
+        self.check = check
+        self.known: dict[str, int] = {}
+
+    def value(self, text: str) -> int:
+        found = self.known.get(text)
+        if found is not None:
+            return found
+        if '"' in text:
+            raise NotColumnar
+        try:
+            found = self.check(text)
+        except BadValue:
+            raise NotColumnar from None
+        if len(self.known) < KNOWN_VALUES_MAX:
+            self.known[text] = found
+        return found
+
+    def __call__(self, column: pa.Array) -> np.ndarray:
+        encoded = pc.dictionary_encode(column)
+        values = [self.value(text) for text in encoded.dictionary.to_pylist()]
+        return np.asarray(values, dtype=np.int64)[encoded.indices.to_numpy()]
+
+
+def _row_layout(columns: tuple[str, ...], nulls: set[str]) -> np.dtype:
+    """The numpy record of one COPY binary row: the field count, then each column's length
+    and value (a NULL column has its length, -1, only). Built from the model's database
+    types; a type this lane does not know hands the file to the row reader."""
+    fields = {field.column: field for field in ServiceActivity._meta.concrete_fields}
+    layout: list[tuple[Any, ...]] = [("fields", ">i2")]
+    for name in columns:
+        layout.append((f"{name}_length", ">i4"))
+        if name in nulls:
+            continue
+        db_type = fields[name].db_type(connection) or ""
+        if db_type == "bigint":
+            layout.append((name, ">i8"))
+        elif db_type in ("integer", "date"):  # a date: days since PG_EPOCH
+            layout.append((name, ">i4"))
+        elif db_type.startswith("numeric") and fields[name].decimal_places == NUMERIC_SCALE:
+            layout.append((name, NUMERIC))
+        else:
+            raise NotColumnar(f"No binary COPY layout for {name} ({db_type}).")
+    return np.dtype(layout)
+
+
+def _cents(parse: Callable[[str], str]) -> Callable[[str], int]:
+    def check(text: str) -> int:
+        return int(Decimal(parse(text)).scaleb(NUMERIC_SCALE))
+
+    return check
+
+
+def activity_copy_chunks(
+    path: Path,
+    parser: ActivitiesParser,
+    *,
+    width: int,
+    first_id: int | None,
+    batch_id: int | None,
+    created_by_id: int | None,
+    rows_per_chunk: int,
+) -> Iterator[bytes | int]:
+    """COPY binary data (bytes: the header, then chunks of rows, then the trailer) of the
+    file's activities, each chunk followed by the number of rows read so far (int). The
+    columns, in this order: id (only when `first_id` is given: first_id, first_id + 1, …),
+    account_id, date, activity_type_id, quantity, import_batch_id, created_by_id.
+
+    The file's header (checked by the caller) is its first line and names `width` columns."""
+    constants = {"import_batch_id": batch_id, "created_by_id": created_by_id}
+    columns = (
+        *(("id",) if first_id is not None else ()),
+        "account_id",
+        "date",
+        "activity_type_id",
+        "quantity",
+        *constants,
+    )
+    layout = _row_layout(columns, {name for name, value in constants.items() if value is None})
+    account = _Resolver(parser.accounts)
+    activity_type = _Resolver(parser.types)
+    date = _Resolver(lambda text: parser.dates(text).toordinal() - PG_EPOCH)
+    quantity = _Resolver(_cents(parser.quantity.text))
+    names = [f"c{index}" for index in range(width)]
+    try:
+        reader = pa_csv.open_csv(
+            path,
+            read_options=pa_csv.ReadOptions(
+                block_size=BLOCK_BYTES, skip_rows=1, column_names=names, encoding="utf8"
+            ),
+            parse_options=pa_csv.ParseOptions(
+                quote_char=False, escape_char=False, ignore_empty_lines=True
+            ),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except pa.ArrowInvalid as error:
+        raise NotColumnar from error
+    yield COPY_HEADER
+    rows = 0
+    while True:
+        try:
+            block = reader.read_next_batch()
+        except StopIteration:
+            break
+        except pa.ArrowInvalid as error:
+            raise NotColumnar from error
+        for start in range(0, block.num_rows, rows_per_chunk):
+            piece = block.slice(start, rows_per_chunk)
+            count = piece.num_rows
+            record = np.empty(count, dtype=layout)
+            record["fields"] = len(columns)
+            for name in columns:
+                record[f"{name}_length"] = layout[name].itemsize if name in layout.names else -1
+            if first_id is not None:
+                record["id"] = np.arange(first_id + rows, first_id + rows + count)
+            record["account_id"] = account(piece.column(parser.i_account))
+            record["date"] = date(piece.column(parser.i_date))
+            record["activity_type_id"] = activity_type(piece.column(parser.i_type))
+            _set_numeric(record, "quantity", quantity(piece.column(parser.i_quantity)))
+            for name, value in constants.items():
+                if value is not None:
+                    record[name] = value
+            rows += count
+            yield record.tobytes()
+            yield rows
+    yield COPY_TRAILER
+
+
+def _set_numeric(record: np.ndarray, name: str, cents: np.ndarray) -> None:
+    """Fixed-size binary numerics (NUMERIC_DIGITS base-10000 digits) from amounts in cents."""
+    numeric = record[name]
+    numeric["count"] = NUMERIC_DIGITS
+    numeric["weight"] = NUMERIC_WEIGHT
+    numeric["sign"] = 0  # quantities are never negative (the parser refuses them)
+    numeric["scale"] = NUMERIC_SCALE
+    whole, fraction = np.divmod(cents, 100)
+    digits = numeric["digits"]
+    digits[:, 0] = whole // 100_000_000
+    digits[:, 1] = (whole // 10_000) % 10_000
+    digits[:, 2] = whole % 10_000
+    digits[:, 3] = fraction * 100
