@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from valuation.imports import ActivitiesParser
 
 BLOCK_BYTES = 4 << 20  # pyarrow parses this much of the file at a time
-KNOWN_VALUES_MAX = 200_000  # distinct values remembered per column
+KNOWN_VALUES_MAX = 200_000  # distinct texts remembered per column
 
 # COPY's binary format (PostgreSQL docs, "COPY", "Binary Format"): a header, then per row
 # the number of fields and each field as its length and its bytes (length -1: NULL), all
@@ -67,30 +67,39 @@ class NotColumnar(Exception):  # noqa: N818 - a hand-over to the row reader, not
 
 
 class _Resolver:
-    """Distinct raw cell text → checked value (an integer), for one column."""
+    """Raw cell text → checked value (an integer), for one column: a hash look-up in
+    pyarrow for texts already checked; each new distinct text is checked once in Python."""
 
     def __init__(self, check: Callable[[str], int]) -> None:
         self.check = check
-        self.known: dict[str, int] = {}
+        self._forget()
 
-    def value(self, text: str) -> int:
-        found = self.known.get(text)
-        if found is not None:
-            return found
-        if '"' in text:
-            raise NotColumnar
-        try:
-            found = self.check(text)
-        except BadValue:
-            raise NotColumnar from None
-        if len(self.known) < KNOWN_VALUES_MAX:
-            self.known[text] = found
-        return found
+    def _forget(self) -> None:
+        self.texts: list[str] = []
+        self.values: list[int] = []
+        self.text_array = pa.array(self.texts, pa.string())
+        self.value_array = np.asarray(self.values, dtype=np.int64)
+
+    def _learn(self, texts: list[str]) -> None:
+        if len(self.texts) + len(texts) > KNOWN_VALUES_MAX:
+            self._forget()  # memory stays bounded; the next block checks its texts again
+        for text in texts:
+            if '"' in text:
+                raise NotColumnar
+            try:
+                self.values.append(self.check(text))
+            except BadValue:
+                raise NotColumnar from None
+            self.texts.append(text)
+        self.text_array = pa.array(self.texts, pa.string())
+        self.value_array = np.asarray(self.values, dtype=np.int64)
 
     def __call__(self, column: pa.Array) -> np.ndarray:
-        encoded = pc.dictionary_encode(column)
-        values = [self.value(text) for text in encoded.dictionary.to_pylist()]
-        return np.asarray(values, dtype=np.int64)[encoded.indices.to_numpy()]
+        positions = pc.index_in(column, value_set=self.text_array)
+        if positions.null_count:
+            self._learn(pc.unique(column.filter(positions.is_null())).to_pylist())
+            positions = pc.index_in(column, value_set=self.text_array)
+        return self.value_array[positions.to_numpy()]
 
 
 def _row_layout(columns: tuple[str, ...], nulls: set[str]) -> np.dtype:
