@@ -16,8 +16,8 @@ One framework, one `KindSpec` per kind (its columns, row parser and writer):
 4. Activities (the high-volume kind: a 1,000,000-row file is a normal load,
    bench/import_activities.py) take a faster lane on PostgreSQL when the file is plain CSV:
    the columnar reader (valuation.columnar) parses it block by block with pyarrow, checks
-   each distinct value once with this module's parsers, and streams COPY's CSV from a
-   read-ahead thread while PostgreSQL writes the previous chunk. A large file loads a
+   each distinct value once with this module's parsers, and streams COPY's binary format
+   from a read-ahead thread while PostgreSQL writes the previous chunk. A large file loads a
    partition of its own, indexed once by sorting (valuation.segments): maintaining the
    primary key and the (account, date) index row by row was most of the cost. A file the
    columnar reader declines (quotes, ragged rows, any bad value) is undone and read again
@@ -850,12 +850,6 @@ def _copy_tail(context: ImportContext) -> str:
 COPY_SORT_RUN = 100_000
 
 
-def _account_key_width(accounts: dict[str, int]) -> int:
-    """Digits of the largest account id: ids are zero-padded to it (COPY reads 000042 as 42)
-    so that sorting the COPY lines as text sorts them by account, then date."""
-    return len(str(max(accounts.values(), default=0)))
-
-
 def _copy_line(account_key: str, type_id: int, day: str, amount: str, tail: str) -> str:
     """One COPY line in the column order of `_copy_activities`."""
     return f"{account_key}\t{day}\t{type_id}\t{amount}{tail}"
@@ -928,8 +922,8 @@ def _import_activities_columnar(
 
 
 def _write_activities(rows: Iterator[tuple[Any, ...]], context: ImportContext) -> ImportOutcome:
-    """The generic writer: COPY on PostgreSQL, bulk_create batches elsewhere. (Clean UTF-8
-    CSV files on PostgreSQL take `_activities_fast_stream` instead; same rows, same SQL.)"""
+    """The row reader's writer: COPY on PostgreSQL, bulk_create batches elsewhere. (Plain CSV
+    files on PostgreSQL take `_import_activities_columnar` instead.)"""
     outcome = context.outcome
     if connection.vendor == "postgresql":
         tail = _copy_tail(context)
