@@ -75,31 +75,38 @@ class _Resolver:
         self._forget()
 
     def _forget(self) -> None:
-        self.texts: list[str] = []
-        self.values: list[int] = []
-        self.text_array = pa.array(self.texts, pa.string())
-        self.value_array = np.asarray(self.values, dtype=np.int64)
+        # Arrays are built from arrays only: pa.array() of a Python list would import
+        # pandas (about 0.25 s of start-up) to check whether it was handed a Series.
+        self.text_array = pa.nulls(0, pa.string())
+        self.value_array = np.empty(0, dtype=np.int64)
 
-    def _learn(self, texts: list[str]) -> None:
-        if len(self.texts) + len(texts) > KNOWN_VALUES_MAX:
+    def _learn(self, texts: pa.Array) -> None:
+        if len(self.text_array) + len(texts) > KNOWN_VALUES_MAX:
             self._forget()  # memory stays bounded; the next block checks its texts again
-        for text in texts:
+        values = []
+        for text in texts.to_pylist():
             if '"' in text:
                 raise NotColumnar
             try:
-                self.values.append(self.check(text))
+                values.append(self.check(text))
             except BadValue:
                 raise NotColumnar from None
-            self.texts.append(text)
-        self.text_array = pa.array(self.texts, pa.string())
-        self.value_array = np.asarray(self.values, dtype=np.int64)
+        self.text_array = pa.concat_arrays([self.text_array, texts])
+        self.value_array = np.concatenate([self.value_array, np.asarray(values, dtype=np.int64)])
 
     def __call__(self, column: pa.Array) -> np.ndarray:
         positions = pc.index_in(column, value_set=self.text_array)
         if positions.null_count:
-            self._learn(pc.unique(column.filter(positions.is_null())).to_pylist())
+            self._learn(pc.unique(column.filter(positions.is_null())))
             positions = pc.index_in(column, value_set=self.text_array)
-        return self.value_array[positions.to_numpy()]
+        return self.value_array[_int32_view(positions)]
+
+
+def _int32_view(array: pa.Array) -> np.ndarray:
+    """A numpy view of a null-free int32 array (what index_in returns). Array.to_numpy
+    would import pandas, about 0.25 s, on its first call."""
+    values = np.frombuffer(array.buffers()[1], dtype=np.int32)
+    return values[array.offset : array.offset + len(array)]
 
 
 def _row_layout(columns: tuple[str, ...], nulls: set[str]) -> np.dtype:
