@@ -53,7 +53,9 @@ def copy_from_chunks(sql: str, chunks: Iterator[str] | Iterator[bytes]) -> None:
     stream = CopyStream(chunks)
     with connection.cursor() as cursor:
         try:
-            cursor.copy_expert(sql, stream, size=READ_SIZE)
+            # Positional: Django's debug cursor (DEBUG, or queries being captured) passes
+            # only positional arguments through to psycopg2.
+            cursor.copy_expert(sql, stream, READ_SIZE)
         except Exception:
             if stream.error is not None:
                 raise stream.error from None

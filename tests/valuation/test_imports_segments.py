@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.services import account_delete
 from portfolio import loaders
@@ -303,3 +304,19 @@ def test_the_analysis_block_ranges_count_rows_of_every_partition_once(
 
     # then every row is counted once
     assert sum(counts) == 300
+
+
+@pytest.mark.parametrize("segment_rows", [1, 10_000], ids=["segment", "main"])
+def test_imports_run_with_the_debug_cursor(
+    accounts: dict[str, Any], tmp_path: Path, settings: Any, segment_rows: int
+) -> None:
+    # given queries being recorded, as with DEBUG on (Django's debug cursor wraps COPY)
+    settings.KAM_IMPORT_SEGMENT_ROWS = segment_rows
+
+    # when
+    with CaptureQueriesContext(connection) as queries:
+        run_import(write(tmp_path, plain(ROWS)))
+
+    # then the rows landed and the COPY was recorded
+    assert stored() == expected(ROWS)
+    assert any(query["sql"].startswith("COPY") for query in queries.captured_queries)
