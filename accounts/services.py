@@ -183,8 +183,9 @@ def account_data_changed(*, account_ids: Iterable[int] | QuerySet[Any] | None) -
     """Raise the data version of the given accounts by one (one UPDATE; `account_ids` may be
     ids or a `values("account_id")` queryset, run as a subquery; None means every account).
     Called by each app's signals.py after every write to what the account 360 page shows,
-    and by the bulk paths that bypass signals (imports, demo seeding). Returns the number of
-    accounts bumped."""
+    and by seed_demo, which writes in bulk without signals (imports change the page's cache
+    key through the latest import instead, see portfolio.account360_selectors). Returns the
+    number of accounts bumped."""
     accounts = Account.objects.all()
     if account_ids is not None:
         if not isinstance(account_ids, QuerySet):

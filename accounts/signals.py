@@ -2,7 +2,8 @@
 
 Each app registers its models with `bump_on_write` from its AppConfig.ready() (its own
 signals.py); a receiver runs `accounts.services.account_data_changed` (one UPDATE) after a save or a
-delete. Bulk writes bypass signals and bump by themselves (valuation imports, seed_demo).
+delete. Bulk writes bypass signals: seed_demo bumps by itself; imports change the account
+360 cache key through the latest successful import (portfolio.account360_selectors).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""``COPY … FROM STDIN`` fed from an iterator of text chunks, as they are produced.
+"""``COPY … FROM STDIN`` fed from an iterator of chunks (text, or bytes), as they are produced.
 
 PostgreSQL writes one chunk while the caller formats the next (the import of a million
 activities, the analysis's snapshots), and memory holds a chunk, not the whole data.
@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from django.db import connection
 
-READ_SIZE = 1 << 18  # characters COPY asks for at a time
+READ_SIZE = 1 << 18  # bytes psycopg2 reads from the stream at a time
 
 
 class CopyStream(io.RawIOBase):

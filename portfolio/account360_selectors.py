@@ -295,8 +295,9 @@ def account_360_cache_key(*, account: Account, as_of: datetime.date, is_today: b
       there), `updated_at` (its own fields) and `data_version` (every write to the rows the
       page reads, see accounts.signals; activity types and rates bump every account);
     - one query: the latest successful analysis run and how many there are (a new run, a
-      deleted one), the latest successful import (imports write in bulk, without signals,
-      and may touch every account: one new key for all instead of a version bump on each),
+      deleted one), the same of imports (they write in bulk, without signals, and may touch
+      every account: one new key for all instead of a version bump on each; the count also
+      changes when two imports commit out of order),
       and when the account's plans last changed (plan_services moves a plan's status with a
       queryset UPDATE, which sends no signal but sets `updated_at`);
     - the review date and whether it is today (the page words a few sentences for today).
@@ -311,15 +312,17 @@ def account_360_cache_key(*, account: Account, as_of: datetime.date, is_today: b
             f"SELECT (SELECT max(id) FROM {runs} WHERE status = %s),"  # noqa: S608 - table names
             f" (SELECT count(*) FROM {runs} WHERE status = %s),"
             f" (SELECT max(id) FROM {imports} WHERE status = %s),"
+            f" (SELECT count(*) FROM {imports} WHERE status = %s),"
             f" (SELECT max(updated_at) FROM {plans} WHERE account_id = %s)",
             [
                 AnalysisRun.Status.SUCCEEDED,
                 AnalysisRun.Status.SUCCEEDED,
                 ImportBatch.Status.SUCCEEDED,
+                ImportBatch.Status.SUCCEEDED,
                 account.pk,
             ],
         )
-        last_run, run_count, last_import, plans_changed = cursor.fetchone()
+        last_run, run_count, last_import, import_count, plans_changed = cursor.fetchone()
     parts = [
         ACCOUNT_360_CODE_VERSION,
         account.pk,
@@ -329,6 +332,7 @@ def account_360_cache_key(*, account: Account, as_of: datetime.date, is_today: b
         last_run or 0,
         run_count,
         last_import or 0,
+        import_count,
         # A raw max() comes back as a datetime on PostgreSQL, as text on SQLite.
         str(plans_changed or 0).replace(" ", "T"),  # no space: a portable cache key
         as_of.isoformat(),

@@ -81,8 +81,6 @@ class _Resolver:
         self.value_array = np.empty(0, dtype=np.int64)
 
     def _learn(self, texts: pa.Array) -> None:
-        if len(self.text_array) + len(texts) > KNOWN_VALUES_MAX:
-            self._forget()  # memory stays bounded; the next block checks its texts again
         values = []
         for text in texts.to_pylist():
             if '"' in text:
@@ -97,7 +95,12 @@ class _Resolver:
     def __call__(self, column: pa.Array) -> np.ndarray:
         positions = pc.index_in(column, value_set=self.text_array)
         if positions.null_count:
-            self._learn(pc.unique(column.filter(positions.is_null())))
+            new = pc.unique(column.filter(positions.is_null()))
+            if len(self.text_array) + len(new) > KNOWN_VALUES_MAX:
+                # Memory stays bounded: start again from this piece's own texts.
+                self._forget()
+                new = pc.unique(column)
+            self._learn(new)
             positions = pc.index_in(column, value_set=self.text_array)
         return self.value_array[_int32_view(positions)]
 
@@ -105,6 +108,8 @@ class _Resolver:
 def _int32_view(array: pa.Array) -> np.ndarray:
     """A numpy view of a null-free int32 array (what index_in returns). Array.to_numpy
     would import pandas, about 0.25 s, on its first call."""
+    if array.null_count:
+        raise ValueError("A position is missing: a text was not learnt.")
     values = np.frombuffer(array.buffers()[1], dtype=np.int32)
     return values[array.offset : array.offset + len(array)]
 
@@ -153,7 +158,9 @@ def activity_copy_chunks(
     columns, in this order: id (only when `first_id` is given: first_id, first_id + 1, …),
     account_id, date, activity_type_id, quantity, import_batch_id, created_by_id.
 
-    The file's header (checked by the caller) is its first line and names `width` columns."""
+    The file's header (checked by the caller) is its first line and names `width` columns.
+    The layout and the reader are made here, in the caller's thread (the layout asks
+    Django's connection for column types); the chunks may be drawn in another thread."""
     constants = {"import_batch_id": batch_id, "created_by_id": created_by_id}
     columns = (
         *(("id",) if first_id is not None else ()),
@@ -164,10 +171,6 @@ def activity_copy_chunks(
         *constants,
     )
     layout = _row_layout(columns, {name for name, value in constants.items() if value is None})
-    account = _Resolver(parser.accounts)
-    activity_type = _Resolver(parser.types)
-    date = _Resolver(lambda text: parser.dates(text).toordinal() - PG_EPOCH)
-    quantity = _Resolver(_cents(parser.quantity.text))
     names = [f"c{index}" for index in range(width)]
     try:
         reader = pa_csv.open_csv(
@@ -186,35 +189,49 @@ def activity_copy_chunks(
         )
     except pa.ArrowInvalid as error:
         raise NotColumnar from error
-    yield COPY_HEADER
-    rows = 0
-    while True:
+    account = _Resolver(parser.accounts)
+    activity_type = _Resolver(parser.types)
+    date = _Resolver(lambda text: parser.dates(text).toordinal() - PG_EPOCH)
+    quantity = _Resolver(_cents(parser.quantity.text))
+
+    def record_of(piece: pa.RecordBatch, rows_before: int) -> np.ndarray:
+        record = np.empty(piece.num_rows, dtype=layout)
+        record["fields"] = len(columns)
+        for name in columns:
+            record[f"{name}_length"] = layout[name].itemsize if name in layout.names else -1
+        if first_id is not None:
+            start = first_id + rows_before
+            record["id"] = np.arange(start, start + len(record))
+        record["account_id"] = account(piece.column(parser.i_account))
+        record["date"] = date(piece.column(parser.i_date))
+        record["activity_type_id"] = activity_type(piece.column(parser.i_type))
+        _set_numeric(record, "quantity", quantity(piece.column(parser.i_quantity)))
+        for name, value in constants.items():
+            if value is not None:
+                record[name] = value
+        return record
+
+    def chunks() -> Iterator[bytes | int]:
+        rows = 0
         try:
-            block = reader.read_next_batch()
-        except StopIteration:
-            break
-        except pa.ArrowInvalid as error:
-            raise NotColumnar from error
-        for start in range(0, block.num_rows, rows_per_chunk):
-            piece = block.slice(start, rows_per_chunk)
-            count = piece.num_rows
-            record = np.empty(count, dtype=layout)
-            record["fields"] = len(columns)
-            for name in columns:
-                record[f"{name}_length"] = layout[name].itemsize if name in layout.names else -1
-            if first_id is not None:
-                record["id"] = np.arange(first_id + rows, first_id + rows + count)
-            record["account_id"] = account(piece.column(parser.i_account))
-            record["date"] = date(piece.column(parser.i_date))
-            record["activity_type_id"] = activity_type(piece.column(parser.i_type))
-            _set_numeric(record, "quantity", quantity(piece.column(parser.i_quantity)))
-            for name, value in constants.items():
-                if value is not None:
-                    record[name] = value
-            rows += count
-            yield record.tobytes()
-            yield rows
-    yield COPY_TRAILER
+            yield COPY_HEADER
+            while True:
+                try:
+                    block = reader.read_next_batch()
+                except StopIteration:
+                    break
+                except pa.ArrowInvalid as error:
+                    raise NotColumnar from error
+                for start in range(0, block.num_rows, rows_per_chunk):
+                    record = record_of(block.slice(start, rows_per_chunk), rows)
+                    rows += len(record)
+                    yield record.tobytes()
+                    yield rows
+            yield COPY_TRAILER
+        finally:
+            reader.close()
+
+    return chunks()
 
 
 def _set_numeric(record: np.ndarray, name: str, cents: np.ndarray) -> None:

@@ -206,8 +206,10 @@ def read_rows(path: Path, file_name: str) -> Iterator[list[str]]:
 
 # --- value parsers ------------------------------------------------------------------------
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
-_AMOUNT = re.compile(r"-?\d+(\.\d+)?\Z")
+# ASCII digits only: \d would also take other scripts' digits, which Decimal reads but
+# PostgreSQL does not.
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+_AMOUNT = re.compile(r"-?[0-9]+(\.[0-9]+)?\Z")
 
 
 class BadValue(Exception):  # noqa: N818 - carries a plain-words message for one cell
@@ -753,7 +755,7 @@ def _write_activity_rates(rows: Iterator[tuple[Any, ...]], context: ImportContex
     return outcome
 
 
-# service activities (no natural key; the fast path) -----------------------------------
+# service activities (no natural key; plain CSV files take the columnar lane) ---------------
 
 
 class ActivitiesParser:
@@ -821,6 +823,10 @@ class _ReadAhead:
             self._put(("error", error))
         else:
             self._put(("end", None))
+        finally:
+            close = getattr(chunks, "close", None)
+            if close is not None:
+                close()  # a generator stopped early releases what it holds (its file) now
 
     def __iter__(self) -> Iterator[Any]:
         while True:
@@ -880,6 +886,8 @@ def _import_activities_columnar(
     into a segment of its own when `segment`, else into the table. Returns the number of
     rows loaded, or None, having undone everything it wrote, when the file needs the
     row-by-row reader (it is not plain, or a value is bad)."""
+    # Imported here: columnar imports this module (its parsers), and pyarrow costs start-up
+    # time that only this lane needs.
     from valuation import columnar, segments
 
     try:
@@ -892,6 +900,8 @@ def _import_activities_columnar(
                 first_id=None if target is None else target.first_id,
                 batch_id=context.batch_id,
                 created_by_id=context.created_by_id,
+                # Progress is reported per chunk: a chunk holds progress_every rows (50,000
+                # by default; a command asking for progress every row gets 1-row chunks).
                 rows_per_chunk=progress_every,
             )
             reader = _ReadAhead(chunks)

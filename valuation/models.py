@@ -209,8 +209,10 @@ class ServiceActivity(models.Model):
 
     This is the high-volume table (a 1,000,000-row file is a normal load). On PostgreSQL it is
     partitioned by ranges of id: a large import loads a partition of its own and indexes it
-    once (valuation/segments.py, migration 0004). It carries no database-level foreign keys
-    and only the one secondary index that pages need:
+    once (valuation/segments.py, migration 0004). There `id` takes its default from a
+    sequence, not an identity (a partitioned table cannot have one in PostgreSQL 15): a
+    migration altering `id` needs hand-written SQL. It carries no database-level foreign
+    keys and only the one secondary index that pages need:
     - PostgreSQL checks a foreign key row by row (a trigger that locks the referenced row),
       which made a 1,000,000-row COPY about four times slower. Integrity is kept instead by
       (a) the import, which locks the accounts and activity types it resolves against

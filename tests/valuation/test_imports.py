@@ -559,3 +559,17 @@ def test_complaints_and_events_import_and_load_once(world: Any, tmp_path: Path) 
     assert list(AccountEvent.objects.values_list("kind", "notes")) == [
         ("rfp_issued", "Tender for 2026 volumes")
     ]
+
+
+@pytest.mark.parametrize("every", ["0", "-5", "ten"])
+def test_command_refuses_a_progress_step_that_is_not_a_positive_number(
+    world: Any, tmp_path: Path, every: str
+) -> None:
+    path = write(
+        tmp_path, "account,activity_type,date,quantity\nNW-1,order-handling,2025-01-03,1\n"
+    )
+
+    with pytest.raises(CommandError, match="is not a whole number of rows above 0"):
+        call_command("import_data", "activities", str(path), "--progress-every", every)
+
+    assert not ImportBatch.objects.exists()

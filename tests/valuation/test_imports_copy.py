@@ -1,6 +1,8 @@
-"""The COPY path of `import_data activities`: rows reach PostgreSQL in sorted runs (account,
-then date) from a reader thread; every row lands once with its own values, a bad row in a
-later run still refuses the whole file, and a failure in the reader thread is reported."""
+"""The row reader's COPY path of `import_data activities` (files the columnar lane declines;
+here every account cell is quoted): rows reach PostgreSQL in sorted runs (account, then
+date); every row lands once with its own values, a bad row in a later run still refuses the
+whole file, and a file the csv module cannot read is reported. Also the read-ahead thread
+both lanes use, and progress."""
 
 from __future__ import annotations
 
@@ -53,8 +55,12 @@ def shuffled_rows(count: int) -> list[tuple[str, str, str, str]]:
 
 
 def write_csv(tmp_path: Path, rows: list[tuple[str, ...]], name: str = "activities.csv") -> Path:
+    """The rows with the account quoted, so that the row reader takes the file."""
     path = tmp_path / name
-    lines = ["account,activity_type,date,quantity", *(",".join(row) for row in rows)]
+    lines = [
+        "account,activity_type,date,quantity",
+        *(",".join([f'"{account}"', *rest]) for account, *rest in rows),
+    ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 

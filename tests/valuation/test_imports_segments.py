@@ -22,7 +22,7 @@ from portfolio import loaders
 from portfolio.account360_selectors import account_360_cache_key
 from tests.factories import AccountFactory, UserFactory
 from tests.valuation.factories import ActivityTypeFactory
-from valuation import imports
+from valuation import columnar, imports
 from valuation.analysis import columns as c
 from valuation.analysis.windows import Windows
 from valuation.models import ImportBatch, ServiceActivity
@@ -225,8 +225,11 @@ def test_files_the_columnar_lane_declines_import_the_same_through_the_row_reader
 
     run_import(write(tmp_path, lines))
 
+    # then the rows are as the row reader reads them, written by it (ids of the main
+    # partition), and whatever the columnar lane began was undone
     assert stored() == expected(rows)
-    assert segment_tables() == before  # whatever the lane began was undone
+    assert max(ServiceActivity.objects.values_list("id", flat=True)) < MAIN_ID_LIMIT
+    assert segment_tables() == before
 
 
 def test_spaces_and_blank_lines_read_as_the_row_reader_reads_them(
@@ -291,9 +294,10 @@ def test_the_analysis_block_ranges_count_rows_of_every_partition_once(
     # given rows in the main partition and in a segment
     settings.KAM_IMPORT_SEGMENT_ROWS = 200
     rows = [("A-1", "order-handling", "2026-06-01", "1")] * 300
+    before = partitions()
     run_import(write(tmp_path, plain(rows[:100]), "small.csv"))
     run_import(write(tmp_path, plain(rows[100:]), "large.csv"))
-    assert len(partitions()) >= 2
+    assert len(partitions() - before) == 1
     windows = Windows.from_as_of(datetime.date(2026, 11, 27))
 
     # when the analysis aggregates in three block ranges
@@ -320,3 +324,101 @@ def test_imports_run_with_the_debug_cursor(
     # then the rows landed and the COPY was recorded
     assert stored() == expected(ROWS)
     assert any(query["sql"].startswith("COPY") for query in queries.captured_queries)
+
+
+def test_many_chunks_and_more_distinct_texts_than_remembered_keep_every_value(
+    accounts: dict[str, Any], tmp_path: Path, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given chunks of 2 rows whose accounts mix one known and one new (A-1 A-2 | A-1 A-3 |
+    # A-2 A-3 | …), and a reader that remembers at most 2 texts per column, so it forgets
+    # and learns again in the middle of a chunk
+    settings.KAM_IMPORT_SEGMENT_ROWS = 1
+    monkeypatch.setattr(columnar, "KNOWN_VALUES_MAX", 2)
+    accounts_in_order = ["A-1", "A-2", "A-1", "A-3", "A-2", "A-3", "A-1", "A-2", "A-3"]
+    rows = [(key, *row[1:]) for key, row in zip(accounts_in_order, ROWS, strict=True)]
+    path = write(tmp_path, plain(rows))
+    calls: list[int] = []
+
+    # when
+    outcome = imports.import_run(
+        kind="activities",
+        path=path,
+        file_name=path.name,
+        progress=calls.append,
+        progress_every=2,
+        expected_rows=len(ROWS),
+    )
+
+    # then every row has its own values, the ids run on across chunks, and progress came
+    # after each chunk
+    assert outcome.rows == len(rows)
+    assert stored() == expected(rows)
+    ids = sorted(ServiceActivity.objects.values_list("id", flat=True))
+    assert ids == list(range(ids[0], ids[0] + len(ROWS)))
+    assert ids[0] >= MAIN_ID_LIMIT
+    assert calls == [2, 4, 6, 8, 9, 9]  # each chunk, then the total at the end
+
+
+@pytest.mark.parametrize("segment_rows", [1, 10_000], ids=["segment", "main"])
+@pytest.mark.parametrize(
+    ("line", "column", "message"),
+    [
+        ("A-1,order-handling,2025-03-31,\u0661\u0662", "quantity", "is not a number"),
+        ("A-1,order-handling,\u0662\u0660\u0662\u0665-03-31,1", "date", "is not a date"),
+    ],
+    ids=["quantity", "date"],
+)
+def test_digits_of_other_scripts_are_refused(
+    accounts: dict[str, Any],
+    tmp_path: Path,
+    settings: Any,
+    segment_rows: int,
+    line: str,
+    column: str,
+    message: str,
+) -> None:
+    settings.KAM_IMPORT_SEGMENT_ROWS = segment_rows
+    path = write(tmp_path, [*plain(ROWS), line])
+
+    err = StringIO()
+    with pytest.raises(CommandError, match="refused"):
+        call_command("import_data", "activities", str(path), stdout=StringIO(), stderr=err)
+
+    assert f"row {len(ROWS) + 2}, column {column}" in err.getvalue()
+    assert message in err.getvalue()
+    assert ServiceActivity.objects.count() == 0
+
+
+def test_a_file_with_a_byte_order_mark_and_crlf_lines_takes_the_columnar_lane(
+    accounts: dict[str, Any], tmp_path: Path, settings: Any
+) -> None:
+    settings.KAM_IMPORT_SEGMENT_ROWS = 1
+    path = tmp_path / "activities.csv"
+    path.write_bytes(("\ufeff" + "\r\n".join([HEADER, *plain(ROWS)]) + "\r\n").encode())
+
+    assert f"Imported {len(ROWS)} row(s)" in run_import(path)
+
+    assert stored() == expected(ROWS)
+    assert min(ServiceActivity.objects.values_list("id", flat=True)) >= MAIN_ID_LIMIT
+
+
+def test_imports_that_commit_out_of_order_still_change_the_cache_key(
+    accounts: dict[str, Any],
+) -> None:
+    # given two imports: the later one succeeds first
+    account = accounts["A-1"]
+    today = datetime.date(2026, 11, 27)
+
+    def key() -> str:
+        return account_360_cache_key(account=account, as_of=today, is_today=True)
+
+    earlier, later = (
+        ImportBatch.objects.create(kind="activities", file_name=f"{name}.csv", sha256=name)
+        for name in ("earlier", "later")
+    )
+    ImportBatch.objects.filter(pk=later.pk).update(status=ImportBatch.Status.SUCCEEDED)
+    after_later = key()
+
+    # when the earlier one succeeds too, then pages cached meanwhile are not served
+    ImportBatch.objects.filter(pk=earlier.pk).update(status=ImportBatch.Status.SUCCEEDED)
+    assert key() != after_later

@@ -6,6 +6,9 @@ sequence gives (below 2**32). A large activities import loads its rows into a ta
 own, builds that table's indexes by sorting, and attaches it as the partition of the id
 range [segment << 32, (segment + 1) << 32): see valuation/segments.py. The model does not
 change; SQLite keeps one plain table.
+
+Attaching the existing table scans it once to prove its ids are in range, under an ACCESS
+EXCLUSIVE lock on it: on a large installation, run this migration in a quiet moment.
 """
 
 from django.db import migrations

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import time
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,16 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from valuation.imports import SPECS
 from valuation.models import ImportBatch
 from valuation.services import import_batch_create, import_batch_execute
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of rows above 0.")
+    return value
 
 
 class Command(BaseCommand):
@@ -28,7 +39,7 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path, help="Path of the .csv or .xlsx file.")
         parser.add_argument(
             "--progress-every",
-            type=int,
+            type=_positive_int,
             default=50_000,
             help="Print progress every N rows (default 50000).",
         )
