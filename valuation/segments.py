@@ -33,7 +33,9 @@ from django.db import connection
 from valuation.models import ServiceActivity
 
 SEGMENT_BITS = 32
-MAIN_ID_LIMIT = 1 << SEGMENT_BITS  # the main partition holds the ids below this
+# The main partition holds the ids below this (below the first segment's, if migration 0004
+# was undone and applied again with rows of segments in the table).
+MAIN_ID_LIMIT = 1 << SEGMENT_BITS
 # The columns COPY fills, in this order (`valuation.columnar` writes them so).
 COLUMNS = (
     "id",

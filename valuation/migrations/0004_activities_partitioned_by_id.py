@@ -2,10 +2,10 @@
 
 The rows already there, and every row inserted one at a time later (pages, API, demo, small
 imports), stay in one partition, `valuation_serviceactivity_main`, for the ids the id
-sequence gives (below 2**32). A large activities import loads its rows into a table of its
-own, builds that table's indexes by sorting, and attaches it as the partition of the id
-range [segment << 32, (segment + 1) << 32): see valuation/segments.py. The model does not
-change; SQLite keeps one plain table.
+sequence gives (below 2**32, where the first segment begins). A large activities import
+loads its rows into a table of its own, builds that table's indexes by sorting, and attaches
+it as the partition of the id range [segment << 32, (segment + 1) << 32): see
+valuation/segments.py. The model does not change; SQLite keeps one plain table.
 
 Attaching the existing table scans it once to prove its ids are in range, under an ACCESS
 EXCLUSIVE lock on it: on a large installation, run this migration in a quiet moment.
@@ -16,25 +16,32 @@ from django.db import migrations
 PARENT = "valuation_serviceactivity"
 MAIN = "valuation_serviceactivity_main"
 
-FORWARD = [
-    f"ALTER TABLE {PARENT} RENAME TO {MAIN}",
-    f"ALTER INDEX {PARENT}_pkey RENAME TO {MAIN}_pkey",
-    f"ALTER INDEX activity_account_date_idx RENAME TO {MAIN}_account_date",
-    # The parent cannot have an identity column (PostgreSQL 15): the id comes from a
-    # sequence owned by the parent's column, which carries on from the identity's value.
-    f"CREATE SEQUENCE {PARENT}_next_id",
-    f"SELECT setval('{PARENT}_next_id', nextval(pg_get_serial_sequence('{MAIN}', 'id')), false)",
-    f"ALTER TABLE {MAIN} ALTER COLUMN id DROP IDENTITY",
-    f"ALTER SEQUENCE {PARENT}_next_id RENAME TO {PARENT}_id_seq",
-    f"CREATE TABLE {PARENT} (LIKE {MAIN} INCLUDING CONSTRAINTS) PARTITION BY RANGE (id)",
-    f"ALTER TABLE {PARENT} ALTER COLUMN id SET DEFAULT nextval('{PARENT}_id_seq')",
-    f"ALTER SEQUENCE {PARENT}_id_seq OWNED BY {PARENT}.id",
-    f"ALTER TABLE {PARENT} ATTACH PARTITION {MAIN} FOR VALUES FROM (MINVALUE) TO (4294967296)",
-    # Both take over the main partition's existing indexes instead of building new ones.
-    f"ALTER TABLE {PARENT} ADD CONSTRAINT {PARENT}_pkey PRIMARY KEY (id)",
-    f"CREATE INDEX activity_account_date_idx ON {PARENT} (account_id, date)",
-    f"CREATE SEQUENCE {PARENT}_segment_seq",
-]
+
+def _forward_statements(first_segment: int) -> list[str]:
+    """`first_segment` is 1, or above the ids already there when the migration was undone
+    (its rows of segments moved into the plain table) and is applied again."""
+    return [
+        f"ALTER TABLE {PARENT} RENAME TO {MAIN}",
+        f"ALTER INDEX {PARENT}_pkey RENAME TO {MAIN}_pkey",
+        f"ALTER INDEX activity_account_date_idx RENAME TO {MAIN}_account_date",
+        # The parent cannot have an identity column (PostgreSQL 15): the id comes from a
+        # sequence owned by the parent's column, which carries on from the identity's value.
+        f"CREATE SEQUENCE {PARENT}_next_id",
+        f"SELECT setval('{PARENT}_next_id',"
+        f" nextval(pg_get_serial_sequence('{MAIN}', 'id')), false)",
+        f"ALTER TABLE {MAIN} ALTER COLUMN id DROP IDENTITY",
+        f"ALTER SEQUENCE {PARENT}_next_id RENAME TO {PARENT}_id_seq",
+        f"CREATE TABLE {PARENT} (LIKE {MAIN} INCLUDING CONSTRAINTS) PARTITION BY RANGE (id)",
+        f"ALTER TABLE {PARENT} ALTER COLUMN id SET DEFAULT nextval('{PARENT}_id_seq')",
+        f"ALTER SEQUENCE {PARENT}_id_seq OWNED BY {PARENT}.id",
+        f"ALTER TABLE {PARENT} ATTACH PARTITION {MAIN}"
+        f" FOR VALUES FROM (MINVALUE) TO ({first_segment << 32})",
+        # Both take over the main partition's existing indexes instead of building new ones.
+        f"ALTER TABLE {PARENT} ADD CONSTRAINT {PARENT}_pkey PRIMARY KEY (id)",
+        f"CREATE INDEX activity_account_date_idx ON {PARENT} (account_id, date)",
+        f"CREATE SEQUENCE {PARENT}_segment_seq START {first_segment}",
+    ]
+
 
 BACKWARD = [
     f"ALTER TABLE {PARENT} DETACH PARTITION {MAIN}",
@@ -50,17 +57,24 @@ BACKWARD = [
 ]
 
 
-def _run(statements: list[str]):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        for statement in statements:
-            schema_editor.execute(statement)
+def forward(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(f"SELECT (coalesce(max(id), 0) >> 32) + 1 FROM {PARENT}")  # noqa: S608
+        (first_segment,) = cursor.fetchone()
+    for statement in _forward_statements(first_segment):
+        schema_editor.execute(statement)
 
-    return run
+
+def backward(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for statement in BACKWARD:
+        schema_editor.execute(statement)
 
 
 class Migration(migrations.Migration):
     dependencies = [("valuation", "0003_activities_bulk_friendly")]
 
-    operations = [migrations.RunPython(_run(FORWARD), _run(BACKWARD))]
+    operations = [migrations.RunPython(forward, backward)]
