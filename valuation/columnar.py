@@ -129,11 +129,18 @@ def _row_layout(columns: tuple[str, ...], nulls: set[str]) -> np.dtype:
             layout.append((name, ">i8"))
         elif db_type in ("integer", "date"):  # a date: days since PG_EPOCH
             layout.append((name, ">i4"))
-        elif db_type.startswith("numeric") and fields[name].decimal_places == NUMERIC_SCALE:
+        elif db_type.startswith("numeric") and _fits_numeric(fields[name]):
             layout.append((name, NUMERIC))
         else:
             raise NotColumnar(f"No binary COPY layout for {name} ({db_type}).")
     return np.dtype(layout)
+
+
+def _fits_numeric(field: Any) -> bool:
+    """Whether the field's values fit NUMERIC: NUMERIC_SCALE decimals and at most
+    4 × (NUMERIC_WEIGHT + 1) integer digits."""
+    integer_digits = field.max_digits - field.decimal_places
+    return field.decimal_places == NUMERIC_SCALE and integer_digits <= 4 * (NUMERIC_WEIGHT + 1)
 
 
 def _cents(parse: Callable[[str], str]) -> Callable[[str], int]:
