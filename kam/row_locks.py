@@ -4,7 +4,8 @@ Service activities (the import) and analysis snapshots carry no foreign keys: ch
 key per row costs those million-row and ten-thousand-row writes too much. Their writers
 instead lock the rows they refer to ``FOR KEY SHARE`` for the rest of their transaction,
 so a deletion waits for them (``accounts.services.account_delete`` locks the account
-first, then cascades), while ordinary edits of those rows do not.
+first, then cascades; ``valuation.services.activity_type_delete`` locks the type first,
+then refuses if it has activities), while ordinary edits of those rows do not.
 """
 
 from __future__ import annotations

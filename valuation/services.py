@@ -271,6 +271,10 @@ def activity_type_update(*, activity_type: ActivityType, **fields: Any) -> Activ
 
 @transaction.atomic
 def activity_type_delete(*, activity_type: ActivityType) -> None:
+    # Locked first: an import writing activities of this type holds it FOR KEY SHARE (it
+    # has no database foreign key to protect it, kam.row_locks), so the check below waits
+    # for the import to end and then sees its rows.
+    ActivityType.objects.select_for_update().filter(pk=activity_type.pk).exists()
     if activity_type.activities.exists():
         raise ValidationError(
             "This activity type has recorded activities; it cannot be deleted (their cost "
