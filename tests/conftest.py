@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
+from tests.celery_worker import queue_name, start_worker  # noqa: F401 - fixtures
 from tests.factories import AccountFactory, TeamMemberFactory, UserFactory
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make

@@ -9,90 +9,21 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import psycopg2
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test import override_settings
 
-from kam import celery_app
 from portfolio import services
 from portfolio.models import AccountSnapshot, AnalysisRun
+from tests.celery_worker import wait_for
 from tests.portfolio.fixtures import AS_OF, build_small_portfolio
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def queue_name() -> Iterator[str]:
-    """A queue of this test's own, so parallel test processes never share workers."""
-    if not settings.REDIS_URL:
-        pytest.fail("The worker tests need REDIS_URL (make test sets it).")
-    name = f"kam-test-{uuid.uuid4().hex[:8]}"
-    # Celery reads its configuration live from Django's settings.
-    with override_settings(CELERY_TASK_ALWAYS_EAGER=False, CELERY_TASK_DEFAULT_QUEUE=name):
-        assert not celery_app.conf.task_always_eager
-        yield name
-
-
-@pytest.fixture
-def start_worker(queue_name: str) -> Iterator[Callable[[], subprocess.Popen[bytes]]]:
-    workers: list[subprocess.Popen[bytes]] = []
-    database = connection.settings_dict
-
-    def start() -> subprocess.Popen[bytes]:
-        env = {
-            **os.environ,
-            "DATABASE_URL": (
-                f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
-            ),
-            "REDIS_URL": settings.REDIS_URL,
-            "KAM_TASKS_EAGER": "false",
-            "KAM_CELERY_QUEUE": queue_name,
-        }
-        worker = subprocess.Popen(  # noqa: S603 (our own worker command)
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "kam",
-                "worker",
-                "--pool=solo",
-                "--loglevel=warning",
-                "-Q",
-                queue_name,
-                "--without-gossip",
-                "--without-mingle",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        workers.append(worker)
-        return worker
-
-    yield start
-    for worker in workers:
-        if worker.poll() is None:
-            worker.kill()
-        worker.wait(timeout=30)
-
-
-def _wait_for(predicate: Callable[[], bool], seconds: float = 90) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.1)
-    pytest.fail("timed out waiting for the worker")
 
 
 def _status(run_id: int) -> str:
@@ -109,7 +40,7 @@ def test_worker_executes_a_run_queued_through_the_api(
 
     assert response.status_code == 201
     run_id = response.json()["id"]
-    _wait_for(lambda: _status(run_id) in ("succeeded", "failed"))
+    wait_for(lambda: _status(run_id) in ("succeeded", "failed"))
     run = AnalysisRun.objects.get(pk=run_id)
     assert run.status == "succeeded", run.error
     assert run.accounts_analysed == 2
@@ -137,7 +68,7 @@ def test_killed_worker_leaves_a_failed_run_and_the_next_run_succeeds(
     worker = start_worker()
     try:
         run = services.analysis_run_queue(as_of=AS_OF, requested_by=ops, trigger="api")
-        _wait_for(
+        wait_for(
             lambda: AnalysisRun.objects.filter(
                 pk=run.pk, progress_message="Writing snapshots"
             ).exists()
@@ -163,7 +94,7 @@ def test_killed_worker_leaves_a_failed_run_and_the_next_run_succeeds(
     # and a new run on a new worker succeeds
     start_worker()
     again = services.analysis_run_queue(as_of=AS_OF, requested_by=ops, trigger="api")
-    _wait_for(lambda: _status(again.pk) in ("succeeded", "failed"))
+    wait_for(lambda: _status(again.pk) in ("succeeded", "failed"))
     assert _status(again.pk) == "succeeded"
     assert AccountSnapshot.objects.filter(run=again).count() == 2
     assert AccountSnapshot.objects.count() == 2
