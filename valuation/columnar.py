@@ -33,6 +33,7 @@ from django.db import connection
 
 from valuation.imports import BadValue
 from valuation.models import ServiceActivity
+from valuation.segments import copy_columns
 
 if TYPE_CHECKING:
     from valuation.imports import ActivitiesParser
@@ -162,21 +163,14 @@ def activity_copy_chunks(
 ) -> Iterator[bytes | int]:
     """COPY binary data (bytes: the header, then chunks of rows, then the trailer) of the
     file's activities, each chunk followed by the number of rows read so far (int). The
-    columns, in this order: id (only when `first_id` is given: first_id, first_id + 1, …),
-    account_id, date, activity_type_id, quantity, import_batch_id, created_by_id.
+    columns are `segments.copy_columns`: with the ids first_id, first_id + 1, … when
+    `first_id` is given.
 
     The file's header (checked by the caller) is its first line and names `width` columns.
     The layout and the reader are made here, in the caller's thread (the layout asks
     Django's connection for column types); the chunks may be drawn in another thread."""
     constants = {"import_batch_id": batch_id, "created_by_id": created_by_id}
-    columns = (
-        *(("id",) if first_id is not None else ()),
-        "account_id",
-        "date",
-        "activity_type_id",
-        "quantity",
-        *constants,
-    )
+    columns = copy_columns(with_ids=first_id is not None)
     layout = _row_layout(columns, {name for name, value in constants.items() if value is None})
     names = [f"c{index}" for index in range(width)]
     try:

@@ -60,6 +60,7 @@ from accounts.models import (
 from kam.pg_copy import copy_from_chunks
 from kam.roles import Role
 from kam.row_locks import key_share_locked
+from valuation import segments
 from valuation.models import (
     ActivityRate,
     ActivityType,
@@ -857,7 +858,7 @@ COPY_SORT_RUN = 100_000
 
 
 def _copy_line(account_key: str, type_id: int, day: str, amount: str, tail: str) -> str:
-    """One COPY line in the column order of `_copy_activities`."""
+    """One COPY line in the column order of `segments.COLUMNS` (without the id)."""
     return f"{account_key}\t{day}\t{type_id}\t{amount}{tail}"
 
 
@@ -865,11 +866,7 @@ def _copy_activities(chunks: Iterator[str] | Iterator[bytes], *, binary: bool = 
     """COPY into the table, in COPY's text format (`_copy_line`) or, with `binary`, in the
     binary format the columnar reader writes (same columns, same order)."""
     table = ServiceActivity._meta.db_table
-    copy_from_chunks(
-        f"COPY {table} (account_id, date, activity_type_id, quantity, "  # noqa: S608
-        "import_batch_id, created_by_id) FROM STDIN" + (" WITH (FORMAT binary)" if binary else ""),
-        chunks,
-    )
+    copy_from_chunks(segments.copy_sql(table, with_ids=False, binary=binary), chunks)
 
 
 def _import_activities_columnar(
@@ -888,7 +885,7 @@ def _import_activities_columnar(
     row-by-row reader (it is not plain, or a value is bad)."""
     # Imported here: columnar imports this module (its parsers), and pyarrow costs start-up
     # time that only this lane needs.
-    from valuation import columnar, segments
+    from valuation import columnar
 
     try:
         with transaction.atomic():  # a savepoint: a file handed over leaves nothing behind

@@ -36,7 +36,8 @@ SEGMENT_BITS = 32
 # The main partition holds the ids below this (below the first segment's, if migration 0004
 # was undone and applied again with rows of segments in the table).
 MAIN_ID_LIMIT = 1 << SEGMENT_BITS
-# The columns COPY fills, in this order (`valuation.columnar` writes them so).
+# The columns every activities COPY fills, in this order (the importer's text lines and the
+# columnar reader's binary rows are written so); `id` only when the writer gives the ids.
 COLUMNS = (
     "id",
     "account_id",
@@ -46,6 +47,18 @@ COLUMNS = (
     "import_batch_id",
     "created_by_id",
 )
+
+
+def copy_columns(*, with_ids: bool) -> tuple[str, ...]:
+    return COLUMNS if with_ids else COLUMNS[1:]
+
+
+def copy_sql(table: str, *, with_ids: bool, binary: bool) -> str:
+    """``COPY table (columns) FROM STDIN``, in the text or the binary format."""
+    columns = ", ".join(copy_columns(with_ids=with_ids))
+    return f"COPY {table} ({columns}) FROM STDIN" + (" WITH (FORMAT binary)" if binary else "")
+
+
 # Sorting 1,000,000 index entries in memory instead of in temporary files.
 INDEX_BUILD_MEMORY = "256MB"
 
@@ -71,8 +84,8 @@ class Segment:
         return (self.number + 1) << SEGMENT_BITS
 
     def copy_sql(self) -> str:
-        """COPY of the segment's rows, in the binary format, in the order of `COLUMNS`."""
-        return f"COPY {self.table} ({', '.join(COLUMNS)}) FROM STDIN WITH (FORMAT binary)"
+        """COPY of the segment's rows, ids given, in the binary format."""
+        return copy_sql(self.table, with_ids=True, binary=True)
 
 
 def segment_create() -> Segment:
