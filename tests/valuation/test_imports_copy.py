@@ -10,8 +10,6 @@ import datetime
 import random
 import threading
 import time
-from collections import Counter
-from decimal import Decimal
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -21,6 +19,7 @@ from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
 from tests.factories import AccountFactory
+from tests.valuation.activity_rows import expected, stored
 from tests.valuation.factories import ActivityTypeFactory
 from valuation import imports
 from valuation.models import ImportBatch, ServiceActivity
@@ -63,26 +62,6 @@ def write_csv(tmp_path: Path, rows: list[tuple[str, ...]], name: str = "activiti
     ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
-
-
-def stored() -> Counter[tuple[str, str, datetime.date, Decimal]]:
-    return Counter(
-        ServiceActivity.objects.values_list(
-            "account__external_id", "activity_type__code", "date", "quantity"
-        )
-    )
-
-
-def expected(rows: list[tuple[str, str, str, str]]) -> Counter[tuple[Any, ...]]:
-    return Counter(
-        (
-            account,
-            code,
-            datetime.date.fromisoformat(day),
-            Decimal(quantity).quantize(Decimal("0.01")),
-        )
-        for account, code, day, quantity in rows
-    )
 
 
 def test_rows_sent_in_several_sorted_runs_all_land_with_their_values(

@@ -6,8 +6,6 @@ leaves no table behind."""
 from __future__ import annotations
 
 import datetime
-from collections import Counter
-from decimal import Decimal
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -21,6 +19,7 @@ from accounts.services import account_delete
 from portfolio import loaders
 from portfolio.account360_selectors import account_360_cache_key
 from tests.factories import AccountFactory, UserFactory
+from tests.valuation.activity_rows import expected, stored
 from tests.valuation.factories import ActivityTypeFactory
 from valuation import columnar, imports
 from valuation.analysis import columns as c
@@ -61,26 +60,6 @@ def write(tmp_path: Path, lines: list[str], name: str = "activities.csv") -> Pat
 
 def plain(rows: list[tuple[str, ...]]) -> list[str]:
     return [",".join(row) for row in rows]
-
-
-def stored() -> Counter[tuple[str, str, datetime.date, Decimal]]:
-    return Counter(
-        ServiceActivity.objects.values_list(
-            "account__external_id", "activity_type__code", "date", "quantity"
-        )
-    )
-
-
-def expected(rows: list[tuple[str, ...]]) -> Counter[tuple[Any, ...]]:
-    return Counter(
-        (
-            account.strip(),
-            code.strip(),
-            datetime.date.fromisoformat(day.strip()),
-            Decimal(quantity).quantize(Decimal("0.01")),
-        )
-        for account, code, day, quantity in rows
-    )
 
 
 def partitions() -> set[str]:
