@@ -8,14 +8,13 @@ Django gathers what to cascade.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection, connections, transaction
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -24,8 +23,7 @@ from accounts.models import Account
 from accounts.services import account_delete
 from portfolio.models import AccountSnapshot, AnalysisRun
 from tests.factories import AccountFactory
-
-WAIT = 10  # seconds; generous, the steps take milliseconds
+from tests.lock_race import delete_while_a_writer_holds
 
 
 def _by_service(account: Account) -> None:
@@ -56,44 +54,17 @@ def test_deletion_waits_for_a_writer_holding_the_account_and_removes_its_rows(
     account = AccountFactory(owner=owner)
     get_user_model().objects.create_superuser("root", "root@example.com", "pw-12345")
     run = AnalysisRun.objects.create(as_of=date(2026, 10, 31), trigger="command", parameters={})
-    holding = threading.Event()
-    release = threading.Event()
-    errors: list[BaseException] = []
 
-    def writer() -> None:
-        try:
-            with transaction.atomic():
-                with connection.cursor() as cursor:
-                    cursor.execute(
-                        "SELECT id FROM accounts_account WHERE id = %s FOR KEY SHARE", [account.pk]
-                    )
-                AccountSnapshot.objects.create(run=run, account_id=account.pk, segment="maintain")
-                holding.set()
-                release.wait(WAIT)
-        except BaseException as error:  # noqa: BLE001 - reported by the test below
-            errors.append(error)
-        finally:
-            connections.close_all()
+    def write() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT id FROM accounts_account WHERE id = %s FOR KEY SHARE", [account.pk]
+            )
+        AccountSnapshot.objects.create(run=run, account_id=account.pk, segment="maintain")
 
-    def deleter() -> None:
-        try:
-            delete(account)
-        except BaseException as error:  # noqa: BLE001 - reported by the test below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    writing = threading.Thread(target=writer)
-    writing.start()
-    assert holding.wait(WAIT)
     # when the account is deleted meanwhile, and the writer then commits
-    deleting = threading.Thread(target=deleter)
-    deleting.start()
-    deleting.join(0.5)
-    assert deleting.is_alive(), "the deletion should wait for the writer's lock"
-    release.set()
-    writing.join(WAIT)
-    deleting.join(WAIT)
+    errors = delete_while_a_writer_holds(write=write, delete=lambda: delete(account))
+
     # then the account and the row written under it are both gone
     assert errors == []
     assert not Account.objects.filter(pk=account.pk).exists()

@@ -5,20 +5,18 @@ carry no database foreign key; the import holds the types FOR KEY SHARE)."""
 from __future__ import annotations
 
 import datetime
-import threading
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections, transaction
+from django.db import connection
 
 from tests.factories import AccountFactory
+from tests.lock_race import delete_while_a_writer_holds
 from tests.valuation.factories import ActivityTypeFactory
 from valuation.models import ActivityType, ServiceActivity
 from valuation.services import activity_type_delete
-
-WAIT = 10  # seconds; generous, the steps take milliseconds
 
 
 @pytest.mark.django_db(transaction=True)
@@ -26,50 +24,25 @@ def test_type_deletion_waits_for_an_import_holding_it_then_is_refused(owner: Any
     # given an import that has locked the type and written an activity, not committed yet
     account = AccountFactory(owner=owner)
     activity_type = ActivityTypeFactory()
-    holding = threading.Event()
-    release = threading.Event()
-    errors: list[BaseException] = []
 
-    def importer() -> None:
-        try:
-            with transaction.atomic():
-                with connection.cursor() as cursor:
-                    cursor.execute(
-                        "SELECT id FROM valuation_activitytype WHERE id = %s FOR KEY SHARE",
-                        [activity_type.pk],
-                    )
-                ServiceActivity.objects.create(
-                    account=account,
-                    activity_type_id=activity_type.pk,
-                    date=datetime.date(2026, 11, 2),
-                    quantity=Decimal(1),
-                )
-                holding.set()
-                release.wait(WAIT)
-        except BaseException as error:  # noqa: BLE001 - reported by the test below
-            errors.append(error)
-        finally:
-            connections.close_all()
+    def write() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT id FROM valuation_activitytype WHERE id = %s FOR KEY SHARE",
+                [activity_type.pk],
+            )
+        ServiceActivity.objects.create(
+            account=account,
+            activity_type_id=activity_type.pk,
+            date=datetime.date(2026, 11, 2),
+            quantity=Decimal(1),
+        )
 
-    def deleter() -> None:
-        try:
-            activity_type_delete(activity_type=ActivityType.objects.get(pk=activity_type.pk))
-        except BaseException as error:  # noqa: BLE001 - reported by the test below
-            errors.append(error)
-        finally:
-            connections.close_all()
+    def delete() -> None:
+        activity_type_delete(activity_type=ActivityType.objects.get(pk=activity_type.pk))
 
-    importing = threading.Thread(target=importer)
-    importing.start()
-    assert holding.wait(WAIT)
     # when the type is deleted meanwhile, and the import then commits
-    deleting = threading.Thread(target=deleter)
-    deleting.start()
-    deleting.join(0.5)
-    assert deleting.is_alive(), "the deletion should wait for the import's lock"
-    release.set()
-    importing.join(WAIT)
-    deleting.join(WAIT)
+    errors = delete_while_a_writer_holds(write=write, delete=delete)
 
     # then the deletion is refused in plain words, and the type and its activity remain
     assert len(errors) == 1
