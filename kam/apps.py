@@ -8,4 +8,5 @@ class KamConfig(AppConfig):
     verbose_name = "KAM"
 
     def ready(self) -> None:
-        from kam import checks  # noqa: F401  (registers the system checks)
+        # Registers the system checks, and the log of failed sign-ins.
+        from kam import checks, signin  # noqa: F401

@@ -7,6 +7,7 @@ Unsafe combinations are refused by the system checks in kam/checks.py.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -37,6 +38,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_celery_beat",
     "simple_history",
+    "axes",
     "kam",
     "accounts",
     "relationships",
@@ -55,6 +57,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kam.urls"
@@ -129,10 +133,36 @@ KAM_ANALYSIS_READ_PARTS = env.int("KAM_ANALYSIS_READ_PARTS", default=1)
 # (valuation/segments.py); smaller files go into the table's main partition.
 KAM_IMPORT_SEGMENT_ROWS = env.int("KAM_IMPORT_SEGMENT_ROWS", default=100_000)
 
+# Every password a person chooses (create_user, the admin's forms) passes these; the demo
+# users' public password is set by code (accounts/demo.py) and passes them too.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Sign-in that resists guessing (django-axes, kam/signin.py): after KAM_SIGNIN_FAILURE_LIMIT
+# failed sign-ins for one username, from whatever address (the team shares an office), that
+# username is refused on /login/ and /admin/login/ for KAM_SIGNIN_COOLOFF_MINUTES, even with
+# the right password. A success resets the count. Failures go to the `axes` and `kam.signin`
+# loggers and to the admin's access failure log.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out username
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env.bool("KAM_SIGNIN_LOCKOUT", default=True)
+AXES_FAILURE_LIMIT = env.int("KAM_SIGNIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.float("KAM_SIGNIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+# Attempts during the lockout neither count nor extend it: it ends when announced.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "kam.signin.lockout_response"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# Axes' log lines name the username and address (passwords are always masked).
+AXES_SENSITIVE_PARAMETERS: list[str] = []
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env("TIME_ZONE", default="UTC")
@@ -156,21 +186,42 @@ LOGOUT_REDIRECT_URL = "login"
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
-# Security: production (DEBUG off) gets safe defaults; each can be overridden.
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
-SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
-CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=False)
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+# Security: production (DEBUG off) is HTTPS only by default: plain http is redirected, HSTS
+# for a year with subdomains, cookies only over HTTPS; each can be overridden. With DEBUG on
+# (`make run`) none of this applies, so the embedded run over http works. Whether a request
+# came over HTTPS is read from X-Forwarded-Proto only when KAM_BEHIND_TLS_PROXY says TLS ends
+# at a proxy in front (which must set the header and be the only way in); otherwise anyone
+# could send the header.
+KAM_BEHIND_TLS_PROXY = env.bool("KAM_BEHIND_TLS_PROXY", default=False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if KAM_BEHIND_TLS_PROXY else None
+HTTPS_ONLY = not DEBUG
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=HTTPS_ONLY)
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=HTTPS_ONLY)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=HTTPS_ONLY)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 3600 if HTTPS_ONLY else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=HTTPS_ONLY)
+# Preloading commits the domain in browsers for good: only its owner opts in. Django's
+# deploy check warns about it being off (security.W021); that default is deliberate.
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# axes.W006 asks to lock by address too; sign-in locks by username alone on purpose, since the
+# team signs in from one office address that five typos must not lock for everybody.
+SILENCED_SYSTEM_CHECKS = ["security.W021", "axes.W006"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# API limits, "N/unit" (unit s, m, h or d), empty for none: generous, so that people and
+# scripts never meet them; the benchmarks and the fuzzer raise them (bench/pages.py).
+KAM_THROTTLE_USER = env("KAM_THROTTLE_USER", default="6000/min")
+KAM_THROTTLE_ANON = env("KAM_THROTTLE_ANON", default="300/min")
+# Days an API token is accepted after it was issued; empty: tokens never expire.
+_TOKEN_DAYS = env.str("KAM_API_TOKEN_LIFETIME_DAYS", default="").strip()
+KAM_API_TOKEN_LIFETIME_DAYS = int(_TOKEN_DAYS) if _TOKEN_DAYS else None
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so an anonymous call answers 401 with a WWW-Authenticate header.
-        "rest_framework.authentication.TokenAuthentication",
+        # Tokens expire after KAM_API_TOKEN_LIFETIME_DAYS (kam/authentication.py).
+        "kam.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -184,6 +235,18 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "kam.api.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Rate limits (kam/throttling.py): per signed-in user, and per address for callers
+    # without one (invalid tokens included); 429 with Retry-After beyond them.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "kam.throttling.AnonRateThrottle",
+        "kam.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": KAM_THROTTLE_ANON or None,
+        "user": KAM_THROTTLE_USER or None,
+    },
+    # The client address is the peer's, or the one the TLS proxy in front saw.
+    "NUM_PROXIES": 1 if KAM_BEHIND_TLS_PROXY else 0,
 }
 
 SPECTACULAR_SETTINGS = {

@@ -23,6 +23,10 @@ def pytest_configure(config: Any) -> None:
 
     # Password hashing is deliberately slow; the tests create hundreds of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The tests run with DEBUG off, as production does, but talk plain http to the test
+    # client and the live server: no redirect to https (tests/kam/test_deploy_check.py
+    # checks the production defaults in a process of their own).
+    settings.SECURE_SSL_REDIRECT = False
 
 
 @pytest.fixture(autouse=True)

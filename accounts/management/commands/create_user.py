@@ -1,4 +1,7 @@
-"""create_user USERNAME --role ROLE [--role ROLE…] [--password P] [--email E] (CONTRACT.md)."""
+"""create_user USERNAME --role ROLE [--role ROLE…] [--password P] [--email E] (CONTRACT.md).
+
+The password must pass Django's validators (AUTH_PASSWORD_VALIDATORS: length, common,
+numeric, too like the user's name or email); a refused one creates nothing."""
 
 from __future__ import annotations
 
@@ -6,8 +9,10 @@ import getpass
 import os
 from typing import Any
 
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 
 from accounts.users import user_create
 from kam.roles import Role
@@ -37,14 +42,17 @@ class Command(BaseCommand):
                 raise CommandError("No password: pass --password or set KAM_PASSWORD.")
             password = getpass.getpass(f"Password for {options['username']}: ")
         try:
-            user = user_create(
-                username=options["username"],
-                roles=options["roles"],
-                password=password,
-                email=options["email"],
-                first_name=options["first_name"],
-                last_name=options["last_name"],
-            )
+            with transaction.atomic():
+                user = user_create(
+                    username=options["username"],
+                    roles=options["roles"],
+                    password=password,
+                    email=options["email"],
+                    first_name=options["first_name"],
+                    last_name=options["last_name"],
+                )
+                # Checked against the created user (its name and email), then undone if refused.
+                validate_password(password, user=user)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
         self.stdout.write(
