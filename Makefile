@@ -9,7 +9,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 PYTEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-fast lint format worker beat bench bench-import bench-analysis bench-pages clean
+.PHONY: help install run test test-fast lint format worker beat bench bench-import bench-analysis bench-pages fuzz clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -51,6 +51,10 @@ beat: $(STAMP) ## Start Celery beat with the database schedule (needs REDIS_URL)
 
 clean: ## Remove the virtualenv, the SQLite file and test artifacts
 	rm -rf $(VENV) kam.sqlite3 artifacts staticfiles
+
+fuzz: $(STAMP) ## Schemathesis on every API operation, once per role, against a live server (FUZZ_DATABASE_URL, FUZZ_ARGS)
+	./scripts/services-up.sh
+	$(BIN)/python scripts/fuzz.py $(FUZZ_ARGS)
 
 bench-import: $(STAMP) ## Time import_data of 1,000,000 activities against COPY (PostgreSQL; BENCH_DATABASE_URL)
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/kam_bench} $(BIN)/python bench/import_activities.py

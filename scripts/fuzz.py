@@ -1,0 +1,433 @@
+"""Fuzz the API with schemathesis against a live server, once per role (`make fuzz`).
+
+    .venv/bin/python scripts/fuzz.py [--examples 30] [--seed 20261203] [--roles alice,bob,...]
+
+1. Builds a PostgreSQL database of its own (`kam_fuzz_live` by default, from FUZZ_DATABASE_URL;
+   its name must start with `kam_fuzz`, since it is dropped): `manage.py migrate`, `seed_demo`
+   and one API token per role (`manage.py api_token`).
+2. For each role: copies that seeded database to a fresh one (the other roles' requests
+   changed nothing in it), starts gunicorn on a free loopback port (DEBUG off, tasks in
+   process, throttle rates raised), reads `/api/schema/` with the role's token and runs
+   `st run` on it: every operation, every check, `--max-examples` cases per operation, a
+   fixed seed. The server is stopped after each role.
+3. Prints per role the operations tested, the cases generated and the failures by kind, and
+   writes each failure (request and answer) to `artifacts/fuzz/<role>-failures.txt`.
+
+Exits 1 when any role has a failure. The roles (accounts/demo.py): alice owns accounts; bob
+is on the team of alice's first accounts but owns none of them; erin is an executive; olga is
+operations staff.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+import psycopg2
+from psycopg2 import sql
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = Path(sys.executable)
+BIN = PYTHON.parent
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/kam_fuzz_live"
+PREFIX = "kam_fuzz"
+ROLES = {
+    "alice": "account manager who owns accounts",
+    "bob": "team member of alice's accounts",
+    "erin": "executive",
+    "olga": "ops",
+}
+# The server runs as in production but for two things: plain http on loopback (no redirect
+# to https, no HSTS), and rate limits far above the thousands of requests a minute the
+# fuzzer sends from one token (kam/settings.py's KAM_THROTTLE_*).
+SERVER_ENV = {
+    "SECURE_SSL_REDIRECT": "false",
+    "SECURE_HSTS_SECONDS": "0",
+    "SESSION_COOKIE_SECURE": "false",
+    "CSRF_COOKIE_SECURE": "false",
+    "KAM_THROTTLE_USER": "1000000/min",
+    "KAM_THROTTLE_ANON": "1000000/min",
+}
+
+
+@dataclass
+class RoleResult:
+    role: str
+    operations_total: int = 0
+    operations_tested: int = 0
+    cases: int = 0
+    failures: Counter[str] = field(default_factory=Counter)
+    errors: list[str] = field(default_factory=list)
+    exit_code: int = 0
+    seconds: float = 0.0
+
+    @property
+    def failure_count(self) -> int:
+        return sum(self.failures.values()) + len(self.errors)
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--examples", type=int, default=30, help="cases per operation (30)")
+    parser.add_argument("--seed", type=int, default=20261203)
+    parser.add_argument("--roles", default=",".join(ROLES), help="comma-separated usernames")
+    parser.add_argument("--database-url", default=os.environ.get("FUZZ_DATABASE_URL", DEFAULT_URL))
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (3)")
+    parser.add_argument("--st-workers", type=int, default=2, help="schemathesis workers (2)")
+    parser.add_argument("--phases", default="examples,coverage,fuzzing,stateful")
+    parser.add_argument("--report-dir", type=Path, default=ROOT / "artifacts" / "fuzz")
+    parser.add_argument("--quiet", action="store_true", help="do not echo schemathesis' output")
+    return parser.parse_args(argv)
+
+
+def say(text: str = "") -> None:
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
+
+
+# --- database ---------------------------------------------------------------------------
+
+
+def _with_name(url: str, name: str) -> str:
+    parts = urlparse(url)
+    return urlunparse(parts._replace(path=f"/{name}"))
+
+
+def _admin(url: str) -> psycopg2.extensions.connection:
+    parts = urlparse(url)
+    connection = psycopg2.connect(
+        host=parts.hostname or "127.0.0.1",
+        port=parts.port or 5432,
+        user=parts.username or "postgres",
+        password=parts.password,
+        dbname="postgres",
+    )
+    connection.autocommit = True
+    return connection
+
+
+def create_database(url: str, name: str, *, template: str | None = None) -> None:
+    """Drop `name` (closing its connections) and create it, empty or as a copy of `template`."""
+    if not name.startswith(PREFIX):
+        raise SystemExit(f"The fuzzer drops its databases; {name!r} does not start with {PREFIX}.")
+    admin = _admin(url)
+    with admin.cursor() as cursor:
+        cursor.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+        if template:
+            cursor.execute(
+                sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                    sql.Identifier(name), sql.Identifier(template)
+                )
+            )
+        else:
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    admin.close()
+
+
+def drop_database(url: str, name: str) -> None:
+    admin = _admin(url)
+    with admin.cursor() as cursor:
+        cursor.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+    admin.close()
+
+
+def server_env(database_url: str, secret_key: str) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "PYTEST_", "KAM_")) and key != "REDIS_URL"
+    }
+    env.update(
+        DATABASE_URL=database_url,
+        DEBUG="false",
+        SECRET_KEY=secret_key,
+        KAM_TASKS_EAGER="true",
+        LOG_LEVEL="ERROR",
+        CACHE_KEY_PREFIX=f"fuzz-{secrets.token_hex(4)}",
+        **SERVER_ENV,
+    )
+    redis_url = os.environ.get("FUZZ_REDIS_URL")
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+    return env
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    result = subprocess.run(  # noqa: S603 - our own manage.py
+        [str(PYTHON), "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"manage.py {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
+    return result.stdout
+
+
+# --- server -------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_server(env: dict[str, str], *, port: int, workers: int, log: Path) -> subprocess.Popen:
+    command = [
+        str(BIN / "gunicorn"),
+        "kam.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--timeout",
+        "120",
+    ]
+    with log.open("ab") as handle:
+        server = subprocess.Popen(  # noqa: S603 - our own server
+            command, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT
+        )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn exited with {server.returncode}; see {log}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return server
+        except OSError:
+            time.sleep(0.2)
+    stop_server(server)
+    raise SystemExit(f"gunicorn did not listen on port {port} within 60 s; see {log}")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    if server.poll() is None:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def fetch_schema(base: str, token: str) -> dict:
+    request = urllib.request.Request(  # noqa: S310 - a loopback URL we built
+        f"{base}/api/schema/?format=json", headers={"Authorization": f"Token {token}"}
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+        return json.load(response)
+
+
+# --- schemathesis -------------------------------------------------------------------------
+
+
+def run_schemathesis(
+    *, schema: Path, base: str, token: str, args: argparse.Namespace, role: str
+) -> tuple[int, Path, Path]:
+    report_dir: Path = args.report_dir
+    json_path = report_dir / f"{role}.json"
+    ndjson_path = report_dir / f"{role}.ndjson"
+    command = [
+        str(BIN / "st"),
+        "run",
+        str(schema),
+        "--url",
+        base,
+        "--header",
+        f"Authorization: Token {token}",
+        "--checks",
+        "all",
+        "--max-examples",
+        str(args.examples),
+        "--seed",
+        str(args.seed),
+        "--phases",
+        args.phases,
+        "--workers",
+        str(args.st_workers),
+        "--generation-database",
+        "none",
+        "--request-timeout",
+        "120",
+        "--no-color",
+        "--report",
+        "json,ndjson",
+        "--report-json-path",
+        str(json_path),
+        "--report-ndjson-path",
+        str(ndjson_path),
+    ]
+    log = report_dir / f"{role}.txt"
+    with log.open("w") as handle:
+        process = subprocess.Popen(  # noqa: S603 - the pinned schemathesis CLI
+            command,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        assert process.stdout is not None  # noqa: S101 - Popen with PIPE
+        for line in process.stdout:
+            handle.write(line)
+            if not args.quiet:
+                sys.stdout.write(line)
+        process.wait()
+    return process.returncode, json_path, ndjson_path
+
+
+def _decode(content: dict | None) -> str:
+    if not content:
+        return ""
+    if "$base64" in content:
+        return base64.b64decode(content["$base64"]).decode("utf-8", "replace")
+    return str(content.get("string", content))
+
+
+def write_failure_details(ndjson_path: Path, out: Path) -> None:
+    """One block per failing check: the check, the request the fuzzer sent and the answer."""
+    seen: set[tuple[str, str, str]] = set()
+    blocks: list[str] = []
+    if not ndjson_path.exists():
+        out.write_text("")
+        return
+    for line in ndjson_path.open():
+        event = json.loads(line)
+        finished = event.get("ScenarioFinished")
+        if not finished:
+            continue
+        recorder = finished["recorder"]
+        for case_id, checks in recorder.get("checks", {}).items():
+            for check in checks:
+                if check.get("status") != "failure":
+                    continue
+                failure = check["failure_info"]["failure"]
+                key = (failure["operation"], failure["title"], failure["message"][:200])
+                if key in seen:
+                    continue
+                seen.add(key)
+                case = recorder["cases"].get(case_id, {}).get("value", {})
+                interaction = recorder.get("interactions", {}).get(case_id) or {}
+                request = interaction.get("request", {})
+                response = interaction.get("response") or {}
+                body = request.get("body")
+                blocks.append(
+                    "\n".join(
+                        [
+                            f"## {failure['code']} {failure['title']}: {failure['operation']}",
+                            failure["message"],
+                            f"request: {request.get('method')} {request.get('uri')}",
+                            f"  body: {_decode(body)[:1000] if body else case.get('body', '')}",
+                            f"answer: {response.get('status_code')} "
+                            f"{_decode(response.get('content'))[:1000]}",
+                            "",
+                        ]
+                    )
+                )
+    out.write_text("\n".join(blocks))
+
+
+def summarise(role: str, json_path: Path, exit_code: int, seconds: float) -> RoleResult:
+    result = RoleResult(role=role, exit_code=exit_code, seconds=seconds)
+    if not json_path.exists():
+        result.errors.append(f"schemathesis wrote no report (exit code {exit_code})")
+        return result
+    report = json.loads(json_path.read_text())
+    result.operations_total = report["operations"]["selected"]
+    result.operations_tested = report["operations"]["tested"]
+    result.cases = report["test_cases"]["generated"]
+    for failure in report["failures"]:
+        result.failures[f"{failure['code']} {failure['title']}"] += failure["count"]
+    for error in report["errors"]:
+        result.errors.append(str(error.get("title") or error)[:200])
+    if exit_code not in (0, 1) and not result.failures and not result.errors:
+        result.errors.append(f"schemathesis exited with {exit_code}")
+    return result
+
+
+def print_summary(results: list[RoleResult], args: argparse.Namespace) -> None:
+    say()
+    say(f"Fuzz summary: {args.examples} examples per operation, seed {args.seed}")
+    for result in results:
+        say(
+            f"{result.role} ({ROLES.get(result.role, '?')}): "
+            f"{result.operations_tested}/{result.operations_total} operations, "
+            f"{result.cases} cases, {result.failure_count} failures, {result.seconds:.0f} s"
+        )
+        for kind, count in sorted(result.failures.items()):
+            say(f"    {count:5d}  {kind}")
+        for error in result.errors:
+            say(f"    error: {error}")
+        if result.failure_count:
+            say(f"    details: {args.report_dir / (result.role + '-failures.txt')}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    roles = [role.strip() for role in args.roles.split(",") if role.strip()]
+    args.report_dir.mkdir(parents=True, exist_ok=True)
+    seed_name = f"{urlparse(args.database_url).path.lstrip('/')}_seed"
+    live_name = urlparse(args.database_url).path.lstrip("/")
+    secret_key = secrets.token_urlsafe(48)
+    seed_url = _with_name(args.database_url, seed_name)
+    seed_env = server_env(seed_url, secret_key)
+
+    started = time.monotonic()
+    create_database(args.database_url, seed_name)
+    manage(seed_env, "migrate", "--noinput")
+    manage(seed_env, "seed_demo")
+    tokens = {role: manage(seed_env, "api_token", role).strip() for role in roles}
+    say(f"Seeded {seed_name} in {time.monotonic() - started:.0f} s")
+
+    results: list[RoleResult] = []
+    server_log = args.report_dir / "server.log"
+    server_log.write_text("")
+    try:
+        for role in roles:
+            create_database(args.database_url, live_name, template=seed_name)
+            env = server_env(_with_name(args.database_url, live_name), secret_key)
+            port = free_port()
+            base = f"http://127.0.0.1:{port}"
+            server = start_server(env, port=port, workers=args.workers, log=server_log)
+            try:
+                schema_path = args.report_dir / f"{role}-schema.json"
+                schema_path.write_text(json.dumps(fetch_schema(base, tokens[role])))
+                say(f"\n=== {role} ({ROLES.get(role, '?')}) against {base} ===")
+                role_started = time.monotonic()
+                exit_code, json_path, ndjson_path = run_schemathesis(
+                    schema=schema_path, base=base, token=tokens[role], args=args, role=role
+                )
+                result = summarise(role, json_path, exit_code, time.monotonic() - role_started)
+                write_failure_details(ndjson_path, args.report_dir / f"{role}-failures.txt")
+                results.append(result)
+            finally:
+                stop_server(server)
+    finally:
+        drop_database(args.database_url, live_name)
+    print_summary(results, args)
+    say(f"Total {time.monotonic() - started:.0f} s")
+    return 1 if any(result.failure_count for result in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
