@@ -25,6 +25,7 @@ from accounts.people_rules import (
     TARGET_SALARY_MIN,
 )
 from accounts.views import _apply_errors
+from kam.spreadsheets import csv_row
 
 
 @login_required
@@ -147,5 +148,5 @@ def pay_mix_export(request: HttpRequest) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="pay-mix-{as_of.isoformat()}.csv"'
     writer = csv.writer(response)
     writer.writerow(people_selectors.PAY_MIX_EXPORT_HEADER)
-    writer.writerows(people_selectors.pay_mix_export_rows(as_of=as_of))
+    writer.writerows(csv_row(row) for row in people_selectors.pay_mix_export_rows(as_of=as_of))
     return response

@@ -10,3 +10,6 @@ class KamConfig(AppConfig):
     def ready(self) -> None:
         # Registers the system checks, and the log of failed sign-ins.
         from kam import checks, signin  # noqa: F401
+        from kam.input_policy import apply_to_models
+
+        apply_to_models()

@@ -132,6 +132,15 @@ KAM_ANALYSIS_READ_PARTS = env.int("KAM_ANALYSIS_READ_PARTS", default=1)
 # An activities CSV file of at least this many rows loads a partition of its own
 # (valuation/segments.py); smaller files go into the table's main partition.
 KAM_IMPORT_SEGMENT_ROWS = env.int("KAM_IMPORT_SEGMENT_ROWS", default=100_000)
+# Uploaded import files: at most this size (the import_data command reads any size), an XLSX
+# workbook at most this size unpacked, and kept this many days after their import finished.
+KAM_UPLOAD_MAX_BYTES = env.int("KAM_UPLOAD_MAX_BYTES", default=200 * 1024 * 1024)
+KAM_IMPORT_XLSX_MAX_UNPACKED_BYTES = env.int(
+    "KAM_IMPORT_XLSX_MAX_UNPACKED_BYTES", default=500 * 1024 * 1024
+)
+KAM_IMPORT_FILE_RETENTION_DAYS = env.int("KAM_IMPORT_FILE_RETENTION_DAYS", default=30)
+# A queued import older than this is sent to the workers again by the sweep.
+KAM_IMPORT_REQUEUE_SECONDS = env.int("KAM_IMPORT_REQUEUE_SECONDS", default=5 * 60)
 
 # Every password a person chooses (create_user, the admin's forms) passes these; the demo
 # users' public password is set by code (accounts/demo.py) and passes them too.
@@ -225,6 +234,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON bodies go through the input policy (kam/input_policy.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "kam.input_policy.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "kam.api.StandardPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from kam.spreadsheets import xlsx_row
+from kam.spreadsheets import csv_row, xlsx_row
 from portfolio.dashboard_selectors import AccountRow, Dashboard
 
 TEXT, MONEY, RATIO, PERCENT, NUMBER, ACCOUNT = (
@@ -308,7 +308,7 @@ def table_response(*, table: Table, file_format: str, stamp: str) -> HttpRespons
     writer = csv.writer(buffer)
     writer.writerow(header)
     for row in table.rows:
-        writer.writerow(["" if c.value is None else _plain(c) for c in row])
+        writer.writerow(csv_row(None if c.value is None else _plain(c) for c in row))
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return response

@@ -9,7 +9,7 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from kam.spreadsheets import xlsx_row
+from kam.spreadsheets import csv_row, xlsx_row
 from portfolio.models import SNAPSHOT_FIGURES, AccountSnapshot
 
 EXPORT_COLUMNS = ["account", "name", *SNAPSHOT_FIGURES, "signals"]
@@ -42,6 +42,6 @@ def table_write(rows: Iterable[list[Any]], path: Path) -> int:
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         for row in rows:
-            writer.writerow(["" if value is None else value for value in row])
+            writer.writerow(csv_row(row))
             count += 1
     return count

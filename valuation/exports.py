@@ -17,7 +17,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from accounts.models import AccountEvent, Complaint
 from accounts.selectors import accounts_visible_to
 from kam.roles import user_reads_all_accounts
-from kam.spreadsheets import xlsx_row
+from kam.spreadsheets import csv_row, xlsx_row
 from valuation import selectors
 from valuation.imports import SPECS
 from valuation.models import ImportKind
@@ -155,7 +155,7 @@ def _csv_lines(columns: Iterable[str], rows: Iterable[tuple[Any, ...]]) -> Itera
     writer = csv.writer(_Echo())
     yield writer.writerow(columns)
     for row in rows:
-        yield writer.writerow(row)
+        yield writer.writerow(csv_row(row))
 
 
 def export_response(

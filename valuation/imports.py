@@ -57,9 +57,11 @@ from accounts.models import (
     EventKind,
     Severity,
 )
+from kam.input_policy import LONG_TEXT_MAX_LENGTH, date_problem, printable, text_problem
 from kam.pg_copy import copy_from_chunks
 from kam.roles import Role
 from kam.row_locks import key_share_locked
+from kam.spreadsheets import cell_from_file
 from valuation import segments
 from valuation.models import (
     ActivityRate,
@@ -83,6 +85,12 @@ class RowError:
     row: int  # 1 is the header row; 0 means the file as a whole
     column: str
     message: str
+
+    def __post_init__(self) -> None:
+        # Messages quote the file's own cells, which may hold what no stored text may (a NUL
+        # cannot be written to PostgreSQL, so the batch could not even be marked failed).
+        object.__setattr__(self, "column", printable(self.column))
+        object.__setattr__(self, "message", printable(self.message))
 
     def as_dict(self) -> dict[str, Any]:
         return {"row": self.row, "column": self.column, "message": self.message}
@@ -161,7 +169,33 @@ def _cell_text(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
-    return str(value).strip()
+    return cell_from_file(str(value).strip())
+
+
+def _refuse_xlsx_bomb(path: Path) -> None:
+    """Refuse a workbook that unpacks to more than KAM_IMPORT_XLSX_MAX_UNPACKED_BYTES: a few
+    hundred kilobytes of XLSX can unpack to gigabytes of rows."""
+    from zipfile import BadZipFile, ZipFile
+
+    limit = settings.KAM_IMPORT_XLSX_MAX_UNPACKED_BYTES
+    try:
+        with ZipFile(path) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (BadZipFile, OSError, ValueError) as error:
+        raise ImportRefused(
+            [RowError(0, "", "The file is not a readable XLSX workbook; save it as .xlsx or CSV.")]
+        ) from error
+    if unpacked > limit:
+        raise ImportRefused(
+            [
+                RowError(
+                    0,
+                    "",
+                    f"The workbook unpacks to {unpacked / 1e6:,.0f} MB, more than the "
+                    f"{limit / 1e6:,.0f} MB an import may read; split it, or save it as CSV.",
+                )
+            ]
+        )
 
 
 def _xlsx_rows(path: Path) -> Iterator[list[str]]:
@@ -170,6 +204,7 @@ def _xlsx_rows(path: Path) -> Iterator[list[str]]:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    _refuse_xlsx_bomb(path)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as error:
@@ -178,6 +213,9 @@ def _xlsx_rows(path: Path) -> Iterator[list[str]]:
         ) from error
     try:
         sheet = workbook.worksheets[0]
+        # Read-only mode would stop at the dimension the file declares, which the program
+        # that wrote it may have got wrong: read every row the sheet holds instead.
+        sheet.reset_dimensions()
         for values in sheet.iter_rows(values_only=True):
             yield [_cell_text(value) for value in values]
     finally:
@@ -190,7 +228,8 @@ def _csv_rows(path: Path) -> Iterator[list[str]]:
         # (file_digest has already told us whether the file has any).
         text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="")
         try:
-            yield from csv.reader(text)
+            for row in csv.reader(text):
+                yield [cell_from_file(cell) if cell[:1] == "'" else cell for cell in row]
         except csv.Error as error:
             raise ImportRefused(
                 [RowError(0, "", f"The CSV file cannot be read: {error}.")]
@@ -241,6 +280,9 @@ class DateParser:
                 f"'{stripped}' is not a real date (month 01-12, day within the month); "
                 "write dates as YYYY-MM-DD."
             ) from error
+        problem = date_problem(value)
+        if problem:
+            raise BadValue(problem)
         if len(self.cache) < 100_000:
             self.cache[text] = value
         return value
@@ -304,13 +346,25 @@ def parse_bool(text: str) -> bool:
     raise BadValue(f"'{text}' is not true or false.")
 
 
-def parse_text(text: str, *, what: str, max_length: int, required: bool = True) -> str:
+def parse_text(
+    text: str, *, what: str, max_length: int, required: bool = True, multiline: bool = False
+) -> str:
+    """A text cell under the input policy (kam/input_policy.py)."""
     value = text.strip()
     if required and not value:
         raise BadValue(f"The {what} is required.")
     if len(value) > max_length:
         raise BadValue(f"The {what} is longer than {max_length} characters.")
+    problem = text_problem(value, multiline=multiline)
+    if problem:
+        raise BadValue(problem)
     return value
+
+
+def parse_long_text(text: str, *, what: str) -> str:
+    return parse_text(
+        text, what=what, max_length=LONG_TEXT_MAX_LENGTH, required=False, multiline=True
+    )
 
 
 def parse_choice(text: str, *, what: str, choices: Iterable[str]) -> str:
@@ -1001,7 +1055,9 @@ def _complaints_parser(positions: dict[str, int]) -> RowParser:
             check.problems.append(
                 ("resolved_on", "A complaint cannot be resolved before it was opened.")
             )
-        description = c["description"].strip()
+        description = check.take(
+            "description", lambda t: parse_long_text(t, what="description"), c["description"]
+        )
         check.done()
         return (account_id, category, severity, opened_on, resolved_on, description)
 
@@ -1042,8 +1098,9 @@ def _events_parser(positions: dict[str, int]) -> RowParser:
             c["kind"],
         )
         day = check.take("date", dates, c["date"])
+        notes = check.take("notes", lambda t: parse_long_text(t, what="notes"), c["notes"])
         check.done()
-        return (account_id, kind, day, c["notes"].strip())
+        return (account_id, kind, day, notes)
 
     return parse
 

@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -43,7 +44,9 @@ from valuation.models import (
 )
 from valuation.tasks import import_batch_execute_task
 
-# Uploads above this size import in the background (Celery) and the page follows progress.
+# A CSV file up to this size imports inside the request; larger ones, and every XLSX file
+# (a small workbook can unpack to a great many rows), import in the background (Celery) and
+# the page follows their progress.
 INLINE_IMPORT_MAX_BYTES = 5 * 1024 * 1024
 ALLOWED_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
 
@@ -81,6 +84,14 @@ def import_batch_create(
     file_name = Path(file_name or "upload").name
     if not file_name.lower().endswith(ALLOWED_SUFFIXES):
         raise ValidationError({"file": "Upload a .csv or .xlsx file."})
+    limit = settings.KAM_UPLOAD_MAX_BYTES
+    if upload is not None and upload.size is not None and upload.size > limit:
+        raise ValidationError(
+            {
+                "file": f"The file is {upload.size / 1e6:,.1f} MB; an upload may be at most "
+                f"{limit / 1e6:,.0f} MB. Split it, or load it with the import_data command."
+            }
+        )
     batch = ImportBatch(
         kind=kind,
         file_name=file_name[:255],
@@ -106,6 +117,51 @@ def import_batch_create(
 def import_batch_queue(*, batch: ImportBatch) -> None:
     """Run the import in the background once the batch row is committed."""
     transaction.on_commit(lambda: import_batch_execute_task.delay(batch.pk))
+
+
+def import_runs_in_background(*, batch: ImportBatch) -> bool:
+    return is_xlsx(batch.file_name) or batch.file_size > INLINE_IMPORT_MAX_BYTES
+
+
+def import_batch_start(*, batch: ImportBatch) -> bool:
+    """Import a small CSV file now, anything else in the background; True when queued."""
+    if import_runs_in_background(batch=batch):
+        import_batch_queue(batch=batch)
+        return True
+    import_batch_execute(batch_id=batch.pk)
+    return False
+
+
+def import_batches_requeue() -> int:
+    """Send queued imports the broker lost (a restart without persistence) to the workers
+    again; the conditional claim makes a second delivery harmless. Returns how many."""
+    before = timezone.now() - datetime.timedelta(seconds=settings.KAM_IMPORT_REQUEUE_SECONDS)
+    requeued = 0
+    for batch_id in ImportBatch.objects.filter(
+        status=ImportBatch.Status.QUEUED, created_at__lt=before
+    ).values_list("pk", flat=True):
+        try:
+            import_batch_execute_task.delay(batch_id)
+        except Exception:  # noqa: BLE001 - the broker is down: the next sweep tries again
+            break
+        requeued += 1
+    return requeued
+
+
+def import_files_purge() -> int:
+    """Delete uploaded files of finished imports older than KAM_IMPORT_FILE_RETENTION_DAYS
+    (the batch keeps its name, hash, counts and errors). Returns how many."""
+    cutoff = timezone.now() - datetime.timedelta(days=settings.KAM_IMPORT_FILE_RETENTION_DAYS)
+    old = ImportBatch.objects.filter(
+        status__in=[ImportBatch.Status.SUCCEEDED, ImportBatch.Status.FAILED],
+        created_at__lt=cutoff,
+    ).exclude(file="")
+    deleted = 0
+    for batch in old:
+        batch.file.delete(save=False)
+        ImportBatch.objects.filter(pk=batch.pk).update(file="")
+        deleted += 1
+    return deleted
 
 
 def import_batch_source(*, batch: ImportBatch) -> Path:

@@ -69,11 +69,8 @@ def import_page(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            if batch.file_size <= services.INLINE_IMPORT_MAX_BYTES:
-                services.import_batch_execute(batch_id=batch.pk)
-            else:
-                services.import_batch_queue(batch=batch)
-                messages.info(request, "The file is large; it imports in the background.")
+            if services.import_batch_start(batch=batch):
+                messages.info(request, "The file imports in the background; this page follows it.")
             return redirect("valuation:import-detail", batch_id=batch.pk)
     batches = selectors.import_batches_list()[:20]
     kinds = [
