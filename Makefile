@@ -35,9 +35,10 @@ test: $(STAMP) ## Run the whole suite against PostgreSQL, Redis and Chromium
 	KAM_TASKS_EAGER=true \
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --create-db -q -rfEs $(PYTEST_ARGS)
 
-lint: $(STAMP) ## ruff format --check and ruff check
+lint: $(STAMP) ## ruff format --check, ruff check and the OpenAPI schema's validation
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+	DEBUG=true $(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
 
 format: $(STAMP) ## Format and fix what ruff can
 	$(BIN)/ruff format .

@@ -77,6 +77,14 @@ class AccountPlanViewSet(viewsets.ModelViewSet):
 
     serializer_class = AccountPlanSerializer
     filterset_class = PlanFilter
+    # The answers to a stale version (kam/schema.py documents them).
+    schema_conflicts = {
+        "update": ["409", "412"],
+        "partial_update": ["409", "412"],
+        "submit": ["409"],
+        "approve": ["409"],
+        "return_": ["409"],
+    }
     search_fields = ["account__name", "period"]
     ordering_fields = ["period_start", "account__name", "status", "updated_at"]
     ordering = ["-period_start", "account__name", "id"]

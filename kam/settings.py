@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_celery_beat",
     "simple_history",
     "axes",
@@ -247,7 +248,8 @@ REST_FRAMEWORK = {
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # The schema documents every error answer too (kam/schema.py).
+    "DEFAULT_SCHEMA_CLASS": "kam.schema.KamAutoSchema",
     "EXCEPTION_HANDLER": "kam.api.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     # Rate limits (kam/throttling.py): per signed-in user, and per address for callers
@@ -270,6 +272,20 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # The schema and the docs need a signed-in user, like every endpoint (CONTRACT.md); the
+    # authentication classes are the API's own (token or session).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SERVE_AUTHENTICATION": None,
+    # Swagger UI from static/ (drf-spectacular-sidecar), not a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # One name per choice set that several models or fields share.
+    "ENUM_NAME_OVERRIDES": {
+        "DesignationEnum": "accounts.models.Designation",
+        "PlanStatusEnum": "accounts.models.PlanStatus",
+        "ChannelEnum": "relationships.models.Channel",
+    },
 }
 
 LOGGING = {

@@ -18,6 +18,8 @@ from typing import Any
 import django_filters
 from django.db.models import QuerySet
 from django.http import HttpResponseBase
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -118,9 +120,28 @@ class ValueEntryFilter(_AccountDateFilter):
 # --- shared behaviour ---------------------------------------------------------------------
 
 
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 class _ExportMixin:
     export_kind: str
 
+    @extend_schema(
+        filters=True,
+        parameters=[
+            OpenApiParameter(
+                "file_format",
+                str,
+                enum=list(EXPORT_FORMATS),
+                default="csv",
+                description="csv (the default) or xlsx",
+            )
+        ],
+        responses={
+            (200, "text/csv"): OpenApiTypes.STR,
+            (200, XLSX_MEDIA_TYPE): OpenApiTypes.BINARY,
+        },
+    )
     @action(detail=False, methods=["get"], url_path="export")
     def export(self, request: Request) -> HttpResponseBase:
         """Download the filtered list as CSV (default) or XLSX: `?file_format=xlsx`."""

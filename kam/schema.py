@@ -1,0 +1,126 @@
+"""The OpenAPI schema class of the whole API (REST_FRAMEWORK's DEFAULT_SCHEMA_CLASS).
+
+drf-spectacular documents the answer a view gives when all goes well; this class adds, in one
+place, the error answers every operation really gives, with their shapes:
+
+- 400 `ValidationError` on every operation: a body or query parameter the API refuses (a NUL
+  in the address is refused by kam/middleware.py on every path), as {field: [messages]} or
+  {"detail": "..."} for a body that cannot be parsed.
+- 401 `Error` on every operation: no credentials, or a token that is not (or no longer) valid.
+- 403 `Error` on every operation: the role or the relation to the account does not allow it.
+- 404 `Error` on operations with a path parameter (the object does not exist or the caller
+  cannot see it) and on paginated lists (a page past the last).
+- 409 and 412 `VersionConflict` where a version or If-Match guards the write (the view's
+  `schema_conflicts` names the actions and their codes).
+- 415 `Error` where a body is read (a media type the operation does not take).
+- 429 `Error` on every operation (the rate limits, kam/settings.py's KAM_THROTTLE_*).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import ResolvedComponent
+
+ERROR = "Error"
+VALIDATION_ERROR = "ValidationError"
+CONFLICT = "VersionConflict"
+
+COMPONENTS: dict[str, dict[str, Any]] = {
+    ERROR: {
+        "type": "object",
+        "description": "A refusal: `detail` says why.",
+        "properties": {"detail": {"type": "string"}},
+        "required": ["detail"],
+    },
+    VALIDATION_ERROR: {
+        "type": "object",
+        "description": (
+            "The request was refused: each key is a field (or `non_field_errors`, or `detail` "
+            "for a body that could not be read), each value the messages for it (a list of "
+            "strings, or the same shape again for a nested object or list of objects)."
+        ),
+        "additionalProperties": {},
+    },
+    CONFLICT: {
+        "type": "object",
+        "description": (
+            "The version sent is not the current one: nothing was written. `current` is the "
+            "object as it is now, `changes` what changed since the version sent."
+        ),
+        "properties": {
+            "detail": {"type": "string"},
+            "version": {"type": "array", "items": {"type": "string"}},
+            "current_version": {"type": "integer"},
+            "changes": {"type": "array", "items": {"type": "object", "additionalProperties": {}}},
+            "current": {"type": "object", "additionalProperties": {}},
+        },
+        "required": ["detail"],
+    },
+}
+
+DESCRIPTIONS = {
+    "400": "The request was refused: see the messages per field.",
+    "401": "No credentials, or credentials that are not valid.",
+    "403": "The caller may not do this.",
+    "404": "No such object, or the caller cannot see it (or a page past the last).",
+    "409": "The version in the body is not the current one.",
+    "412": "The If-Match header does not match the current version.",
+    "415": "The body's media type is not one this operation takes.",
+    "429": "Too many requests: try again after Retry-After seconds.",
+}
+
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+
+
+class KamAutoSchema(AutoSchema):
+    """AutoSchema with the API's error answers (see the module docstring)."""
+
+    def _error_ref(self, name: str) -> dict[str, str]:
+        component = ResolvedComponent(
+            name=name, type=ResolvedComponent.SCHEMA, object=name, schema=COMPONENTS[name]
+        )
+        self.registry.register_on_missing(component)
+        return component.ref
+
+    def _error(self, code: str, name: str) -> dict[str, Any]:
+        return {
+            "description": DESCRIPTIONS[code],
+            "content": {"application/json": {"schema": self._error_ref(name)}},
+        }
+
+    def _conflict_codes(self) -> list[str]:
+        """The view names which of its actions compare versions: `schema_conflicts`, a
+        mapping of action (or method) to the codes it answers when the version is stale."""
+        conflicts: dict[str, list[str]] = getattr(self.view, "schema_conflicts", {})
+        action = getattr(self.view, "action", None)
+        return conflicts.get(action or "", conflicts.get(self.method, []))
+
+    def _has_path_parameters(self) -> bool:
+        return "{" in self.path
+
+    def _is_paginated_list(self) -> bool:
+        return (
+            self.method == "GET"
+            and self._is_list_view()
+            and getattr(self.view, "pagination_class", None) is not None
+        )
+
+    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
+        responses = super()._get_response_bodies(direction)
+        errors: dict[str, dict[str, Any]] = {
+            "400": self._error("400", VALIDATION_ERROR),
+            "401": self._error("401", ERROR),
+            "403": self._error("403", ERROR),
+        }
+        if self._has_path_parameters() or self._is_paginated_list():
+            errors["404"] = self._error("404", ERROR)
+        for code in self._conflict_codes():
+            errors[code] = self._error(code, CONFLICT)
+        if self.method in BODY_METHODS:
+            errors["415"] = self._error("415", ERROR)
+        errors["429"] = self._error("429", ERROR)
+        for code, response in errors.items():
+            responses.setdefault(code, response)
+        return responses
