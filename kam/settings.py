@@ -94,9 +94,12 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache, read as an empty cache while Redis is down (kam/cache.py).
+            "BACKEND": "kam.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="kam"),
+            # An unreachable Redis costs a request at most these seconds, not TCP's minutes.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
     }
 else:
@@ -125,6 +128,9 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 # A running analysis whose worker has not reported for this long is failed by the sweep.
 KAM_ANALYSIS_STALE_SECONDS = env.int("KAM_ANALYSIS_STALE_SECONDS", default=15 * 60)
+# A queued run older than this is sent to the workers again by the sweep (the broker may
+# have lost it: a Redis restart without persistence, or a queue unreachable when it was made).
+KAM_ANALYSIS_REQUEUE_SECONDS = env.int("KAM_ANALYSIS_REQUEUE_SECONDS", default=2 * 60)
 # The analysis aggregates service activities in this many parts at once, each on its own
 # database connection, beside the run's connection reading everything else (PostgreSQL).
 # On 2 cores one part is fastest (more parts cost more work in all); raise it on a database

@@ -37,14 +37,22 @@ def parse_rate(rate: str | None) -> tuple[int, int] | None:
 def window_hit(*, key: str, limit: int, seconds: int, now: float) -> tuple[bool, float]:
     """Count one request in the current window of `key`; (allowed, seconds to window end)."""
     window = int(now // seconds)
-    cache_key = f"throttle:{key}:{window}"
-    cache.add(cache_key, 0, timeout=seconds + 1)
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:  # the window's counter expired between add and incr
-        cache.set(cache_key, 1, timeout=seconds + 1)
-        count = 1
+    count = _count(f"throttle:{key}:{window}", timeout=seconds + 1)
     return count <= limit, (window + 1) * seconds - now
+
+
+def _count(key: str, *, timeout: int) -> int:
+    """Raise the window's counter (one round trip but the first of each window's)."""
+    try:
+        return cache.incr(key)
+    except ValueError:  # no counter yet in this window
+        pass
+    if cache.add(key, 1, timeout=timeout):
+        return 1
+    try:
+        return cache.incr(key)  # another worker made it meanwhile
+    except ValueError:  # gone again, or the cache unreachable: counting starts again
+        return 1
 
 
 class _WindowThrottle(BaseThrottle):

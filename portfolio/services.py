@@ -49,8 +49,6 @@ from valuation.analysis.windows import Windows
 logger = logging.getLogger(__name__)
 Status = AnalysisRun.Status
 
-# Queued runs the broker never received are sent again after this long.
-REQUEUE_AFTER = timedelta(minutes=2)
 COPY_NULL = "\\N"
 # Snapshots are formatted for COPY this many at a time.
 COPY_BATCH_ROWS = 1000
@@ -402,7 +400,9 @@ def analysis_runs_reap() -> dict[str, int]:
         finished_at=now,
         error="The worker stopped responding (it was stopped or crashed); queue a new run.",
     )
+    # Queued runs the broker never received (or lost) are sent again after this long.
+    requeue_after = timedelta(seconds=settings.KAM_ANALYSIS_REQUEUE_SECONDS)
     requeued = 0
-    for run in AnalysisRun.objects.filter(status=Status.QUEUED, queued_at__lt=now - REQUEUE_AFTER):
+    for run in AnalysisRun.objects.filter(status=Status.QUEUED, queued_at__lt=now - requeue_after):
         requeued += int(analysis_run_enqueue(run=run))
     return {"failed": failed, "requeued": requeued}

@@ -31,6 +31,8 @@ def nightly_analysis_task() -> int | None:
 
 @shared_task(soft_time_limit=60, time_limit=90)
 def analysis_runs_reap_task() -> dict[str, Any]:
+    """The sweep: stuck analysis runs, queued runs the broker lost, and interrupted imports."""
     from portfolio.services import analysis_runs_reap
+    from valuation.services import import_batches_reap
 
-    return analysis_runs_reap()
+    return {**analysis_runs_reap(), "imports_failed": import_batches_reap()}

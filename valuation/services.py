@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts.models import Account, AccountLocation
@@ -49,6 +49,13 @@ from valuation.tasks import import_batch_execute_task
 # the page follows their progress.
 INLINE_IMPORT_MAX_BYTES = 5 * 1024 * 1024
 ALLOWED_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
+
+
+# An import holds a PostgreSQL advisory lock (this key space, its batch id) for its whole
+# transaction: the sweep tells an import at work from a dead one by it (the lock goes with
+# the connection). A claimed batch gets this long to take it.
+IMPORT_LOCK_SPACE = 0x4B414D  # "KAM"
+IMPORT_CLAIM_GRACE = datetime.timedelta(seconds=30)
 
 
 def import_progress_key(batch_id: int) -> str:
@@ -239,6 +246,7 @@ def import_batch_execute(
     extra = {} if progress_every is None else {"progress_every": progress_every}
     try:
         with transaction.atomic():
+            _hold_import_lock(batch.pk)
             outcome = import_run(
                 kind=batch.kind,
                 path=source,
@@ -289,6 +297,49 @@ def import_batch_execute(
         _finish(batch, status=ImportBatch.Status.FAILED, message=f"The import failed: {error}")
         raise
     return batch
+
+
+def _import_lock_key(batch_id: int) -> tuple[int, int]:
+    return IMPORT_LOCK_SPACE, batch_id % 2**31
+
+
+def _hold_import_lock(batch_id: int) -> None:
+    """Take the batch's advisory lock for the rest of the import's transaction (PostgreSQL)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", _import_lock_key(batch_id))
+
+
+def import_batches_reap() -> int:
+    """Fail the running imports whose process or database connection is gone (a crashed
+    worker or command, a database restart): their transaction was rolled back, so nothing
+    of theirs was written, but nothing recorded that they ended either. An import at work
+    holds its batch's advisory lock (`_hold_import_lock`); a batch claimed more than
+    IMPORT_CLAIM_GRACE ago whose lock is free is dead. Returns how many were failed.
+    PostgreSQL only (elsewhere imports run in-process)."""
+    if connection.vendor != "postgresql":
+        return 0
+    claimed_before = timezone.now() - IMPORT_CLAIM_GRACE
+    running = ImportBatch.objects.filter(
+        status=ImportBatch.Status.RUNNING, started_at__lt=claimed_before
+    ).values_list("pk", flat=True)
+    failed = 0
+    for batch_id in list(running):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", _import_lock_key(batch_id))
+            if not cursor.fetchone()[0]:
+                continue  # the import is at work
+            failed += ImportBatch.objects.filter(
+                pk=batch_id, status=ImportBatch.Status.RUNNING
+            ).update(
+                status=ImportBatch.Status.FAILED,
+                finished_at=timezone.now(),
+                message=(
+                    "The import was interrupted (its worker or the database stopped); "
+                    "nothing was written. Import the file again."
+                ),
+            )
+    return failed
 
 
 def _success_message(rows: int, created: int, updated: int) -> str:
