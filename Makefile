@@ -9,7 +9,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 PYTEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-fast lint format worker beat bench bench-import bench-analysis bench-pages fuzz clean
+.PHONY: help install run test test-fast lint format worker beat bench bench-import bench-analysis bench-pages fuzz faults backup restore clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -66,3 +66,12 @@ bench-analysis: $(STAMP) ## Time run_analysis against plain SQL at 2,500/5,000/1
 bench-pages: $(STAMP) ## Dashboard and account 360 under wrk load against a trivial page (PostgreSQL; BENCH_DATABASE_URL)
 	@command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk"; exit 1; }
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/kam_bench_pages} $(BIN)/python bench/pages.py $(BENCH_ARGS)
+
+faults: $(STAMP) ## Fault drills on services of their own (worker killed, Redis and PostgreSQL restarted): recovery figures
+	$(BIN)/python bench/faults.py $(FAULTS_ARGS)
+
+backup: ## pg_dump (custom format) of DATABASE_URL into BACKUP_FILE or backups/, and MEDIA_ROOT as a tar beside it
+	BACKUP_FILE="$(BACKUP_FILE)" ./scripts/backup.sh
+
+restore: ## Restore BACKUP_FILE into the new database RESTORE_DATABASE (an existing one is refused), and its media
+	BACKUP_FILE="$(BACKUP_FILE)" RESTORE_DATABASE="$(RESTORE_DATABASE)" RESTORE_MEDIA_ROOT="$(RESTORE_MEDIA_ROOT)" ./scripts/restore.sh
