@@ -50,6 +50,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "kam.middleware.RejectNulInQueryMiddleware",
@@ -291,6 +292,25 @@ SPECTACULAR_SETTINGS = {
         "DesignationEnum": "accounts.models.Designation",
         "PlanStatusEnum": "accounts.models.PlanStatus",
         "ChannelEnum": "relationships.models.Channel",
+    },
+}
+
+# Content-Security-Policy (django-csp) on every page and API answer: scripts, styles, fonts
+# and fetches from this origin only, no inline script or style (templates keep none:
+# tests/kam/test_templates.py), no eval. Images may also be data: URLs (Swagger UI's icons)
+# and blob: URLs (plotly draws a chart into one for "Download plot as png").
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
     },
 }
 

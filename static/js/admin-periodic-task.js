@@ -1,0 +1,24 @@
+// The admin's periodic task form (templates/admin/djcelery/change_periodictask_form.html):
+// django-celery-beat's own behaviour without inline script. Under the crontab field, the
+// help text is followed by the chosen schedule in words; the read-only translation row is
+// hidden.
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var readable = JSON.parse(document.getElementById("readable-crontabs").textContent);
+  var help = script.dataset.crontabHelp || "";
+  var $ = django.jQuery;
+
+  function showTranslation(additional) {
+    var box = document.querySelector(".field-crontab .help");
+    if (!box) { return; }
+    box.textContent = help;
+    box.appendChild(document.createElement("br"));
+    box.appendChild(document.createTextNode("Translation: " + additional));
+  }
+
+  $(".field-crontab_translation").hide();
+  $(".field-crontab").change(function () {
+    showTranslation(readable[$("#id_crontab").val()]);
+  });
+})();
