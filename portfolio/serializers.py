@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils import timezone
 from rest_framework import serializers
 
@@ -12,7 +10,7 @@ from portfolio.services import PARAMETER_FIELDS
 class AnalysisRunSerializer(serializers.ModelSerializer):
     requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     duration_seconds = serializers.FloatField(read_only=True)
-    as_of = serializers.DateField(required=False, help_text="Defaults to today.")
+    as_of = serializers.DateField(default=timezone.localdate, help_text="Defaults to today.")
 
     class Meta:
         model = AnalysisRun
@@ -35,9 +33,6 @@ class AnalysisRunSerializer(serializers.ModelSerializer):
             "cost_by_activity_type",
         ]
         read_only_fields = [name for name in fields if name != "as_of"]
-
-    def validate_as_of(self, value: Any) -> Any:
-        return value or timezone.localdate()
 
 
 class SignalSerializer(serializers.Serializer):

@@ -45,7 +45,10 @@ GOALS_HELP = (
 )
 class GoalsField(serializers.Field):
     default_error_messages = {
-        "not_a_list": "Send the goals as a list (of texts, or of {text, metric, target, current})."
+        # Braces doubled: DRF formats the message (fail() calls str.format).
+        "not_a_list": (
+            "Send the goals as a list (of texts, or of {{text, metric, target, current}})."
+        )
     }
 
     def to_internal_value(self, data: Any) -> list[Any]:

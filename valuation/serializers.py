@@ -66,6 +66,8 @@ class ActivityTypeSerializer(serializers.ModelSerializer):
     class Meta:
         model = ActivityType
         fields = ["code", "name", "unit", "is_investment"]
+        # The model's default, applied here since the service takes every field.
+        extra_kwargs = {"is_investment": {"default": False}}
 
 
 class ActivityRateSerializer(serializers.ModelSerializer):
