@@ -357,7 +357,7 @@ def test_interaction_with_another_accounts_contact_refused(
 @pytest.mark.parametrize(
     ("change", "field", "message"),
     [
-        ({"date": "2999-01-01"}, "date", "is in the future"),
+        ({"date": "2100-01-01"}, "date", "is in the future"),
         ({"channel": "pigeon"}, "channel", '"pigeon" is not a channel'),
         ({"contacts": []}, "contacts", "at least one person"),
         ({"summary": ""}, "summary", "what was discussed"),
