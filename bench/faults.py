@@ -86,6 +86,10 @@ class DrillError(Exception):
     """A step of a drill could not happen (a timeout): reported, the script exits 1."""
 
 
+class OutOfTimeError(Exception):
+    """The whole script ran past --limit: every drill left is abandoned."""
+
+
 @dataclass
 class Figure:
     drill: str
@@ -222,9 +226,11 @@ class Lab:
         connection.autocommit = True
         return connection
 
-    def query(self, sql: str, params: Any = None) -> list[tuple[Any, ...]]:
+    def query(
+        self, sql: str, params: Any = None, *, dbname: str = DATABASE
+    ) -> list[tuple[Any, ...]]:
         """One statement on a fresh connection (the drills restart the server under it)."""
-        connection = self.connect()
+        connection = self.connect(dbname)
         try:
             with connection.cursor() as cursor:
                 cursor.execute(sql, params)
@@ -298,11 +304,11 @@ class Lab:
             **extra,
         }
 
-    def manage(self, *args: str, timeout: float = 300) -> str:
+    def manage(self, *args: str, timeout: float = 300, **extra_env: str) -> str:
         result = subprocess.run(  # noqa: S603
             [sys.executable, str(ROOT / "manage.py"), *args],
             cwd=ROOT,
-            env=self.env(),
+            env=self.env(**extra_env),
             capture_output=True,
             text=True,
             timeout=timeout,
@@ -556,8 +562,13 @@ def set_up(lab: Lab, accounts: int) -> None:
         cursor.execute(f"CREATE DATABASE {DATABASE}")
     admin.close()
     lab.redis_start()
+    steps = [f"PostgreSQL and Redis {time.perf_counter() - started:.0f} s"]
+    mark = time.perf_counter()
     lab.manage("migrate", "--noinput")
+    steps.append(f"migrate {time.perf_counter() - mark:.0f} s")
+    mark = time.perf_counter()
     lab.manage("seed_demo", "--accounts", str(accounts))
+    steps.append(f"seed_demo {time.perf_counter() - mark:.0f} s")
     lab.query(TRANSITIONS_SQL)
     lab.manage(
         "shell",
@@ -576,7 +587,8 @@ def set_up(lab: Lab, accounts: int) -> None:
     lab.start_worker()
     lab.start_beat()
     print(
-        f"Set up in {time.perf_counter() - started:.1f} s: PostgreSQL :{lab.pg_port}, "
+        f"Set up in {time.perf_counter() - started:.1f} s ({', '.join(steps)}): "
+        f"PostgreSQL :{lab.pg_port}, "
         f"Redis :{lab.redis_port}, gunicorn :{lab.web_port} (2 workers), a Celery worker "
         f"(prefork, 2 processes), beat; {accounts_count(lab)} accounts; sweep every "
         f"{SWEEP_EVERY_SECONDS} s, stale after {STALE_SECONDS} s, re-send after "
@@ -667,6 +679,8 @@ def drill_redis_restart(lab: Lab, report: Report, dates: Dates, queued: int = 3)
             f"HTTP {status} in {answered:.2f} s: {message[:28]}",
             status == 201 and answered < 5 and "unreachable" in message,
         )
+        status, _ = lab.http("GET", "/api/v1/accounts/?page_size=20")
+        report.check(drill, "API read while Redis is down", f"HTTP {status}", status == 200)
         time.sleep(2)
         lab.redis_start()
         up_at = time.monotonic()
@@ -847,16 +861,22 @@ def drill_postgres_restart(
     importer.wait(timeout=120)
     lab.processes.pop("import", None)
     batch_id = lab.value("SELECT max(id) FROM valuation_importbatch")
+
+    def batch_state() -> str:
+        return str(lab.value("SELECT status FROM valuation_importbatch WHERE id = %s", [batch_id]))
+
+    ended: dict[str, float] = {}  # seconds from the server's start to each end
+
+    def both_ended() -> bool:
+        if "import" not in ended and batch_state() in TERMINAL:
+            ended["import"] = time.monotonic() - up_at
+        if "run" not in ended and run_status(lab, run_id) in TERMINAL:
+            ended["run"] = time.monotonic() - up_at
+        return len(ended) == 2
+
     with contextlib.suppress(DrillError):  # judged below
-        wait_until(
-            "the import batch to end",
-            lambda: lab.value("SELECT status FROM valuation_importbatch WHERE id = %s", [batch_id])
-            in TERMINAL,
-            60,
-            0.5,
-        )
-    batch_ended = time.monotonic() - up_at
-    batch_status = lab.value("SELECT status FROM valuation_importbatch WHERE id = %s", [batch_id])
+        wait_until("the import and the run to end", both_ended, 90, 0.25)
+    batch_status = batch_state()
     activities_after, tables_after = activity_facts(lab)
     added = activities_after - activities_before
     whole = (batch_status == "succeeded" and added == import_rows) or (
@@ -869,15 +889,11 @@ def drill_postgres_restart(
         whole,
     )
     if batch_status == "failed":
-        report.measure(drill, "server up -> import marked failed", f"{batch_ended:.1f} s")
-    wait_until(
-        f"run {run_id} to end", lambda: run_status(lab, run_id) in TERMINAL, STALE_SECONDS + 60
-    )
-    run_ended = time.monotonic() - up_at
+        report.measure(drill, "server up -> import marked failed", f"{ended['import']:.1f} s")
     if check_run_outcome(lab, report, drill, run_id, accounts, "run interrupted in its write") == (
         "failed"
     ):
-        report.measure(drill, "server up -> run marked failed", f"<= {run_ended:.1f} s")
+        report.measure(drill, "server up -> run marked failed", f"{ended['run']:.1f} s")
 
     again = lab.queue_run(dates.take())
     wait_until(f"run {again} to end", lambda: run_status(lab, again) in TERMINAL, 90)
@@ -902,6 +918,109 @@ def drill_postgres_restart(
         )
 
 
+# --- d. backup and restore -------------------------------------------------------------------
+
+
+def snapshot_rows(lab: Lab, run_id: int, dbname: str) -> dict[int, tuple[Any, ...]]:
+    """Every stored figure of a run's snapshots (all columns but the ids), by account."""
+    columns = [
+        row[0]
+        for row in lab.query(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = "
+            "'portfolio_accountsnapshot' AND column_name NOT IN ('id', 'run_id', 'account_id') "
+            "ORDER BY column_name",
+            dbname=dbname,
+        )
+    ]
+    rows = lab.query(
+        f"SELECT account_id, {', '.join(columns)} FROM portfolio_accountsnapshot "  # noqa: S608
+        "WHERE run_id = %s",
+        [run_id],
+        dbname=dbname,
+    )
+    return {row[0]: tuple(row[1:]) for row in rows}
+
+
+def drill_backup_restore(lab: Lab, report: Report, dates: Dates) -> None:
+    drill = "d. backup + restore"
+    print(
+        f"\n{drill}: make backup of the drills' database, make restore into a new one, and the "
+        "analysis of both",
+        flush=True,
+    )
+    as_of = dates.take()
+    run_id = lab.queue_run(as_of)
+    wait_until(f"run {run_id} to end", lambda: run_status(lab, run_id) in TERMINAL, 90)
+    media = lab.tmp / "media" / "imports" / "drill"
+    media.mkdir(parents=True, exist_ok=True)
+    (media / "accounts.csv").write_text("external_id,name\n")
+    dump = lab.tmp / "backups" / "kam-faults.dump"
+    restored = f"{DATABASE}_restored"
+
+    def script(name: str, **env: str) -> tuple[subprocess.CompletedProcess[str], float]:
+        started = time.monotonic()
+        result = subprocess.run(  # noqa: S603 - our own scripts
+            [str(ROOT / "scripts" / name)],
+            cwd=ROOT,
+            env=lab.env(BACKUP_FILE=str(dump), **env),
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        return result, time.monotonic() - started
+
+    backup, backup_seconds = script("backup.sh")
+    size = dump.stat().st_size / 1e6 if dump.exists() else 0
+    report.check(
+        drill,
+        "make backup",
+        f"exit {backup.returncode} in {backup_seconds:.1f} s, {size:.1f} MB",
+        backup.returncode == 0,
+    )
+    restore, restore_seconds = script(
+        "restore.sh", RESTORE_DATABASE=restored, RESTORE_MEDIA_ROOT=str(lab.tmp / "media-restored")
+    )
+    media_back = (lab.tmp / "media-restored" / "imports" / "drill" / "accounts.csv").exists()
+    report.check(
+        drill,
+        "make restore into a new database",
+        f"exit {restore.returncode} in {restore_seconds:.1f} s, "
+        f"media files {'back' if media_back else 'MISSING'}",
+        restore.returncode == 0 and media_back,
+    )
+    again, _ = script(
+        "restore.sh", RESTORE_DATABASE=restored, RESTORE_MEDIA_ROOT=str(lab.tmp / "media-again")
+    )
+    report.check(
+        drill,
+        "restore over an existing database",
+        f"exit {again.returncode}",
+        again.returncode == 3,
+    )
+    if restore.returncode != 0:
+        return
+    output = lab.manage(
+        "run_analysis",
+        "--as-of",
+        as_of.isoformat(),
+        DATABASE_URL=lab.database_url.rsplit("/", 1)[0] + f"/{restored}",
+    )
+    new_run = int(output.split()[1])
+    original = snapshot_rows(lab, run_id, DATABASE)
+    recomputed = snapshot_rows(lab, new_run, restored)
+    differing = sum(recomputed.get(account) != figures for account, figures in original.items())
+    report.check(
+        drill,
+        "restored database analysed again",
+        f"{len(recomputed)} snapshots, {differing} differ from the original's",
+        run_status(lab, run_id) == "succeeded"
+        and len(original) == accounts_count(lab)
+        and recomputed.keys() == original.keys()
+        and differing == 0,
+    )
+
+
 # --- main -------------------------------------------------------------------------------------
 
 
@@ -914,6 +1033,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--redis-port", type=int, default=56379)
     parser.add_argument("--web-port", type=int, default=58000)
     parser.add_argument("--keep", action="store_true", help="keep the directory (logs) at the end")
+    parser.add_argument(
+        "--limit", type=int, default=900, help="seconds after which the drills are abandoned"
+    )
     return parser.parse_args()
 
 
@@ -926,6 +1048,12 @@ def main() -> int:
     # Ended by SIGTERM or SIGHUP like by Ctrl-C: the clean-up below runs.
     for sig in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, signal.default_int_handler)
+
+    def out_of_time(signum: int, frame: Any) -> None:
+        raise OutOfTimeError(f"the drills took longer than --limit {args.limit} s")
+
+    signal.signal(signal.SIGALRM, out_of_time)
+    signal.alarm(args.limit)
     tmp = Path(tempfile.mkdtemp(prefix="kam-faults-"))
     if os.geteuid() == 0:
         tmp.chmod(0o755)  # the postgres user reaches its directory inside
@@ -941,15 +1069,17 @@ def main() -> int:
             lambda: drill_postgres_restart(
                 lab, report, dates, import_rows=args.import_rows, outage=args.outage
             ),
+            lambda: drill_backup_restore(lab, report, dates),
         ):
             try:
                 drill()
             except DrillError as error:
                 report.check("(drill)", "drill completed", str(error)[:60], False)
-    except (DrillError, subprocess.CalledProcessError, OSError) as error:
-        print(f"The drills could not run: {error}", file=sys.stderr)
-        report.check("(set-up)", "services started", type(error).__name__, False)
+    except (DrillError, OutOfTimeError, subprocess.CalledProcessError, OSError) as error:
+        print(f"The drills stopped: {error}", file=sys.stderr)
+        report.check("(script)", "drills ran to the end", str(error)[:60], False)
     finally:
+        signal.alarm(0)
         lab.close()
         if args.keep:
             print(f"Logs kept in {tmp}")

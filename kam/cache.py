@@ -2,14 +2,15 @@
 
 Everything KAM keeps in the cache can be computed again (cached pages and dashboards, import
 progress, rate-limit counters), so while Redis cannot be reached a read is a miss, a write is
-dropped and a counter starts again (the API's rate limits let requests through then). Each
-such error is logged as a warning; nothing else changes while Redis answers. `make faults`
-stops Redis under the product to show it (bench/faults.py).
+dropped and a counter starts again (the API's rate limits let requests through then). A
+warning is logged (at most every 10 s per process); nothing else changes while Redis
+answers. `make faults` stops Redis under the product to show it (bench/faults.py).
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
@@ -20,8 +21,16 @@ logger = logging.getLogger(__name__)
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
 
 
+# While Redis is down every request meets it: one warning per process this often is enough.
+WARN_EVERY_SECONDS = 10.0
+_last_warning = [-WARN_EVERY_SECONDS]
+
+
 def _unreachable(operation: str, error: Exception) -> None:
-    logger.warning("The cache (Redis) is unreachable; %s skipped: %s", operation, error)
+    now = time.monotonic()
+    if now - _last_warning[0] >= WARN_EVERY_SECONDS:
+        _last_warning[0] = now
+        logger.warning("The cache (Redis) is unreachable; %s skipped: %s", operation, error)
 
 
 class ResilientRedisCacheClient(RedisCacheClient):
