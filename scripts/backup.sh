@@ -54,6 +54,7 @@ if [[ -e "$file" || -e "$media_tar" ]]; then
 fi
 
 started=$(date +%s)
+trap 'rm -f "$file.partial" "$media_tar.partial"' EXIT # nothing half-written stays behind
 pg_dump --format=custom --compress=6 --file="$file.partial" --dbname="$url"
 pg_restore --list "$file.partial" >/dev/null # readable, every entry listed
 if [[ -d "$media_root" ]]; then
