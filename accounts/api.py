@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from accounts import selectors, services
 from accounts.models import Account, Designation, TeamMember
 from accounts.serializers import AccountSerializer, TeamMemberSerializer
+from kam.api import FilterSet
 from kam.roles import Role, user_has_role
 
 
@@ -38,7 +39,7 @@ class AccountPermission(BasePermission):
         return selectors.account_can_edit(user=request.user, account=obj)
 
 
-class AccountFilter(django_filters.FilterSet):
+class AccountFilter(FilterSet):
     owner = django_filters.CharFilter(field_name="owner__username")
     designation = django_filters.MultipleChoiceFilter(choices=Designation.choices)
     region = django_filters.CharFilter(field_name="region", lookup_expr="iexact")

@@ -33,6 +33,7 @@ from accounts.models import (
     SelectionCriterion,
 )
 from accounts.selectors import account_get_for_user, accounts_visible_to
+from kam.api import FilterSet
 from kam.permissions import ExecutivesCanWriteOthersRead
 
 
@@ -97,7 +98,7 @@ class CriterionScoreViewSet(
         return Response(self.get_serializer(score).data, status=status.HTTP_201_CREATED)
 
 
-class DesignationRequestFilter(django_filters.FilterSet):
+class DesignationRequestFilter(FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=RequestStatus.choices)
 
     class Meta:

@@ -12,8 +12,8 @@ from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
-from rest_framework import status, viewsets
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
@@ -30,9 +30,10 @@ from accounts.plan_serializers import (
 )
 from accounts.plan_services import PlanVersionConflictError
 from accounts.selectors import account_get_for_user
+from kam.api import FilterSet
 
 
-class PlanFilter(django_filters.FilterSet):
+class PlanFilter(FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=PlanStatus.choices)
     date_from = django_filters.DateFilter(
         method="filter_date_from", label="Plans whose period ends on or after this date"
@@ -72,6 +73,19 @@ def _conflict_response(conflict: PlanVersionConflictError, status_code: int) -> 
     )
 
 
+class AccountPlanEditSerializer(AccountPlanSerializer):
+    """The body of a PUT/PATCH as the schema states it: `version` is required there (the
+    If-Match header with the plan's ETag may stand in for it)."""
+
+    version = serializers.IntegerField(
+        help_text="The version you edited (or send If-Match with the plan's ETag instead)."
+    )
+
+
+@extend_schema_view(
+    update=extend_schema(request=AccountPlanEditSerializer),
+    partial_update=extend_schema(request=AccountPlanEditSerializer),
+)
 class AccountPlanViewSet(viewsets.ModelViewSet):
     """Everyone who can read the account reads its plans; its owner writes them."""
 

@@ -27,9 +27,10 @@ from accounts.voice_serializers import (
     AssessmentSerializer,
     ComplaintSerializer,
 )
+from kam.api import FilterSet
 
 
-class AssessmentFilter(django_filters.FilterSet):
+class AssessmentFilter(FilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=AssessmentKind.choices)
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte")
@@ -39,7 +40,7 @@ class AssessmentFilter(django_filters.FilterSet):
         fields = ["account", "kind"]
 
 
-class ComplaintFilter(django_filters.FilterSet):
+class ComplaintFilter(FilterSet):
     severity = django_filters.MultipleChoiceFilter(choices=Severity.choices)
     category = django_filters.CharFilter(field_name="category", lookup_expr="iexact")
     date_from = django_filters.DateFilter(field_name="opened_on", lookup_expr="gte")
@@ -51,7 +52,7 @@ class ComplaintFilter(django_filters.FilterSet):
         fields = ["account", "severity", "category"]
 
 
-class EventFilter(django_filters.FilterSet):
+class EventFilter(FilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=EventKind.choices)
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte")

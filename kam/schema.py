@@ -8,10 +8,12 @@ place, the error answers every operation really gives, with their shapes:
   {"detail": "..."} for a body that cannot be parsed.
 - 401 `Error` on every operation: no credentials, or a token that is not (or no longer) valid.
 - 403 `Error` on every operation: the role or the relation to the account does not allow it.
-- 404 `Error` on operations with a path parameter (the object does not exist or the caller
-  cannot see it) and on paginated lists (a page past the last).
+- 404 `Error` on operations with a path parameter or a body (the object, or the account the
+  body names, does not exist or the caller cannot see it) and on paginated lists (a page
+  past the last).
 - 409 and 412 `VersionConflict` where a version or If-Match guards the write (the view's
   `schema_conflicts` names the actions and their codes).
+- 409 `ValidationError` on every DELETE: the object's state does not allow it (kam/api.py).
 - 415 `Error` where a body is read (a media type the operation does not take).
 - 429 `Error` on every operation (the rate limits, kam/settings.py's KAM_THROTTLE_*).
 """
@@ -20,8 +22,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
+from rest_framework import serializers
 
 ERROR = "Error"
 VALIDATION_ERROR = "ValidationError"
@@ -65,7 +69,8 @@ DESCRIPTIONS = {
     "401": "No credentials, or credentials that are not valid.",
     "403": "The caller may not do this.",
     "404": "No such object, or the caller cannot see it (or a page past the last).",
-    "409": "The version in the body is not the current one.",
+    "409": "The version in the body is not the current one, or the object's state does not "
+    "allow this.",
     "412": "The If-Match header does not match the current version.",
     "415": "The body's media type is not one this operation takes.",
     "429": "Too many requests: try again after Retry-After seconds.",
@@ -107,6 +112,15 @@ class KamAutoSchema(AutoSchema):
             and getattr(self.view, "pagination_class", None) is not None
         )
 
+    def _map_serializer_field(self, field: Any, direction: str, *args: Any, **kwargs: Any) -> Any:
+        """A related field over a nullable foreign key is nullable (DRF leaves allow_null off
+        on read-only related fields, so `created_by` of a row whose author was deleted, or
+        `reviewed_by` of a plan nobody reviewed yet, answered null against a string schema)."""
+        schema = super()._map_serializer_field(field, direction, *args, **kwargs)
+        if isinstance(field, serializers.RelatedField) and _nullable_model_field(field):
+            schema["nullable"] = True
+        return schema
+
     def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
         errors: dict[str, dict[str, Any]] = {
@@ -114,8 +128,11 @@ class KamAutoSchema(AutoSchema):
             "401": self._error("401", ERROR),
             "403": self._error("403", ERROR),
         }
-        if self._has_path_parameters() or self._is_paginated_list():
+        # A body names objects too (an account the caller cannot see answers 404).
+        if self._has_path_parameters() or self._is_paginated_list() or self.method in BODY_METHODS:
             errors["404"] = self._error("404", ERROR)
+        if self.method == "DELETE":
+            errors["409"] = self._error("409", VALIDATION_ERROR)
         for code in self._conflict_codes():
             errors[code] = self._error(code, CONFLICT)
         if self.method in BODY_METHODS:
@@ -124,3 +141,13 @@ class KamAutoSchema(AutoSchema):
         for code, response in errors.items():
             responses.setdefault(code, response)
         return responses
+
+
+def _nullable_model_field(field: serializers.Field) -> bool:
+    model = getattr(getattr(field.parent, "Meta", None), "model", None)
+    if model is None or not field.source or "." in field.source or field.source == "*":
+        return False
+    try:
+        return bool(model._meta.get_field(field.source).null)
+    except FieldDoesNotExist:
+        return False

@@ -251,7 +251,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "kam.api.StandardPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        # django-filter's backend, a related object filtered by id (kam/api.py).
+        "kam.api.FilterBackend",
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
@@ -287,6 +288,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Bodies are documented as JSON, the API's format (the browsable API's HTML forms also
+    # post form data, which the parsers keep accepting).
+    "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
     # One name per choice set that several models or fields share.
     "ENUM_NAME_OVERRIDES": {
         "DesignationEnum": "accounts.models.Designation",

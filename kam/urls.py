@@ -40,3 +40,7 @@ urlpatterns = [
         name="api-docs",
     ),
 ]
+
+# Errors under /api/ answer JSON (kam/api_views.py).
+handler404 = "kam.api_views.not_found"
+handler500 = "kam.api_views.server_error"

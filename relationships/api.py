@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.selectors import account_can_contribute, account_can_edit, account_get_for_user
+from kam.api import FilterSet, IdFilter
 from relationships import selectors, services
 from relationships.models import Attitude, BuyingRole, Contact, Influence, Interaction
 from relationships.serializers import (
@@ -39,8 +40,8 @@ def _as_of(request: Request) -> date:
         raise ValidationError({"as_of": f"{raw} is not a date; use YYYY-MM-DD."}) from error
 
 
-class ContactFilter(django_filters.FilterSet):
-    account = django_filters.NumberFilter(field_name="account_id")
+class ContactFilter(FilterSet):
+    account = IdFilter(field_name="account")
     role = django_filters.ChoiceFilter(
         choices=BuyingRole.choices, method="filter_role", label="Buying role"
     )
@@ -116,9 +117,9 @@ class ContactViewSet(
         return Response(self.get_serializer(self._fresh(contact)).data)
 
 
-class InteractionFilter(django_filters.FilterSet):
-    account = django_filters.NumberFilter(field_name="account_id")
-    contact = django_filters.NumberFilter(field_name="contacts", label="Contact id")
+class InteractionFilter(FilterSet):
+    account = IdFilter(field_name="account")
+    contact = IdFilter(field_name="contacts", label="Contact id")
     user = django_filters.CharFilter(field_name="user__username")
     date = django_filters.DateFromToRangeFilter()
     channel = django_filters.CharFilter()

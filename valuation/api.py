@@ -29,6 +29,7 @@ from rest_framework.response import Response
 
 from accounts.models import Account
 from accounts.selectors import account_can_contribute, account_get_for_user
+from kam.api import FilterSet, IdFilter
 from kam.permissions import OpsCanWriteOthersRead
 from kam.roles import Role, user_has_role
 from valuation import selectors, services
@@ -55,8 +56,8 @@ from valuation.serializers import (
 # --- filters ----------------------------------------------------------------------------
 
 
-class _AccountDateFilter(django_filters.FilterSet):
-    account = django_filters.NumberFilter(field_name="account_id")
+class _AccountDateFilter(FilterSet):
+    account = IdFilter(field_name="account")
     account_external_id = django_filters.CharFilter(field_name="account__external_id")
 
 
@@ -79,7 +80,7 @@ class ForecastFilter(_AccountDateFilter):
         fields = ["account", "account_external_id", "date_from", "date_to"]
 
 
-class ActivityRateFilter(django_filters.FilterSet):
+class ActivityRateFilter(FilterSet):
     activity_type = django_filters.CharFilter(field_name="activity_type__code")
     date_from = django_filters.DateFilter(field_name="effective_from", lookup_expr="gte")
     date_to = django_filters.DateFilter(field_name="effective_from", lookup_expr="lte")
