@@ -3,7 +3,7 @@
     .venv/bin/python scripts/fuzz.py [--examples 30] [--seed 20261203] [--roles alice,bob,...]
 
 1. Builds a PostgreSQL database of its own (`kam_fuzz_live` by default, from FUZZ_DATABASE_URL;
-   its name must start with `kam_fuzz`, since it is dropped): `manage.py migrate`, `seed_demo`
+   its name must contain `fuzz`, since it is dropped): `manage.py migrate`, `seed_demo`
    and one API token per role (`manage.py api_token`).
 2. For each role: copies that seeded database to a fresh one (the other roles' requests
    changed nothing in it), starts gunicorn on a free loopback port (DEBUG off, tasks in
@@ -14,7 +14,7 @@
    writes each failure (request and answer) to `artifacts/fuzz/<role>-failures.txt`.
 
 Exits 1 when any role has a failure. The roles (accounts/demo.py): alice owns accounts; bob
-is on the team of alice's first accounts but owns none of them; erin is an executive; olga is
+is on the team of alice's first accounts (and owns others); erin is an executive; olga is
 operations staff.
 """
 
@@ -44,7 +44,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PYTHON = Path(sys.executable)
 BIN = PYTHON.parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/kam_fuzz_live"
-PREFIX = "kam_fuzz"
+MARK = "fuzz"
 ROLES = {
     "alice": "account manager who owns accounts",
     "bob": "team member of alice's accounts",
@@ -89,6 +89,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (3)")
     parser.add_argument("--st-workers", type=int, default=2, help="schemathesis workers (2)")
     parser.add_argument("--phases", default="examples,coverage,fuzzing,stateful")
+    parser.add_argument("--accounts", type=int, default=60, help="demo accounts (60)")
     parser.add_argument("--report-dir", type=Path, default=ROOT / "artifacts" / "fuzz")
     parser.add_argument("--quiet", action="store_true", help="do not echo schemathesis' output")
     return parser.parse_args(argv)
@@ -122,8 +123,8 @@ def _admin(url: str) -> psycopg2.extensions.connection:
 
 def create_database(url: str, name: str, *, template: str | None = None) -> None:
     """Drop `name` (closing its connections) and create it, empty or as a copy of `template`."""
-    if not name.startswith(PREFIX):
-        raise SystemExit(f"The fuzzer drops its databases; {name!r} does not start with {PREFIX}.")
+    if MARK not in name:
+        raise SystemExit(f"The fuzzer drops its databases; {name!r} does not contain {MARK!r}.")
     admin = _admin(url)
     with admin.cursor() as cursor:
         cursor.execute(
@@ -401,7 +402,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     create_database(args.database_url, seed_name)
     manage(seed_env, "migrate", "--noinput")
-    manage(seed_env, "seed_demo")
+    manage(seed_env, "seed_demo", "--accounts", str(args.accounts))
     tokens = {role: manage(seed_env, "api_token", role).strip() for role in roles}
     say(f"Seeded {seed_name} in {time.monotonic() - started:.0f} s")
 
