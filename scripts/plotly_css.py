@@ -1,88 +1,77 @@
-"""Write the two stylesheets that plotly.js would insert as <style> elements when it loads,
-which the Content-Security-Policy (style-src 'self') blocks:
+"""Write the stylesheets that plotly.js inserts as <style> elements when it loads, which the
+Content-Security-Policy (style-src 'self') blocks, as static files:
 
-- static/vendor/plotly.css: plotly's own rules (modebar, hover labels, cursors). plotly skips
-  its <style> when the page holds an element with the id `plotly.js-style-global` and the
-  class `no-inline-styles`;
-- static/vendor/plotly-maplibre.css: the stylesheet of maplibre-gl (map traces), which the
-  bundle injects unless an element with its id (MAPLIBRE_ID) is on the page.
+- static/vendor/plotly.css: plotly's own rules (modebar, hover labels, cursors, the mapbox
+  controls). plotly skips its <style> when the page holds an element with the id
+  `plotly.js-style-global` and the class `no-inline-styles`;
+- static/vendor/plotly-maplibre.css: maplibre-gl's stylesheet (map traces), which the bundle
+  injects unless an element with its id is on the page.
 
 templates/partials/plotly.html links both with those ids.
 
     .venv/bin/python scripts/plotly_css.py [--check]
 
-Run it again after replacing static/vendor/plotly.min.js; `--check` exits 1 when a file or
-the partial's ids differ from what the bundle asks for (tests/kam/test_csp.py does the same).
+The rules are read from Debian's Chromium: static/vendor/plotly.min.js is loaded into an
+empty page without a policy, and the <style> elements it made are written out as the browser
+holds them. Run it again after replacing the bundle; `--check` exits 1 when a file or the
+partial's ids differ from what the bundle injects (tests/e2e/test_csp.py checks the same).
 """
 
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from pathlib import Path
+
+from playwright.sync_api import Page, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLE = ROOT / "static" / "vendor" / "plotly.min.js"
 STYLESHEET = ROOT / "static" / "vendor" / "plotly.css"
 MAPLIBRE = ROOT / "static" / "vendor" / "plotly-maplibre.css"
 PARTIAL = ROOT / "templates" / "partials" / "plotly.html"
-
-# The rules are one object literal: {"X,X div":'direction:ltr;…', …, Y:'…', "Y p":"…"},
-# X standing for `.js-plotly-plot .plotly` and Y for `.plotly-notifier`.
-RULES = re.compile(r"\{\"X,X div\":.*?\}(?=;for\()", re.DOTALL)
-ENTRY = re.compile(r"""(?:"([^"]*)"|([A-Za-z]+)):(?:'([^']*)'|"([^"]*)")""")
-# if(!document.getElementById("<id>")){var e=document.createElement("style");e.id="<id>",
-# e.textContent=`<css>`,document.head.appendChild(e)}
-INJECTED = re.compile(
-    r'getElementById\("([0-9a-f]{64})"\)\)\{var (\w+)=document\.createElement\("style"\);'
-    r'\2\.id="\1",\2\.textContent=`([^`]*)`'
+CHROMIUM = "/usr/bin/chromium"
+PLOTLY_ID = "plotly.js-style-global"
+HEADER = (
+    "/* The style rules plotly.js inserts into a <style> element when it loads, as a file, so"
+    " that the\n   Content-Security-Policy needs no inline style. Written by"
+    " scripts/plotly_css.py from\n   static/vendor/plotly.min.js. */\n"
 )
 
-
-def stylesheet(*, bundle: str) -> str:
-    """The rules in the order plotly's sheet holds them: each insertRule goes to index 0, so
-    the sheet is the reverse of the literal, and that order decides between equal selectors."""
-    found = RULES.search(bundle)
-    if found is None:
-        raise ValueError("plotly.js bundle: the style rules were not found")
-    rules = []
-    for key, bare_key, single, double in ENTRY.findall(found.group(0)):
-        selector = (key or bare_key).replace("X", ".js-plotly-plot .plotly")
-        selector = selector.replace("Y", ".plotly-notifier")
-        body = single or double
-        rules.append(f"{selector} {{ {body} }}")
-    header = (
-        "/* The style rules plotly.js would insert into a <style> element at load, written out"
-        " so that\n   the Content-Security-Policy needs no inline style: scripts/plotly_css.py"
-        " writes this file\n   from static/vendor/plotly.min.js. */\n"
-    )
-    return header + "\n".join(reversed(rules)) + "\n"
+INJECTED = """() => [...document.head.querySelectorAll("style")].map((style) => ({
+  id: style.id,
+  rules: [...style.sheet.cssRules].map((rule) => rule.cssText),
+}))"""
 
 
-def injected(*, bundle: str) -> tuple[str, str]:
-    """The id and the text of the one stylesheet the bundle injects whole (maplibre-gl's)."""
-    found = INJECTED.findall(bundle)
-    if len(found) != 1:
-        raise ValueError(f"plotly.js bundle: {len(found)} injected stylesheets, expected 1")
-    element_id, _name, css = found[0]
-    return element_id, css + "\n"
+def injected_styles(*, page: Page) -> dict[str, str]:
+    """The stylesheets the bundle injects into a page without a policy: element id to text."""
+    page.set_content("<!doctype html><html><head></head><body></body></html>")
+    page.add_script_tag(content=BUNDLE.read_text(encoding="utf-8"))
+    styles = {style["id"]: style["rules"] for style in page.evaluate(INJECTED)}
+    plotly = styles.pop(PLOTLY_ID)
+    if len(styles) != 1:
+        raise ValueError(f"plotly.js injected {sorted(styles)} beside its own; expected one")
+    ((maplibre_id, maplibre),) = styles.items()
+    return {
+        PLOTLY_ID: HEADER + "".join(f"{rule}\n" for rule in plotly),
+        maplibre_id: "".join(f"{rule}\n" for rule in maplibre),
+    }
 
 
-def problems() -> list[str]:
-    """What differs between the files and the bundle; empty when all is up to date."""
-    bundle = BUNDLE.read_text(encoding="utf-8")
-    maplibre_id, maplibre_css = injected(bundle=bundle)
-    wanted = {STYLESHEET: stylesheet(bundle=bundle), MAPLIBRE: maplibre_css}
+def problems(*, styles: dict[str, str]) -> list[str]:
+    """What differs between the files and the partial and what the bundle injects."""
+    maplibre_id = next(key for key in styles if key != PLOTLY_ID)
+    wanted = {STYLESHEET: styles[PLOTLY_ID], MAPLIBRE: styles[maplibre_id]}
     found = [
-        f"{path.name} is out of date"
+        f"{path.name} differs from what plotly.min.js injects"
         for path, text in wanted.items()
         if not path.exists() or path.read_text(encoding="utf-8") != text
     ]
     partial = PARTIAL.read_text(encoding="utf-8")
     found.extend(
         f"{PARTIAL.name} links no stylesheet with the id {element_id}"
-        for element_id in ("plotly.js-style-global", maplibre_id)
+        for element_id in (PLOTLY_ID, maplibre_id)
         if f'id="{element_id}"' not in partial
     )
     return found
@@ -92,19 +81,23 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="compare, do not write")
     args = parser.parse_args()
-    if args.check:
-        found = problems()
-        sys.stdout.write("\n".join(found or ["up to date"]) + "\n")
-        return 1 if found else 0
-    bundle = BUNDLE.read_text(encoding="utf-8")
-    maplibre_id, maplibre_css = injected(bundle=bundle)
-    STYLESHEET.write_text(stylesheet(bundle=bundle), encoding="utf-8")
-    MAPLIBRE.write_text(maplibre_css, encoding="utf-8")
-    sys.stdout.write(
-        f"wrote {STYLESHEET.relative_to(ROOT)} and {MAPLIBRE.relative_to(ROOT)}; the partial"
-        f' links them with id="plotly.js-style-global" and id="{maplibre_id}"\n'
-    )
-    return 1 if problems() else 0
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
+        )
+        styles = injected_styles(page=browser.new_page())
+        browser.close()
+    if not args.check:
+        maplibre_id = next(key for key in styles if key != PLOTLY_ID)
+        STYLESHEET.write_text(styles[PLOTLY_ID], encoding="utf-8")
+        MAPLIBRE.write_text(styles[maplibre_id], encoding="utf-8")
+        sys.stdout.write(
+            f"wrote {STYLESHEET.relative_to(ROOT)} and {MAPLIBRE.relative_to(ROOT)}; the partial"
+            f' links them with id="{PLOTLY_ID}" and id="{maplibre_id}"\n'
+        )
+    found = problems(styles=styles)
+    sys.stdout.write("\n".join(found or ["up to date"]) + "\n")
+    return 1 if found else 0
 
 
 if __name__ == "__main__":

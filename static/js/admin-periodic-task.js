@@ -1,7 +1,7 @@
 // The admin's periodic task form (templates/admin/djcelery/change_periodictask_form.html):
 // django-celery-beat's own behaviour without inline script. Under the crontab field, the
-// help text is followed by the chosen schedule in words; the read-only translation row is
-// hidden.
+// help text is followed by the chosen schedule in words (nothing while none is chosen); the
+// read-only translation row is hidden.
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -13,6 +13,7 @@
     var box = document.querySelector(".field-crontab .help");
     if (!box) { return; }
     box.textContent = help;
+    if (additional === undefined) { return; } // no schedule chosen
     box.appendChild(document.createElement("br"));
     box.appendChild(document.createTextNode("Translation: " + additional));
   }

@@ -5,6 +5,7 @@ error on any of them."""
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,8 @@ from tests.portfolio.account360.conftest import build_analysed_account
 from tests.portfolio.fixtures import AS_OF
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ROOT = Path(__file__).resolve().parents[2]
 
 # Every violation Chromium sees is sent to the test (the event fires for blocked inline
 # scripts and styles, eval, and loads from other origins), whatever page it happens on.
@@ -241,6 +244,22 @@ def test_ops_pages_have_no_csp_violation(
     assert watch.problems() == ""
 
 
+def test_the_plotly_stylesheets_are_what_the_bundle_injects(browser: Browser) -> None:
+    # given the rules plotly.min.js puts into <style> elements on a page without a policy
+    spec = importlib.util.spec_from_file_location("plotly_css", ROOT / "scripts" / "plotly_css.py")
+    assert spec is not None
+    assert spec.loader is not None
+    plotly_css = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(plotly_css)
+    page = browser.new_page()
+    styles = plotly_css.injected_styles(page=page)
+    page.close()
+
+    # then static/vendor/ serves the same rules, and the partial links them with the ids
+    # that make plotly skip its own <style> elements
+    assert plotly_css.problems(styles=styles) == []
+
+
 def test_admin_pages_have_no_csp_violation(
     watched: tuple[Page, Watch], world: dict[str, Any], browser: Browser
 ) -> None:
@@ -268,6 +287,7 @@ def test_admin_pages_have_no_csp_violation(
     crontab = CrontabSchedule.objects.create(minute="0", hour="6")
     visit(page, "/admin/django_celery_beat/periodictask/add/")
     expect(page.locator(".field-crontab_translation")).to_be_hidden()
+    expect(page.locator(".field-crontab .help")).not_to_contain_text("Translation")
     page.locator("#id_crontab").select_option(str(crontab.pk))
     expect(page.locator(".field-crontab .help")).to_contain_text(
         f"Translation: {crontab.human_readable}"
