@@ -15,9 +15,13 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class PlanForm(forms.Form):
-    period = forms.CharField(max_length=20, help_text='A label such as "2027" or "2027 H1".')
-    period_start = forms.DateField(widget=DATE)
-    period_end = forms.DateField(widget=DATE)
+    period = forms.CharField(
+        max_length=20,
+        help_text='A label such as "2027", "2027 H1" or "2027 Q3"; leave the dates empty and '
+        "they follow from it.",
+    )
+    period_start = forms.DateField(widget=DATE, required=False)
+    period_end = forms.DateField(widget=DATE, required=False)
     vision = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
     value_proposition = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
     situation = forms.CharField(

@@ -96,6 +96,12 @@ class AccountPlanSerializer(serializers.ModelSerializer):
 
 class AccountPlanCreateSerializer(AccountPlanSerializer):
     account = serializers.IntegerField(help_text="The account's id.")
+    period_start = serializers.DateField(
+        required=False,
+        help_text='Optional: the dates follow from `period` ("2027", "2027 H1", "2027 Q3"); '
+        "give period_start and period_end together for another span.",
+    )
+    period_end = serializers.DateField(required=False)
 
     class Meta(AccountPlanSerializer.Meta):
         extra_kwargs: dict[str, Any] = {}

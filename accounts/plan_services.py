@@ -31,6 +31,7 @@ from accounts.models import (
     PlanObjective,
     PlanStatus,
 )
+from accounts.plan_periods import PERIOD_EXAMPLES, period_dates
 from accounts.plan_selectors import (
     HistoryEntry,
     account_plan_can_edit,
@@ -81,6 +82,26 @@ def _clean_text(fields: dict[str, Any]) -> dict[str, Any]:
         if name in cleaned and isinstance(cleaned[name], str):
             cleaned[name] = cleaned[name].strip()
     return cleaned
+
+
+def _period_span(period: str, start: date | None, end: date | None) -> tuple[date, date]:
+    """The plan's dates: as given when both are, else from the period's label."""
+    if start is not None and end is not None:
+        return start, end
+    if start is not None or end is not None:
+        missing = "period_end" if end is None else "period_start"
+        raise ValidationError(
+            {missing: "Give both period_start and period_end, or neither and a period label."}
+        )
+    span = period_dates(period or "")
+    if span is None:
+        raise ValidationError(
+            {
+                "period": f'"{(period or "").strip()}" names no period KAM knows; use '
+                f"{PERIOD_EXAMPLES}, or give period_start and period_end."
+            }
+        )
+    return span
 
 
 def _validate_children(
@@ -230,13 +251,16 @@ def account_plan_create(
     account: Account,
     created_by: Any,
     period: str,
-    period_start: date,
-    period_end: date,
+    period_start: date | None = None,
+    period_end: date | None = None,
     objectives: Iterable[Mapping[str, Any]] = (),
     actions: Iterable[Mapping[str, Any]] = (),
     **texts: str,
 ) -> AccountPlan:
     """Start a draft plan for the account and period. Only the account's owner may.
+
+    The period's dates follow from its label ("2027", "2027 H1", "2027 Q3") unless both
+    `period_start` and `period_end` are given, for any other span.
 
     Raises PermissionDenied for anybody else, ValidationError (per field) for bad input:
     a period that ends before it starts, a second plan for the same period, an action due
@@ -247,6 +271,7 @@ def account_plan_create(
     unknown = set(texts) - set(PLAN_TEXT_FIELDS)
     if unknown:
         raise ValidationError(f"Unknown plan fields: {', '.join(sorted(unknown))}.")
+    period_start, period_end = _period_span(period, period_start, period_end)
     plan = AccountPlan(
         account=account,
         **_clean_text(
@@ -300,6 +325,11 @@ def account_plan_update(
             }
         )
     cleaned = _clean_text(fields)
+    if "period_start" in cleaned and "period_end" in cleaned:
+        # A form sends both; left empty, the dates follow from the (new) label.
+        cleaned["period_start"], cleaned["period_end"] = _period_span(
+            cleaned.get("period", plan.period), cleaned["period_start"], cleaned["period_end"]
+        )
     candidate = AccountPlan.objects.get(pk=plan.pk)
     for name, value in cleaned.items():
         setattr(candidate, name, value)
