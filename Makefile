@@ -9,7 +9,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 PYTEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-fast lint format worker beat bench bench-import bench-analysis bench-pages fuzz faults backup restore clean
+.PHONY: help install run test test-fast lint format worker beat bench bench-import bench-analysis bench-pages fuzz faults backup restore clean mutate
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -43,6 +43,11 @@ lint: $(STAMP) ## ruff format --check, ruff check and the OpenAPI schema's valid
 format: $(STAMP) ## Format and fix what ruff can
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+mutate: $(STAMP) ## Mutation testing of the pure analysis maths (mutmut), then the score per module
+	rm -rf mutants
+	$(BIN)/mutmut run --max-children $(PYTEST_WORKERS)
+	$(BIN)/python scripts/mutation_report.py
 
 worker: $(STAMP) ## Start a Celery worker (needs REDIS_URL)
 	$(BIN)/celery -A kam worker --loglevel=info

@@ -121,14 +121,12 @@ ULTIMATUM_EVENTS = {
 LITIGATION_EVENTS = {"litigation": "litigation"}
 
 
-def _details(values: pd.Series | pd.Index, index: pd.Index | None = None) -> pd.Series:
-    series = pd.Series(values, index=index, dtype="object", name=DETAIL)
-    series.index.name = ACCOUNT
-    return series
+def _details(values: np.ndarray, index: pd.Index) -> pd.Series:
+    return pd.Series(values, index=index, dtype="object")
 
 
 def _no_details() -> pd.Series:
-    return _details(pd.Series([], dtype="object"))
+    return pd.Series(dtype="object")
 
 
 def _capitalise(text: pd.Series) -> pd.Series:
@@ -144,7 +142,7 @@ def _join_per_account(frame: pd.DataFrame, column: str) -> pd.Series:
         return _no_details()
     # Summing "text; " per account joins in one compiled pass (agg("; ".join) calls
     # Python once per account); the last separator is cut off.
-    summed = (frame[column].astype(str) + SEPARATOR).groupby(frame[ACCOUNT], sort=True).sum()
+    summed = (frame[column].astype(str) + SEPARATOR).groupby(frame[ACCOUNT]).sum()
     joined = summed.str[: -len(SEPARATOR)]
     return _details(joined.to_numpy(), joined.index)
 
@@ -171,13 +169,10 @@ def recurring_problems(complaints: pd.DataFrame, as_of: date) -> pd.Series:
             OPENED_ON: as_datetime(recent[OPENED_ON]),
         }
     )
-    counts = (
-        frame.groupby([ACCOUNT, CATEGORY])[OPENED_ON].agg(["size", "min"]).reset_index()
-        if not frame.empty
-        else pd.DataFrame(columns=[ACCOUNT, CATEGORY, "size", "min"])
-    )
+    counts = frame.groupby([ACCOUNT, CATEGORY])[OPENED_ON].agg(["size", "min"]).reset_index()
+    # per account (_join_per_account groups, keeping this order): most complaints first
     counts = counts[counts["size"] >= RECURRING_COMPLAINTS].sort_values(
-        [ACCOUNT, "size", CATEGORY], ascending=[True, False, True], kind="mergesort"
+        ["size", CATEGORY], ascending=[False, True]
     )
     if counts.empty:
         return _no_details()
@@ -208,7 +203,7 @@ def satisfaction_decline(assessments: pd.DataFrame, as_of: date) -> pd.Series:
             SCORE: assessments[SCORE].astype("float64"),
         }
     ).dropna(subset=[DATE, SCORE])
-    frame = frame[frame[DATE] <= pd.Timestamp(as_of)].sort_values([ACCOUNT, DATE], kind="mergesort")
+    frame = frame[frame[DATE] <= pd.Timestamp(as_of)].sort_values([ACCOUNT, DATE])
     if frame.empty:
         return _no_details()
     grouped = frame.groupby(ACCOUNT)
@@ -225,7 +220,7 @@ def satisfaction_decline(assessments: pd.DataFrame, as_of: date) -> pd.Series:
     dropped = has_dropped[fired.index]
     down_from = (
         ", down from "
-        + _number(fired["previous_score"].fillna(0.0))
+        + _number(fired["previous_score"])
         + " on "
         + format_day(fired["previous_date"].fillna(fired[DATE]))
     )
@@ -268,9 +263,9 @@ def key_influencer_neglected(contacts: pd.DataFrame, as_of: date) -> pd.Series:
     )
     # economic buyer first when a contact holds both roles
     frame["role_order"] = frame[ROLE].map({ECONOMIC_BUYER: 0, COACH: 1})
-    frame = frame.sort_values([ACCOUNT, CONTACT, "role_order"], kind="mergesort")
+    frame = frame.sort_values([ACCOUNT, CONTACT, "role_order"])
     frame["role_label"] = frame[ROLE].map(ROLE_LABELS)
-    per_contact = frame.groupby([ACCOUNT, CONTACT], sort=True).agg(
+    per_contact = frame.groupby([ACCOUNT, CONTACT]).agg(
         name=(CONTACT_NAME, "first"),
         role_count=("role_label", "size"),
         first_label=("role_label", "first"),
@@ -279,14 +274,12 @@ def key_influencer_neglected(contacts: pd.DataFrame, as_of: date) -> pd.Series:
         last=(LAST_INTERACTION_ON, "max"),
         first_role=("role_order", "min"),
     )
-    # " and ".join per group without a Python call per contact (at most two roles each).
+    # " and ".join per group without a Python call per contact: a contact holds at most the
+    # two key roles (one row per contact and role).
     per_contact["roles"] = per_contact["first_label"].where(
         per_contact["role_count"].eq(1),
         per_contact["first_label"] + " and " + per_contact["last_label"],
     )
-    if per_contact["role_count"].gt(2).any():
-        joined = frame.groupby([ACCOUNT, CONTACT], sort=True)["role_label"].agg(" and ".join)
-        per_contact["roles"] = per_contact["roles"].where(per_contact["role_count"].le(2), joined)
     as_of_day = pd.Timestamp(as_of)
     last = per_contact["last"].where(per_contact["last"] <= as_of_day)
     frequency = per_contact["frequency"].where(per_contact["frequency"] > 0)
@@ -301,13 +294,11 @@ def key_influencer_neglected(contacts: pd.DataFrame, as_of: date) -> pd.Series:
     when = (" last contacted " + format_day(neglected_last.fillna(as_of_day))).where(
         neglected_last.notna(), " never contacted"
     )
-    expected = (" (expected every " + _number(neglected_frequency.fillna(0.0)) + " days)").where(
+    expected = (" (expected every " + _number(neglected_frequency) + " days)").where(
         neglected_frequency.notna(), ""
     )
     neglected[DETAIL] = _capitalise(neglected["roles"]) + " " + neglected["name"] + when + expected
-    neglected = neglected.reset_index().sort_values(
-        [ACCOUNT, "first_role", "name"], kind="mergesort"
-    )
+    neglected = neglected.reset_index().sort_values(["first_role", "name"])
     return _join_per_account(neglected, DETAIL)
 
 
@@ -322,14 +313,10 @@ def coverage_gap(contacts: pd.DataFrame, accounts: pd.Index) -> pd.Series:
     accounts = pd.Index(accounts)
     has_buyer = accounts.isin(key.loc[key[ROLE].eq(ECONOMIC_BUYER), ACCOUNT])
     has_coach = accounts.isin(key.loc[key[ROLE].eq(COACH), ACCOUNT])
-    text = np.select(
-        [~has_buyer & ~has_coach, ~has_buyer, ~has_coach],
-        [
-            "No active economic buyer or coach mapped",
-            "No active economic buyer mapped",
-            "No active coach mapped",
-        ],
-        default="",
+    text = np.where(
+        has_coach,
+        "No active economic buyer mapped",
+        np.where(has_buyer, "No active coach mapped", "No active economic buyer or coach mapped"),
     )
     fires = ~(has_buyer & has_coach)
     return _details(text[fires], accounts[fires])
@@ -394,7 +381,7 @@ def _event_signal(
         frame.groupby([ACCOUNT, EVENT_TYPE])[DATE]
         .agg(["size", "max"])
         .reset_index()
-        .sort_values([ACCOUNT, "max", EVENT_TYPE], ascending=[True, False, True], kind="mergesort")
+        .sort_values(["max", EVENT_TYPE], ascending=[False, True])  # per account, latest first
     )
     label = _capitalise(per_type[EVENT_TYPE].map(labels))
     latest = format_day(per_type["max"])
@@ -441,7 +428,7 @@ def churn_signals(
     ``accounts`` then the defection-cycle order. Rows for accounts outside
     ``accounts`` are dropped.
     """
-    accounts = pd.Index(accounts, name=ACCOUNT)
+    accounts = pd.Index(accounts)
     chosen = {**DEFAULT_WEIGHTS, **(weights or {})}
     y2 = revenue_y2.reindex(accounts, fill_value=0.0)
     y3 = revenue_ttm.reindex(accounts, fill_value=0.0)
@@ -479,9 +466,9 @@ def churn_signals(
                 DETAIL: pd.Series(dtype="object"),
             }
         )
-    fired = pd.concat(parts, ignore_index=True)
+    fired = pd.concat(parts)
     position = pd.Series(np.arange(len(accounts)), index=accounts)
     fired["_position"] = fired[ACCOUNT].map(position)
-    fired = fired[fired["_position"].notna()].sort_values(["_position", "_order"], kind="mergesort")
+    fired = fired[fired["_position"].notna()].sort_values(["_position", "_order"])
     fired[STAGE] = fired[STAGE].astype("int64")
     return fired[list(FIRED_SIGNAL_COLUMNS)].reset_index(drop=True)

@@ -42,11 +42,11 @@ def attractiveness(criteria_scores: pd.DataFrame, growth_rate: pd.Series) -> pd.
             WEIGHT: criteria_scores[WEIGHT].astype("float64"),
             SCORE: criteria_scores[SCORE].astype("float64"),
         }
-    ).dropna(subset=[WEIGHT, SCORE])
+    ).dropna()
     scored["weighted"] = scored[WEIGHT] * (scored[SCORE] - 1.0)
     sums = scored.groupby(ACCOUNT)[[WEIGHT, "weighted"]].sum().reindex(growth_rate.index)
     total_weight = sums[WEIGHT].fillna(0.0).to_numpy("float64")
-    weighted = sums["weighted"].fillna(0.0).to_numpy("float64")
+    weighted = sums["weighted"].to_numpy("float64")  # NaN only where there is no weight
     has_scores = total_weight != 0
     from_scores = np.divide(
         100.0 * weighted, 4.0 * total_weight, out=np.zeros_like(weighted), where=has_scores
@@ -60,9 +60,8 @@ def attractiveness(criteria_scores: pd.DataFrame, growth_rate: pd.Series) -> pd.
 def margin(net_profit: pd.Series, revenue_ttm: pd.Series) -> pd.Series:
     """margin = net_profit_ttm / revenue_ttm, 0 when revenue_ttm is 0 (float Series)."""
     revenue = revenue_ttm.to_numpy("float64")
-    profit = net_profit.to_numpy("float64")
-    values = np.divide(profit, revenue, out=np.zeros_like(profit), where=revenue != 0)
-    return pd.Series(values, index=net_profit.index, name=MARGIN)
+    # pandas divides by 0 without a warning; where() then puts the 0 in.
+    return (net_profit.astype("float64") / revenue).where(revenue != 0, 0.0).rename(MARGIN)
 
 
 def segment(

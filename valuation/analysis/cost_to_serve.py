@@ -106,7 +106,7 @@ def costed_activities(
             EFFECTIVE_FROM: as_datetime(rates[EFFECTIVE_FROM]),
             UNIT_COST: rates[UNIT_COST].astype("float64"),
         }
-    ).dropna(subset=[EFFECTIVE_FROM, UNIT_COST])
+    ).dropna()
 
     if acts.empty or in_force.empty:
         acts = acts.assign(**{UNIT_COST: np.nan})
@@ -118,9 +118,7 @@ def costed_activities(
             in_force.sort_values(EFFECTIVE_FROM, kind="mergesort"),
             left_on=DATE,
             right_on=EFFECTIVE_FROM,
-            by=ACTIVITY_TYPE,
-            direction="backward",
-            allow_exact_matches=True,
+            by=ACTIVITY_TYPE,  # the latest rate on or before the date (backward, exact included)
         ).drop(columns=EFFECTIVE_FROM)
 
     has_rate = acts[UNIT_COST].notna()
@@ -154,9 +152,7 @@ def cost_to_serve(
     require_columns(activity_types, ACTIVITY_TYPE_COLUMNS, "activity_types")
     acts = costed_activities(activities, rates, windows)
     investment_types = activity_types.loc[activity_types[IS_INVESTMENT].eq(True), ACTIVITY_TYPE]
-    acts[RETENTION_INVESTMENT_TTM] = acts[COST].where(
-        acts[ACTIVITY_TYPE].isin(investment_types), 0.0
-    )
+    acts[RETENTION_INVESTMENT_TTM] = acts[COST] * acts[ACTIVITY_TYPE].isin(investment_types)
     by_account = (
         acts.rename(columns={COST: COST_TO_SERVE_TTM})
         .groupby(ACCOUNT)[[COST_TO_SERVE_TTM, RETENTION_INVESTMENT_TTM]]
@@ -168,14 +164,13 @@ def cost_to_serve(
         .groupby([ACTIVITY_TYPE, REASON])[[ACTIVITY_COUNT, QUANTITY]]
         .sum()
         .reset_index()
-        .sort_values([ACTIVITY_COUNT, ACTIVITY_TYPE], ascending=[False, True], kind="mergesort")
-        .reset_index(drop=True)
+        .sort_values([ACTIVITY_COUNT, ACTIVITY_TYPE], ascending=[False, True], ignore_index=True)
     )
     warnings = [
         _warning(activity_type, reason, int(count))
-        for activity_type, reason, count in zip(
-            unrated[ACTIVITY_TYPE], unrated[REASON], unrated[ACTIVITY_COUNT], strict=True
-        )
+        for activity_type, reason, count in unrated[
+            [ACTIVITY_TYPE, REASON, ACTIVITY_COUNT]
+        ].itertuples(index=False, name=None)
     ]
     return CostToServe(
         by_account=by_account,
@@ -212,18 +207,17 @@ def cost_pareto(cost_by_type: pd.Series) -> pd.DataFrame:
     made in whole cents so 80 % exactly is not lost to float noise. With a total of 0,
     shares are 0 and no type is vital.
     """
-    frame = (
-        pd.DataFrame({ACTIVITY_TYPE: cost_by_type.index, COST: cost_by_type.to_numpy("float64")})
-        .sort_values([COST, ACTIVITY_TYPE], ascending=[False, True], kind="mergesort")
-        .reset_index(drop=True)
-    )
+    frame = pd.DataFrame(
+        {ACTIVITY_TYPE: cost_by_type.index, COST: cost_by_type.to_numpy("float64")}
+    ).sort_values([COST, ACTIVITY_TYPE], ascending=[False, True], ignore_index=True)
     total = frame[COST].sum()
     cents = to_cents(frame[COST])
     total_cents = int(cents.sum())
     before_cents = np.cumsum(cents) - cents
     frame[SHARE] = frame[COST] / total if total else 0.0
     frame[CUMULATIVE_SHARE] = frame[COST].cumsum() / total if total else 0.0
-    frame[VITAL_FEW] = (total_cents > 0) & (
+    # Costs are never negative, so with a total of 0 nothing is below 80 % of it.
+    frame[VITAL_FEW] = (
         before_cents * VITAL_FEW_SHARE_DENOMINATOR < total_cents * VITAL_FEW_SHARE_NUMERATOR
     )
     return frame

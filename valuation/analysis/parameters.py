@@ -68,7 +68,7 @@ class AnalysisParameters:
         horizon = number("horizon_years")
         check(
             "horizon_years",
-            horizon == int(horizon) and 1 <= horizon <= 100 if math.isfinite(horizon) else False,
+            math.isfinite(horizon) and horizon == int(horizon) and 1 <= horizon <= 100,
             "The horizon must be a whole number of years from 1 to 100.",
         )
         check(

@@ -185,7 +185,7 @@ def analyse_before_costs(
     require_columns(inputs.accounts, ACCOUNTS_COLUMNS, "accounts")
     if inputs.accounts[ACCOUNT].duplicated().any():
         raise ValueError("The accounts frame lists an account more than once.")
-    index = pd.Index(inputs.accounts[ACCOUNT], name=ACCOUNT)
+    index = pd.Index(inputs.accounts[ACCOUNT])  # named ACCOUNT, like the column
     designation = pd.Series(inputs.accounts[DESIGNATION].to_numpy(), index=index)
 
     result = revenue_summary(inputs.revenue, inputs.forecasts, windows, accounts=index)

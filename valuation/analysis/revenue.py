@@ -67,18 +67,16 @@ def revenue_windows(revenue: pd.DataFrame, windows: Windows) -> pd.DataFrame:
     sums = frame.groupby([ACCOUNT, WINDOW])[[REVENUE, _GROSS_MARGIN]].sum()
     by_window = sums[REVENUE].unstack(WINDOW).reindex(columns=[Y1, Y2, Y3]).fillna(0.0)
     margin = sums[_GROSS_MARGIN].unstack(WINDOW).reindex(columns=[Y3]).fillna(0.0)
-    result = pd.DataFrame(
+    # indexed by ACCOUNT, as grouped
+    return pd.DataFrame(
         {
             REVENUE_Y1: by_window[Y1],
             REVENUE_Y2: by_window[Y2],
             REVENUE_TTM: by_window[Y3],
             REVENUE_3Y: by_window[Y1] + by_window[Y2] + by_window[Y3],
             GROSS_MARGIN_TTM: margin[Y3],
-        },
-        index=by_window.index,
+        }
     ).astype("float64")
-    result.index.name = ACCOUNT
-    return result
 
 
 def growth_rate(revenue_y1: pd.Series, revenue_ttm: pd.Series) -> pd.Series:
@@ -112,9 +110,8 @@ def forecast_2y(
     require_columns(forecasts, FORECAST_COLUMNS, "forecasts")
     in_range = forecasts[windows.in_forecast(forecasts[PERIOD_START])]
     amounts = pd.DataFrame({ACCOUNT: in_range[ACCOUNT], AMOUNT: to_float(in_range[AMOUNT])})
-    grouped = amounts.groupby(ACCOUNT)[AMOUNT]
-    sums = grouped.sum().reindex(revenue_ttm.index, fill_value=0.0)
-    has_forecast = grouped.size().reindex(revenue_ttm.index, fill_value=0) > 0
+    sums = amounts.groupby(ACCOUNT)[AMOUNT].sum().reindex(revenue_ttm.index)
+    has_forecast = revenue_ttm.index.isin(amounts[ACCOUNT])
     ttm = revenue_ttm.astype("float64")
     factor = 1.0 + growth.astype("float64")
     fallback = ttm * factor + ttm * factor**2
@@ -161,7 +158,6 @@ def revenue_by_location(revenue: pd.DataFrame, windows: Windows) -> pd.DataFrame
         frame.groupby([ACCOUNT, LOCATION, WINDOW], dropna=False)[REVENUE]
         .sum()
         .reset_index()
-        .sort_values([ACCOUNT, LOCATION, WINDOW], kind="mergesort", na_position="last")
-        .reset_index(drop=True)
+        .sort_values([ACCOUNT, LOCATION, WINDOW], ignore_index=True)
     )
     return result[[ACCOUNT, LOCATION, WINDOW, REVENUE]]

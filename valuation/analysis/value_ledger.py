@@ -45,7 +45,7 @@ def value_ledger_summary(
         .fillna(0.0)
     )
     if accounts is not None:
-        sums = sums.reindex(pd.Index(accounts, name=ACCOUNT), fill_value=0.0)
+        sums = sums.reindex(accounts, fill_value=0.0)
     delivered = sums[DELIVERED].to_numpy("float64")
     received = sums[RECEIVED].to_numpy("float64")
     ratio = np.divide(delivered, received, out=np.full_like(delivered, np.nan), where=received != 0)

@@ -36,7 +36,7 @@ def as_datetime(values: pd.Series) -> pd.Series:
     # Already datetimes: to_datetime would still walk every value (its cache check).
     is_datetime = pd.api.types.is_datetime64_any_dtype(series.dtype)
     converted = series if is_datetime else pd.to_datetime(series)
-    if getattr(converted.dt, "tz", None) is not None:
+    if converted.dt.tz is not None:
         converted = converted.dt.tz_localize(None)
     return converted.dt.normalize().astype("datetime64[ns]")
 

@@ -39,6 +39,7 @@ def test_attractiveness_from_weighted_scores():
         (0.5, 100.0),
         (-0.5, 0.0),
         (0.7, 100.0),  # clipped
+        (-0.6, 0.0),  # clipped at 0
     ],
 )
 def test_attractiveness_without_scores_follows_growth(growth, expected):
@@ -77,3 +78,23 @@ def test_segment_boundaries(score, account_margin, expected):
     result = segment(pd.Series([score]), pd.Series([account_margin]), 60.0, 0.10)
 
     assert result.iloc[0] == expected
+
+
+def test_scores_from_the_database_and_the_output_names():
+    from decimal import Decimal
+
+    scores = scores_frame([(1, "size", Decimal("3.00"), 4), (2, "fit", None, 5)])
+    index = pd.Index([1, 2], name=c.ACCOUNT)
+
+    result = attractiveness(scores, pd.Series([0.0, 0.2], index=index))
+
+    # account 1: 100·3·3/(4·3) = 75; account 2 has no weight, so it follows growth: 70
+    assert result.tolist() == [75.0, 70.0]
+    assert result.name == c.ATTRACTIVENESS
+    assert result.index.equals(index)
+    assert margin(pd.Series([1.0], index=index[:1]), pd.Series([4.0])).name == c.MARGIN
+    assert segment(result, pd.Series([0.2, 0.0], index=index), 60, 0.1).to_dict() == {
+        1: "invest",
+        2: "develop",
+    }
+    assert segment(result, result, 60, 0.1).name == c.SEGMENT

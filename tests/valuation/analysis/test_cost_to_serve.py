@@ -157,3 +157,99 @@ def test_pareto_of_nothing():
         c.CUMULATIVE_SHARE,
         c.VITAL_FEW,
     ]
+
+
+def test_each_costed_activity_shows_its_rate_and_why_it_has_none():
+    from valuation.analysis.cost_to_serve import costed_activities
+
+    result = costed_activities(ACTIVITIES, RATES, WINDOWS)
+
+    assert list(result.columns) == [
+        c.ACCOUNT,
+        c.ACTIVITY_TYPE,
+        c.DATE,
+        c.QUANTITY,
+        c.ACTIVITY_COUNT,
+        c.UNIT_COST,
+        c.COST,
+        c.REASON,
+    ]
+    assert result.index.tolist() == list(range(len(result)))
+    assert result[c.ACTIVITY_COUNT].dtype == "int64"
+    unrated = result[result[c.UNIT_COST].isna()]
+    # no rate in force: cost 0 (not empty), with the reason
+    assert unrated[c.COST].tolist() == [0.0, 0.0, 0.0]
+    assert sorted(unrated[c.REASON]) == ["before_first_rate", "before_first_rate", "no_rate"]
+
+
+def test_of_several_rates_set_on_one_day_the_last_row_wins_however_many():
+    # 40 corrections entered on each of two days, in one interleaved table
+    rows = []
+    for n in range(1, 41):
+        rows.append(("WH-PICK", date(2025, 8, 1), float(n)))
+        rows.append(("WH-PICK", date(2025, 9, 1), float(100 + n)))
+    rates = pd.DataFrame(rows, columns=[c.ACTIVITY_TYPE, c.EFFECTIVE_FROM, c.UNIT_COST])
+    activities = activity_frame(
+        [(1, "WH-PICK", date(2025, 8, 15), 1.0), (1, "WH-PICK", date(2025, 9, 15), 1.0)]
+    )
+
+    result = cost_by_activity_type(activities, rates, WINDOWS)
+
+    assert result.to_dict() == {"WH-PICK": 40.0 + 140.0}
+
+
+def test_numeric_activity_type_ids_without_any_rate_are_costed_at_zero():
+    activities = activity_frame([(1, 7, date(2026, 1, 5), 2.0)])
+    no_rates = pd.DataFrame(columns=[c.ACTIVITY_TYPE, c.EFFECTIVE_FROM, c.UNIT_COST])
+
+    result = cost_to_serve(activities, no_rates, ACTIVITY_TYPES.iloc[0:0], WINDOWS)
+
+    assert result.by_account[c.COST_TO_SERVE_TTM].tolist() == [0.0]
+    assert result.warnings == ["1 activity of type 7 with no rate at all: costed at 0"]
+
+
+def test_cost_per_account_and_type_and_per_type():
+    result = cost_to_serve(ACTIVITIES, RATES, ACTIVITY_TYPES, WINDOWS)
+
+    per_pair = result.by_account_and_type
+    assert list(per_pair.columns) == [c.ACCOUNT, c.ACTIVITY_TYPE, c.COST]
+    assert per_pair.round(2).values.tolist() == [
+        [1, "EXEC-VISIT", 3_000.0],
+        [1, "WH-PICK", 135.0],
+        [2, "NO-RATE", 0.0],
+        [2, "WH-PICK", 20.0],
+    ]
+    assert result.by_activity_type.name == c.COST
+    assert result.unrated.index.tolist() == [0, 1]
+
+
+def test_unrated_types_with_as_many_activities_are_warned_in_name_order():
+    activities = activity_frame(
+        [(1, "ZETA", date(2026, 1, 5), 1.0), (1, "ALPHA", date(2026, 1, 5), 1.0)]
+    )
+
+    result = cost_to_serve(activities, RATES, ACTIVITY_TYPES, WINDOWS)
+
+    assert result.warnings == [
+        "1 activity of type ALPHA with no rate at all: costed at 0",
+        "1 activity of type ZETA with no rate at all: costed at 0",
+    ]
+
+
+def test_pareto_ties_go_by_activity_type_and_a_zero_total_shares_nothing():
+    ties = cost_pareto(pd.Series({"B": 10.0, "C": 10.0, "A": 10.0}))
+    nothing = cost_pareto(pd.Series({"B": 0.0, "A": 0.0}))
+
+    assert ties[c.ACTIVITY_TYPE].tolist() == ["A", "B", "C"]
+    assert ties.index.tolist() == [0, 1, 2]
+    assert nothing[c.ACTIVITY_TYPE].tolist() == ["A", "B"]
+    assert nothing[c.SHARE].tolist() == [0.0, 0.0]
+    assert nothing[c.CUMULATIVE_SHARE].tolist() == [0.0, 0.0]
+    assert nothing[c.VITAL_FEW].tolist() == [False, False]
+
+
+def test_one_cent_is_a_whole_pareto():
+    result = cost_pareto(pd.Series({"A": 0.01}))
+
+    assert result[c.SHARE].tolist() == [1.0]
+    assert result[c.VITAL_FEW].tolist() == [True]

@@ -1,3 +1,5 @@
+import math
+
 import pandas as pd
 import pytest
 
@@ -68,3 +70,23 @@ def test_value_projection_default_ten_years():
 
     assert len(result) == 10
     assert result[c.CUMULATIVE_DISCOUNTED_VALUE].iloc[-1] == 5_921.11
+
+
+def test_outputs_carry_their_domain_names():
+    index = pd.Index([7], name=c.ACCOUNT)
+    ones = pd.Series([1.0], index=index)
+
+    assert retention(pd.Series([0.0], index=index), 0.9).name == c.RETENTION
+    result = lifetime_value(ones, ones * 0, ones, 0.1, 1)
+    assert result.name == c.LTV
+    assert result.index.equals(index)
+
+
+def test_a_tiny_loss_projects_as_zero_not_minus_zero():
+    frame = value_projection(
+        net_profit=-0.001, growth_rate=0.0, retention_rate=0.5, discount_rate=0.1
+    )
+
+    money = frame[[c.VALUE, c.DISCOUNTED_VALUE, c.CUMULATIVE_DISCOUNTED_VALUE]]
+    assert (money == 0.0).all().all()
+    assert not any(math.copysign(1.0, value) < 0 for value in money.to_numpy().ravel())

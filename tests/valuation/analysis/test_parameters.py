@@ -68,3 +68,59 @@ def test_decimal_values_from_the_database_are_accepted():
     params = AnalysisParameters(discount_rate=Decimal("0.08"), acquisition_cost=Decimal("1000"))
 
     assert params.validate() == {}
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("discount_rate", 0),
+        ("discount_rate", 1),
+        ("horizon_years", 1),
+        ("horizon_years", 100),
+        ("base_retention", 0),
+        ("base_retention", 1),
+        ("acquisition_cost", 0),
+        ("small_account_revenue", 0.01),
+        ("margin_target", -1),
+        ("margin_target", 1),
+        ("attractiveness_threshold", 0),
+        ("attractiveness_threshold", 100),
+        ("weight_coverage_gap", 0),
+        ("weight_coverage_gap", 100),
+    ],
+)
+def test_every_range_includes_its_limits(field, value):
+    assert AnalysisParameters(**{field: value}).validate() == {}
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        (
+            "discount_rate",
+            1.01,
+            "The discount rate must be between 0 and 1 (0.10 means 10 %); it cannot be negative.",
+        ),
+        ("horizon_years", 101, "The horizon must be a whole number of years from 1 to 100."),
+        ("horizon_years", float("inf"), "Enter a number."),
+        (
+            "base_retention",
+            1.01,
+            "Base retention must be between 0 and 1 (0.90 means 90 % of customers stay each year).",
+        ),
+        ("acquisition_cost", -0.01, "The acquisition cost cannot be negative."),
+        ("small_account_revenue", 0, "The small-account revenue must be more than 0."),
+        ("margin_target", -1.01, "The margin target must be between -1 and 1 (0.10 means 10 %)."),
+        ("margin_target", 1.01, "The margin target must be between -1 and 1 (0.10 means 10 %)."),
+        (
+            "attractiveness_threshold",
+            -0.01,
+            "The attractiveness threshold must be between 0 and 100.",
+        ),
+        ("weight_ultimatum", 100.5, "A churn signal weight must be between 0 and 100 points."),
+        ("weight_ultimatum", "25", "Enter a number."),
+        ("weight_ultimatum", True, "Enter a number."),
+    ],
+)
+def test_values_just_outside_a_range_are_explained_in_words(field, value, message):
+    assert AnalysisParameters(**{field: value}).validate() == {field: message}

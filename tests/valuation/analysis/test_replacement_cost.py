@@ -52,3 +52,17 @@ def test_replacement_cost(revenue, small, customers, cost):
 
     assert result[c.REPLACEMENT_CUSTOMERS].iloc[0] == customers
     assert result[c.REPLACEMENT_COST].iloc[0] == cost
+
+
+def test_a_transactional_account_with_less_than_one_unit_of_revenue_still_counts():
+    designation = pd.Series(["transactional", "transactional"])
+
+    # median of 0.40 and 99.60
+    assert small_account_size(designation, pd.Series([0.40, 99.60]), 1_000.0) == 50.0
+
+
+def test_replacement_customers_are_whole_numbers():
+    result = replacement_cost(pd.Series([250_000.0, 0.0], index=[3, 4]), 80_000.0, 25_000.0)
+
+    assert result[c.REPLACEMENT_CUSTOMERS].dtype == "int64"
+    assert result.index.tolist() == [3, 4]

@@ -5,6 +5,7 @@ import pytest
 
 from valuation.analysis import columns as c
 from valuation.analysis.revenue import (
+    forecast_2y,
     growth_rate,
     revenue_by_location,
     revenue_summary,
@@ -88,6 +89,8 @@ def test_pre_summed_revenue_gives_identical_results():
         (0.0, 500.0, 0.0),  # Y1 empty
         (-50.0, 500.0, 0.0),  # Y1 negative (credit notes)
         (500.0, 0.0, 0.0),  # Y3 empty
+        (0.25, 0.36, 0.2),  # amounts below 1 grow like any other: √1.44 − 1
+        (0.36, 0.25, -1 / 6),  # √(0.25/0.36) − 1 = 5/6 − 1
     ],
 )
 def test_growth_rate(y1, y3, expected):
@@ -165,3 +168,35 @@ def test_revenue_without_location_column():
 def test_missing_column_is_reported():
     with pytest.raises(ValueError, match="cost_of_goods"):
         revenue_windows(RAW_REVENUE.drop(columns=c.COST_OF_GOODS), WINDOWS)
+
+
+def test_an_account_without_revenue_in_the_last_twelve_months_has_no_gross_margin():
+    # Y1 and Y2 only: revenue_ttm and gross_margin_ttm are 0, not left empty or made up
+    revenue = revenue_frame(
+        [(6, date(2024, 1, 1), 1_000.0, 600.0, None), (6, date(2025, 1, 1), 500.0, 100.0, None)]
+    )
+
+    result = revenue_windows(revenue, WINDOWS)
+
+    assert result.loc[6].tolist() == [1_000.0, 500.0, 0.0, 1_500.0, 0.0]
+
+
+def test_figures_are_indexed_and_named_by_their_domain_names():
+    revenue = revenue_frame([(2, date(2026, 1, 1), 100.0, 0.0, None)])
+
+    summary = revenue_summary(revenue, forecast_frame([]), WINDOWS, accounts=pd.Index([2, 9]))
+    growth = growth_rate(pd.Series([1.0]), pd.Series([1.0]))
+
+    assert summary.index.name == c.ACCOUNT
+    assert summary.index.tolist() == [2, 9]
+    assert revenue_windows(revenue, WINDOWS).index.name == c.ACCOUNT
+    assert growth.name == c.GROWTH_RATE
+    ttm = summary[c.REVENUE_TTM]
+    assert forecast_2y(forecast_frame([]), ttm, ttm * 0, WINDOWS).name == c.FORECAST_2Y
+    assert summary.loc[9].tolist() == [0.0] * 7  # no data: zeros, a fallback forecast of 0
+
+
+def test_revenue_by_location_is_numbered_from_zero_in_its_order():
+    result = revenue_by_location(RAW_REVENUE, WINDOWS)
+
+    assert result.index.tolist() == [0, 1, 2, 3]

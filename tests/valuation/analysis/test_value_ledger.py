@@ -41,3 +41,13 @@ def test_empty_ledger():
 
     assert result.loc[1, c.VALUE_DELIVERED_TTM] == 0.0
     assert np.isnan(result.loc[1, c.VALUE_RATIO])
+
+
+def test_rows_are_indexed_by_account_in_the_order_asked():
+    result = value_ledger_summary(LEDGER, WINDOWS, accounts=pd.Index([3, 1]))
+    by_ledger = value_ledger_summary(LEDGER, WINDOWS)
+
+    assert result.index.name == c.ACCOUNT
+    assert result.index.tolist() == [3, 1]
+    assert by_ledger.index.name == c.ACCOUNT
+    assert by_ledger.index.tolist() == [1, 2]

@@ -3,7 +3,7 @@ from datetime import date, datetime
 import pandas as pd
 import pytest
 
-from valuation.analysis.windows import Windows
+from valuation.analysis.windows import Windows, as_datetime, format_day
 
 AS_OF = date(2026, 6, 15)
 
@@ -61,8 +61,45 @@ def test_label_ignores_time_of_day_on_as_of():
 
 
 def test_datetime_as_of_is_rejected():
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError) as error:
         Windows.from_as_of(datetime(2026, 6, 15, 12, 0))  # noqa: DTZ001
+
+    assert str(error.value) == "as_of must be a datetime.date, got datetime"
+
+
+def test_time_zone_aware_timestamps_count_on_their_local_day():
+    # 23:30 in Paris on T is 21:30 UTC: the day in the data (its wall clock) is T.
+    paris = pd.Series(
+        pd.to_datetime(["2026-06-15 23:30", "2026-06-16 00:30", "2025-06-30 23:00"])
+    ).dt.tz_localize("Europe/Paris")
+    windows = Windows.from_as_of(AS_OF)
+
+    assert as_datetime(paris).tolist() == [
+        pd.Timestamp("2026-06-15"),
+        pd.Timestamp("2026-06-16"),
+        pd.Timestamp("2025-06-30"),
+    ]
+    assert windows.in_y3(paris).tolist() == [True, False, False]
+    assert windows.label(paris).tolist() == ["Y3", None, "Y2"]
+
+
+def test_days_are_written_with_english_month_names_whatever_the_locale():
+    days = pd.Series([date(2026, month, month) for month in range(1, 13)])
+
+    assert format_day(as_datetime(days)).tolist() == [
+        "1 Jan 2026",
+        "2 Feb 2026",
+        "3 Mar 2026",
+        "4 Apr 2026",
+        "5 May 2026",
+        "6 Jun 2026",
+        "7 Jul 2026",
+        "8 Aug 2026",
+        "9 Sep 2026",
+        "10 Oct 2026",
+        "11 Nov 2026",
+        "12 Dec 2026",
+    ]
 
 
 def test_in_last_days_counts_both_ends():
