@@ -23,7 +23,8 @@ from django.db.models import Case, DateField, FloatField, Max, Min, Q, Sum, Valu
 from django.db.models.functions import Cast
 
 from accounts.models import Account, AccountEvent, Assessment, Complaint, CriterionScore
-from relationships.models import Contact
+from kam.input_policy import DATE_MAX, DATE_MIN
+from relationships.models import Contact, Interaction
 from valuation.analysis import columns as c
 from valuation.analysis.windows import Windows
 from valuation.models import (
@@ -188,9 +189,11 @@ def _rate_period_sql(alias: str) -> tuple[str, list[object]]:
     of comparisons where joining the rate periods costs a hash probe and a range test
     per candidate period: about a quarter of the aggregation at 1,000,000 activities."""
     starts: dict[int, list[date]] = {}
-    for type_id, effective_from in ActivityRate.objects.order_by(
-        "activity_type_id", "-effective_from"
-    ).values_list("activity_type_id", "effective_from"):
+    for type_id, effective_from in (
+        ActivityRate.objects.filter(effective_from__range=USABLE_DATES)
+        .order_by("activity_type_id", "-effective_from")
+        .values_list("activity_type_id", "effective_from")
+    ):
         starts.setdefault(type_id, []).append(effective_from)
     if not starts:
         return "CAST(NULL AS DATE)", []
@@ -226,11 +229,46 @@ def _copied_frame(
     )
 
 
+# Dates a run can use: the ones KAM accepts (kam.input_policy). A row dated outside them was
+# stored before that rule (or written around it); it is left out and reported, so that one
+# typing slip cannot fail the analysis of the whole portfolio.
+USABLE_DATES = (DATE_MIN, DATE_MAX)
+
+
 def rates_frame() -> pd.DataFrame:
     rows = list(
-        ActivityRate.objects.values_list("activity_type__code", "effective_from", "unit_cost")
+        ActivityRate.objects.filter(effective_from__range=USABLE_DATES).values_list(
+            "activity_type__code", "effective_from", "unit_cost"
+        )
     )
     return _frame(rows, c.RATE_COLUMNS)
+
+
+def _outside(field: str) -> Q:
+    return Q(**{f"{field}__lt": DATE_MIN}) | Q(**{f"{field}__gt": DATE_MAX})
+
+
+def data_quality_warnings() -> list[str]:
+    """Plain-words warnings about rows the run left out because of their dates: the rates
+    (which apply to every account) and each account's assessments and interactions (the
+    only account rows read without a window around the analysis date)."""
+    warnings = [
+        f"The rate of activity type {code} effective {day.isoformat()} is dated outside "
+        f"{DATE_MIN.year}-{DATE_MAX.year} and was left out; correct or delete it."
+        for code, day in ActivityRate.objects.filter(_outside("effective_from"))
+        .order_by("activity_type__code", "effective_from")
+        .values_list("activity_type__code", "effective_from")
+    ]
+    for model, what in ((Assessment, "assessment"), (Interaction, "interaction")):
+        warnings += [
+            f"{name} ({external_id or f'account {account_id}'}): an {what} dated "
+            f"{day.isoformat()} is outside {DATE_MIN.year}-{DATE_MAX.year} and was left out; "
+            "correct or delete it."
+            for account_id, name, external_id, day in model.objects.filter(_outside("date"))
+            .order_by("account__name", "date")
+            .values_list("account_id", "account__name", "account__external_id", "date")
+        ]
+    return warnings
 
 
 def activity_types_frame() -> pd.DataFrame:
@@ -281,7 +319,9 @@ def _voice_and_relationship_frames(windows: Windows) -> dict[str, pd.DataFrame]:
         ).values_list("account_id", "category", "opened_on")
     )
     assessments = list(
-        Assessment.objects.filter(date__lte=as_of).values_list("account_id", "date", "score")
+        Assessment.objects.filter(date__gte=DATE_MIN, date__lte=as_of).values_list(
+            "account_id", "date", "score"
+        )
     )
     events = list(
         AccountEvent.objects.filter(
@@ -309,7 +349,10 @@ def key_contacts_frame(*, as_of: date) -> pd.DataFrame:
     contacts = (
         Contact.objects.filter(Q(is_economic_buyer=True) | Q(is_coach=True))
         .annotate(
-            last_interaction=Max("interactions__date", filter=Q(interactions__date__lte=as_of))
+            last_interaction=Max(
+                "interactions__date",
+                filter=Q(interactions__date__lte=as_of, interactions__date__gte=DATE_MIN),
+            )
         )
         .values_list(
             "account_id",

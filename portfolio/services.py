@@ -7,6 +7,7 @@ run's result in one transaction, and a periodic sweep fails runs whose worker va
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 from collections.abc import Iterator
@@ -231,11 +232,13 @@ def analysis_compute(*, as_of: date, params: Parameters) -> AnalysisResult:
             for blocks in loaders.activity_block_ranges(settings.KAM_ANALYSIS_READ_PARTS)
         ]
         inputs = AnalysisInputs(**loaders.frames_besides_activities(windows))
+        left_out = loaders.data_quality_warnings()
         before = analyse_before_costs(inputs, params, as_of)
         activities = loaders.activity_frames_joined([future.result() for future in pending])
-    return analyse_costs(
+    result = analyse_costs(
         before, activities=activities, rates=inputs.rates, activity_types=inputs.activity_types
     )
+    return dataclasses.replace(result, warnings=[*left_out, *result.warnings])
 
 
 def _rows_of_existing_accounts(columns: dict[str, list[Any]]) -> dict[str, list[Any]]:
