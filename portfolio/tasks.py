@@ -31,8 +31,14 @@ def nightly_analysis_task() -> int | None:
 
 @shared_task(soft_time_limit=60, time_limit=90)
 def analysis_runs_reap_task() -> dict[str, Any]:
-    """The sweep: stuck analysis runs, queued runs the broker lost, and interrupted imports."""
+    """The sweep: stuck analysis runs, queued runs and imports the broker lost, interrupted
+    imports, and uploaded files past their retention period."""
     from portfolio.services import analysis_runs_reap
-    from valuation.services import import_batches_reap
+    from valuation.services import import_batches_reap, import_batches_requeue, import_files_purge
 
-    return {**analysis_runs_reap(), "imports_failed": import_batches_reap()}
+    return {
+        **analysis_runs_reap(),
+        "imports_failed": import_batches_reap(),
+        "imports_requeued": import_batches_requeue(),
+        "import_files_deleted": import_files_purge(),
+    }

@@ -315,3 +315,20 @@ def test_queued_batch_the_broker_lost_is_sent_again(account: Account, settings: 
 
     assert ImportBatch.objects.get(pk=batch.pk).status == "succeeded"
     assert AccountEvent.objects.count() == 1
+
+
+def test_the_sweep_deletes_old_files_and_resends_lost_imports(
+    ops_client: Any, account: Account
+) -> None:
+    from portfolio.tasks import analysis_runs_reap_task
+
+    _upload(ops_client, "events", b"account,kind,date,notes\nNW-1,other,2025-01-03,x\n")
+    ImportBatch.objects.update(created_at=ImportBatch.objects.get().created_at - _DAYS_31)
+
+    outcome = analysis_runs_reap_task()
+
+    assert (outcome["import_files_deleted"], outcome["imports_requeued"]) == (1, 0)
+    assert ImportBatch.objects.get().file.name == ""
+
+
+_DAYS_31 = datetime.timedelta(days=31)
