@@ -210,3 +210,60 @@ def test_contact_gaps_come_in_name_order_after_account_gaps() -> None:
         (EVIDENCE_UNVERIFIED, 1),
         (EVIDENCE_UNVERIFIED, 2),
     ]
+
+
+def messages(contacts: list[ContactFacts]) -> list[str]:
+    return [gap.message for gap in coverage_gaps(contacts=contacts, as_of=AS_OF)]
+
+
+def test_the_words_a_manager_reads_for_every_gap() -> None:
+    zoe = ContactFacts(id=9, name="Zoe Ray", influence="high", attitude="detractor")
+
+    assert messages([zoe]) == [
+        "Nobody is mapped as economic buyer. Find out who releases the money and gives the final "
+        "yes, and add that person with the economic-buyer role.",
+        "Nobody is mapped as coach. Find someone inside the customer who wants us to win and will "
+        "guide us, and add them with the coach role.",
+        "Single-threaded: Nobody on our side is named as primary contact for any of these "
+        "people. Give key contacts a primary contact from other people on the account team "
+        "(service, engineering, an executive).",
+        "Zoe Ray has high influence and is against us. Learn what they object to, plan a meeting "
+        "with a senior person of ours, and line up supporters.",
+        "No goals recorded for Zoe Ray. Ask what they must achieve this year and record up to "
+        "three goals, with a metric where you can.",
+        "What we believe about Zoe Ray has never been verified. Check it with them or a coach and "
+        "update the evidence and its date.",
+        "Zoe Ray is overdue: We have no interaction with them on record, and we aim for every 90 "
+        "days. Get in touch and log the interaction.",
+    ]
+
+
+def test_the_words_for_stale_evidence_an_old_interaction_and_one_holder() -> None:
+    ann, ben = healthy_map()
+    ann = replace(ann, evidence_verified_on=date(2025, 6, 29), last_interaction_on=date(2026, 5, 1))
+    ben = replace(ben, primary_contact_id=100, primary_contact_name="Alice")
+
+    assert messages([ann, ben]) == [
+        "Single-threaded: Alice holds every relationship. Give key contacts a primary contact "
+        "from other people on the account team (service, engineering, an executive).",
+        "What we believe about Ann CFO was last verified on 2025-06-29. Check it with them or a "
+        "coach and update the evidence and its date.",
+        "Ann CFO is overdue: Last in touch on 2026-05-01, and we aim for every 30 days. Get in "
+        "touch and log the interaction.",
+    ]
+
+
+def test_contacts_are_in_name_order_ignoring_case() -> None:
+    # lower-cased, "_" (95) sorts before "a" (97); upper-cased it would sort after "A" (65)
+    base = {"evidence_verified_on": None, "last_interaction_on": AS_OF}
+    contacts = [
+        ContactFacts(id=1, name="bea", **base),
+        ContactFacts(id=2, name="Alan", **base),
+        ContactFacts(id=3, name="Al_Smith", **base),
+    ]
+
+    assert [gap.contact_id for gap in coverage_gaps(contacts=contacts, as_of=AS_OF)][3:] == [
+        3,
+        2,
+        1,
+    ]

@@ -1,3 +1,5 @@
+import json
+
 import pandas as pd
 
 from portfolio.churn.score import churn_score
@@ -61,3 +63,16 @@ def test_score_without_any_fired_signal():
     result = churn_score(fired_frame([]), pd.Index(["a"]))
 
     assert result.loc["a"].tolist() == [0.0, 0, []]
+
+
+def test_scores_are_indexed_by_account_with_whole_stages_and_json_ready_signals():
+    fired = fired_frame([(3, "litigation", 4, 40.0, "Litigation on 1 May 2026")])
+
+    result = churn_score(fired, pd.Index([3, 1]))
+
+    assert result.index.name == c.ACCOUNT
+    assert result.index.tolist() == [3, 1]
+    assert result[c.CHURN_STAGE].dtype == "int64"
+    assert result[c.CHURN_SCORE].dtype == "float64"
+    # the signals are stored as JSON: plain Python numbers, not numpy ones
+    assert json.loads(json.dumps(result.loc[3, c.SIGNALS])) == result.loc[3, c.SIGNALS]

@@ -295,3 +295,179 @@ def test_churn_signals_in_cycle_order_with_custom_weights():
     assert fired[c.STAGE].tolist() == [1, 2, 2, 4]
     assert fired[c.SIGNAL_WEIGHT].tolist() == [10.0, 15.0, 15.0, 50.0]
     assert set(fired[c.ACCOUNT]) == {7}
+
+
+def no_events():
+    return events_frame([])
+
+
+def signals_of(accounts, **frames):
+    values = {
+        "complaints": complaints_frame([]),
+        "assessments": assessments_frame([]),
+        "contacts": contacts_frame([]),
+        "events": no_events(),
+        "revenue_y2": pd.Series([], dtype="float64"),
+        "revenue_ttm": pd.Series([], dtype="float64"),
+    }
+    return churn_signals(accounts=pd.Index(accounts), as_of=AS_OF, **{**values, **frames})
+
+
+def test_complaint_categories_with_as_many_complaints_are_listed_alphabetically():
+    complaints = complaints_frame(
+        [
+            (1, category, date(2026, 5, day))
+            for category in ("quality", "billing")
+            for day in (1, 2, 3)
+        ]
+    )
+
+    assert recurring_problems(complaints, AS_OF).to_dict() == {
+        1: "3 billing complaints since 1 May 2026; 3 quality complaints since 1 May 2026"
+    }
+
+
+def test_satisfaction_edges_an_assessment_on_t_and_a_drop_of_one_at_six_decimals():
+    assessments = assessments_frame(
+        [
+            (1, date(2026, 6, 15), 4.0),  # on T itself: counts
+            (2, date(2026, 1, 10), 7.0),  # 7 → 6.0000004 is a drop of 1.000000 at 6 dp
+            (2, date(2026, 4, 1), 6.0000004),
+        ]
+    )
+
+    assert satisfaction_decline(assessments, AS_OF).to_dict() == {
+        1: "Satisfaction score 4/10 on 15 Jun 2026",
+        2: "Satisfaction score 6/10 on 1 Apr 2026, down from 7 on 10 Jan 2026",
+    }
+
+
+def test_key_influencer_edges_contact_on_t_a_zero_or_one_day_frequency_and_no_name():
+    contacts = contacts_frame(
+        [
+            (1, 11, "Jane Doe", "economic_buyer", True, 30, date(2026, 6, 15)),  # seen on T
+            (2, 21, "Ann Lee", "coach", True, 0, date(2026, 6, 1)),  # 0 days: no frequency
+            (3, 31, "Bo Fast", "coach", True, 1, date(2026, 6, 12)),  # 3 days > 2 × 1
+            (4, 41, None, "coach", True, 30, None),  # no name on record
+        ]
+    )
+
+    assert key_influencer_neglected(contacts, AS_OF).to_dict() == {
+        3: "Coach Bo Fast last contacted 12 Jun 2026 (expected every 1 days)",
+        4: "Coach contact 41 never contacted (expected every 30 days)",
+    }
+
+
+def test_several_neglected_contacts_of_one_account_economic_buyers_first_then_by_name():
+    contacts = contacts_frame(
+        [
+            (1, 13, "Zoe Coach", "coach", True, 30, None),
+            (1, 12, "Al Coach", "coach", True, 30, None),
+            (1, 11, "Yan Buyer", "economic_buyer", True, 30, None),
+        ]
+    )
+
+    assert key_influencer_neglected(contacts, AS_OF).to_dict() == {
+        1: "Economic buyer Yan Buyer never contacted (expected every 30 days); "
+        "Coach Al Coach never contacted (expected every 30 days); "
+        "Coach Zoe Coach never contacted (expected every 30 days)"
+    }
+
+
+def test_revenue_amounts_are_shortened_at_their_thresholds_and_tiny_or_negative_years():
+    index = pd.Index([1, 2, 3, 4, 5, 6])
+    revenue_y2 = pd.Series([2_000_000.0, 2_000_000.0, 2_000.0, 2_500.0, 0.0, 0.01], index=index)
+    revenue_ttm = pd.Series([1_000_000.0, 1_050_000.0, 1_000.0, 1_500.0, -100.0, 0.0], index=index)
+
+    assert revenue_decline(revenue_y2, revenue_ttm).to_dict() == {
+        1: "Revenue fell 50 % (TTM 1.0 M vs 2.0 M the year before)",  # 1 000 000 is "1.0 M"
+        2: "Revenue fell 48 % (TTM 1.1 M vs 2.0 M the year before)",
+        3: "Revenue fell 50 % (TTM 1 k vs 2 k the year before)",  # 1 000 is "1 k"
+        4: "Revenue fell 40 % (TTM 2 k vs 2 k the year before)",  # 1 500 rounds to 2 k
+        # account 5: no revenue the year before (Y2 = 0) is no decline, even below zero
+        6: "Revenue fell 100 % (TTM 0 vs 0 the year before)",  # Y2 of one cent is > 0
+    }
+
+
+def test_events_of_one_day_are_listed_by_type():
+    events = events_frame(
+        [(1, "rfp_issued", date(2026, 5, 20)), (1, "competitor_evaluation", date(2026, 5, 20))]
+    )
+
+    assert competitor_activity(events, AS_OF).to_dict() == {
+        1: "Competitor evaluation on 20 May 2026; RFP issued on 20 May 2026"
+    }
+
+
+def test_coverage_gap_words_for_each_missing_role():
+    contacts = contacts_frame(
+        [
+            (1, 11, "Jane Doe", "economic_buyer", True, 30, None),
+            (2, 21, "Bob Roe", "coach", True, 30, None),
+            (4, 41, "Kim Both", "economic_buyer", True, 30, None),
+            (4, 41, "Kim Both", "coach", True, 30, None),
+        ]
+    )
+
+    result = coverage_gap(contacts, pd.Index([1, 2, 3, 4]))
+
+    assert result.to_dict() == {
+        1: "No active coach mapped",
+        2: "No active economic buyer mapped",
+        3: "No active economic buyer or coach mapped",
+    }
+
+
+def test_every_signal_is_evaluated_at_t_with_the_weights_given():
+    fired = signals_of(
+        [1, 2],
+        assessments=assessments_frame([(1, date(2026, 6, 1), 4.0)]),
+        contacts=contacts_frame(
+            [
+                (1, 11, "Jane Doe", "economic_buyer", True, 30, date(2026, 6, 1)),
+                (1, 12, "Bob Roe", "coach", True, 30, date(2026, 6, 1)),
+            ]
+        ),
+        revenue_y2=pd.Series([100.0, 100.0], index=[1, 2]),
+        revenue_ttm=pd.Series([100.0], index=[1]),  # account 2 has none: it counts as 0
+        weights={"satisfaction_decline": 7.5, "revenue_decline": 33.0},
+    )
+
+    assert fired.to_dict("records") == [
+        {
+            c.ACCOUNT: 1,
+            c.SIGNAL_CODE: "satisfaction_decline",
+            c.STAGE: 1,
+            c.SIGNAL_WEIGHT: 7.5,
+            c.DETAIL: "Satisfaction score 4/10 on 1 Jun 2026",
+        },
+        {
+            c.ACCOUNT: 2,
+            c.SIGNAL_CODE: "coverage_gap",
+            c.STAGE: 1,
+            c.SIGNAL_WEIGHT: 10.0,
+            c.DETAIL: "No active economic buyer or coach mapped",
+        },
+        {
+            c.ACCOUNT: 2,
+            c.SIGNAL_CODE: "revenue_decline",
+            c.STAGE: 2,
+            c.SIGNAL_WEIGHT: 33.0,
+            c.DETAIL: "Revenue fell 100 % (TTM 0 vs 100 the year before)",
+        },
+    ]
+    assert fired.index.tolist() == [0, 1, 2]
+    assert fired[c.STAGE].dtype == "int64"
+
+
+def test_nothing_fired_still_has_the_columns_and_their_types():
+    fired = signals_of(pd.Index([], dtype="int64"))
+
+    assert fired.empty
+    assert fired.dtypes.astype(str).to_dict() == {
+        c.ACCOUNT: "int64",
+        c.SIGNAL_CODE: "object",
+        c.STAGE: "int64",
+        c.SIGNAL_WEIGHT: "float64",
+        c.DETAIL: "object",
+    }

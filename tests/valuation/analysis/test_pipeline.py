@@ -38,6 +38,7 @@ import pytest
 from valuation.analysis import columns as c
 from valuation.analysis.parameters import AnalysisParameters
 from valuation.analysis.pipeline import AnalysisInputs, analyse_portfolio
+from valuation.analysis.windows import Windows
 
 AS_OF = date(2026, 6, 15)
 PARAMS = AnalysisParameters(horizon_years=3)
@@ -323,3 +324,30 @@ def test_duplicate_accounts_are_refused():
 
     with pytest.raises(ValueError, match="more than once"):
         analyse_portfolio(AnalysisInputs(accounts=accounts), AnalysisParameters(), AS_OF)
+
+
+def test_the_churn_weights_ops_set_are_the_ones_scored():
+    params = AnalysisParameters(horizon_years=3, weight_coverage_gap=30.0, weight_litigation=5.0)
+
+    rows = analyse_portfolio(full_inputs(), params, AS_OF).accounts
+
+    # account 2: revenue_decline 15 + coverage_gap 30; account 3: litigation 5 + ultimatum 25
+    assert rows[c.CHURN_SCORE].tolist() == [0.0, 45.0, 30.0, 30.0]
+    assert [signal["weight"] for signal in rows.loc[3, c.SIGNALS]] == [25.0, 5.0]
+
+
+def test_the_result_carries_its_date_windows_and_cost_per_account_and_type():
+    result = analyse_portfolio(full_inputs(), PARAMS, AS_OF)
+
+    assert result.as_of == AS_OF
+    assert result.windows == Windows.from_as_of(AS_OF)
+    assert result.accounts.index.name == c.ACCOUNT
+    assert result.accounts[c.REPLACEMENT_CUSTOMERS].dtype == "int64"
+    assert result.accounts[c.CHURN_STAGE].dtype == "int64"
+    costs = result.cost_by_account_and_type
+    assert costs.round(2).values.tolist() == [  # account 99 left out
+        [1, "EXEC-VISIT", 10_000.0],
+        [1, "SERVICE", 74_000.0],
+        [2, "SERVICE", 15_000.0],
+        [3, "WH-PICK", 0.0],
+    ]
