@@ -57,6 +57,14 @@ def account_can_contribute(*, user: Any, account: Account) -> bool:
     )
 
 
+def account_record_can_change(*, user: Any, account: Account, recorded_by_id: int | None) -> bool:
+    """Who may edit or delete a record of an account (a complaint, an event, an activity, a
+    value entry): the owner any of them, a team member only what they recorded."""
+    if account_can_edit(user=user, account=account):
+        return True
+    return recorded_by_id == user.pk and account_is_team_member(user=user, account=account)
+
+
 def account_managers() -> QuerySet[Any]:
     """Active users holding the account-manager role, by username."""
     return User.objects.filter(is_active=True, groups__name=Role.ACCOUNT_MANAGER.value).order_by(

@@ -153,9 +153,10 @@ def location_add(*, account: Account, name: str, kind: str) -> AccountLocation:
 
 
 @transaction.atomic
-def location_remove(*, account: Account, location_id: int) -> None:
+def location_remove(*, location: AccountLocation) -> None:
+    """Remove a location (the caller found it under its account: another account's is a 404)."""
     try:
-        AccountLocation.objects.filter(account=account, pk=location_id).delete()
+        location.delete()
     except RestrictedError as error:  # revenue records point at it (valuation.RevenueRecord)
         raise ValidationError(
             "This location has revenue records, so it cannot be removed; it keeps their history."
@@ -175,8 +176,9 @@ def knowledge_entry_add(
 
 
 @transaction.atomic
-def knowledge_entry_remove(*, account: Account, entry_id: int) -> None:
-    KnowledgeEntry.objects.filter(account=account, pk=entry_id).delete()
+def knowledge_entry_remove(*, entry: KnowledgeEntry) -> None:
+    """Remove a knowledge entry (found under its account by the caller)."""
+    entry.delete()
 
 
 def account_data_changed(*, account_ids: Iterable[int] | QuerySet[Any] | None) -> int:

@@ -12,7 +12,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
@@ -225,7 +225,8 @@ def knowledge_add(request: HttpRequest, account_id: int) -> HttpResponse:
 @require_POST
 def knowledge_remove(request: HttpRequest, account_id: int, entry_id: int) -> HttpResponse:
     account = _editable_account(request, account_id)
-    services.knowledge_entry_remove(account=account, entry_id=entry_id)
+    entry = get_object_or_404(account.knowledge.all(), pk=entry_id)
+    services.knowledge_entry_remove(entry=entry)
     messages.success(request, "Knowledge entry removed.")
     return redirect("accounts:detail", account_id=account.pk)
 
@@ -250,8 +251,9 @@ def location_add(request: HttpRequest, account_id: int) -> HttpResponse:
 @require_POST
 def location_remove(request: HttpRequest, account_id: int, location_id: int) -> HttpResponse:
     account = _editable_account(request, account_id)
+    location = get_object_or_404(account.locations.all(), pk=location_id)
     try:
-        services.location_remove(account=account, location_id=location_id)
+        services.location_remove(location=location)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -2,8 +2,9 @@
 
 Who may write (decided for issue 4, documented in the README):
 - assessments: the account's owner (they run business reviews and commission surveys);
-- complaints and events: the owner and the account team (`account_can_contribute`),
-  since whoever hears of a problem should log it.
+- complaints and events: the owner and the account team log them (`account_can_contribute`),
+  since whoever hears of a problem should; the owner changes or deletes any of them, a team
+  member only those they logged (`account_record_can_change`).
 Executives and ops read only. Every function validates everything first and writes in one
 transaction; a bad value raises ValidationError with a message on its field.
 """
@@ -29,7 +30,11 @@ from accounts.models import (
     EventKind,
     Severity,
 )
-from accounts.selectors import account_can_contribute, account_can_edit
+from accounts.selectors import (
+    account_can_contribute,
+    account_can_edit,
+    account_record_can_change,
+)
 
 EVENT_KINDS_TEXT = ", ".join(EventKind.values)
 ASSESSMENT_KINDS_TEXT = ", ".join(AssessmentKind.values)
@@ -43,6 +48,15 @@ def _require_owner(user: Any, account: Account, what: str) -> None:
 def _require_contributor(user: Any, account: Account, what: str) -> None:
     if not account_can_contribute(user=user, account=account):
         raise PermissionDenied(f"Only the account's owner and team record {what}.")
+
+
+def _require_may_change(user: Any, record: Complaint | AccountEvent, what: str) -> None:
+    if not account_record_can_change(
+        user=user, account=record.account, recorded_by_id=record.created_by_id
+    ):
+        raise PermissionDenied(
+            f"Only the account's owner, or the team member who recorded it, changes {what}."
+        )
 
 
 def _score(value: Any) -> Decimal | None:
@@ -226,7 +240,7 @@ def complaint_create(
 @transaction.atomic
 def complaint_update(*, complaint: Complaint, updated_by: Any, **fields: Any) -> Complaint:
     """Change a complaint, typically to record the day it was resolved."""
-    _require_contributor(updated_by, complaint.account, "complaints")
+    _require_may_change(updated_by, complaint, "a complaint")
     unknown = set(fields) - {"category", "severity", "opened_on", "resolved_on", "description"}
     if unknown:
         raise ValidationError(f"Unknown complaint fields: {', '.join(sorted(unknown))}.")
@@ -239,7 +253,7 @@ def complaint_update(*, complaint: Complaint, updated_by: Any, **fields: Any) ->
 
 @transaction.atomic
 def complaint_delete(*, complaint: Complaint, deleted_by: Any) -> None:
-    _require_contributor(deleted_by, complaint.account, "complaints")
+    _require_may_change(deleted_by, complaint, "a complaint")
     complaint.delete()
 
 
@@ -266,7 +280,7 @@ def account_event_create(
 
 @transaction.atomic
 def account_event_update(*, event: AccountEvent, updated_by: Any, **fields: Any) -> AccountEvent:
-    _require_contributor(updated_by, event.account, "account events")
+    _require_may_change(updated_by, event, "an account event")
     unknown = set(fields) - {"kind", "date", "notes"}
     if unknown:
         raise ValidationError(f"Unknown event fields: {', '.join(sorted(unknown))}.")
@@ -279,5 +293,5 @@ def account_event_update(*, event: AccountEvent, updated_by: Any, **fields: Any)
 
 @transaction.atomic
 def account_event_delete(*, event: AccountEvent, deleted_by: Any) -> None:
-    _require_contributor(deleted_by, event.account, "account events")
+    _require_may_change(deleted_by, event, "an account event")
     event.delete()

@@ -349,11 +349,13 @@ class ServiceActivityViewSet(_AccountRecordViewSet):
 
     def perform_update(self, serializer: ServiceActivitySerializer) -> None:  # type: ignore[override]
         serializer.instance = services.service_activity_update(
-            activity=serializer.instance, **self._fields_for_update(serializer)
+            activity=serializer.instance,
+            changed_by=self.request.user,
+            **self._fields_for_update(serializer),
         )
 
     def perform_destroy(self, instance: ServiceActivity) -> None:
-        instance.delete()
+        services.service_activity_delete(activity=instance, deleted_by=self.request.user)
 
 
 class ValueEntryViewSet(_AccountRecordViewSet):
@@ -380,8 +382,10 @@ class ValueEntryViewSet(_AccountRecordViewSet):
 
     def perform_update(self, serializer: ValueEntrySerializer) -> None:  # type: ignore[override]
         serializer.instance = services.value_entry_update(
-            entry=serializer.instance, **self._fields_for_update(serializer)
+            entry=serializer.instance,
+            changed_by=self.request.user,
+            **self._fields_for_update(serializer),
         )
 
     def perform_destroy(self, instance: ValueEntry) -> None:
-        services.value_entry_delete(entry=instance)
+        services.value_entry_delete(entry=instance, deleted_by=self.request.user)

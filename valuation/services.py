@@ -16,12 +16,14 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts.models import Account, AccountLocation
+from accounts.selectors import account_record_can_change
+from kam.roles import Role, user_has_role
 from valuation.imports import (
     ImportRefused,
     RowError,
@@ -442,7 +444,32 @@ def service_activity_create(
 
 
 @transaction.atomic
-def service_activity_update(*, activity: ServiceActivity, **fields: Any) -> ServiceActivity:
+def service_activity_can_change(*, user: Any, activity: ServiceActivity) -> bool:
+    """Ops change any activity (they load them); otherwise the account's owner any of its
+    activities, a team member those they recorded."""
+    return user_has_role(user, Role.OPS) or account_record_can_change(
+        user=user, account=activity.account, recorded_by_id=activity.created_by_id
+    )
+
+
+def _require_may_change_activity(user: Any, activity: ServiceActivity) -> None:
+    if not service_activity_can_change(user=user, activity=activity):
+        raise PermissionDenied(
+            "Only operations staff, the account's owner, or the team member who recorded it "
+            "may change this activity."
+        )
+
+
+@transaction.atomic
+def service_activity_delete(*, activity: ServiceActivity, deleted_by: Any) -> None:
+    _require_may_change_activity(deleted_by, activity)
+    activity.delete()
+
+
+def service_activity_update(
+    *, activity: ServiceActivity, changed_by: Any, **fields: Any
+) -> ServiceActivity:
+    _require_may_change_activity(changed_by, activity)
     allowed = {"activity_type", "date", "quantity"}
     unknown = set(fields) - allowed
     if unknown:
@@ -508,7 +535,18 @@ def value_entry_create(*, account: Account, created_by: Any, **fields: Any) -> V
 
 
 @transaction.atomic
-def value_entry_update(*, entry: ValueEntry, **fields: Any) -> ValueEntry:
+def _require_may_change_entry(user: Any, entry: ValueEntry) -> None:
+    if not account_record_can_change(
+        user=user, account=entry.account, recorded_by_id=entry.created_by_id
+    ):
+        raise PermissionDenied(
+            "Only the account's owner, or the team member who recorded it, may change this "
+            "value entry."
+        )
+
+
+def value_entry_update(*, entry: ValueEntry, changed_by: Any, **fields: Any) -> ValueEntry:
+    _require_may_change_entry(changed_by, entry)
     unknown = set(fields) - set(VALUE_ENTRY_FIELDS)
     if unknown:
         raise ValidationError(f"Unknown value entry fields: {', '.join(sorted(unknown))}.")
@@ -521,7 +559,8 @@ def value_entry_update(*, entry: ValueEntry, **fields: Any) -> ValueEntry:
 
 
 @transaction.atomic
-def value_entry_delete(*, entry: ValueEntry) -> None:
+def value_entry_delete(*, entry: ValueEntry, deleted_by: Any) -> None:
+    _require_may_change_entry(deleted_by, entry)
     entry.delete()
 
 

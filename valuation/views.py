@@ -353,9 +353,7 @@ def value_entry_add(request: HttpRequest, account_id: int) -> HttpResponse:
 def value_entry_remove(request: HttpRequest, account_id: int, entry_id: int) -> HttpResponse:
     account = account_get_for_user(user=request.user, account_id=account_id)
     entry = get_object_or_404(ValueEntry.objects.filter(account=account), pk=entry_id)
-    if not account_can_contribute(user=request.user, account=account):
-        raise PermissionDenied("Only the account's owner and team members may remove value.")
-    services.value_entry_delete(entry=entry)
+    services.value_entry_delete(entry=entry, deleted_by=request.user)
     messages.success(request, "Value entry removed.")
     return redirect("valuation:account-value", account_id=account.pk)
 

@@ -193,6 +193,11 @@ def test_delete_access(
 ) -> None:
     record = money[resource]
     expected = 204 if status == 201 else status
+    # The team member deletes what they recorded (tests/kam/test_write_rules.py: not others').
+    if resource in ("activities", "value-entries"):
+        MODELS[resource].objects.filter(pk=record.pk).update(
+            created_by=request.getfixturevalue("team_member")
+        )
 
     response = request.getfixturevalue(client_name).delete(f"{API}/{resource}/{record.pk}/")
 
@@ -200,8 +205,13 @@ def test_delete_access(
     assert MODELS[resource].objects.filter(pk=record.pk).exists() == (expected != 204)
 
 
-def test_value_entry_update_by_team_member(team_member_api: Any, money: Any) -> None:
+def test_value_entry_update_by_team_member(
+    team_member_api: Any, team_member: Any, money: Any
+) -> None:
+    """A team member edits the ledger entries they recorded (tests/kam/test_write_rules.py
+    has the whole matrix)."""
     entry = money["value-entries"]
+    ValueEntry.objects.filter(pk=entry.pk).update(created_by=team_member)
     response = team_member_api.patch(
         f"{API}/value-entries/{entry.pk}/",
         {"amount": "7500.00", "category": "productivity"},

@@ -111,6 +111,10 @@ def test_create_access(request: Any, account: Any, resource: str, client_name: s
 )
 def test_delete_access(request: Any, account: Any, resource: str, client_name: str) -> None:
     record = _make(resource, account)
+    # A team member deletes what they logged (tests/kam/test_write_rules.py: not others').
+    MODELS[resource].objects.filter(pk=record.pk).update(
+        created_by=request.getfixturevalue("team_member")
+    )
     expected = {201: 204}.get(
         WRITE[resource].get(client_name, {"other_manager_api": 404}.get(client_name, 403)),
         WRITE[resource].get(client_name, {"other_manager_api": 404}.get(client_name, 403)),
@@ -131,8 +135,11 @@ def test_assessment_created_with_dimensions(owner_api: Any, account: Any) -> Non
     ]
 
 
-def test_complaint_resolved_by_team_member(team_member_api: Any, account: Any) -> None:
+def test_complaint_resolved_by_team_member(
+    team_member_api: Any, team_member: Any, account: Any
+) -> None:
     complaint = _make("complaints", account)
+    Complaint.objects.filter(pk=complaint.pk).update(created_by=team_member)
     response = team_member_api.patch(
         f"/api/v1/complaints/{complaint.pk}/", {"resolved_on": "2027-01-10"}, format="json"
     )

@@ -111,9 +111,15 @@ def test_voice_forms_refuse_bad_input(
     assert model.objects.count() == 0
 
 
-def test_resolve_complaint_before_opened_is_refused(team_member_client: Any, account: Any) -> None:
+def test_resolve_complaint_before_opened_is_refused(
+    team_member_client: Any, team_member: Any, account: Any
+) -> None:
     complaint = Complaint.objects.create(
-        account=account, category="billing", severity="low", opened_on="2027-03-01"
+        account=account,
+        category="billing",
+        severity="low",
+        opened_on="2027-03-01",
+        created_by=team_member,
     )
     response = team_member_client.post(
         f"/accounts/{account.pk}/voice/complaints/{complaint.pk}/resolve/",
