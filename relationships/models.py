@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 
 from accounts.models import Account
+from kam.versioning import VersionedModel
 
 
 class BuyingRole(models.TextChoices):
@@ -47,7 +48,7 @@ class Channel(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class Contact(models.Model):
+class Contact(VersionedModel):
     """One person at the customer, with the roles they play in buying from us."""
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="contacts")

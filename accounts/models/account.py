@@ -7,6 +7,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from kam.versioning import VersionedModel
+
 
 class Designation(models.TextChoices):
     CANDIDATE = "candidate", "Candidate"
@@ -23,7 +25,7 @@ class BuyingHierarchyLevel(models.IntegerChoices):
     PARTNER = 4, "4 · Strategic partner"
 
 
-class Account(models.Model):
+class Account(VersionedModel):
     external_id = models.CharField(
         max_length=64,
         unique=True,
