@@ -9,7 +9,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 PYTEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-fast lint format worker beat bench bench-import bench-analysis bench-pages fuzz faults backup restore clean mutate
+.PHONY: help install run test lint format worker beat bench-import bench-analysis bench-pages fuzz faults backup restore clean mutate
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
