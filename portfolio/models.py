@@ -8,7 +8,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from simple_history.models import HistoricalRecords
+
+from kam.audit import audit_history
 
 
 class AnalysisParameters(models.Model):
@@ -62,7 +63,7 @@ class AnalysisParameters(models.Model):
         help_text="Attractiveness (0-100) at or above which an account is attractive.",
     )
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    history = audit_history()
 
     class Meta:
         verbose_name_plural = "analysis parameters"

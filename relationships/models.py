@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 
 from accounts.models import Account
+from kam.audit import audit_history
 from kam.versioning import VersionedModel
 
 
@@ -94,6 +95,8 @@ class Contact(VersionedModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    history = audit_history()
+
     class Meta:
         ordering = ["name", "id"]
         indexes = [
@@ -156,6 +159,8 @@ class ContactGoal(models.Model):
     target = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     current = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
 
+    history = audit_history()
+
     class Meta:
         ordering = ["contact", "position"]
         constraints = [
@@ -183,6 +188,8 @@ class Interaction(models.Model):
     )
     contacts = models.ManyToManyField(Contact, related_name="interactions")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = audit_history()
 
     class Meta:
         ordering = ["-date", "-id"]

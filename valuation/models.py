@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 
 from accounts.models import Account, AccountLocation
+from kam.audit import audit_history
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -35,6 +36,8 @@ class RevenueRecord(models.Model):
     )
     revenue = models.DecimalField(**MONEY)
     cost_of_goods = models.DecimalField(**MONEY, default=0)
+
+    history = audit_history(single_rows=True)
 
     class Meta:
         ordering = ["account", "period_start", "location"]
@@ -66,6 +69,8 @@ class Forecast(models.Model):
         validators=[_require_first_of_month], help_text="First day of the month."
     )
     revenue = models.DecimalField(**MONEY)
+
+    history = audit_history(single_rows=True)
 
     class Meta:
         ordering = ["account", "period_start"]
@@ -101,6 +106,8 @@ class ActivityType(models.Model):
         help_text="An investment in the relationship (dedicated team, executive visits…).",
     )
 
+    history = audit_history()
+
     class Meta:
         ordering = ["code"]
 
@@ -114,6 +121,8 @@ class ActivityRate(models.Model):
     activity_type = models.ForeignKey(ActivityType, on_delete=models.CASCADE, related_name="rates")
     effective_from = models.DateField()
     unit_cost = models.DecimalField(**MONEY)
+
+    history = audit_history()
 
     class Meta:
         ordering = ["activity_type", "effective_from"]
@@ -267,6 +276,8 @@ class ServiceActivity(models.Model):
         db_index=False,
     )
 
+    history = audit_history(single_rows=True)
+
     class Meta:
         ordering = ["-date", "-id"]
         constraints = [
@@ -307,6 +318,8 @@ class ValueEntry(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = audit_history()
 
     class Meta:
         ordering = ["-date", "-id"]

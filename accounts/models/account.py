@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from kam.audit import audit_history
 from kam.versioning import VersionedModel
 
 
@@ -63,6 +64,8 @@ class Account(VersionedModel):
     # every process. Written only by that UPDATE (never through a form).
     data_version = models.PositiveBigIntegerField(default=0, db_default=0, editable=False)
 
+    history = audit_history()
+
     class Meta:
         ordering = ["name", "id"]
         indexes = [
@@ -102,6 +105,8 @@ class AccountLocation(models.Model):
     name = models.CharField(max_length=120)
     kind = models.CharField(max_length=20, choices=LocationKind.choices, default=LocationKind.SITE)
 
+    history = audit_history()
+
     class Meta:
         ordering = ["name"]
         constraints = [
@@ -132,6 +137,8 @@ class KnowledgeEntry(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
+
+    history = audit_history()
 
     class Meta:
         ordering = ["area", "title"]
@@ -166,6 +173,8 @@ class TeamMember(models.Model):
     function = models.CharField(max_length=20, choices=TeamFunction.choices)
     is_executive_sponsor = models.BooleanField(default=False)
     added_at = models.DateTimeField(auto_now_add=True)
+
+    history = audit_history()
 
     class Meta:
         ordering = ["-is_executive_sponsor", "user__username"]

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from accounts.models.account import Account, Designation
+from kam.audit import audit_history
 
 
 class SelectionCriterion(models.Model):
@@ -22,6 +23,8 @@ class SelectionCriterion(models.Model):
     weight = models.DecimalField(max_digits=6, decimal_places=2)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = audit_history()
 
     class Meta:
         ordering = ["name"]
@@ -52,6 +55,8 @@ class CriterionScore(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     scored_at = models.DateTimeField(auto_now=True)
+
+    history = audit_history()
 
     class Meta:
         ordering = ["criterion__name"]
@@ -85,6 +90,8 @@ class QualifyingAnswers(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
+
+    history = audit_history()
 
     class Meta:
         verbose_name_plural = "qualifying answers"
@@ -120,6 +127,8 @@ class DesignationRequest(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_comment = models.TextField(blank=True)
+
+    history = audit_history()
 
     class Meta:
         ordering = ["-requested_at", "-id"]
@@ -159,6 +168,8 @@ class ReviewMeeting(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = audit_history()
 
     class Meta:
         ordering = ["-date", "-id"]

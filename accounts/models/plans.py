@@ -9,9 +9,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from simple_history.models import HistoricalRecords
 
 from accounts.models.account import Account
+from kam.audit import audit_history
 
 
 class PlanStatus(models.TextChoices):
@@ -53,7 +53,7 @@ class AccountPlan(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    history = audit_history()
 
     class Meta:
         ordering = ["-period_start", "account__name", "id"]
@@ -89,7 +89,7 @@ class PlanObjective(models.Model):
     metric = models.CharField(max_length=200)
     target = models.DecimalField(max_digits=14, decimal_places=2)
     current = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
-    history = HistoricalRecords()
+    history = audit_history()
 
     class Meta:
         ordering = ["id"]
@@ -116,7 +116,7 @@ class PlanAction(models.Model):
     status = models.CharField(
         max_length=20, choices=ActionStatus.choices, default=ActionStatus.OPEN
     )
-    history = HistoricalRecords()
+    history = audit_history()
 
     class Meta:
         ordering = ["due", "id"]

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from accounts.models.account import Account
+from kam.audit import audit_history
 
 SCORE_VALIDATORS = [MinValueValidator(0), MaxValueValidator(10)]
 
@@ -35,6 +36,8 @@ class Assessment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = audit_history()
 
     class Meta:
         ordering = ["-date", "-id"]
@@ -64,6 +67,8 @@ class AssessmentDimension(models.Model):
     name = models.CharField(max_length=100)
     expectation = models.DecimalField(max_digits=3, decimal_places=1, validators=SCORE_VALIDATORS)
     performance = models.DecimalField(max_digits=3, decimal_places=1, validators=SCORE_VALIDATORS)
+
+    history = audit_history()
 
     class Meta:
         ordering = ["id"]
@@ -112,6 +117,8 @@ class Complaint(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    history = audit_history()
+
     class Meta:
         ordering = ["-opened_on", "-id"]
         indexes = [
@@ -157,6 +164,8 @@ class AccountEvent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = audit_history()
 
     class Meta:
         ordering = ["-date", "-id"]
