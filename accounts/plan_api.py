@@ -30,7 +30,7 @@ from accounts.plan_serializers import (
 )
 from accounts.plan_services import PlanVersionConflictError
 from accounts.selectors import account_get_for_user
-from kam.api import FilterSet
+from kam.api import FilterSet, state_conflicts_as_409
 
 
 class PlanFilter(FilterSet):
@@ -80,6 +80,8 @@ class AccountPlanEditSerializer(AccountPlanSerializer):
     version = serializers.IntegerField(
         help_text="The version you edited (or send If-Match with the plan's ETag instead)."
     )
+    # kam/schema.py keeps it required in the PATCH body too.
+    schema_patch_required = ("version",)
 
 
 @extend_schema_view(
@@ -165,9 +167,10 @@ class AccountPlanViewSet(viewsets.ModelViewSet):
                 ) from error
             stale_status = status.HTTP_412_PRECONDITION_FAILED
         try:
-            plan_services.account_plan_update(
-                plan=plan, updated_by=request.user, version=version, **data
-            )
+            with state_conflicts_as_409("status"):
+                plan_services.account_plan_update(
+                    plan=plan, updated_by=request.user, version=version, **data
+                )
         except PlanVersionConflictError as conflict:
             return _conflict_response(conflict, stale_status)
         plan = self.get_queryset().get(pk=plan.pk)
@@ -181,7 +184,8 @@ class AccountPlanViewSet(viewsets.ModelViewSet):
         serializer = serializer_class(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            run(plan, dict(serializer.validated_data))
+            with state_conflicts_as_409("status"):
+                run(plan, dict(serializer.validated_data))
         except PlanVersionConflictError as conflict:
             return _conflict_response(conflict, status.HTTP_409_CONFLICT)
         plan = self.get_queryset().get(pk=plan.pk)

@@ -8,7 +8,6 @@ from typing import Any
 import django_filters
 from django.db.models import QuerySet
 from rest_framework import status, viewsets
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -27,7 +26,7 @@ from accounts.voice_serializers import (
     AssessmentSerializer,
     ComplaintSerializer,
 )
-from kam.api import FilterSet
+from kam.api import Conflict, FilterSet
 
 
 class AssessmentFilter(FilterSet):
@@ -66,6 +65,9 @@ class _AccountRecordViewSet(viewsets.ModelViewSet):
     """Create resolves the account through the gatekeeper (404 when invisible); the
     account of an existing record cannot be changed."""
 
+    # A PUT/PATCH naming another account (kam/schema.py documents it).
+    schema_conflicts = {"update": ["409"], "partial_update": ["409"]}
+
     def _account_for_create(self, data: dict[str, Any]) -> Any:
         return account_get_for_user(user=self.request.user, account_id=data.pop("account_id"))
 
@@ -73,7 +75,7 @@ class _AccountRecordViewSet(viewsets.ModelViewSet):
         data = dict(serializer.validated_data)
         account_id = data.pop("account_id", None)
         if account_id is not None and account_id != serializer.instance.account_id:
-            raise ValidationError({"account": ["A record cannot move to another account."]})
+            raise Conflict({"account": ["A record cannot move to another account."]})
         return data
 
     def _created(self, instance: Any) -> Response:

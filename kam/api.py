@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import django_filters
@@ -9,16 +11,42 @@ from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import serializers, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
 class StandardPagination(PageNumberPagination):
+    """`page` from 1, `page_size` from 1 to 500 (50 when not given): a page size that is not
+    such a number answers 400 (DRF's default quietly used 50), a page past the last 404."""
+
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def get_page_size(self, request: Any) -> int:
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        size = int(raw) if raw.isascii() and raw.isdigit() else 0
+        if not 1 <= size <= self.max_page_size:
+            raise serializers.ValidationError(
+                {
+                    self.page_size_query_param: [
+                        f"Give a whole number from 1 to {self.max_page_size}."
+                    ]
+                }
+            )
+        return size
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"]["maximum"] = self.max_page_size
+        return parameters
 
 
 class IdFilter(django_filters.Filter):
@@ -29,8 +57,28 @@ class IdFilter(django_filters.Filter):
     field_class = forms.IntegerField
 
 
+class StrictBooleanField(forms.NullBooleanField):
+    """true/false (or 1/0); anything else is refused instead of ignored (django-filter's
+    BooleanFilter read `?customer_confirmed=yes` as no filter at all)."""
+
+    def to_python(self, value: Any) -> bool | None:
+        if value in (None, ""):
+            return None
+        if value in (True, "true", "True", "1"):
+            return True
+        if value in (False, "false", "False", "0"):
+            return False
+        raise forms.ValidationError("Use true or false.", code="invalid")
+
+    def validate(self, value: Any) -> None:
+        return None
+
+
 class FilterSet(django_filters.FilterSet):
-    """The API's filter sets: a foreign key in `Meta.fields` filters by id (IdFilter)."""
+    """The API's filter sets, strict about what they are sent: a foreign key in `Meta.fields`
+    filters by id (IdFilter); a boolean is true or false; a parameter that is not free text
+    (a date, a number, a choice) sent empty answers 400 instead of being ignored, as the
+    schema gives it a type that an empty value does not have."""
 
     FILTER_DEFAULTS = {
         **django_filters.FilterSet.FILTER_DEFAULTS,
@@ -38,11 +86,62 @@ class FilterSet(django_filters.FilterSet):
         models.OneToOneField: {"filter_class": IdFilter},
     }
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for flt in self.filters.values():
+            if isinstance(flt, django_filters.BooleanFilter):
+                flt.field_class = StrictBooleanField
+                # django-filter's BooleanWidget reads what it does not know as None.
+                flt.extra["widget"] = forms.TextInput
+                flt.__dict__.pop("_field", None)  # a form field built before the change
+
+    def _filter_of(self, parameter: str) -> Any:
+        if parameter in self.filters:
+            return self.filters[parameter]
+        name, _, _suffix = parameter.rpartition("_")  # a range's `date_after`, `date_before`
+        return self.filters.get(name)
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        for parameter in self.data:
+            flt = self._filter_of(parameter)
+            if flt is None or isinstance(flt, django_filters.CharFilter):
+                continue
+            values = self.data.getlist(parameter) if hasattr(self.data, "getlist") else []
+            if "" in values and flt.field_name is not None:
+                self.form.add_error(
+                    None if parameter not in self.form.fields else parameter,
+                    f"{parameter}: give a value, or leave the parameter out.",
+                )
+                valid = False
+        return valid
+
 
 class FilterBackend(DjangoFilterBackend):
     """DjangoFilterBackend whose filter sets made from a view's `filterset_fields` are ours."""
 
     filterset_base = FilterSet
+
+
+class Conflict(exceptions.APIException):
+    """409: the request is well formed, but the object's state does not allow it (a plan no
+    longer a draft, a record asked to move to another account)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The object's state does not allow this."
+    default_code = "conflict"
+
+
+@contextmanager
+def state_conflicts_as_409(*fields: str) -> Iterator[None]:
+    """A service's ValidationError about nothing but `fields` (the object's state, such as
+    a plan's `status`) answers 409 instead of 400."""
+    try:
+        yield
+    except DjangoValidationError as error:
+        if hasattr(error, "error_dict") and set(error.error_dict) <= set(fields):
+            raise Conflict(error.message_dict) from error
+        raise
 
 
 def django_validation_error_as_drf(error: DjangoValidationError) -> serializers.ValidationError:

@@ -16,6 +16,12 @@ place, the error answers every operation really gives, with their shapes:
 - 409 `ValidationError` on every DELETE: the object's state does not allow it (kam/api.py).
 - 415 `Error` where a body is read (a media type the operation does not take).
 - 429 `Error` on every operation (the rate limits, kam/settings.py's KAM_THROTTLE_*).
+
+Request bodies also state the input policy (kam/input_policy.py): every text a `pattern`
+without control characters (tabs and line breaks only in long texts), every date a year
+from 1900 to 2199 (and the first of a month where the model wants it), every decimal the
+digits the field takes; a property the body does not know is ignored, but its text passes
+the policy too (OpenAPI 3.0 has no way to say the same of its name).
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
 from rest_framework import serializers
@@ -50,9 +57,11 @@ COMPONENTS: dict[str, dict[str, Any]] = {
     CONFLICT: {
         "type": "object",
         "description": (
-            "The version sent is not the current one: nothing was written. `current` is the "
-            "object as it is now, `changes` what changed since the version sent."
+            "Nothing was written. A stale version: `current` is the object as it is now, "
+            "`changes` what changed since the version sent. The object's state: the messages "
+            "per field, as in a ValidationError."
         ),
+        "additionalProperties": {},
         "properties": {
             "detail": {"type": "string"},
             "version": {"type": "array", "items": {"type": "string"}},
@@ -60,7 +69,6 @@ COMPONENTS: dict[str, dict[str, Any]] = {
             "changes": {"type": "array", "items": {"type": "object", "additionalProperties": {}}},
             "current": {"type": "object", "additionalProperties": {}},
         },
-        "required": ["detail"],
     },
 }
 
@@ -77,6 +85,22 @@ DESCRIPTIONS = {
 }
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+
+# The input policy (kam/input_policy.py) in the request schemas: no control character in any
+# text (tab and line breaks only where a long text may hold them), dates from 1900 to 2199.
+_C1_AND_DEL = "\\u007f-\\u009f"
+ONE_LINE_TEXT = f"^[^\\u0000-\\u001f{_C1_AND_DEL}]*$"
+LONG_TEXT = f"^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f{_C1_AND_DEL}]*$"
+DATE_IN_RANGE = "^(19|20|21)[0-9]{2}-"
+FIRST_OF_MONTH_IN_RANGE = "^(19|20|21)[0-9]{2}-[0-9]{2}-01$"
+# A property a request body does not know is ignored, but its text passes the policy too.
+UNKNOWN_PROPERTY = {
+    "anyOf": [
+        {"type": "string", "pattern": LONG_TEXT},
+        {"type": "number"},
+        {"type": "boolean"},
+    ]
+}
 
 
 class KamAutoSchema(AutoSchema):
@@ -119,7 +143,34 @@ class KamAutoSchema(AutoSchema):
         schema = super()._map_serializer_field(field, direction, *args, **kwargs)
         if isinstance(field, serializers.RelatedField) and _nullable_model_field(field):
             schema["nullable"] = True
+        if direction == "request" and isinstance(schema, dict):
+            self._request_field_policy(field, schema)
         return schema
+
+    def _map_basic_serializer(self, serializer: Any, direction: str) -> dict[str, Any]:
+        schema = super()._map_basic_serializer(serializer, direction)
+        if direction != "request":
+            return schema
+        schema["additionalProperties"] = UNKNOWN_PROPERTY
+        # A PATCH leaves every field optional, but for what `schema_patch_required` names.
+        always = getattr(serializer, "schema_patch_required", ())
+        if always and self.method == "PATCH":
+            schema["required"] = sorted({*schema.get("required", []), *always})
+        return schema
+
+    def _request_field_policy(self, field: Any, schema: dict[str, Any]) -> None:
+        if schema.get("type") != "string" or "enum" in schema:
+            return
+        if isinstance(field, serializers.DecimalField):
+            schema["pattern"] = _decimal_pattern(field)
+        elif isinstance(field, serializers.DateField):
+            first_of_month = any(
+                getattr(validator, "__name__", "") == "_require_first_of_month"
+                for validator in field.validators
+            )
+            schema["pattern"] = FIRST_OF_MONTH_IN_RANGE if first_of_month else DATE_IN_RANGE
+        elif isinstance(field, serializers.CharField) and "format" not in schema:
+            schema.setdefault("pattern", ONE_LINE_TEXT if _one_line(field) else LONG_TEXT)
 
     def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
@@ -143,11 +194,36 @@ class KamAutoSchema(AutoSchema):
         return responses
 
 
-def _nullable_model_field(field: serializers.Field) -> bool:
+def _model_field(field: serializers.Field) -> Any:
     model = getattr(getattr(field.parent, "Meta", None), "model", None)
     if model is None or not field.source or "." in field.source or field.source == "*":
-        return False
+        return None
     try:
-        return bool(model._meta.get_field(field.source).null)
+        return model._meta.get_field(field.source)
     except FieldDoesNotExist:
-        return False
+        return None
+
+
+def _nullable_model_field(field: serializers.Field) -> bool:
+    model_field = _model_field(field)
+    return bool(model_field is not None and model_field.null)
+
+
+def _one_line(field: serializers.Field) -> bool:
+    """A model's CharField holds one line; a TextField, or a text no model field backs (a
+    comment, a goal), may hold tabs and line breaks (kam/input_policy.py)."""
+    model_field = _model_field(field)
+    return isinstance(model_field, models.CharField) and not isinstance(
+        model_field, models.TextField
+    )
+
+
+def _decimal_pattern(field: serializers.DecimalField) -> str:
+    """The decimals DRF takes for the field: digits (at least one), at most its decimal
+    places after the point, no sign when it cannot be negative."""
+    places = field.decimal_places or 0
+    whole = (field.max_digits - places) if field.max_digits else None
+    sign = "" if field.min_value is not None and field.min_value >= 0 else "-?"
+    digits = f"[0-9]{{1,{whole}}}" if whole else "[0-9]+"
+    fraction = f"(\\.[0-9]{{1,{places}}})?" if places else ""
+    return f"^{sign}{digits}{fraction}$"

@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 
 from accounts.selectors import account_can_contribute, account_can_edit, account_get_for_user
 from kam.api import FilterSet, IdFilter
+from kam.versioning import VersionedViewMixin
 from relationships import selectors, services
 from relationships.models import Attitude, BuyingRole, Contact, Influence, Interaction
 from relationships.serializers import (
@@ -32,12 +33,12 @@ from relationships.serializers import (
 def _as_of(request: Request) -> date:
     """`?as_of=YYYY-MM-DD` when given (to replay a past day), else today."""
     raw = request.query_params.get("as_of")
-    if not raw:
+    if raw is None:
         return timezone.localdate()
     try:
         return date.fromisoformat(raw)
     except ValueError as error:
-        raise ValidationError({"as_of": f"{raw} is not a date; use YYYY-MM-DD."}) from error
+        raise ValidationError({"as_of": [f'"{raw}" is not a date; use YYYY-MM-DD.']}) from error
 
 
 class ContactFilter(FilterSet):
@@ -60,6 +61,7 @@ class ContactFilter(FilterSet):
 
 
 class ContactViewSet(
+    VersionedViewMixin,
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,
@@ -68,9 +70,16 @@ class ContactViewSet(
 ):
     """`contacts/`: everyone who can see the account reads its contacts; only the account's
     owner adds or changes them. People who leave are marked `is_active: false` (no delete:
-    they stay in the history). `?as_of=` judges `is_overdue` on another day."""
+    they stay in the history). `?as_of=` judges `is_overdue` on another day. PUT/PATCH take
+    the version edited (If-Match or `version`, kam/versioning.py)."""
 
     serializer_class = ContactSerializer
+    version_field_aliases = {
+        "is_economic_buyer": "roles",
+        "is_user_buyer": "roles",
+        "is_technical_buyer": "roles",
+        "is_coach": "roles",
+    }
     permission_classes = [IsAuthenticated]
     filterset_class = ContactFilter
     search_fields = ["name", "title"]
@@ -112,7 +121,10 @@ class ContactViewSet(
         if moved != contact.account_id:
             raise ValidationError({"account": "A contact stays with its account."})
         contact = services.contact_update(
-            contact=contact, updated_by=request.user, **serializer.service_fields()
+            contact=contact,
+            updated_by=request.user,
+            version=self.edited_version(contact),
+            **serializer.service_fields(),
         )
         return Response(self.get_serializer(self._fresh(contact)).data)
 

@@ -29,7 +29,7 @@ from rest_framework.response import Response
 
 from accounts.models import Account
 from accounts.selectors import account_can_contribute, account_get_for_user
-from kam.api import FilterSet, IdFilter
+from kam.api import Conflict, FilterSet, IdFilter
 from kam.permissions import OpsCanWriteOthersRead
 from kam.roles import Role, user_has_role
 from valuation import selectors, services
@@ -159,6 +159,9 @@ class _AccountRecordViewSet(_ExportMixin, viewsets.ModelViewSet):
     """Create resolves the account through the gatekeeper (404 when invisible) and then asks
     `may_write`; a record's account cannot change."""
 
+    # A PUT/PATCH naming another account (kam/schema.py documents it).
+    schema_conflicts = {"update": ["409"], "partial_update": ["409"]}
+
     permission_classes = [IsAuthenticated]
 
     def may_write(self, account: Account) -> bool:
@@ -181,7 +184,7 @@ class _AccountRecordViewSet(_ExportMixin, viewsets.ModelViewSet):
         data = dict(serializer.validated_data)
         account_id = data.pop("account_id", None)
         if account_id is not None and account_id != serializer.instance.account_id:
-            raise ValidationError({"account": ["A record cannot move to another account."]})
+            raise Conflict({"account": ["A record cannot move to another account."]})
         return data
 
     def _created(self, instance: Any) -> Response:

@@ -10,7 +10,7 @@ import pytest
 from accounts.models import AccountPlan
 from tests.accounts.plans.factories import plan_with_content
 from tests.factories import AccountFactory
-from tests.valuation.factories import ServiceActivityFactory
+from tests.valuation.factories import RevenueRecordFactory, ServiceActivityFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +68,83 @@ def test_deleting_an_activity_type_in_use_is_a_conflict(ops_api: Any, account: A
     response = ops_api.delete(f"/api/v1/activity-types/{activity.activity_type.code}/")
     assert response.status_code == 409, response.content
     assert type(activity.activity_type).objects.filter(pk=activity.activity_type.pk).exists()
+
+
+@pytest.mark.parametrize("page_size", ["null", "0", "-3", "501", "2.5", ""])
+def test_a_page_size_that_is_not_1_to_500_is_refused(owner_api: Any, page_size: str) -> None:
+    """DRF quietly answered a page of 50 to any page size it could not read."""
+    response = owner_api.get("/api/v1/accounts/", {"page_size": page_size})
+    assert response.status_code == 400, response.content
+    assert response.json() == {"page_size": ["Give a whole number from 1 to 500."]}
+
+
+def test_a_page_size_from_1_to_500_pages(owner_api: Any, account: Any) -> None:
+    AccountFactory(owner=account.owner)
+    body = owner_api.get("/api/v1/accounts/", {"page_size": "1"}).json()
+    assert (body["count"], len(body["results"])) == (2, 1)
+    assert owner_api.get("/api/v1/accounts/", {"page_size": "500"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "query"),
+    [
+        ("/api/v1/value-entries/", {"customer_confirmed": "yes"}),
+        ("/api/v1/value-entries/", {"date_to": ""}),
+        ("/api/v1/competency-assessments/", {"assessed_on": ""}),
+        ("/api/v1/accounts/", {"designation": ""}),
+        ("/api/v1/interactions/", {"date_after": ""}),
+    ],
+)
+def test_a_typed_filter_sent_empty_or_unreadable_is_refused(
+    owner_api: Any, account: Any, path: str, query: dict[str, str]
+) -> None:
+    """django-filter ignored these, so a typo listed everything."""
+    response = owner_api.get(path, query)
+    assert response.status_code == 400, response.content
+
+
+def test_boolean_and_text_filters_still_filter(owner_api: Any, account: Any) -> None:
+    assert (
+        owner_api.get("/api/v1/value-entries/", {"customer_confirmed": "true"}).status_code == 200
+    )
+    assert owner_api.get("/api/v1/value-entries/", {"customer_confirmed": "0"}).status_code == 200
+    # Free text sent empty is no filter, as before.
+    listing = owner_api.get("/api/v1/accounts/", {"owner": "", "industry": ""})
+    assert listing.status_code == 200
+    assert listing.json()["count"] == 1
+
+
+def test_coverage_gaps_as_of_sent_empty_is_refused(owner_api: Any, account: Any) -> None:
+    response = owner_api.get(f"/api/v1/accounts/{account.pk}/coverage-gaps/", {"as_of": ""})
+    assert response.status_code == 400
+    assert "is not a date" in response.json()["as_of"][0]
+    assert owner_api.get(f"/api/v1/accounts/{account.pk}/coverage-gaps/").status_code == 200
+
+
+def test_a_plan_past_draft_refuses_edits_and_a_second_submit_as_a_conflict(
+    owner_api: Any, account: Any
+) -> None:
+    plan = plan_with_content(account, status="submitted")
+    edit = owner_api.patch(
+        f"/api/v1/plans/{plan.pk}/", {"strategy": "Changed", "version": plan.version}, format="json"
+    )
+    assert edit.status_code == 409, edit.content
+    assert "draft" in edit.json()["status"][0]
+    again = owner_api.post(
+        f"/api/v1/plans/{plan.pk}/submit/", {"version": plan.version}, format="json"
+    )
+    assert again.status_code == 409, again.content
+    plan.refresh_from_db()
+    assert plan.strategy == "Win the east plant through the service contract."
+
+
+def test_a_record_asked_to_move_to_another_account_is_a_conflict(
+    ops_api: Any, account: Any
+) -> None:
+    record = RevenueRecordFactory(account=account)
+    other = AccountFactory(owner=account.owner)
+    response = ops_api.patch(f"/api/v1/revenue/{record.pk}/", {"account": other.pk}, format="json")
+    assert response.status_code == 409, response.content
+    assert response.json() == {"account": ["A record cannot move to another account."]}
+    record.refresh_from_db()
+    assert record.account_id == account.pk

@@ -131,21 +131,22 @@ def test_plan_delete_access(
 
 
 WORKFLOW = [
-    # (action, starting status, client, expected http status, resulting status)
+    # (action, starting status, client, expected http status, resulting status); a plan in
+    # the wrong state for the action is a conflict (409)
     ("submit", "draft", "owner_api", 200, "submitted"),
     ("submit", "draft", "team_member_api", 403, "draft"),
     ("submit", "draft", "executive_api", 403, "draft"),
     ("submit", "draft", "other_manager_api", 404, "draft"),
-    ("submit", "submitted", "owner_api", 400, "submitted"),
+    ("submit", "submitted", "owner_api", 409, "submitted"),
     ("approve", "submitted", "executive_api", 200, "approved"),
     ("approve", "submitted", "owner_api", 403, "submitted"),
     ("approve", "submitted", "team_member_api", 403, "submitted"),
     ("approve", "submitted", "ops_api", 403, "submitted"),
-    ("approve", "draft", "executive_api", 400, "draft"),
+    ("approve", "draft", "executive_api", 409, "draft"),
     ("return", "submitted", "executive_api", 200, "draft"),
     ("return", "submitted", "owner_api", 403, "submitted"),
     ("return", "submitted", "ops_api", 403, "submitted"),
-    ("return", "approved", "executive_api", 400, "approved"),
+    ("return", "approved", "executive_api", 409, "approved"),
 ]
 
 
