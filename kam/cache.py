@@ -90,12 +90,11 @@ class ResilientRedisCacheClient(RedisCacheClient):
             # As for a key that is not there: the caller starts its counter again.
             raise ValueError("Key not found (the cache is unreachable).") from error
 
-    def set_many(self, data: Any, timeout: Any) -> list[Any]:
+    def set_many(self, data: Any, timeout: Any) -> None:
         try:
-            return list(super().set_many(data, timeout))
+            super().set_many(data, timeout)
         except UNREACHABLE as error:
             _unreachable("set_many", error)
-            return []
 
     def delete_many(self, keys: Any) -> None:
         try:

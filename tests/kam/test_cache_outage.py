@@ -51,4 +51,12 @@ def test_the_cache_works_while_redis_answers() -> None:
     cache.set("page", "cached body", timeout=60)
     assert cache.get("page") == "cached body"
     assert cache.add("counter", 0) is True
+    assert cache.add("counter", 5) is False
     assert cache.incr("counter") == 1
+    assert cache.set_many({"a": 1, "b": 2}, timeout=60) == []
+    assert cache.get_many(["a", "b", "c"]) == {"a": 1, "b": 2}
+    assert cache.has_key("a") is True
+    assert cache.touch("a", timeout=60) is True
+    assert cache.delete("a") is True
+    cache.delete_many(["b"])
+    assert cache.get_many(["a", "b"]) == {}
