@@ -134,7 +134,11 @@ class SelectionSerializer(serializers.Serializer):
 
 
 class QualifyingAnswersSerializer(serializers.ModelSerializer):
-    updated_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    # Null until the answers are first saved (the account's empty answers are shown).
+    updated_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    updated_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
     class Meta:
         model = QualifyingAnswers

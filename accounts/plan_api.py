@@ -231,7 +231,7 @@ class AccountPlanViewSet(viewsets.ModelViewSet):
         )
 
     @extend_schema(responses=HistoryEntrySerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def history(self, request: Request, pk: str | None = None) -> Response:
         """Every change to the plan, its objectives and actions, newest first."""
         plan = self.get_object()

@@ -5,11 +5,12 @@
 1. Builds a PostgreSQL database of its own (`kam_fuzz_live` by default, from FUZZ_DATABASE_URL;
    its name must contain `fuzz`, since it is dropped): `manage.py migrate`, `seed_demo`
    and one API token per role (`manage.py api_token`).
-2. For each role: copies that seeded database to a fresh one (the other roles' requests
-   changed nothing in it), starts gunicorn on a free loopback port (DEBUG off, tasks in
-   process, throttle rates raised), reads `/api/schema/` with the role's token and runs
-   `st run` on it: every operation, every check, `--max-examples` cases per operation, a
-   fixed seed. The server is stopped after each role.
+2. For each role (`--parallel N` at once): copies that seeded database to a fresh one of the
+   role's own (`<name>_<role>`; the other roles' requests change nothing in it), starts
+   gunicorn on a free loopback port (DEBUG off, tasks in process, throttle rates raised),
+   reads `/api/schema/` with the role's token and runs `st run` on it: every operation,
+   every check, `--max-examples` cases per operation, a fixed seed. The server is stopped
+   and the copy dropped after the role.
 3. Prints per role the operations tested, the cases generated and the failures by kind, and
    writes each failure (request and answer) to `artifacts/fuzz/<role>-failures.txt`.
 
@@ -29,10 +30,12 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
@@ -90,6 +93,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--st-workers", type=int, default=2, help="schemathesis workers (2)")
     parser.add_argument("--phases", default="examples,coverage,fuzzing,stateful")
     parser.add_argument("--accounts", type=int, default=60, help="demo accounts (60)")
+    parser.add_argument(
+        "--parallel", type=int, default=1, help="roles fuzzed at once, each its own server (1)"
+    )
     parser.add_argument("--report-dir", type=Path, default=ROOT / "artifacts" / "fuzz")
     parser.add_argument("--quiet", action="store_true", help="do not echo schemathesis' output")
     return parser.parse_args(argv)
@@ -394,7 +400,7 @@ def main(argv: list[str] | None = None) -> int:
     roles = [role.strip() for role in args.roles.split(",") if role.strip()]
     args.report_dir.mkdir(parents=True, exist_ok=True)
     seed_name = f"{urlparse(args.database_url).path.lstrip('/')}_seed"
-    live_name = urlparse(args.database_url).path.lstrip("/")
+    base_name = urlparse(args.database_url).path.lstrip("/")
     secret_key = secrets.token_urlsafe(48)
     seed_url = _with_name(args.database_url, seed_name)
     seed_env = server_env(seed_url, secret_key)
@@ -406,31 +412,36 @@ def main(argv: list[str] | None = None) -> int:
     tokens = {role: manage(seed_env, "api_token", role).strip() for role in roles}
     say(f"Seeded {seed_name} in {time.monotonic() - started:.0f} s")
 
-    results: list[RoleResult] = []
     server_log = args.report_dir / "server.log"
     server_log.write_text("")
-    try:
-        for role in roles:
+    creating = threading.Lock()  # one copy of the template at a time
+
+    def fuzz_role(role: str) -> RoleResult:
+        live_name = f"{base_name}_{role}"
+        with creating:
             create_database(args.database_url, live_name, template=seed_name)
-            env = server_env(_with_name(args.database_url, live_name), secret_key)
-            port = free_port()
-            base = f"http://127.0.0.1:{port}"
-            server = start_server(env, port=port, workers=args.workers, log=server_log)
-            try:
-                schema_path = args.report_dir / f"{role}-schema.json"
-                schema_path.write_text(json.dumps(fetch_schema(base, tokens[role])))
-                say(f"\n=== {role} ({ROLES.get(role, '?')}) against {base} ===")
-                role_started = time.monotonic()
-                exit_code, json_path, ndjson_path = run_schemathesis(
-                    schema=schema_path, base=base, token=tokens[role], args=args, role=role
-                )
-                result = summarise(role, json_path, exit_code, time.monotonic() - role_started)
-                write_failure_details(ndjson_path, args.report_dir / f"{role}-failures.txt")
-                results.append(result)
-            finally:
-                stop_server(server)
-    finally:
-        drop_database(args.database_url, live_name)
+        env = server_env(_with_name(args.database_url, live_name), secret_key)
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        server = start_server(env, port=port, workers=args.workers, log=server_log)
+        try:
+            schema_path = args.report_dir / f"{role}-schema.json"
+            schema_path.write_text(json.dumps(fetch_schema(base, tokens[role])))
+            say(f"=== {role} ({ROLES.get(role, '?')}) against {base}")
+            role_started = time.monotonic()
+            exit_code, json_path, ndjson_path = run_schemathesis(
+                schema=schema_path, base=base, token=tokens[role], args=args, role=role
+            )
+            result = summarise(role, json_path, exit_code, time.monotonic() - role_started)
+            write_failure_details(ndjson_path, args.report_dir / f"{role}-failures.txt")
+            say(f"=== {role} done: {result.failure_count} failures")
+            return result
+        finally:
+            stop_server(server)
+            drop_database(args.database_url, live_name)
+
+    with ThreadPoolExecutor(max_workers=max(1, args.parallel)) as pool:
+        results = list(pool.map(fuzz_role, roles))
     print_summary(results, args)
     say(f"Total {time.monotonic() - started:.0f} s")
     return 1 if any(result.failure_count for result in results) else 0
