@@ -9,8 +9,9 @@ floor. Listed mutants that were killed, or no longer exist, are reported as stal
 to remove.
 
 Score = killed / (killed + survived); reviewed equivalents count as survived, so the score
-is mutmut's own. Options: --min-score N (default 90), --show (print the diff of each
-unreviewed survivor).
+is mutmut's own. A mutant that makes its tests run past mutmut's time limit counts as killed
+(it changed behaviour: the tests hang). Options: --min-score N (default 90), --show (print
+the diff of each unreviewed survivor).
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 MUTANTS = ROOT / "mutants"
 EQUIVALENTS = ROOT / "tests" / "mutation_equivalents.toml"
 
-KILLED_CODES = {1, 3}  # a failing test; an internal error of pytest is a kill too
+# a failing test; an internal error of pytest; a timeout (mutmut's exit codes)
+KILLED_CODES = {1, 3, 24, -24, 36, 152, 255}
 SURVIVED_CODES = {0}
 
 
@@ -39,15 +41,18 @@ class Equivalent:
 
 
 def load_equivalents(path: Path = EQUIVALENTS) -> dict[str, Equivalent]:
+    """[[equivalent]] groups: a reason and the mutants it covers ({name, mutation})."""
     data = tomllib.loads(path.read_text("utf-8")) if path.exists() else {}
     entries: dict[str, Equivalent] = {}
-    for entry in data.get("mutant", []):
-        name = entry["name"]
-        if name in entries:
-            raise SystemExit(f"{path.name}: {name} is listed twice")
-        if not entry.get("reason", "").strip():
-            raise SystemExit(f"{path.name}: {name} has no reason")
-        entries[name] = Equivalent(name, entry["mutation"].strip(), entry["reason"].strip())
+    for group in data.get("equivalent", []):
+        reason = group.get("reason", "").strip()
+        if not reason:
+            raise SystemExit(f"{path.name}: a group without a reason")
+        for mutant in group["mutants"]:
+            name = mutant["name"]
+            if name in entries:
+                raise SystemExit(f"{path.name}: {name} is listed twice")
+            entries[name] = Equivalent(name, mutant["mutation"].strip(), reason)
     return entries
 
 

@@ -202,7 +202,7 @@ def satisfaction_decline(assessments: pd.DataFrame, as_of: date) -> pd.Series:
             DATE: as_datetime(assessments[DATE]),
             SCORE: assessments[SCORE].astype("float64"),
         }
-    ).dropna(subset=[DATE, SCORE])
+    ).dropna()
     frame = frame[frame[DATE] <= pd.Timestamp(as_of)].sort_values([ACCOUNT, DATE])
     if frame.empty:
         return _no_details()
@@ -262,7 +262,7 @@ def key_influencer_neglected(contacts: pd.DataFrame, as_of: date) -> pd.Series:
         }
     )
     # economic buyer first when a contact holds both roles
-    frame["role_order"] = frame[ROLE].map({ECONOMIC_BUYER: 0, COACH: 1})
+    frame["role_order"] = frame[ROLE].ne(ECONOMIC_BUYER)
     frame = frame.sort_values([ACCOUNT, CONTACT, "role_order"])
     frame["role_label"] = frame[ROLE].map(ROLE_LABELS)
     per_contact = frame.groupby([ACCOUNT, CONTACT]).agg(

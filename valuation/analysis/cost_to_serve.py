@@ -167,17 +167,15 @@ def cost_to_serve(
         .sort_values([ACTIVITY_COUNT, ACTIVITY_TYPE], ascending=[False, True], ignore_index=True)
     )
     warnings = [
-        _warning(activity_type, reason, int(count))
-        for activity_type, reason, count in unrated[
-            [ACTIVITY_TYPE, REASON, ACTIVITY_COUNT]
-        ].itertuples(index=False, name=None)
+        _warning(row[ACTIVITY_TYPE], row[REASON], int(row[ACTIVITY_COUNT]))
+        for row in unrated.to_dict("records")
     ]
     return CostToServe(
         by_account=by_account,
         by_activity_type=_by_type(acts),
         unrated=unrated,
         warnings=warnings,
-        by_account_and_type=acts.groupby([ACCOUNT, ACTIVITY_TYPE], as_index=False)[COST].sum(),
+        by_account_and_type=acts.groupby([ACCOUNT, ACTIVITY_TYPE])[COST].sum().reset_index(),
     )
 
 

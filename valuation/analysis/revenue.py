@@ -154,10 +154,5 @@ def revenue_by_location(revenue: pd.DataFrame, windows: Windows) -> pd.DataFrame
     frame = _labelled(revenue, windows)
     if LOCATION not in frame.columns:
         frame[LOCATION] = None
-    result = (
-        frame.groupby([ACCOUNT, LOCATION, WINDOW], dropna=False)[REVENUE]
-        .sum()
-        .reset_index()
-        .sort_values([ACCOUNT, LOCATION, WINDOW], ignore_index=True)
-    )
-    return result[[ACCOUNT, LOCATION, WINDOW, REVENUE]]
+    # grouping sorts by account, location (no location last) and window
+    return frame.groupby([ACCOUNT, LOCATION, WINDOW], dropna=False)[REVENUE].sum().reset_index()

@@ -200,3 +200,23 @@ def test_revenue_by_location_is_numbered_from_zero_in_its_order():
     result = revenue_by_location(RAW_REVENUE, WINDOWS)
 
     assert result.index.tolist() == [0, 1, 2, 3]
+
+
+def test_revenue_by_location_sorts_rows_without_a_location_last():
+    revenue = revenue_frame(
+        [
+            (2, date(2026, 1, 1), 1.0, 0.0, "Paris"),
+            (1, date(2026, 1, 1), 2.0, 0.0, None),
+            (1, date(2026, 1, 1), 3.0, 0.0, "Lyon"),
+            (1, date(2024, 1, 1), 4.0, 0.0, "Paris"),
+        ]
+    )
+
+    result = revenue_by_location(revenue, WINDOWS)
+
+    assert result.fillna({c.LOCATION: "(none)"}).values.tolist() == [
+        [1, "Lyon", "Y3", 3.0],
+        [1, "Paris", "Y1", 4.0],
+        [1, "(none)", "Y3", 2.0],
+        [2, "Paris", "Y3", 1.0],
+    ]
