@@ -18,6 +18,7 @@ from accounts.models import Account, Designation, TeamMember
 from accounts.serializers import AccountSerializer, TeamMemberSerializer
 from kam.api import FilterSet
 from kam.roles import Role, user_has_role
+from kam.versioning import VersionedViewMixin, without_version
 
 
 class AccountPermission(BasePermission):
@@ -50,7 +51,9 @@ class AccountFilter(FilterSet):
         fields = ["owner", "designation", "region", "industry", "external_id"]
 
 
-class AccountViewSet(viewsets.ModelViewSet):
+class AccountViewSet(VersionedViewMixin, viewsets.ModelViewSet):
+    """PUT/PATCH take the version edited (If-Match or `version`, kam/versioning.py)."""
+
     serializer_class = AccountSerializer
     permission_classes = [IsAuthenticated, AccountPermission]
     filterset_class = AccountFilter
@@ -77,7 +80,10 @@ class AccountViewSet(viewsets.ModelViewSet):
 
     def perform_update(self, serializer: AccountSerializer) -> None:  # type: ignore[override]
         serializer.instance = services.account_update(
-            account=serializer.instance, updated_by=self.request.user, **serializer.validated_data
+            account=serializer.instance,
+            updated_by=self.request.user,
+            version=self.edited_version(serializer.instance),
+            **without_version(serializer.validated_data),
         )
 
     def perform_destroy(self, instance: Account) -> None:

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
 from accounts.models import Account, TeamMember
+from kam.versioning import VersionField
 
 User = get_user_model()
 
@@ -20,6 +21,7 @@ class AccountSerializer(serializers.ModelSerializer):
     external_id = serializers.CharField(
         max_length=64, required=False, allow_null=True, allow_blank=True
     )
+    version = VersionField()
 
     class Meta:
         model = Account
@@ -33,6 +35,7 @@ class AccountSerializer(serializers.ModelSerializer):
             "owner",
             "buying_hierarchy_level",
             "continuum_position",
+            "version",
             "created_at",
             "updated_at",
         ]

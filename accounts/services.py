@@ -16,6 +16,7 @@ from django.db.models import F, QuerySet, RestrictedError
 
 from accounts.models import Account, AccountLocation, KnowledgeEntry, TeamMember
 from kam.roles import Role, user_has_role
+from kam.versioning import versioned_update
 
 ACCOUNT_EDITABLE_FIELDS = (
     "external_id",
@@ -64,8 +65,14 @@ def account_create(*, created_by: Any, **fields: Any) -> Account:
 
 
 @transaction.atomic
-def account_update(*, account: Account, updated_by: Any, **fields: Any) -> Account:
-    """Change the given fields of an account; nothing is written unless all are valid."""
+def account_update(
+    *, account: Account, updated_by: Any, version: int | None = None, **fields: Any
+) -> Account:
+    """Change the given fields of an account; nothing is written unless all are valid.
+
+    Only the fields whose value differs are written (kam.versioning.versioned_update), so
+    a concurrent edit of other fields survives. `version` is the version the user edited:
+    a stale one raises VersionConflictError and writes nothing; None writes on top."""
     unknown = set(fields) - set(ACCOUNT_EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(f"Unknown account fields: {', '.join(sorted(unknown))}.")
@@ -85,11 +92,12 @@ def account_update(*, account: Account, updated_by: Any, **fields: Any) -> Accou
             }
         )
     cleaned.pop("designation", None)
+    candidate = Account.objects.get(pk=account.pk)
     for name, value in cleaned.items():
-        setattr(account, name, value)
-    account.full_clean()
-    account.save(update_fields=[*cleaned, "updated_at"])
-    return account
+        setattr(candidate, name, value)
+    candidate.full_clean()
+    fresh, _changed = versioned_update(instance=account, values=cleaned, version=version)
+    return fresh
 
 
 @transaction.atomic

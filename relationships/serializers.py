@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from kam.versioning import VersionField
 from relationships.models import Attitude, Channel, Contact, Influence, Interaction
 
 User = get_user_model()
@@ -136,6 +137,7 @@ class ContactSerializer(serializers.ModelSerializer):
     )
     last_interaction_on = serializers.DateField(read_only=True, allow_null=True)
     is_overdue = serializers.BooleanField(read_only=True)
+    version = VersionField()
 
     class Meta:
         model = Contact
@@ -159,6 +161,7 @@ class ContactSerializer(serializers.ModelSerializer):
             "is_active",
             "last_interaction_on",
             "is_overdue",
+            "version",
         ]
         read_only_fields = ["id"]
         extra_kwargs = {
@@ -175,6 +178,7 @@ class ContactSerializer(serializers.ModelSerializer):
         """validated_data renamed to the service's keyword arguments."""
         data = dict(self.validated_data)
         data.pop("account_id", None)
+        data.pop("version", None)  # the view hands it to the service (kam.versioning)
         if "reports_to_id" in data:
             data["reports_to"] = data.pop("reports_to_id")
         return data

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Account, TeamMember
+from kam.versioning import versioned_update
 from relationships.models import ROLE_FIELDS, Contact, ContactGoal, Interaction
 
 MAX_GOALS = 3
@@ -306,24 +307,42 @@ def contact_create(*, account: Account, created_by: Any, **fields: Any) -> Conta
 
 
 @transaction.atomic
-def contact_update(*, contact: Contact, updated_by: Any, **fields: Any) -> Contact:
-    """Change the given fields of a contact (goals, when given, replace all its goals)."""
+def contact_update(
+    *, contact: Contact, updated_by: Any, version: int | None = None, **fields: Any
+) -> Contact:
+    """Change the given fields of a contact (goals, when given, replace all its goals).
+
+    Only the fields whose value differs are written (kam.versioning.versioned_update), so
+    a concurrent edit of other fields survives. `version` is the version the user edited:
+    a stale one raises VersionConflictError and writes nothing; None writes on top."""
     account = contact.account
     values, goals, errors = _validate_contact_fields(
         account=account, contact=contact, fields=fields
     )
-    original = {name: getattr(contact, name) for name in values}
+    candidate = Contact.objects.get(pk=contact.pk)
     for name, value in values.items():
-        setattr(contact, name, value)
-    _check_model(contact, errors)
+        setattr(candidate, name, value)
+    _check_model(candidate, errors)
     if errors:
-        for name, value in original.items():
-            setattr(contact, name, value)
         raise ValidationError(errors)
-    contact.save()
-    if goals is not None:
-        _goals_write(contact, goals)
-    return contact
+    goals_changed = goals is not None and _goals_differ(candidate, goals)
+    fresh, _changed = versioned_update(
+        instance=contact,
+        values=values,
+        version=version,
+        touched=["goals"] if goals_changed else [],
+    )
+    if goals_changed and goals is not None:
+        _goals_write(fresh, goals)
+    return fresh
+
+
+def _goals_differ(contact: Contact, goals: list[GoalInput]) -> bool:
+    stored = [
+        GoalInput(text=goal.text, metric=goal.metric, target=goal.target, current=goal.current)
+        for goal in ContactGoal.objects.filter(contact=contact).order_by("position")
+    ]
+    return stored != list(goals)
 
 
 @transaction.atomic

@@ -1,0 +1,150 @@
+"""Versioned records through the API (kam/versioning.py, CONTRACT.md): an ETag on every
+answer that carries a version, a stale If-Match answers 412 and a stale body version 409,
+each with what changed since and nothing written; a PATCH without a version writes only
+the fields it sends."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from accounts.models import Account
+from relationships.models import Contact
+from tests.relationships.factories import ContactFactory
+
+
+@pytest.fixture
+def contact(account: Any) -> Contact:
+    return ContactFactory(account=account, name="Dana Reyes", title="CFO", evidence="")
+
+
+def _url(contact: Contact) -> str:
+    return f"/api/v1/contacts/{contact.pk}/"
+
+
+def test_get_answers_with_the_version_as_etag(owner_api: Any, contact: Contact) -> None:
+    # when the contact and its account are read
+    contact_answer = owner_api.get(_url(contact))
+    account_answer = owner_api.get(f"/api/v1/accounts/{contact.account_id}/")
+
+    # then each answer carries version 1 and the matching ETag
+    assert (contact_answer.json()["version"], contact_answer["ETag"]) == (1, '"1"')
+    assert (account_answer.json()["version"], account_answer["ETag"]) == (1, '"1"')
+
+
+def test_create_answers_with_an_etag(owner_api: Any, account: Account) -> None:
+    answer = owner_api.post(
+        "/api/v1/contacts/", {"account": account.pk, "name": "Lee Park"}, format="json"
+    )
+    assert answer.status_code == 201
+    assert (answer.json()["version"], answer["ETag"]) == (1, '"1"')
+
+
+def test_a_fresh_if_match_saves_and_moves_the_etag(owner_api: Any, contact: Contact) -> None:
+    answer = owner_api.patch(
+        _url(contact), {"title": "CEO"}, format="json", headers={"If-Match": '"1"'}
+    )
+    assert answer.status_code == 200
+    assert (answer.json()["title"], answer.json()["version"], answer["ETag"]) == ("CEO", 2, '"2"')
+
+
+def test_a_stale_if_match_answers_412_with_what_changed(owner_api: Any, contact: Contact) -> None:
+    # given someone changed the title (version 1 → 2)
+    owner_api.patch(_url(contact), {"title": "CEO", "version": 1}, format="json")
+
+    # when a PATCH of the evidence names version 1 in If-Match
+    answer = owner_api.patch(
+        _url(contact), {"evidence": "Said so."}, format="json", headers={"If-Match": '"1"'}
+    )
+
+    # then it answers 412 with the title's change and the current contact, and writes nothing
+    assert answer.status_code == 412
+    body = answer.json()
+    assert body["changes"] == [{"field": "title", "value": "CEO", "changed_in_version": 2}]
+    assert (body["current_version"], body["current"]["title"], answer["ETag"]) == (2, "CEO", '"2"')
+    assert "you edited version 1; it is now version 2; changed: title" in body["detail"]
+    stored = Contact.objects.get(pk=contact.pk)
+    assert (stored.evidence, stored.version) == ("", 2)
+
+
+def test_a_stale_body_version_answers_409_and_writes_nothing(
+    owner_api: Any, contact: Contact
+) -> None:
+    owner_api.patch(_url(contact), {"roles": ["coach"]}, format="json")
+    answer = owner_api.patch(_url(contact), {"title": "COO", "version": 1}, format="json")
+    assert answer.status_code == 409
+    # the role flags are shown as the answer's `roles`
+    assert answer.json()["changes"] == [
+        {"field": "roles", "value": ["coach"], "changed_in_version": 2}
+    ]
+    assert Contact.objects.get(pk=contact.pk).title == "CFO"
+
+
+def test_a_stale_put_of_an_account_answers_409(owner_api: Any, account: Account) -> None:
+    url = f"/api/v1/accounts/{account.pk}/"
+    body = owner_api.get(url).json()
+    owner_api.patch(url, {"region": "Asia"}, format="json")
+    answer = owner_api.put(url, {**body, "name": "Renamed"}, format="json")
+    assert answer.status_code == 409
+    assert answer.json()["changes"] == [
+        {"field": "region", "value": "Asia", "changed_in_version": 2}
+    ]
+    assert Account.objects.get(pk=account.pk).name == "Northwind Foods"
+
+
+def test_a_patch_without_version_writes_only_what_it_sends(
+    owner_api: Any, contact: Contact
+) -> None:
+    # given the contact's title changed under a client that still holds the old row
+    Contact.objects.filter(pk=contact.pk).update(title="Changed elsewhere")
+
+    # when that client PATCHes another field without a version
+    answer = owner_api.patch(_url(contact), {"evidence": "Met at the fair."}, format="json")
+
+    # then the other field's change survives, and only the evidence is recorded as changed
+    assert answer.status_code == 200
+    stored = Contact.objects.get(pk=contact.pk)
+    assert (stored.title, stored.evidence, stored.version) == (
+        "Changed elsewhere",
+        "Met at the fair.",
+        2,
+    )
+    assert stored.field_versions == {"evidence": 2}
+
+
+def test_a_patch_that_changes_nothing_keeps_the_version(owner_api: Any, contact: Contact) -> None:
+    answer = owner_api.patch(_url(contact), {"title": "CFO", "version": 1}, format="json")
+    assert (answer.status_code, answer.json()["version"]) == (200, 1)
+
+
+def test_goals_count_as_a_change_of_the_contact(owner_api: Any, contact: Contact) -> None:
+    owner_api.patch(_url(contact), {"goals": ["Cut costs"]}, format="json")
+    answer = owner_api.patch(_url(contact), {"title": "CEO", "version": 1}, format="json")
+    assert answer.status_code == 409
+    assert [change["field"] for change in answer.json()["changes"]] == ["goals"]
+
+
+def test_an_if_match_that_is_not_an_etag_answers_400(owner_api: Any, contact: Contact) -> None:
+    answer = owner_api.patch(
+        _url(contact), {"title": "CEO"}, format="json", headers={"If-Match": "one"}
+    )
+    assert answer.status_code == 400
+    assert Contact.objects.get(pk=contact.pk).title == "CFO"
+
+
+def test_a_plain_save_moves_the_version_too(contact: Contact) -> None:
+    # the admin and any service not written through versioned_update save the whole row
+    contact.title = "CEO"
+    contact.save()
+    stored = Contact.objects.get(pk=contact.pk)
+    assert (stored.version, stored.field_versions) == (2, {"title": 2})
+
+
+def test_the_account_360_cache_key_moves_on_a_versioned_save(
+    owner_api: Any, contact: Contact
+) -> None:
+    # the post_save receivers still run for a write by conditional UPDATE
+    before = Account.objects.get(pk=contact.account_id).data_version
+    owner_api.patch(_url(contact), {"title": "CEO"}, format="json")
+    assert Account.objects.get(pk=contact.account_id).data_version > before
