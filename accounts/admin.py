@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import (
     Account,
@@ -34,7 +35,7 @@ class KnowledgeInline(admin.StackedInline):
 
 
 @admin.register(Account)
-class AccountAdmin(admin.ModelAdmin):
+class AccountAdmin(SimpleHistoryAdmin):
     list_display = ["name", "external_id", "designation", "owner", "region", "industry"]
     list_filter = ["designation", "region"]
     search_fields = ["name", "external_id"]

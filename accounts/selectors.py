@@ -14,6 +14,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import Account, KnowledgeArea, KnowledgeEntry, TeamMember
+from kam.audit import access_refused
 from kam.roles import Role, user_has_role, user_reads_all_accounts
 
 User = get_user_model()
@@ -34,10 +35,16 @@ def accounts_visible_to(user: Any) -> QuerySet[Account]:
 
 
 def account_get_for_user(*, user: Any, account_id: int | str) -> Account:
-    """The account if the user may see it; Http404 otherwise (existence does not leak)."""
+    """The account if the user may see it; Http404 otherwise (existence does not leak). A
+    refusal of an account that exists is logged (kam.audit.access_refused)."""
     try:
-        return accounts_visible_to(user).get(pk=int(account_id))
-    except (Account.DoesNotExist, ValueError, TypeError) as error:
+        pk = int(account_id)
+        return accounts_visible_to(user).get(pk=pk)
+    except Account.DoesNotExist as error:
+        if Account.objects.filter(pk=pk).exists():
+            access_refused(user=user, what=f"account {pk}")
+        raise Http404("No such account.") from error
+    except (ValueError, TypeError) as error:
         raise Http404("No such account.") from error
 
 

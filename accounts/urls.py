@@ -2,7 +2,14 @@ from __future__ import annotations
 
 from django.urls import path
 
-from accounts import governance_views, people_views, plan_views, views, voice_views
+from accounts import (
+    governance_views,
+    history_views,
+    people_views,
+    plan_views,
+    views,
+    voice_views,
+)
 
 app_name = "accounts"
 
@@ -12,6 +19,7 @@ urlpatterns = [
     path("<int:account_id>/", views.account_detail, name="detail"),
     path("<int:account_id>/edit/", views.account_edit, name="edit"),
     path("<int:account_id>/team/", views.account_team, name="team"),
+    path("<int:account_id>/history/", history_views.account_history, name="history"),
     path(
         "<int:account_id>/team/<str:username>/remove/",
         views.account_team_remove,

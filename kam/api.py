@@ -16,6 +16,8 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from kam.audit import api_refusal_logged
+
 
 class StandardPagination(PageNumberPagination):
     """`page` from 1, `page_size` from 1 to 500 (50 when not given): a page size that is not
@@ -152,6 +154,7 @@ def django_validation_error_as_drf(error: DjangoValidationError) -> serializers.
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    api_refusal_logged(exc, context)  # a 404 for an object that exists is logged
     if isinstance(exc, DjangoValidationError):
         exc = django_validation_error_as_drf(exc)
     response = drf_exception_handler(exc, context)

@@ -115,3 +115,32 @@ def access_refused(*, user: Any, what: str, path: str | None = None) -> None:
         what,
         path or _current_path(),
     )
+
+
+def api_refusal_logged(exc: Exception, context: dict[str, Any]) -> None:
+    """For the API's exception handler: a 404 of a detail route (`get_object` over the
+    queryset visible to the caller) whose object exists is a refused access; log it."""
+    from django.http import Http404
+    from rest_framework.exceptions import NotFound
+
+    if not isinstance(exc, Http404 | NotFound):
+        return
+    view = context.get("view")
+    request = context.get("request")
+    kwargs = context.get("kwargs") or {}
+    lookup = getattr(view, "lookup_url_kwarg", None) or getattr(view, "lookup_field", None)
+    if view is None or request is None or not lookup or lookup not in kwargs:
+        return
+    try:
+        model = view.get_queryset().model
+        exists = model._base_manager.filter(
+            **{getattr(view, "lookup_field", "pk"): kwargs[lookup]}
+        ).exists()
+    except Exception:  # noqa: BLE001 - a view whose queryset itself refuses; nothing to add
+        return
+    if exists:
+        access_refused(
+            user=request.user,
+            what=f"{model._meta.verbose_name} {kwargs[lookup]}",
+            path=request.path,
+        )

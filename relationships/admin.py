@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from relationships.models import Contact, ContactGoal, Interaction
 
@@ -12,7 +13,7 @@ class ContactGoalInline(admin.TabularInline):
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(SimpleHistoryAdmin):
     list_display = ["name", "title", "account", "influence", "attitude", "is_active"]
     list_filter = ["influence", "attitude", "is_economic_buyer", "is_coach", "is_active"]
     search_fields = ["name", "title", "account__name"]
@@ -21,7 +22,7 @@ class ContactAdmin(admin.ModelAdmin):
 
 
 @admin.register(Interaction)
-class InteractionAdmin(admin.ModelAdmin):
+class InteractionAdmin(SimpleHistoryAdmin):
     list_display = ["date", "account", "user", "channel"]
     list_filter = ["channel"]
     search_fields = ["summary", "account__name"]

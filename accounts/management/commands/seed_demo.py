@@ -13,6 +13,7 @@ from accounts import demo
 from accounts.models import Account
 from accounts.services import account_data_changed
 from accounts.signals import account_data_signals_muted
+from kam.audit import history_muted
 from portfolio import demo as portfolio_demo
 from relationships import demo as relationships_demo
 from valuation import demo as valuation_demo
@@ -46,8 +47,10 @@ class Command(BaseCommand):
         rng = random.Random(options["seed"])  # noqa: S311 (demo data, not security)
         as_of = options["as_of"] or date.today()  # noqa: DTZ011 (the demo's calendar date)
         # The signals that bump account data versions are muted (cascades stay single
-        # statements); every account is bumped once at the end instead.
-        with transaction.atomic(), account_data_signals_muted():
+        # statements); every account is bumped once at the end instead. So is the audit
+        # trail's history: the demo is not anybody's change (its plans get their first
+        # history rows in bulk, accounts/demo.py).
+        with transaction.atomic(), account_data_signals_muted(), history_muted():
             if options["flush"]:
                 Account.objects.all().delete()
             accounts = demo.demo_accounts_seed(rng=rng, users=users, count=count)
