@@ -279,10 +279,17 @@ def test_admin_pages_have_no_csp_violation(
     for path in (
         *admin_pages,
         f"/admin/accounts/account/{alpha.pk}/change/",
+        f"/admin/accounts/account/{alpha.pk}/history/",
+        f"/admin/accounts/account/{alpha.pk}/delete/",
         f"/admin/auth/user/{world['alice'].pk}/change/",
         f"/admin/auth/user/{world['alice'].pk}/password/",
+        f"/admin/auth/user/{world['alice'].pk}/history/",
     ):
         visit(page, path)
+    # the account's history lists its changes, the paginator without its top border
+    visit(page, f"/admin/accounts/account/{alpha.pk}/history/")
+    expect(page.locator("#change-history")).to_be_visible()
+    expect(page.locator("p.paginator")).to_have_css("border-top-style", "none")
     # the periodic task form says the chosen schedule in words (its script is a static file)
     crontab = CrontabSchedule.objects.create(minute="0", hour="6")
     visit(page, "/admin/django_celery_beat/periodictask/add/")
