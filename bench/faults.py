@@ -2,12 +2,12 @@
 
     .venv/bin/python bench/faults.py [--accounts 60] [--import-rows 300000]   (make faults)
 
-The script starts everything it uses and touches nothing else: a PostgreSQL cluster made
-by initdb in a temporary directory (port 55432, trust auth, on 127.0.0.1), a Redis server
-without persistence (port 56379), gunicorn (port 58000), Celery workers and beat on a queue
-of their own. It migrates a database, loads the demo (`seed_demo`), shortens the sweep's
-intervals (the sweep runs every 2 s, a run without a heartbeat for 10 s is failed, a queued
-run is re-sent after 5 s) and then:
+The script starts everything it uses and touches nothing else: a PostgreSQL cluster made by
+initdb in a temporary directory (port 25432, trust auth, on 127.0.0.1), a Redis server
+without persistence (port 26379), gunicorn (port 28000), Celery workers and beat on a queue
+of their own; a port in use is replaced by a free one. It migrates a database, loads the
+demo (`seed_demo`), shortens the sweep's intervals (the sweep runs every 2 s, a run without
+a heartbeat for 10 s is failed, a queued run is re-sent after 5 s) and then:
 
 a. kills a worker (SIGKILL of its whole process group) while a run writes its snapshots,
    starts a new worker as a supervisor would, and measures how the run ended and when,
@@ -37,6 +37,7 @@ import os
 import random
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -409,7 +410,15 @@ class Lab:
                 str(self.tmp / "access.log"),
             ],
         )
-        wait_until("gunicorn", lambda: self.http("GET", "/login/", token=False)[0] == 200, 60, 0.3)
+        web = self.processes["web"]
+
+        def answering() -> bool:
+            if web.poll() is not None:
+                log = (self.tmp / "web.log").read_text(errors="replace")[-1500:]
+                raise DrillError(f"gunicorn exited ({web.returncode}):\n{log}")
+            return self.http("GET", "/login/", token=False)[0] == 200
+
+        wait_until("gunicorn", answering, 180, 0.3)
 
     # --- HTTP ---------------------------------------------------------------------------
 
@@ -1029,14 +1038,27 @@ def drill_backup_restore(lab: Lab, report: Report, dates: Dates) -> None:
 # --- main -------------------------------------------------------------------------------------
 
 
+def free_port(preferred: int) -> int:
+    """`preferred` if nothing listens there on 127.0.0.1, else a port the system has free."""
+    with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as probe:
+        try:
+            probe.bind(("127.0.0.1", preferred))
+            return preferred
+        except OSError:
+            probe.bind(("127.0.0.1", 0))
+            return int(probe.getsockname()[1])
+
+
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--accounts", type=int, default=60, help="demo accounts (60)")
     parser.add_argument("--import-rows", type=int, default=300_000, help="activities (300,000)")
     parser.add_argument("--outage", type=float, default=2.0, help="seconds PostgreSQL is down")
-    parser.add_argument("--pg-port", type=int, default=55432)
-    parser.add_argument("--redis-port", type=int, default=56379)
-    parser.add_argument("--web-port", type=int, default=58000)
+    # Below Linux's ephemeral range (32768-60999), where other programs' connections and
+    # test servers take ports at random.
+    parser.add_argument("--pg-port", type=int, default=25432)
+    parser.add_argument("--redis-port", type=int, default=26379)
+    parser.add_argument("--web-port", type=int, default=28000)
     parser.add_argument("--keep", action="store_true", help="keep the directory (logs) at the end")
     parser.add_argument(
         "--limit", type=int, default=900, help="seconds after which the drills are abandoned"
@@ -1062,7 +1084,12 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="kam-faults-"))
     if os.geteuid() == 0:
         tmp.chmod(0o755)  # the postgres user reaches its directory inside
-    lab = Lab(tmp, pg_port=args.pg_port, redis_port=args.redis_port, web_port=args.web_port)
+    lab = Lab(
+        tmp,
+        pg_port=free_port(args.pg_port),
+        redis_port=free_port(args.redis_port),
+        web_port=free_port(args.web_port),
+    )
     report = Report()
     started = time.monotonic()
     try:
