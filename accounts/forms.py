@@ -12,6 +12,10 @@ User = get_user_model()
 
 
 class AccountForm(forms.ModelForm):
+    # The version the form was loaded at (kam/versioning.py): a save based on an older one
+    # is refused with what changed, the user's input kept.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = Account
         fields = [
@@ -47,7 +51,10 @@ class AccountForm(forms.ModelForm):
         self.fields["owner"].required = False
         if not can_choose_owner:
             del self.fields["owner"]
+        if not self.instance.pk:
+            del self.fields["version"]
         if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
             # An existing account changes designation through a request (Selection tab).
             self.fields["designation"].disabled = True
             self.fields[
@@ -87,3 +94,10 @@ class KnowledgeEntryForm(forms.ModelForm):
 
     def _post_clean(self) -> None:
         return
+
+
+def account_form_values(account: Account) -> dict[str, Any]:
+    """The account as AccountForm shows it (the owner by username)."""
+    values = {name: getattr(account, name) for name in AccountForm.Meta.fields if name != "owner"}
+    values["owner"] = account.owner.username if account.owner_id else ""
+    return values

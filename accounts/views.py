@@ -16,9 +16,22 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
-from accounts.forms import AccountForm, KnowledgeEntryForm, LocationForm, TeamMemberForm
+from accounts.forms import (
+    AccountForm,
+    KnowledgeEntryForm,
+    LocationForm,
+    TeamMemberForm,
+    account_form_values,
+)
 from accounts.models import Account, Designation
 from kam.roles import Role, user_has_role
+from kam.versioning import (
+    PageConflict,
+    VersionConflictError,
+    page_conflict,
+    page_conflict_errors,
+    version_snapshot,
+)
 
 SORTS = {
     "name": ("name", "id"),
@@ -141,19 +154,43 @@ def account_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def account_edit(request: HttpRequest, account_id: int) -> HttpResponse:
+    """Edit an account. The form carries the version it was loaded at; a save based on an
+    older one is refused (409) as plan pages refuse it: the user's input kept, the fields only
+    the other person changed taken from the newer version, the fields both changed marked,
+    the version moved on so saving again stores the result (kam/versioning.py)."""
     account = _editable_account(request, account_id)
     form = AccountForm(request.POST or None, instance=account, can_choose_owner=True)
+    conflict: PageConflict | None = None
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if not (k == "owner" and v is None)}
+        version = data.pop("version", None)
         try:
-            services.account_update(account=account, updated_by=request.user, **data)
+            services.account_update(
+                account=account, updated_by=request.user, version=version, **data
+            )
+        except VersionConflictError as error:
+            before = version_snapshot(model=Account, pk=account.pk, version=error.sent_version)
+            conflict = page_conflict(
+                conflict=error,
+                form=form,
+                current=account_form_values(error.current),
+                before=None if before is None else account_form_values(before),
+            )
+            account = error.current
+            form = AccountForm(conflict.data, instance=account, can_choose_owner=True)
+            page_conflict_errors(form, conflict)
         except ValidationError as error:
             account.refresh_from_db()
             _apply_errors(form, error)
         else:
             messages.success(request, "Account saved.")
             return redirect("accounts:detail", account_id=account.pk)
-    return render(request, "accounts/account_form.html", {"form": form, "account": account})
+    return render(
+        request,
+        "accounts/account_form.html",
+        {"form": form, "account": account, "conflict": conflict},
+        status=409 if conflict else 200,
+    )
 
 
 @login_required

@@ -21,10 +21,11 @@ this follows).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from django import forms
 from django.db import models, router, transaction
 from django.db.models import F
 from django.db.models.signals import post_save
@@ -322,25 +323,123 @@ def without_version(data: Mapping[str, Any]) -> dict[str, Any]:
     return {name: value for name, value in data.items() if name != "version"}
 
 
-ConflictFormatter = Callable[[VersionConflictError], list[tuple[str, Any]]]
+def version_snapshot(*, model: type[models.Model], pk: Any, version: int) -> Any:
+    """The row as it was at `version`, from its audit trail (django-simple-history), or
+    None when the model keeps none or the trail has no record of that version."""
+    history = getattr(model, "history", None)
+    if history is None:
+        return None
+    record = (
+        history.filter(**{model._meta.pk.attname: pk, "version": version})
+        .order_by("-history_date")
+        .first()
+    )
+    if record is None:
+        return None
+    # Built by hand: the record's `.instance` trips over excluded fields the model lacks.
+    return model(
+        **{
+            field.attname: getattr(record, field.attname)
+            for field in model._meta.concrete_fields
+            if hasattr(record, field.attname)
+        }
+    )
 
 
-def conflict_for_page(
-    conflict: VersionConflictError, *, labels: Mapping[str, str], show: Callable[[str], Any]
-) -> dict[str, Any]:
-    """What a page shows of a conflict: the message, and each changed field's label and
-    current value (`show(field)`), for the form kept with the user's input."""
-    rows = []
-    seen: set[str] = set()
+@dataclass
+class PageConflict:
+    """A refused stale save of a form, as the page shows it (as plan pages do): the user's
+    input kept, the fields only the other person changed taken from the current row, the
+    fields both changed kept as the user typed them with the other value beside them, and
+    the form's version moved on so saving again stores the result."""
+
+    message: str
+    version: int
+    data: Any  # the POST to bind the form to again
+    taken: list[str]  # labels of the fields taken from the current row
+    clashes: dict[str, str]  # form field → the other person's value, as shown
+    clash_labels: list[str]
+
+
+def _shown(value: Any) -> str:
+    if value is None or value == "":
+        return "(empty)"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(item) for item in value) or "(none)"
+    return str(value)
+
+
+def _put(data: Any, name: str, field: Any, value: Any) -> None:
+    if isinstance(field.widget, forms.CheckboxInput):
+        if value:
+            data[name] = "on"
+        else:
+            data.pop(name, None)
+    elif isinstance(value, (list, tuple)):
+        data.setlist(name, [str(item) for item in value])
+    elif value is None:
+        data[name] = ""
+    elif hasattr(value, "isoformat"):
+        data[name] = value.isoformat()
+    else:
+        data[name] = str(value)
+
+
+def page_conflict(
+    *,
+    conflict: VersionConflictError,
+    form: forms.BaseForm,
+    current: Mapping[str, Any],
+    before: Mapping[str, Any] | None,
+    aliases: Mapping[str, str] | None = None,
+    unknown_before: Iterable[str] = (),
+) -> PageConflict:
+    """Compare the user's POST (`form`, bound) with the row now (`current`: form field →
+    value as the form shows it) and as it was at the version they edited (`before`, None
+    when not known; `unknown_before` names fields whose old value is not known)."""
+    aliases = aliases or {}
+    unknown = set(unknown_before)
+    changed = []
     for change in conflict.changes:
-        label = labels.get(change.field, change.field.replace("_", " "))
-        if label in seen:
-            continue
-        seen.add(label)
-        rows.append({"field": change.field, "label": label, "value": show(change.field)})
-    return {
-        "message": conflict.message,
-        "version": conflict.current_version,
-        "changes": rows,
-        "fields": sorted({row["field"] for row in rows}),
-    }
+        name = aliases.get(change.field, change.field)
+        if name in form.fields and name not in changed:
+            changed.append(name)
+    data = form.data.copy()
+    data["version"] = str(conflict.current_version)
+    taken: list[str] = []
+    clashes: dict[str, str] = {}
+    clash_labels: list[str] = []
+    for name in changed:
+        field = form.fields[name]
+        posted = form[name].data
+        theirs = current.get(name)
+        if not field.has_changed(theirs, posted):
+            continue  # the user typed what is stored now
+        touched = before is None or name in unknown or field.has_changed(before.get(name), posted)
+        if touched:
+            clashes[name] = _shown(theirs)
+            clash_labels.append(str(field.label or name.replace("_", " ")))
+        else:
+            _put(data, name, field, theirs)
+            taken.append(str(field.label or name.replace("_", " ")))
+    return PageConflict(
+        message=conflict.message,
+        version=conflict.current_version,
+        data=data,
+        taken=taken,
+        clashes=clashes,
+        clash_labels=clash_labels,
+    )
+
+
+def page_conflict_errors(form: forms.BaseForm, page: PageConflict) -> None:
+    """Mark each field both people changed on the form bound to `page.data`."""
+    form.is_valid()
+    for name, theirs in page.clashes.items():
+        form.add_error(
+            name,
+            f"Changed meanwhile to “{theirs}”. Your input is kept here: check it before "
+            "saving again.",
+        )

@@ -107,6 +107,9 @@ class ContactForm(forms.Form):
     is_active = forms.BooleanField(
         required=False, initial=True, label="Still at the company (active)"
     )
+    # The version the form was loaded at (kam/versioning.py): a save based on an older one
+    # is refused with what changed, the user's input kept.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(
         self,
@@ -168,6 +171,7 @@ def contact_initial(contact: Contact) -> dict[str, Any]:
         "evidence_verified_on": contact.evidence_verified_on,
         "reports_to": contact.reports_to_id,
         "is_active": contact.is_active,
+        "version": contact.version,
     }
 
 

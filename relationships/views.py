@@ -19,8 +19,15 @@ from django.utils import timezone
 from accounts.models import Account
 from accounts.selectors import account_can_contribute, account_can_edit, account_get_for_user
 from accounts.views import _apply_errors
+from kam.versioning import (
+    PageConflict,
+    VersionConflictError,
+    page_conflict,
+    page_conflict_errors,
+    version_snapshot,
+)
 from relationships import selectors, services
-from relationships.forms import ContactForm, InteractionForm
+from relationships.forms import ContactForm, InteractionForm, contact_initial
 from relationships.models import Attitude, BuyingRole, Contact, Influence
 
 User = get_user_model()
@@ -98,8 +105,10 @@ def _contact_form_page(
     people = selectors.account_people(account=account)
     colleagues = list(account.contacts.order_by("name", "id"))
     form = ContactForm(request.POST or None, people=people, colleagues=colleagues, contact=contact)
+    conflict: PageConflict | None = None
     if request.method == "POST" and form.is_valid():
         data = _contact_service_fields(form, people)
+        version = data.pop("version", None)
         if not form.errors:
             try:
                 if contact is None:
@@ -108,18 +117,59 @@ def _contact_form_page(
                     )
                 else:
                     saved = services.contact_update(
-                        contact=contact, updated_by=request.user, **data
+                        contact=contact, updated_by=request.user, version=version, **data
                     )
+            except VersionConflictError as error:
+                # As plan pages do: the user's input kept, what only the other person
+                # changed taken from the newer version, what both changed marked.
+                contact = _contact_now(account, error.current.pk)
+                before = version_snapshot(model=Contact, pk=contact.pk, version=error.sent_version)
+                conflict = page_conflict(
+                    conflict=error,
+                    form=form,
+                    current=contact_initial(contact),
+                    before=None if before is None else contact_initial(before),
+                    aliases=CONTACT_FORM_ALIASES,
+                    unknown_before=["goals"],  # the goals' old text is not on the row
+                )
+                form = ContactForm(
+                    conflict.data, people=people, colleagues=colleagues, contact=contact
+                )
+                page_conflict_errors(form, conflict)
             except ValidationError as error:
                 _apply_errors(form, error)
             else:
                 messages.success(request, f"{saved.name} is on the map.")
                 return redirect("relationships:map", account_id=account.pk)
+    status = 409 if conflict else 400 if form.errors else 200
     return render(
         request,
         "relationships/contact_form.html",
-        {"account": account, "contact": contact, "form": form, "tab": "relationships"},
-        status=400 if form.errors else 200,
+        {
+            "account": account,
+            "contact": contact,
+            "form": form,
+            "tab": "relationships",
+            "conflict": conflict,
+        },
+        status=status,
+    )
+
+
+# Model fields → the contact form's field that shows them.
+CONTACT_FORM_ALIASES = {
+    "is_economic_buyer": "roles",
+    "is_user_buyer": "roles",
+    "is_technical_buyer": "roles",
+    "is_coach": "roles",
+}
+
+
+def _contact_now(account: Account, contact_id: int) -> Contact:
+    return (
+        account.contacts.select_related("primary_contact")
+        .prefetch_related("goals")
+        .get(pk=contact_id)
     )
 
 
