@@ -14,6 +14,7 @@ from django.db.models import Q
 
 from accounts.models import Account, AccountLocation
 from kam.audit import audit_history
+from kam.versioning import VersionedModel
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -298,7 +299,7 @@ class Direction(models.TextChoices):
     RECEIVED = "received", "Received from the account"
 
 
-class ValueEntry(models.Model):
+class ValueEntry(VersionedModel):
     """One entry of the value ledger: value we delivered to the account, or received from it."""
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="value_entries")

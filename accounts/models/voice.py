@@ -14,6 +14,7 @@ from django.db.models import F, Q
 
 from accounts.models.account import Account
 from kam.audit import audit_history
+from kam.versioning import VersionedModel
 
 SCORE_VALIDATORS = [MinValueValidator(0), MaxValueValidator(10)]
 
@@ -24,7 +25,7 @@ class AssessmentKind(models.TextChoices):
     BUSINESS_REVIEW = "business_review", "Business review"
 
 
-class Assessment(models.Model):
+class Assessment(VersionedModel):
     """How the customer rates us on a date: an overall score 0-10 and per-dimension detail."""
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="assessments")
@@ -103,7 +104,7 @@ class Severity(models.TextChoices):
     CRITICAL = "critical", "Critical"
 
 
-class Complaint(models.Model):
+class Complaint(VersionedModel):
     """One complaint; `category` is stored lower-case so recurring problems group reliably."""
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="complaints")
@@ -153,7 +154,7 @@ class EventKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class AccountEvent(models.Model):
+class AccountEvent(VersionedModel):
     """Something that happened at the account and matters for churn (the defection cycle)."""
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="events")
