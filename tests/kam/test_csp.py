@@ -125,6 +125,19 @@ def test_rendered_pages_hold_no_inline_code(analysed: dict[str, Any]) -> None:
     assert found == {path: [] for path in paths}
 
 
+def test_a_refused_form_answers_a_page_without_inline_code(db: Any) -> None:
+    # Django's own CSRF failure page holds an inline <style>; templates/403_csrf.html replaces it
+    client = Client(enforce_csrf_checks=True)
+
+    answer = client.post("/login/", {"username": "alice", "password": "x"})
+
+    assert answer.status_code == 403
+    assert policy(answer) == EXPECTED
+    html = answer.content.decode()
+    assert "The form was not sent" in html
+    assert inline_code(html) == []
+
+
 def test_the_docs_page_runs_its_start_up_script_from_a_url(analysed: dict[str, Any]) -> None:
     client: Client = analysed["client"]
 
