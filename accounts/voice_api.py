@@ -27,6 +27,7 @@ from accounts.voice_serializers import (
     ComplaintSerializer,
 )
 from kam.api import Conflict, FilterSet
+from kam.versioning import VersionedViewMixin, without_version
 
 
 class AssessmentFilter(FilterSet):
@@ -61,18 +62,20 @@ class EventFilter(FilterSet):
         fields = ["account", "kind"]
 
 
-class _AccountRecordViewSet(viewsets.ModelViewSet):
+class _AccountRecordViewSet(VersionedViewMixin, viewsets.ModelViewSet):
     """Create resolves the account through the gatekeeper (404 when invisible); the
-    account of an existing record cannot be changed."""
+    account of an existing record cannot be changed. PUT/PATCH take the version edited
+    (If-Match or `version`, kam/versioning.py)."""
 
-    # A PUT/PATCH naming another account (kam/schema.py documents it).
-    schema_conflicts = {"update": ["409"], "partial_update": ["409"]}
+    # A PUT/PATCH naming another account, or a stale version (409), a stale If-Match (412)
+    # (kam/schema.py documents them).
+    schema_conflicts = {"update": ["409", "412"], "partial_update": ["409", "412"]}
 
     def _account_for_create(self, data: dict[str, Any]) -> Any:
         return account_get_for_user(user=self.request.user, account_id=data.pop("account_id"))
 
     def _fields_for_update(self, serializer: Any) -> dict[str, Any]:
-        data = dict(serializer.validated_data)
+        data = without_version(serializer.validated_data)
         account_id = data.pop("account_id", None)
         if account_id is not None and account_id != serializer.instance.account_id:
             raise Conflict({"account": ["A record cannot move to another account."]})
@@ -108,7 +111,10 @@ class AssessmentViewSet(_AccountRecordViewSet):
         if "dimensions" in data:
             data["dimensions"] = [dict(item) for item in data["dimensions"]]
         serializer.instance = voice_services.assessment_update(
-            assessment=serializer.instance, updated_by=self.request.user, **data
+            assessment=serializer.instance,
+            updated_by=self.request.user,
+            version=self.edited_version(serializer.instance),
+            **data,
         )
 
     def perform_destroy(self, instance: Assessment) -> None:
@@ -139,6 +145,7 @@ class ComplaintViewSet(_AccountRecordViewSet):
         serializer.instance = voice_services.complaint_update(
             complaint=serializer.instance,
             updated_by=self.request.user,
+            version=self.edited_version(serializer.instance),
             **self._fields_for_update(serializer),
         )
 
@@ -170,6 +177,7 @@ class AccountEventViewSet(_AccountRecordViewSet):
         serializer.instance = voice_services.account_event_update(
             event=serializer.instance,
             updated_by=self.request.user,
+            version=self.edited_version(serializer.instance),
             **self._fields_for_update(serializer),
         )
 

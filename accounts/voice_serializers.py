@@ -15,6 +15,7 @@ from accounts.models import (
     EventKind,
     Severity,
 )
+from kam.versioning import VersionField
 
 KIND_MESSAGE = '"{input}" is not an event kind; use ' + ", ".join(EventKind.values) + "."
 
@@ -45,10 +46,21 @@ class AssessmentSerializer(serializers.ModelSerializer):
         max_digits=5, decimal_places=1, help_text="0-10 (checked by the service)."
     )
     created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    version = VersionField()
 
     class Meta:
         model = Assessment
-        fields = ["id", "account", "kind", "date", "score", "notes", "dimensions", "created_by"]
+        fields = [
+            "id",
+            "account",
+            "kind",
+            "date",
+            "score",
+            "notes",
+            "dimensions",
+            "created_by",
+            "version",
+        ]
 
 
 class ComplaintSerializer(serializers.ModelSerializer):
@@ -60,6 +72,7 @@ class ComplaintSerializer(serializers.ModelSerializer):
         },
     )
     created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    version = VersionField()
 
     class Meta:
         model = Complaint
@@ -72,6 +85,7 @@ class ComplaintSerializer(serializers.ModelSerializer):
             "resolved_on",
             "description",
             "created_by",
+            "version",
         ]
         validators: list[Any] = []
         extra_kwargs = {
@@ -90,7 +104,8 @@ class AccountEventSerializer(serializers.ModelSerializer):
         choices=EventKind.choices, error_messages={"invalid_choice": KIND_MESSAGE}
     )
     created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    version = VersionField()
 
     class Meta:
         model = AccountEvent
-        fields = ["id", "account", "kind", "date", "notes", "created_by"]
+        fields = ["id", "account", "kind", "date", "notes", "created_by", "version"]

@@ -35,6 +35,7 @@ from accounts.selectors import (
     account_can_edit,
     account_record_can_change,
 )
+from kam.versioning import versioned_update
 
 EVENT_KINDS_TEXT = ", ".join(EventKind.values)
 ASSESSMENT_KINDS_TEXT = ", ".join(AssessmentKind.values)
@@ -156,19 +157,29 @@ def assessment_update(
     assessment: Assessment,
     updated_by: Any,
     dimensions: list[Mapping[str, Any]] | None = None,
+    version: int | None = None,
     **fields: Any,
 ) -> Assessment:
+    """Change the given fields (dimensions, when given, replace all). Only what differs is
+    written; `version` is the version edited: a stale one raises VersionConflictError
+    (kam/versioning.py), None writes on top."""
     _require_owner(updated_by, assessment.account, "assessments")
     unknown = set(fields) - {"kind", "date", "score", "notes"}
     if unknown:
         raise ValidationError(f"Unknown assessment fields: {', '.join(sorted(unknown))}.")
+    candidate = Assessment.objects.get(pk=assessment.pk)
     for name, value in fields.items():
-        setattr(assessment, name, value)
-    _full_clean(assessment, _validate_dimensions(dimensions) if dimensions is not None else None)
-    assessment.save()
+        setattr(candidate, name, value)
+    _full_clean(candidate, _validate_dimensions(dimensions) if dimensions is not None else None)
+    fresh, _changed = versioned_update(
+        instance=assessment,
+        values={name: getattr(candidate, name) for name in fields},
+        version=version,
+        touched=["dimensions"] if dimensions is not None else [],
+    )
     if dimensions is not None:
-        _write_dimensions(assessment, dimensions)
-    return assessment
+        _write_dimensions(fresh, dimensions)
+    return fresh
 
 
 @transaction.atomic
@@ -238,17 +249,25 @@ def complaint_create(
 
 
 @transaction.atomic
-def complaint_update(*, complaint: Complaint, updated_by: Any, **fields: Any) -> Complaint:
-    """Change a complaint, typically to record the day it was resolved."""
+def complaint_update(
+    *, complaint: Complaint, updated_by: Any, version: int | None = None, **fields: Any
+) -> Complaint:
+    """Change a complaint, typically to record the day it was resolved. Only what differs
+    is written; a stale `version` raises VersionConflictError (kam/versioning.py)."""
     _require_may_change(updated_by, complaint, "a complaint")
     unknown = set(fields) - {"category", "severity", "opened_on", "resolved_on", "description"}
     if unknown:
         raise ValidationError(f"Unknown complaint fields: {', '.join(sorted(unknown))}.")
+    candidate = Complaint.objects.get(pk=complaint.pk)
     for name, value in fields.items():
-        setattr(complaint, name, value)
-    _clean_complaint(complaint)
-    complaint.save()
-    return complaint
+        setattr(candidate, name, value)
+    _clean_complaint(candidate)
+    fresh, _changed = versioned_update(
+        instance=complaint,
+        values={name: getattr(candidate, name) for name in fields},
+        version=version,
+    )
+    return fresh
 
 
 @transaction.atomic
@@ -279,16 +298,25 @@ def account_event_create(
 
 
 @transaction.atomic
-def account_event_update(*, event: AccountEvent, updated_by: Any, **fields: Any) -> AccountEvent:
+def account_event_update(
+    *, event: AccountEvent, updated_by: Any, version: int | None = None, **fields: Any
+) -> AccountEvent:
+    """Change an event. Only what differs is written; a stale `version` raises
+    VersionConflictError (kam/versioning.py)."""
     _require_may_change(updated_by, event, "an account event")
     unknown = set(fields) - {"kind", "date", "notes"}
     if unknown:
         raise ValidationError(f"Unknown event fields: {', '.join(sorted(unknown))}.")
+    candidate = AccountEvent.objects.get(pk=event.pk)
     for name, value in fields.items():
-        setattr(event, name, value)
-    _clean_event(event)
-    event.save()
-    return event
+        setattr(candidate, name, value)
+    _clean_event(candidate)
+    fresh, _changed = versioned_update(
+        instance=event,
+        values={name: getattr(candidate, name) for name in fields},
+        version=version,
+    )
+    return fresh
 
 
 @transaction.atomic

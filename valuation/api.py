@@ -32,6 +32,7 @@ from accounts.selectors import account_can_contribute, account_get_for_user
 from kam.api import Conflict, FilterSet, IdFilter
 from kam.permissions import OpsCanWriteOthersRead
 from kam.roles import Role, user_has_role
+from kam.versioning import VersionedViewMixin, without_version
 from valuation import selectors, services
 from valuation.exports import EXPORT_FORMATS, VALUE_ENTRIES_EXPORT, export_response
 from valuation.models import (
@@ -361,7 +362,11 @@ class ServiceActivityViewSet(_AccountRecordViewSet):
         services.service_activity_delete(activity=instance, deleted_by=self.request.user)
 
 
-class ValueEntryViewSet(_AccountRecordViewSet):
+class ValueEntryViewSet(VersionedViewMixin, _AccountRecordViewSet):
+    """PUT/PATCH take the version edited (If-Match or `version`, kam/versioning.py)."""
+
+    # A record moved to another account or a stale version (409), a stale If-Match (412).
+    schema_conflicts = {"update": ["409", "412"], "partial_update": ["409", "412"]}
     serializer_class = ValueEntrySerializer
     filterset_class = ValueEntryFilter
     search_fields = ["category", "evidence"]
@@ -387,7 +392,8 @@ class ValueEntryViewSet(_AccountRecordViewSet):
         serializer.instance = services.value_entry_update(
             entry=serializer.instance,
             changed_by=self.request.user,
-            **self._fields_for_update(serializer),
+            version=self.edited_version(serializer.instance),
+            **without_version(self._fields_for_update(serializer)),
         )
 
     def perform_destroy(self, instance: ValueEntry) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from kam.versioning import VersionField
 from valuation.models import (
     ActivityRate,
     ActivityType,
@@ -96,6 +97,7 @@ class ValueEntrySerializer(serializers.ModelSerializer):
     account = serializers.IntegerField(source="account_id")
     amount = serializers.DecimalField(**MONEY)
     created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    version = VersionField()
 
     class Meta:
         model = ValueEntry
@@ -112,6 +114,7 @@ class ValueEntrySerializer(serializers.ModelSerializer):
             "confirmed_on",
             "created_by",
             "created_at",
+            "version",
         ]
         read_only_fields = ["id", "created_by", "created_at"]
         validators: list[Any] = []

@@ -24,6 +24,7 @@ from django.utils import timezone
 from accounts.models import Account, AccountLocation
 from accounts.selectors import account_record_can_change
 from kam.roles import Role, user_has_role
+from kam.versioning import versioned_update
 from valuation.imports import (
     ImportRefused,
     RowError,
@@ -545,17 +546,26 @@ def _require_may_change_entry(user: Any, entry: ValueEntry) -> None:
         )
 
 
-def value_entry_update(*, entry: ValueEntry, changed_by: Any, **fields: Any) -> ValueEntry:
+def value_entry_update(
+    *, entry: ValueEntry, changed_by: Any, version: int | None = None, **fields: Any
+) -> ValueEntry:
+    """Change a ledger entry. Only what differs is written; a stale `version` raises
+    VersionConflictError (kam/versioning.py)."""
     _require_may_change_entry(changed_by, entry)
     unknown = set(fields) - set(VALUE_ENTRY_FIELDS)
     if unknown:
         raise ValidationError(f"Unknown value entry fields: {', '.join(sorted(unknown))}.")
+    candidate = ValueEntry.objects.get(pk=entry.pk)
     for name, value in fields.items():
-        setattr(entry, name, value.strip() if isinstance(value, str) else value)
-    _check_confirmation(entry)
-    entry.full_clean()
-    entry.save(update_fields=list(fields) or None)
-    return entry
+        setattr(candidate, name, value.strip() if isinstance(value, str) else value)
+    _check_confirmation(candidate)
+    candidate.full_clean()
+    fresh, _changed = versioned_update(
+        instance=entry,
+        values={name: getattr(candidate, name) for name in fields},
+        version=version,
+    )
+    return fresh
 
 
 @transaction.atomic

@@ -148,3 +148,44 @@ def test_the_account_360_cache_key_moves_on_a_versioned_save(
     before = Account.objects.get(pk=contact.account_id).data_version
     owner_api.patch(_url(contact), {"title": "CEO"}, format="json")
     assert Account.objects.get(pk=contact.account_id).data_version > before
+
+
+# Each further versioned resource: (path, body to create it, a field to PATCH, two values).
+RECORDS = [
+    (
+        "complaints",
+        {"category": "delivery", "severity": "low", "opened_on": "2026-01-05"},
+        "description",
+    ),
+    ("events", {"kind": "rfp_issued", "date": "2026-01-05"}, "notes"),
+    ("assessments", {"kind": "survey", "date": "2026-01-05", "score": "7.0"}, "notes"),
+    (
+        "value-entries",
+        {"direction": "delivered", "category": "savings", "amount": "100.00", "date": "2026-01-05"},
+        "evidence",
+    ),
+]
+
+
+@pytest.mark.parametrize(("path", "body", "field"), RECORDS, ids=[r[0] for r in RECORDS])
+def test_each_record_is_versioned(
+    owner_api: Any, account: Account, path: str, body: dict[str, Any], field: str
+) -> None:
+    # given a record created through the API: version 1, with its ETag
+    created = owner_api.post(f"/api/v1/{path}/", {**body, "account": account.pk}, format="json")
+    assert created.status_code == 201, created.json()
+    assert (created.json()["version"], created["ETag"]) == (1, '"1"')
+    url = f"/api/v1/{path}/{created.json()['id']}/"
+    assert owner_api.get(url)["ETag"] == '"1"'
+
+    # when it is changed from version 1, then a second change names version 1 again
+    first = owner_api.patch(url, {field: "first", "version": 1}, format="json")
+    stale = owner_api.patch(url, {field: "second"}, format="json", headers={"If-Match": '"1"'})
+    stale_body = owner_api.patch(url, {field: "third", "version": 1}, format="json")
+
+    # then the first is saved (version 2), the others refused with what changed
+    assert (first.status_code, first["ETag"]) == (200, '"2"')
+    assert stale.status_code == 412
+    assert stale.json()["changes"] == [{"field": field, "value": "first", "changed_in_version": 2}]
+    assert stale_body.status_code == 409
+    assert owner_api.get(url).json()[field] == "first"
