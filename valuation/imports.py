@@ -548,13 +548,27 @@ def _write_accounts(rows: Iterator[tuple[Any, ...]], context: ImportContext) -> 
                     Account(external_id=external_id, **dict(zip(fields, values, strict=True)))
                 )
                 continue
+            before = [getattr(account, name) for name in fields]
             if _assign(account, fields, values):
+                # Versioned record (kam/versioning.py): an edit based on the version before
+                # the import is refused instead of undoing it.
+                account.version += 1
+                account.field_versions = {
+                    **(account.field_versions or {}),
+                    **{
+                        name.removesuffix("_id"): account.version
+                        for name, old in zip(fields, before, strict=True)
+                        if getattr(account, name) != old
+                    },
+                }
                 changed.append(account)
             else:
                 outcome.unchanged += 1
         Account.objects.bulk_create(new)
         if changed:
-            Account.objects.bulk_update(changed, [*fields, "updated_at"])
+            Account.objects.bulk_update(
+                changed, [*fields, "updated_at", "version", "field_versions"]
+            )
         outcome.created += len(new)
         outcome.updated += len(changed)
     return outcome

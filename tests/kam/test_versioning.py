@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 
 from accounts.models import Account
 from relationships.models import Contact
@@ -189,3 +190,27 @@ def test_each_record_is_versioned(
     assert stale.json()["changes"] == [{"field": field, "value": "first", "changed_in_version": 2}]
     assert stale_body.status_code == 409
     assert owner_api.get(url).json()[field] == "first"
+
+
+def test_an_account_import_moves_the_version(
+    owner_api: Any, account: Account, tmp_path: Any
+) -> None:
+    # given an account at version 1, changed by an import (its region)
+    path = tmp_path / "accounts.csv"
+    path.write_text(
+        "external_id,name,industry,region,designation,owner\n"
+        f"NW-1,Northwind Foods,{account.industry},Asia,{account.designation},alice\n",
+        encoding="utf-8",
+    )
+    call_command("import_data", "accounts", str(path))
+    stored = Account.objects.get(pk=account.pk)
+    assert (stored.region, stored.version, stored.field_versions) == ("Asia", 2, {"region": 2})
+
+    # when a client that read version 1 saves, it is refused with the import's change
+    answer = owner_api.patch(
+        f"/api/v1/accounts/{account.pk}/", {"name": "Renamed", "version": 1}, format="json"
+    )
+    assert answer.status_code == 409
+    assert answer.json()["changes"] == [
+        {"field": "region", "value": "Asia", "changed_in_version": 2}
+    ]
