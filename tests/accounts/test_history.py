@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import logging
 from datetime import date
+from decimal import Decimal
+from io import StringIO
 from typing import Any
 
 import pytest
@@ -274,3 +276,46 @@ def test_anonymous_goes_to_the_sign_in_page(account: Account, anonymous_client: 
     response = anonymous_client.get(history_url(account))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+# --- bulk paths keep no per-row history -----------------------------------------------------
+
+
+def test_single_activity_writes_keep_history_but_an_account_deletion_writes_none_per_row(
+    account: Account, owner: Any
+) -> None:
+    from accounts.services import account_delete
+    from tests.valuation.factories import ActivityTypeFactory
+    from valuation.services import service_activity_create, service_activity_delete
+
+    ActivityHistory = ServiceActivity.history.model  # type: ignore[attr-defined]  # noqa: N806
+    kind = ActivityTypeFactory(code="site-visit")
+    one = service_activity_create(
+        account=account,
+        activity_type=kind,
+        date=date(2026, 4, 1),
+        quantity=Decimal(2),
+        created_by=owner,
+    )
+    service_activity_delete(activity=one, deleted_by=owner)
+    assert list(ActivityHistory.objects.values_list("history_type", flat=True)) == ["-", "+"]
+    ServiceActivity.objects.bulk_create(
+        ServiceActivity(account=account, activity_type=kind, date=date(2026, 4, d), quantity=1)
+        for d in range(1, 21)
+    )
+    account_delete(account=Account.objects.get(pk=account.pk))
+    assert ServiceActivity.objects.count() == 0
+    assert ActivityHistory.objects.count() == 2  # the account's deletion added none
+    assert History.objects.filter(id=account.pk, history_type="-").count() == 1
+
+
+def test_seed_demo_writes_no_per_row_history(db: Any) -> None:
+    from django.core.management import call_command
+
+    ContactHistory = Contact.history.model  # type: ignore[attr-defined]  # noqa: N806
+    call_command("seed_demo", accounts=3, stdout=StringIO())
+    call_command("seed_demo", accounts=3, flush=True, stdout=StringIO())
+    assert Contact.objects.exists()
+    assert History.objects.count() == 0
+    assert ContactHistory.objects.count() == 0
+    assert Complaint.history.model.objects.count() == 0  # type: ignore[attr-defined]
