@@ -31,7 +31,7 @@ from accounts.models import (
     PlanObjective,
     PlanStatus,
 )
-from accounts.plan_periods import PERIOD_EXAMPLES, period_dates
+from accounts.plan_periods import PERIOD_EXAMPLES, period_of
 from accounts.plan_selectors import (
     HistoryEntry,
     account_plan_can_edit,
@@ -84,24 +84,27 @@ def _clean_text(fields: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-def _period_span(period: str, start: date | None, end: date | None) -> tuple[date, date]:
-    """The plan's dates: as given when both are, else from the period's label."""
+def _period_span(period: str, start: date | None, end: date | None) -> tuple[str, date, date]:
+    """The plan's label and dates: the dates as given when both are, else from the label; a
+    label KAM knows is kept in one spelling ("2027-h1" is "2027 H1"), so that the one plan per
+    account and period holds however it is typed."""
+    known = period_of(period or "")
+    label = known.label if known is not None else (period or "").strip()
     if start is not None and end is not None:
-        return start, end
+        return label, start, end
     if start is not None or end is not None:
         missing = "period_end" if end is None else "period_start"
         raise ValidationError(
             {missing: "Give both period_start and period_end, or neither and a period label."}
         )
-    span = period_dates(period or "")
-    if span is None:
+    if known is None:
         raise ValidationError(
             {
-                "period": f'"{(period or "").strip()}" names no period KAM knows; use '
+                "period": f'"{label}" names no period KAM knows; use '
                 f"{PERIOD_EXAMPLES}, or give period_start and period_end."
             }
         )
-    return span
+    return label, known.start, known.end
 
 
 def _validate_children(
@@ -271,7 +274,7 @@ def account_plan_create(
     unknown = set(texts) - set(PLAN_TEXT_FIELDS)
     if unknown:
         raise ValidationError(f"Unknown plan fields: {', '.join(sorted(unknown))}.")
-    period_start, period_end = _period_span(period, period_start, period_end)
+    period, period_start, period_end = _period_span(period, period_start, period_end)
     plan = AccountPlan(
         account=account,
         **_clean_text(
@@ -327,9 +330,14 @@ def account_plan_update(
     cleaned = _clean_text(fields)
     if "period_start" in cleaned and "period_end" in cleaned:
         # A form sends both; left empty, the dates follow from the (new) label.
-        cleaned["period_start"], cleaned["period_end"] = _period_span(
+        cleaned["period"], cleaned["period_start"], cleaned["period_end"] = _period_span(
             cleaned.get("period", plan.period), cleaned["period_start"], cleaned["period_end"]
         )
+    elif "period" in cleaned and not {"period_start", "period_end"} & cleaned.keys():
+        # A new label alone moves the dates when it names a period (else they stay).
+        known = period_of(cleaned["period"])
+        if known is not None:
+            cleaned.update(period=known.label, period_start=known.start, period_end=known.end)
     candidate = AccountPlan.objects.get(pk=plan.pk)
     for name, value in cleaned.items():
         setattr(candidate, name, value)

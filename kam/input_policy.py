@@ -39,7 +39,10 @@ DATE_MAX = datetime.date(2199, 12, 31)
 # C0 and C1 control characters and DEL; tab, line feed and carriage return are told apart
 # below because long texts may hold them.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_LINE_BREAK_OR_TAB = re.compile(r"[\t\n\r]")
+_LINE_BREAK_OR_TAB = re.compile(r"[\t\n\r\u2028\u2029]")
+# Bidirectional overrides and isolates reorder what a one-line text shows (a name could show
+# as another's); right-to-left scripts need none of them.
+_BIDI_CONTROL = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
@@ -60,6 +63,11 @@ def text_problem(value: str, *, multiline: bool, max_length: int | None = None) 
         )
     if not multiline and _LINE_BREAK_OR_TAB.search(value):
         return "This field is one line: remove the line breaks and tabs."
+    if not multiline and _BIDI_CONTROL.search(value):
+        return (
+            "This text contains a bidirectional control character, which changes the order "
+            "in which it is shown; remove it."
+        )
     if max_length is not None and len(value) > max_length:
         return f"This text has {len(value):,} characters; at most {max_length:,} are allowed."
     return None
@@ -204,13 +212,30 @@ def body_problems(data: Any) -> dict[str, list[str]]:
     return problems
 
 
+class BodyTooLarge(exceptions.APIException):
+    status_code = 413
+    default_code = "body_too_large"
+
+
+def _read_bounded(stream: Any) -> bytes:
+    """The body, refused (413) past DATA_UPLOAD_MAX_MEMORY_SIZE: DRF reads the raw stream,
+    which Django's own limit does not cover."""
+    from django.conf import settings
+
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    raw = stream.read(limit + 1) if stream is not None else b""
+    if limit is not None and len(raw) > limit:
+        raise BodyTooLarge(f"The body is larger than {limit / 1e6:,.0f} MB; send less at a time.")
+    return bytes(raw)
+
+
 class SafeJSONParser(parsers.JSONParser):
     """DRF's JSON parser, refusing deep nesting and text the policy refuses (400)."""
 
     def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
         parser_context = parser_context or {}
         encoding = parser_context.get("encoding", "utf-8")
-        raw = stream.read() if stream is not None else b""
+        raw = _read_bounded(stream)
         try:
             text = raw.decode(encoding)
         except (UnicodeDecodeError, LookupError) as error:
@@ -231,3 +256,29 @@ class SafeJSONParser(parsers.JSONParser):
 
 def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
+
+
+def _refuse_bad_text(data: Any) -> None:
+    problems = body_problems(dict(data.lists()))
+    if problems:
+        raise exceptions.ValidationError(
+            {key.rsplit(".", 1)[0]: messages for key, messages in problems.items()}
+        )
+
+
+class SafeFormParser(parsers.FormParser):
+    """DRF's form parser under the same text policy as JSON bodies."""
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
+        data = super().parse(stream, media_type, parser_context)
+        _refuse_bad_text(data)
+        return data
+
+
+class SafeMultiPartParser(parsers.MultiPartParser):
+    """DRF's multipart parser under the same text policy (the fields, not the files)."""
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
+        parsed = super().parse(stream, media_type, parser_context)
+        _refuse_bad_text(parsed.data)
+        return parsed

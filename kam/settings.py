@@ -257,8 +257,8 @@ REST_FRAMEWORK = {
     # JSON bodies go through the input policy (kam/input_policy.py).
     "DEFAULT_PARSER_CLASSES": [
         "kam.input_policy.SafeJSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
+        "kam.input_policy.SafeFormParser",
+        "kam.input_policy.SafeMultiPartParser",
     ],
     "DEFAULT_PAGINATION_CLASS": "kam.api.StandardPagination",
     "PAGE_SIZE": 50,

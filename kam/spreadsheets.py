@@ -51,7 +51,7 @@ def xlsx_row(sheet: WriteOnlyWorksheet, values: Iterable[Any]) -> list[Any]:
         if isinstance(value, Decimal):
             row.append(float(value))
         elif isinstance(value, str):
-            cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", formula_safe(value)))
+            cell = WriteOnlyCell(sheet, value=formula_safe(ILLEGAL_CHARACTERS_RE.sub("", value)))
             cell.data_type = "s"
             row.append(cell)
         else:

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Account, TeamMember
+from kam.input_policy import text_problem
 from kam.versioning import versioned_update
 from relationships.models import ROLE_FIELDS, Contact, ContactGoal, Interaction
 
@@ -101,6 +102,10 @@ def goals_parse(goals: Any) -> tuple[list[GoalInput], list[str]]:
         metric = str(item.get("metric") or "").strip()
         if len(metric) > 100:
             problems.append(f"The metric of goal {number} is too long (100 characters at most).")
+            continue
+        refused = text_problem(text, multiline=False) or text_problem(metric, multiline=False)
+        if refused:
+            problems.append(f"Goal {number}: {refused}")
             continue
         numbers: dict[str, Decimal | None] = {}
         for part in ("target", "current"):
@@ -330,6 +335,7 @@ def contact_update(
         instance=contact,
         values=values,
         version=version,
+        by=updated_by,
         touched=["goals"] if goals_changed else [],
     )
     if goals_changed and goals is not None:

@@ -241,7 +241,20 @@ def read_rows(path: Path, file_name: str) -> Iterator[list[str]]:
     an empty list, so row numbers stay aligned with what a spreadsheet shows."""
     if not is_xlsx(file_name):
         return _csv_rows(path)  # csv.reader already yields [] for a blank line
-    return (row if any(row) else [] for row in _xlsx_rows(path))
+    return _padded_to_header(_xlsx_rows(path))
+
+
+def _padded_to_header(rows: Iterator[list[str]]) -> Iterator[list[str]]:
+    """XLSX rows as wide as the header: a sheet stores no empty cells, so a row whose last
+    cells are empty (an open complaint without description) ends early."""
+    width = 0
+    for row in rows:
+        if not any(row):
+            yield []
+            continue
+        if not width:
+            width = len(row)
+        yield row + [""] * (width - len(row)) if len(row) < width else row
 
 
 # --- value parsers ------------------------------------------------------------------------

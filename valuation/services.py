@@ -94,14 +94,8 @@ def import_batch_create(
     file_name = Path(file_name or "upload").name
     if not file_name.lower().endswith(ALLOWED_SUFFIXES):
         raise ValidationError({"file": "Upload a .csv or .xlsx file."})
-    limit = settings.KAM_UPLOAD_MAX_BYTES
-    if upload is not None and upload.size is not None and upload.size > limit:
-        raise ValidationError(
-            {
-                "file": f"The file is {upload.size / 1e6:,.1f} MB; an upload may be at most "
-                f"{limit / 1e6:,.0f} MB. Split it, or load it with the import_data command."
-            }
-        )
+    if upload is not None and (oversized := upload_size_problem(size=upload.size)):
+        raise ValidationError({"file": oversized})
     batch = ImportBatch(
         kind=kind,
         file_name=file_name[:255],
@@ -122,6 +116,21 @@ def import_batch_create(
     batch.rows_total = max(facts.lines - 1, 0) if not is_xlsx(file_name) else 0
     batch.save()
     return batch
+
+
+def upload_size_problem(*, size: int | str | None) -> str | None:
+    """Why an upload of `size` bytes is refused (KAM_UPLOAD_MAX_BYTES), or None."""
+    try:
+        size = int(size or 0)
+    except (TypeError, ValueError):
+        return None
+    limit = settings.KAM_UPLOAD_MAX_BYTES
+    if size <= limit:
+        return None
+    return (
+        f"The file is {size / 1e6:,.1f} MB; an upload may be at most {limit / 1e6:,.0f} MB. "
+        "Split it, or load it with the import_data command."
+    )
 
 
 def import_batch_queue(*, batch: ImportBatch) -> None:
@@ -164,7 +173,7 @@ def import_files_purge() -> int:
     cutoff = timezone.now() - datetime.timedelta(days=settings.KAM_IMPORT_FILE_RETENTION_DAYS)
     old = ImportBatch.objects.filter(
         status__in=[ImportBatch.Status.SUCCEEDED, ImportBatch.Status.FAILED],
-        created_at__lt=cutoff,
+        finished_at__lt=cutoff,
     ).exclude(file="")
     deleted = 0
     for batch in old:
@@ -444,7 +453,6 @@ def service_activity_create(
     return activity
 
 
-@transaction.atomic
 def service_activity_can_change(*, user: Any, activity: ServiceActivity) -> bool:
     """Ops change any activity (they load them); otherwise the account's owner any of its
     activities, a team member those they recorded."""
@@ -467,6 +475,7 @@ def service_activity_delete(*, activity: ServiceActivity, deleted_by: Any) -> No
     activity.delete()
 
 
+@transaction.atomic
 def service_activity_update(
     *, activity: ServiceActivity, changed_by: Any, **fields: Any
 ) -> ServiceActivity:
@@ -535,7 +544,6 @@ def value_entry_create(*, account: Account, created_by: Any, **fields: Any) -> V
     return entry
 
 
-@transaction.atomic
 def _require_may_change_entry(user: Any, entry: ValueEntry) -> None:
     if not account_record_can_change(
         user=user, account=entry.account, recorded_by_id=entry.created_by_id
@@ -546,6 +554,7 @@ def _require_may_change_entry(user: Any, entry: ValueEntry) -> None:
         )
 
 
+@transaction.atomic
 def value_entry_update(
     *, entry: ValueEntry, changed_by: Any, version: int | None = None, **fields: Any
 ) -> ValueEntry:
@@ -564,6 +573,7 @@ def value_entry_update(
         instance=entry,
         values={name: getattr(candidate, name) for name in fields},
         version=version,
+        by=changed_by,
     )
     return fresh
 

@@ -58,8 +58,14 @@ def _require_ops(request: HttpRequest) -> None:
 def import_page(request: HttpRequest) -> HttpResponse:
     """Upload a file: small files import in the request, big ones in the background."""
     _require_ops(request)
-    form = ImportForm(request.POST or None, request.FILES or None, kinds=list(SPECS))
-    if request.method == "POST" and form.is_valid():
+    oversized = services.upload_size_problem(size=request.META.get("CONTENT_LENGTH"))
+    if request.method == "POST" and oversized:
+        # Refused before Django reads (and stores) the body.
+        messages.error(request, oversized)
+        form = ImportForm(kinds=list(SPECS))
+    else:
+        form = ImportForm(request.POST or None, request.FILES or None, kinds=list(SPECS))
+    if request.method == "POST" and not oversized and form.is_valid():
         try:
             batch = services.import_batch_create(
                 kind=form.cleaned_data["kind"],

@@ -22,6 +22,8 @@ def main() -> None:
     with connection.cursor() as cursor:
         cursor.execute("CREATE TABLE IF NOT EXISTS saves (id INTEGER PRIMARY KEY, value TEXT)")
         cursor.execute("INSERT OR REPLACE INTO saves (id, value) VALUES (1, 'first')")
+        cursor.execute("PRAGMA journal_mode")
+        print(f"journal {cursor.fetchone()[0]}")  # noqa: T201
     connection.close()
     errors: list[str] = []
     done = [0]

@@ -73,6 +73,8 @@ def test_anonymous_visitor_is_refused_everywhere(anonymous_client: Any, path: st
         "GET": anonymous_client.get(path),
         "POST": anonymous_client.post(path, {}),
         "PATCH": anonymous_client.patch(path, {}, content_type="application/json"),
+        "PUT": anonymous_client.put(path, {}, content_type="application/json"),
+        "DELETE": anonymous_client.delete(path),
     }
     open_answers = {
         method: (response.status_code, response.get("Location"))

@@ -5,10 +5,12 @@ the forms and the imports, with a message on the field and nothing written."""
 from __future__ import annotations
 
 import datetime
+import io
 import json
 from typing import Any
 
 import pytest
+from openpyxl import load_workbook
 
 from accounts.models import Account, Complaint
 from kam.input_policy import (
@@ -39,6 +41,8 @@ API = "/api/v1"
         ("a\x1bb", False, "U+001B"),
         ("two\nlines", False, "one line"),
         ("a\tb", False, "one line"),
+        ("a\u2028b", False, "one line"),
+        ("admin\u202egnp.exe", False, "bidirectional"),
     ],
 )
 def test_refused_text(value: str, multiline: bool, words: str) -> None:
@@ -229,3 +233,88 @@ def test_existing_account_with_control_character_cannot_break_exports(
     AccountFactory(owner=owner, name="Bad\x01Name", external_id="B-1")
     response = owner_client.get("/exports/accounts/?file_format=xlsx")
     assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert "BadName" in [cell.value for row in sheet.iter_rows() for cell in row]
+
+
+@pytest.mark.django_db
+def test_million_character_plan_text_and_interaction_summary_are_400(
+    owner_api: Any, account: Account
+) -> None:
+    from accounts.models import AccountPlan
+    from relationships.models import Interaction
+
+    huge = "x" * 1_000_000
+    plan = owner_api.post(
+        f"{API}/plans/", {"account": account.pk, "period": "2027", "situation": huge}, format="json"
+    )
+    interaction = owner_api.post(
+        f"{API}/interactions/",
+        {"account": account.pk, "date": "2026-01-05", "channel": "call", "summary": huge},
+        format="json",
+    )
+    assert (plan.status_code, interaction.status_code) == (400, 400)
+    assert "situation" in plan.json()
+    assert "summary" in interaction.json()
+    assert not AccountPlan.objects.exists()
+    assert not Interaction.objects.exists()
+
+
+@pytest.mark.django_db
+def test_plan_form_refuses_an_over_long_section(owner_client: Any, account: Account) -> None:
+    from accounts.models import AccountPlan
+
+    response = owner_client.post(
+        f"/accounts/{account.pk}/plans/new/",
+        {
+            "period": "2027",
+            "situation": "x" * (LONG_TEXT_MAX_LENGTH + 1),
+            "objectives-TOTAL_FORMS": "0",
+            "objectives-INITIAL_FORMS": "0",
+            "actions-TOTAL_FORMS": "0",
+            "actions-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 400
+    assert f"at most {LONG_TEXT_MAX_LENGTH} characters" in response.content.decode()
+    assert not AccountPlan.objects.exists()
+
+
+@pytest.mark.django_db
+def test_form_encoded_api_body_is_under_the_same_policy(owner_api: Any, account: Account) -> None:
+    body = {"account": account.pk, "name": "Dana", "goals": ["cut \x01 freight"]}
+    for file_format in ("multipart", None):
+        response = (
+            owner_api.post(f"{API}/contacts/", body, format=file_format)
+            if file_format
+            else owner_api.generic(
+                "POST",
+                f"{API}/contacts/",
+                f"account={account.pk}&name=Dana&goals=cut%01freight",
+                content_type="application/x-www-form-urlencoded",
+            )
+        )
+        assert response.status_code == 400
+        assert "U+0001" in " ".join(response.json()["goals"])
+    assert Contact.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_json_body_over_the_size_limit_is_413(owner_api: Any, settings: Any) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000
+    body = json.dumps({"name": "x" * 2_000, "designation": "candidate"})
+    response = _post_json(owner_api, f"{API}/accounts/", body)
+    assert response.status_code == 413
+    assert "larger than" in response.json()["detail"]
+    assert Account.objects.count() == 0
+
+
+def test_contact_goal_text_from_the_page_is_checked_too() -> None:
+    from relationships.services import goals_parse
+
+    goals, problems = goals_parse([{"text": "cut \x1b freight"}])
+    assert goals == []
+    assert problems == [
+        "Goal 1: This text contains the control character U+001B, which cannot be shown or "
+        "exported; remove it."
+    ]

@@ -30,3 +30,4 @@ def test_concurrent_saves_on_the_embedded_database_all_succeed(tmp_path: Path) -
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "saved 100 of 100" in result.stdout
+    assert "journal wal" in result.stdout

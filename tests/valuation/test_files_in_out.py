@@ -46,6 +46,7 @@ def formula_world(owner: Any, account: Account) -> dict[str, Any]:
         name=FORMULAS[0], industry=FORMULAS[1], region=FORMULAS[2]
     )
     AccountFactory(owner=owner, external_id="-7", name="'=already quoted", industry="-minus sign")
+    AccountFactory(owner=owner, external_id="Z-9", name="No region", industry="", region="")
     location = AccountLocation.objects.create(account=account, name="=Depot")
     handling = ActivityTypeFactory(code="-handling", name="=1+1", unit="@order")
     ActivityRateFactory(activity_type=handling, effective_from=datetime.date(2024, 1, 1))
@@ -64,6 +65,11 @@ def formula_world(owner: Any, account: Account) -> dict[str, Any]:
     AccountEvent.objects.create(
         account=account, kind="other", date=datetime.date(2025, 2, 2), notes="+called"
     )
+    # Rows whose last cells are empty: an XLSX sheet stores no cell for them.
+    Complaint.objects.create(
+        account=account, category="billing", severity="high", opened_on=datetime.date(2025, 2, 3)
+    )
+    AccountEvent.objects.create(account=account, kind="rfp_issued", date=datetime.date(2025, 2, 4))
     return {"account": account}
 
 
@@ -247,18 +253,16 @@ def test_far_date_in_a_file_is_refused(account: Account, tmp_path: Path) -> None
 # --- uploads -----------------------------------------------------------------------------------
 
 
-def test_upload_over_the_limit_is_refused_in_words(
-    ops_client: Any, account: Account, settings: Any
-) -> None:
+def test_service_refuses_an_upload_over_the_limit_in_words(account: Account, settings: Any) -> None:
+    from django.core.exceptions import ValidationError
+
     settings.KAM_UPLOAD_MAX_BYTES = 100
-    content = b"account,category,severity,opened_on,resolved_on,description\n" + (
-        b"NW-1,delivery,low,2025-01-03,,ok\n" * 10
-    )
+    upload = SimpleUploadedFile("c.csv", b"account,category\n" + b"NW-1,x\n" * 40)
 
-    response = _upload(ops_client, "complaints", content)
+    with pytest.raises(ValidationError) as refused:
+        services.import_batch_create(kind="complaints", created_by=None, upload=upload)
 
-    assert response.status_code == 400
-    assert "an upload may be at most" in response.content.decode()
+    assert "an upload may be at most" in " ".join(refused.value.message_dict["file"])
     assert not ImportBatch.objects.exists()
 
 
@@ -292,7 +296,7 @@ def test_old_uploaded_files_are_deleted_and_the_batch_kept(
     settings.KAM_IMPORT_FILE_RETENTION_DAYS = 30
     assert services.import_files_purge() == 0
     ImportBatch.objects.filter(pk=batch.pk).update(
-        created_at=batch.created_at - datetime.timedelta(days=31)
+        finished_at=batch.finished_at - datetime.timedelta(days=31)
     )
 
     assert services.import_files_purge() == 1
@@ -323,7 +327,7 @@ def test_the_sweep_deletes_old_files_and_resends_lost_imports(
     from portfolio.tasks import analysis_runs_reap_task
 
     _upload(ops_client, "events", b"account,kind,date,notes\nNW-1,other,2025-01-03,x\n")
-    ImportBatch.objects.update(created_at=ImportBatch.objects.get().created_at - _DAYS_31)
+    ImportBatch.objects.update(finished_at=ImportBatch.objects.get().finished_at - _DAYS_31)
 
     outcome = analysis_runs_reap_task()
 
@@ -332,3 +336,14 @@ def test_the_sweep_deletes_old_files_and_resends_lost_imports(
 
 
 _DAYS_31 = datetime.timedelta(days=31)
+
+
+def test_upload_over_the_limit_is_refused_before_the_body_is_read(
+    ops_client: Any, account: Account, settings: Any
+) -> None:
+    settings.KAM_UPLOAD_MAX_BYTES = 100
+    response = _upload(ops_client, "complaints", b"account,category\n" + b"NW-1,x\n" * 40)
+    assert response.status_code == 400
+    assert "an upload may be at most" in response.content.decode()
+    assert not ImportBatch.objects.exists()
+    assert not list(Path(settings.MEDIA_ROOT).rglob("*.csv"))

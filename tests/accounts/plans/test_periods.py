@@ -32,7 +32,9 @@ def test_period_labels(label: str, span: tuple[datetime.date, datetime.date]) ->
     assert period_dates(label) == span
 
 
-@pytest.mark.parametrize("label", ["", "27", "2027 H3", "2027 Q5", "2027 Q0", "FY27", "2027 S1"])
+@pytest.mark.parametrize(
+    "label", ["", "27", "2027 H3", "2027 Q5", "2027 Q0", "FY27", "2027 S1", "0000", "1899", "2200"]
+)
 def test_labels_that_name_no_period(label: str) -> None:
     assert period_dates(label) is None
 
@@ -110,3 +112,35 @@ def test_form_creates_a_plan_from_its_period_alone(owner_client: Any, account: A
     assert response.status_code == 302
     plan = AccountPlan.objects.get()
     assert (plan.period_start, plan.period_end) == (D(2027, 7, 1), D(2027, 9, 30))
+
+
+@pytest.mark.django_db
+def test_one_plan_per_period_however_the_label_is_typed(owner_api: Any, account: Any) -> None:
+    first = owner_api.post(
+        "/api/v1/plans/", {"account": account.pk, "period": "2027-h1"}, format="json"
+    )
+    again = owner_api.post(
+        "/api/v1/plans/", {"account": account.pk, "period": "2027H1"}, format="json"
+    )
+    assert first.json()["period"] == "2027 H1"
+    assert again.status_code == 400
+    assert AccountPlan.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_new_label_alone_moves_the_dates(owner_api: Any, account: Any) -> None:
+    plan = owner_api.post(
+        "/api/v1/plans/", {"account": account.pk, "period": "2027"}, format="json"
+    ).json()
+    moved = owner_api.patch(
+        f"/api/v1/plans/{plan['id']}/",
+        {"period": "2028 Q2", "version": plan["version"]},
+        format="json",
+    )
+    assert moved.status_code == 200, moved.json()
+    stored = AccountPlan.objects.get()
+    assert (stored.period, stored.period_start, stored.period_end) == (
+        "2028 Q2",
+        D(2028, 4, 1),
+        D(2028, 6, 30),
+    )
