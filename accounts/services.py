@@ -96,7 +96,9 @@ def account_update(
     for name, value in cleaned.items():
         setattr(candidate, name, value)
     candidate.full_clean()
-    fresh, _changed = versioned_update(instance=account, values=cleaned, version=version)
+    fresh, _changed = versioned_update(
+        instance=account, values=cleaned, version=version, by=updated_by
+    )
     return fresh
 
 

@@ -175,6 +175,7 @@ def assessment_update(
         instance=assessment,
         values={name: getattr(candidate, name) for name in fields},
         version=version,
+        by=updated_by,
         touched=["dimensions"] if dimensions is not None else [],
     )
     if dimensions is not None:
@@ -266,6 +267,7 @@ def complaint_update(
         instance=complaint,
         values={name: getattr(candidate, name) for name in fields},
         version=version,
+        by=updated_by,
     )
     return fresh
 
@@ -315,6 +317,7 @@ def account_event_update(
         instance=event,
         values={name: getattr(candidate, name) for name in fields},
         version=version,
+        by=updated_by,
     )
     return fresh
 

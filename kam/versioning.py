@@ -147,11 +147,13 @@ def versioned_update(
     values: Mapping[str, Any],
     version: int | None,
     touched: Iterable[str] = (),
+    by: Any = None,
 ) -> tuple[Any, list[str]]:
     """Write the `values` (model field → value) that differ from the stored row, raising
     its version by one; `touched` names what the caller changes beside the row (a contact's
     goals) and counts as changed too. Returns the row as stored now and the names changed
-    (none: nothing was written, the version stays).
+    (none: nothing was written, the version stays). `by` is the acting user, for the
+    audit trail.
 
     `version` is the version the user edited: a stale one raises VersionConflictError
     before anything is written. None writes on top of the stored row, locked meanwhile.
@@ -181,6 +183,8 @@ def versioned_update(
     if claimed != 1:
         raise VersionConflictError(current=rows.get(pk=instance.pk), sent_version=version)
     fresh = rows.get(pk=instance.pk)
+    if by is not None:
+        fresh._history_user = by  # django-simple-history's user of the record
     post_save.send(
         sender=model,
         instance=fresh,

@@ -214,3 +214,11 @@ def test_an_account_import_moves_the_version(
     assert answer.json()["changes"] == [
         {"field": "region", "value": "Asia", "changed_in_version": 2}
     ]
+
+
+def test_a_versioned_save_keeps_its_author_in_the_audit_trail(
+    owner_api: Any, owner: Any, contact: Contact
+) -> None:
+    owner_api.patch(_url(contact), {"title": "CEO", "version": 1}, format="json")
+    record = Contact.history.filter(id=contact.pk).order_by("-history_date").first()
+    assert (record.title, record.version, record.history_user) == ("CEO", 2, owner)
