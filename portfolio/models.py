@@ -10,9 +10,10 @@ from django.db import models
 from django.db.models import Q
 
 from kam.audit import audit_history
+from kam.versioning import VersionedModel
 
 
-class AnalysisParameters(models.Model):
+class AnalysisParameters(VersionedModel):
     """The analysis parameters of DOMAIN.md; one row (pk=1), every change kept in history."""
 
     discount_rate = models.DecimalField(

@@ -163,7 +163,7 @@ class TeamFunction(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class TeamMember(models.Model):
+class TeamMember(VersionedModel):
     """A member of the cross-functional account team; at most one is the executive sponsor."""
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="team_members")

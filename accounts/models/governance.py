@@ -9,9 +9,10 @@ from django.db.models import F, Q
 
 from accounts.models.account import Account, Designation
 from kam.audit import audit_history
+from kam.versioning import VersionedModel
 
 
-class SelectionCriterion(models.Model):
+class SelectionCriterion(VersionedModel):
     """A weighted criterion the steering committee scores accounts on (weights > 0)."""
 
     name = models.CharField(
@@ -40,7 +41,7 @@ class SelectionCriterion(models.Model):
         return self.name
 
 
-class CriterionScore(models.Model):
+class CriterionScore(VersionedModel):
     """An account's score 1-5 on one criterion, with the reason for it."""
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="criterion_scores")
