@@ -91,6 +91,7 @@ class AccountViewSet(VersionedViewMixin, viewsets.ModelViewSet):
 
 
 class TeamMemberViewSet(
+    VersionedViewMixin,
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,
@@ -140,6 +141,7 @@ class TeamMemberViewSet(
             user=member.user,
             function=data.get("function", member.function),
             is_executive_sponsor=data.get("is_executive_sponsor", member.is_executive_sponsor),
+            version=self.edited_version(member),
         )
 
     def perform_destroy(self, instance: TeamMember) -> None:

@@ -35,9 +35,11 @@ from accounts.models import (
 from accounts.selectors import account_get_for_user, accounts_visible_to
 from kam.api import FilterSet
 from kam.permissions import ExecutivesCanWriteOthersRead
+from kam.versioning import VersionedViewMixin, without_version
 
 
 class SelectionCriterionViewSet(
+    VersionedViewMixin,
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,
@@ -63,14 +65,18 @@ class SelectionCriterionViewSet(
         serializer.instance = governance_services.selection_criterion_update(
             criterion=serializer.instance,
             updated_by=self.request.user,
-            **serializer.validated_data,
+            version=self.edited_version(serializer.instance),
+            **without_version(serializer.validated_data),
         )
 
 
 class CriterionScoreViewSet(
-    mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    VersionedViewMixin, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
-    """Scores of the visible accounts; POST sets (creates or replaces) one account's score."""
+    """Scores of the visible accounts; POST sets (creates or replaces) one account's score
+    (with `version`, only the version replaced: a stale one answers 409, kam/versioning.py)."""
+
+    schema_conflicts = {"create": ["409"]}
 
     serializer_class = CriterionScoreSerializer
     filterset_fields = ["account", "criterion"]
@@ -93,6 +99,7 @@ class CriterionScoreViewSet(
             score=data["score"],
             rationale=data.get("rationale", ""),
             scored_by=request.user,
+            version=data.get("version"),
         )
         score = self.get_queryset().get(pk=score.pk)
         return Response(self.get_serializer(score).data, status=status.HTTP_201_CREATED)

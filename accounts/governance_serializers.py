@@ -18,14 +18,17 @@ from accounts.models import (
     ReviewMeeting,
     SelectionCriterion,
 )
+from kam.versioning import VersionField
 
 User = get_user_model()
 
 
 class SelectionCriterionSerializer(serializers.ModelSerializer):
+    version = VersionField()
+
     class Meta:
         model = SelectionCriterion
-        fields = ["id", "name", "description", "weight", "is_active"]
+        fields = ["id", "name", "description", "weight", "is_active", "version"]
         validators: list[Any] = []  # the service checks uniqueness and weight > 0
         extra_kwargs = {"name": {"validators": []}}
 
@@ -36,6 +39,10 @@ class CriterionScoreSerializer(serializers.ModelSerializer):
     criterion_name = serializers.CharField(source="criterion.name", read_only=True)
     scored_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     score = serializers.IntegerField()  # range message comes from the service
+    version = VersionField(
+        help_text="The version of the score you replace (a stale one answers 409); leave it "
+        "out to replace whatever is stored."
+    )
 
     class Meta:
         model = CriterionScore
@@ -48,6 +55,7 @@ class CriterionScoreSerializer(serializers.ModelSerializer):
             "rationale",
             "scored_by",
             "scored_at",
+            "version",
         ]
         read_only_fields = ["scored_at"]
         validators: list[Any] = []

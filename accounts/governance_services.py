@@ -34,6 +34,7 @@ from accounts.models import (
 )
 from accounts.selectors import account_can_edit
 from kam.roles import Role, user_has_role
+from kam.versioning import versioned_update
 
 QUALIFYING_FIELDS = (
     "type_of_work_fit",
@@ -94,17 +95,25 @@ def selection_criterion_create(
 
 @transaction.atomic
 def selection_criterion_update(
-    *, criterion: SelectionCriterion, updated_by: Any, **fields: Any
+    *, criterion: SelectionCriterion, updated_by: Any, version: int | None = None, **fields: Any
 ) -> SelectionCriterion:
+    """Change a criterion. Only what differs is written; a stale `version` raises
+    VersionConflictError (kam/versioning.py)."""
     _require_executive(updated_by, "set selection criteria")
     unknown = set(fields) - {"name", "weight", "description", "is_active"}
     if unknown:
         raise ValidationError(f"Unknown criterion fields: {', '.join(sorted(unknown))}.")
+    candidate = SelectionCriterion.objects.get(pk=criterion.pk)
     for name, value in fields.items():
-        setattr(criterion, name, value)
-    _clean_criterion(criterion)
-    criterion.save()
-    return criterion
+        setattr(candidate, name, value)
+    _clean_criterion(candidate)
+    fresh, _changed = versioned_update(
+        instance=criterion,
+        values={name: getattr(candidate, name) for name in fields},
+        version=version,
+        by=updated_by,
+    )
+    return fresh
 
 
 @transaction.atomic
@@ -115,8 +124,11 @@ def criterion_score_set(
     score: int,
     rationale: str,
     scored_by: Any,
+    version: int | None = None,
 ) -> CriterionScore:
-    """Score the account 1-5 on a criterion, with the reason (owner or executive)."""
+    """Score the account 1-5 on a criterion, with the reason (owner or executive).
+    `version`, when given, is the version of the score replaced: a stale one raises
+    VersionConflictError (kam/versioning.py) and writes nothing."""
     if not criterion_score_can_set(user=scored_by, account=account):
         raise PermissionDenied("Only the account's owner and executives score accounts.")
     errors: dict[str, str] = {}
@@ -133,11 +145,18 @@ def criterion_score_set(
     existing = row.first()
     if existing is None:
         existing = CriterionScore(account=account, criterion=criterion)
-    existing.score = int(score)
-    existing.rationale = rationale
-    existing.scored_by = scored_by
-    existing.save()
-    return existing
+        existing.score = int(score)
+        existing.rationale = rationale
+        existing.scored_by = scored_by
+        existing.save()
+        return existing
+    fresh, _changed = versioned_update(
+        instance=existing,
+        values={"score": int(score), "rationale": rationale, "scored_by": scored_by},
+        version=version,
+        by=scored_by,
+    )
+    return fresh
 
 
 @transaction.atomic

@@ -67,7 +67,9 @@ class TeamMemberSerializer(serializers.ModelSerializer):
         error_messages={"does_not_exist": "No active user is called {value}."},
     )
 
+    version = VersionField()
+
     class Meta:
         model = TeamMember
-        fields = ["user", "function", "is_executive_sponsor"]
+        fields = ["user", "function", "is_executive_sponsor", "version"]
         validators: list[Any] = []

@@ -116,9 +116,16 @@ def account_delete(*, account: Account) -> None:
 
 @transaction.atomic
 def team_member_set(
-    *, account: Account, user: Any, function: str, is_executive_sponsor: bool = False
+    *,
+    account: Account,
+    user: Any,
+    function: str,
+    is_executive_sponsor: bool = False,
+    version: int | None = None,
 ) -> TeamMember:
-    """Add the user to the account team, or change their function and sponsorship."""
+    """Add the user to the account team, or change their function and sponsorship (only
+    what differs is written; a stale `version` of the membership raises
+    VersionConflictError, kam/versioning.py)."""
     if not user.is_active:
         raise ValidationError({"user": f"{user.username} is not an active user."})
     if is_executive_sponsor:
@@ -140,11 +147,21 @@ def team_member_set(
     member = TeamMember.objects.filter(account=account, user=user).first()
     if member is None:
         member = TeamMember(account=account, user=user)
-    member.function = function
-    member.is_executive_sponsor = is_executive_sponsor
-    member.full_clean()
-    member.save()
-    return member
+        member.function = function
+        member.is_executive_sponsor = is_executive_sponsor
+        member.full_clean()
+        member.save()
+        return member
+    candidate = TeamMember.objects.get(pk=member.pk)
+    candidate.function = function
+    candidate.is_executive_sponsor = is_executive_sponsor
+    candidate.full_clean()
+    fresh, _changed = versioned_update(
+        instance=member,
+        values={"function": function, "is_executive_sponsor": is_executive_sponsor},
+        version=version,
+    )
+    return fresh
 
 
 @transaction.atomic

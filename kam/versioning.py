@@ -273,7 +273,10 @@ class VersionedViewMixin:
 
     def conflict_current(self, conflict: VersionConflictError) -> dict[str, Any]:
         """The object as the API shows it now (the view's serializer on a fresh read)."""
-        fresh = self.get_object()  # type: ignore[attr-defined]
+        lookup = getattr(self, "lookup_url_kwarg", None) or getattr(self, "lookup_field", "pk")
+        # A POST that replaces a record (a criterion score) has no object in its path.
+        in_path = lookup in getattr(self, "kwargs", {})
+        fresh = self.get_object() if in_path else conflict.current  # type: ignore[attr-defined]
         return dict(self.get_serializer(fresh).data)  # type: ignore[attr-defined]
 
     def conflict_response(self, conflict: VersionConflictError) -> Response:

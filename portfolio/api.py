@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from accounts.selectors import account_get_for_user
 from kam.permissions import OpsCanWriteOthersRead
+from kam.versioning import VersionedViewMixin, without_version
 from portfolio import schedules, selectors, services
 from portfolio.models import AccountSnapshot, AnalysisRun
 from portfolio.serializers import (
@@ -76,8 +77,11 @@ class AccountSnapshotView(RetrieveAPIView):
         return snapshot
 
 
-class AnalysisParametersView(APIView):
-    """`analysis-parameters/`: everyone reads; ops change them (each change is recorded)."""
+class AnalysisParametersView(VersionedViewMixin, APIView):
+    """`analysis-parameters/`: everyone reads; ops change them (each change is recorded).
+    PUT/PATCH take the version edited (If-Match or `version`, kam/versioning.py)."""
+
+    schema_conflicts = {"PATCH": ["409", "412"], "PUT": ["409", "412"]}
 
     permission_classes = [IsAuthenticated, OpsCanWriteOthersRead]
     serializer_class = AnalysisParametersSerializer
@@ -86,14 +90,18 @@ class AnalysisParametersView(APIView):
         return Response(AnalysisParametersSerializer(services.analysis_parameters_get()).data)
 
     def patch(self, request: Request) -> Response:
-        serializer = AnalysisParametersSerializer(
-            services.analysis_parameters_get(), data=request.data, partial=True
-        )
+        current = services.analysis_parameters_get()
+        serializer = AnalysisParametersSerializer(current, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         parameters = services.analysis_parameters_update(
-            changed_by=request.user, **serializer.validated_data
+            changed_by=request.user,
+            version=self.edited_version(current),
+            **without_version(serializer.validated_data),
         )
         return Response(AnalysisParametersSerializer(parameters).data)
+
+    def conflict_current(self, conflict: Any) -> dict[str, Any]:
+        return dict(AnalysisParametersSerializer(services.analysis_parameters_get()).data)
 
     def put(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self.patch(request)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.utils import timezone
 from rest_framework import serializers
 
+from kam.versioning import VersionField
 from portfolio.models import SNAPSHOT_FIGURES, AccountSnapshot, AnalysisParameters, AnalysisRun
 from portfolio.services import PARAMETER_FIELDS
 
@@ -55,7 +56,9 @@ class AccountSnapshotSerializer(serializers.ModelSerializer):
 
 
 class AnalysisParametersSerializer(serializers.ModelSerializer):
+    version = VersionField()
+
     class Meta:
         model = AnalysisParameters
-        fields = [*PARAMETER_FIELDS, "updated_at"]
+        fields = [*PARAMETER_FIELDS, "version", "updated_at"]
         read_only_fields = ["updated_at"]

@@ -29,6 +29,7 @@ from accounts.models import Account
 from kam.concurrent_reads import shared_snapshot
 from kam.pg_copy import copy_from_chunks
 from kam.row_locks import key_share_locked
+from kam.versioning import versioned_update
 from portfolio import loaders
 from portfolio.models import (
     SNAPSHOT_FIGURES,
@@ -71,9 +72,14 @@ def analysis_parameters_get() -> AnalysisParameters:
 
 
 @transaction.atomic
-def analysis_parameters_update(*, changed_by: Any, **values: Any) -> AnalysisParameters:
-    """Change parameters after validating them all; the change is kept in history."""
-    parameters = AnalysisParameters.objects.select_for_update().get(pk=analysis_parameters_get().pk)
+def analysis_parameters_update(
+    *, changed_by: Any, version: int | None = None, **values: Any
+) -> AnalysisParameters:
+    """Change parameters after validating them all; the change is kept in history. Only
+    what differs is written; a stale `version` raises VersionConflictError
+    (kam/versioning.py) and writes nothing."""
+    stored = analysis_parameters_get()
+    parameters = AnalysisParameters.objects.select_for_update().get(pk=stored.pk)
     for name, value in values.items():
         if name not in PARAMETER_FIELDS:
             raise ValidationError({name: "Not an analysis parameter."})
@@ -82,9 +88,10 @@ def analysis_parameters_update(*, changed_by: Any, **values: Any) -> AnalysisPar
     errors = _parameters_as_pure(parameters).validate()
     if errors:
         raise ValidationError(errors)
-    parameters._history_user = changed_by  # type: ignore[attr-defined]
-    parameters.save()
-    return parameters
+    fresh, _changed = versioned_update(
+        instance=stored, values=dict(values), version=version, by=changed_by
+    )
+    return fresh
 
 
 def _parameters_as_pure(parameters: AnalysisParameters) -> Parameters:

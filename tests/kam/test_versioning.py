@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from rest_framework.test import APIClient
 
-from accounts.models import Account
+from accounts.models import Account, SelectionCriterion
 from relationships.models import Contact
 from tests.relationships.factories import ContactFactory
 
@@ -222,3 +223,55 @@ def test_a_versioned_save_keeps_its_author_in_the_audit_trail(
     owner_api.patch(_url(contact), {"title": "CEO", "version": 1}, format="json")
     record = Contact.history.filter(id=contact.pk).order_by("-history_date").first()
     assert (record.title, record.version, record.history_user) == ("CEO", 2, owner)
+
+
+def test_a_selection_criterion_is_versioned(executive: Any) -> None:
+    client = APIClient()
+    client.force_authenticate(executive)
+    created = client.post("/api/v1/criteria/", {"name": "Growth", "weight": "2.00"}, format="json")
+    assert (created.status_code, created["ETag"]) == (201, '"1"')
+    url = f"/api/v1/criteria/{created.json()['id']}/"
+    assert client.patch(url, {"weight": "3.00", "version": 1}, format="json").status_code == 200
+    stale = client.patch(url, {"name": "Size"}, format="json", headers={"If-Match": '"1"'})
+    assert stale.status_code == 412
+    assert [change["field"] for change in stale.json()["changes"]] == ["weight"]
+
+
+def test_team_membership_is_versioned(owner_api: Any, account: Account) -> None:
+    url = f"/api/v1/accounts/{account.pk}/team/tom/"
+    assert owner_api.get(url)["ETag"] == '"1"'
+    assert (
+        owner_api.patch(url, {"function": "finance", "version": 1}, format="json").status_code
+        == 200
+    )
+    stale = owner_api.patch(
+        url, {"function": "engineering"}, format="json", headers={"If-Match": '"1"'}
+    )
+    assert stale.status_code == 412
+
+
+def test_analysis_parameters_are_versioned(ops_api: Any) -> None:
+    url = "/api/v1/analysis-parameters/"
+    version = ops_api.get(url).json()["version"]
+    assert ops_api.get(url)["ETag"] == f'"{version}"'
+    saved = ops_api.patch(url, {"horizon_years": 4, "version": version}, format="json")
+    assert (saved.status_code, saved["ETag"]) == (200, f'"{version + 1}"')
+    stale = ops_api.patch(url, {"horizon_years": 6, "version": version}, format="json")
+    assert stale.status_code == 409
+    assert stale.json()["changes"][0]["field"] == "horizon_years"
+    assert ops_api.get(url).json()["horizon_years"] == 4
+
+
+def test_a_criterion_score_with_a_stale_version_answers_409(
+    owner_api: Any, account: Account
+) -> None:
+    criterion = SelectionCriterion.objects.create(name="Growth", weight=2)
+    body = {"account": account.pk, "criterion": criterion.pk, "score": 3, "rationale": "Growing"}
+    first = owner_api.post("/api/v1/criterion-scores/", body, format="json")
+    assert first["ETag"] == '"1"'
+    owner_api.post("/api/v1/criterion-scores/", {**body, "score": 4, "version": 1}, format="json")
+    stale = owner_api.post(
+        "/api/v1/criterion-scores/", {**body, "score": 5, "version": 1}, format="json"
+    )
+    assert stale.status_code == 409
+    assert stale.json()["current"]["score"] == 4
