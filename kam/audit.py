@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.db import models, router, transaction
 from django.db.models.signals import post_delete, post_save, pre_delete
 from simple_history.models import HistoricalRecords
@@ -31,6 +32,8 @@ access_logger = logging.getLogger("kam.access")
 # Fields kept out of every history table: the optimistic lock's bookkeeping and the
 # account's data version (raised by UPDATE on every write under the account).
 UNTRACKED_FIELDS = ("field_versions", "data_version")
+
+_muted = 0  # > 0 inside history_muted()
 
 
 class AuditHistory(HistoricalRecords):
@@ -73,6 +76,8 @@ class RowHistoricalRecords(AuditHistory):
 
         def delete(instance: Any, *args: Any, **kwargs: Any) -> Any:
             using = kwargs.get("using") or router.db_for_write(type(instance), instance=instance)
+            if _muted or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+                return plain_delete(instance, *args, **kwargs)
             with transaction.atomic(using=using):
                 records.create_historical_record(instance, "-", using=using)
                 return plain_delete(instance, *args, **kwargs)
@@ -89,11 +94,14 @@ def history_muted() -> Iterator[None]:
         for sender, records in AuditHistory.connected
         for signal, receiver in records.receivers(sender)
     ]
+    global _muted  # noqa: PLW0603 - one flag for the process, like the receivers
     for signal, receiver, sender in receivers:
         signal.disconnect(receiver, sender=sender)
+    _muted += 1
     try:
         yield
     finally:
+        _muted -= 1
         for signal, receiver, sender in receivers:
             signal.connect(receiver, sender=sender, weak=False)
 
