@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils import timezone
 
@@ -30,9 +32,18 @@ class ScheduleForm(forms.Form):
 
 
 class ParametersForm(forms.ModelForm):
+    # The version the form was loaded at (kam/versioning.py): a save based on an older one
+    # is refused with what changed, the user's input kept.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = AnalysisParameters
         fields = PARAMETER_FIELDS
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
 
     def _post_clean(self) -> None:
         # The service validates and saves (and records who changed what).

@@ -15,6 +15,13 @@ from django.views.decorators.http import require_POST
 from accounts.selectors import account_get_for_user
 from accounts.views import _apply_errors
 from kam.roles import Role, user_has_role
+from kam.versioning import (
+    PageConflict,
+    VersionConflictError,
+    page_conflict,
+    page_conflict_errors,
+    version_snapshot,
+)
 from portfolio import schedules, selectors, services
 from portfolio.forms import ParametersForm, RunNowForm, ScheduleForm
 from portfolio.models import AnalysisParameters, AnalysisRun
@@ -96,14 +103,34 @@ def ops_schedule(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _parameter_values(parameters: AnalysisParameters) -> dict[str, Any]:
+    return {name: getattr(parameters, name) for name in ParametersForm.Meta.fields}
+
+
 @login_required
 @require_POST
 def ops_parameters(request: HttpRequest) -> HttpResponse:
     _require_ops(request)
     form = ParametersForm(request.POST, instance=AnalysisParameters(pk=1))
+    conflict: PageConflict | None = None
     if form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version", None)
         try:
-            services.analysis_parameters_update(changed_by=request.user, **form.cleaned_data)
+            services.analysis_parameters_update(changed_by=request.user, version=version, **data)
+        except VersionConflictError as error:
+            # As the plan page: the user's input kept, what only another changed taken.
+            before = version_snapshot(
+                model=AnalysisParameters, pk=error.current.pk, version=error.sent_version
+            )
+            conflict = page_conflict(
+                conflict=error,
+                form=form,
+                current=_parameter_values(error.current),
+                before=None if before is None else _parameter_values(before),
+            )
+            form = ParametersForm(conflict.data, instance=error.current)
+            page_conflict_errors(form, conflict)
         except ValidationError as error:
             _apply_errors(form, error)
         else:
@@ -112,8 +139,8 @@ def ops_parameters(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portfolio/ops_analysis.html",
-        _ops_context(request, parameters_form=form),
-        status=400,
+        _ops_context(request, parameters_form=form, conflict=conflict),
+        status=409 if conflict else 400,
     )
 
 

@@ -12,6 +12,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Account
+from portfolio.forms import ParametersForm
+from portfolio.services import analysis_parameters_get
 from relationships.models import Contact
 from tests.relationships.factories import ContactFactory
 
@@ -122,3 +124,25 @@ def test_a_stale_contact_save_keeps_the_input(
     assert 'value="CEO"' in html
     assert _hidden_version(html) == "2"
     assert Contact.objects.get(pk=contact.pk).evidence == ""
+
+
+def test_a_stale_parameters_save_keeps_the_input(ops_client: Any, ops_api: Any) -> None:
+    # given the ops page loaded the parameters, then someone changed the horizon
+    loaded = analysis_parameters_get()
+    page = ops_client.get(reverse("portfolio:ops"))
+    version = _hidden_version(page.content.decode())
+    post = {name: getattr(loaded, name) for name in ParametersForm.Meta.fields}
+    ops_api.patch("/api/v1/analysis-parameters/", {"horizon_years": 7}, format="json")
+
+    # when the page saves a new discount rate from the version it loaded
+    answer = ops_client.post(
+        reverse("portfolio:ops-parameters"), {**post, "discount_rate": "0.1100", "version": version}
+    )
+
+    # then nothing is saved; the input is kept, the new horizon taken, the version moved on
+    assert answer.status_code == 409
+    form = answer.context["parameters_form"]
+    assert form.data["discount_rate"] == "0.1100"
+    assert form.data["horizon_years"] == "7"
+    assert form.data["version"] == str(int(version) + 1)
+    assert str(analysis_parameters_get().discount_rate) == str(loaded.discount_rate)
