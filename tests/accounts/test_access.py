@@ -261,7 +261,7 @@ def test_team_api_read(
     assert response.status_code == status
     if status == 200:
         assert response.json() == [
-            {"user": "tom", "function": "service", "is_executive_sponsor": False}
+            {"user": "tom", "function": "service", "is_executive_sponsor": False, "version": 1}
         ]
 
 
