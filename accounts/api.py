@@ -8,7 +8,7 @@ import django_filters
 from django.db.models import QuerySet
 from django.http import Http404
 from rest_framework import mixins, status, viewsets
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from accounts import selectors, services
 from accounts.models import Account, Designation, TeamMember
 from accounts.serializers import AccountSerializer, TeamMemberSerializer
-from kam.api import FilterSet
+from kam.api import Conflict, FilterSet
 from kam.roles import Role, user_has_role
 from kam.versioning import VersionedViewMixin, without_version
 
@@ -106,6 +106,8 @@ class TeamMemberViewSet(
     lookup_field = "user__username"
     lookup_url_kwarg = "username"
     pagination_class = None
+    # Another person in a PUT/PATCH (kam/schema.py documents it).
+    schema_conflicts = {"update": ["409"], "partial_update": ["409"]}
 
     def get_account(self) -> Account:
         account = selectors.account_get_for_user(
@@ -135,7 +137,7 @@ class TeamMemberViewSet(
             raise Http404("No such team member.")
         data = serializer.validated_data
         if data.get("user", member.user) != member.user:
-            raise ValidationError({"user": "To change the person, remove them and add another."})
+            raise Conflict({"user": ["To change the person, remove them and add another."]})
         serializer.instance = services.team_member_set(
             account=member.account,
             user=member.user,

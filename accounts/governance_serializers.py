@@ -18,12 +18,13 @@ from accounts.models import (
     ReviewMeeting,
     SelectionCriterion,
 )
+from kam.api import StrictModelSerializer, StrictSerializer
 from kam.versioning import VersionField
 
 User = get_user_model()
 
 
-class SelectionCriterionSerializer(serializers.ModelSerializer):
+class SelectionCriterionSerializer(StrictModelSerializer):
     version = VersionField()
 
     class Meta:
@@ -33,7 +34,7 @@ class SelectionCriterionSerializer(serializers.ModelSerializer):
         extra_kwargs = {"name": {"validators": []}}
 
 
-class CriterionScoreSerializer(serializers.ModelSerializer):
+class CriterionScoreSerializer(StrictModelSerializer):
     account = serializers.IntegerField(source="account_id")
     criterion = serializers.IntegerField(source="criterion_id")
     criterion_name = serializers.CharField(source="criterion.name", read_only=True)
@@ -61,7 +62,7 @@ class CriterionScoreSerializer(serializers.ModelSerializer):
         validators: list[Any] = []
 
 
-class DesignationRequestSerializer(serializers.ModelSerializer):
+class DesignationRequestSerializer(StrictModelSerializer):
     account = serializers.IntegerField(source="account_id")
     to_designation = serializers.ChoiceField(
         choices=Designation.choices,
@@ -106,11 +107,11 @@ class DesignationRequestSerializer(serializers.ModelSerializer):
         return pilot_warning_for(self.context.get("pilot_count", 0) + 1)
 
 
-class DesignationDecisionSerializer(serializers.Serializer):
+class DesignationDecisionSerializer(StrictSerializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ReviewMeetingSerializer(serializers.ModelSerializer):
+class ReviewMeetingSerializer(StrictModelSerializer):
     attendees = serializers.SlugRelatedField(
         slug_field="username",
         many=True,
@@ -141,7 +142,7 @@ class SelectionSerializer(serializers.Serializer):
     criteria = SelectionRowSerializer(source="rows", many=True)
 
 
-class QualifyingAnswersSerializer(serializers.ModelSerializer):
+class QualifyingAnswersSerializer(StrictModelSerializer):
     # Null until the answers are first saved (the account's empty answers are shown).
     updated_by = serializers.SlugRelatedField(
         slug_field="username", read_only=True, allow_null=True

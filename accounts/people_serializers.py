@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from accounts.models import COMPETENCY_FIELDS, CompetencyAssessment, PayMix
 from accounts.people_rules import pay_mix_check
+from kam.api import StrictModelSerializer
 
 User = get_user_model()
 
@@ -25,7 +26,7 @@ class ManagerLoadSerializer(serializers.Serializer):
     warnings = serializers.ListField(child=serializers.CharField())
 
 
-class CompetencyAssessmentSerializer(serializers.ModelSerializer):
+class CompetencyAssessmentSerializer(StrictModelSerializer):
     manager = serializers.SlugRelatedField(
         slug_field="username", queryset=User.objects.filter(is_active=True)
     )
@@ -49,7 +50,7 @@ class CompetencyAssessmentSerializer(serializers.ModelSerializer):
         read_only_fields = ["created_at"]
 
 
-class PayMixSerializer(serializers.ModelSerializer):
+class PayMixSerializer(StrictModelSerializer):
     manager = serializers.SlugRelatedField(
         slug_field="username", queryset=User.objects.filter(is_active=True)
     )

@@ -8,6 +8,7 @@ If-Match 412; both carry the current plan and what changed since, and write noth
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import django_filters
@@ -46,10 +47,10 @@ class PlanFilter(FilterSet):
         model = AccountPlan
         fields = ["account", "status", "period"]
 
-    def filter_date_from(self, queryset: QuerySet[AccountPlan], name: str, value: Any) -> Any:
+    def filter_date_from(self, queryset: QuerySet[AccountPlan], name: str, value: date) -> Any:
         return queryset.filter(period_end__gte=value)
 
-    def filter_date_to(self, queryset: QuerySet[AccountPlan], name: str, value: Any) -> Any:
+    def filter_date_to(self, queryset: QuerySet[AccountPlan], name: str, value: date) -> Any:
         return queryset.filter(period_start__lte=value)
 
 

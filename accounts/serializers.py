@@ -6,12 +6,13 @@ from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
 from accounts.models import Account, TeamMember
+from kam.api import StrictModelSerializer
 from kam.versioning import VersionField
 
 User = get_user_model()
 
 
-class AccountSerializer(serializers.ModelSerializer):
+class AccountSerializer(StrictModelSerializer):
     owner = serializers.SlugRelatedField(
         slug_field="username",
         queryset=User.objects.filter(is_active=True),
@@ -60,7 +61,7 @@ class AccountSerializer(serializers.ModelSerializer):
         return fields
 
 
-class TeamMemberSerializer(serializers.ModelSerializer):
+class TeamMemberSerializer(StrictModelSerializer):
     user = serializers.SlugRelatedField(
         slug_field="username",
         queryset=User.objects.filter(is_active=True),

@@ -15,12 +15,13 @@ from accounts.models import (
     EventKind,
     Severity,
 )
+from kam.api import StrictModelSerializer
 from kam.versioning import VersionField
 
 KIND_MESSAGE = '"{input}" is not an event kind; use ' + ", ".join(EventKind.values) + "."
 
 
-class AssessmentDimensionSerializer(serializers.ModelSerializer):
+class AssessmentDimensionSerializer(StrictModelSerializer):
     # Ranges (0-10) are checked by the service, so the message names the dimension.
     expectation = serializers.DecimalField(max_digits=5, decimal_places=1)
     performance = serializers.DecimalField(max_digits=5, decimal_places=1)
@@ -32,7 +33,7 @@ class AssessmentDimensionSerializer(serializers.ModelSerializer):
         validators: list[Any] = []
 
 
-class AssessmentSerializer(serializers.ModelSerializer):
+class AssessmentSerializer(StrictModelSerializer):
     account = serializers.IntegerField(source="account_id")
     kind = serializers.ChoiceField(
         choices=AssessmentKind.choices,
@@ -63,7 +64,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
         ]
 
 
-class ComplaintSerializer(serializers.ModelSerializer):
+class ComplaintSerializer(StrictModelSerializer):
     account = serializers.IntegerField(source="account_id")
     severity = serializers.ChoiceField(
         choices=Severity.choices,
@@ -98,7 +99,7 @@ class ComplaintSerializer(serializers.ModelSerializer):
         }
 
 
-class AccountEventSerializer(serializers.ModelSerializer):
+class AccountEventSerializer(StrictModelSerializer):
     account = serializers.IntegerField(source="account_id")
     kind = serializers.ChoiceField(
         choices=EventKind.choices, error_messages={"invalid_choice": KIND_MESSAGE}

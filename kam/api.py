@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -10,6 +10,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
+from django.http import QueryDict
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
@@ -17,6 +18,31 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from kam.audit import api_refusal_logged
+
+
+class RefuseUnknownFields:
+    """A JSON body naming a field the serializer does not have answers 400 with a message on
+    that name (DRF dropped it silently, so a misspelt field was a change that never happened).
+    Read-only fields may be sent back as a GET answered them; they are ignored as before.
+    Form posts (the browsable API's, with their CSRF token) are left as they were."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, Mapping) and not isinstance(data, QueryDict):
+            known = set(self.fields)  # type: ignore[attr-defined]
+            unknown = [name for name in data if name not in known]
+            if unknown:
+                raise serializers.ValidationError(
+                    {str(name): ["Unknown field: this body has no such field."] for name in unknown}
+                )
+        return super().to_internal_value(data)  # type: ignore[misc]
+
+
+class StrictSerializer(RefuseUnknownFields, serializers.Serializer):
+    pass
+
+
+class StrictModelSerializer(RefuseUnknownFields, serializers.ModelSerializer):
+    pass
 
 
 class StandardPagination(PageNumberPagination):
@@ -76,6 +102,12 @@ class StrictBooleanField(forms.NullBooleanField):
         return None
 
 
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole number (django-filter's NumberFilter takes 0.5 for an integer field)."""
+
+    field_class = forms.IntegerField
+
+
 class FilterSet(django_filters.FilterSet):
     """The API's filter sets, strict about what they are sent: a foreign key in `Meta.fields`
     filters by id (IdFilter); a boolean is true or false; a parameter that is not free text
@@ -86,6 +118,11 @@ class FilterSet(django_filters.FilterSet):
         **django_filters.FilterSet.FILTER_DEFAULTS,
         models.ForeignKey: {"filter_class": IdFilter},
         models.OneToOneField: {"filter_class": IdFilter},
+        models.IntegerField: {"filter_class": IntegerFilter},
+        models.SmallIntegerField: {"filter_class": IntegerFilter},
+        models.BigIntegerField: {"filter_class": IntegerFilter},
+        models.PositiveIntegerField: {"filter_class": IntegerFilter},
+        models.PositiveSmallIntegerField: {"filter_class": IntegerFilter},
     }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

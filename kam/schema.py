@@ -20,8 +20,9 @@ place, the error answers every operation really gives, with their shapes:
 Request bodies also state the input policy (kam/input_policy.py): every text a `pattern`
 without control characters (tabs and line breaks only in long texts), every date a year
 from 1900 to 2199 (and the first of a month where the model wants it), every decimal the
-digits the field takes; a property the body does not know is ignored, but its text passes
-the policy too (OpenAPI 3.0 has no way to say the same of its name).
+digits the field takes. A property the body does not know is refused (`additionalProperties:
+false`) where the serializer is strict (kam/api.py's RefuseUnknownFields); elsewhere it is
+ignored, but its text passes the policy too (OpenAPI 3.0 cannot say the same of its name).
 """
 
 from __future__ import annotations
@@ -31,8 +32,10 @@ from typing import Any
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.plumbing import ResolvedComponent
+from drf_spectacular.plumbing import ResolvedComponent, force_instance
 from rest_framework import serializers
+
+from kam.api import RefuseUnknownFields
 
 ERROR = "Error"
 VALIDATION_ERROR = "ValidationError"
@@ -147,11 +150,24 @@ class KamAutoSchema(AutoSchema):
             self._request_field_policy(field, schema)
         return schema
 
+    def get_operation(self, *args: Any, **kwargs: Any) -> Any:
+        operation = super().get_operation(*args, **kwargs)
+        for parameter in (operation or {}).get("parameters", []):
+            schema = parameter.get("schema", {})
+            # A date parameter sent empty is refused (kam/api.py's FilterSet): the pattern
+            # says so where `format: date` alone leaves it open.
+            if parameter.get("in") == "query" and schema.get("format") == "date":
+                schema.setdefault("pattern", "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+        return operation
+
     def _map_basic_serializer(self, serializer: Any, direction: str) -> dict[str, Any]:
         schema = super()._map_basic_serializer(serializer, direction)
         if direction != "request":
             return schema
-        schema["additionalProperties"] = UNKNOWN_PROPERTY
+        # A strict serializer refuses a field it does not have (kam/api.py); the others
+        # ignore it, but its text passes the input policy too.
+        strict = isinstance(force_instance(serializer), RefuseUnknownFields)
+        schema["additionalProperties"] = False if strict else UNKNOWN_PROPERTY
         # A PATCH leaves every field optional, but for what `schema_patch_required` names.
         always = getattr(serializer, "schema_patch_required", ())
         if always and self.method == "PATCH":

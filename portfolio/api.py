@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.selectors import account_get_for_user
+from kam.api import StrictSerializer
 from kam.permissions import OpsCanWriteOthersRead
 from kam.versioning import VersionedViewMixin, without_version
 from portfolio import schedules, selectors, services
@@ -107,7 +108,7 @@ class AnalysisParametersView(VersionedViewMixin, APIView):
         return self.patch(request)
 
 
-class NightlyScheduleSerializer(serializers.Serializer):
+class NightlyScheduleSerializer(StrictSerializer):
     minute = serializers.CharField(max_length=60)
     hour = serializers.CharField(max_length=60)
     day_of_week = serializers.CharField(max_length=60)

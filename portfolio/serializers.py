@@ -3,12 +3,13 @@ from __future__ import annotations
 from django.utils import timezone
 from rest_framework import serializers
 
+from kam.api import StrictModelSerializer
 from kam.versioning import VersionField
 from portfolio.models import SNAPSHOT_FIGURES, AccountSnapshot, AnalysisParameters, AnalysisRun
 from portfolio.services import PARAMETER_FIELDS
 
 
-class AnalysisRunSerializer(serializers.ModelSerializer):
+class AnalysisRunSerializer(StrictModelSerializer):
     requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     duration_seconds = serializers.FloatField(read_only=True)
     as_of = serializers.DateField(default=timezone.localdate, help_text="Defaults to today.")
@@ -43,7 +44,7 @@ class SignalSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
-class AccountSnapshotSerializer(serializers.ModelSerializer):
+class AccountSnapshotSerializer(StrictModelSerializer):
     external_id = serializers.CharField(source="account.external_id", read_only=True)
     name = serializers.CharField(source="account.name", read_only=True)
     as_of = serializers.DateField(source="run.as_of", read_only=True)
@@ -55,7 +56,7 @@ class AccountSnapshotSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AnalysisParametersSerializer(serializers.ModelSerializer):
+class AnalysisParametersSerializer(StrictModelSerializer):
     version = VersionField()
 
     class Meta:

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from kam.api import StrictModelSerializer
 from kam.versioning import VersionField
 from relationships.models import Attitude, Channel, Contact, Influence, Interaction
 
@@ -99,7 +100,7 @@ def _choice_message(what: str, choices: type[Any]) -> str:
     return f'"{{input}}" is not {what}; use {listed}.'
 
 
-class ContactSerializer(serializers.ModelSerializer):
+class ContactSerializer(StrictModelSerializer):
     account = serializers.IntegerField(
         source="account_id", help_text="Id of the account (set on creation only)."
     )
@@ -189,7 +190,7 @@ class ContactIdsField(serializers.ListField):
         return [contact.pk for contact in data.all()]
 
 
-class InteractionSerializer(serializers.ModelSerializer):
+class InteractionSerializer(StrictModelSerializer):
     account = serializers.IntegerField(source="account_id", help_text="Id of the account.")
     user = serializers.SlugRelatedField(
         slug_field="username",

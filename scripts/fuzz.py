@@ -94,6 +94,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--phases", default="examples,coverage,fuzzing,stateful")
     parser.add_argument("--accounts", type=int, default=60, help="demo accounts (60)")
     parser.add_argument(
+        "--exclude-checks", default="", help="checks left out (comma-separated; none by default)"
+    )
+    parser.add_argument(
         "--parallel", type=int, default=1, help="roles fuzzed at once, each its own server (1)"
     )
     parser.add_argument("--report-dir", type=Path, default=ROOT / "artifacts" / "fuzz")
@@ -271,6 +274,7 @@ def run_schemathesis(
         f"Authorization: Token {token}",
         "--checks",
         "all",
+        *(["--exclude-checks", args.exclude_checks] if args.exclude_checks else []),
         "--max-examples",
         str(args.examples),
         "--seed",

@@ -7,6 +7,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from kam.api import StrictModelSerializer
 from kam.versioning import VersionField
 from valuation.models import (
     ActivityRate,
@@ -30,7 +31,7 @@ class ActivityTypeCodeField(serializers.SlugRelatedField):
         super().__init__(slug_field="code", **kwargs)
 
 
-class RevenueRecordSerializer(serializers.ModelSerializer):
+class RevenueRecordSerializer(StrictModelSerializer):
     account = serializers.IntegerField(source="account_id")
     account_external_id = serializers.CharField(source="account.external_id", read_only=True)
     location = serializers.CharField(source="location.name", max_length=120)
@@ -52,7 +53,7 @@ class RevenueRecordSerializer(serializers.ModelSerializer):
         validators: list[Any] = []  # the natural key is checked by the model, per field
 
 
-class ForecastSerializer(serializers.ModelSerializer):
+class ForecastSerializer(StrictModelSerializer):
     account = serializers.IntegerField(source="account_id")
     revenue = serializers.DecimalField(**MONEY)
 
@@ -63,7 +64,7 @@ class ForecastSerializer(serializers.ModelSerializer):
         validators: list[Any] = []
 
 
-class ActivityTypeSerializer(serializers.ModelSerializer):
+class ActivityTypeSerializer(StrictModelSerializer):
     class Meta:
         model = ActivityType
         fields = ["code", "name", "unit", "is_investment"]
@@ -71,7 +72,7 @@ class ActivityTypeSerializer(serializers.ModelSerializer):
         extra_kwargs = {"is_investment": {"default": False}}
 
 
-class ActivityRateSerializer(serializers.ModelSerializer):
+class ActivityRateSerializer(StrictModelSerializer):
     activity_type = ActivityTypeCodeField()
     unit_cost = serializers.DecimalField(**MONEY)
 
@@ -82,7 +83,7 @@ class ActivityRateSerializer(serializers.ModelSerializer):
         validators: list[Any] = []
 
 
-class ServiceActivitySerializer(serializers.ModelSerializer):
+class ServiceActivitySerializer(StrictModelSerializer):
     account = serializers.IntegerField(source="account_id")
     activity_type = ActivityTypeCodeField()
     quantity = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
@@ -93,7 +94,7 @@ class ServiceActivitySerializer(serializers.ModelSerializer):
         read_only_fields = ["id"]
 
 
-class ValueEntrySerializer(serializers.ModelSerializer):
+class ValueEntrySerializer(StrictModelSerializer):
     account = serializers.IntegerField(source="account_id")
     amount = serializers.DecimalField(**MONEY)
     created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)

@@ -148,3 +148,37 @@ def test_a_record_asked_to_move_to_another_account_is_a_conflict(
     assert response.json() == {"account": ["A record cannot move to another account."]}
     record.refresh_from_db()
     assert record.account_id == account.pk
+
+
+def test_a_body_naming_a_field_the_endpoint_does_not_have_is_refused(
+    owner_api: Any, account: Any
+) -> None:
+    """DRF dropped unknown fields silently: a misspelt `nmae` was a change that never happened."""
+    response = owner_api.patch(
+        f"/api/v1/accounts/{account.pk}/", {"nmae": "Renamed"}, format="json"
+    )
+    assert response.status_code == 400, response.content
+    assert response.json() == {"nmae": ["Unknown field: this body has no such field."]}
+    account.refresh_from_db()
+    assert account.name == "Northwind Foods"
+
+
+def test_read_only_fields_sent_back_as_a_get_gave_them_are_ignored(
+    owner_api: Any, account: Any
+) -> None:
+    body = owner_api.get(f"/api/v1/accounts/{account.pk}/").json()
+    body["name"] = "Northwind Foods Ltd"
+    response = owner_api.put(f"/api/v1/accounts/{account.pk}/", body, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["name"] == "Northwind Foods Ltd"
+
+
+def test_a_team_member_changed_into_another_person_is_a_conflict(
+    owner_api: Any, account: Any
+) -> None:
+    response = owner_api.patch(
+        f"/api/v1/accounts/{account.pk}/team/tom/", {"user": "alice"}, format="json"
+    )
+    assert response.status_code == 409, response.content
+    assert response.json() == {"user": ["To change the person, remove them and add another."]}
+    assert account.team_members.filter(user__username="tom").exists()
