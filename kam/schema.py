@@ -158,6 +158,13 @@ class KamAutoSchema(AutoSchema):
             # says so where `format: date` alone leaves it open.
             if parameter.get("in") == "query" and schema.get("format") == "date":
                 schema.setdefault("pattern", "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+            # A NUL anywhere in the address is refused (kam/middleware.py).
+            elif (
+                parameter.get("in") == "query"
+                and schema.get("type") == "string"
+                and not {"enum", "format", "pattern"} & set(schema)
+            ):
+                schema["pattern"] = "^[^\\u0000]*$"
         return operation
 
     def _map_basic_serializer(self, serializer: Any, direction: str) -> dict[str, Any]:
