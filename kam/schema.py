@@ -14,7 +14,8 @@ place, the error answers every operation really gives, with their shapes:
 - 409 and 412 `VersionConflict` where a version or If-Match guards the write (the view's
   `schema_conflicts` names the actions and their codes).
 - 409 `ValidationError` on every DELETE: the object's state does not allow it (kam/api.py).
-- 415 `Error` where a body is read (a media type the operation does not take).
+- 413 and 415 `Error` where a body is read (too large; a media type the operation does not
+  take).
 - 429 `Error` on every operation (the rate limits, kam/settings.py's KAM_THROTTLE_*).
 
 Request bodies also state the input policy (kam/input_policy.py): every text a `pattern`
@@ -83,6 +84,7 @@ DESCRIPTIONS = {
     "409": "The version in the body is not the current one, or the object's state does not "
     "allow this.",
     "412": "The If-Match header does not match the current version.",
+    "413": "The body is larger than the API takes (DATA_UPLOAD_MAX_MEMORY_SIZE).",
     "415": "The body's media type is not one this operation takes.",
     "429": "Too many requests: try again after Retry-After seconds.",
 }
@@ -210,6 +212,7 @@ class KamAutoSchema(AutoSchema):
         for code in self._conflict_codes():
             errors[code] = self._error(code, CONFLICT)
         if self.method in BODY_METHODS:
+            errors["413"] = self._error("413", ERROR)
             errors["415"] = self._error("415", ERROR)
         errors["429"] = self._error("429", ERROR)
         for code, response in errors.items():
