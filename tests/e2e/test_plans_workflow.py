@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import Browser, Page, expect
 
 from accounts import plan_services
@@ -93,7 +94,8 @@ def test_plan_submitted_returned_corrected_and_approved(
     assert plan.reviewed_by.username == "erin"
 
     # and the history shows each step with who did it
-    erin_page.get_by_role("link", name="History").click()
+    # (the plan's own History link; the account's tabs have a History tab too)
+    erin_page.locator(f'a[href="{reverse("accounts:plan-history", args=[plan.pk])}"]').click()
     history = erin_page.get_by_role("table")
     expect(history).to_contain_text("Submitted → Approved")
     expect(history).to_contain_text("Say how the east plant is won")
