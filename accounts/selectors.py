@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
@@ -70,6 +71,17 @@ def account_record_can_change(*, user: Any, account: Account, recorded_by_id: in
     if account_can_edit(user=user, account=account):
         return True
     return recorded_by_id == user.pk and account_is_team_member(user=user, account=account)
+
+
+def account_record_change_check(*, user: Any, record: Any, what: str) -> None:
+    """Raise PermissionDenied unless `user` may change `record` (a model with `account` and
+    `created_by`): the one refusal every service of account records gives."""
+    if not account_record_can_change(
+        user=user, account=record.account, recorded_by_id=record.created_by_id
+    ):
+        raise PermissionDenied(
+            f"Only the account's owner, or the team member who recorded it, changes {what}."
+        )
 
 
 def account_managers() -> QuerySet[Any]:

@@ -33,7 +33,7 @@ from accounts.models import (
 from accounts.selectors import (
     account_can_contribute,
     account_can_edit,
-    account_record_can_change,
+    account_record_change_check,
 )
 from kam.versioning import versioned_update
 
@@ -49,15 +49,6 @@ def _require_owner(user: Any, account: Account, what: str) -> None:
 def _require_contributor(user: Any, account: Account, what: str) -> None:
     if not account_can_contribute(user=user, account=account):
         raise PermissionDenied(f"Only the account's owner and team record {what}.")
-
-
-def _require_may_change(user: Any, record: Complaint | AccountEvent, what: str) -> None:
-    if not account_record_can_change(
-        user=user, account=record.account, recorded_by_id=record.created_by_id
-    ):
-        raise PermissionDenied(
-            f"Only the account's owner, or the team member who recorded it, changes {what}."
-        )
 
 
 def _score(value: Any) -> Decimal | None:
@@ -255,7 +246,7 @@ def complaint_update(
 ) -> Complaint:
     """Change a complaint, typically to record the day it was resolved. Only what differs
     is written; a stale `version` raises VersionConflictError (kam/versioning.py)."""
-    _require_may_change(updated_by, complaint, "a complaint")
+    account_record_change_check(user=updated_by, record=complaint, what="a complaint")
     unknown = set(fields) - {"category", "severity", "opened_on", "resolved_on", "description"}
     if unknown:
         raise ValidationError(f"Unknown complaint fields: {', '.join(sorted(unknown))}.")
@@ -274,7 +265,7 @@ def complaint_update(
 
 @transaction.atomic
 def complaint_delete(*, complaint: Complaint, deleted_by: Any) -> None:
-    _require_may_change(deleted_by, complaint, "a complaint")
+    account_record_change_check(user=deleted_by, record=complaint, what="a complaint")
     complaint.delete()
 
 
@@ -305,7 +296,7 @@ def account_event_update(
 ) -> AccountEvent:
     """Change an event. Only what differs is written; a stale `version` raises
     VersionConflictError (kam/versioning.py)."""
-    _require_may_change(updated_by, event, "an account event")
+    account_record_change_check(user=updated_by, record=event, what="an account event")
     unknown = set(fields) - {"kind", "date", "notes"}
     if unknown:
         raise ValidationError(f"Unknown event fields: {', '.join(sorted(unknown))}.")
@@ -324,5 +315,5 @@ def account_event_update(
 
 @transaction.atomic
 def account_event_delete(*, event: AccountEvent, deleted_by: Any) -> None:
-    _require_may_change(deleted_by, event, "an account event")
+    account_record_change_check(user=deleted_by, record=event, what="an account event")
     event.delete()

@@ -22,7 +22,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts.models import Account, AccountLocation
-from accounts.selectors import account_record_can_change
+from accounts.selectors import account_record_can_change, account_record_change_check
 from kam.roles import Role, user_has_role
 from kam.versioning import versioned_update
 from valuation.imports import (
@@ -544,23 +544,13 @@ def value_entry_create(*, account: Account, created_by: Any, **fields: Any) -> V
     return entry
 
 
-def _require_may_change_entry(user: Any, entry: ValueEntry) -> None:
-    if not account_record_can_change(
-        user=user, account=entry.account, recorded_by_id=entry.created_by_id
-    ):
-        raise PermissionDenied(
-            "Only the account's owner, or the team member who recorded it, may change this "
-            "value entry."
-        )
-
-
 @transaction.atomic
 def value_entry_update(
     *, entry: ValueEntry, changed_by: Any, version: int | None = None, **fields: Any
 ) -> ValueEntry:
     """Change a ledger entry. Only what differs is written; a stale `version` raises
     VersionConflictError (kam/versioning.py)."""
-    _require_may_change_entry(changed_by, entry)
+    account_record_change_check(user=changed_by, record=entry, what="a value entry")
     unknown = set(fields) - set(VALUE_ENTRY_FIELDS)
     if unknown:
         raise ValidationError(f"Unknown value entry fields: {', '.join(sorted(unknown))}.")
@@ -580,7 +570,7 @@ def value_entry_update(
 
 @transaction.atomic
 def value_entry_delete(*, entry: ValueEntry, deleted_by: Any) -> None:
-    _require_may_change_entry(deleted_by, entry)
+    account_record_change_check(user=deleted_by, record=entry, what="a value entry")
     entry.delete()
 
 
