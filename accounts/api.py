@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from accounts import selectors, services
 from accounts.models import Account, Designation, TeamMember
+from accounts.rules import can_edit_account
 from accounts.serializers import AccountSerializer, TeamMemberSerializer
 from kam.api import Conflict, FilterSet
 from kam.roles import Role, user_has_role
@@ -37,7 +38,7 @@ class AccountPermission(BasePermission):
     def has_object_permission(self, request: Request, view: Any, obj: Account) -> bool:
         if request.method in SAFE_METHODS:
             return True
-        return selectors.account_can_edit(user=request.user, account=obj)
+        return can_edit_account(request.user, obj)
 
 
 class AccountFilter(FilterSet):
@@ -113,8 +114,8 @@ class TeamMemberViewSet(
         account = selectors.account_get_for_user(
             user=self.request.user, account_id=self.kwargs["account_pk"]
         )
-        if self.request.method not in SAFE_METHODS and not selectors.account_can_edit(
-            user=self.request.user, account=account
+        if self.request.method not in SAFE_METHODS and not can_edit_account(
+            self.request.user, account
         ):
             raise PermissionDenied("Only the account's owner may change its team.")
         return account

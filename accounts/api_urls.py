@@ -4,7 +4,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import AccountViewSet, TeamMemberViewSet
-from accounts.governance_api import (
+from accounts.governance.api import (
     AccountSelectionView,
     CriterionScoreViewSet,
     DesignationRequestViewSet,
@@ -12,9 +12,9 @@ from accounts.governance_api import (
     ReviewMeetingViewSet,
     SelectionCriterionViewSet,
 )
-from accounts.people_api import CompetencyAssessmentViewSet, ManagerLoadView, PayMixViewSet
-from accounts.plan_api import AccountPlanViewSet
-from accounts.voice_api import AccountEventViewSet, AssessmentViewSet, ComplaintViewSet
+from accounts.people.api import CompetencyAssessmentViewSet, ManagerLoadView, PayMixViewSet
+from accounts.plans.api import AccountPlanViewSet
+from accounts.voice.api import AccountEventViewSet, AssessmentViewSet, ComplaintViewSet
 
 router = DefaultRouter()
 router.register("accounts", AccountViewSet, basename="account")

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
@@ -47,41 +46,6 @@ def account_get_for_user(*, user: Any, account_id: int | str) -> Account:
         raise Http404("No such account.") from error
     except (ValueError, TypeError) as error:
         raise Http404("No such account.") from error
-
-
-def account_can_edit(*, user: Any, account: Account) -> bool:
-    """The owner edits the account and everything under it; superusers administer all."""
-    return bool(user.is_superuser or account.owner_id == user.pk)
-
-
-def account_is_team_member(*, user: Any, account: Account) -> bool:
-    return TeamMember.objects.filter(account=account, user=user).exists()
-
-
-def account_can_contribute(*, user: Any, account: Account) -> bool:
-    """Owners and team members may add interactions, complaints, events and value entries."""
-    return account_can_edit(user=user, account=account) or account_is_team_member(
-        user=user, account=account
-    )
-
-
-def account_record_can_change(*, user: Any, account: Account, recorded_by_id: int | None) -> bool:
-    """Who may edit or delete a record of an account (a complaint, an event, an activity, a
-    value entry): the owner any of them, a team member only what they recorded."""
-    if account_can_edit(user=user, account=account):
-        return True
-    return recorded_by_id == user.pk and account_is_team_member(user=user, account=account)
-
-
-def account_record_change_check(*, user: Any, record: Any, what: str) -> None:
-    """Raise PermissionDenied unless `user` may change `record` (a model with `account` and
-    `created_by`): the one refusal every service of account records gives."""
-    if not account_record_can_change(
-        user=user, account=record.account, recorded_by_id=record.created_by_id
-    ):
-        raise PermissionDenied(
-            f"Only the account's owner, or the team member who recorded it, changes {what}."
-        )
 
 
 def account_managers() -> QuerySet[Any]:

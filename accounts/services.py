@@ -1,7 +1,7 @@
 """Writes to accounts, their team, locations and knowledge profile.
 
 Callers have already checked that the acting user may edit the account
-(`accounts.selectors.account_can_edit`); these functions enforce the data rules and write
+(`accounts.rules.can_edit_account`); these functions enforce the data rules and write
 in one transaction, raising ValidationError with plain-words messages per field.
 """
 
@@ -81,7 +81,7 @@ def account_update(
         _validate_owner(cleaned["owner"])
     if cleaned.get("designation", account.designation) != account.designation:
         # Designation changes are decided by the steering committee (issue 4):
-        # accounts.governance_services.designation_request_create / _decide.
+        # accounts.governance.services.designation_request_create / _decide.
         raise ValidationError(
             {
                 "designation": (
@@ -213,7 +213,7 @@ def account_data_changed(*, account_ids: Iterable[int] | QuerySet[Any] | None) -
     ids or a `values("account_id")` queryset, run as a subquery; None means every account).
     Called by each app's signals.py after every write to what the account 360 page shows,
     and by seed_demo, which writes in bulk without signals (imports change the page's cache
-    key through the latest import instead, see portfolio.account360_selectors). Returns the
+    key through the latest import instead, see portfolio.account360.selectors). Returns the
     number of accounts bumped."""
     accounts = Account.objects.all()
     if account_ids is not None:

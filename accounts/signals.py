@@ -3,7 +3,7 @@
 Each app registers its models with `bump_on_write` from its AppConfig.ready() (its own
 signals.py); a receiver runs `accounts.services.account_data_changed` (one UPDATE) after a save or a
 delete. Bulk writes bypass signals: seed_demo bumps by itself; imports change the account
-360 cache key through the latest successful import (portfolio.account360_selectors).
+360 cache key through the latest successful import (portfolio.account360.selectors).
 """
 
 from __future__ import annotations

@@ -2,14 +2,11 @@ from __future__ import annotations
 
 from django.urls import path
 
-from accounts import (
-    governance_views,
-    history_views,
-    people_views,
-    plan_views,
-    views,
-    voice_views,
-)
+from accounts import views
+from accounts.governance import views as governance_views
+from accounts.people import views as people_views
+from accounts.plans import views as plan_views
+from accounts.voice import views as voice_views
 
 app_name = "accounts"
 
@@ -19,7 +16,6 @@ urlpatterns = [
     path("<int:account_id>/", views.account_detail, name="detail"),
     path("<int:account_id>/edit/", views.account_edit, name="edit"),
     path("<int:account_id>/team/", views.account_team, name="team"),
-    path("<int:account_id>/history/", history_views.account_history, name="history"),
     path(
         "<int:account_id>/team/<str:username>/remove/",
         views.account_team_remove,

@@ -10,7 +10,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -24,6 +23,8 @@ from accounts.forms import (
     account_form_values,
 )
 from accounts.models import Account, Designation
+from accounts.rules import can_edit_account
+from kam.forms import form_errors_apply
 from kam.roles import Role, user_has_role
 from kam.versioning import (
     PageConflict,
@@ -44,18 +45,9 @@ SORTS = {
 PAGE_SIZE = 25
 
 
-def _apply_errors(form: BaseForm, error: ValidationError) -> None:
-    """Put a service's ValidationError beside the fields it names (or on the form)."""
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error)
-
-
 def _editable_account(request: HttpRequest, account_id: int) -> Account:
     account = selectors.account_get_for_user(user=request.user, account_id=account_id)
-    if not selectors.account_can_edit(user=request.user, account=account):
+    if not can_edit_account(request.user, account):
         raise PermissionDenied("Only the account's owner may change it.")
     return account
 
@@ -118,7 +110,7 @@ def account_list(request: HttpRequest) -> HttpResponse:
 def _detail_context(request: HttpRequest, account: Account) -> dict[str, Any]:
     return {
         "account": account,
-        "can_edit": selectors.account_can_edit(user=request.user, account=account),
+        "can_edit": can_edit_account(request.user, account),
         "team": selectors.account_team(account=account),
         "locations": account.locations.all(),
         "profile": selectors.knowledge_profile(account=account),
@@ -145,7 +137,7 @@ def account_create(request: HttpRequest) -> HttpResponse:
         try:
             account = services.account_create(created_by=request.user, **data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors_apply(form, error)
         else:
             messages.success(request, f"Account {account.name} created.")
             return redirect("accounts:detail", account_id=account.pk)
@@ -181,7 +173,7 @@ def account_edit(request: HttpRequest, account_id: int) -> HttpResponse:
             page_conflict_errors(form, conflict)
         except ValidationError as error:
             account.refresh_from_db()
-            _apply_errors(form, error)
+            form_errors_apply(form, error)
         else:
             messages.success(request, "Account saved.")
             return redirect("accounts:detail", account_id=account.pk)
@@ -196,7 +188,7 @@ def account_edit(request: HttpRequest, account_id: int) -> HttpResponse:
 @login_required
 def account_team(request: HttpRequest, account_id: int) -> HttpResponse:
     account = selectors.account_get_for_user(user=request.user, account_id=account_id)
-    can_edit = selectors.account_can_edit(user=request.user, account=account)
+    can_edit = can_edit_account(request.user, account)
     form = TeamMemberForm(request.POST or None)
     if request.method == "POST":
         if not can_edit:
@@ -205,7 +197,7 @@ def account_team(request: HttpRequest, account_id: int) -> HttpResponse:
             try:
                 member = services.team_member_set(account=account, **form.cleaned_data)
             except ValidationError as error:
-                _apply_errors(form, error)
+                form_errors_apply(form, error)
             else:
                 messages.success(request, f"{member.user.username} is on the team.")
                 return redirect("accounts:team", account_id=account.pk)
@@ -251,7 +243,7 @@ def knowledge_add(request: HttpRequest, account_id: int) -> HttpResponse:
                 account=account, added_by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors_apply(form, error)
         else:
             messages.success(request, "Knowledge entry added.")
             return redirect("accounts:detail", account_id=account.pk)
@@ -277,7 +269,7 @@ def location_add(request: HttpRequest, account_id: int) -> HttpResponse:
         try:
             services.location_add(account=account, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors_apply(form, error)
         else:
             messages.success(request, "Location added.")
             return redirect("accounts:detail", account_id=account.pk)

@@ -146,12 +146,34 @@ def copy_rows(
     text: str | io.StringIO,
 ) -> None:
     """COPY tab-separated text (\\N for NULL) into `table`."""
+    versioned_defaults(cursor, table)
     buffer = io.StringIO(text) if isinstance(text, str) else text
     buffer.seek(0)
     statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
         sql.Identifier(table), sql.SQL(", ").join(sql.Identifier(c) for c in columns)
     )
     cursor.copy_expert(statement.as_string(cursor), buffer)
+
+
+# The columns of kam.versioning.VersionedModel: Django fills them, the database has no default.
+VERSION_DEFAULTS = {"version": "1", "field_versions": "'{}'::jsonb"}
+
+
+def versioned_defaults(cursor: psycopg2.extensions.cursor, table: str) -> None:
+    """Give a versioned table's `version` and `field_versions` the defaults Django would
+    write, so that COPY of the benchmark's rows may leave them out (the database is the
+    benchmark's own and is wiped by every run)."""
+    cursor.execute(
+        "SELECT column_name FROM information_schema.columns"
+        " WHERE table_name = %s AND column_name = ANY(%s) AND column_default IS NULL",
+        [table, list(VERSION_DEFAULTS)],
+    )
+    for (column,) in cursor.fetchall():
+        cursor.execute(
+            sql.SQL(
+                "ALTER TABLE {} ALTER COLUMN {} SET DEFAULT " + VERSION_DEFAULTS[column]
+            ).format(sql.Identifier(table), sql.Identifier(column))
+        )
 
 
 def reset_sequence(cursor: psycopg2.extensions.cursor, table: str, column: str = "id") -> None:

@@ -198,8 +198,11 @@ class WarmWorker:
 
         django.setup()
         # What a worker has imported before its first task.
-        from portfolio import loaders, services  # noqa: F401
-        from valuation.analysis import pipeline  # noqa: F401
+        from portfolio import (  # noqa: F401
+            loaders,
+            pipeline,  # noqa: F401
+            services,
+        )
 
     def run(self, as_of: object) -> _db.Timed:
         from django.db import connections

@@ -35,6 +35,9 @@ from urllib.parse import urlparse
 import psycopg2
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from bench import _db  # noqa: E402
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/kam_bench"
 ACCOUNTS = 10_000
 TYPES = [
@@ -106,6 +109,7 @@ def set_up_reference_data(url: str) -> None:
                 f"{owner_id}\t1\t0\t{now}\t{now}\n"
             )
         buffer.seek(0)
+        _db.versioned_defaults(cursor, "accounts_account")
         cursor.copy_expert(
             "COPY accounts_account (external_id, name, industry, region, designation, owner_id,"
             " buying_hierarchy_level, continuum_position, created_at, updated_at) FROM STDIN",

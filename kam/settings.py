@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "relationships",
     "valuation",
     "portfolio",
+    "demo",
 ]
 
 MIDDLEWARE = [

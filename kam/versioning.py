@@ -1,5 +1,5 @@
 """Optimistic locking for every record a user edits: one mechanism for models, services,
-API views and pages (plans keep their own, older one in accounts/plan_services.py, which
+API views and pages (plans keep their own, older one in accounts/plans/services.py, which
 this follows).
 
 - A versioned model (`VersionedModel`) carries `version` (1 when created, raised by one on

@@ -4,7 +4,7 @@
   than in the one before it (accounts missing from either run are not compared);
 * key influencers overdue: active economic buyers and coaches not contacted within their
   desired contact frequency, or never (`relationships.selectors`' overdue rule);
-* plan actions overdue: open actions due before today (`accounts.plan_selectors`);
+* plan actions overdue: open actions due before today (`accounts.plans.selectors`);
 * value unconfirmed: value-ledger entries dated more than 90 days ago that the customer has
   not confirmed (value that is not confirmed does not count with the customer).
 
@@ -22,7 +22,7 @@ from typing import Any
 from django.db.models import F, IntegerField, OuterRef, Q, Subquery
 from django.urls import reverse
 
-from accounts.plan_selectors import plan_actions_overdue
+from accounts.plans.selectors import plan_actions_overdue
 from accounts.selectors import accounts_visible_to
 from kam.roles import Role, user_has_role
 from portfolio.churn.signals import signal_label

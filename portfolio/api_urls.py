@@ -10,7 +10,7 @@ from portfolio.api import (
     AnalysisScheduleView,
     RunSnapshotViewSet,
 )
-from portfolio.dashboard_api import DashboardView
+from portfolio.dashboard.api import DashboardView
 
 router = SimpleRouter()
 router.register("analysis-runs", AnalysisRunViewSet, basename="analysis-run")

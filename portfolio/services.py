@@ -37,15 +37,15 @@ from portfolio.models import (
     AnalysisParameters,
     AnalysisRun,
 )
-from portfolio.tasks import analysis_run_execute_task
-from valuation.analysis import columns as analysis_columns
-from valuation.analysis.parameters import AnalysisParameters as Parameters
-from valuation.analysis.pipeline import (
+from portfolio.pipeline import (
     AnalysisInputs,
     AnalysisResult,
     analyse_before_costs,
     analyse_costs,
 )
+from portfolio.tasks import analysis_run_execute_task
+from valuation.analysis import columns as analysis_columns
+from valuation.analysis.parameters import AnalysisParameters as Parameters
 from valuation.analysis.windows import Windows
 
 logger = logging.getLogger(__name__)

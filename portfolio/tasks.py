@@ -34,7 +34,11 @@ def analysis_runs_reap_task() -> dict[str, Any]:
     """The sweep: stuck analysis runs, queued runs and imports the broker lost, interrupted
     imports, and uploaded files past their retention period."""
     from portfolio.services import analysis_runs_reap
-    from valuation.services import import_batches_reap, import_batches_requeue, import_files_purge
+    from valuation.importing.services import (
+        import_batches_reap,
+        import_batches_requeue,
+        import_files_purge,
+    )
 
     return {
         **analysis_runs_reap(),

@@ -2,7 +2,10 @@ from __future__ import annotations
 
 from django.urls import path
 
-from portfolio import account360_views, dashboard_views, views
+from portfolio import views
+from portfolio.account360 import views as account360_views
+from portfolio.dashboard import views as dashboard_views
+from portfolio.history import views as history_views
 
 app_name = "portfolio"
 
@@ -23,4 +26,5 @@ urlpatterns = [
     path("ops/analysis/parameters/", views.ops_parameters, name="ops-parameters"),
     path("accounts/<int:account_id>/analysis/", views.account_analysis, name="account-analysis"),
     path("accounts/<int:account_id>/360/", account360_views.account_360_page, name="account-360"),
+    path("accounts/<int:account_id>/history/", history_views.account_history, name="history"),
 ]

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import account_get_for_user
-from accounts.views import _apply_errors
+from kam.forms import form_errors_apply
 from kam.roles import Role, user_has_role
 from kam.versioning import (
     PageConflict,
@@ -68,7 +68,7 @@ def ops_run_now(request: HttpRequest) -> HttpResponse:
                 trigger=AnalysisRun.Trigger.PAGE,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors_apply(form, error)
         else:
             if run.progress_message.startswith("The job queue is unreachable"):
                 messages.warning(request, f"Run {run.pk} is saved. {run.progress_message}")
@@ -91,7 +91,7 @@ def ops_schedule(request: HttpRequest) -> HttpResponse:
         try:
             schedules.nightly_schedule_update(**form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors_apply(form, error)
         else:
             messages.success(request, "Nightly schedule saved.")
             return redirect("portfolio:ops")
@@ -132,7 +132,7 @@ def ops_parameters(request: HttpRequest) -> HttpResponse:
             form = ParametersForm(conflict.data, instance=error.current)
             page_conflict_errors(form, conflict)
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors_apply(form, error)
         else:
             messages.success(request, "Analysis parameters saved; the next run uses them.")
             return redirect("portfolio:ops")

@@ -18,7 +18,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.selectors import account_can_contribute, account_can_edit, account_get_for_user
+from accounts.rules import can_contribute_to_account, can_edit_account
+from accounts.selectors import account_get_for_user
 from kam.api import FilterSet, IdFilter
 from kam.versioning import VersionedViewMixin
 from relationships import selectors, services
@@ -100,7 +101,7 @@ class ContactViewSet(
         account = account_get_for_user(
             user=request.user, account_id=serializer.validated_data["account_id"]
         )
-        if not account_can_edit(user=request.user, account=account):
+        if not can_edit_account(request.user, account):
             raise PermissionDenied("Only the account's owner may add people to its map.")
         contact = services.contact_create(
             account=account, created_by=request.user, **serializer.service_fields()
@@ -111,7 +112,7 @@ class ContactViewSet(
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         contact = self.get_object()
-        if not account_can_edit(user=request.user, account=contact.account):
+        if not can_edit_account(request.user, contact.account):
             raise PermissionDenied("Only the account's owner may change its map.")
         serializer = self.get_serializer(
             contact, data=request.data, partial=kwargs.get("partial", False)
@@ -165,7 +166,7 @@ class InteractionViewSet(
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         account = account_get_for_user(user=request.user, account_id=data["account_id"])
-        if not account_can_contribute(user=request.user, account=account):
+        if not can_contribute_to_account(request.user, account):
             raise PermissionDenied("Only the account's owner and team members log interactions.")
         interaction = services.interaction_log(
             account=account,

@@ -1,5 +1,5 @@
 """Forms of the relationship pages. They check types only; the services check meaning and
-their messages are put beside the fields (see `accounts.views._apply_errors`)."""
+their messages are put beside the fields (see `kam.forms.form_errors_apply`)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Writes to buying-influence maps: contacts with their goals, and interactions.
 
-Callers have checked access with the gatekeeper (`account_can_edit` for contacts,
-`account_can_contribute` for interactions). Each function validates everything first,
+Callers have checked access with the gatekeeper (`can_edit_account` for contacts,
+`can_contribute_to_account` for interactions). Each function validates everything first,
 collects one plain-words message per field, and writes in one transaction only when all is
 valid; otherwise it raises ValidationError({field: [messages]}) and writes nothing.
 """

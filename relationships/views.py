@@ -17,8 +17,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from accounts.models import Account
-from accounts.selectors import account_can_contribute, account_can_edit, account_get_for_user
-from accounts.views import _apply_errors
+from accounts.rules import can_contribute_to_account, can_edit_account
+from accounts.selectors import account_get_for_user
+from kam.forms import form_errors_apply
 from kam.versioning import (
     PageConflict,
     VersionConflictError,
@@ -39,7 +40,7 @@ OPEN_ALL_UP_TO = 40
 
 def _account_for_editing(request: HttpRequest, account_id: int) -> Account:
     account = account_get_for_user(user=request.user, account_id=account_id)
-    if not account_can_edit(user=request.user, account=account):
+    if not can_edit_account(request.user, account):
         raise PermissionDenied("Only the account's owner may change its relationship map.")
     return account
 
@@ -47,8 +48,8 @@ def _account_for_editing(request: HttpRequest, account_id: int) -> Account:
 def _map_context(request: HttpRequest, account: Account) -> dict[str, Any]:
     as_of = timezone.localdate()
     contacts = list(selectors.account_contacts(account=account, as_of=as_of))
-    can_edit = account_can_edit(user=request.user, account=account)
-    can_contribute = can_edit or account_can_contribute(user=request.user, account=account)
+    can_edit = can_edit_account(request.user, account)
+    can_contribute = can_edit or can_contribute_to_account(request.user, account)
     matrix = selectors.coverage_matrix(account=account, contacts=contacts, as_of=as_of)
     people = [row.person for row in matrix.rows]
     active = [c for c in contacts if c.is_active]
@@ -137,7 +138,7 @@ def _contact_form_page(
                 )
                 page_conflict_errors(form, conflict)
             except ValidationError as error:
-                _apply_errors(form, error)
+                form_errors_apply(form, error)
             else:
                 messages.success(request, f"{saved.name} is on the map.")
                 return redirect("relationships:map", account_id=account.pk)
@@ -196,7 +197,7 @@ def contact_edit(request: HttpRequest, account_id: int, contact_id: int) -> Http
 @login_required
 def interaction_log(request: HttpRequest, account_id: int) -> HttpResponse:
     account = account_get_for_user(user=request.user, account_id=account_id)
-    if not account_can_contribute(user=request.user, account=account):
+    if not can_contribute_to_account(request.user, account):
         raise PermissionDenied("Only the account's owner and team members log interactions.")
     people = selectors.account_people(account=account)
     contacts = list(account.contacts.filter(is_active=True).order_by("name", "id"))
@@ -213,7 +214,7 @@ def interaction_log(request: HttpRequest, account_id: int) -> HttpResponse:
             try:
                 services.interaction_log(account=account, user=person, **data)
             except ValidationError as error:
-                _apply_errors(form, error)
+                form_errors_apply(form, error)
             else:
                 messages.success(request, "Interaction logged.")
                 return redirect("relationships:map", account_id=account.pk)

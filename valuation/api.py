@@ -28,7 +28,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import Account
-from accounts.selectors import account_can_contribute, account_get_for_user
+from accounts.rules import can_contribute_to_account
+from accounts.selectors import account_get_for_user
 from kam.api import Conflict, FilterSet, IdFilter
 from kam.permissions import OpsCanWriteOthersRead
 from kam.roles import Role, user_has_role
@@ -336,7 +337,7 @@ class ServiceActivityViewSet(_AccountRecordViewSet):
 
     def may_write(self, account: Account) -> bool:
         user = self.request.user
-        return _is_ops(user) or account_can_contribute(user=user, account=account)
+        return _is_ops(user) or can_contribute_to_account(user, account)
 
     def get_queryset(self) -> QuerySet[ServiceActivity]:
         return selectors.service_activities_visible_to(self.request.user)
@@ -375,7 +376,7 @@ class ValueEntryViewSet(VersionedViewMixin, _AccountRecordViewSet):
     write_refusal = "Only the account's owner and its team members may change its value ledger."
 
     def may_write(self, account: Account) -> bool:
-        return account_can_contribute(user=self.request.user, account=account)
+        return can_contribute_to_account(self.request.user, account)
 
     def get_queryset(self) -> QuerySet[ValueEntry]:
         return selectors.value_entries_visible_to(self.request.user)

@@ -24,8 +24,8 @@ One framework, one `KindSpec` per kind (its columns, row parser and writer):
    row by row, which imports it or lists every problem by row. Staging the raw file in SQL
    and validating there was measured too and was slower.
 
-`import_run` is the entry point used by `valuation.services.import_batch_execute`, which the
-command, the page and the Celery task all share.
+`import_run` is the entry point of `valuation.importing.services.import_batch_execute`, which
+the command, the page and the Celery task all share.
 """
 
 from __future__ import annotations
@@ -1414,7 +1414,7 @@ def import_run(
             raise ImportRefused(errors.errors, errors.total)
         outcome.rows = data_rows
         # Bulk writes send no signals. Cached account pages draw afresh because their key
-        # holds the latest successful import batch (portfolio.account360_selectors), which
+        # holds the latest successful import batch (portfolio.account360.selectors), which
         # the caller marks in this transaction.
         if progress is not None:
             progress(data_rows)

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     Count,
@@ -28,7 +27,6 @@ from valuation.models import (
     ActivityType,
     Direction,
     Forecast,
-    ImportBatch,
     RevenueRecord,
     ServiceActivity,
     ValueEntry,
@@ -137,19 +135,6 @@ def activity_rates_list() -> QuerySet[ActivityRate]:
     return ActivityRate.objects.select_related("activity_type").order_by(
         "activity_type__code", "effective_from"
     )
-
-
-def import_batches_list() -> QuerySet[ImportBatch]:
-    return ImportBatch.objects.select_related("created_by").order_by("-created_at", "-id")
-
-
-def import_batch_rows_done(*, batch: ImportBatch) -> int:
-    """Rows processed so far: the running import reports them through the cache."""
-    from valuation.services import import_progress_key
-
-    if batch.status == ImportBatch.Status.RUNNING:
-        return int(cache.get(import_progress_key(batch.pk), 0))
-    return batch.rows_done
 
 
 # --- the account's Value tab -------------------------------------------------------------

@@ -14,6 +14,6 @@ IMPORT_HARD_LIMIT = 25 * 60
 
 @shared_task(soft_time_limit=IMPORT_SOFT_LIMIT, time_limit=IMPORT_HARD_LIMIT)
 def import_batch_execute_task(batch_id: int) -> None:
-    from valuation.services import import_batch_execute
+    from valuation.importing.services import import_batch_execute
 
     import_batch_execute(batch_id=batch_id)

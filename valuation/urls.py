@@ -3,13 +3,14 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver, path
 
 from valuation import views
+from valuation.importing import views as import_views
 
 app_name = "valuation"
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("imports/", views.import_page, name="import"),
-    path("imports/<int:batch_id>/", views.import_detail, name="import-detail"),
-    path("imports/template/<str:kind>.csv", views.import_template, name="import-template"),
+    path("imports/", import_views.import_page, name="import"),
+    path("imports/<int:batch_id>/", import_views.import_detail, name="import-detail"),
+    path("imports/template/<str:kind>.csv", import_views.import_template, name="import-template"),
     path("exports/<str:kind>/", views.export_download, name="export"),
     path("money/activity-types/", views.activity_types, name="activity-types"),
     path("money/<str:resource>/", views.record_list, name="list"),

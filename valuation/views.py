@@ -12,13 +12,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.selectors import account_can_contribute, account_get_for_user
+from accounts.rules import can_contribute_to_account
+from accounts.selectors import account_get_for_user
+from kam.forms import form_errors_apply
 from kam.roles import Role, user_has_role
 from valuation import charts, selectors, services
 from valuation.exports import EXPORT_FORMATS, EXPORTS, VALUE_ENTRIES_EXPORT, export_response
@@ -26,24 +27,13 @@ from valuation.forms import (
     CATEGORY_SUGGESTIONS,
     ActivityRateForm,
     ActivityTypeForm,
-    ImportForm,
     ListFilterForm,
     ServiceActivityForm,
     ValueEntryForm,
 )
-from valuation.imports import SPECS
-from valuation.models import ImportBatch, ImportKind, ValueEntry
+from valuation.models import ImportKind, ValueEntry
 
 PAGE_SIZE = 50
-
-
-def _apply_errors(form: BaseForm, error: ValidationError) -> None:
-    """Put a service's ValidationError beside the fields it names (or on the form)."""
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error)
 
 
 def _require_ops(request: HttpRequest) -> None:
@@ -52,75 +42,6 @@ def _require_ops(request: HttpRequest) -> None:
 
 
 # --- imports (ops) -------------------------------------------------------------------------
-
-
-@login_required
-def import_page(request: HttpRequest) -> HttpResponse:
-    """Upload a file: small files import in the request, big ones in the background."""
-    _require_ops(request)
-    oversized = services.upload_size_problem(size=request.META.get("CONTENT_LENGTH"))
-    if request.method == "POST" and oversized:
-        # Refused before Django reads (and stores) the body.
-        messages.error(request, oversized)
-        form = ImportForm(kinds=list(SPECS))
-    else:
-        form = ImportForm(request.POST or None, request.FILES or None, kinds=list(SPECS))
-    if request.method == "POST" and not oversized and form.is_valid():
-        try:
-            batch = services.import_batch_create(
-                kind=form.cleaned_data["kind"],
-                created_by=request.user,
-                upload=form.cleaned_data["file"],
-            )
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            if services.import_batch_start(batch=batch):
-                messages.info(request, "The file imports in the background; this page follows it.")
-            return redirect("valuation:import-detail", batch_id=batch.pk)
-    batches = selectors.import_batches_list()[:20]
-    kinds = [
-        {"value": spec.kind, "label": ImportKind(spec.kind).label, "columns": spec.columns}
-        for spec in SPECS.values()
-    ]
-    return render(
-        request,
-        "valuation/import.html",
-        {"form": form, "batches": batches, "kinds": kinds},
-        status=400 if request.method == "POST" else 200,
-    )
-
-
-@login_required
-def import_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
-    _require_ops(request)
-    batch = get_object_or_404(selectors.import_batches_list(), pk=batch_id)
-    rows_done = selectors.import_batch_rows_done(batch=batch)
-    is_active = batch.status in (ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING)
-    percent = None
-    if batch.rows_total and is_active:
-        percent = min(100, rows_done * 100 // batch.rows_total)
-    return render(
-        request,
-        "valuation/import_detail.html",
-        {
-            "batch": batch,
-            "rows_done": rows_done,
-            "is_active": is_active,
-            "percent": percent,
-            "columns": SPECS[batch.kind].columns if batch.kind in SPECS else (),
-        },
-    )
-
-
-@login_required
-def import_template(request: HttpRequest, kind: str) -> HttpResponse:
-    """A header-only CSV of the kind: the columns an import expects."""
-    if kind not in SPECS:
-        raise Http404("No such kind.")
-    response = HttpResponse(",".join(SPECS[kind].columns) + "\n", content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="{kind}-template.csv"'
-    return response
 
 
 @login_required
@@ -251,7 +172,7 @@ def activity_types(request: HttpRequest) -> HttpResponse:
                 try:
                     created = services.activity_type_create(**type_form.cleaned_data)
                 except ValidationError as error:
-                    _apply_errors(type_form, error)
+                    form_errors_apply(type_form, error)
                 else:
                     messages.success(request, f"Activity type {created.code} added.")
                     return redirect("valuation:activity-types")
@@ -261,7 +182,7 @@ def activity_types(request: HttpRequest) -> HttpResponse:
                 try:
                     rate = services.activity_rate_create(**rate_form.cleaned_data)
                 except ValidationError as error:
-                    _apply_errors(rate_form, error)
+                    form_errors_apply(rate_form, error)
                 else:
                     messages.success(
                         request,
@@ -305,7 +226,7 @@ def _value_context(request: HttpRequest, account: Any) -> dict[str, Any]:
     ledger = selectors.account_value_ledger(account=account, as_of=as_of)
     revenue_chart = charts.account_revenue_figure(revenue)
     cost_chart = charts.account_cost_figure(cost)
-    can_contribute = account_can_contribute(user=request.user, account=account)
+    can_contribute = can_contribute_to_account(request.user, account)
     return {
         "account": account,
         "tab": "value",
@@ -335,7 +256,7 @@ def account_value(request: HttpRequest, account_id: int) -> HttpResponse:
 @require_POST
 def value_entry_add(request: HttpRequest, account_id: int) -> HttpResponse:
     account = account_get_for_user(user=request.user, account_id=account_id)
-    if not account_can_contribute(user=request.user, account=account):
+    if not can_contribute_to_account(request.user, account):
         raise PermissionDenied("Only the account's owner and team members may add value.")
     form = ValueEntryForm(request.POST, prefix="entry")
     if form.is_valid():
@@ -344,7 +265,7 @@ def value_entry_add(request: HttpRequest, account_id: int) -> HttpResponse:
                 account=account, created_by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors_apply(form, error)
         else:
             messages.success(request, "Value entry added.")
             return redirect("valuation:account-value", account_id=account.pk)
@@ -369,8 +290,7 @@ def value_entry_remove(request: HttpRequest, account_id: int, entry_id: int) -> 
 def activity_add(request: HttpRequest, account_id: int) -> HttpResponse:
     account = account_get_for_user(user=request.user, account_id=account_id)
     if not (
-        account_can_contribute(user=request.user, account=account)
-        or user_has_role(request.user, Role.OPS)
+        can_contribute_to_account(request.user, account) or user_has_role(request.user, Role.OPS)
     ):
         raise PermissionDenied("Only the account's team and operations staff record activities.")
     form = ServiceActivityForm(request.POST, prefix="activity")
@@ -380,7 +300,7 @@ def activity_add(request: HttpRequest, account_id: int) -> HttpResponse:
                 account=account, created_by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors_apply(form, error)
         else:
             messages.success(request, "Activity recorded.")
             return redirect("valuation:account-value", account_id=account.pk)

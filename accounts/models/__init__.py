@@ -1,5 +1,13 @@
 """Models of the accounts app, split by area; everything is importable from `accounts.models`."""
 
+from accounts.governance.models import (
+    CriterionScore,
+    DesignationRequest,
+    QualifyingAnswers,
+    RequestStatus,
+    ReviewMeeting,
+    SelectionCriterion,
+)
 from accounts.models.account import (
     Account,
     AccountLocation,
@@ -11,23 +19,15 @@ from accounts.models.account import (
     TeamFunction,
     TeamMember,
 )
-from accounts.models.governance import (
-    CriterionScore,
-    DesignationRequest,
-    QualifyingAnswers,
-    RequestStatus,
-    ReviewMeeting,
-    SelectionCriterion,
-)
-from accounts.models.people import (
+from accounts.people.models import (
     COMPETENCY_DIMENSIONS,
     COMPETENCY_FIELDS,
     CompetencyAssessment,
     CompetencyDimension,
     PayMix,
 )
-from accounts.models.plans import AccountPlan, ActionStatus, PlanAction, PlanObjective, PlanStatus
-from accounts.models.voice import (
+from accounts.plans.models import AccountPlan, ActionStatus, PlanAction, PlanObjective, PlanStatus
+from accounts.voice.models import (
     STANDARD_DIMENSIONS,
     AccountEvent,
     Assessment,

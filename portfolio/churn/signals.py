@@ -32,7 +32,6 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from valuation.analysis._frames import require_columns, to_cents
 from valuation.analysis.columns import (
     ACCOUNT,
     ASSESSMENT_COLUMNS,
@@ -58,6 +57,7 @@ from valuation.analysis.columns import (
     SIGNAL_WEIGHT,
     STAGE,
 )
+from valuation.analysis.frames import require_columns, to_cents
 from valuation.analysis.windows import Windows, as_datetime, format_day
 
 

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from accounts import plan_services
 from accounts.models import AccountPlan
+from accounts.plans import services as plan_services
 from tests.e2e.conftest import login, screenshot
 from tests.factories import AccountFactory, UserFactory
 

@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Browser, Page, expect
 
-from accounts import plan_services
 from accounts.models import AccountPlan, PlanStatus
+from accounts.plans import services as plan_services
 from tests.e2e.conftest import login, screenshot
 from tests.factories import AccountFactory, UserFactory
 

@@ -25,7 +25,7 @@ from tests.valuation.factories import (
     ServiceActivityFactory,
 )
 from tests.valuation.test_imports import database_state, refused, run_import
-from valuation import services
+from valuation.importing import services as import_services
 from valuation.models import ImportBatch, ServiceActivity
 
 pytestmark = pytest.mark.django_db
@@ -260,7 +260,7 @@ def test_service_refuses_an_upload_over_the_limit_in_words(account: Account, set
     upload = SimpleUploadedFile("c.csv", b"account,category\n" + b"NW-1,x\n" * 40)
 
     with pytest.raises(ValidationError) as refused:
-        services.import_batch_create(kind="complaints", created_by=None, upload=upload)
+        import_services.import_batch_create(kind="complaints", created_by=None, upload=upload)
 
     assert "an upload may be at most" in " ".join(refused.value.message_dict["file"])
     assert not ImportBatch.objects.exists()
@@ -294,12 +294,12 @@ def test_old_uploaded_files_are_deleted_and_the_batch_kept(
     stored = Path(batch.file.path)
     assert stored.exists()
     settings.KAM_IMPORT_FILE_RETENTION_DAYS = 30
-    assert services.import_files_purge() == 0
+    assert import_services.import_files_purge() == 0
     ImportBatch.objects.filter(pk=batch.pk).update(
         finished_at=batch.finished_at - datetime.timedelta(days=31)
     )
 
-    assert services.import_files_purge() == 1
+    assert import_services.import_files_purge() == 1
 
     batch.refresh_from_db()
     assert not stored.exists()
@@ -310,12 +310,12 @@ def test_queued_batch_the_broker_lost_is_sent_again(account: Account, settings: 
     path_dir = Path(settings.MEDIA_ROOT)
     os.makedirs(path_dir, exist_ok=True)
     upload = SimpleUploadedFile("events.csv", b"account,kind,date,notes\nNW-1,other,2025-01-03,x\n")
-    batch = services.import_batch_create(kind="events", created_by=None, upload=upload)
+    batch = import_services.import_batch_create(kind="events", created_by=None, upload=upload)
     ImportBatch.objects.filter(pk=batch.pk).update(
         created_at=batch.created_at - datetime.timedelta(hours=1)
     )
 
-    assert services.import_batches_requeue() == 1  # tasks run in-process in the tests
+    assert import_services.import_batches_requeue() == 1  # tasks run in-process in the tests
 
     assert ImportBatch.objects.get(pk=batch.pk).status == "succeeded"
     assert AccountEvent.objects.count() == 1

@@ -21,7 +21,7 @@ from django.utils import timezone
 from portfolio.tasks import analysis_runs_reap_task
 from tests.factories import AccountFactory
 from tests.valuation.factories import ActivityTypeFactory
-from valuation import services
+from valuation.importing import services as import_services
 from valuation.models import ImportBatch, ServiceActivity
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -100,11 +100,11 @@ def test_an_import_whose_process_died_is_failed_by_the_sweep(tmp_path: Path) -> 
     assert importer.returncode != 0
     batch = ImportBatch.objects.get()
     assert batch.status == ImportBatch.Status.RUNNING  # nothing could record the end
-    assert services.import_batches_reap() == 0  # within the grace a claim has
+    assert import_services.import_batches_reap() == 0  # within the grace a claim has
 
     # then the sweep, once the claim is older than the grace, fails it; nothing was written
     ImportBatch.objects.filter(pk=batch.pk).update(
-        started_at=timezone.now() - services.IMPORT_CLAIM_GRACE - timedelta(seconds=1)
+        started_at=timezone.now() - import_services.IMPORT_CLAIM_GRACE - timedelta(seconds=1)
     )
     assert analysis_runs_reap_task()["imports_failed"] == 1
     batch.refresh_from_db()
@@ -130,21 +130,23 @@ def test_an_import_whose_process_died_is_failed_by_the_sweep(tmp_path: Path) -> 
 def test_an_import_at_work_is_left_alone(tmp_path: Path) -> None:
     # given a running batch claimed long ago whose importer holds its lock
     path = _activities_file(tmp_path, 1)
-    batch = services.import_batch_create(kind="activities", created_by=None, path=path)
+    batch = import_services.import_batch_create(kind="activities", created_by=None, path=path)
     ImportBatch.objects.filter(pk=batch.pk).update(
         status=ImportBatch.Status.RUNNING, started_at=timezone.now() - timedelta(hours=1)
     )
     importer = _other_connection()
     try:
         with importer.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_lock(%s, %s)", services._import_lock_key(batch.pk))
+            cursor.execute(
+                "SELECT pg_advisory_lock(%s, %s)", import_services._import_lock_key(batch.pk)
+            )
         # then the sweep leaves it
-        assert services.import_batches_reap() == 0
+        assert import_services.import_batches_reap() == 0
         batch.refresh_from_db()
         assert batch.status == ImportBatch.Status.RUNNING
     finally:
         importer.close()  # the importer's connection ends: its lock goes with it
-    space, key = services._import_lock_key(batch.pk)
+    space, key = import_services._import_lock_key(batch.pk)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         with connection.cursor() as cursor:
@@ -156,6 +158,6 @@ def test_an_import_at_work_is_left_alone(tmp_path: Path) -> None:
             if cursor.fetchone()[0] == 0:
                 break  # the server has ended the importer's session
         time.sleep(0.05)
-    assert services.import_batches_reap() == 1
+    assert import_services.import_batches_reap() == 1
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.FAILED

@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from tests.celery_worker import wait_for
 from tests.factories import AccountFactory
 from tests.valuation.factories import ActivityTypeFactory
-from valuation import services
+from valuation.importing import services as import_services
 from valuation.models import ImportBatch, ServiceActivity
 from valuation.segments import MAIN_ID_LIMIT
 
@@ -29,7 +29,7 @@ def test_a_large_upload_is_imported_by_the_worker_into_a_segment(
     # worker for which a file of 3 rows is large enough for a segment
     AccountFactory(owner=owner, external_id="A-1")
     ActivityTypeFactory(code="order-handling")
-    monkeypatch.setattr(services, "INLINE_IMPORT_MAX_BYTES", 0)
+    monkeypatch.setattr(import_services, "INLINE_IMPORT_MAX_BYTES", 0)
     start_worker(MEDIA_ROOT=str(Path(settings.MEDIA_ROOT)), KAM_IMPORT_SEGMENT_ROWS="3")
     content = (
         "account,activity_type,date,quantity\n"

@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.services import account_delete
 from portfolio import loaders
-from portfolio.account360_selectors import account_360_cache_key
+from portfolio.account360.selectors import account_360_cache_key
 from tests.factories import AccountFactory, UserFactory
 from tests.valuation.activity_rows import expected, stored
 from tests.valuation.factories import ActivityTypeFactory

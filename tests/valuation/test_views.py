@@ -21,7 +21,7 @@ from tests.valuation.factories import (
     ValueEntryFactory,
 )
 from tests.valuation.test_imports import BAD_FILES, database_state
-from valuation import services
+from valuation.importing import services as import_services
 from valuation.models import ActivityRate, ActivityType, ImportBatch, ServiceActivity, ValueEntry
 
 pytestmark = pytest.mark.django_db
@@ -315,7 +315,7 @@ def test_big_file_runs_as_a_background_task(
     ops_client: Any, world: Any, monkeypatch: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     # given a threshold below the file's size, so the page queues the import
-    monkeypatch.setattr(services, "INLINE_IMPORT_MAX_BYTES", 10)
+    monkeypatch.setattr(import_services, "INLINE_IMPORT_MAX_BYTES", 10)
     content = "account,activity_type,date,quantity\n" + "NW-1,order-handling,2025-01-03,2\n" * 30
 
     # when the upload's transaction commits, the task runs (eager without a broker)
@@ -336,7 +336,7 @@ def test_running_batch_page_refreshes_and_shows_progress(ops_client: Any, world:
     )
     from django.core.cache import cache
 
-    cache.set(services.import_progress_key(batch.pk), 50)
+    cache.set(import_services.import_progress_key(batch.pk), 50)
 
     page = ops_client.get(f"/imports/{batch.pk}/").content.decode()
 

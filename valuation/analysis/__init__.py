@@ -2,6 +2,6 @@
 
 No Django, no I/O, no clock: every function receives its data as DataFrames and the
 as-of date as an argument. The entry point is
-``valuation.analysis.pipeline.analyse_portfolio``; column names live in
+``portfolio.pipeline.analyse_portfolio``; column names live in
 ``valuation.analysis.columns``.
 """

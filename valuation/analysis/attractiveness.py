@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from valuation.analysis._frames import require_columns
 from valuation.analysis.columns import (
     ACCOUNT,
     ATTRACTIVENESS,
@@ -19,6 +18,7 @@ from valuation.analysis.columns import (
     SEGMENT,
     WEIGHT,
 )
+from valuation.analysis.frames import require_columns
 
 # Segment comparisons use the values as stored (6 dp), so a margin shown as 0.100000
 # is never classified below a 0.10 target because of float noise.

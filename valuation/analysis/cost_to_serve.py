@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from valuation.analysis._frames import require_columns, to_cents, to_float
 from valuation.analysis.columns import (
     ACCOUNT,
     ACTIVITY_COLUMNS,
@@ -43,6 +42,7 @@ from valuation.analysis.columns import (
     UNIT_COST,
     VITAL_FEW,
 )
+from valuation.analysis.frames import require_columns, to_cents, to_float
 from valuation.analysis.windows import Windows, as_datetime
 
 BEFORE_FIRST_RATE = "before_first_rate"

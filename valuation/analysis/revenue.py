@@ -11,7 +11,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from valuation.analysis._frames import require_columns, to_float
 from valuation.analysis.columns import (
     ACCOUNT,
     AMOUNT,
@@ -33,6 +32,7 @@ from valuation.analysis.columns import (
     Y2,
     Y3,
 )
+from valuation.analysis.frames import require_columns, to_float
 from valuation.analysis.windows import Windows
 
 GROWTH_LIMIT = 0.5

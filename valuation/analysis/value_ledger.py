@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from valuation.analysis._frames import require_columns, to_float
 from valuation.analysis.columns import (
     ACCOUNT,
     AMOUNT,
@@ -18,6 +17,7 @@ from valuation.analysis.columns import (
     VALUE_RATIO,
     VALUE_RECEIVED_TTM,
 )
+from valuation.analysis.frames import require_columns, to_float
 from valuation.analysis.windows import Windows
 
 

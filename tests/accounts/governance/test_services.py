@@ -10,7 +10,9 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from accounts import governance_selectors, governance_services, services
+from accounts import services
+from accounts.governance import selectors as governance_selectors
+from accounts.governance import services as governance_services
 from accounts.models import (
     Account,
     CriterionScore,

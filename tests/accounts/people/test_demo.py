@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import CompetencyAssessment, PayMix
-from accounts.people_selectors import competency_trend, pay_mix_rows
+from accounts.people.selectors import competency_trend, pay_mix_rows
 
 pytestmark = pytest.mark.django_db
 

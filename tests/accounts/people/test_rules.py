@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from accounts.people_rules import (
+from accounts.people.rules import (
     IN_GUIDELINE,
     IN_TARGET,
     KEY_ACCOUNT_LIMIT,

@@ -10,8 +10,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from accounts import people_services
 from accounts.models import CompetencyAssessment, PayMix
+from accounts.people import services as people_services
 from tests.accounts.people.conftest import make_pay_mix, scores
 
 pytestmark = pytest.mark.django_db

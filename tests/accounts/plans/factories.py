@@ -8,8 +8,8 @@ from typing import Any
 
 import factory
 
-from accounts import plan_services
 from accounts.models import AccountPlan, PlanAction, PlanObjective, PlanStatus
+from accounts.plans import services as plan_services
 from tests.factories import AccountFactory
 
 

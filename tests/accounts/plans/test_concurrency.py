@@ -7,9 +7,9 @@ import threading
 import pytest
 from django.db import connection
 
-from accounts import plan_services
 from accounts.models import AccountPlan
-from accounts.plan_services import PlanVersionConflictError
+from accounts.plans import services as plan_services
+from accounts.plans.services import PlanVersionConflictError
 from tests.accounts.plans.factories import plan_with_content
 from tests.factories import AccountFactory, UserFactory
 

@@ -8,7 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from accounts.governance_selectors import account_selection
+from accounts.governance.selectors import account_selection
 from accounts.models import (
     AccountEvent,
     AccountPlan,
@@ -16,7 +16,7 @@ from accounts.models import (
     DesignationRequest,
     ReviewMeeting,
 )
-from accounts.voice_selectors import assessment_trend, complaint_recurring_problems
+from accounts.voice.selectors import assessment_trend, complaint_recurring_problems
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from accounts.models import AccountPlan
-from accounts.plan_periods import period_dates
+from accounts.plans.periods import period_dates
 
 D = datetime.date
 

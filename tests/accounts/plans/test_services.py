@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from accounts import plan_selectors, plan_services
 from accounts.models import AccountPlan, PlanAction, PlanStatus
-from accounts.plan_services import PlanVersionConflictError
+from accounts.plans import selectors as plan_selectors
+from accounts.plans import services as plan_services
+from accounts.plans.services import PlanVersionConflictError
 from tests.accounts.plans.factories import (
     AccountPlanFactory,
     PlanActionFactory,

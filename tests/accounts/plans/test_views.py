@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from accounts import plan_services
 from accounts.models import AccountPlan, PlanStatus
+from accounts.plans import services as plan_services
 from tests.accounts.plans.factories import PlanActionFactory, plan_with_content
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from accounts import voice_selectors, voice_services
 from accounts.models import AccountEvent, Assessment, AssessmentDimension, Complaint
+from accounts.voice import selectors as voice_selectors
+from accounts.voice import services as voice_services
 from tests.factories import AccountFactory
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,7 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import AccountPlan
-from accounts.plan_services import account_plan_submit
+from accounts.plans.services import account_plan_submit
 from tests.portfolio.fixtures import AS_OF
 from valuation.models import ActivityRate
 

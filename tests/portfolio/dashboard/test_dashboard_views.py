@@ -13,7 +13,7 @@ import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
 
-from portfolio.dashboard_exports import TABLES
+from portfolio.dashboard.exports import TABLES
 from tests.factories import UserFactory
 from tests.portfolio.fixtures import AS_OF, build_small_portfolio
 
@@ -296,7 +296,7 @@ def test_dashboard_api_before_any_run_is_404(executive_api: Any) -> None:
 
 
 def test_table_html_escapes_names_and_links_accounts() -> None:
-    from portfolio.dashboard_exports import ACCOUNT, MONEY, Cell, Column, Table, table_html
+    from portfolio.dashboard.exports import ACCOUNT, MONEY, Cell, Column, Table, table_html
 
     table = Table(
         key="t",

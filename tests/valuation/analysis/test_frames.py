@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from valuation.analysis._frames import round_money, round_ratio, to_cents, to_float
+from valuation.analysis.frames import round_money, round_ratio, to_cents, to_float
 
 
 def test_money_from_the_database_becomes_float_with_missing_amounts_as_zero():

@@ -14,11 +14,11 @@ from portfolio.churn.signals import (
     recurring_problems,
     satisfaction_decline,
 )
+from portfolio.pipeline import AnalysisInputs, analyse_before_costs, analyse_costs
 from valuation.analysis import columns as c
 from valuation.analysis.attractiveness import attractiveness
 from valuation.analysis.cost_to_serve import cost_to_serve, costed_activities
 from valuation.analysis.parameters import AnalysisParameters
-from valuation.analysis.pipeline import AnalysisInputs, analyse_before_costs, analyse_costs
 from valuation.analysis.revenue import forecast_2y, revenue_windows
 from valuation.analysis.value_ledger import value_ledger_summary
 from valuation.analysis.windows import Windows

@@ -35,9 +35,9 @@ from datetime import date
 import pandas as pd
 import pytest
 
+from portfolio.pipeline import AnalysisInputs, analyse_portfolio
 from valuation.analysis import columns as c
 from valuation.analysis.parameters import AnalysisParameters
-from valuation.analysis.pipeline import AnalysisInputs, analyse_portfolio
 from valuation.analysis.windows import Windows
 
 AS_OF = date(2026, 6, 15)

@@ -10,9 +10,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from valuation.importing.services import import_batch_create, import_batch_execute
 from valuation.imports import SPECS
 from valuation.models import ImportBatch
-from valuation.services import import_batch_create, import_batch_execute
 
 
 def _positive_int(text: str) -> int:

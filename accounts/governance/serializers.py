@@ -1,0 +1,163 @@
+"""Serializers of the selection-governance endpoints."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from rest_framework import serializers
+
+from accounts.governance.selectors import pilot_warning_for
+from accounts.models import (
+    Account,
+    CriterionScore,
+    Designation,
+    DesignationRequest,
+    QualifyingAnswers,
+    RequestStatus,
+    ReviewMeeting,
+    SelectionCriterion,
+)
+from kam.api import StrictModelSerializer, StrictSerializer
+from kam.versioning import VersionField
+
+User = get_user_model()
+
+
+class SelectionCriterionSerializer(StrictModelSerializer):
+    version = VersionField()
+
+    class Meta:
+        model = SelectionCriterion
+        fields = ["id", "name", "description", "weight", "is_active", "version"]
+        validators: list[Any] = []  # the service checks uniqueness and weight > 0
+        extra_kwargs = {"name": {"validators": []}}
+
+
+class CriterionScoreSerializer(StrictModelSerializer):
+    account = serializers.IntegerField(source="account_id")
+    criterion = serializers.IntegerField(source="criterion_id")
+    criterion_name = serializers.CharField(source="criterion.name", read_only=True)
+    scored_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    score = serializers.IntegerField()  # range message comes from the service
+    version = VersionField(
+        help_text="The version of the score you replace (a stale one answers 409); leave it "
+        "out to replace whatever is stored."
+    )
+
+    class Meta:
+        model = CriterionScore
+        fields = [
+            "id",
+            "account",
+            "criterion",
+            "criterion_name",
+            "score",
+            "rationale",
+            "scored_by",
+            "scored_at",
+            "version",
+        ]
+        read_only_fields = ["scored_at"]
+        validators: list[Any] = []
+
+
+class DesignationRequestSerializer(StrictModelSerializer):
+    account = serializers.IntegerField(source="account_id")
+    to_designation = serializers.ChoiceField(
+        choices=Designation.choices,
+        error_messages={
+            "invalid_choice": '"{input}" is not a designation; use candidate, pilot, strategic, '
+            "transactional or exit."
+        },
+    )
+    requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    pilot_warning = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DesignationRequest
+        fields = [
+            "id",
+            "account",
+            "from_designation",
+            "to_designation",
+            "reason",
+            "status",
+            "requested_by",
+            "requested_at",
+            "decided_by",
+            "decided_at",
+            "decision_comment",
+            "pilot_warning",
+        ]
+        read_only_fields = [
+            "from_designation",
+            "status",
+            "requested_at",
+            "decided_at",
+            "decision_comment",
+        ]
+        validators: list[Any] = []
+
+    def get_pilot_warning(self, request: DesignationRequest) -> str | None:
+        """For a pending move into pilot: the warning when it would make more than three."""
+        if request.status != RequestStatus.PENDING or request.to_designation != Designation.PILOT:
+            return None
+        return pilot_warning_for(self.context.get("pilot_count", 0) + 1)
+
+
+class DesignationDecisionSerializer(StrictSerializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReviewMeetingSerializer(StrictModelSerializer):
+    attendees = serializers.SlugRelatedField(
+        slug_field="username",
+        many=True,
+        queryset=User.objects.filter(is_active=True),
+        error_messages={"does_not_exist": "No active user is called {value}."},
+    )
+    accounts = serializers.PrimaryKeyRelatedField(
+        many=True,
+        queryset=Account.objects.all(),
+        error_messages={"does_not_exist": "No account has id {pk_value}."},
+    )
+
+    class Meta:
+        model = ReviewMeeting
+        fields = ["id", "date", "title", "attendees", "accounts", "decisions"]
+
+
+class SelectionRowSerializer(serializers.Serializer):
+    criterion = serializers.IntegerField(source="criterion.pk")
+    name = serializers.CharField(source="criterion.name")
+    weight = serializers.DecimalField(source="criterion.weight", max_digits=6, decimal_places=2)
+    score = serializers.IntegerField(source="score.score", allow_null=True, default=None)
+    rationale = serializers.CharField(source="score.rationale", allow_null=True, default=None)
+
+
+class SelectionSerializer(serializers.Serializer):
+    attractiveness = serializers.DecimalField(max_digits=4, decimal_places=1, allow_null=True)
+    criteria = SelectionRowSerializer(source="rows", many=True)
+
+
+class QualifyingAnswersSerializer(StrictModelSerializer):
+    # Null until the answers are first saved (the account's empty answers are shown).
+    updated_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    updated_at = serializers.DateTimeField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = QualifyingAnswers
+        fields = [
+            "type_of_work_fit",
+            "budget",
+            "decision_criteria",
+            "competitors",
+            "reason_for_buying",
+            "updated_by",
+            "updated_at",
+        ]
+        read_only_fields = ["updated_at"]

@@ -1,0 +1,317 @@
+"""Writes for selection governance and the steering committee's review log.
+
+Who may write (decided for issue 4, documented in the README):
+- selection criteria: executives only (the steering committee sets them);
+- criterion scores: the account's owner (who knows the account) and executives;
+- qualifying answers: the account's owner;
+- designation requests: the owner asks, an executive other than the owner decides; on
+  approval the account's designation changes. Direct designation edits are refused in
+  `accounts.services.account_update`, so every change has a decision on record;
+- review meetings: executives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.governance.selectors import criterion_score_can_set
+from accounts.models import (
+    Account,
+    CriterionScore,
+    Designation,
+    DesignationRequest,
+    QualifyingAnswers,
+    RequestStatus,
+    ReviewMeeting,
+    SelectionCriterion,
+)
+from accounts.rules import can_edit_account
+from kam.roles import Role, user_has_role
+from kam.versioning import versioned_update
+
+QUALIFYING_FIELDS = (
+    "type_of_work_fit",
+    "budget",
+    "decision_criteria",
+    "competitors",
+    "reason_for_buying",
+)
+
+
+def _require_executive(user: Any, what: str) -> None:
+    if not user_has_role(user, Role.EXECUTIVE):
+        raise PermissionDenied(f"Only the executive steering committee may {what}.")
+
+
+def _weight(value: Any) -> Decimal | None:
+    try:
+        return Decimal(str(value)) if value is not None and value != "" else None
+    except InvalidOperation:
+        return None
+
+
+def _clean_criterion(criterion: SelectionCriterion) -> None:
+    criterion.name = (criterion.name or "").strip()
+    criterion.description = (criterion.description or "").strip()
+    errors: dict[str, list[str]] = {}
+    weight = _weight(criterion.weight)
+    if weight is None:
+        errors["weight"] = ["Give the criterion a weight greater than 0."]
+    elif weight <= 0:
+        errors["weight"] = [f"The weight must be greater than 0 (you sent {weight})."]
+    if not criterion.name:
+        errors["name"] = ["Give the criterion a name."]
+    try:
+        criterion.full_clean(exclude=list(errors))
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            if name == "__all__" and "weight" in errors:
+                continue
+            errors.setdefault(name, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def selection_criterion_create(
+    *, created_by: Any, name: str, weight: Decimal, description: str = "", is_active: bool = True
+) -> SelectionCriterion:
+    """A new weighted selection criterion (weight > 0), by an executive."""
+    _require_executive(created_by, "set selection criteria")
+    criterion = SelectionCriterion(
+        name=name, weight=weight, description=description, is_active=is_active
+    )
+    _clean_criterion(criterion)
+    criterion.save()
+    return criterion
+
+
+@transaction.atomic
+def selection_criterion_update(
+    *, criterion: SelectionCriterion, updated_by: Any, version: int | None = None, **fields: Any
+) -> SelectionCriterion:
+    """Change a criterion. Only what differs is written; a stale `version` raises
+    VersionConflictError (kam/versioning.py)."""
+    _require_executive(updated_by, "set selection criteria")
+    unknown = set(fields) - {"name", "weight", "description", "is_active"}
+    if unknown:
+        raise ValidationError(f"Unknown criterion fields: {', '.join(sorted(unknown))}.")
+    candidate = SelectionCriterion.objects.get(pk=criterion.pk)
+    for name, value in fields.items():
+        setattr(candidate, name, value)
+    _clean_criterion(candidate)
+    fresh, _changed = versioned_update(
+        instance=criterion,
+        values={name: getattr(candidate, name) for name in fields},
+        version=version,
+        by=updated_by,
+    )
+    return fresh
+
+
+@transaction.atomic
+def criterion_score_set(
+    *,
+    account: Account,
+    criterion: SelectionCriterion,
+    score: int,
+    rationale: str,
+    scored_by: Any,
+    version: int | None = None,
+) -> CriterionScore:
+    """Score the account 1-5 on a criterion, with the reason (owner or executive).
+    `version`, when given, is the version of the score replaced: a stale one raises
+    VersionConflictError (kam/versioning.py) and writes nothing."""
+    if not criterion_score_can_set(user=scored_by, account=account):
+        raise PermissionDenied("Only the account's owner and executives score accounts.")
+    errors: dict[str, str] = {}
+    if score is None or not 1 <= int(score) <= 5:
+        errors["score"] = f"The score must be a whole number from 1 to 5 (you sent {score})."
+    if not criterion.is_active:
+        errors["criterion"] = f"“{criterion.name}” is no longer in use; score the active criteria."
+    rationale = (rationale or "").strip()
+    if not rationale:
+        errors["rationale"] = "Say why the account earns this score."
+    if errors:
+        raise ValidationError(errors)
+    row = CriterionScore.objects.select_for_update().filter(account=account, criterion=criterion)
+    existing = row.first()
+    if existing is None:
+        existing = CriterionScore(account=account, criterion=criterion)
+        existing.score = int(score)
+        existing.rationale = rationale
+        existing.scored_by = scored_by
+        existing.save()
+        return existing
+    fresh, _changed = versioned_update(
+        instance=existing,
+        values={"score": int(score), "rationale": rationale, "scored_by": scored_by},
+        version=version,
+        by=scored_by,
+    )
+    return fresh
+
+
+@transaction.atomic
+def qualifying_answers_set(
+    *, account: Account, updated_by: Any, **answers: str
+) -> QualifyingAnswers:
+    """Record the answers to the qualifying questions (the account's owner)."""
+    if not can_edit_account(updated_by, account):
+        raise PermissionDenied("Only the account's owner answers the qualifying questions.")
+    unknown = set(answers) - set(QUALIFYING_FIELDS)
+    if unknown:
+        raise ValidationError(f"Unknown questions: {', '.join(sorted(unknown))}.")
+    record, _ = QualifyingAnswers.objects.select_for_update().get_or_create(account=account)
+    for name, value in answers.items():
+        setattr(record, name, (value or "").strip())
+    record.updated_by = updated_by
+    record.save()
+    return record
+
+
+@transaction.atomic
+def designation_request_create(
+    *, account: Account, requested_by: Any, to_designation: str, reason: str
+) -> DesignationRequest:
+    """The owner asks to change the account's designation; one pending request at a time."""
+    if not can_edit_account(requested_by, account):
+        raise PermissionDenied("Only the account's owner requests a designation change.")
+    errors: dict[str, str] = {}
+    if to_designation not in Designation.values:
+        errors["to_designation"] = (
+            f"“{to_designation}” is not a designation; use candidate, pilot, strategic, "
+            "transactional or exit."
+        )
+    elif to_designation == account.designation:
+        errors["to_designation"] = f"The account is already {account.get_designation_display()}."
+    reason = (reason or "").strip()
+    if not reason:
+        errors["reason"] = "Say why the designation should change."
+    if DesignationRequest.objects.filter(account=account, status=RequestStatus.PENDING).exists():
+        errors["account"] = "This account already has a pending designation request."
+    if errors:
+        raise ValidationError(errors)
+    return DesignationRequest.objects.create(
+        account=account,
+        from_designation=account.designation,
+        to_designation=to_designation,
+        reason=reason,
+        requested_by=requested_by,
+    )
+
+
+@transaction.atomic
+def designation_request_decide(
+    *, request: DesignationRequest, decided_by: Any, approve: bool, comment: str = ""
+) -> DesignationRequest:
+    """An executive approves (the designation changes) or declines a pending request.
+
+    Nobody decides a request for an account they own. Decided once: a second decision
+    (e.g. two executives at once) is refused.
+    """
+    _require_executive(decided_by, "decide designation changes")
+    account = Account.objects.select_for_update().get(pk=request.account_id)
+    if account.owner_id == decided_by.pk or request.requested_by_id == decided_by.pk:
+        raise ValidationError(
+            "You cannot decide your own designation request: another executive must."
+        )
+    comment = (comment or "").strip()
+    if not approve and not comment:
+        raise ValidationError({"comment": "Say why the request is declined."})
+    if approve and account.designation != request.from_designation:
+        raise ValidationError(
+            f"The account is {account.get_designation_display()} now, not "
+            f"{request.from_designation} as when this was requested; decline it and ask again."
+        )
+    claimed = DesignationRequest.objects.filter(pk=request.pk, status=RequestStatus.PENDING).update(
+        status=RequestStatus.APPROVED if approve else RequestStatus.DECLINED,
+        decided_by=decided_by,
+        decided_at=timezone.now(),
+        decision_comment=comment,
+    )
+    if claimed != 1:
+        raise ValidationError({"status": "This request has already been decided."})
+    if approve:
+        account.designation = request.to_designation
+        account.save(update_fields=["designation", "updated_at"])
+    request.refresh_from_db()
+    return request
+
+
+def _meeting_errors(
+    *, date_: date | None, decisions: str, attendees: list[Any], accounts: list[Account]
+) -> dict[str, str]:
+    errors = {}
+    if date_ is None:
+        errors["date"] = "Give the meeting's date."
+    if not decisions.strip():
+        errors["decisions"] = "Record what the committee decided."
+    if not attendees:
+        errors["attendees"] = "Name at least one attendee."
+    if not accounts:
+        errors["accounts"] = "Name at least one account discussed."
+    return errors
+
+
+@transaction.atomic
+def review_meeting_create(
+    *,
+    created_by: Any,
+    date: date,
+    decisions: str,
+    attendees: Iterable[Any],
+    accounts: Iterable[Account],
+    title: str = "Steering committee",
+) -> ReviewMeeting:
+    """Log a steering-committee meeting (executives)."""
+    _require_executive(created_by, "log review meetings")
+    attendee_list, account_list = list(attendees), list(accounts)
+    errors = _meeting_errors(
+        date_=date, decisions=decisions or "", attendees=attendee_list, accounts=account_list
+    )
+    if errors:
+        raise ValidationError(errors)
+    meeting = ReviewMeeting.objects.create(
+        date=date,
+        title=(title or "").strip() or "Steering committee",
+        decisions=decisions.strip(),
+        created_by=created_by,
+    )
+    meeting.attendees.set(attendee_list)
+    meeting.accounts.set(account_list)
+    return meeting
+
+
+@transaction.atomic
+def review_meeting_update(
+    *,
+    meeting: ReviewMeeting,
+    updated_by: Any,
+    date: date,
+    decisions: str,
+    attendees: Iterable[Any],
+    accounts: Iterable[Account],
+    title: str = "Steering committee",
+) -> ReviewMeeting:
+    _require_executive(updated_by, "log review meetings")
+    attendee_list, account_list = list(attendees), list(accounts)
+    errors = _meeting_errors(
+        date_=date, decisions=decisions or "", attendees=attendee_list, accounts=account_list
+    )
+    if errors:
+        raise ValidationError(errors)
+    meeting.date = date
+    meeting.title = (title or "").strip() or "Steering committee"
+    meeting.decisions = decisions.strip()
+    meeting.save()
+    meeting.attendees.set(attendee_list)
+    meeting.accounts.set(account_list)
+    return meeting

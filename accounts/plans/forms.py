@@ -1,0 +1,93 @@
+"""Forms of the plan pages; the rules are in accounts.plans.services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+
+from accounts.models import ActionStatus
+
+User = get_user_model()
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PlanForm(forms.Form):
+    period = forms.CharField(
+        max_length=20,
+        help_text='A label such as "2027", "2027 H1" or "2027 Q3"; leave the dates empty and '
+        "they follow from it.",
+    )
+    period_start = forms.DateField(widget=DATE, required=False)
+    period_end = forms.DateField(widget=DATE, required=False)
+    vision = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    value_proposition = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    situation = forms.CharField(
+        label="1 · Situation assessment", widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    strategy = forms.CharField(
+        label="2 · Strategy", widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    expansion = forms.CharField(
+        label="4 · Plan to expand", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ObjectiveForm(forms.Form):
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    metric = forms.CharField(max_length=200, required=False)
+    target = forms.DecimalField(max_digits=14, decimal_places=2, required=False)
+    current = forms.DecimalField(max_digits=14, decimal_places=2, required=False)
+
+    def is_blank(self) -> bool:
+        data = self.cleaned_data
+        return not (data.get("metric") or data.get("target") is not None or data.get("id"))
+
+
+class ActionForm(forms.Form):
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    title = forms.CharField(max_length=200, required=False)
+    owner = forms.ModelChoiceField(
+        queryset=User.objects.filter(is_active=True).order_by("username"),
+        to_field_name="username",
+        required=False,
+        error_messages={"invalid_choice": "Choose an active user from the list."},
+    )
+    due = forms.DateField(widget=DATE, required=False)
+    status = forms.ChoiceField(choices=ActionStatus.choices, initial=ActionStatus.OPEN)
+
+    def is_blank(self) -> bool:
+        data = self.cleaned_data
+        return not (data.get("title") or data.get("due") or data.get("id"))
+
+
+ObjectiveFormSet = forms.formset_factory(ObjectiveForm, extra=2, can_delete=True)
+ActionFormSet = forms.formset_factory(ActionForm, extra=2, can_delete=True)
+
+
+def formset_items(formset: Any) -> list[dict[str, Any]]:
+    """Rows the user filled in and did not mark for deletion, as service input."""
+    items = []
+    for form in formset.forms:
+        if not form.cleaned_data or form.cleaned_data.get("DELETE") or form.is_blank():
+            continue
+        item = {k: v for k, v in form.cleaned_data.items() if k != "DELETE"}
+        if not item.get("id"):
+            item.pop("id", None)
+        items.append(item)
+    return items
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(
+        label="What should the owner rework?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+
+class ActionStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=ActionStatus.choices)

@@ -1,0 +1,135 @@
+"""Serializers of the plan endpoints (CONTRACT.md `plans/`): shape and field types only;
+the rules live in accounts.plans.services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from rest_framework import serializers
+
+from accounts.models import AccountPlan, ActionStatus, PlanAction, PlanObjective
+
+User = get_user_model()
+
+
+class PlanObjectiveSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(required=False)
+
+    class Meta:
+        model = PlanObjective
+        fields = ["id", "metric", "target", "current"]
+        extra_kwargs = {"current": {"required": False, "allow_null": True}}
+
+
+class PlanActionSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(required=False)
+    owner = serializers.SlugRelatedField(
+        slug_field="username",
+        queryset=User.objects.filter(is_active=True),
+        error_messages={"does_not_exist": "No active user is called {value}."},
+    )
+    status = serializers.ChoiceField(
+        choices=ActionStatus.choices,
+        required=False,
+        error_messages={
+            "invalid_choice": '"{input}" is not a status; use open, done or cancelled.'
+        },
+    )
+
+    class Meta:
+        model = PlanAction
+        fields = ["id", "title", "owner", "due", "status"]
+
+
+class AccountPlanSerializer(serializers.ModelSerializer):
+    account_name = serializers.CharField(source="account.name", read_only=True)
+    objectives = PlanObjectiveSerializer(many=True, required=False)
+    actions = PlanActionSerializer(many=True, required=False)
+    submitted_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    reviewed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    version = serializers.IntegerField(
+        required=False,
+        help_text="The version you edited; required on PUT/PATCH unless If-Match is sent.",
+    )
+
+    class Meta:
+        model = AccountPlan
+        fields = [
+            "id",
+            "account",
+            "account_name",
+            "period",
+            "period_start",
+            "period_end",
+            "status",
+            "vision",
+            "value_proposition",
+            "situation",
+            "strategy",
+            "expansion",
+            "objectives",
+            "actions",
+            "version",
+            "return_comment",
+            "submitted_at",
+            "submitted_by",
+            "reviewed_at",
+            "reviewed_by",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "id",
+            "status",
+            "return_comment",
+            "submitted_at",
+            "reviewed_at",
+            "created_at",
+            "updated_at",
+        ]
+        # The account is resolved through the gatekeeper in the view (404 when invisible),
+        # and uniqueness is checked by the service, so one message is used everywhere.
+        extra_kwargs = {"account": {"read_only": True}}
+        validators: list[Any] = []
+
+
+class AccountPlanCreateSerializer(AccountPlanSerializer):
+    account = serializers.IntegerField(help_text="The account's id.")
+    period_start = serializers.DateField(
+        required=False,
+        help_text='Optional: the dates follow from `period` ("2027", "2027 H1", "2027 Q3"); '
+        "give period_start and period_end together for another span.",
+    )
+    period_end = serializers.DateField(required=False)
+
+    class Meta(AccountPlanSerializer.Meta):
+        extra_kwargs: dict[str, Any] = {}
+
+
+class PlanWorkflowSerializer(serializers.Serializer):
+    version = serializers.IntegerField(
+        required=False, help_text="Optional: refuse the transition if the plan moved on."
+    )
+
+
+class PlanReturnSerializer(PlanWorkflowSerializer):
+    comment = serializers.CharField(
+        allow_blank=True,
+        error_messages={"required": "Say what the owner should rework before resubmitting."},
+    )
+
+
+class FieldChangeSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    label = serializers.CharField()
+    old = serializers.CharField()
+    new = serializers.CharField()
+
+
+class HistoryEntrySerializer(serializers.Serializer):
+    when = serializers.DateTimeField()
+    who = serializers.CharField()
+    subject = serializers.CharField()
+    kind = serializers.CharField()
+    changes = FieldChangeSerializer(many=True)

@@ -1,0 +1,507 @@
+"""Writes to account plans: create, edit with an optimistic lock, and the approval workflow.
+
+Rules (DOMAIN.md, issue 4):
+- Only the account's owner writes and submits plans; executives approve or return them and
+  edit no content; nobody approves a plan of their own (an executive who owns the account).
+- Content changes only while the plan is a draft; progress (an action's status, an
+  objective's current value) may be recorded at any status.
+- Every save names the `version` it was based on. The write is a conditional UPDATE on
+  (pk, version), so of two concurrent saves exactly one wins; the other gets
+  `PlanVersionConflictError` listing what changed since, and nothing of it is written.
+- Every change lands in the plan's history (django-simple-history) with the acting user.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import (
+    Account,
+    AccountPlan,
+    ActionStatus,
+    PlanAction,
+    PlanObjective,
+    PlanStatus,
+)
+from accounts.plans.periods import PERIOD_EXAMPLES, period_of
+from accounts.plans.selectors import (
+    HistoryEntry,
+    account_plan_can_edit,
+    account_plan_can_review,
+    account_plan_changes_since,
+    account_plan_is_own,
+)
+from accounts.rules import can_edit_account
+
+PLAN_TEXT_FIELDS = ("vision", "value_proposition", "situation", "strategy", "expansion")
+PLAN_EDITABLE_FIELDS = ("period", "period_start", "period_end", *PLAN_TEXT_FIELDS)
+
+
+class PlanVersionConflictError(Exception):
+    """A save based on an old version of the plan; carries the current plan and the changes."""
+
+    def __init__(self, *, plan: AccountPlan, sent_version: int, changes: list[HistoryEntry]):
+        self.plan = plan
+        self.sent_version = sent_version
+        self.changes = changes
+        who = sorted({entry.who for entry in changes}) or ["someone else"]
+        self.message = (
+            f"{', '.join(who)} saved this plan after you opened it (you edited version "
+            f"{sent_version}; it is now version {plan.version}). Your changes were not saved: "
+            "compare them with what changed, then save again."
+        )
+        super().__init__(self.message)
+
+
+def _conflict(plan: AccountPlan, sent_version: int) -> PlanVersionConflictError:
+    current = AccountPlan.objects.select_related("account").get(pk=plan.pk)
+    return PlanVersionConflictError(
+        plan=current,
+        sent_version=sent_version,
+        changes=account_plan_changes_since(plan=current, version=sent_version),
+    )
+
+
+def _record_history(plan: AccountPlan, user: Any) -> None:
+    """A queryset UPDATE bypasses simple-history's signals: record the new state by hand."""
+    plan.refresh_from_db()
+    AccountPlan.history.bulk_history_create([plan], update=True, default_user=user)
+
+
+def _clean_text(fields: dict[str, Any]) -> dict[str, Any]:
+    cleaned = dict(fields)
+    for name in ("period", *PLAN_TEXT_FIELDS):
+        if name in cleaned and isinstance(cleaned[name], str):
+            cleaned[name] = cleaned[name].strip()
+    return cleaned
+
+
+def _period_span(period: str, start: date | None, end: date | None) -> tuple[str, date, date]:
+    """The plan's label and dates: the dates as given when both are, else from the label; a
+    label KAM knows is kept in one spelling ("2027-h1" is "2027 H1"), so that the one plan per
+    account and period holds however it is typed."""
+    known = period_of(period or "")
+    label = known.label if known is not None else (period or "").strip()
+    if start is not None and end is not None:
+        return label, start, end
+    if start is not None or end is not None:
+        missing = "period_end" if end is None else "period_start"
+        raise ValidationError(
+            {missing: "Give both period_start and period_end, or neither and a period label."}
+        )
+    if known is None:
+        raise ValidationError(
+            {
+                "period": f'"{label}" names no period KAM knows; use '
+                f"{PERIOD_EXAMPLES}, or give period_start and period_end."
+            }
+        )
+    return label, known.start, known.end
+
+
+def _validate_children(
+    *,
+    plan: AccountPlan,
+    objectives: list[Mapping[str, Any]] | None,
+    actions: list[Mapping[str, Any]] | None,
+) -> dict[str, list[str]]:
+    """Check objectives and actions against the (new) plan period; messages name the row."""
+    errors: dict[str, list[str]] = {}
+    if objectives is not None:
+        known = set(plan.objectives.values_list("pk", flat=True)) if plan.pk else set()
+        for number, item in enumerate(objectives, start=1):
+            metric = str(item.get("metric") or "").strip()
+            if not metric:
+                errors.setdefault("objectives", []).append(
+                    f"Objective {number}: name the metric (what is measured)."
+                )
+            if item.get("target") is None:
+                errors.setdefault("objectives", []).append(
+                    f"Objective {number}: give the target value."
+                )
+            if item.get("id") and item["id"] not in known:
+                errors.setdefault("objectives", []).append(
+                    f"Objective {number}: id {item['id']} is not an objective of this plan."
+                )
+    if actions is not None:
+        known = set(plan.actions.values_list("pk", flat=True)) if plan.pk else set()
+        for number, item in enumerate(actions, start=1):
+            title = str(item.get("title") or "").strip()
+            label = f"Action {number}" + (f" “{title}”" if title else "")
+            if not title:
+                errors.setdefault("actions", []).append(f"{label}: say what is to be done.")
+            owner = item.get("owner")
+            if owner is None or not owner.is_active:
+                errors.setdefault("actions", []).append(f"{label}: choose an active owner.")
+            due: date | None = item.get("due")
+            if due is None:
+                errors.setdefault("actions", []).append(f"{label}: give a due date.")
+            elif plan.period_start and due < plan.period_start:
+                errors.setdefault("actions", []).append(
+                    f"{label}: the due date {due.isoformat()} is before the plan period, which "
+                    f"starts on {plan.period_start.isoformat()}."
+                )
+            elif plan.period_end and due > plan.period_end:
+                errors.setdefault("actions", []).append(
+                    f"{label}: the due date {due.isoformat()} is after the plan period, which "
+                    f"ends on {plan.period_end.isoformat()}."
+                )
+            status = item.get("status") or ActionStatus.OPEN
+            if status not in ActionStatus.values:
+                errors.setdefault("actions", []).append(
+                    f"{label}: the status must be open, done or cancelled."
+                )
+            if item.get("id") and item["id"] not in known:
+                errors.setdefault("actions", []).append(
+                    f"{label}: id {item['id']} is not an action of this plan."
+                )
+    return errors
+
+
+def _validate_plan(plan: AccountPlan, children_errors: dict[str, list[str]]) -> None:
+    errors: dict[str, list[str]] = dict(children_errors)
+    if not plan.period:
+        errors.setdefault("period", []).append('Name the period, e.g. "2027".')
+    reversed_period = bool(
+        plan.period_start and plan.period_end and plan.period_end < plan.period_start
+    )
+    if reversed_period:
+        errors.setdefault("period_end", []).append(
+            f"The period must end on or after the day it starts ({plan.period_start})."
+        )
+    try:
+        plan.full_clean(exclude=["submitted_by", "reviewed_by"])
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            if name == "__all__" and reversed_period:
+                messages = [m for m in messages if "must end on or after" not in m]
+            if messages:
+                errors.setdefault(name, []).extend(
+                    m for m in messages if m not in errors.get(name, [])
+                )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _write_children(
+    *,
+    plan: AccountPlan,
+    user: Any,
+    objectives: list[Mapping[str, Any]] | None,
+    actions: list[Mapping[str, Any]] | None,
+) -> None:
+    """Replace the plan's objectives / actions with the given lists (ids keep a row)."""
+    if objectives is not None:
+        existing = {objective.pk: objective for objective in plan.objectives.all()}
+        kept = set()
+        for item in objectives:
+            objective = existing.get(item.get("id") or 0) or PlanObjective(plan=plan)
+            values = {
+                "metric": str(item["metric"]).strip(),
+                "target": Decimal(item["target"]),
+                "current": None if item.get("current") is None else Decimal(item["current"]),
+            }
+            if objective.pk:
+                kept.add(objective.pk)
+                if all(getattr(objective, k) == v for k, v in values.items()):
+                    continue
+            for name, value in values.items():
+                setattr(objective, name, value)
+            objective._history_user = user  # type: ignore[attr-defined]
+            objective.full_clean(exclude=["plan"])
+            objective.save()
+        for pk, objective in existing.items():
+            if pk not in kept:
+                objective._history_user = user  # type: ignore[attr-defined]
+                objective.delete()
+    if actions is not None:
+        existing_actions = {action.pk: action for action in plan.actions.all()}
+        kept = set()
+        for item in actions:
+            action = existing_actions.get(item.get("id") or 0) or PlanAction(plan=plan)
+            values = {
+                "title": str(item["title"]).strip(),
+                "owner_id": item["owner"].pk,
+                "due": item["due"],
+                "status": item.get("status") or ActionStatus.OPEN,
+            }
+            if action.pk:
+                kept.add(action.pk)
+                if all(getattr(action, k) == v for k, v in values.items()):
+                    continue
+            for name, value in values.items():
+                setattr(action, name, value)
+            action._history_user = user  # type: ignore[attr-defined]
+            action.full_clean(exclude=["plan", "owner"])
+            action.save()
+        for pk, action in existing_actions.items():
+            if pk not in kept:
+                action._history_user = user  # type: ignore[attr-defined]
+                action.delete()
+
+
+@transaction.atomic
+def account_plan_create(
+    *,
+    account: Account,
+    created_by: Any,
+    period: str,
+    period_start: date | None = None,
+    period_end: date | None = None,
+    objectives: Iterable[Mapping[str, Any]] = (),
+    actions: Iterable[Mapping[str, Any]] = (),
+    **texts: str,
+) -> AccountPlan:
+    """Start a draft plan for the account and period. Only the account's owner may.
+
+    The period's dates follow from its label ("2027", "2027 H1", "2027 Q3") unless both
+    `period_start` and `period_end` are given, for any other span.
+
+    Raises PermissionDenied for anybody else, ValidationError (per field) for bad input:
+    a period that ends before it starts, a second plan for the same period, an action due
+    outside the period, an objective without metric or target.
+    """
+    if not can_edit_account(created_by, account):
+        raise PermissionDenied("Only the account's owner writes its plans.")
+    unknown = set(texts) - set(PLAN_TEXT_FIELDS)
+    if unknown:
+        raise ValidationError(f"Unknown plan fields: {', '.join(sorted(unknown))}.")
+    period, period_start, period_end = _period_span(period, period_start, period_end)
+    plan = AccountPlan(
+        account=account,
+        **_clean_text(
+            {"period": period, "period_start": period_start, "period_end": period_end, **texts}
+        ),
+    )
+    objective_list, action_list = list(objectives), list(actions)
+    _validate_plan(
+        plan, _validate_children(plan=plan, objectives=objective_list, actions=action_list)
+    )
+    # The plan's own history record is written last, after its children's, so "what changed
+    # since version v" is every child record after plan record v (see plan_selectors).
+    plan.skip_history_when_saving = True  # type: ignore[attr-defined]
+    plan.save()
+    del plan.skip_history_when_saving  # type: ignore[attr-defined]
+    _write_children(plan=plan, user=created_by, objectives=objective_list, actions=action_list)
+    AccountPlan.history.bulk_history_create([plan], default_user=created_by)
+    return plan
+
+
+@transaction.atomic
+def account_plan_update(
+    *,
+    plan: AccountPlan,
+    updated_by: Any,
+    version: int,
+    objectives: list[Mapping[str, Any]] | None = None,
+    actions: list[Mapping[str, Any]] | None = None,
+    **fields: Any,
+) -> AccountPlan:
+    """Change a draft plan's content; `version` is the version the user edited.
+
+    Objectives and actions, when given, replace the current lists (an item with the `id`
+    of an existing row updates it). Raises PermissionDenied (not the owner),
+    PlanVersionConflictError (someone saved in between; nothing written), ValidationError.
+    """
+    if not account_plan_can_edit(user=updated_by, plan=plan):
+        raise PermissionDenied("Only the account's owner edits its plans.")
+    unknown = set(fields) - set(PLAN_EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(f"Unknown plan fields: {', '.join(sorted(unknown))}.")
+    if plan.version != version:
+        raise _conflict(plan, version)
+    if plan.status != PlanStatus.DRAFT:
+        raise ValidationError(
+            {
+                "status": (
+                    f"This plan is {plan.get_status_display().lower()}: its content can change "
+                    "only while it is a draft (a returned plan is a draft again)."
+                )
+            }
+        )
+    cleaned = _clean_text(fields)
+    if "period_start" in cleaned and "period_end" in cleaned:
+        # A form sends both; left empty, the dates follow from the (new) label.
+        cleaned["period"], cleaned["period_start"], cleaned["period_end"] = _period_span(
+            cleaned.get("period", plan.period), cleaned["period_start"], cleaned["period_end"]
+        )
+    elif "period" in cleaned and not {"period_start", "period_end"} & cleaned.keys():
+        # A new label alone moves the dates when it names a period (else they stay).
+        known = period_of(cleaned["period"])
+        if known is not None:
+            cleaned.update(period=known.label, period_start=known.start, period_end=known.end)
+    candidate = AccountPlan.objects.get(pk=plan.pk)
+    for name, value in cleaned.items():
+        setattr(candidate, name, value)
+    _validate_plan(
+        candidate, _validate_children(plan=candidate, objectives=objectives, actions=actions)
+    )
+    claimed = AccountPlan.objects.filter(
+        pk=plan.pk, version=version, status=PlanStatus.DRAFT
+    ).update(**cleaned, version=F("version") + 1, updated_at=timezone.now())
+    if claimed != 1:
+        raise _conflict(plan, version)
+    _write_children(plan=candidate, user=updated_by, objectives=objectives, actions=actions)
+    _record_history(plan, updated_by)
+    return plan
+
+
+@transaction.atomic
+def account_plan_delete(*, plan: AccountPlan, deleted_by: Any) -> None:
+    """The owner may delete a draft; submitted and approved plans stay on record."""
+    if not account_plan_can_edit(user=deleted_by, plan=plan):
+        raise PermissionDenied("Only the account's owner deletes its plans.")
+    if plan.status != PlanStatus.DRAFT:
+        raise ValidationError(
+            {"status": f"Only a draft can be deleted; this plan is {plan.status}."}
+        )
+    plan._history_user = deleted_by  # type: ignore[attr-defined]
+    plan.delete()
+
+
+def _transition(
+    plan: AccountPlan, user: Any, from_status: str, version: int | None, **changes: Any
+) -> AccountPlan:
+    queryset = AccountPlan.objects.filter(pk=plan.pk, status=from_status)
+    if version is not None:
+        queryset = queryset.filter(version=version)
+    claimed = queryset.update(**changes, version=F("version") + 1, updated_at=timezone.now())
+    if claimed != 1:
+        current = AccountPlan.objects.get(pk=plan.pk)
+        if version is not None and current.version != version:
+            raise _conflict(plan, version)
+        raise ValidationError(
+            {
+                "status": (
+                    f"The plan is {current.get_status_display().lower()} now; "
+                    "reload it and try again."
+                )
+            }
+        )
+    _record_history(plan, user)
+    return plan
+
+
+@transaction.atomic
+def account_plan_submit(
+    *, plan: AccountPlan, submitted_by: Any, version: int | None = None
+) -> AccountPlan:
+    """Draft → submitted, by the account's owner. A plan needs a situation assessment, a
+    strategy and at least one objective before the steering committee sees it."""
+    if not account_plan_can_edit(user=submitted_by, plan=plan):
+        raise PermissionDenied("Only the account's owner submits its plans.")
+    if plan.status != PlanStatus.DRAFT:
+        raise ValidationError(
+            {"status": f"Only a draft can be submitted; this plan is {plan.status}."}
+        )
+    errors: dict[str, str] = {}
+    if not plan.situation.strip():
+        errors["situation"] = "Write the situation assessment (step 1) before submitting."
+    if not plan.strategy.strip():
+        errors["strategy"] = "Write the strategy (step 2) before submitting."
+    if not plan.objectives.exists():
+        errors["objectives"] = "Add at least one measurable objective before submitting."
+    if errors:
+        raise ValidationError(errors)
+    return _transition(
+        plan,
+        submitted_by,
+        PlanStatus.DRAFT,
+        version,
+        status=PlanStatus.SUBMITTED,
+        submitted_at=timezone.now(),
+        submitted_by=submitted_by,
+    )
+
+
+def _require_reviewer(plan: AccountPlan, user: Any, verb: str) -> None:
+    if not account_plan_can_review(user=user):
+        raise PermissionDenied(f"Only the executive steering committee may {verb} plans.")
+    if plan.status != PlanStatus.SUBMITTED:
+        done = {"approve": "approved", "return": "returned"}[verb]
+        raise ValidationError(
+            {"status": f"Only a submitted plan can be {done}; this plan is {plan.status}."}
+        )
+
+
+@transaction.atomic
+def account_plan_approve(
+    *, plan: AccountPlan, approved_by: Any, version: int | None = None
+) -> AccountPlan:
+    """Submitted → approved, by an executive who does not own the plan."""
+    _require_reviewer(plan, approved_by, "approve")
+    if account_plan_is_own(user=approved_by, plan=plan):
+        raise ValidationError(
+            "You cannot approve your own plan: another member of the steering committee must."
+        )
+    return _transition(
+        plan,
+        approved_by,
+        PlanStatus.SUBMITTED,
+        version,
+        status=PlanStatus.APPROVED,
+        reviewed_at=timezone.now(),
+        reviewed_by=approved_by,
+    )
+
+
+@transaction.atomic
+def account_plan_return(
+    *, plan: AccountPlan, returned_by: Any, comment: str, version: int | None = None
+) -> AccountPlan:
+    """Submitted → draft with a comment saying what to rework, by an executive."""
+    _require_reviewer(plan, returned_by, "return")
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError({"comment": "Say what the owner should rework before resubmitting."})
+    return _transition(
+        plan,
+        returned_by,
+        PlanStatus.SUBMITTED,
+        version,
+        status=PlanStatus.DRAFT,
+        return_comment=comment,
+        reviewed_at=timezone.now(),
+        reviewed_by=returned_by,
+    )
+
+
+@transaction.atomic
+def plan_action_status_set(*, action: PlanAction, status: str, changed_by: Any) -> PlanAction:
+    """Record an action's progress (any plan status): by the plan's owner or the action's."""
+    plan = action.plan
+    if not (account_plan_can_edit(user=changed_by, plan=plan) or action.owner_id == changed_by.pk):
+        raise PermissionDenied("Only the plan's owner or the action's owner may change it.")
+    if status not in ActionStatus.values:
+        raise ValidationError({"status": "The status must be open, done or cancelled."})
+    action.status = status
+    action._history_user = changed_by  # type: ignore[attr-defined]
+    action.save(update_fields=["status"])
+    # Someone editing the draft from an older version must not silently undo this.
+    AccountPlan.objects.filter(pk=plan.pk).update(version=F("version") + 1)
+    _record_history(AccountPlan(pk=plan.pk), changed_by)
+    return action
+
+
+@transaction.atomic
+def plan_objective_current_set(
+    *, objective: PlanObjective, current: Decimal | None, changed_by: Any
+) -> PlanObjective:
+    """Record where an objective stands now (any plan status), by the plan's owner."""
+    if not account_plan_can_edit(user=changed_by, plan=objective.plan):
+        raise PermissionDenied("Only the plan's owner records progress on its objectives.")
+    objective.current = current
+    objective.full_clean(exclude=["plan"])
+    objective._history_user = changed_by  # type: ignore[attr-defined]
+    objective.save(update_fields=["current"])
+    AccountPlan.objects.filter(pk=objective.plan_id).update(version=F("version") + 1)
+    _record_history(AccountPlan(pk=objective.plan_id), changed_by)
+    return objective

@@ -1,0 +1,65 @@
+"""Who may write an account and the records under it (predicates: no writes, no raising).
+
+Services enforce these with `kam.rules.require`; pages and the API ask them to decide what to
+show. Reads are decided by the gatekeeper `accounts.selectors.accounts_visible_to`."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from accounts.models import Account, TeamMember
+from kam.roles import Role, user_has_role
+from kam.types import AnyUser
+
+# The refusal of `can_change_account_record`; `what` names the record ("a complaint").
+RECORD_CHANGE_REFUSED = (
+    "Only the account's owner, or the team member who recorded it, changes {what}."
+)
+
+
+class AccountRecord(Protocol):
+    """A record of an account that remembers who recorded it (complaint, event, activity…)."""
+
+    @property
+    def account(self) -> Account: ...
+
+    @property
+    def created_by_id(self) -> int | None: ...
+
+
+def can_edit_account(user: AnyUser, account: Account) -> bool:
+    """The owner edits the account and everything under it; superusers administer all."""
+    return bool(user.is_superuser or (user.is_authenticated and account.owner_id == user.pk))
+
+
+def is_team_member(user: AnyUser, account: Account) -> bool:
+    return bool(
+        user.is_authenticated and TeamMember.objects.filter(account=account, user=user).exists()
+    )
+
+
+def can_contribute_to_account(user: AnyUser, account: Account) -> bool:
+    """Owners and team members add interactions, complaints, events and value entries."""
+    return can_edit_account(user, account) or is_team_member(user, account)
+
+
+def can_change_account_record(user: AnyUser, record: AccountRecord) -> bool:
+    """Who edits or deletes a record of an account (a complaint, an event, a value entry):
+    the owner any of them, a team member only what they recorded."""
+    if can_edit_account(user, record.account):
+        return True
+    return (
+        user.is_authenticated
+        and record.created_by_id == user.pk
+        and is_team_member(user, record.account)
+    )
+
+
+def can_review(user: AnyUser) -> bool:
+    """Executives (the steering committee) review plans and designations."""
+    return user_has_role(user, Role.EXECUTIVE)
+
+
+def is_ops(user: AnyUser) -> bool:
+    """Operations staff load data, price activities and run the analysis."""
+    return user_has_role(user, Role.OPS)

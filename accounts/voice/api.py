@@ -1,0 +1,186 @@
+"""`assessments/`, `complaints/`, `events/`: reads follow the account gatekeeper; writes go
+through accounts.voice.services (which decides who may write: 403 for a visible account)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import QuerySet
+from rest_framework import status, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.models import (
+    AccountEvent,
+    Assessment,
+    AssessmentKind,
+    Complaint,
+    EventKind,
+    Severity,
+)
+from accounts.selectors import account_get_for_user
+from accounts.voice import selectors as voice_selectors
+from accounts.voice import services as voice_services
+from accounts.voice.serializers import (
+    AccountEventSerializer,
+    AssessmentSerializer,
+    ComplaintSerializer,
+)
+from kam.api import Conflict, FilterSet
+from kam.versioning import VersionedViewMixin, without_version
+
+
+class AssessmentFilter(FilterSet):
+    kind = django_filters.MultipleChoiceFilter(choices=AssessmentKind.choices)
+    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
+    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte")
+
+    class Meta:
+        model = Assessment
+        fields = ["account", "kind"]
+
+
+class ComplaintFilter(FilterSet):
+    severity = django_filters.MultipleChoiceFilter(choices=Severity.choices)
+    category = django_filters.CharFilter(field_name="category", lookup_expr="iexact")
+    date_from = django_filters.DateFilter(field_name="opened_on", lookup_expr="gte")
+    date_to = django_filters.DateFilter(field_name="opened_on", lookup_expr="lte")
+    is_open = django_filters.BooleanFilter(field_name="resolved_on", lookup_expr="isnull")
+
+    class Meta:
+        model = Complaint
+        fields = ["account", "severity", "category"]
+
+
+class EventFilter(FilterSet):
+    kind = django_filters.MultipleChoiceFilter(choices=EventKind.choices)
+    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
+    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte")
+
+    class Meta:
+        model = AccountEvent
+        fields = ["account", "kind"]
+
+
+class _AccountRecordViewSet(VersionedViewMixin, viewsets.ModelViewSet):
+    """Create resolves the account through the gatekeeper (404 when invisible); the
+    account of an existing record cannot be changed. PUT/PATCH take the version edited
+    (If-Match or `version`, kam/versioning.py)."""
+
+    # A PUT/PATCH naming another account, or a stale version (409), a stale If-Match (412)
+    # (kam/schema.py documents them).
+    schema_conflicts = {"update": ["409", "412"], "partial_update": ["409", "412"]}
+
+    def _account_for_create(self, data: dict[str, Any]) -> Any:
+        return account_get_for_user(user=self.request.user, account_id=data.pop("account_id"))
+
+    def _fields_for_update(self, serializer: Any) -> dict[str, Any]:
+        data = without_version(serializer.validated_data)
+        account_id = data.pop("account_id", None)
+        if account_id is not None and account_id != serializer.instance.account_id:
+            raise Conflict({"account": ["A record cannot move to another account."]})
+        return data
+
+    def _created(self, instance: Any) -> Response:
+        instance = self.get_queryset().get(pk=instance.pk)
+        return Response(self.get_serializer(instance).data, status=status.HTTP_201_CREATED)
+
+
+class AssessmentViewSet(_AccountRecordViewSet):
+    serializer_class = AssessmentSerializer
+    filterset_class = AssessmentFilter
+    ordering_fields = ["date", "score"]
+    ordering = ["-date", "-id"]
+
+    def get_queryset(self) -> QuerySet[Assessment]:
+        return voice_selectors.assessments_visible_to(self.request.user)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        account = self._account_for_create(data)
+        data["dimensions"] = [dict(item) for item in data.get("dimensions", [])]
+        assessment = voice_services.assessment_create(
+            account=account, created_by=request.user, **data
+        )
+        return self._created(assessment)
+
+    def perform_update(self, serializer: AssessmentSerializer) -> None:  # type: ignore[override]
+        data = self._fields_for_update(serializer)
+        if "dimensions" in data:
+            data["dimensions"] = [dict(item) for item in data["dimensions"]]
+        serializer.instance = voice_services.assessment_update(
+            assessment=serializer.instance,
+            updated_by=self.request.user,
+            version=self.edited_version(serializer.instance),
+            **data,
+        )
+
+    def perform_destroy(self, instance: Assessment) -> None:
+        voice_services.assessment_delete(assessment=instance, deleted_by=self.request.user)
+
+
+class ComplaintViewSet(_AccountRecordViewSet):
+    serializer_class = ComplaintSerializer
+    filterset_class = ComplaintFilter
+    search_fields = ["category", "description"]
+    ordering_fields = ["opened_on", "severity", "category"]
+    ordering = ["-opened_on", "-id"]
+
+    def get_queryset(self) -> QuerySet[Complaint]:
+        return voice_selectors.complaints_visible_to(self.request.user)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        account = self._account_for_create(data)
+        complaint = voice_services.complaint_create(
+            account=account, created_by=request.user, **data
+        )
+        return self._created(complaint)
+
+    def perform_update(self, serializer: ComplaintSerializer) -> None:  # type: ignore[override]
+        serializer.instance = voice_services.complaint_update(
+            complaint=serializer.instance,
+            updated_by=self.request.user,
+            version=self.edited_version(serializer.instance),
+            **self._fields_for_update(serializer),
+        )
+
+    def perform_destroy(self, instance: Complaint) -> None:
+        voice_services.complaint_delete(complaint=instance, deleted_by=self.request.user)
+
+
+class AccountEventViewSet(_AccountRecordViewSet):
+    serializer_class = AccountEventSerializer
+    filterset_class = EventFilter
+    search_fields = ["notes"]
+    ordering_fields = ["date", "kind"]
+    ordering = ["-date", "-id"]
+
+    def get_queryset(self) -> QuerySet[AccountEvent]:
+        return voice_selectors.events_visible_to(self.request.user)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        account = self._account_for_create(data)
+        event = voice_services.account_event_create(
+            account=account, created_by=request.user, **data
+        )
+        return self._created(event)
+
+    def perform_update(self, serializer: AccountEventSerializer) -> None:  # type: ignore[override]
+        serializer.instance = voice_services.account_event_update(
+            event=serializer.instance,
+            updated_by=self.request.user,
+            version=self.edited_version(serializer.instance),
+            **self._fields_for_update(serializer),
+        )
+
+    def perform_destroy(self, instance: AccountEvent) -> None:
+        voice_services.account_event_delete(event=instance, deleted_by=self.request.user)

@@ -1,0 +1,333 @@
+"""Writes to the voice of the customer.
+
+Who may write (decided for issue 4, documented in the README):
+- assessments: the account's owner (they run business reviews and commission surveys);
+- complaints and events: the owner and the account team log them (`can_contribute_to_account`),
+  since whoever hears of a problem should; the owner changes or deletes any of them, a team
+  member only those they logged (`can_change_account_record`).
+Executives and ops read only. Every function validates everything first and writes in one
+transaction; a bad value raises ValidationError with a message on its field.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from accounts.models import (
+    Account,
+    AccountEvent,
+    Assessment,
+    AssessmentDimension,
+    AssessmentKind,
+    Complaint,
+    EventKind,
+    Severity,
+)
+from accounts.rules import (
+    RECORD_CHANGE_REFUSED,
+    can_change_account_record,
+    can_contribute_to_account,
+    can_edit_account,
+)
+from kam.rules import require
+from kam.versioning import versioned_update
+
+EVENT_KINDS_TEXT = ", ".join(EventKind.values)
+ASSESSMENT_KINDS_TEXT = ", ".join(AssessmentKind.values)
+
+
+def _require_owner(user: Any, account: Account, what: str) -> None:
+    if not can_edit_account(user, account):
+        raise PermissionDenied(f"Only the account's owner records {what}.")
+
+
+def _require_contributor(user: Any, account: Account, what: str) -> None:
+    if not can_contribute_to_account(user, account):
+        raise PermissionDenied(f"Only the account's owner and team record {what}.")
+
+
+def _score(value: Any) -> Decimal | None:
+    try:
+        return Decimal(str(value)) if value is not None and value != "" else None
+    except InvalidOperation:
+        return None
+
+
+def _validate_dimensions(dimensions: list[Mapping[str, Any]]) -> list[str]:
+    problems = []
+    seen: set[str] = set()
+    for number, item in enumerate(dimensions, start=1):
+        name = str(item.get("name") or "").strip()
+        label = f"Dimension {number}" + (f" “{name}”" if name else "")
+        if not name:
+            problems.append(f"{label}: give the dimension a name.")
+        elif name.lower() in seen:
+            problems.append(f"{label}: this dimension appears twice.")
+        seen.add(name.lower())
+        for part in ("expectation", "performance"):
+            value = _score(item.get(part))
+            if value is None:
+                problems.append(f"{label}: give the customer's {part} (0-10).")
+            elif not Decimal(0) <= value <= Decimal(10):
+                problems.append(f"{label}: the {part} must be between 0 and 10 (you sent {value}).")
+    return problems
+
+
+def _write_dimensions(assessment: Assessment, dimensions: list[Mapping[str, Any]]) -> None:
+    assessment.dimensions.all().delete()
+    AssessmentDimension.objects.bulk_create(
+        AssessmentDimension(
+            assessment=assessment,
+            name=str(item["name"]).strip(),
+            expectation=_score(item["expectation"]),
+            performance=_score(item["performance"]),
+        )
+        for item in dimensions
+    )
+
+
+def _full_clean(instance: Any, extra: list[str] | None = None) -> None:
+    errors: dict[str, list[str]] = {}
+    if extra:
+        errors["dimensions"] = extra
+    if isinstance(instance, Assessment):
+        score = _score(instance.score)
+        if score is not None and not Decimal(0) <= score <= Decimal(10):
+            errors["score"] = [f"The score must be between 0 and 10 (you sent {score})."]
+        if instance.kind not in AssessmentKind.values:
+            errors["kind"] = [
+                f"“{instance.kind}” is not an assessment kind; use one of {ASSESSMENT_KINDS_TEXT}."
+            ]
+    try:
+        instance.full_clean(exclude=["account", "created_by", *errors])
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            if name == "__all__" and "score" in errors:
+                continue  # the check constraint repeats the score message
+            errors.setdefault(name, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def assessment_create(
+    *,
+    account: Account,
+    created_by: Any,
+    kind: str,
+    date: date,
+    score: Decimal,
+    notes: str = "",
+    dimensions: Iterable[Mapping[str, Any]] = (),
+) -> Assessment:
+    """Record an assessment (score 0-10) with expectation vs performance per dimension."""
+    _require_owner(created_by, account, "assessments")
+    dimension_list = list(dimensions)
+    assessment = Assessment(
+        account=account,
+        kind=kind,
+        date=date,
+        score=score,
+        notes=(notes or "").strip(),
+        created_by=created_by,
+    )
+    _full_clean(assessment, _validate_dimensions(dimension_list))
+    assessment.save()
+    _write_dimensions(assessment, dimension_list)
+    return assessment
+
+
+@transaction.atomic
+def assessment_update(
+    *,
+    assessment: Assessment,
+    updated_by: Any,
+    dimensions: list[Mapping[str, Any]] | None = None,
+    version: int | None = None,
+    **fields: Any,
+) -> Assessment:
+    """Change the given fields (dimensions, when given, replace all). Only what differs is
+    written; `version` is the version edited: a stale one raises VersionConflictError
+    (kam/versioning.py), None writes on top."""
+    _require_owner(updated_by, assessment.account, "assessments")
+    unknown = set(fields) - {"kind", "date", "score", "notes"}
+    if unknown:
+        raise ValidationError(f"Unknown assessment fields: {', '.join(sorted(unknown))}.")
+    candidate = Assessment.objects.get(pk=assessment.pk)
+    for name, value in fields.items():
+        setattr(candidate, name, value)
+    _full_clean(candidate, _validate_dimensions(dimensions) if dimensions is not None else None)
+    fresh, _changed = versioned_update(
+        instance=assessment,
+        values={name: getattr(candidate, name) for name in fields},
+        version=version,
+        by=updated_by,
+        touched=["dimensions"] if dimensions is not None else [],
+    )
+    if dimensions is not None:
+        _write_dimensions(fresh, dimensions)
+    return fresh
+
+
+@transaction.atomic
+def assessment_delete(*, assessment: Assessment, deleted_by: Any) -> None:
+    _require_owner(deleted_by, assessment.account, "assessments")
+    assessment.delete()
+
+
+def complaint_category_normalise(category: str) -> str:
+    """Categories group recurring problems, so "Late  Delivery " and "late delivery" match."""
+    return re.sub(r"\s+", " ", (category or "").strip()).lower()
+
+
+def _clean_complaint(complaint: Complaint) -> None:
+    complaint.category = complaint_category_normalise(complaint.category)
+    complaint.description = (complaint.description or "").strip()
+    errors: dict[str, list[str]] = {}
+    if not complaint.category:
+        errors["category"] = ["Give the complaint a category (e.g. delivery, billing, quality)."]
+    if (
+        complaint.resolved_on is not None
+        and complaint.opened_on is not None
+        and complaint.resolved_on < complaint.opened_on
+    ):
+        errors["resolved_on"] = [
+            f"The resolved date {complaint.resolved_on.isoformat()} is before the opened date "
+            f"{complaint.opened_on.isoformat()}."
+        ]
+    if complaint.severity not in Severity.values:
+        errors["severity"] = ["The severity must be low, medium, high or critical."]
+    try:
+        complaint.full_clean(exclude=["account", "created_by", *errors])
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            if name == "__all__" and "resolved_on" in errors:
+                continue
+            errors.setdefault(name, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def complaint_create(
+    *,
+    account: Account,
+    created_by: Any,
+    category: str,
+    severity: str,
+    opened_on: date,
+    resolved_on: date | None = None,
+    description: str = "",
+) -> Complaint:
+    """Log a complaint (owner or team member); resolved_on may not precede opened_on."""
+    _require_contributor(created_by, account, "complaints")
+    complaint = Complaint(
+        account=account,
+        category=category,
+        severity=severity,
+        opened_on=opened_on,
+        resolved_on=resolved_on,
+        description=description,
+        created_by=created_by,
+    )
+    _clean_complaint(complaint)
+    complaint.save()
+    return complaint
+
+
+@transaction.atomic
+def complaint_update(
+    *, complaint: Complaint, updated_by: Any, version: int | None = None, **fields: Any
+) -> Complaint:
+    """Change a complaint, typically to record the day it was resolved. Only what differs
+    is written; a stale `version` raises VersionConflictError (kam/versioning.py)."""
+    require(
+        can_change_account_record(updated_by, complaint),
+        RECORD_CHANGE_REFUSED.format(what="a complaint"),
+    )
+    unknown = set(fields) - {"category", "severity", "opened_on", "resolved_on", "description"}
+    if unknown:
+        raise ValidationError(f"Unknown complaint fields: {', '.join(sorted(unknown))}.")
+    candidate = Complaint.objects.get(pk=complaint.pk)
+    for name, value in fields.items():
+        setattr(candidate, name, value)
+    _clean_complaint(candidate)
+    fresh, _changed = versioned_update(
+        instance=complaint,
+        values={name: getattr(candidate, name) for name in fields},
+        version=version,
+        by=updated_by,
+    )
+    return fresh
+
+
+@transaction.atomic
+def complaint_delete(*, complaint: Complaint, deleted_by: Any) -> None:
+    require(
+        can_change_account_record(deleted_by, complaint),
+        RECORD_CHANGE_REFUSED.format(what="a complaint"),
+    )
+    complaint.delete()
+
+
+def _clean_event(event: AccountEvent) -> None:
+    event.notes = (event.notes or "").strip()
+    if event.kind not in EventKind.values:
+        raise ValidationError(
+            {"kind": f"“{event.kind}” is not an event kind; use one of {EVENT_KINDS_TEXT}."}
+        )
+    _full_clean(event)
+
+
+@transaction.atomic
+def account_event_create(
+    *, account: Account, created_by: Any, kind: str, date: date, notes: str = ""
+) -> AccountEvent:
+    """Record an event of the defection cycle (competitor evaluation, RFP, ultimatum…)."""
+    _require_contributor(created_by, account, "account events")
+    event = AccountEvent(account=account, kind=kind, date=date, notes=notes, created_by=created_by)
+    _clean_event(event)
+    event.save()
+    return event
+
+
+@transaction.atomic
+def account_event_update(
+    *, event: AccountEvent, updated_by: Any, version: int | None = None, **fields: Any
+) -> AccountEvent:
+    """Change an event. Only what differs is written; a stale `version` raises
+    VersionConflictError (kam/versioning.py)."""
+    require(
+        can_change_account_record(updated_by, event),
+        RECORD_CHANGE_REFUSED.format(what="an account event"),
+    )
+    unknown = set(fields) - {"kind", "date", "notes"}
+    if unknown:
+        raise ValidationError(f"Unknown event fields: {', '.join(sorted(unknown))}.")
+    candidate = AccountEvent.objects.get(pk=event.pk)
+    for name, value in fields.items():
+        setattr(candidate, name, value)
+    _clean_event(candidate)
+    fresh, _changed = versioned_update(
+        instance=event,
+        values={name: getattr(candidate, name) for name in fields},
+        version=version,
+        by=updated_by,
+    )
+    return fresh
+
+
+@transaction.atomic
+def account_event_delete(*, event: AccountEvent, deleted_by: Any) -> None:
+    require(
+        can_change_account_record(deleted_by, event),
+        RECORD_CHANGE_REFUSED.format(what="an account event"),
+    )
+    event.delete()

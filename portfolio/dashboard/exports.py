@@ -1,0 +1,364 @@
+"""The dashboard's tables: what each chart shows, as rows for its table view and its
+CSV/XLSX download (one definition, so the page and the file never disagree)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.http import FileResponse, HttpResponse
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from kam.spreadsheets import csv_row, xlsx_row
+from portfolio.dashboard.selectors import AccountRow, Dashboard
+
+TEXT, MONEY, RATIO, PERCENT, NUMBER, ACCOUNT = (
+    "text",
+    "money",
+    "ratio",
+    "percent",
+    "number",
+    "account",
+)
+CENTS = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    kind: str = TEXT
+
+
+@dataclass(frozen=True)
+class Cell:
+    kind: str
+    value: Any
+    account_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str
+    title: str
+    columns: list[Column]
+    rows: list[list[Cell]]
+
+
+def _account(row: AccountRow) -> Cell:
+    return Cell(ACCOUNT, row.name, row.account_id)
+
+
+def _account_table(
+    key: str, title: str, rows: list[AccountRow], figures: list[tuple[str, str, str]]
+) -> Table:
+    columns = [
+        Column("Account", ACCOUNT),
+        Column("External id"),
+        Column("Owner"),
+        *(Column(label, kind) for _, label, kind in figures),
+    ]
+    return Table(
+        key=key,
+        title=title,
+        columns=columns,
+        rows=[
+            [
+                _account(row),
+                Cell(TEXT, row.external_id),
+                Cell(TEXT, row.owner),
+                *(Cell(kind, getattr(row, name)) for name, _, kind in figures),
+            ]
+            for row in rows
+        ],
+    )
+
+
+def _matrix(dashboard: Dashboard) -> Table:
+    return _account_table(
+        "matrix",
+        "Portfolio matrix",
+        dashboard.matrix,
+        [
+            ("attractiveness", "Attractiveness", NUMBER),
+            ("margin", "Net margin", PERCENT),
+            ("revenue_ttm", "Revenue TTM", MONEY),
+            ("segment", "Segment", TEXT),
+            ("churn_stage", "Churn stage", NUMBER),
+        ],
+    )
+
+
+def _concentration(dashboard: Dashboard) -> Table:
+    concentration = dashboard.concentration
+    return Table(
+        key="concentration",
+        title="Revenue concentration (Lorenz curve)",
+        columns=[Column("Share of accounts", PERCENT), Column("Share of revenue", PERCENT)],
+        rows=[
+            [Cell(PERCENT, point.account_share), Cell(PERCENT, point.revenue_share)]
+            for point in concentration.points
+        ],
+    )
+
+
+def _pareto(dashboard: Dashboard) -> Table:
+    return Table(
+        key="pareto",
+        title="Cost-to-serve Pareto",
+        columns=[
+            Column("Activity type"),
+            Column("Code"),
+            Column("Cost to serve TTM", MONEY),
+            Column("Share", PERCENT),
+            Column("Cumulative share", PERCENT),
+            Column("Vital few"),
+        ],
+        rows=[
+            [
+                Cell(TEXT, row.name),
+                Cell(TEXT, row.code),
+                Cell(MONEY, row.cost),
+                Cell(PERCENT, row.share),
+                Cell(PERCENT, row.cumulative_share),
+                Cell(TEXT, "yes" if row.is_vital_few else "no"),
+            ]
+            for row in dashboard.pareto
+        ],
+    )
+
+
+def _creators(dashboard: Dashboard) -> Table:
+    return _account_table(
+        "creators",
+        "Value creators and value drainers",
+        [*dashboard.creators, *dashboard.drainers],
+        [("net_profit_ttm", "Net profit TTM", MONEY), ("revenue_ttm", "Revenue TTM", MONEY)],
+    )
+
+
+def _ltv(dashboard: Dashboard) -> Table:
+    return _account_table(
+        "ltv",
+        "Lifetime value against replacement cost (largest accounts)",
+        dashboard.top_accounts,
+        [
+            ("ltv", "Lifetime value", MONEY),
+            ("replacement_cost", "Replacement cost", MONEY),
+            ("revenue_ttm", "Revenue TTM", MONEY),
+        ],
+    )
+
+
+def _value_exchange(dashboard: Dashboard) -> Table:
+    return _account_table(
+        "value",
+        "Value delivered against value received",
+        dashboard.value_exchange,
+        [
+            ("value_delivered_ttm", "Value delivered TTM", MONEY),
+            ("value_received_ttm", "Value received TTM", MONEY),
+        ],
+    )
+
+
+def churn_table(rows: list[AccountRow], *, key: str = "churn") -> Table:
+    return Table(
+        key=key,
+        title="Churn risk",
+        columns=[
+            Column("Account", ACCOUNT),
+            Column("External id"),
+            Column("Owner"),
+            Column("Stage", NUMBER),
+            Column("Score", NUMBER),
+            Column("Signals"),
+            Column("Revenue TTM", MONEY),
+        ],
+        rows=[
+            [
+                _account(row),
+                Cell(TEXT, row.external_id),
+                Cell(TEXT, row.owner),
+                Cell(NUMBER, row.churn_stage),
+                Cell(NUMBER, row.churn_score),
+                Cell(TEXT, "; ".join(row.signal_words)),
+                Cell(MONEY, row.revenue_ttm),
+            ]
+            for row in rows
+        ],
+    )
+
+
+def _churn(dashboard: Dashboard) -> Table:
+    return churn_table(dashboard.churn)
+
+
+def _trend(dashboard: Dashboard) -> Table:
+    return Table(
+        key="trend",
+        title="Portfolio totals across runs",
+        columns=[
+            Column("As of"),
+            Column("Accounts", NUMBER),
+            Column("Revenue TTM", MONEY),
+            Column("Gross margin TTM", MONEY),
+            Column("Cost to serve TTM", MONEY),
+            Column("Net profit TTM", MONEY),
+        ],
+        rows=[
+            [
+                Cell(TEXT, row.as_of.isoformat()),
+                Cell(NUMBER, row.accounts),
+                *(
+                    Cell(MONEY, row.totals[name])
+                    for name in (
+                        "revenue_ttm",
+                        "gross_margin_ttm",
+                        "cost_to_serve_ttm",
+                        "net_profit_ttm",
+                    )
+                ),
+            ]
+            for row in dashboard.trend
+        ],
+    )
+
+
+def _totals(dashboard: Dashboard) -> Table:
+    totals = dashboard.totals
+    figures = [
+        ("Accounts", NUMBER, totals.accounts),
+        ("Revenue TTM", MONEY, totals.revenue_ttm),
+        ("Gross margin TTM", MONEY, totals.gross_margin_ttm),
+        ("Cost to serve TTM", MONEY, totals.cost_to_serve_ttm),
+        ("Net profit TTM", MONEY, totals.net_profit_ttm),
+        ("Lifetime value", MONEY, totals.ltv),
+        ("Replacement cost", MONEY, totals.replacement_cost),
+        ("Value delivered TTM", MONEY, totals.value_delivered_ttm),
+        ("Value received TTM", MONEY, totals.value_received_ttm),
+        ("Value creators", NUMBER, totals.creators),
+        ("Value drainers", NUMBER, totals.drainers),
+        ("Accounts at churn risk", NUMBER, totals.at_risk),
+    ]
+    return Table(
+        key="totals",
+        title="Portfolio totals",
+        columns=[Column("Figure"), Column("Value", MONEY)],
+        rows=[[Cell(TEXT, label), Cell(kind, value)] for label, kind, value in figures],
+    )
+
+
+TABLES: dict[str, Callable[[Dashboard], Table]] = {
+    "totals": _totals,
+    "matrix": _matrix,
+    "concentration": _concentration,
+    "pareto": _pareto,
+    "creators": _creators,
+    "ltv": _ltv,
+    "churn": _churn,
+    "value": _value_exchange,
+    "trend": _trend,
+}
+
+
+def dashboard_table(*, dashboard: Dashboard, key: str) -> Table:
+    """The table of one chart (KeyError for an unknown key)."""
+    return TABLES[key](dashboard)
+
+
+def _plain(cell: Cell) -> Any:
+    if cell.kind == MONEY and isinstance(cell.value, Decimal | int | float):
+        # Money shows cents: SQLite returns sums unscaled (121000), the filtered Pareto sums
+        # floats (1600.0).
+        return Decimal(str(cell.value)).quantize(CENTS)
+    if isinstance(cell.value, Decimal):
+        return float(cell.value)
+    return cell.value
+
+
+def table_response(*, table: Table, file_format: str, stamp: str) -> HttpResponse | FileResponse:
+    """The table as a CSV or XLSX download named `dashboard-<key>-<stamp>`."""
+    header = [column.title for column in table.columns]
+    name = f"dashboard-{table.key}-{stamp}"
+    if file_format == "xlsx":
+        from openpyxl import Workbook
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(table.key)
+        sheet.append(header)
+        for row in table.rows:
+            sheet.append(xlsx_row(sheet, [_plain(c) for c in row]))
+        handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
+        workbook.save(handle)
+        handle.seek(0)
+        return FileResponse(
+            handle,
+            as_attachment=True,
+            filename=f"{name}.xlsx",
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    for row in table.rows:
+        writer.writerow(csv_row(None if c.value is None else _plain(c) for c in row))
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
+
+
+def _display(cell: Cell) -> str:
+    value = cell.value
+    if value is None:
+        return "—"
+    if cell.kind == MONEY:
+        return f"{Decimal(str(value)):,.0f}"
+    if cell.kind == PERCENT:
+        return f"{float(value) * 100:.0f} %"
+    if cell.kind == NUMBER:
+        return f"{Decimal(str(value)):,.0f}"
+    return str(value)
+
+
+def table_html(*, table: Table, table_id: str) -> SafeString:
+    """The table as HTML. Built here rather than in a template: the dashboard shows about
+    a thousand cells, and Django's template engine (then format_html and reverse per row)
+    spent most of the page's time on them. Every text is escaped."""
+    numeric = {MONEY, PERCENT, NUMBER, RATIO}
+    # One reverse for every account link: the detail URL with a marker for the id.
+    marker = "999999999"
+    account_url = escape(reverse("accounts:detail", args=[int(marker)]))
+    numeric_class = ' class="num"'
+    head = "".join(
+        f'<th scope="col"{numeric_class if column.kind in numeric else ""}>'
+        f"{escape(column.title)}</th>"
+        for column in table.columns
+    )
+    body = []
+    for row in table.rows:
+        cells = []
+        for cell in row:
+            if cell.kind == ACCOUNT:
+                href = account_url.replace(marker, str(int(cell.account_id or 0)))
+                cells.append(f'<th scope="row"><a href="{href}">{escape(cell.value)}</a></th>')
+            elif cell.kind in numeric:
+                cells.append(f'<td class="num">{escape(_display(cell))}</td>')
+            else:
+                cells.append(f"<td>{escape(_display(cell))}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    if not body:
+        body.append(
+            f'<tr><td colspan="{len(table.columns)}">Nothing to show for these filters.</td></tr>'
+        )
+    return mark_safe(  # noqa: S308 - every text above went through escape()
+        f'<table class="dashboard-table" id="{escape(table_id)}">'
+        f'<caption class="visually-hidden">{escape(table.title)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    )

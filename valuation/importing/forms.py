@@ -1,0 +1,32 @@
+"""The upload form of the import page; the import itself validates every row."""
+
+from __future__ import annotations
+
+from django import forms
+
+from valuation.importing.services import ALLOWED_SUFFIXES
+from valuation.models import ImportKind
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(
+        choices=[("", "Choose what the file holds")] + list(ImportKind.choices),
+        error_messages={"required": "Choose what the file holds."},
+    )
+    file = forms.FileField(
+        help_text="CSV (UTF-8, header row) or .xlsx. Large files import in the background.",
+        error_messages={"required": "Choose a file to upload.", "empty": "The file is empty."},
+    )
+
+    def __init__(self, *args: object, kinds: list[str] | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if kinds is not None:
+            self.fields["kind"].choices = [("", "Choose what the file holds")] + [
+                (value, label) for value, label in ImportKind.choices if value in kinds
+            ]
+
+    def clean_file(self) -> object:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(ALLOWED_SUFFIXES):
+            raise forms.ValidationError("Upload a .csv or .xlsx file.")
+        return upload

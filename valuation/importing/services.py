@@ -1,0 +1,344 @@
+"""Imports of data files: a batch is created, queued or run inline, executed under an
+advisory lock, swept when its worker died, and its file purged after the retention period."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from valuation.imports import (
+    ImportRefused,
+    RowError,
+    file_digest,
+    import_run,
+    is_xlsx,
+    spec_for,
+)
+from valuation.models import (
+    KINDS_WITHOUT_NATURAL_KEY,
+    ImportBatch,
+    ImportKind,
+)
+from valuation.tasks import import_batch_execute_task
+
+# A CSV file up to this size imports inside the request; larger ones, and every XLSX file
+# (a small workbook can unpack to a great many rows), import in the background (Celery) and
+# the page follows their progress.
+INLINE_IMPORT_MAX_BYTES = 5 * 1024 * 1024
+ALLOWED_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
+
+
+# An import holds a PostgreSQL advisory lock (this key space, its batch id) for its whole
+# transaction: the sweep tells an import at work from a dead one by it (the lock goes with
+# the connection). A claimed batch gets this long to take it.
+IMPORT_LOCK_SPACE = 0x4B414D  # "KAM"
+IMPORT_CLAIM_GRACE = datetime.timedelta(seconds=30)
+
+
+def import_progress_key(batch_id: int) -> str:
+    return f"kam:import:{batch_id}:rows_done"
+
+
+# --- imports --------------------------------------------------------------------------------
+
+
+def _refuse_unknown_kind(kind: str) -> None:
+    if kind not in ImportKind.values:
+        raise ValidationError({"kind": f"Unknown kind '{kind}'."})
+    try:
+        spec_for(kind)
+    except ImportRefused as refused:
+        raise ValidationError({"kind": refused.errors[0].message}) from refused
+
+
+@transaction.atomic
+def import_batch_create(
+    *,
+    kind: str,
+    created_by: Any,
+    upload: UploadedFile | None = None,
+    path: Path | None = None,
+) -> ImportBatch:
+    """Record a file to import. An upload is stored under MEDIA_ROOT/imports/; a `path`
+    (the command line) is read where it is. The content hash is taken now."""
+    _refuse_unknown_kind(kind)
+    if (upload is None) == (path is None):
+        raise ValidationError("Give either an uploaded file or a path.")
+    file_name = upload.name if upload is not None else path.name  # type: ignore[union-attr]
+    file_name = Path(file_name or "upload").name
+    if not file_name.lower().endswith(ALLOWED_SUFFIXES):
+        raise ValidationError({"file": "Upload a .csv or .xlsx file."})
+    if upload is not None and (oversized := upload_size_problem(size=upload.size)):
+        raise ValidationError({"file": oversized})
+    batch = ImportBatch(
+        kind=kind,
+        file_name=file_name[:255],
+        created_by=created_by if getattr(created_by, "pk", None) else None,
+    )
+    if upload is not None:
+        batch.file.save(file_name, upload, save=False)
+        source = Path(batch.file.path)
+    else:
+        assert path is not None  # noqa: S101 - narrowed by the check above
+        if not path.is_file():
+            raise ValidationError({"file": f"No such file: {path.name}."})
+        source = path
+    facts = file_digest(source)
+    batch.sha256 = facts.sha256
+    batch.file_size = facts.size
+    batch.is_utf8 = facts.is_utf8
+    batch.rows_total = max(facts.lines - 1, 0) if not is_xlsx(file_name) else 0
+    batch.save()
+    return batch
+
+
+def upload_size_problem(*, size: int | str | None) -> str | None:
+    """Why an upload of `size` bytes is refused (KAM_UPLOAD_MAX_BYTES), or None."""
+    try:
+        size = int(size or 0)
+    except (TypeError, ValueError):
+        return None
+    limit = settings.KAM_UPLOAD_MAX_BYTES
+    if size <= limit:
+        return None
+    return (
+        f"The file is {size / 1e6:,.1f} MB; an upload may be at most {limit / 1e6:,.0f} MB. "
+        "Split it, or load it with the import_data command."
+    )
+
+
+def import_batch_queue(*, batch: ImportBatch) -> None:
+    """Run the import in the background once the batch row is committed."""
+    transaction.on_commit(lambda: import_batch_execute_task.delay(batch.pk))
+
+
+def import_runs_in_background(*, batch: ImportBatch) -> bool:
+    return is_xlsx(batch.file_name) or batch.file_size > INLINE_IMPORT_MAX_BYTES
+
+
+def import_batch_start(*, batch: ImportBatch) -> bool:
+    """Import a small CSV file now, anything else in the background; True when queued."""
+    if import_runs_in_background(batch=batch):
+        import_batch_queue(batch=batch)
+        return True
+    import_batch_execute(batch_id=batch.pk)
+    return False
+
+
+def import_batches_requeue() -> int:
+    """Send queued imports the broker lost (a restart without persistence) to the workers
+    again; the conditional claim makes a second delivery harmless. Returns how many."""
+    before = timezone.now() - datetime.timedelta(seconds=settings.KAM_IMPORT_REQUEUE_SECONDS)
+    requeued = 0
+    for batch_id in ImportBatch.objects.filter(
+        status=ImportBatch.Status.QUEUED, created_at__lt=before
+    ).values_list("pk", flat=True):
+        try:
+            import_batch_execute_task.delay(batch_id)
+        except Exception:  # noqa: BLE001 - the broker is down: the next sweep tries again
+            break
+        requeued += 1
+    return requeued
+
+
+def import_files_purge() -> int:
+    """Delete uploaded files of finished imports older than KAM_IMPORT_FILE_RETENTION_DAYS
+    (the batch keeps its name, hash, counts and errors). Returns how many."""
+    cutoff = timezone.now() - datetime.timedelta(days=settings.KAM_IMPORT_FILE_RETENTION_DAYS)
+    old = ImportBatch.objects.filter(
+        status__in=[ImportBatch.Status.SUCCEEDED, ImportBatch.Status.FAILED],
+        finished_at__lt=cutoff,
+    ).exclude(file="")
+    deleted = 0
+    for batch in old:
+        batch.file.delete(save=False)
+        ImportBatch.objects.filter(pk=batch.pk).update(file="")
+        deleted += 1
+    return deleted
+
+
+def import_batch_source(*, batch: ImportBatch) -> Path:
+    return Path(batch.file.path)
+
+
+def _already_loaded(batch: ImportBatch) -> ImportBatch | None:
+    if batch.kind not in KINDS_WITHOUT_NATURAL_KEY:
+        return None
+    return (
+        ImportBatch.objects.filter(
+            kind=batch.kind, sha256=batch.sha256, status=ImportBatch.Status.SUCCEEDED
+        )
+        .exclude(pk=batch.pk)
+        .first()
+    )
+
+
+def _already_loaded_error(earlier: ImportBatch | None) -> RowError:
+    when = f" on {earlier.finished_at:%Y-%m-%d %H:%M} UTC (import #{earlier.pk})" if earlier else ""
+    return RowError(
+        0,
+        "",
+        f"This file was already loaded{when}. Its rows have no natural key, so loading it "
+        "again would count every row twice; nothing was written.",
+    )
+
+
+def _finish(batch: ImportBatch, **fields: Any) -> None:
+    fields["finished_at"] = timezone.now()
+    for name, value in fields.items():
+        setattr(batch, name, value)
+    batch.save(update_fields=list(fields))
+    cache.delete(import_progress_key(batch.pk))
+
+
+def import_batch_execute(
+    *,
+    batch_id: int,
+    path: Path | None = None,
+    progress: Any = None,
+    progress_every: int | None = None,
+) -> ImportBatch:
+    """Claim a queued batch and import its file, all or nothing.
+
+    Records `succeeded` with counts, or `failed` with every problem (row, column, message).
+    Unexpected errors are recorded on the batch and re-raised. `progress(rows_done)` is
+    called while the file streams; the page reads the same count from the cache.
+    """
+    claimed = ImportBatch.objects.filter(pk=batch_id, status=ImportBatch.Status.QUEUED).update(
+        status=ImportBatch.Status.RUNNING, started_at=timezone.now()
+    )
+    batch = ImportBatch.objects.get(pk=batch_id)
+    if claimed != 1:
+        return batch  # another worker took it, or it already ran
+    source = path if path is not None else import_batch_source(batch=batch)
+
+    earlier = _already_loaded(batch)
+    if earlier is not None:
+        error = _already_loaded_error(earlier)
+        _finish(
+            batch,
+            status=ImportBatch.Status.FAILED,
+            errors=[error.as_dict()],
+            message=error.message,
+        )
+        return batch
+
+    def report(rows_done: int) -> None:
+        cache.set(import_progress_key(batch.pk), rows_done, timeout=3600)
+        if progress is not None:
+            progress(rows_done)
+
+    facts_utf8 = batch.is_utf8 or is_xlsx(batch.file_name)
+    extra = {} if progress_every is None else {"progress_every": progress_every}
+    try:
+        with transaction.atomic():
+            _hold_import_lock(batch.pk)
+            outcome = import_run(
+                kind=batch.kind,
+                path=source,
+                file_name=batch.file_name,
+                batch_id=batch.pk,
+                created_by_id=batch.created_by_id,
+                is_utf8=facts_utf8,
+                progress=report,
+                expected_rows=batch.rows_total,
+                **extra,
+            )
+            # Marked in the same transaction as the rows: the partial unique constraint on
+            # (kind, sha256) refuses a second load even when two uploads race.
+            _finish(
+                batch,
+                status=ImportBatch.Status.SUCCEEDED,
+                rows_done=outcome.rows,
+                rows_total=outcome.rows,
+                rows_created=outcome.created,
+                rows_updated=outcome.updated,
+                errors=[],
+                message=_success_message(outcome.rows, outcome.created, outcome.updated),
+            )
+    except ImportRefused as refused:
+        batch.refresh_from_db(fields=["rows_done"])
+        more = refused.total - len(refused.errors)
+        message = f"The file was refused: {refused.total} problem(s); nothing was written."
+        if more:
+            message += f" The first {len(refused.errors)} are listed."
+        _finish(
+            batch,
+            status=ImportBatch.Status.FAILED,
+            errors=[error.as_dict() for error in refused.errors],
+            message=message,
+        )
+    except IntegrityError as error:
+        if "import_file_loaded_once" not in str(error):
+            _finish(batch, status=ImportBatch.Status.FAILED, message=f"Database error: {error}")
+            raise
+        refusal = _already_loaded_error(_already_loaded(batch))
+        _finish(
+            batch,
+            status=ImportBatch.Status.FAILED,
+            errors=[refusal.as_dict()],
+            message=refusal.message,
+        )
+    except Exception as error:
+        _finish(batch, status=ImportBatch.Status.FAILED, message=f"The import failed: {error}")
+        raise
+    return batch
+
+
+def _import_lock_key(batch_id: int) -> tuple[int, int]:
+    return IMPORT_LOCK_SPACE, batch_id % 2**31
+
+
+def _hold_import_lock(batch_id: int) -> None:
+    """Take the batch's advisory lock for the rest of the import's transaction (PostgreSQL)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", _import_lock_key(batch_id))
+
+
+def import_batches_reap() -> int:
+    """Fail the running imports whose process or database connection is gone (a crashed
+    worker or command, a database restart): their transaction was rolled back, so nothing
+    of theirs was written, but nothing recorded that they ended either. An import at work
+    holds its batch's advisory lock (`_hold_import_lock`); a batch claimed more than
+    IMPORT_CLAIM_GRACE ago whose lock is free is dead. Returns how many were failed.
+    PostgreSQL only (elsewhere imports run in-process)."""
+    if connection.vendor != "postgresql":
+        return 0
+    claimed_before = timezone.now() - IMPORT_CLAIM_GRACE
+    running = ImportBatch.objects.filter(
+        status=ImportBatch.Status.RUNNING, started_at__lt=claimed_before
+    ).values_list("pk", flat=True)
+    failed = 0
+    for batch_id in list(running):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", _import_lock_key(batch_id))
+            if not cursor.fetchone()[0]:
+                continue  # the import is at work
+            failed += ImportBatch.objects.filter(
+                pk=batch_id, status=ImportBatch.Status.RUNNING
+            ).update(
+                status=ImportBatch.Status.FAILED,
+                finished_at=timezone.now(),
+                message=(
+                    "The import was interrupted (its worker or the database stopped); "
+                    "nothing was written. Import the file again."
+                ),
+            )
+    return failed
+
+
+def _success_message(rows: int, created: int, updated: int) -> str:
+    unchanged = rows - created - updated
+    return (
+        f"Imported {rows:,} row(s): {created:,} new, {updated:,} changed, "
+        f"{unchanged:,} already up to date."
+    )
