@@ -27,7 +27,7 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from accounts.models import Account
 from kam.concurrent_reads import shared_snapshot
-from kam.pg_copy import copy_from_chunks
+from kam.bulk import copy_from_chunks
 from kam.row_locks import key_share_locked
 from kam.versioning import versioned_update
 from portfolio import loaders

@@ -58,7 +58,7 @@ from accounts.models import (
     Severity,
 )
 from kam.input_policy import LONG_TEXT_MAX_LENGTH, date_problem, printable, text_problem
-from kam.pg_copy import copy_from_chunks
+from kam.bulk import copy_from_chunks
 from kam.roles import Role
 from kam.row_locks import key_share_locked
 from kam.spreadsheets import cell_from_file
