@@ -37,11 +37,11 @@ class RefuseUnknownFields:
         return super().to_internal_value(data)  # type: ignore[misc]
 
 
-class StrictSerializer(RefuseUnknownFields, serializers.Serializer):
+class StrictSerializer(RefuseUnknownFields, serializers.Serializer[Any]):
     pass
 
 
-class StrictModelSerializer(RefuseUnknownFields, serializers.ModelSerializer):
+class StrictModelSerializer(RefuseUnknownFields, serializers.ModelSerializer[Any]):
     pass
 
 
@@ -89,7 +89,7 @@ class StrictBooleanField(forms.NullBooleanField):
     """true/false (or 1/0); anything else is refused instead of ignored (django-filter's
     BooleanFilter read `?customer_confirmed=yes` as no filter at all)."""
 
-    def to_python(self, value: Any) -> bool | None:
+    def to_python(self, value: Any) -> bool | None:  # type: ignore[override]  # None: unset
         if value in (None, ""):
             return None
         if value in (True, "true", "True", "1"):
@@ -105,7 +105,7 @@ class StrictBooleanField(forms.NullBooleanField):
 class IntegerFilter(django_filters.NumberFilter):
     """A whole number (django-filter's NumberFilter takes 0.5 for an integer field)."""
 
-    field_class = forms.IntegerField
+    field_class = forms.IntegerField  # type: ignore[assignment]  # an integer, not a decimal
 
 
 class FilterSet(django_filters.FilterSet):
@@ -142,11 +142,11 @@ class FilterSet(django_filters.FilterSet):
 
     def is_valid(self) -> bool:
         valid = super().is_valid()
-        for parameter in self.data:
+        for parameter in self.data or {}:
             flt = self._filter_of(parameter)
             if flt is None or isinstance(flt, django_filters.CharFilter):
                 continue
-            values = self.data.getlist(parameter) if hasattr(self.data, "getlist") else []
+            values = self.data.getlist(parameter) if isinstance(self.data, QueryDict) else []
             if "" in values and flt.field_name is not None:
                 self.form.add_error(
                     None if parameter not in self.form.fields else parameter,

@@ -74,13 +74,15 @@ class RowHistoricalRecords(AuditHistory):
         records = self
         plain_delete = cls.delete
 
-        def delete(instance: Any, *args: Any, **kwargs: Any) -> Any:
-            using = kwargs.get("using") or router.db_for_write(type(instance), instance=instance)
+        def delete(
+            self: models.Model, using: Any = None, keep_parents: bool = False
+        ) -> tuple[int, dict[str, int]]:
             if _muted or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
-                return plain_delete(instance, *args, **kwargs)
+                return plain_delete(self, using, keep_parents)
+            using = using or router.db_for_write(type(self), instance=self)
             with transaction.atomic(using=using):
-                records.create_historical_record(instance, "-", using=using)
-                return plain_delete(instance, *args, **kwargs)
+                records.create_historical_record(self, "-", using=using)
+                return plain_delete(self, using, keep_parents)
 
         delete.__doc__ = plain_delete.__doc__
         cls.delete = delete  # type: ignore[method-assign]

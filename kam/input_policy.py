@@ -135,8 +135,10 @@ class DateRangeValidator:
 
 
 def _add_validator(field: models.Field[Any, Any], validator: Any) -> None:
-    if validator not in field._validators:  # noqa: SLF001 - Django keeps a field's own list here
-        field._validators = [*field._validators, validator]  # noqa: SLF001
+    # Django keeps a field's own validators in `_validators` (not in its stubs).
+    own: list[Any] = field._validators  # type: ignore[attr-defined]
+    if validator not in own:
+        field._validators = [*own, validator]  # type: ignore[attr-defined]
         field.__dict__.pop("validators", None)  # a cached_property combining both lists
 
 

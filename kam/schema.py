@@ -28,7 +28,7 @@ ignored, but its text passes the policy too (OpenAPI 3.0 cannot say the same of 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
@@ -108,6 +108,10 @@ UNKNOWN_PROPERTY = {
 }
 
 
+# A serializer field of any kind (DRF's Field is generic in four types).
+AnyField = serializers.Field[Any, Any, Any, Any]
+
+
 class KamAutoSchema(AutoSchema):
     """AutoSchema with the API's error answers (see the module docstring)."""
 
@@ -170,7 +174,7 @@ class KamAutoSchema(AutoSchema):
         return operation
 
     def _map_basic_serializer(self, serializer: Any, direction: str) -> dict[str, Any]:
-        schema = super()._map_basic_serializer(serializer, direction)
+        schema: dict[str, Any] = super()._map_basic_serializer(serializer, direction)
         if direction != "request":
             return schema
         # A strict serializer refuses a field it does not have (kam/api.py); the others
@@ -197,8 +201,10 @@ class KamAutoSchema(AutoSchema):
         elif isinstance(field, serializers.CharField) and "format" not in schema:
             schema.setdefault("pattern", ONE_LINE_TEXT if _one_line(field) else LONG_TEXT)
 
-    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
-        responses = super()._get_response_bodies(direction)
+    def _get_response_bodies(
+        self, direction: Literal["request", "response"] = "response"
+    ) -> dict[str, Any]:
+        responses: dict[str, Any] = super()._get_response_bodies(direction)
         errors: dict[str, dict[str, Any]] = {
             "400": self._error("400", VALIDATION_ERROR),
             "401": self._error("401", ERROR),
@@ -220,22 +226,23 @@ class KamAutoSchema(AutoSchema):
         return responses
 
 
-def _model_field(field: serializers.Field) -> Any:
+def _model_field(field: AnyField) -> Any:
     model = getattr(getattr(field.parent, "Meta", None), "model", None)
-    if model is None or not field.source or "." in field.source or field.source == "*":
+    source = field.source
+    if model is None or not isinstance(source, str) or not source or "." in source or source == "*":
         return None
     try:
-        return model._meta.get_field(field.source)
+        return model._meta.get_field(source)
     except FieldDoesNotExist:
         return None
 
 
-def _nullable_model_field(field: serializers.Field) -> bool:
+def _nullable_model_field(field: AnyField) -> bool:
     model_field = _model_field(field)
     return bool(model_field is not None and model_field.null)
 
 
-def _one_line(field: serializers.Field) -> bool:
+def _one_line(field: AnyField) -> bool:
     """A model's CharField holds one line; a TextField, or a text no model field backs (a
     comment, a goal), may hold tabs and line breaks (kam/input_policy.py)."""
     model_field = _model_field(field)

@@ -44,7 +44,8 @@ def lockout_ends_at(*, username: str, now: datetime) -> datetime | None:
     for attempt_time, count in attempts.values_list("attempt_time", "failures_since_start"):
         failures += count
         if failures >= limit:
-            return attempt_time + cool_off
+            until: datetime = attempt_time + cool_off
+            return until
     return None
 
 
@@ -63,7 +64,7 @@ def _minutes(seconds: int) -> str:
 
 
 def lockout_response(
-    request: HttpRequest, original_response: HttpResponse | None, credentials: dict | None
+    request: HttpRequest, original_response: HttpResponse | None, credentials: dict[str, Any] | None
 ) -> HttpResponse:
     """AXES_LOCKOUT_CALLABLE: 429 with Retry-After, in words."""
     username = get_client_username(request, credentials) or ""
@@ -95,7 +96,7 @@ def lockout_response(
 
 @receiver(user_login_failed, dispatch_uid="kam.signin.failure")
 def log_failure(
-    sender: Any, credentials: dict, request: HttpRequest | None = None, **kwargs: Any
+    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
 ) -> None:
     logger.warning(
         "Failed sign-in for %r from %s on %s",

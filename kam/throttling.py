@@ -62,7 +62,8 @@ class _WindowThrottle(BaseThrottle):
         self.wait_seconds: float | None = None
 
     def rate(self) -> tuple[int, int] | None:
-        return parse_rate(api_settings.DEFAULT_THROTTLE_RATES.get(self.scope))
+        rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        return parse_rate(None if rate is None else str(rate))
 
     def ident_of(self, request: Any) -> str | None:
         raise NotImplementedError

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import views as account_views
 from kam import api_views
 
-api_v1 = [
+api_v1: list[URLPattern | URLResolver] = [
     path("me/", api_views.me, name="api-me"),
     path("", include("accounts.api_urls")),
     path("", include("relationships.api_urls")),

@@ -29,6 +29,7 @@ from django import forms
 from django.db import models, router, transaction
 from django.db.models import F
 from django.db.models.signals import post_save
+from django.http import QueryDict
 from django.utils import timezone
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
@@ -127,9 +128,9 @@ def changes_since(*, instance: models.Model, version: int) -> list[FieldChange]:
 
 def _differs(instance: models.Model, name: str, value: Any) -> bool:
     field = instance._meta.get_field(name)
-    if field.is_relation and (field.many_to_one or field.one_to_one):
-        return getattr(instance, field.attname) != getattr(value, "pk", value)
-    return getattr(instance, name) != value
+    if isinstance(field, models.ForeignKey):  # one-to-one fields are foreign keys too
+        return bool(getattr(instance, field.attname) != getattr(value, "pk", value))
+    return bool(getattr(instance, name) != value)
 
 
 def _auto_now_fields(model: type[models.Model]) -> list[str]:
@@ -184,7 +185,8 @@ def versioned_update(
         raise VersionConflictError(current=rows.get(pk=instance.pk), sent_version=version)
     fresh = rows.get(pk=instance.pk)
     if by is not None:
-        fresh._history_user = by  # django-simple-history's user of the record
+        # django-simple-history's user of the record
+        fresh._history_user = by  # type: ignore[attr-defined]  # read by simple-history
     post_save.send(
         sender=model,
         instance=fresh,
@@ -240,7 +242,7 @@ class VersionedViewMixin:
     }
     # Model field → the field of the answer that shows it (a contact's role flags → roles).
     version_field_aliases: ClassVar[dict[str, str]] = {}
-    _stale_status = status.HTTP_409_CONFLICT
+    _stale_status: int = status.HTTP_409_CONFLICT
 
     def edited_version(self, instance: Any) -> int | None:
         request: Request = self.request  # type: ignore[attr-defined]
@@ -250,14 +252,14 @@ class VersionedViewMixin:
             raise ValidationError(
                 {"version": [f"If-Match {request.headers['If-Match']} is not an ETag of ours."]}
             ) from error
-        raw = request.data.get("version") if isinstance(request.data, Mapping) else None
+        raw: Any = request.data.get("version") if isinstance(request.data, Mapping) else None
         body: int | None = None
         if raw not in (None, ""):
             try:
                 body = int(raw)
             except (TypeError, ValueError) as error:
                 raise ValidationError({"version": ["Send the version as a number."]}) from error
-        current = instance.version
+        current: int = instance.version
         if tags is not None and current not in tags:
             self._stale_status = status.HTTP_412_PRECONDITION_FAILED
             raise VersionConflictError(current=instance, sent_version=max(tags))
@@ -307,7 +309,8 @@ class VersionedViewMixin:
     def handle_exception(self, exc: Exception) -> Response:
         if isinstance(exc, VersionConflictError):
             return self.conflict_response(exc)
-        return super().handle_exception(exc)  # type: ignore[misc]
+        response: Response = super().handle_exception(exc)  # type: ignore[misc]  # a mixin
+        return response
 
     def finalize_response(
         self, request: Request, response: Response, *args: Any, **kwargs: Any
@@ -362,7 +365,7 @@ class PageConflict:
 
     message: str
     version: int
-    data: Any  # the POST to bind the form to again
+    data: QueryDict  # the POST to bind the form to again
     taken: list[str]  # labels of the fields taken from the current row
     clashes: dict[str, str]  # form field → the other person's value, as shown
     clash_labels: list[str]
@@ -378,7 +381,7 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
-def _put(data: Any, name: str, field: Any, value: Any) -> None:
+def _put(data: QueryDict, name: str, field: forms.Field, value: Any) -> None:
     if isinstance(field.widget, forms.CheckboxInput):
         if value:
             data[name] = "on"
@@ -413,7 +416,8 @@ def page_conflict(
         name = aliases.get(change.field, change.field)
         if name in form.fields and name not in changed:
             changed.append(name)
-    data = form.data.copy()
+    data = QueryDict(mutable=True)  # every value of a many-valued field kept
+    data.update(form.data)
     data["version"] = str(conflict.current_version)
     taken: list[str] = []
     clashes: dict[str, str] = {}
