@@ -35,9 +35,13 @@ test: $(STAMP) ## Run the whole suite against PostgreSQL, Redis and Chromium
 	KAM_TASKS_EAGER=true \
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --create-db -q -rfEs $(PYTEST_ARGS)
 
-lint: $(STAMP) ## ruff format --check, ruff check and the OpenAPI schema's validation
+lint: $(STAMP) ## ruff (format, rules, complexity), mypy strict, import contracts, the OpenAPI schema
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+	DEBUG=true $(BIN)/mypy
+	DEBUG=true $(BIN)/lint-imports
+	$(BIN)/python scripts/check_private_imports.py
+	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
 	DEBUG=true $(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
 
 format: $(STAMP) ## Format and fix what ruff can
