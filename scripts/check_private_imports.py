@@ -36,52 +36,49 @@ def _is_project(module: str) -> bool:
     return module.split(".")[0] in PACKAGES
 
 
+def _package_of_target(target: str) -> str | None:
+    """The package a project name lives in (`accounts.plans.selectors._x` ->
+    `accounts.plans`), None when `target` is not a project module or package."""
+    path = ROOT / target.replace(".", "/")
+    if path.is_dir():
+        return target
+    if path.with_suffix(".py").exists():
+        return target.rpartition(".")[0]
+    return None
+
+
 def findings(path: Path) -> Iterator[str]:
     module = _module_of(path)
     package = _package_of(module, path)
+    where = path.relative_to(ROOT)
     tree = ast.parse(path.read_text(), filename=str(path))
-    aliases: dict[str, str] = {}  # local name -> project module it stands for
+    modules: dict[str, str] = {}  # local name -> the project module it stands for
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if _is_project(alias.name):
-                    aliases[alias.asname or alias.name.split(".")[0]] = (
-                        alias.name if alias.asname else alias.name.split(".")[0]
-                    )
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            if not _is_project(node.module):
-                continue
+                    local = alias.asname or alias.name.split(".")[0]
+                    modules[local] = alias.name if alias.asname else local
+        elif isinstance(node, ast.ImportFrom) and node.module and _is_project(node.module):
             for alias in node.names:
-                target = f"{node.module}.{alias.name}"
-                aliases[alias.asname or alias.name] = target
-                owner = (
-                    node.module.rpartition(".")[0]
-                    if _private(node.module.rpartition(".")[2])
-                    else node.module
-                )
-                owner_package = (
-                    owner if (ROOT / owner.replace(".", "/")).is_dir() else owner.rpartition(".")[0]
-                )
-                if _private(alias.name) and owner_package != package:
-                    yield f"{path.relative_to(ROOT)}:{node.lineno}: imports {alias.name} from {node.module}"
+                modules[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+                owner = _package_of_target(node.module)
+                if _private(alias.name) and owner is not None and owner != package:
+                    yield f"{where}:{node.lineno}: imports {alias.name} from {node.module}"
     for node in ast.walk(tree):
-        if (
+        if not (
             isinstance(node, ast.Attribute)
             and _private(node.attr)
             and isinstance(node.value, ast.Name)
-            and node.value.id in aliases
+            and node.value.id in modules
         ):
-            target = aliases[node.value.id]
-            if (
-                not (ROOT / target.replace(".", "/")).with_suffix(".py").exists()
-                and not (ROOT / target.replace(".", "/")).is_dir()
-            ):
-                continue  # a class or function, not a module
-            target_package = (
-                target if (ROOT / target.replace(".", "/")).is_dir() else target.rpartition(".")[0]
-            )
-            if target_package != package:
-                yield f"{path.relative_to(ROOT)}:{node.lineno}: uses {target}.{node.attr}"
+            continue
+        target = modules[node.value.id]
+        owner = target if (ROOT / target.replace(".", "/")).is_dir() else None
+        if owner is None and (ROOT / target.replace(".", "/")).with_suffix(".py").exists():
+            owner = target.rpartition(".")[0]
+        if owner is not None and owner != package:  # None: a class or function, not a module
+            yield f"{where}:{node.lineno}: uses {target}.{node.attr}"
 
 
 def main() -> int:
