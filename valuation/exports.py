@@ -19,7 +19,7 @@ from accounts.selectors import accounts_visible_to
 from kam.roles import user_reads_all_accounts
 from kam.spreadsheets import csv_row, xlsx_row
 from valuation import selectors
-from valuation.imports import SPECS
+from valuation.importing.kinds import SPECS
 from valuation.models import ImportKind
 
 EXPORT_FORMATS = ("csv", "xlsx")

@@ -16,8 +16,8 @@ from tests.celery_worker import wait_for
 from tests.factories import AccountFactory
 from tests.valuation.factories import ActivityTypeFactory
 from valuation.importing import services as import_services
+from valuation.importing.segments import MAIN_ID_LIMIT
 from valuation.models import ImportBatch, ServiceActivity
-from valuation.segments import MAIN_ID_LIMIT
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 

@@ -21,7 +21,10 @@ from openpyxl import Workbook
 from tests.factories import AccountFactory
 from tests.valuation.activity_rows import expected, stored
 from tests.valuation.factories import ActivityTypeFactory
-from valuation import imports
+from valuation.importing import copy_lane
+from valuation.importing.copy_lane import ReadAhead
+from valuation.importing.outcome import ImportRefused, RowError
+from valuation.importing.run import import_run
 from valuation.models import ImportBatch, ServiceActivity
 
 pytestmark = pytest.mark.django_db
@@ -68,7 +71,7 @@ def test_rows_sent_in_several_sorted_runs_all_land_with_their_values(
     accounts: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # given 1,000 rows in random order, sent in runs of 64 (so 16 sorted runs)
-    monkeypatch.setattr(imports, "COPY_SORT_RUN", 64)
+    monkeypatch.setattr(copy_lane, "COPY_SORT_RUN", 64)
     rows = shuffled_rows(1000)
     path = write_csv(tmp_path, rows)
 
@@ -88,7 +91,7 @@ def test_a_bad_row_after_several_runs_were_sent_refuses_the_whole_file(
     accounts: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # given 1,000 good rows already sent to COPY in runs of 64, then a bad one
-    monkeypatch.setattr(imports, "COPY_SORT_RUN", 64)
+    monkeypatch.setattr(copy_lane, "COPY_SORT_RUN", 64)
     rows = [*shuffled_rows(1000), ("A-80", "order-handling", "2025-02-30", "1")]
     path = write_csv(tmp_path, rows)
 
@@ -114,7 +117,7 @@ def test_a_file_the_reader_thread_cannot_read_is_refused_and_nothing_written(
     accounts: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # given good rows, then a field longer than Python's csv module accepts
-    monkeypatch.setattr(imports, "COPY_SORT_RUN", 64)
+    monkeypatch.setattr(copy_lane, "COPY_SORT_RUN", 64)
     rows = [*shuffled_rows(300), ("A-7", "order-handling", "2025-01-02", "9" * 200_000)]
     path = write_csv(tmp_path, rows)
 
@@ -132,7 +135,7 @@ def test_a_file_the_reader_thread_cannot_read_is_refused_and_nothing_written(
 def test_xlsx_activities_take_the_general_writer_with_the_same_result(
     accounts: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(imports, "COPY_SORT_RUN", 5)
+    monkeypatch.setattr(copy_lane, "COPY_SORT_RUN", 5)
     rows = shuffled_rows(23)
     workbook = Workbook()
     sheet = workbook.active
@@ -156,7 +159,7 @@ def test_read_ahead_stops_its_thread_when_the_consumer_gives_up() -> None:
             produced.append(number)
             yield f"{number}\n"
 
-    reader = imports._ReadAhead(chunks(), depth=2)
+    reader = ReadAhead(chunks(), depth=2)
     first = next(iter(reader))
     time.sleep(0.2)
 
@@ -170,12 +173,12 @@ def test_read_ahead_stops_its_thread_when_the_consumer_gives_up() -> None:
 def test_read_ahead_raises_the_producers_error_in_the_consumer() -> None:
     def chunks() -> Any:
         yield "1\n"
-        raise imports.ImportRefused([imports.RowError(0, "", "The CSV file cannot be read.")])
+        raise ImportRefused([RowError(0, "", "The CSV file cannot be read.")])
 
-    reader = imports._ReadAhead(chunks())
+    reader = ReadAhead(chunks())
     consumed = iter(reader)
     assert next(consumed) == "1\n"
-    with pytest.raises(imports.ImportRefused):
+    with pytest.raises(ImportRefused):
         next(consumed)
     reader.close()
 
@@ -184,12 +187,12 @@ def test_progress_is_reported_in_the_calling_thread_while_rows_stream(
     accounts: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # given a file read by the read-ahead thread in runs of 64 rows
-    monkeypatch.setattr(imports, "COPY_SORT_RUN", 64)
+    monkeypatch.setattr(copy_lane, "COPY_SORT_RUN", 64)
     path = write_csv(tmp_path, shuffled_rows(500))
     calls: list[tuple[int, str]] = []
 
     # when
-    outcome = imports.import_run(
+    outcome = import_run(
         kind="activities",
         path=path,
         file_name=path.name,

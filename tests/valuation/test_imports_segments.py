@@ -1,6 +1,6 @@
-"""The columnar lane of `import_data activities` (valuation.columnar) and the segments large
-files load (valuation.segments): every row lands with its own values whichever way the file
-goes in, a large file becomes one partition of its own, and a refused or handed-over file
+"""The columnar lane of `import_data activities` (valuation.importing.columnar) and the
+segments large files load (valuation.importing.segments): every row lands with its own values
+whichever way the file goes in, a large file becomes one partition of its own, and a refused or handed-over file
 leaves no table behind."""
 
 from __future__ import annotations
@@ -21,11 +21,12 @@ from portfolio.account360.selectors import account_360_cache_key
 from tests.factories import AccountFactory, UserFactory
 from tests.valuation.activity_rows import expected, stored
 from tests.valuation.factories import ActivityTypeFactory
-from valuation import columnar, imports
 from valuation.analysis import columns as c
 from valuation.analysis.windows import Windows
+from valuation.importing import columnar
+from valuation.importing.run import import_run
+from valuation.importing.segments import MAIN_ID_LIMIT
 from valuation.models import ImportBatch, ServiceActivity
-from valuation.segments import MAIN_ID_LIMIT
 
 pytestmark = pytest.mark.django_db
 
@@ -135,7 +136,7 @@ def test_the_columnar_lane_records_who_imported(
     user = UserFactory(roles=["ops"])
     path = write(tmp_path, plain(ROWS))
 
-    outcome = imports.import_run(
+    outcome = import_run(
         kind="activities",
         path=path,
         file_name=path.name,
@@ -234,7 +235,7 @@ def test_deleting_an_account_removes_its_rows_from_the_segment(
     settings.KAM_IMPORT_SEGMENT_ROWS = 1
     run_import(write(tmp_path, plain(ROWS)))
 
-    account_delete(account=accounts["A-3"])
+    account_delete(account=accounts["A-3"], deleted_by=accounts["A-3"].owner)
 
     assert stored() == expected([row for row in ROWS if row[0] != "A-3"])
 
@@ -319,7 +320,7 @@ def test_many_chunks_and_more_distinct_texts_than_remembered_keep_every_value(
     calls: list[int] = []
 
     # when
-    outcome = imports.import_run(
+    outcome = import_run(
         kind="activities",
         path=path,
         file_name=path.name,

@@ -11,7 +11,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from tests.factories import AccountFactory
 from tests.valuation.factories import ActivityTypeFactory
-from valuation import segments
+from valuation.importing import segments
 
 BEFORE = ("valuation", "0003_activities_bulk_friendly")
 TABLE = "valuation_serviceactivity"

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.http import QueryDict
+from django.utils.datastructures import MultiValueDict
 
 from valuation.importing.services import ALLOWED_SUFFIXES
 from valuation.models import ImportKind
@@ -18,10 +21,17 @@ class ImportForm(forms.Form):
         error_messages={"required": "Choose a file to upload.", "empty": "The file is empty."},
     )
 
-    def __init__(self, *args: object, kinds: list[str] | None = None, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        if kinds is not None:
-            self.fields["kind"].choices = [("", "Choose what the file holds")] + [
+    def __init__(
+        self,
+        data: QueryDict | None = None,
+        files: MultiValueDict[str, UploadedFile] | None = None,
+        *,
+        kinds: list[str] | None = None,
+    ) -> None:
+        super().__init__(data, files)
+        kind = self.fields["kind"]
+        if kinds is not None and isinstance(kind, forms.ChoiceField):
+            kind.choices = [("", "Choose what the file holds")] + [
                 (value, label) for value, label in ImportKind.choices if value in kinds
             ]
 

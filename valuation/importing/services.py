@@ -14,14 +14,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from valuation.imports import (
-    ImportRefused,
-    RowError,
-    file_digest,
-    import_run,
-    is_xlsx,
-    spec_for,
-)
+from valuation.importing.files import file_digest, is_xlsx
+from valuation.importing.kinds import spec_for
+from valuation.importing.outcome import ImportRefused, RowError
+from valuation.importing.run import import_run
 from valuation.models import (
     KINDS_WITHOUT_NATURAL_KEY,
     ImportBatch,

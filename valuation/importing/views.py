@@ -13,8 +13,8 @@ from kam.rules import require
 from valuation.importing import selectors as import_selectors
 from valuation.importing import services as import_services
 from valuation.importing.forms import ImportForm
+from valuation.importing.kinds import SPECS
 from valuation.importing.rules import can_import
-from valuation.imports import SPECS
 from valuation.models import ImportBatch, ImportKind
 
 

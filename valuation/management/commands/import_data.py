@@ -10,8 +10,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from valuation.importing.kinds import SPECS
 from valuation.importing.services import import_batch_create, import_batch_execute
-from valuation.imports import SPECS
 from valuation.models import ImportBatch
 
 
@@ -69,8 +69,8 @@ class Command(BaseCommand):
         if batch.status == ImportBatch.Status.SUCCEEDED:
             self.stdout.write(self.style.SUCCESS(f"{batch.message} ({elapsed:.1f} s)"))
             return
-        for error in batch.errors:
-            where = f"row {error['row']}" if error["row"] else "file"
-            column = f", column {error['column']}" if error["column"] else ""
-            self.stderr.write(f"{where}{column}: {error['message']}")
+        for problem in batch.errors:
+            where = f"row {problem['row']}" if problem["row"] else "file"
+            column = f", column {problem['column']}" if problem["column"] else ""
+            self.stderr.write(f"{where}{column}: {problem['message']}")
         raise CommandError(batch.message or "The import failed.")

@@ -2,7 +2,8 @@
 
 pyarrow parses the file block by block in C++ (the file never sits whole in memory). Each
 block's distinct cell values are checked once, by the same parsers the row-by-row reader
-uses (valuation.imports.ActivitiesParser), so both readers accept exactly the same values.
+uses (valuation.importing.kinds.activities.ActivitiesParser), so both readers accept exactly
+the same values.
 The block then goes out in COPY's binary format, built column by column with numpy: account
 and activity type ids in place of their codes, dates as PostgreSQL day numbers, quantities
 as fixed-size numerics. PostgreSQL reads that with no text to parse (measured on 1,000,000
@@ -19,48 +20,36 @@ with its row number:
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
-from django.db import connection
 
-from valuation.imports import BadValue
+from kam.bulk import (
+    COPY_HEADER,
+    COPY_TRAILER,
+    NUMERIC_SCALE,
+    NoBinaryLayout,
+    binary_row_layout,
+    binary_rows,
+    pg_days,
+    set_numeric,
+)
+from valuation.importing.cells import BadValue
+from valuation.importing.segments import copy_columns
 from valuation.models import ServiceActivity
-from valuation.segments import copy_columns
 
 if TYPE_CHECKING:
-    from valuation.imports import ActivitiesParser
+    from valuation.importing.kinds.activities import ActivitiesParser
 
 BLOCK_BYTES = 4 << 20  # pyarrow parses this much of the file at a time
 KNOWN_VALUES_MAX = 200_000  # distinct texts remembered per column
-
-# COPY's binary format (PostgreSQL docs, "COPY", "Binary Format"): a header, then per row
-# the number of fields and each field as its length and its bytes (length -1: NULL), all
-# integers big-endian, then a trailer.
-COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + b"\x00\x00\x00\x00" + b"\x00\x00\x00\x00"
-COPY_TRAILER = b"\xff\xff"
-PG_EPOCH = datetime.date(2000, 1, 1).toordinal()  # binary dates count days from here
-# A numeric(12, 2) always sent as 4 base-10000 digits: 3 for the integer part (weight 2)
-# and 1 for the cents (times 100). PostgreSQL strips the leading zero digits on input.
-NUMERIC_DIGITS = 4
-NUMERIC_WEIGHT = 2
-NUMERIC_SCALE = 2
-NUMERIC = np.dtype(
-    [
-        ("count", ">i2"),
-        ("weight", ">i2"),
-        ("sign", ">i2"),
-        ("scale", ">i2"),
-        ("digits", ">i2", (NUMERIC_DIGITS,)),
-    ]
-)
 
 
 class NotColumnar(Exception):  # noqa: N818 - a hand-over to the row reader, not an error
@@ -79,7 +68,7 @@ class _Resolver:
         # Arrays are built from arrays only: pa.array() of a Python list would import
         # pandas (about 0.25 s of start-up) to check whether it was handed a Series.
         self.text_array = pa.nulls(0, pa.string())
-        self.value_array = np.empty(0, dtype=np.int64)
+        self.value_array: npt.NDArray[np.int64] = np.empty(0, dtype=np.int64)
 
     def _learn(self, texts: pa.Array) -> None:
         values = []
@@ -93,7 +82,7 @@ class _Resolver:
         self.text_array = pa.concat_arrays([self.text_array, texts])
         self.value_array = np.concatenate([self.value_array, np.asarray(values, dtype=np.int64)])
 
-    def __call__(self, column: pa.Array) -> np.ndarray:
+    def __call__(self, column: pa.Array) -> npt.NDArray[np.int64]:
         positions = pc.index_in(column, value_set=self.text_array)
         if positions.null_count:
             new = pc.unique(column.filter(positions.is_null()))
@@ -106,42 +95,23 @@ class _Resolver:
         return self.value_array[_int32_view(positions)]
 
 
-def _int32_view(array: pa.Array) -> np.ndarray:
+def _int32_view(array: pa.Array) -> npt.NDArray[np.int32]:
     """A numpy view of a null-free int32 array (what index_in returns). Array.to_numpy
     would import pandas, about 0.25 s, on its first call."""
     if array.null_count:
         raise ValueError("A position is missing: a text was not learnt.")
-    values = np.frombuffer(array.buffers()[1], dtype=np.int32)
-    return values[array.offset : array.offset + len(array)]
+    values: npt.NDArray[np.int32] = np.frombuffer(array.buffers()[1], dtype=np.int32)
+    start = int(array.offset)
+    return values[start : start + len(array)]
 
 
-def _row_layout(columns: tuple[str, ...], nulls: set[str]) -> np.dtype:
-    """The numpy record of one COPY binary row: the field count, then each column's length
-    and value (a NULL column has its length, -1, only). Built from the model's database
-    types; a type this lane does not know hands the file to the row reader."""
-    fields = {field.column: field for field in ServiceActivity._meta.concrete_fields}
-    layout: list[tuple[Any, ...]] = [("fields", ">i2")]
-    for name in columns:
-        layout.append((f"{name}_length", ">i4"))
-        if name in nulls:
-            continue
-        db_type = fields[name].db_type(connection) or ""
-        if db_type == "bigint":
-            layout.append((name, ">i8"))
-        elif db_type in ("integer", "date"):  # a date: days since PG_EPOCH
-            layout.append((name, ">i4"))
-        elif db_type.startswith("numeric") and _fits_numeric(fields[name]):
-            layout.append((name, NUMERIC))
-        else:
-            raise NotColumnar(f"No binary COPY layout for {name} ({db_type}).")
-    return np.dtype(layout)
-
-
-def _fits_numeric(field: Any) -> bool:
-    """Whether the field's values fit NUMERIC: NUMERIC_SCALE decimals and at most
-    4 × (NUMERIC_WEIGHT + 1) integer digits."""
-    integer_digits = field.max_digits - field.decimal_places
-    return field.decimal_places == NUMERIC_SCALE and integer_digits <= 4 * (NUMERIC_WEIGHT + 1)
+def _row_layout(columns: tuple[str, ...], nulls: set[str]) -> np.dtype[np.void]:
+    """The numpy record of one COPY binary row of activities; a column type the binary
+    encoders do not know hands the file to the row reader."""
+    try:
+        return binary_row_layout(ServiceActivity, columns, nulls)
+    except NoBinaryLayout as error:
+        raise NotColumnar(str(error)) from error
 
 
 def _cents(parse: Callable[[str], str]) -> Callable[[str], int]:
@@ -192,21 +162,18 @@ def activity_copy_chunks(
         raise NotColumnar from error
     account = _Resolver(parser.accounts)
     activity_type = _Resolver(parser.types)
-    date = _Resolver(lambda text: parser.dates(text).toordinal() - PG_EPOCH)
+    date = _Resolver(lambda text: pg_days(parser.dates(text)))
     quantity = _Resolver(_cents(parser.quantity.text))
 
-    def record_of(piece: pa.RecordBatch, rows_before: int) -> np.ndarray:
-        record = np.empty(piece.num_rows, dtype=layout)
-        record["fields"] = len(columns)
-        for name in columns:
-            record[f"{name}_length"] = layout[name].itemsize if name in layout.names else -1
+    def record_of(piece: pa.RecordBatch, rows_before: int) -> npt.NDArray[np.void]:
+        record = binary_rows(layout, piece.num_rows)
         if first_id is not None:
             start = first_id + rows_before
             record["id"] = np.arange(start, start + len(record))
         record["account_id"] = account(piece.column(parser.i_account))
         record["date"] = date(piece.column(parser.i_date))
         record["activity_type_id"] = activity_type(piece.column(parser.i_type))
-        _set_numeric(record, "quantity", quantity(piece.column(parser.i_quantity)))
+        set_numeric(record, "quantity", quantity(piece.column(parser.i_quantity)))
         for name, value in constants.items():
             if value is not None:
                 record[name] = value
@@ -233,18 +200,3 @@ def activity_copy_chunks(
             reader.close()
 
     return chunks()
-
-
-def _set_numeric(record: np.ndarray, name: str, cents: np.ndarray) -> None:
-    """Fixed-size binary numerics (NUMERIC_DIGITS base-10000 digits) from amounts in cents."""
-    numeric = record[name]
-    numeric["count"] = NUMERIC_DIGITS
-    numeric["weight"] = NUMERIC_WEIGHT
-    numeric["sign"] = 0  # quantities are never negative (the parser refuses them)
-    numeric["scale"] = NUMERIC_SCALE
-    whole, fraction = np.divmod(cents, 100)
-    digits = numeric["digits"]
-    digits[:, 0] = whole // 100_000_000
-    digits[:, 1] = (whole // 10_000) % 10_000
-    digits[:, 2] = whole % 10_000
-    digits[:, 3] = fraction * 100
