@@ -170,9 +170,9 @@ def versioned_defaults(cursor: psycopg2.extensions.cursor, table: str) -> None:
     )
     for (column,) in cursor.fetchall():
         cursor.execute(
-            sql.SQL(
-                "ALTER TABLE {} ALTER COLUMN {} SET DEFAULT " + VERSION_DEFAULTS[column]
-            ).format(sql.Identifier(table), sql.Identifier(column))
+            sql.SQL("ALTER TABLE {} ALTER COLUMN {} SET DEFAULT {}").format(
+                sql.Identifier(table), sql.Identifier(column), sql.SQL(VERSION_DEFAULTS[column])
+            )
         )
 
 
