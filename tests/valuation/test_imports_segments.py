@@ -1,7 +1,7 @@
 """The columnar lane of `import_data activities` (valuation.importing.columnar) and the
 segments large files load (valuation.importing.segments): every row lands with its own values
-whichever way the file goes in, a large file becomes one partition of its own, and a refused or handed-over file
-leaves no table behind."""
+whichever way the file goes in, a large file becomes one partition of its own, and a refused
+or handed-over file leaves no table behind."""
 
 from __future__ import annotations
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from kam.roles import Role, user_has_role
 from kam.types import AnyUser
 
+IMPORT_REFUSED = "Only operations staff may load data."
+
 
 def can_import(user: AnyUser) -> bool:
     """Ops load data files and follow their batches."""

@@ -14,10 +14,13 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from kam.rules import require
+from kam.types import User
 from valuation.importing.files import file_digest, is_xlsx
 from valuation.importing.kinds import spec_for
-from valuation.importing.outcome import ImportRefused, RowError
-from valuation.importing.run import import_run
+from valuation.importing.outcome import ImportOutcome, ImportRefused, ProgressCallback, RowError
+from valuation.importing.rules import IMPORT_REFUSED, can_import
+from valuation.importing.run import PROGRESS_EVERY, import_run
 from valuation.models import (
     KINDS_WITHOUT_NATURAL_KEY,
     ImportBatch,
@@ -59,17 +62,23 @@ def _refuse_unknown_kind(kind: str) -> None:
 def import_batch_create(
     *,
     kind: str,
-    created_by: Any,
+    created_by: User | None,
     upload: UploadedFile | None = None,
     path: Path | None = None,
 ) -> ImportBatch:
     """Record a file to import. An upload is stored under MEDIA_ROOT/imports/; a `path`
-    (the command line) is read where it is. The content hash is taken now."""
+    (the command line) is read where it is. The content hash is taken now. `created_by` is
+    None for the command line; a user must be allowed to import (valuation.importing.rules),
+    PermissionDenied otherwise."""
+    if created_by is not None:
+        require(can_import(created_by), IMPORT_REFUSED)
     _refuse_unknown_kind(kind)
-    if (upload is None) == (path is None):
+    if upload is not None and path is None:
+        file_name = Path(upload.name or "upload").name
+    elif path is not None and upload is None:
+        file_name = path.name
+    else:
         raise ValidationError("Give either an uploaded file or a path.")
-    file_name = upload.name if upload is not None else path.name  # type: ignore[union-attr]
-    file_name = Path(file_name or "upload").name
     if not file_name.lower().endswith(ALLOWED_SUFFIXES):
         raise ValidationError({"file": "Upload a .csv or .xlsx file."})
     if upload is not None and (oversized := upload_size_problem(size=upload.size)):
@@ -77,7 +86,7 @@ def import_batch_create(
     batch = ImportBatch(
         kind=kind,
         file_name=file_name[:255],
-        created_by=created_by if getattr(created_by, "pk", None) else None,
+        created_by=created_by,
     )
     if upload is not None:
         batch.file.save(file_name, upload, save=False)
@@ -187,11 +196,28 @@ def _already_loaded_error(earlier: ImportBatch | None) -> RowError:
     )
 
 
-def _finish(batch: ImportBatch, **fields: Any) -> None:
-    fields["finished_at"] = timezone.now()
-    for name, value in fields.items():
-        setattr(batch, name, value)
-    batch.save(update_fields=list(fields))
+def _finish(
+    batch: ImportBatch,
+    *,
+    status: str,
+    message: str,
+    errors: list[dict[str, Any]] | None = None,
+    outcome: ImportOutcome | None = None,
+) -> None:
+    """Record how the batch ended (its errors, or its counts when `outcome` is given)."""
+    batch.status = status
+    batch.message = message
+    batch.finished_at = timezone.now()
+    fields = ["status", "message", "finished_at"]
+    if errors is not None:
+        batch.errors = errors
+        fields.append("errors")
+    if outcome is not None:
+        batch.rows_done = batch.rows_total = outcome.rows
+        batch.rows_created = outcome.created
+        batch.rows_updated = outcome.updated
+        fields += ["rows_done", "rows_total", "rows_created", "rows_updated"]
+    batch.save(update_fields=fields)
     cache.delete(import_progress_key(batch.pk))
 
 
@@ -199,7 +225,7 @@ def import_batch_execute(
     *,
     batch_id: int,
     path: Path | None = None,
-    progress: Any = None,
+    progress: ProgressCallback | None = None,
     progress_every: int | None = None,
 ) -> ImportBatch:
     """Claim a queued batch and import its file, all or nothing.
@@ -233,7 +259,6 @@ def import_batch_execute(
             progress(rows_done)
 
     facts_utf8 = batch.is_utf8 or is_xlsx(batch.file_name)
-    extra = {} if progress_every is None else {"progress_every": progress_every}
     try:
         with transaction.atomic():
             _hold_import_lock(batch.pk)
@@ -246,19 +271,16 @@ def import_batch_execute(
                 is_utf8=facts_utf8,
                 progress=report,
                 expected_rows=batch.rows_total,
-                **extra,
+                progress_every=PROGRESS_EVERY if progress_every is None else progress_every,
             )
             # Marked in the same transaction as the rows: the partial unique constraint on
             # (kind, sha256) refuses a second load even when two uploads race.
             _finish(
                 batch,
                 status=ImportBatch.Status.SUCCEEDED,
-                rows_done=outcome.rows,
-                rows_total=outcome.rows,
-                rows_created=outcome.created,
-                rows_updated=outcome.updated,
                 errors=[],
                 message=_success_message(outcome.rows, outcome.created, outcome.updated),
+                outcome=outcome,
             )
     except ImportRefused as refused:
         batch.refresh_from_db(fields=["rows_done"])

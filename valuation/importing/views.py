@@ -10,18 +10,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from kam.forms import form_errors_apply
 from kam.rules import require
+from kam.types import AuthenticatedHttpRequest
 from valuation.importing import selectors as import_selectors
 from valuation.importing import services as import_services
 from valuation.importing.forms import ImportForm
 from valuation.importing.kinds import SPECS
-from valuation.importing.rules import can_import
+from valuation.importing.rules import IMPORT_REFUSED, can_import
 from valuation.models import ImportBatch, ImportKind
 
 
 @login_required
-def import_page(request: HttpRequest) -> HttpResponse:
+def import_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Upload a file: small files import in the request, big ones in the background."""
-    require(can_import(request.user), "Only operations staff may load data.")
+    require(can_import(request.user), IMPORT_REFUSED)
     oversized = import_services.upload_size_problem(size=request.META.get("CONTENT_LENGTH"))
     if request.method == "POST" and oversized:
         # Refused before Django reads (and stores) the body.
@@ -56,8 +57,8 @@ def import_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def import_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
-    require(can_import(request.user), "Only operations staff may load data.")
+def import_detail(request: AuthenticatedHttpRequest, batch_id: int) -> HttpResponse:
+    require(can_import(request.user), IMPORT_REFUSED)
     batch = get_object_or_404(import_selectors.import_batches_list(), pk=batch_id)
     rows_done = import_selectors.import_batch_rows_done(batch=batch)
     is_active = batch.status in (ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING)
