@@ -8,31 +8,38 @@ import django_filters
 from django.db.models import QuerySet
 from django.http import Http404
 from rest_framework import mixins, status, viewsets
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts import selectors, services
 from accounts.models import Account, Designation, TeamMember
-from accounts.rules import can_edit_account
+from accounts.rules import (
+    ACCOUNT_CHANGE_REFUSED,
+    ACCOUNT_CREATE_REFUSED,
+    TEAM_CHANGE_REFUSED,
+    can_change_team,
+    can_create_account,
+    can_edit_account,
+)
 from accounts.serializers import AccountSerializer, TeamMemberSerializer
 from kam.api import Conflict, FilterSet
-from kam.roles import Role, user_has_role
+from kam.rules import require
+from kam.types import request_user
 from kam.versioning import VersionedViewMixin, without_version
 
 
 class AccountPermission(BasePermission):
     """Account managers create accounts (they own them); only the owner changes one."""
 
-    message = "Only the account's owner may change it."
+    message = ACCOUNT_CHANGE_REFUSED
 
     def has_permission(self, request: Request, view: Any) -> bool:
         if request.method in SAFE_METHODS or view.action != "create":
             return True
-        if user_has_role(request.user, Role.ACCOUNT_MANAGER):
+        if can_create_account(request.user):
             return True
-        self.message = "Only account managers may create accounts."
+        self.message = ACCOUNT_CREATE_REFUSED
         return False
 
     def has_object_permission(self, request: Request, view: Any, obj: Account) -> bool:
@@ -73,22 +80,20 @@ class AccountViewSet(VersionedViewMixin, viewsets.ModelViewSet):
         return selectors.accounts_visible_to(self.request.user)
 
     def perform_create(self, serializer: AccountSerializer) -> None:  # type: ignore[override]
-        data = dict(serializer.validated_data)
-        owner = data.get("owner")
-        if owner is not None and owner != self.request.user and not self.request.user.is_superuser:
-            raise PermissionDenied("You can only create accounts that you own.")
-        serializer.instance = services.account_create(created_by=self.request.user, **data)
+        serializer.instance = services.account_create(
+            created_by=request_user(self.request), **serializer.validated_data
+        )
 
     def perform_update(self, serializer: AccountSerializer) -> None:  # type: ignore[override]
         serializer.instance = services.account_update(
             account=serializer.instance,
-            updated_by=self.request.user,
+            updated_by=request_user(self.request),
             version=self.edited_version(serializer.instance),
             **without_version(serializer.validated_data),
         )
 
     def perform_destroy(self, instance: Account) -> None:
-        services.account_delete(account=instance)
+        services.account_delete(account=instance, deleted_by=request_user(self.request))
 
 
 class TeamMemberViewSet(
@@ -114,10 +119,9 @@ class TeamMemberViewSet(
         account = selectors.account_get_for_user(
             user=self.request.user, account_id=self.kwargs["account_pk"]
         )
-        if self.request.method not in SAFE_METHODS and not can_edit_account(
-            self.request.user, account
-        ):
-            raise PermissionDenied("Only the account's owner may change its team.")
+        if self.request.method not in SAFE_METHODS:
+            # refused before the body is read; the services refuse as well
+            require(can_change_team(self.request.user, account), TEAM_CHANGE_REFUSED)
         return account
 
     def get_queryset(self) -> QuerySet[TeamMember]:
@@ -129,7 +133,9 @@ class TeamMemberViewSet(
         account = self.get_account()
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        member = services.team_member_set(account=account, **serializer.validated_data)
+        member = services.team_member_set(
+            account=account, set_by=request_user(request), **serializer.validated_data
+        )
         return Response(self.get_serializer(member).data, status=status.HTTP_201_CREATED)
 
     def perform_update(self, serializer: TeamMemberSerializer) -> None:  # type: ignore[override]
@@ -145,7 +151,10 @@ class TeamMemberViewSet(
             function=data.get("function", member.function),
             is_executive_sponsor=data.get("is_executive_sponsor", member.is_executive_sponsor),
             version=self.edited_version(member),
+            set_by=request_user(self.request),
         )
 
     def perform_destroy(self, instance: TeamMember) -> None:
-        services.team_member_remove(account=instance.account, user=instance.user)
+        services.team_member_remove(
+            account=instance.account, user=instance.user, removed_by=request_user(self.request)
+        )

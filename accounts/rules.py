@@ -7,9 +7,14 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from accounts.models import Account, TeamMember
+from accounts.models import Account, AccountLocation, KnowledgeEntry, TeamMember
 from kam.roles import Role, user_has_role
-from kam.types import AnyUser
+from kam.types import AnyUser, User
+
+ACCOUNT_CREATE_REFUSED = "Only account managers may create accounts."
+ACCOUNT_OWNER_REFUSED = "You can only create accounts that you own."
+ACCOUNT_CHANGE_REFUSED = "Only the account's owner may change it."
+TEAM_CHANGE_REFUSED = "Only the account's owner may change its team."
 
 # The refusal of `can_change_account_record`; `what` names the record ("a complaint").
 RECORD_CHANGE_REFUSED = (
@@ -63,3 +68,26 @@ def can_review(user: AnyUser) -> bool:
 def is_ops(user: AnyUser) -> bool:
     """Operations staff load data, price activities and run the analysis."""
     return user_has_role(user, Role.OPS)
+
+
+def can_create_account(user: AnyUser) -> bool:
+    """Account managers create accounts (superusers hold every role)."""
+    return user_has_role(user, Role.ACCOUNT_MANAGER)
+
+
+def can_give_account_to(user: AnyUser, owner: User | None) -> bool:
+    """An account manager creates accounts they own; a superuser may name another owner."""
+    return bool(owner is None or user.is_superuser or owner.pk == user.pk)
+
+
+def can_change_team(user: AnyUser, account: Account) -> bool:
+    """The owner adds, changes and removes the account's team members."""
+    return can_edit_account(user, account)
+
+
+def can_change_location(user: AnyUser, location: AccountLocation) -> bool:
+    return can_edit_account(user, location.account)
+
+
+def can_change_knowledge(user: AnyUser, entry: KnowledgeEntry) -> bool:
+    return can_edit_account(user, entry.account)

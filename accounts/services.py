@@ -1,36 +1,54 @@
 """Writes to accounts, their team, locations and knowledge profile.
 
-Callers have already checked that the acting user may edit the account
-(`accounts.rules.can_edit_account`); these functions enforce the data rules and write
-in one transaction, raising ValidationError with plain-words messages per field.
+Each service enforces who may write (`accounts.rules`) and the data rules, writes in one
+transaction, raises ValidationError with plain-words messages per field, and raises the data
+version of the account it changed (`account_data_changed`, the account 360 page's cache key).
 """
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, QuerySet, RestrictedError
+from django.db.models import F, Q, QuerySet, RestrictedError
 
-from accounts.models import Account, AccountLocation, KnowledgeEntry, TeamMember
+from accounts.models import Account, AccountLocation, KnowledgeEntry, PlanAction, TeamMember
+from accounts.rules import (
+    ACCOUNT_CHANGE_REFUSED,
+    ACCOUNT_CREATE_REFUSED,
+    ACCOUNT_OWNER_REFUSED,
+    TEAM_CHANGE_REFUSED,
+    can_change_knowledge,
+    can_change_location,
+    can_change_team,
+    can_create_account,
+    can_edit_account,
+    can_give_account_to,
+)
 from kam.roles import Role, user_has_role
+from kam.rules import require
+from kam.types import User
 from kam.versioning import versioned_update
 
-ACCOUNT_EDITABLE_FIELDS = (
-    "external_id",
-    "name",
-    "industry",
-    "region",
-    "designation",
-    "owner",
-    "buying_hierarchy_level",
-    "continuum_position",
-)
+
+class Unset(enum.Enum):
+    """A keyword argument not given: the field keeps its value (or the model's default)."""
+
+    UNSET = enum.auto()
 
 
-def _validate_owner(owner: Any) -> None:
+UNSET = Unset.UNSET
+
+
+def given(**values: object) -> dict[str, Any]:
+    """The keyword arguments that were given (not UNSET), for a partial update."""
+    return {name: value for name, value in values.items() if value is not UNSET}
+
+
+def _validate_owner(owner: User | None) -> None:
     if owner is None:
         raise ValidationError({"owner": "Choose the account manager who owns this account."})
     if not owner.is_active or not user_has_role(owner, Role.ACCOUNT_MANAGER):
@@ -50,13 +68,35 @@ def _normalise(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def account_create(*, created_by: Any, **fields: Any) -> Account:
-    """Create an account. The owner defaults to the creating user."""
-    unknown = set(fields) - set(ACCOUNT_EDITABLE_FIELDS)
-    if unknown:
-        raise ValidationError(f"Unknown account fields: {', '.join(sorted(unknown))}.")
-    cleaned = _normalise(fields)
-    cleaned.setdefault("owner", created_by)
+def account_create(
+    *,
+    created_by: User,
+    name: str,
+    external_id: str | None | Unset = UNSET,
+    industry: str | Unset = UNSET,
+    region: str | Unset = UNSET,
+    designation: str | Unset = UNSET,
+    owner: User | None | Unset = UNSET,
+    buying_hierarchy_level: int | None | Unset = UNSET,
+    continuum_position: int | None | Unset = UNSET,
+) -> Account:
+    """Create an account (account managers only). The owner defaults to the creating user;
+    only a superuser names another. Fields not given take the model's defaults."""
+    require(can_create_account(created_by), ACCOUNT_CREATE_REFUSED)
+    chosen_owner = None if owner is UNSET else owner
+    require(can_give_account_to(created_by, chosen_owner), ACCOUNT_OWNER_REFUSED)
+    cleaned = _normalise(
+        given(
+            name=name,
+            external_id=external_id,
+            industry=industry,
+            region=region,
+            designation=designation,
+            buying_hierarchy_level=buying_hierarchy_level,
+            continuum_position=continuum_position,
+        )
+    )
+    cleaned["owner"] = chosen_owner or created_by
     _validate_owner(cleaned["owner"])
     account = Account(**cleaned)
     account.full_clean()
@@ -64,22 +104,8 @@ def account_create(*, created_by: Any, **fields: Any) -> Account:
     return account
 
 
-@transaction.atomic
-def account_update(
-    *, account: Account, updated_by: Any, version: int | None = None, **fields: Any
-) -> Account:
-    """Change the given fields of an account; nothing is written unless all are valid.
-
-    Only the fields whose value differs are written (kam.versioning.versioned_update), so
-    a concurrent edit of other fields survives. `version` is the version the user edited:
-    a stale one raises VersionConflictError and writes nothing; None writes on top."""
-    unknown = set(fields) - set(ACCOUNT_EDITABLE_FIELDS)
-    if unknown:
-        raise ValidationError(f"Unknown account fields: {', '.join(sorted(unknown))}.")
-    cleaned = _normalise(fields)
-    if "owner" in cleaned:
-        _validate_owner(cleaned["owner"])
-    if cleaned.get("designation", account.designation) != account.designation:
+def _refuse_designation_change(account: Account, designation: str | Unset) -> None:
+    if designation is not UNSET and designation != account.designation:
         # Designation changes are decided by the steering committee (issue 4):
         # accounts.governance.services.designation_request_create / _decide.
         raise ValidationError(
@@ -91,59 +117,105 @@ def account_update(
                 )
             }
         )
-    cleaned.pop("designation", None)
+
+
+@transaction.atomic
+def account_update(
+    *,
+    account: Account,
+    updated_by: User,
+    version: int | None = None,
+    external_id: str | None | Unset = UNSET,
+    name: str | Unset = UNSET,
+    industry: str | Unset = UNSET,
+    region: str | Unset = UNSET,
+    designation: str | Unset = UNSET,
+    owner: User | None | Unset = UNSET,
+    buying_hierarchy_level: int | None | Unset = UNSET,
+    continuum_position: int | None | Unset = UNSET,
+) -> Account:
+    """Change the given fields of an account (its owner only); nothing is written unless all
+    are valid. The designation is not among them: it changes through a designation request.
+
+    Only the fields whose value differs are written (kam.versioning.versioned_update), so
+    a concurrent edit of other fields survives. `version` is the version the user edited:
+    a stale one raises VersionConflictError and writes nothing; None writes on top."""
+    require(can_edit_account(updated_by, account), ACCOUNT_CHANGE_REFUSED)
+    cleaned = _normalise(
+        given(
+            external_id=external_id,
+            name=name,
+            industry=industry,
+            region=region,
+            owner=owner,
+            buying_hierarchy_level=buying_hierarchy_level,
+            continuum_position=continuum_position,
+        )
+    )
+    if "owner" in cleaned:
+        _validate_owner(cleaned["owner"])
+    _refuse_designation_change(account, designation)
     candidate = Account.objects.get(pk=account.pk)
-    for name, value in cleaned.items():
-        setattr(candidate, name, value)
+    for field_name, value in cleaned.items():
+        setattr(candidate, field_name, value)
     candidate.full_clean()
-    fresh, _changed = versioned_update(
+    fresh, changed = versioned_update(
         instance=account, values=cleaned, version=version, by=updated_by
     )
+    if changed:
+        account_data_changed(account_ids=[account.pk])
     return fresh
 
 
 @transaction.atomic
-def account_delete(*, account: Account) -> None:
-    """Delete the account and everything that belongs to it.
+def account_delete(*, account: Account, deleted_by: User) -> None:
+    """Delete the account (its owner, or a superuser) and everything that belongs to it.
 
     The account's row is locked FOR UPDATE before Django gathers what to cascade: bulk
     writers that add rows under an account without a database foreign key (the activities
     import, the analysis's snapshots) hold it FOR KEY SHARE until they commit, so the
     deletion waits for them and then removes their rows too, leaving none orphaned."""
+    require(can_edit_account(deleted_by, account), ACCOUNT_CHANGE_REFUSED)
     Account.objects.select_for_update().filter(pk=account.pk).values_list("pk").first()
     account.delete()
+
+
+def _validate_sponsor(account: Account, user: User) -> None:
+    other_sponsor = (
+        TeamMember.objects.filter(account=account, is_executive_sponsor=True)
+        .exclude(user=user)
+        .select_related("user")
+        .first()
+    )
+    if other_sponsor is not None:
+        raise ValidationError(
+            {
+                "is_executive_sponsor": (
+                    f"{other_sponsor.user.username} is already the executive sponsor of this "
+                    "account; remove that sponsorship first."
+                )
+            }
+        )
 
 
 @transaction.atomic
 def team_member_set(
     *,
     account: Account,
-    user: Any,
+    user: User,
     function: str,
+    set_by: User,
     is_executive_sponsor: bool = False,
     version: int | None = None,
 ) -> TeamMember:
-    """Add the user to the account team, or change their function and sponsorship (only
-    what differs is written; a stale `version` of the membership raises
-    VersionConflictError, kam/versioning.py)."""
+    """Add the user to the account team, or change their function and sponsorship (the
+    account's owner only; only what differs is written; a stale `version` of the membership
+    raises VersionConflictError, kam/versioning.py)."""
+    require(can_change_team(set_by, account), TEAM_CHANGE_REFUSED)
     if not user.is_active:
         raise ValidationError({"user": f"{user.username} is not an active user."})
     if is_executive_sponsor:
-        other_sponsor = (
-            TeamMember.objects.filter(account=account, is_executive_sponsor=True)
-            .exclude(user=user)
-            .select_related("user")
-            .first()
-        )
-        if other_sponsor is not None:
-            raise ValidationError(
-                {
-                    "is_executive_sponsor": (
-                        f"{other_sponsor.user.username} is already the executive sponsor of this "
-                        "account; remove that sponsorship first."
-                    )
-                }
-            )
+        _validate_sponsor(account, user)
     member = TeamMember.objects.filter(account=account, user=user).first()
     if member is None:
         member = TeamMember(account=account, user=user)
@@ -151,70 +223,104 @@ def team_member_set(
         member.is_executive_sponsor = is_executive_sponsor
         member.full_clean()
         member.save()
+        account_data_changed(account_ids=[account.pk])
         return member
     candidate = TeamMember.objects.get(pk=member.pk)
     candidate.function = function
     candidate.is_executive_sponsor = is_executive_sponsor
     candidate.full_clean()
-    fresh, _changed = versioned_update(
+    fresh, changed = versioned_update(
         instance=member,
         values={"function": function, "is_executive_sponsor": is_executive_sponsor},
         version=version,
     )
+    if changed:
+        account_data_changed(account_ids=[account.pk])
     return fresh
 
 
 @transaction.atomic
-def team_member_remove(*, account: Account, user: Any) -> None:
+def team_member_remove(*, account: Account, user: User, removed_by: User) -> None:
+    """Take the user off the account's team (the account's owner only)."""
+    require(can_change_team(removed_by, account), TEAM_CHANGE_REFUSED)
     deleted, _ = TeamMember.objects.filter(account=account, user=user).delete()
     if not deleted:
         raise ValidationError({"user": f"{user.username} is not on this account's team."})
+    account_data_changed(account_ids=[account.pk])
 
 
 @transaction.atomic
-def location_add(*, account: Account, name: str, kind: str) -> AccountLocation:
+def location_add(*, account: Account, name: str, kind: str, added_by: User) -> AccountLocation:
     location = AccountLocation(account=account, name=name.strip(), kind=kind)
+    require(can_change_location(added_by, location), ACCOUNT_CHANGE_REFUSED)
     location.full_clean()
     location.save()
+    account_data_changed(account_ids=[account.pk])
     return location
 
 
 @transaction.atomic
-def location_remove(*, location: AccountLocation) -> None:
+def location_remove(*, location: AccountLocation, removed_by: User) -> None:
     """Remove a location (the caller found it under its account: another account's is a 404)."""
+    require(can_change_location(removed_by, location), ACCOUNT_CHANGE_REFUSED)
     try:
         location.delete()
     except RestrictedError as error:  # revenue records point at it (valuation.RevenueRecord)
         raise ValidationError(
             "This location has revenue records, so it cannot be removed; it keeps their history."
         ) from error
+    account_data_changed(account_ids=[location.account_id])
 
 
 @transaction.atomic
 def knowledge_entry_add(
-    *, account: Account, area: str, title: str, detail: str, added_by: Any
+    *, account: Account, area: str, title: str, detail: str, added_by: User
 ) -> KnowledgeEntry:
     entry = KnowledgeEntry(
         account=account, area=area, title=title.strip(), detail=detail.strip(), updated_by=added_by
     )
+    require(can_change_knowledge(added_by, entry), ACCOUNT_CHANGE_REFUSED)
     entry.full_clean()
     entry.save()
+    account_data_changed(account_ids=[account.pk])
     return entry
 
 
 @transaction.atomic
-def knowledge_entry_remove(*, entry: KnowledgeEntry) -> None:
+def knowledge_entry_remove(*, entry: KnowledgeEntry, removed_by: User) -> None:
     """Remove a knowledge entry (found under its account by the caller)."""
+    require(can_change_knowledge(removed_by, entry), ACCOUNT_CHANGE_REFUSED)
     entry.delete()
+    account_data_changed(account_ids=[entry.account_id])
+
+
+def user_shown_changed(*, user: User) -> int:
+    """Raise the data version of every account whose page names `user`: called after a
+    user's name changes (accounts.admin's user admin). Returns the number of accounts bumped.
+
+    The page names the owner, the team, the plan actions' owners, and (through the
+    relationships app, named here by lookup so accounts imports none of its models) whoever
+    interacted with the account or is a contact's primary contact, even after leaving the
+    team."""
+    # one id subquery per relation (each on its own index), not a join of all of them
+    return account_data_changed(
+        account_ids=Account.objects.filter(
+            Q(owner=user)
+            | Q(pk__in=TeamMember.objects.filter(user=user).values("account_id"))
+            | Q(pk__in=PlanAction.objects.filter(owner=user).values("plan__account_id"))
+            | Q(pk__in=Account.objects.filter(interactions__user=user).values("pk"))
+            | Q(pk__in=Account.objects.filter(contacts__primary_contact=user).values("pk"))
+        ).values("pk")
+    )
 
 
 def account_data_changed(*, account_ids: Iterable[int] | QuerySet[Any] | None) -> int:
     """Raise the data version of the given accounts by one (one UPDATE; `account_ids` may be
     ids or a `values("account_id")` queryset, run as a subquery; None means every account).
-    Called by each app's signals.py after every write to what the account 360 page shows,
-    and by seed_demo, which writes in bulk without signals (imports change the page's cache
-    key through the latest import instead, see portfolio.account360.selectors). Returns the
-    number of accounts bumped."""
+    Called by every service (and admin) after a write to what the account 360 page shows,
+    inside its transaction, and by the demo seeders, which write in bulk (imports change the
+    page's cache key through the latest import instead, see portfolio.account360.selectors).
+    Returns the number of accounts bumped."""
     accounts = Account.objects.all()
     if account_ids is not None:
         if not isinstance(account_ids, QuerySet):

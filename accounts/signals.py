@@ -1,9 +1,8 @@
-"""Keep `Account.data_version` in step with every write to what the account 360 page shows.
+"""Signal receivers that bump `Account.data_version`, on their way out.
 
-Each app registers its models with `bump_on_write` from its AppConfig.ready() (its own
-signals.py); a receiver runs `accounts.services.account_data_changed` (one UPDATE) after a save or a
-delete. Bulk writes bypass signals: seed_demo bumps by itself; imports change the account
-360 cache key through the latest successful import (portfolio.account360.selectors).
+The accounts app registers none any more: its services call
+`accounts.services.account_data_changed` explicitly. These helpers stay only while the
+relationships and valuation apps and seed_demo still use them.
 """
 
 from __future__ import annotations
@@ -12,8 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from django.conf import settings
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Model, QuerySet
 from django.db.models.signals import ModelSignal, post_delete, post_save
 
 from accounts.services import account_data_changed
@@ -86,66 +84,3 @@ def bump_on_write(
 
 def own_account(instance: Any) -> list[int]:
     return [instance.account_id]
-
-
-def _user_saved(sender: Any, instance: Any, update_fields: Any = None, **kwargs: Any) -> None:
-    """A renamed user shows under a new name on the pages of the accounts they own, are on
-    the team of, interacted with, own a plan action of or are a contact's primary contact
-    for (coverage gaps name them). A login writes only last_login:
-    no bump."""
-    if kwargs.get("raw") or kwargs.get("created"):
-        return
-    if update_fields is not None and set(update_fields) <= {"last_login"}:
-        return
-    from accounts.models import Account, PlanAction, TeamMember
-    from relationships.models import Contact, Interaction
-
-    # one id subquery per relation (each on its own index), not a join of all of them
-    account_data_changed(
-        account_ids=Account.objects.filter(
-            Q(owner=instance)
-            | Q(pk__in=TeamMember.objects.filter(user=instance).values("account_id"))
-            | Q(pk__in=Interaction.objects.filter(user=instance).values("account_id"))
-            | Q(pk__in=PlanAction.objects.filter(owner=instance).values("plan__account_id"))
-            | Q(pk__in=Contact.objects.filter(primary_contact=instance).values("account_id"))
-        ).values("pk")
-    )
-
-
-def register() -> None:
-    from accounts.models import (
-        Account,
-        AccountEvent,
-        AccountLocation,
-        AccountPlan,
-        Assessment,
-        Complaint,
-        CriterionScore,
-        KnowledgeEntry,
-        PlanAction,
-        PlanObjective,
-        TeamMember,
-    )
-
-    def the_account(instance: Account) -> list[int]:
-        return [instance.pk]
-
-    def plan_account(instance: Any) -> Any:
-        return AccountPlan.objects.filter(pk=instance.plan_id).values("account_id")
-
-    # The account's own fields also change its updated_at, which the page's key carries.
-    bump_on_write(Account, the_account, on_create=False)
-    for model in (
-        AccountLocation,
-        KnowledgeEntry,
-        TeamMember,
-        AccountPlan,
-        Assessment,
-        Complaint,
-        AccountEvent,
-        CriterionScore,
-    ):
-        bump_on_write(model, own_account)
-    for model in (PlanObjective, PlanAction):
-        bump_on_write(model, plan_account, skip_deletes_from=(AccountPlan,))
-    connect_bumping(post_save, _user_saved, settings.AUTH_USER_MODEL, "account_data_version:user")

@@ -7,10 +7,10 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -23,9 +23,17 @@ from accounts.forms import (
     account_form_values,
 )
 from accounts.models import Account, Designation
-from accounts.rules import can_edit_account
+from accounts.rules import (
+    ACCOUNT_CHANGE_REFUSED,
+    ACCOUNT_CREATE_REFUSED,
+    TEAM_CHANGE_REFUSED,
+    can_change_team,
+    can_create_account,
+    can_edit_account,
+)
 from kam.forms import form_errors_apply
-from kam.roles import Role, user_has_role
+from kam.rules import require
+from kam.types import AuthenticatedHttpRequest
 from kam.versioning import (
     PageConflict,
     VersionConflictError,
@@ -45,15 +53,16 @@ SORTS = {
 PAGE_SIZE = 25
 
 
-def _editable_account(request: HttpRequest, account_id: int) -> Account:
+def _editable_account(request: AuthenticatedHttpRequest, account_id: int) -> Account:
+    """The account, for a page that shows its forms only to whoever may change it (the
+    services refuse the others too)."""
     account = selectors.account_get_for_user(user=request.user, account_id=account_id)
-    if not can_edit_account(request.user, account):
-        raise PermissionDenied("Only the account's owner may change it.")
+    require(can_edit_account(request.user, account), ACCOUNT_CHANGE_REFUSED)
     return account
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     accounts = selectors.accounts_visible_to(request.user)
     strategic = accounts.filter(
         designation__in=[Designation.STRATEGIC, Designation.PILOT]
@@ -66,7 +75,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def account_list(request: HttpRequest) -> HttpResponse:
+def account_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     accounts = selectors.accounts_visible_to(request.user)
     query = request.GET.get("q", "").strip()
     designation = request.GET.get("designation", "")
@@ -102,12 +111,12 @@ def account_list(request: HttpRequest) -> HttpResponse:
             "owners": selectors.account_managers().values_list("username", flat=True),
             "regions": selectors.account_regions(user=request.user),
             "querystring": urlencode(kept),
-            "can_create": user_has_role(request.user, Role.ACCOUNT_MANAGER),
+            "can_create": can_create_account(request.user),
         },
     )
 
 
-def _detail_context(request: HttpRequest, account: Account) -> dict[str, Any]:
+def _detail_context(request: AuthenticatedHttpRequest, account: Account) -> dict[str, Any]:
     return {
         "account": account,
         "can_edit": can_edit_account(request.user, account),
@@ -121,15 +130,14 @@ def _detail_context(request: HttpRequest, account: Account) -> dict[str, Any]:
 
 
 @login_required
-def account_detail(request: HttpRequest, account_id: int) -> HttpResponse:
+def account_detail(request: AuthenticatedHttpRequest, account_id: int) -> HttpResponse:
     account = selectors.account_get_for_user(user=request.user, account_id=account_id)
     return render(request, "accounts/account_detail.html", _detail_context(request, account))
 
 
 @login_required
-def account_create(request: HttpRequest) -> HttpResponse:
-    if not user_has_role(request.user, Role.ACCOUNT_MANAGER):
-        raise PermissionDenied("Only account managers may create accounts.")
+def account_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    require(can_create_account(request.user), ACCOUNT_CREATE_REFUSED)
     can_choose_owner = request.user.is_superuser
     form = AccountForm(request.POST or None, can_choose_owner=can_choose_owner)
     if request.method == "POST" and form.is_valid():
@@ -145,7 +153,7 @@ def account_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def account_edit(request: HttpRequest, account_id: int) -> HttpResponse:
+def account_edit(request: AuthenticatedHttpRequest, account_id: int) -> HttpResponse:
     """Edit an account. The form carries the version it was loaded at; a save based on an
     older one is refused (409) as plan pages refuse it: the user's input kept, the fields only
     the other person changed taken from the newer version, the fields both changed marked,
@@ -186,16 +194,17 @@ def account_edit(request: HttpRequest, account_id: int) -> HttpResponse:
 
 
 @login_required
-def account_team(request: HttpRequest, account_id: int) -> HttpResponse:
+def account_team(request: AuthenticatedHttpRequest, account_id: int) -> HttpResponse:
     account = selectors.account_get_for_user(user=request.user, account_id=account_id)
-    can_edit = can_edit_account(request.user, account)
+    can_edit = can_change_team(request.user, account)
     form = TeamMemberForm(request.POST or None)
     if request.method == "POST":
-        if not can_edit:
-            raise PermissionDenied("Only the account's owner may change its team.")
+        require(can_edit, TEAM_CHANGE_REFUSED)
         if form.is_valid():
             try:
-                member = services.team_member_set(account=account, **form.cleaned_data)
+                member = services.team_member_set(
+                    account=account, set_by=request.user, **form.cleaned_data
+                )
             except ValidationError as error:
                 form_errors_apply(form, error)
             else:
@@ -216,16 +225,20 @@ def account_team(request: HttpRequest, account_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def account_team_remove(request: HttpRequest, account_id: int, username: str) -> HttpResponse:
+def account_team_remove(
+    request: AuthenticatedHttpRequest, account_id: int, username: str
+) -> HttpResponse:
     account = _editable_account(request, account_id)
     member = selectors.account_team(account=account).filter(user__username=username).first()
     if member is not None:
-        services.team_member_remove(account=account, user=member.user)
+        services.team_member_remove(account=account, user=member.user, removed_by=request.user)
         messages.success(request, f"{username} left the team.")
     return redirect("accounts:team", account_id=account.pk)
 
 
-def _detail_with_form(request: HttpRequest, account: Account, **forms: Any) -> HttpResponse:
+def _detail_with_form(
+    request: AuthenticatedHttpRequest, account: Account, **forms: Any
+) -> HttpResponse:
     """Re-render the detail page with a rejected form, its errors beside the fields."""
     context = _detail_context(request, account)
     context.update(forms)
@@ -234,7 +247,7 @@ def _detail_with_form(request: HttpRequest, account: Account, **forms: Any) -> H
 
 @login_required
 @require_POST
-def knowledge_add(request: HttpRequest, account_id: int) -> HttpResponse:
+def knowledge_add(request: AuthenticatedHttpRequest, account_id: int) -> HttpResponse:
     account = _editable_account(request, account_id)
     form = KnowledgeEntryForm(request.POST)
     if form.is_valid():
@@ -252,22 +265,24 @@ def knowledge_add(request: HttpRequest, account_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def knowledge_remove(request: HttpRequest, account_id: int, entry_id: int) -> HttpResponse:
+def knowledge_remove(
+    request: AuthenticatedHttpRequest, account_id: int, entry_id: int
+) -> HttpResponse:
     account = _editable_account(request, account_id)
     entry = get_object_or_404(account.knowledge.all(), pk=entry_id)
-    services.knowledge_entry_remove(entry=entry)
+    services.knowledge_entry_remove(entry=entry, removed_by=request.user)
     messages.success(request, "Knowledge entry removed.")
     return redirect("accounts:detail", account_id=account.pk)
 
 
 @login_required
 @require_POST
-def location_add(request: HttpRequest, account_id: int) -> HttpResponse:
+def location_add(request: AuthenticatedHttpRequest, account_id: int) -> HttpResponse:
     account = _editable_account(request, account_id)
     form = LocationForm(request.POST)
     if form.is_valid():
         try:
-            services.location_add(account=account, **form.cleaned_data)
+            services.location_add(account=account, added_by=request.user, **form.cleaned_data)
         except ValidationError as error:
             form_errors_apply(form, error)
         else:
@@ -278,11 +293,13 @@ def location_add(request: HttpRequest, account_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def location_remove(request: HttpRequest, account_id: int, location_id: int) -> HttpResponse:
+def location_remove(
+    request: AuthenticatedHttpRequest, account_id: int, location_id: int
+) -> HttpResponse:
     account = _editable_account(request, account_id)
     location = get_object_or_404(account.locations.all(), pk=location_id)
     try:
-        services.location_remove(location=location)
+        services.location_remove(location=location, removed_by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

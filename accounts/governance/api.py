@@ -36,6 +36,7 @@ from accounts.models import (
 from accounts.selectors import account_get_for_user, accounts_visible_to
 from kam.api import FilterSet
 from kam.permissions import ExecutivesCanWriteOthersRead
+from kam.types import request_user
 from kam.versioning import VersionedViewMixin, without_version
 
 
@@ -59,13 +60,13 @@ class SelectionCriterionViewSet(
 
     def perform_create(self, serializer: SelectionCriterionSerializer) -> None:  # type: ignore[override]
         serializer.instance = governance_services.selection_criterion_create(
-            created_by=self.request.user, **serializer.validated_data
+            created_by=request_user(self.request), **serializer.validated_data
         )
 
     def perform_update(self, serializer: SelectionCriterionSerializer) -> None:  # type: ignore[override]
         serializer.instance = governance_services.selection_criterion_update(
             criterion=serializer.instance,
-            updated_by=self.request.user,
+            updated_by=request_user(self.request),
             version=self.edited_version(serializer.instance),
             **without_version(serializer.validated_data),
         )
@@ -99,7 +100,7 @@ class CriterionScoreViewSet(
             criterion=criterion,
             score=data["score"],
             rationale=data.get("rationale", ""),
-            scored_by=request.user,
+            scored_by=request_user(request),
             version=data.get("version"),
         )
         score = self.get_queryset().get(pk=score.pk)
@@ -141,7 +142,7 @@ class DesignationRequestViewSet(
         account = account_get_for_user(user=request.user, account_id=data["account_id"])
         created = governance_services.designation_request_create(
             account=account,
-            requested_by=request.user,
+            requested_by=request_user(request),
             to_designation=data["to_designation"],
             reason=data.get("reason", ""),
         )
@@ -154,7 +155,7 @@ class DesignationRequestViewSet(
         serializer.is_valid(raise_exception=True)
         governance_services.designation_request_decide(
             request=designation_request,
-            decided_by=request.user,
+            decided_by=request_user(request),
             approve=approve,
             comment=serializer.validated_data["comment"],
         )
@@ -190,7 +191,7 @@ class ReviewMeetingViewSet(viewsets.ModelViewSet):
     def perform_create(self, serializer: ReviewMeetingSerializer) -> None:  # type: ignore[override]
         data = dict(serializer.validated_data)
         serializer.instance = governance_services.review_meeting_create(
-            created_by=self.request.user,
+            created_by=request_user(self.request),
             date=data["date"],
             title=data.get("title", ""),
             decisions=data.get("decisions", ""),
@@ -203,7 +204,7 @@ class ReviewMeetingViewSet(viewsets.ModelViewSet):
         data = dict(serializer.validated_data)
         serializer.instance = governance_services.review_meeting_update(
             meeting=meeting,
-            updated_by=self.request.user,
+            updated_by=request_user(self.request),
             date=data.get("date", meeting.date),
             title=data.get("title", meeting.title),
             decisions=data.get("decisions", meeting.decisions),
@@ -240,6 +241,6 @@ class QualifyingAnswersView(APIView):
         serializer = QualifyingAnswersSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         answers = governance_services.qualifying_answers_set(
-            account=account, updated_by=request.user, **serializer.validated_data
+            account=account, updated_by=request_user(request), **serializer.validated_data
         )
         return Response(QualifyingAnswersSerializer(answers).data)

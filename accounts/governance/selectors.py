@@ -21,9 +21,8 @@ from accounts.models import (
     ReviewMeeting,
     SelectionCriterion,
 )
-from accounts.rules import can_edit_account
 from accounts.selectors import accounts_visible_to
-from kam.roles import Role, user_has_role, user_reads_all_accounts
+from kam.roles import user_reads_all_accounts
 
 # The book: start with two or three pilot accounts.
 PILOT_LIMIT = 3
@@ -84,11 +83,6 @@ def account_selection(*, account: Account) -> Selection:
         (row.criterion.weight, row.score.score) for row in rows if row.score is not None
     )
     return Selection(rows=rows, attractiveness=value)
-
-
-def criterion_score_can_set(*, user: Any, account: Account) -> bool:
-    """The owner proposes scores and executives (the committee) set them; both may write."""
-    return can_edit_account(user, account) or user_has_role(user, Role.EXECUTIVE)
 
 
 def qualifying_answers_for(*, account: Account) -> QualifyingAnswers | None:

@@ -17,11 +17,22 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.governance.selectors import criterion_score_can_set
+from accounts.governance.rules import (
+    COMMITTEE_REFUSED,
+    DESIGNATION_REQUEST_REFUSED,
+    QUALIFYING_REFUSED,
+    SCORE_REFUSED,
+    can_answer_qualifying,
+    can_decide_designation,
+    can_log_review_meeting,
+    can_request_designation,
+    can_score_account,
+    can_set_criteria,
+)
 from accounts.models import (
     Account,
     CriterionScore,
@@ -32,8 +43,9 @@ from accounts.models import (
     ReviewMeeting,
     SelectionCriterion,
 )
-from accounts.rules import can_edit_account
-from kam.roles import Role, user_has_role
+from accounts.services import UNSET, Unset, account_data_changed, given
+from kam.rules import require
+from kam.types import User
 from kam.versioning import versioned_update
 
 QUALIFYING_FIELDS = (
@@ -43,11 +55,6 @@ QUALIFYING_FIELDS = (
     "competitors",
     "reason_for_buying",
 )
-
-
-def _require_executive(user: Any, what: str) -> None:
-    if not user_has_role(user, Role.EXECUTIVE):
-        raise PermissionDenied(f"Only the executive steering committee may {what}.")
 
 
 def _weight(value: Any) -> Decimal | None:
@@ -81,10 +88,10 @@ def _clean_criterion(criterion: SelectionCriterion) -> None:
 
 @transaction.atomic
 def selection_criterion_create(
-    *, created_by: Any, name: str, weight: Decimal, description: str = "", is_active: bool = True
+    *, created_by: User, name: str, weight: Decimal, description: str = "", is_active: bool = True
 ) -> SelectionCriterion:
     """A new weighted selection criterion (weight > 0), by an executive."""
-    _require_executive(created_by, "set selection criteria")
+    require(can_set_criteria(created_by), COMMITTEE_REFUSED.format(what="set selection criteria"))
     criterion = SelectionCriterion(
         name=name, weight=weight, description=description, is_active=is_active
     )
@@ -95,21 +102,26 @@ def selection_criterion_create(
 
 @transaction.atomic
 def selection_criterion_update(
-    *, criterion: SelectionCriterion, updated_by: Any, version: int | None = None, **fields: Any
+    *,
+    criterion: SelectionCriterion,
+    updated_by: User,
+    version: int | None = None,
+    name: str | Unset = UNSET,
+    weight: Decimal | Unset = UNSET,
+    description: str | Unset = UNSET,
+    is_active: bool | Unset = UNSET,
 ) -> SelectionCriterion:
-    """Change a criterion. Only what differs is written; a stale `version` raises
-    VersionConflictError (kam/versioning.py)."""
-    _require_executive(updated_by, "set selection criteria")
-    unknown = set(fields) - {"name", "weight", "description", "is_active"}
-    if unknown:
-        raise ValidationError(f"Unknown criterion fields: {', '.join(sorted(unknown))}.")
+    """Change the given fields of a criterion. Only what differs is written; a stale `version`
+    raises VersionConflictError (kam/versioning.py)."""
+    require(can_set_criteria(updated_by), COMMITTEE_REFUSED.format(what="set selection criteria"))
+    fields = given(name=name, weight=weight, description=description, is_active=is_active)
     candidate = SelectionCriterion.objects.get(pk=criterion.pk)
-    for name, value in fields.items():
-        setattr(candidate, name, value)
+    for field_name, value in fields.items():
+        setattr(candidate, field_name, value)
     _clean_criterion(candidate)
     fresh, _changed = versioned_update(
         instance=criterion,
-        values={name: getattr(candidate, name) for name in fields},
+        values={field_name: getattr(candidate, field_name) for field_name in fields},
         version=version,
         by=updated_by,
     )
@@ -123,14 +135,13 @@ def criterion_score_set(
     criterion: SelectionCriterion,
     score: int,
     rationale: str,
-    scored_by: Any,
+    scored_by: User,
     version: int | None = None,
 ) -> CriterionScore:
     """Score the account 1-5 on a criterion, with the reason (owner or executive).
     `version`, when given, is the version of the score replaced: a stale one raises
     VersionConflictError (kam/versioning.py) and writes nothing."""
-    if not criterion_score_can_set(user=scored_by, account=account):
-        raise PermissionDenied("Only the account's owner and executives score accounts.")
+    require(can_score_account(scored_by, account), SCORE_REFUSED)
     errors: dict[str, str] = {}
     if score is None or not 1 <= int(score) <= 5:
         errors["score"] = f"The score must be a whole number from 1 to 5 (you sent {score})."
@@ -149,26 +160,39 @@ def criterion_score_set(
         existing.rationale = rationale
         existing.scored_by = scored_by
         existing.save()
+        account_data_changed(account_ids=[account.pk])
         return existing
-    fresh, _changed = versioned_update(
+    fresh, changed = versioned_update(
         instance=existing,
         values={"score": int(score), "rationale": rationale, "scored_by": scored_by},
         version=version,
         by=scored_by,
     )
+    if changed:
+        account_data_changed(account_ids=[account.pk])
     return fresh
 
 
 @transaction.atomic
 def qualifying_answers_set(
-    *, account: Account, updated_by: Any, **answers: str
+    *,
+    account: Account,
+    updated_by: User,
+    type_of_work_fit: str | Unset = UNSET,
+    budget: str | Unset = UNSET,
+    decision_criteria: str | Unset = UNSET,
+    competitors: str | Unset = UNSET,
+    reason_for_buying: str | Unset = UNSET,
 ) -> QualifyingAnswers:
-    """Record the answers to the qualifying questions (the account's owner)."""
-    if not can_edit_account(updated_by, account):
-        raise PermissionDenied("Only the account's owner answers the qualifying questions.")
-    unknown = set(answers) - set(QUALIFYING_FIELDS)
-    if unknown:
-        raise ValidationError(f"Unknown questions: {', '.join(sorted(unknown))}.")
+    """Record the answers given to the qualifying questions (the account's owner)."""
+    require(can_answer_qualifying(updated_by, account), QUALIFYING_REFUSED)
+    answers = given(
+        type_of_work_fit=type_of_work_fit,
+        budget=budget,
+        decision_criteria=decision_criteria,
+        competitors=competitors,
+        reason_for_buying=reason_for_buying,
+    )
     record, _ = QualifyingAnswers.objects.select_for_update().get_or_create(account=account)
     for name, value in answers.items():
         setattr(record, name, (value or "").strip())
@@ -179,11 +203,10 @@ def qualifying_answers_set(
 
 @transaction.atomic
 def designation_request_create(
-    *, account: Account, requested_by: Any, to_designation: str, reason: str
+    *, account: Account, requested_by: User, to_designation: str, reason: str
 ) -> DesignationRequest:
     """The owner asks to change the account's designation; one pending request at a time."""
-    if not can_edit_account(requested_by, account):
-        raise PermissionDenied("Only the account's owner requests a designation change.")
+    require(can_request_designation(requested_by, account), DESIGNATION_REQUEST_REFUSED)
     errors: dict[str, str] = {}
     if to_designation not in Designation.values:
         errors["to_designation"] = (
@@ -210,14 +233,17 @@ def designation_request_create(
 
 @transaction.atomic
 def designation_request_decide(
-    *, request: DesignationRequest, decided_by: Any, approve: bool, comment: str = ""
+    *, request: DesignationRequest, decided_by: User, approve: bool, comment: str = ""
 ) -> DesignationRequest:
     """An executive approves (the designation changes) or declines a pending request.
 
     Nobody decides a request for an account they own. Decided once: a second decision
     (e.g. two executives at once) is refused.
     """
-    _require_executive(decided_by, "decide designation changes")
+    require(
+        can_decide_designation(decided_by, request),
+        COMMITTEE_REFUSED.format(what="decide designation changes"),
+    )
     account = Account.objects.select_for_update().get(pk=request.account_id)
     if account.owner_id == decided_by.pk or request.requested_by_id == decided_by.pk:
         raise ValidationError(
@@ -242,12 +268,13 @@ def designation_request_decide(
     if approve:
         account.designation = request.to_designation
         account.save(update_fields=["designation", "updated_at"])
+        account_data_changed(account_ids=[account.pk])
     request.refresh_from_db()
     return request
 
 
 def _meeting_errors(
-    *, date_: date | None, decisions: str, attendees: list[Any], accounts: list[Account]
+    *, date_: date | None, decisions: str, attendees: list[User], accounts: list[Account]
 ) -> dict[str, str]:
     errors = {}
     if date_ is None:
@@ -264,15 +291,17 @@ def _meeting_errors(
 @transaction.atomic
 def review_meeting_create(
     *,
-    created_by: Any,
+    created_by: User,
     date: date,
     decisions: str,
-    attendees: Iterable[Any],
+    attendees: Iterable[User],
     accounts: Iterable[Account],
     title: str = "Steering committee",
 ) -> ReviewMeeting:
     """Log a steering-committee meeting (executives)."""
-    _require_executive(created_by, "log review meetings")
+    require(
+        can_log_review_meeting(created_by), COMMITTEE_REFUSED.format(what="log review meetings")
+    )
     attendee_list, account_list = list(attendees), list(accounts)
     errors = _meeting_errors(
         date_=date, decisions=decisions or "", attendees=attendee_list, accounts=account_list
@@ -294,14 +323,16 @@ def review_meeting_create(
 def review_meeting_update(
     *,
     meeting: ReviewMeeting,
-    updated_by: Any,
+    updated_by: User,
     date: date,
     decisions: str,
-    attendees: Iterable[Any],
+    attendees: Iterable[User],
     accounts: Iterable[Account],
     title: str = "Steering committee",
 ) -> ReviewMeeting:
-    _require_executive(updated_by, "log review meetings")
+    require(
+        can_log_review_meeting(updated_by), COMMITTEE_REFUSED.format(what="log review meetings")
+    )
     attendee_list, account_list = list(attendees), list(accounts)
     errors = _meeting_errors(
         date_=date, decisions=decisions or "", attendees=attendee_list, accounts=account_list

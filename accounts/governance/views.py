@@ -7,8 +7,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -23,17 +23,32 @@ from accounts.governance.forms import (
     QualifyingForm,
     ScoreForm,
 )
+from accounts.governance.rules import (
+    COMMITTEE_PAGES_REFUSED,
+    CRITERIA_SET_REFUSED,
+    DESIGNATION_REQUEST_REFUSED,
+    QUALIFYING_REFUSED,
+    SCORE_REFUSED,
+    can_answer_qualifying,
+    can_log_review_meeting,
+    can_request_designation,
+    can_score_account,
+    can_see_committee,
+    can_set_criteria,
+)
 from accounts.models import Account, Designation, RequestStatus
 from accounts.plans import selectors as plan_selectors
-from accounts.rules import can_edit_account
 from accounts.voice.selectors import voice_trends
 from kam.forms import form_errors_apply
-from kam.roles import Role, user_has_role
+from kam.rules import require
+from kam.types import AuthenticatedHttpRequest
 
 
-def _selection_context(request: HttpRequest, account: Account, **forms: Any) -> dict[str, Any]:
+def _selection_context(
+    request: AuthenticatedHttpRequest, account: Account, **forms: Any
+) -> dict[str, Any]:
     user = request.user
-    can_edit = can_edit_account(user, account)
+    can_edit = can_answer_qualifying(user, account)
     answers = governance_selectors.qualifying_answers_for(account=account)
     requests = governance_selectors.designation_requests_visible_to(user).filter(account=account)
     pending = next((r for r in requests if r.status == RequestStatus.PENDING), None)
@@ -41,7 +56,7 @@ def _selection_context(request: HttpRequest, account: Account, **forms: Any) -> 
         "account": account,
         "tab": "selection",
         "selection": governance_selectors.account_selection(account=account),
-        "can_score": governance_selectors.criterion_score_can_set(user=user, account=account),
+        "can_score": can_score_account(user, account),
         "score_errors": forms.get("score_errors"),
         "can_edit": can_edit,
         "answers": answers,
@@ -52,20 +67,22 @@ def _selection_context(request: HttpRequest, account: Account, **forms: Any) -> 
         "pilot_warning": governance_selectors.pilot_warning(
             adding=1 if pending and pending.to_designation == Designation.PILOT else 0
         ),
-        "can_decide": user_has_role(user, Role.EXECUTIVE),
+        "can_decide": can_see_committee(user),
         "meetings": governance_selectors.review_meetings_for_account(account=account),
     }
 
 
 @login_required
-def account_selection(request: HttpRequest, account_id: int) -> HttpResponse:
+def account_selection(request: AuthenticatedHttpRequest, account_id: int) -> HttpResponse:
     account = selectors.account_get_for_user(user=request.user, account_id=account_id)
     return render(
         request, "accounts/governance/account_selection.html", _selection_context(request, account)
     )
 
 
-def _selection_rejected(request: HttpRequest, account: Account, **forms: Any) -> HttpResponse:
+def _selection_rejected(
+    request: AuthenticatedHttpRequest, account: Account, **forms: Any
+) -> HttpResponse:
     return render(
         request,
         "accounts/governance/account_selection.html",
@@ -76,10 +93,11 @@ def _selection_rejected(request: HttpRequest, account: Account, **forms: Any) ->
 
 @login_required
 @require_POST
-def criterion_score(request: HttpRequest, account_id: int, criterion_id: int) -> HttpResponse:
+def criterion_score(
+    request: AuthenticatedHttpRequest, account_id: int, criterion_id: int
+) -> HttpResponse:
     account = selectors.account_get_for_user(user=request.user, account_id=account_id)
-    if not governance_selectors.criterion_score_can_set(user=request.user, account=account):
-        raise PermissionDenied("Only the account's owner and executives score accounts.")
+    require(can_score_account(request.user, account), SCORE_REFUSED)  # before the form
     criterion = governance_selectors.selection_criterion_get(criterion_id=criterion_id)
     form = ScoreForm(request.POST)
     if not form.is_valid():
@@ -100,10 +118,9 @@ def criterion_score(request: HttpRequest, account_id: int, criterion_id: int) ->
 
 @login_required
 @require_POST
-def qualifying_save(request: HttpRequest, account_id: int) -> HttpResponse:
+def qualifying_save(request: AuthenticatedHttpRequest, account_id: int) -> HttpResponse:
     account = selectors.account_get_for_user(user=request.user, account_id=account_id)
-    if not can_edit_account(request.user, account):
-        raise PermissionDenied("Only the account's owner answers the qualifying questions.")
+    require(can_answer_qualifying(request.user, account), QUALIFYING_REFUSED)  # before the form
     form = QualifyingForm(request.POST)
     if form.is_valid():
         governance_services.qualifying_answers_set(
@@ -116,10 +133,9 @@ def qualifying_save(request: HttpRequest, account_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def designation_request_add(request: HttpRequest, account_id: int) -> HttpResponse:
+def designation_request_add(request: AuthenticatedHttpRequest, account_id: int) -> HttpResponse:
     account = selectors.account_get_for_user(user=request.user, account_id=account_id)
-    if not can_edit_account(request.user, account):
-        raise PermissionDenied("Only the account's owner requests a designation change.")
+    require(can_request_designation(request.user, account), DESIGNATION_REQUEST_REFUSED)
     form = DesignationRequestForm(request.POST)
     if form.is_valid():
         try:
@@ -140,7 +156,7 @@ def designation_request_add(request: HttpRequest, account_id: int) -> HttpRespon
 
 @login_required
 @require_POST
-def designation_decide(request: HttpRequest, request_id: int) -> HttpResponse:
+def designation_decide(request: AuthenticatedHttpRequest, request_id: int) -> HttpResponse:
     designation_request = governance_selectors.designation_request_get_for_user(
         user=request.user, request_id=request_id
     )
@@ -167,14 +183,13 @@ def designation_decide(request: HttpRequest, request_id: int) -> HttpResponse:
 
 
 @login_required
-def criteria(request: HttpRequest) -> HttpResponse:
+def criteria(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Everyone reads the criteria; executives add and change them."""
-    can_edit = user_has_role(request.user, Role.EXECUTIVE)
+    can_edit = can_set_criteria(request.user)
     form = CriterionForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if not can_edit:
-            raise PermissionDenied("Only the executive steering committee sets criteria.")
+        require(can_edit, CRITERIA_SET_REFUSED)  # before the form
         criterion_id = request.POST.get("criterion_id")
         if form.is_valid():
             try:
@@ -208,13 +223,12 @@ def criteria(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _require_committee(request: HttpRequest) -> None:
-    if not user_has_role(request.user, Role.EXECUTIVE):
-        raise PermissionDenied("The steering-committee pages are for executives.")
+def _require_committee(request: AuthenticatedHttpRequest) -> None:
+    require(can_see_committee(request.user), COMMITTEE_PAGES_REFUSED)
 
 
 @login_required
-def committee(request: HttpRequest) -> HttpResponse:
+def committee(request: AuthenticatedHttpRequest) -> HttpResponse:
     """What the committee works through in a meeting: plans to approve, designation
     requests to decide, and each key account's voice-of-customer trend."""
     _require_committee(request)
@@ -245,19 +259,19 @@ def committee(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def meeting_list(request: HttpRequest) -> HttpResponse:
+def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/governance/meeting_list.html",
         {
             "meetings": governance_selectors.review_meetings_visible_to(request.user)[:200],
-            "can_log": user_has_role(request.user, Role.EXECUTIVE),
+            "can_log": can_log_review_meeting(request.user),
         },
     )
 
 
 @login_required
-def meeting_create(request: HttpRequest) -> HttpResponse:
+def meeting_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_committee(request)
     form = MeetingForm(request.POST or None)
     form.fields["accounts"].queryset = selectors.accounts_visible_to(request.user).exclude(
@@ -280,7 +294,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def meeting_detail(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
     meeting = governance_selectors.review_meeting_get_for_user(
         user=request.user, meeting_id=meeting_id
     )

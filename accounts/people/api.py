@@ -17,26 +17,28 @@ from rest_framework.views import APIView
 from accounts.models import CompetencyAssessment, PayMix
 from accounts.people import selectors as people_selectors
 from accounts.people import services as people_services
+from accounts.people.access import can_view_load, can_view_pay
 from accounts.people.serializers import (
     CompetencyAssessmentSerializer,
     ManagerLoadSerializer,
     PayMixSerializer,
 )
 from kam.permissions import ExecutivesCanWriteOthersRead
+from kam.types import request_user
 
 
 class CanViewManagerLoad(BasePermission):
     message = "The load of account managers is for account managers, executives and ops."
 
     def has_permission(self, request: Request, view: Any) -> bool:
-        return people_selectors.manager_load_can_view(request.user)
+        return can_view_load(request.user)
 
 
 class ExecutivesOnly(BasePermission):
     message = "Pay is confidential: only executives see the pay mix."
 
     def has_permission(self, request: Request, view: Any) -> bool:
-        return people_selectors.pay_mix_can_view(request.user)
+        return can_view_pay(request.user)
 
 
 class ManagerLoadView(APIView):
@@ -71,7 +73,7 @@ class CompetencyAssessmentViewSet(
         data = dict(serializer.validated_data)
         serializer.instance = people_services.competency_assessment_record(
             manager=data.pop("manager"),
-            assessed_by=self.request.user,
+            assessed_by=request_user(self.request),
             assessed_on=data.pop("assessed_on"),
             notes=data.pop("notes", ""),
             scores=data,
@@ -97,5 +99,5 @@ class PayMixViewSet(
 
     def perform_create(self, serializer: PayMixSerializer) -> None:  # type: ignore[override]
         serializer.instance = people_services.pay_mix_record(
-            recorded_by=self.request.user, **serializer.validated_data
+            recorded_by=request_user(self.request), **serializer.validated_data
         )

@@ -3,7 +3,7 @@ assessments with their trend, and the pay-mix check.
 
 Who may see what (one gatekeeper per object type):
 * load: executives and ops read every manager's row; an account manager reads their own row
-  only; anybody else is refused (`manager_load_can_view`).
+  only; anybody else is refused (`accounts.people.access.can_view_load`).
 * competency assessments: executives read and record them for every account manager; a
   manager reads their own; for anybody else the manager's page does not exist (404).
 * pay mix: executives only; everybody else is refused (403) on the page, API and export.
@@ -28,6 +28,13 @@ from accounts.models import (
     Designation,
     PayMix,
 )
+from accounts.people.access import (
+    can_read_competency_of,
+    can_record_competency,
+    can_view_every_load,
+    can_view_load,
+    can_view_pay,
+)
 from accounts.people.models import GROUP_LABELS
 from accounts.people.rules import (
     KEY_ACCOUNT_LIMIT,
@@ -40,7 +47,7 @@ from accounts.people.rules import (
     too_many_relationships,
 )
 from accounts.selectors import account_managers
-from kam.roles import Role, user_has_role
+from kam.roles import Role
 
 User = get_user_model()
 
@@ -56,14 +63,6 @@ def user_is_account_manager(user: Any) -> bool:
 
 
 # --- load -------------------------------------------------------------------------------------
-
-
-def manager_load_can_view(user: Any) -> bool:
-    return user_has_role(user, Role.EXECUTIVE, Role.OPS, Role.ACCOUNT_MANAGER)
-
-
-def manager_load_sees_everyone(user: Any) -> bool:
-    return user_has_role(user, Role.EXECUTIVE, Role.OPS)
 
 
 @dataclass(frozen=True)
@@ -105,10 +104,10 @@ def manager_load_rows(*, user: Any) -> list[ManagerLoad]:
     """One row per account manager the user may see (every manager for executives and ops,
     their own for an account manager, none otherwise), overloaded managers first. One query:
     the two account counts are correlated subqueries and the relationships a single join."""
-    if not manager_load_can_view(user):
+    if not can_view_load(user):
         return []
     managers = account_managers()
-    if not manager_load_sees_everyone(user):
+    if not can_view_every_load(user):
         managers = managers.filter(pk=user.pk)
     managers = managers.annotate(
         strategic_count=_owned_count(Designation.STRATEGIC),
@@ -144,10 +143,6 @@ LOAD_LIMITS = {"key_accounts": KEY_ACCOUNT_LIMIT, "relationships": RELATIONSHIP_
 # --- competency -------------------------------------------------------------------------------
 
 
-def competency_can_record(user: Any) -> bool:
-    return user_has_role(user, Role.EXECUTIVE)
-
-
 def competency_manager_get_for_user(*, user: Any, manager_id: int | str) -> Any:
     """The account manager whose assessments the user may read: any manager for an
     executive, themself for a manager. Http404 otherwise, and for a user who is not an
@@ -156,7 +151,7 @@ def competency_manager_get_for_user(*, user: Any, manager_id: int | str) -> Any:
         manager = account_managers().get(pk=int(manager_id))
     except (User.DoesNotExist, ValueError, TypeError) as error:
         raise Http404("No such account manager.") from error
-    if competency_can_record(user) or manager.pk == user.pk:
+    if can_read_competency_of(user, manager):
         return manager
     raise Http404("No such account manager.")
 
@@ -168,7 +163,7 @@ def competency_assessments_visible_to(user: Any) -> QuerySet[CompetencyAssessmen
     )
     if not getattr(user, "is_authenticated", False):
         return queryset.none()
-    if competency_can_record(user):
+    if can_record_competency(user):
         return queryset
     return queryset.filter(manager=user)
 
@@ -242,16 +237,11 @@ def competency_trend(assessments: list[CompetencyAssessment]) -> CompetencyTrend
 # --- pay mix ----------------------------------------------------------------------------------
 
 
-def pay_mix_can_view(user: Any) -> bool:
-    """Pay is confidential: executives (and superusers) only."""
-    return user_has_role(user, Role.EXECUTIVE)
-
-
 def pay_mixes_visible_to(user: Any) -> QuerySet[PayMix]:
     queryset = PayMix.objects.select_related("manager", "recorded_by").order_by(
         "manager__username", "-effective_from"
     )
-    return queryset if pay_mix_can_view(user) else queryset.none()
+    return queryset if can_view_pay(user) else queryset.none()
 
 
 @dataclass(frozen=True)
@@ -278,7 +268,7 @@ class PayMixRow:
 def pay_mix_rows(*, as_of: date) -> list[PayMixRow]:
     """Every account manager with the pay mix in force on `as_of` (the latest row effective
     on or before it), its check and the full history. Two queries (managers, pay mixes).
-    Callers check `pay_mix_can_view` first."""
+    Callers check `can_view_pay` first."""
     managers = account_managers().prefetch_related(
         Prefetch(
             "pay_mixes",

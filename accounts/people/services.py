@@ -11,20 +11,22 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import COMPETENCY_DIMENSIONS, CompetencyAssessment, PayMix
-from accounts.people.selectors import competency_can_record, pay_mix_can_view
+from accounts.people.access import (
+    COMPETENCY_REFUSED,
+    PAY_RECORD_REFUSED,
+    can_record_competency,
+    can_record_pay,
+)
 from accounts.people.selectors import user_is_account_manager as _is_account_manager
+from kam.rules import require
+from kam.types import User
 
 NOT_A_MANAGER = "{name} is not an account manager; only account managers are assessed here."
-
-
-def _require_executive(user: Any, what: str) -> None:
-    if not competency_can_record(user):
-        raise PermissionDenied(f"Only the executive steering committee may {what}.")
 
 
 def _score(value: Any) -> int | None:
@@ -41,8 +43,8 @@ def _score(value: Any) -> int | None:
 @transaction.atomic
 def competency_assessment_record(
     *,
-    manager: Any,
-    assessed_by: Any,
+    manager: User,
+    assessed_by: User,
     assessed_on: date,
     scores: dict[str, Any],
     notes: str = "",
@@ -55,7 +57,7 @@ def competency_assessment_record(
     PermissionDenied when `assessed_by` is not an executive, and ValidationError (per field)
     when the manager is not an account manager, the date is in the future or a score is
     missing or outside 1-5; nothing is written then."""
-    _require_executive(assessed_by, "record competency assessments")
+    require(can_record_competency(assessed_by), COMPETENCY_REFUSED)
     today = today or timezone.localdate()
     errors: dict[str, list[str]] = {}
     if not _is_account_manager(manager):
@@ -99,8 +101,8 @@ def _amount(value: Any) -> Decimal | None:
 @transaction.atomic
 def pay_mix_record(
     *,
-    manager: Any,
-    recorded_by: Any,
+    manager: User,
+    recorded_by: User,
     effective_from: date,
     salary: Any,
     bonus: Any,
@@ -110,8 +112,7 @@ def pay_mix_record(
     history). `salary` and `bonus` are amounts or percentages, not negative and not both
     zero; one row per manager and date. Raises PermissionDenied for anyone but an executive
     and ValidationError (per field) otherwise; nothing is written then."""
-    if not pay_mix_can_view(recorded_by):
-        raise PermissionDenied("Only executives may record pay.")
+    require(can_record_pay(recorded_by), PAY_RECORD_REFUSED)
     errors: dict[str, list[str]] = {}
     if not _is_account_manager(manager):
         errors["manager"] = [

@@ -8,14 +8,23 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.people import selectors as people_selectors
 from accounts.people import services as people_services
+from accounts.people.access import (
+    COMPETENCY_PAGE_REFUSED,
+    LOAD_VIEW_REFUSED,
+    PAY_VIEW_REFUSED,
+    can_record_competency,
+    can_view_every_load,
+    can_view_load,
+    can_view_pay,
+)
 from accounts.people.forms import CompetencyAssessmentForm, PayMixForm
 from accounts.people.rules import (
     GUIDELINE_SALARY_MAX,
@@ -26,24 +35,25 @@ from accounts.people.rules import (
     TARGET_SALARY_MIN,
 )
 from kam.forms import form_errors_apply
+from kam.rules import require
 from kam.spreadsheets import csv_row
+from kam.types import AuthenticatedHttpRequest
 
 
 @login_required
 @require_GET
-def manager_load(request: HttpRequest) -> HttpResponse:
+def manager_load(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Executives and ops see every account manager; a manager sees their own row."""
-    if not people_selectors.manager_load_can_view(request.user):
-        raise PermissionDenied("The load page is for account managers, executives and ops.")
+    require(can_view_load(request.user), LOAD_VIEW_REFUSED)
     rows = people_selectors.manager_load_rows(user=request.user)
     return render(
         request,
         "accounts/people/load.html",
         {
             "rows": rows,
-            "sees_everyone": people_selectors.manager_load_sees_everyone(request.user),
-            "can_assess": people_selectors.competency_can_record(request.user),
-            "can_see_pay": people_selectors.pay_mix_can_view(request.user),
+            "sees_everyone": can_view_every_load(request.user),
+            "can_assess": can_record_competency(request.user),
+            "can_see_pay": can_view_pay(request.user),
             "key_account_limit": KEY_ACCOUNT_LIMIT,
             "relationship_limit": RELATIONSHIP_LIMIT,
             "overloaded": sum(1 for row in rows if row.is_overloaded),
@@ -52,10 +62,13 @@ def manager_load(request: HttpRequest) -> HttpResponse:
 
 
 def _competency_page(
-    request: HttpRequest, manager: Any, form: CompetencyAssessmentForm | None, status: int = 200
+    request: AuthenticatedHttpRequest,
+    manager: Any,
+    form: CompetencyAssessmentForm | None,
+    status: int = 200,
 ) -> HttpResponse:
     assessments = people_selectors.competency_assessments_for(manager=manager)
-    can_record = people_selectors.competency_can_record(request.user)
+    can_record = can_record_competency(request.user)
     return render(
         request,
         "accounts/people/competency.html",
@@ -75,14 +88,13 @@ def _competency_page(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def manager_competency(request: HttpRequest, manager_id: int) -> HttpResponse:
+def manager_competency(request: AuthenticatedHttpRequest, manager_id: int) -> HttpResponse:
     manager = people_selectors.competency_manager_get_for_user(
         user=request.user, manager_id=manager_id
     )
     if request.method == "GET":
         return _competency_page(request, manager, None)
-    if not people_selectors.competency_can_record(request.user):
-        raise PermissionDenied("Only executives record competency assessments.")
+    require(can_record_competency(request.user), COMPETENCY_PAGE_REFUSED)
     form = CompetencyAssessmentForm(request.POST)
     if not form.is_valid():
         return _competency_page(request, manager, form, status=400)
@@ -101,12 +113,13 @@ def manager_competency(request: HttpRequest, manager_id: int) -> HttpResponse:
     return redirect("accounts:manager-competency", manager_id=manager.pk)
 
 
-def _require_pay_access(request: HttpRequest) -> None:
-    if not people_selectors.pay_mix_can_view(request.user):
-        raise PermissionDenied("Pay is confidential: only executives see the pay mix.")
+def _require_pay_access(request: AuthenticatedHttpRequest) -> None:
+    require(can_view_pay(request.user), PAY_VIEW_REFUSED)
 
 
-def _pay_mix_page(request: HttpRequest, form: PayMixForm, status: int = 200) -> HttpResponse:
+def _pay_mix_page(
+    request: AuthenticatedHttpRequest, form: PayMixForm, status: int = 200
+) -> HttpResponse:
     rows = people_selectors.pay_mix_rows(as_of=timezone.localdate())
     return render(
         request,
@@ -124,7 +137,7 @@ def _pay_mix_page(request: HttpRequest, form: PayMixForm, status: int = 200) -> 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def pay_mix(request: HttpRequest) -> HttpResponse:
+def pay_mix(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_pay_access(request)
     if request.method == "GET":
         return _pay_mix_page(request, PayMixForm())
@@ -142,7 +155,7 @@ def pay_mix(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def pay_mix_export(request: HttpRequest) -> HttpResponse:
+def pay_mix_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_pay_access(request)
     as_of = timezone.localdate()
     response = HttpResponse(content_type="text/csv; charset=utf-8")

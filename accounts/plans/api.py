@@ -16,13 +16,14 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import AccountPlan, PlanStatus
 from accounts.plans import selectors as plan_selectors
 from accounts.plans import services as plan_services
+from accounts.plans.rules import PLAN_EDIT_REFUSED, can_edit_plan
 from accounts.plans.serializers import (
     AccountPlanCreateSerializer,
     AccountPlanSerializer,
@@ -33,6 +34,8 @@ from accounts.plans.serializers import (
 from accounts.plans.services import PlanVersionConflictError
 from accounts.selectors import account_get_for_user
 from kam.api import FilterSet, state_conflicts_as_409
+from kam.rules import require
+from kam.types import request_user
 
 
 class PlanFilter(FilterSet):
@@ -131,7 +134,9 @@ class AccountPlanViewSet(viewsets.ModelViewSet):
         data = self._nested(dict(serializer.validated_data))
         data.pop("version", None)
         account = account_get_for_user(user=request.user, account_id=data.pop("account"))
-        plan = plan_services.account_plan_create(account=account, created_by=request.user, **data)
+        plan = plan_services.account_plan_create(
+            account=account, created_by=request_user(request), **data
+        )
         plan = self.get_queryset().get(pk=plan.pk)
         return Response(
             AccountPlanSerializer(plan).data,
@@ -142,8 +147,8 @@ class AccountPlanViewSet(viewsets.ModelViewSet):
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         partial = kwargs.pop("partial", False)
         plan = self.get_object()
-        if not plan_selectors.account_plan_can_edit(user=request.user, plan=plan):
-            raise PermissionDenied("Only the account's owner edits its plans.")
+        # refused before the body is read; the service refuses as well
+        require(can_edit_plan(request.user, plan), PLAN_EDIT_REFUSED)
         serializer = self.get_serializer(plan, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         data = self._nested(dict(serializer.validated_data))
@@ -171,7 +176,7 @@ class AccountPlanViewSet(viewsets.ModelViewSet):
         try:
             with state_conflicts_as_409("status"):
                 plan_services.account_plan_update(
-                    plan=plan, updated_by=request.user, version=version, **data
+                    plan=plan, updated_by=request_user(request), version=version, **data
                 )
         except PlanVersionConflictError as conflict:
             return _conflict_response(conflict, stale_status)
@@ -179,7 +184,7 @@ class AccountPlanViewSet(viewsets.ModelViewSet):
         return Response(AccountPlanSerializer(plan).data, headers={"ETag": _etag(plan)})
 
     def perform_destroy(self, instance: AccountPlan) -> None:
-        plan_services.account_plan_delete(plan=instance, deleted_by=self.request.user)
+        plan_services.account_plan_delete(plan=instance, deleted_by=request_user(self.request))
 
     def _workflow(self, request: Request, serializer_class: Any, run: Any) -> Response:
         plan = self.get_object()
@@ -201,7 +206,7 @@ class AccountPlanViewSet(viewsets.ModelViewSet):
             request,
             PlanWorkflowSerializer,
             lambda plan, data: plan_services.account_plan_submit(
-                plan=plan, submitted_by=request.user, version=data.get("version")
+                plan=plan, submitted_by=request_user(request), version=data.get("version")
             ),
         )
 
@@ -213,7 +218,7 @@ class AccountPlanViewSet(viewsets.ModelViewSet):
             request,
             PlanWorkflowSerializer,
             lambda plan, data: plan_services.account_plan_approve(
-                plan=plan, approved_by=request.user, version=data.get("version")
+                plan=plan, approved_by=request_user(request), version=data.get("version")
             ),
         )
 
@@ -226,7 +231,7 @@ class AccountPlanViewSet(viewsets.ModelViewSet):
             PlanReturnSerializer,
             lambda plan, data: plan_services.account_plan_return(
                 plan=plan,
-                returned_by=request.user,
+                returned_by=request_user(request),
                 comment=data.get("comment", ""),
                 version=data.get("version"),
             ),

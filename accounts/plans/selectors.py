@@ -1,4 +1,4 @@
-"""Reads of account plans: the plan gatekeeper, who may do what, history and overdue actions.
+"""Reads of account plans: the plan gatekeeper, history, overdue actions, stale-save merges.
 
 A plan is visible exactly when its account is (`accounts_visible_to`); every entry point
 goes through `plans_visible_to` / `account_plan_get_for_user`.
@@ -23,9 +23,8 @@ from accounts.models import (
     PlanObjective,
     PlanStatus,
 )
-from accounts.rules import can_edit_account
+from accounts.plans.merge import StaleMerge, Version, merge_stale
 from accounts.selectors import accounts_visible_to
-from kam.roles import Role, user_has_role
 
 User = get_user_model()
 
@@ -85,21 +84,6 @@ def account_plans_for_account(*, account: Account) -> QuerySet[AccountPlan]:
         .select_related("account", "submitted_by", "reviewed_by")
         .order_by("-period_start", "-id")
     )
-
-
-def account_plan_can_edit(*, user: Any, plan: AccountPlan) -> bool:
-    """Only the account's owner writes and submits its plans (superusers administer all)."""
-    return can_edit_account(user, plan.account)
-
-
-def account_plan_can_review(*, user: Any) -> bool:
-    """Executives (the steering committee) approve or return plans; they edit no content."""
-    return user_has_role(user, Role.EXECUTIVE)
-
-
-def account_plan_is_own(*, user: Any, plan: AccountPlan) -> bool:
-    """A plan is one's own when one owns the account or submitted the plan."""
-    return plan.account.owner_id == user.pk or plan.submitted_by_id == user.pk
 
 
 def plans_awaiting_approval(*, user: Any) -> QuerySet[AccountPlan]:
@@ -306,50 +290,6 @@ EDITABLE_PLAN_FIELDS = (
 )
 
 
-@dataclass
-class StaleMerge:
-    """What to show after a refused stale save: the user's input, with the fields only the
-    other person changed taken from the newer version, and the fields both changed kept as
-    the user typed them and listed in `clashes` (field → the other person's value)."""
-
-    fields: dict[str, Any]
-    objectives: list[dict[str, Any]] | None  # None: keep the user's rows
-    actions: list[dict[str, Any]] | None
-    taken: list[str]
-    clashes: dict[str, str]
-
-
-def _same(first: Any, second: Any) -> bool:
-    def norm(value: Any) -> Any:
-        if value is None:
-            return ""
-        return value.strip() if isinstance(value, str) else value
-
-    return bool(norm(first) == norm(second))
-
-
-def _objective_key(item: dict[str, Any]) -> tuple[Any, ...]:
-    current = item.get("current")
-    return (
-        item.get("id") or 0,
-        str(item.get("metric") or "").strip(),
-        item.get("target"),
-        current if current is not None else None,
-    )
-
-
-def _action_key(item: dict[str, Any]) -> tuple[Any, ...]:
-    owner = item.get("owner")
-    owner_id = item.get("owner_id") or (owner.pk if owner is not None else None)
-    return (
-        item.get("id") or 0,
-        str(item.get("title") or "").strip(),
-        owner_id,
-        item.get("due"),
-        item.get("status") or ActionStatus.OPEN,
-    )
-
-
 def _children_at(
     history: Any, plan_id: int, when: datetime, names: tuple[str, ...]
 ) -> list[dict[str, Any]]:
@@ -374,72 +314,41 @@ def account_plan_merge_stale(
     objectives: list[dict[str, Any]],
     actions: list[dict[str, Any]],
 ) -> StaleMerge:
-    """Three-way merge of a refused save: base = the version the user edited, theirs = the
-    plan now, mine = the user's input. Nothing of the user's input is dropped."""
-    merged = dict(fields)
-    taken: list[str] = []
-    clashes: dict[str, str] = {}
+    """Three-way merge of a refused save (accounts.plans.merge): base = the version the user
+    edited, from the history; theirs = the plan now; mine = the user's input."""
     base = plan.history.filter(version=version).order_by("-history_date").first()
-    current = account_plan_reload(plan_id=plan.pk)
     if base is None:
-        return StaleMerge(merged, None, None, taken, clashes)
-    for name in EDITABLE_PLAN_FIELDS:
-        mine, theirs, was = merged.get(name), getattr(current, name), getattr(base, name)
-        if _same(theirs, was):
-            continue
-        if _same(mine, was):
-            merged[name] = theirs
-            taken.append(PLAN_FIELD_LABELS[name])
-        elif not _same(mine, theirs):
-            clashes[name] = str(theirs)
-
-    def merge_rows(
-        mine_rows: list[dict[str, Any]],
-        base_rows: list[dict[str, Any]],
-        their_rows: list[dict[str, Any]],
-        key: Any,
-        label: str,
-    ) -> list[dict[str, Any]] | None:
-        mine_set = sorted(map(key, mine_rows))
-        base_set = sorted(map(key, base_rows))
-        their_set = sorted(map(key, their_rows))
-        if their_set == base_set or mine_set == their_set:
-            return None
-        if mine_set == base_set:
-            taken.append(label)
-            return their_rows
-        clashes[label.lower()] = f"{label} were changed by someone else too; see the list above."
-        return None
-
+        return StaleMerge(dict(fields), None, None, [], {})
+    current = account_plan_reload(plan_id=plan.pk)
     objective_names = ("metric", "target", "current")
     action_names = ("title", "owner_id", "due", "status")
-    their_objectives = [
-        {"id": o.pk, **{n: getattr(o, n) for n in objective_names}}
-        for o in current.objectives.all()
-    ]
-    their_actions = [
-        {
-            "id": a.pk,
-            "title": a.title,
-            "owner": a.owner,
-            "owner_id": a.owner_id,
-            "due": a.due,
-            "status": a.status,
-        }
-        for a in current.actions.all()
-    ]
-    merged_objectives = merge_rows(
-        objectives,
-        _children_at(PlanObjective.history, plan.pk, base.history_date, objective_names),
-        their_objectives,
-        _objective_key,
-        "Objectives",
+    theirs = Version(
+        fields={name: getattr(current, name) for name in EDITABLE_PLAN_FIELDS},
+        objectives=[
+            {"id": o.pk, **{n: getattr(o, n) for n in objective_names}}
+            for o in current.objectives.all()
+        ],
+        actions=[
+            {
+                "id": a.pk,
+                "title": a.title,
+                "owner": a.owner,
+                "owner_id": a.owner_id,
+                "due": a.due,
+                "status": a.status,
+            }
+            for a in current.actions.all()
+        ],
     )
-    merged_actions = merge_rows(
-        actions,
-        _children_at(PlanAction.history, plan.pk, base.history_date, action_names),
-        their_actions,
-        _action_key,
-        "Actions",
+    was = Version(
+        fields={name: getattr(base, name) for name in EDITABLE_PLAN_FIELDS},
+        objectives=_children_at(PlanObjective.history, plan.pk, base.history_date, objective_names),
+        actions=_children_at(PlanAction.history, plan.pk, base.history_date, action_names),
     )
-    return StaleMerge(merged, merged_objectives, merged_actions, taken, clashes)
+    return merge_stale(
+        mine=Version(fields=fields, objectives=objectives, actions=actions),
+        base=was,
+        theirs=theirs,
+        field_names=EDITABLE_PLAN_FIELDS,
+        labels=PLAN_FIELD_LABELS,
+    )

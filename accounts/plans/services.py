@@ -18,7 +18,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -32,14 +32,26 @@ from accounts.models import (
     PlanStatus,
 )
 from accounts.plans.periods import PERIOD_EXAMPLES, period_of
-from accounts.plans.selectors import (
-    HistoryEntry,
-    account_plan_can_edit,
-    account_plan_can_review,
-    account_plan_changes_since,
-    account_plan_is_own,
+from accounts.plans.rules import (
+    ACTION_CHANGE_REFUSED,
+    OBJECTIVE_PROGRESS_REFUSED,
+    PLAN_DELETE_REFUSED,
+    PLAN_EDIT_REFUSED,
+    PLAN_REVIEW_REFUSED,
+    PLAN_SUBMIT_REFUSED,
+    PLAN_WRITE_REFUSED,
+    can_change_action,
+    can_edit_plan,
+    can_record_objective_progress,
+    can_review_plan,
+    can_submit_plan,
+    can_write_plans,
+    is_own_plan,
 )
-from accounts.rules import can_edit_account
+from accounts.plans.selectors import HistoryEntry, account_plan_changes_since
+from accounts.services import UNSET, Unset, account_data_changed, given
+from kam.rules import require
+from kam.types import User
 
 PLAN_TEXT_FIELDS = ("vision", "value_proposition", "situation", "strategy", "expansion")
 PLAN_EDITABLE_FIELDS = ("period", "period_start", "period_end", *PLAN_TEXT_FIELDS)
@@ -70,7 +82,7 @@ def _conflict(plan: AccountPlan, sent_version: int) -> PlanVersionConflictError:
     )
 
 
-def _record_history(plan: AccountPlan, user: Any) -> None:
+def _record_history(plan: AccountPlan, user: User) -> None:
     """A queryset UPDATE bypasses simple-history's signals: record the new state by hand."""
     plan.refresh_from_db()
     AccountPlan.history.bulk_history_create([plan], update=True, default_user=user)
@@ -194,7 +206,7 @@ def _validate_plan(plan: AccountPlan, children_errors: dict[str, list[str]]) -> 
 def _write_children(
     *,
     plan: AccountPlan,
-    user: Any,
+    user: User,
     objectives: list[Mapping[str, Any]] | None,
     actions: list[Mapping[str, Any]] | None,
 ) -> None:
@@ -252,13 +264,17 @@ def _write_children(
 def account_plan_create(
     *,
     account: Account,
-    created_by: Any,
+    created_by: User,
     period: str,
     period_start: date | None = None,
     period_end: date | None = None,
     objectives: Iterable[Mapping[str, Any]] = (),
     actions: Iterable[Mapping[str, Any]] = (),
-    **texts: str,
+    vision: str = "",
+    value_proposition: str = "",
+    situation: str = "",
+    strategy: str = "",
+    expansion: str = "",
 ) -> AccountPlan:
     """Start a draft plan for the account and period. Only the account's owner may.
 
@@ -269,11 +285,14 @@ def account_plan_create(
     a period that ends before it starts, a second plan for the same period, an action due
     outside the period, an objective without metric or target.
     """
-    if not can_edit_account(created_by, account):
-        raise PermissionDenied("Only the account's owner writes its plans.")
-    unknown = set(texts) - set(PLAN_TEXT_FIELDS)
-    if unknown:
-        raise ValidationError(f"Unknown plan fields: {', '.join(sorted(unknown))}.")
+    require(can_write_plans(created_by, account), PLAN_WRITE_REFUSED)
+    texts = {
+        "vision": vision,
+        "value_proposition": value_proposition,
+        "situation": situation,
+        "strategy": strategy,
+        "expansion": expansion,
+    }
     period, period_start, period_end = _period_span(period, period_start, period_end)
     plan = AccountPlan(
         account=account,
@@ -292,6 +311,7 @@ def account_plan_create(
     del plan.skip_history_when_saving  # type: ignore[attr-defined]
     _write_children(plan=plan, user=created_by, objectives=objective_list, actions=action_list)
     AccountPlan.history.bulk_history_create([plan], default_user=created_by)
+    account_data_changed(account_ids=[account.pk])
     return plan
 
 
@@ -299,23 +319,37 @@ def account_plan_create(
 def account_plan_update(
     *,
     plan: AccountPlan,
-    updated_by: Any,
+    updated_by: User,
     version: int,
     objectives: list[Mapping[str, Any]] | None = None,
     actions: list[Mapping[str, Any]] | None = None,
-    **fields: Any,
+    period: str | Unset = UNSET,
+    period_start: date | None | Unset = UNSET,
+    period_end: date | None | Unset = UNSET,
+    vision: str | Unset = UNSET,
+    value_proposition: str | Unset = UNSET,
+    situation: str | Unset = UNSET,
+    strategy: str | Unset = UNSET,
+    expansion: str | Unset = UNSET,
 ) -> AccountPlan:
-    """Change a draft plan's content; `version` is the version the user edited.
+    """Change a draft plan's content (the fields given); `version` is the version the user
+    edited.
 
     Objectives and actions, when given, replace the current lists (an item with the `id`
     of an existing row updates it). Raises PermissionDenied (not the owner),
     PlanVersionConflictError (someone saved in between; nothing written), ValidationError.
     """
-    if not account_plan_can_edit(user=updated_by, plan=plan):
-        raise PermissionDenied("Only the account's owner edits its plans.")
-    unknown = set(fields) - set(PLAN_EDITABLE_FIELDS)
-    if unknown:
-        raise ValidationError(f"Unknown plan fields: {', '.join(sorted(unknown))}.")
+    require(can_edit_plan(updated_by, plan), PLAN_EDIT_REFUSED)
+    fields = given(
+        period=period,
+        period_start=period_start,
+        period_end=period_end,
+        vision=vision,
+        value_proposition=value_proposition,
+        situation=situation,
+        strategy=strategy,
+        expansion=expansion,
+    )
     if plan.version != version:
         raise _conflict(plan, version)
     if plan.status != PlanStatus.DRAFT:
@@ -351,20 +385,21 @@ def account_plan_update(
         raise _conflict(plan, version)
     _write_children(plan=candidate, user=updated_by, objectives=objectives, actions=actions)
     _record_history(plan, updated_by)
+    account_data_changed(account_ids=[plan.account_id])
     return plan
 
 
 @transaction.atomic
-def account_plan_delete(*, plan: AccountPlan, deleted_by: Any) -> None:
+def account_plan_delete(*, plan: AccountPlan, deleted_by: User) -> None:
     """The owner may delete a draft; submitted and approved plans stay on record."""
-    if not account_plan_can_edit(user=deleted_by, plan=plan):
-        raise PermissionDenied("Only the account's owner deletes its plans.")
+    require(can_edit_plan(deleted_by, plan), PLAN_DELETE_REFUSED)
     if plan.status != PlanStatus.DRAFT:
         raise ValidationError(
             {"status": f"Only a draft can be deleted; this plan is {plan.status}."}
         )
     plan._history_user = deleted_by  # type: ignore[attr-defined]
     plan.delete()
+    account_data_changed(account_ids=[plan.account_id])
 
 
 def _transition(
@@ -387,17 +422,17 @@ def _transition(
             }
         )
     _record_history(plan, user)
+    account_data_changed(account_ids=[plan.account_id])
     return plan
 
 
 @transaction.atomic
 def account_plan_submit(
-    *, plan: AccountPlan, submitted_by: Any, version: int | None = None
+    *, plan: AccountPlan, submitted_by: User, version: int | None = None
 ) -> AccountPlan:
     """Draft → submitted, by the account's owner. A plan needs a situation assessment, a
     strategy and at least one objective before the steering committee sees it."""
-    if not account_plan_can_edit(user=submitted_by, plan=plan):
-        raise PermissionDenied("Only the account's owner submits its plans.")
+    require(can_submit_plan(submitted_by, plan), PLAN_SUBMIT_REFUSED)
     if plan.status != PlanStatus.DRAFT:
         raise ValidationError(
             {"status": f"Only a draft can be submitted; this plan is {plan.status}."}
@@ -422,9 +457,8 @@ def account_plan_submit(
     )
 
 
-def _require_reviewer(plan: AccountPlan, user: Any, verb: str) -> None:
-    if not account_plan_can_review(user=user):
-        raise PermissionDenied(f"Only the executive steering committee may {verb} plans.")
+def _require_reviewer(plan: AccountPlan, user: User, verb: str) -> None:
+    require(can_review_plan(user, plan), PLAN_REVIEW_REFUSED.format(verb=verb))
     if plan.status != PlanStatus.SUBMITTED:
         done = {"approve": "approved", "return": "returned"}[verb]
         raise ValidationError(
@@ -434,11 +468,11 @@ def _require_reviewer(plan: AccountPlan, user: Any, verb: str) -> None:
 
 @transaction.atomic
 def account_plan_approve(
-    *, plan: AccountPlan, approved_by: Any, version: int | None = None
+    *, plan: AccountPlan, approved_by: User, version: int | None = None
 ) -> AccountPlan:
     """Submitted → approved, by an executive who does not own the plan."""
     _require_reviewer(plan, approved_by, "approve")
-    if account_plan_is_own(user=approved_by, plan=plan):
+    if is_own_plan(approved_by, plan):
         raise ValidationError(
             "You cannot approve your own plan: another member of the steering committee must."
         )
@@ -455,7 +489,7 @@ def account_plan_approve(
 
 @transaction.atomic
 def account_plan_return(
-    *, plan: AccountPlan, returned_by: Any, comment: str, version: int | None = None
+    *, plan: AccountPlan, returned_by: User, comment: str, version: int | None = None
 ) -> AccountPlan:
     """Submitted → draft with a comment saying what to rework, by an executive."""
     _require_reviewer(plan, returned_by, "return")
@@ -475,11 +509,10 @@ def account_plan_return(
 
 
 @transaction.atomic
-def plan_action_status_set(*, action: PlanAction, status: str, changed_by: Any) -> PlanAction:
+def plan_action_status_set(*, action: PlanAction, status: str, changed_by: User) -> PlanAction:
     """Record an action's progress (any plan status): by the plan's owner or the action's."""
     plan = action.plan
-    if not (account_plan_can_edit(user=changed_by, plan=plan) or action.owner_id == changed_by.pk):
-        raise PermissionDenied("Only the plan's owner or the action's owner may change it.")
+    require(can_change_action(changed_by, action), ACTION_CHANGE_REFUSED)
     if status not in ActionStatus.values:
         raise ValidationError({"status": "The status must be open, done or cancelled."})
     action.status = status
@@ -488,20 +521,21 @@ def plan_action_status_set(*, action: PlanAction, status: str, changed_by: Any) 
     # Someone editing the draft from an older version must not silently undo this.
     AccountPlan.objects.filter(pk=plan.pk).update(version=F("version") + 1)
     _record_history(AccountPlan(pk=plan.pk), changed_by)
+    account_data_changed(account_ids=[plan.account_id])
     return action
 
 
 @transaction.atomic
 def plan_objective_current_set(
-    *, objective: PlanObjective, current: Decimal | None, changed_by: Any
+    *, objective: PlanObjective, current: Decimal | None, changed_by: User
 ) -> PlanObjective:
     """Record where an objective stands now (any plan status), by the plan's owner."""
-    if not account_plan_can_edit(user=changed_by, plan=objective.plan):
-        raise PermissionDenied("Only the plan's owner records progress on its objectives.")
+    require(can_record_objective_progress(changed_by, objective), OBJECTIVE_PROGRESS_REFUSED)
     objective.current = current
     objective.full_clean(exclude=["plan"])
     objective._history_user = changed_by  # type: ignore[attr-defined]
     objective.save(update_fields=["current"])
     AccountPlan.objects.filter(pk=objective.plan_id).update(version=F("version") + 1)
     _record_history(AccountPlan(pk=objective.plan_id), changed_by)
+    account_data_changed(account_ids=[objective.plan.account_id])
     return objective

@@ -8,9 +8,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -27,9 +27,19 @@ from accounts.plans.forms import (
     ReturnForm,
     formset_items,
 )
+from accounts.plans.rules import (
+    PLAN_EDIT_REFUSED,
+    PLAN_WRITE_REFUSED,
+    can_edit_plan,
+    can_review_plan,
+    can_submit_plan,
+    can_write_plans,
+    is_own_plan,
+)
 from accounts.plans.services import PlanVersionConflictError
-from accounts.rules import can_edit_account
 from kam.forms import form_errors_apply
+from kam.rules import require
+from kam.types import AuthenticatedHttpRequest
 
 PLAN_FIELDS = (
     "period",
@@ -48,7 +58,7 @@ def _today() -> date:
 
 
 @login_required
-def plan_list(request: HttpRequest) -> HttpResponse:
+def plan_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every plan the user can read, filtered by status."""
     plans = plan_selectors.plans_visible_to(request.user).prefetch_related(None)
     status = request.GET.get("status", "")
@@ -70,7 +80,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def account_plans(request: HttpRequest, account_id: int) -> HttpResponse:
+def account_plans(request: AuthenticatedHttpRequest, account_id: int) -> HttpResponse:
     account = selectors.account_get_for_user(user=request.user, account_id=account_id)
     return render(
         request,
@@ -78,7 +88,7 @@ def account_plans(request: HttpRequest, account_id: int) -> HttpResponse:
         {
             "account": account,
             "plans": plan_selectors.account_plans_for_account(account=account),
-            "can_edit": can_edit_account(request.user, account),
+            "can_edit": can_write_plans(request.user, account),
             "overdue": plan_selectors.plan_actions_overdue(
                 user=request.user, as_of=_today()
             ).filter(plan__account=account),
@@ -114,10 +124,9 @@ def _forms(data: Any = None, plan: AccountPlan | None = None) -> tuple[PlanForm,
 
 
 @login_required
-def plan_create(request: HttpRequest, account_id: int) -> HttpResponse:
+def plan_create(request: AuthenticatedHttpRequest, account_id: int) -> HttpResponse:
     account = selectors.account_get_for_user(user=request.user, account_id=account_id)
-    if not can_edit_account(request.user, account):
-        raise PermissionDenied("Only the account's owner writes its plans.")
+    require(can_write_plans(request.user, account), PLAN_WRITE_REFUSED)  # no form for others
     form, objectives, actions = _forms(request.POST or None)
     if request.method != "POST":
         year = _today().year + 1 if _today().month >= 10 else _today().year
@@ -160,13 +169,12 @@ def plan_create(request: HttpRequest, account_id: int) -> HttpResponse:
 
 
 @login_required
-def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
+def plan_edit(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     """Edit a draft. The form carries the version it was loaded at; a save based on an old
     version is refused (409) with what changed, the current values, and the user's own
     input kept in the form, now pointing at the current version so saving again wins."""
     plan = plan_selectors.account_plan_get_for_user(user=request.user, plan_id=plan_id)
-    if not plan_selectors.account_plan_can_edit(user=request.user, plan=plan):
-        raise PermissionDenied("Only the account's owner edits its plans.")
+    require(can_edit_plan(request.user, plan), PLAN_EDIT_REFUSED)  # no form for others
     if request.method == "GET" and plan.status != PlanStatus.DRAFT:
         messages.warning(
             request,
@@ -277,17 +285,20 @@ def _merged_post(post: Any, merge: plan_selectors.StaleMerge, version: int) -> A
     return data
 
 
-def _detail_context(request: HttpRequest, plan: AccountPlan, **extra: Any) -> dict[str, Any]:
+def _detail_context(
+    request: AuthenticatedHttpRequest, plan: AccountPlan, **extra: Any
+) -> dict[str, Any]:
     user = request.user
-    can_edit = plan_selectors.account_plan_can_edit(user=user, plan=plan)
-    can_review = plan_selectors.account_plan_can_review(user=user)
+    can_edit = can_edit_plan(user, plan)
+    can_submit = can_submit_plan(user, plan)
+    can_review = can_review_plan(user, plan)
     return {
         "account": plan.account,
         "plan": plan,
         "can_edit": can_edit and plan.status == PlanStatus.DRAFT,
-        "can_submit": can_edit and plan.status == PlanStatus.DRAFT,
+        "can_submit": can_submit and plan.status == PlanStatus.DRAFT,
         "can_review": can_review and plan.status == PlanStatus.SUBMITTED,
-        "is_own": plan_selectors.account_plan_is_own(user=user, plan=plan),
+        "is_own": is_own_plan(user, plan),
         "can_track": can_edit,
         "return_form": extra.pop("return_form", ReturnForm()),
         "today": _today(),
@@ -298,12 +309,14 @@ def _detail_context(request: HttpRequest, plan: AccountPlan, **extra: Any) -> di
 
 
 @login_required
-def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
+def plan_detail(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     plan = plan_selectors.account_plan_get_for_user(user=request.user, plan_id=plan_id)
     return render(request, "accounts/plans/plan_detail.html", _detail_context(request, plan))
 
 
-def _workflow_error(request: HttpRequest, plan: AccountPlan, error: Exception) -> HttpResponse:
+def _workflow_error(
+    request: AuthenticatedHttpRequest, plan: AccountPlan, error: Exception
+) -> HttpResponse:
     text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
     messages.error(request, text)
     plan = plan_selectors.account_plan_get_for_user(user=request.user, plan_id=plan.pk)
@@ -314,7 +327,7 @@ def _workflow_error(request: HttpRequest, plan: AccountPlan, error: Exception) -
 
 @login_required
 @require_POST
-def plan_submit(request: HttpRequest, plan_id: int) -> HttpResponse:
+def plan_submit(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     plan = plan_selectors.account_plan_get_for_user(user=request.user, plan_id=plan_id)
     try:
         plan_services.account_plan_submit(plan=plan, submitted_by=request.user)
@@ -326,7 +339,7 @@ def plan_submit(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def plan_approve(request: HttpRequest, plan_id: int) -> HttpResponse:
+def plan_approve(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     plan = plan_selectors.account_plan_get_for_user(user=request.user, plan_id=plan_id)
     try:
         plan_services.account_plan_approve(plan=plan, approved_by=request.user)
@@ -338,7 +351,7 @@ def plan_approve(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def plan_return(request: HttpRequest, plan_id: int) -> HttpResponse:
+def plan_return(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     plan = plan_selectors.account_plan_get_for_user(user=request.user, plan_id=plan_id)
     form = ReturnForm(request.POST)
     form.is_valid()
@@ -360,7 +373,9 @@ def plan_return(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def plan_action_status(request: HttpRequest, plan_id: int, action_id: int) -> HttpResponse:
+def plan_action_status(
+    request: AuthenticatedHttpRequest, plan_id: int, action_id: int
+) -> HttpResponse:
     plan = plan_selectors.account_plan_get_for_user(user=request.user, plan_id=plan_id)
     action = get_object_or_404(plan.actions.all(), pk=action_id)
     form = ActionStatusForm(request.POST)
@@ -377,7 +392,7 @@ def plan_action_status(request: HttpRequest, plan_id: int, action_id: int) -> Ht
 
 
 @login_required
-def plan_history(request: HttpRequest, plan_id: int) -> HttpResponse:
+def plan_history(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     plan = plan_selectors.account_plan_get_for_user(user=request.user, plan_id=plan_id)
     return render(
         request,
@@ -392,7 +407,7 @@ def plan_history(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 
 @login_required
-def overdue_actions(request: HttpRequest) -> HttpResponse:
+def overdue_actions(request: AuthenticatedHttpRequest) -> HttpResponse:
     as_of = _today()
     by_owner, by_account = plan_selectors.overdue_actions_grouped(user=request.user, as_of=as_of)
     return render(

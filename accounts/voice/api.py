@@ -28,6 +28,7 @@ from accounts.voice.serializers import (
     ComplaintSerializer,
 )
 from kam.api import Conflict, FilterSet
+from kam.types import request_user
 from kam.versioning import VersionedViewMixin, without_version
 
 
@@ -103,7 +104,7 @@ class AssessmentViewSet(_AccountRecordViewSet):
         account = self._account_for_create(data)
         data["dimensions"] = [dict(item) for item in data.get("dimensions", [])]
         assessment = voice_services.assessment_create(
-            account=account, created_by=request.user, **data
+            account=account, created_by=request_user(request), **data
         )
         return self._created(assessment)
 
@@ -113,13 +114,13 @@ class AssessmentViewSet(_AccountRecordViewSet):
             data["dimensions"] = [dict(item) for item in data["dimensions"]]
         serializer.instance = voice_services.assessment_update(
             assessment=serializer.instance,
-            updated_by=self.request.user,
+            updated_by=request_user(self.request),
             version=self.edited_version(serializer.instance),
             **data,
         )
 
     def perform_destroy(self, instance: Assessment) -> None:
-        voice_services.assessment_delete(assessment=instance, deleted_by=self.request.user)
+        voice_services.assessment_delete(assessment=instance, deleted_by=request_user(self.request))
 
 
 class ComplaintViewSet(_AccountRecordViewSet):
@@ -138,20 +139,20 @@ class ComplaintViewSet(_AccountRecordViewSet):
         data = dict(serializer.validated_data)
         account = self._account_for_create(data)
         complaint = voice_services.complaint_create(
-            account=account, created_by=request.user, **data
+            account=account, created_by=request_user(request), **data
         )
         return self._created(complaint)
 
     def perform_update(self, serializer: ComplaintSerializer) -> None:  # type: ignore[override]
         serializer.instance = voice_services.complaint_update(
             complaint=serializer.instance,
-            updated_by=self.request.user,
+            updated_by=request_user(self.request),
             version=self.edited_version(serializer.instance),
             **self._fields_for_update(serializer),
         )
 
     def perform_destroy(self, instance: Complaint) -> None:
-        voice_services.complaint_delete(complaint=instance, deleted_by=self.request.user)
+        voice_services.complaint_delete(complaint=instance, deleted_by=request_user(self.request))
 
 
 class AccountEventViewSet(_AccountRecordViewSet):
@@ -170,17 +171,17 @@ class AccountEventViewSet(_AccountRecordViewSet):
         data = dict(serializer.validated_data)
         account = self._account_for_create(data)
         event = voice_services.account_event_create(
-            account=account, created_by=request.user, **data
+            account=account, created_by=request_user(request), **data
         )
         return self._created(event)
 
     def perform_update(self, serializer: AccountEventSerializer) -> None:  # type: ignore[override]
         serializer.instance = voice_services.account_event_update(
             event=serializer.instance,
-            updated_by=self.request.user,
+            updated_by=request_user(self.request),
             version=self.edited_version(serializer.instance),
             **self._fields_for_update(serializer),
         )
 
     def perform_destroy(self, instance: AccountEvent) -> None:
-        voice_services.account_event_delete(event=instance, deleted_by=self.request.user)
+        voice_services.account_event_delete(event=instance, deleted_by=request_user(self.request))

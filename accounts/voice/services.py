@@ -17,7 +17,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import (
@@ -30,27 +30,26 @@ from accounts.models import (
     EventKind,
     Severity,
 )
-from accounts.rules import (
-    RECORD_CHANGE_REFUSED,
-    can_change_account_record,
-    can_contribute_to_account,
-    can_edit_account,
+from accounts.services import UNSET, Unset, account_data_changed, given
+from accounts.voice.rules import (
+    ASSESSMENT_REFUSED,
+    COMPLAINT_CHANGE_REFUSED,
+    COMPLAINT_RECORD_REFUSED,
+    EVENT_CHANGE_REFUSED,
+    EVENT_RECORD_REFUSED,
+    can_change_assessment,
+    can_change_complaint,
+    can_change_event,
+    can_record_assessment,
+    can_record_complaint,
+    can_record_event,
 )
 from kam.rules import require
+from kam.types import User
 from kam.versioning import versioned_update
 
 EVENT_KINDS_TEXT = ", ".join(EventKind.values)
 ASSESSMENT_KINDS_TEXT = ", ".join(AssessmentKind.values)
-
-
-def _require_owner(user: Any, account: Account, what: str) -> None:
-    if not can_edit_account(user, account):
-        raise PermissionDenied(f"Only the account's owner records {what}.")
-
-
-def _require_contributor(user: Any, account: Account, what: str) -> None:
-    if not can_contribute_to_account(user, account):
-        raise PermissionDenied(f"Only the account's owner and team record {what}.")
 
 
 def _score(value: Any) -> Decimal | None:
@@ -120,7 +119,7 @@ def _full_clean(instance: Any, extra: list[str] | None = None) -> None:
 def assessment_create(
     *,
     account: Account,
-    created_by: Any,
+    created_by: User,
     kind: str,
     date: date,
     score: Decimal,
@@ -128,7 +127,7 @@ def assessment_create(
     dimensions: Iterable[Mapping[str, Any]] = (),
 ) -> Assessment:
     """Record an assessment (score 0-10) with expectation vs performance per dimension."""
-    _require_owner(created_by, account, "assessments")
+    require(can_record_assessment(created_by, account), ASSESSMENT_REFUSED)
     dimension_list = list(dimensions)
     assessment = Assessment(
         account=account,
@@ -141,6 +140,7 @@ def assessment_create(
     _full_clean(assessment, _validate_dimensions(dimension_list))
     assessment.save()
     _write_dimensions(assessment, dimension_list)
+    account_data_changed(account_ids=[account.pk])
     return assessment
 
 
@@ -148,23 +148,24 @@ def assessment_create(
 def assessment_update(
     *,
     assessment: Assessment,
-    updated_by: Any,
+    updated_by: User,
     dimensions: list[Mapping[str, Any]] | None = None,
     version: int | None = None,
-    **fields: Any,
+    kind: str | Unset = UNSET,
+    date: date | Unset = UNSET,
+    score: Decimal | Unset = UNSET,
+    notes: str | Unset = UNSET,
 ) -> Assessment:
     """Change the given fields (dimensions, when given, replace all). Only what differs is
     written; `version` is the version edited: a stale one raises VersionConflictError
     (kam/versioning.py), None writes on top."""
-    _require_owner(updated_by, assessment.account, "assessments")
-    unknown = set(fields) - {"kind", "date", "score", "notes"}
-    if unknown:
-        raise ValidationError(f"Unknown assessment fields: {', '.join(sorted(unknown))}.")
+    require(can_change_assessment(updated_by, assessment), ASSESSMENT_REFUSED)
+    fields = given(kind=kind, date=date, score=score, notes=notes)
     candidate = Assessment.objects.get(pk=assessment.pk)
     for name, value in fields.items():
         setattr(candidate, name, value)
     _full_clean(candidate, _validate_dimensions(dimensions) if dimensions is not None else None)
-    fresh, _changed = versioned_update(
+    fresh, changed = versioned_update(
         instance=assessment,
         values={name: getattr(candidate, name) for name in fields},
         version=version,
@@ -173,13 +174,16 @@ def assessment_update(
     )
     if dimensions is not None:
         _write_dimensions(fresh, dimensions)
+    if changed or dimensions is not None:
+        account_data_changed(account_ids=[assessment.account_id])
     return fresh
 
 
 @transaction.atomic
-def assessment_delete(*, assessment: Assessment, deleted_by: Any) -> None:
-    _require_owner(deleted_by, assessment.account, "assessments")
+def assessment_delete(*, assessment: Assessment, deleted_by: User) -> None:
+    require(can_change_assessment(deleted_by, assessment), ASSESSMENT_REFUSED)
     assessment.delete()
+    account_data_changed(account_ids=[assessment.account_id])
 
 
 def complaint_category_normalise(category: str) -> str:
@@ -219,7 +223,7 @@ def _clean_complaint(complaint: Complaint) -> None:
 def complaint_create(
     *,
     account: Account,
-    created_by: Any,
+    created_by: User,
     category: str,
     severity: str,
     opened_on: date,
@@ -227,7 +231,7 @@ def complaint_create(
     description: str = "",
 ) -> Complaint:
     """Log a complaint (owner or team member); resolved_on may not precede opened_on."""
-    _require_contributor(created_by, account, "complaints")
+    require(can_record_complaint(created_by, account), COMPLAINT_RECORD_REFUSED)
     complaint = Complaint(
         account=account,
         category=category,
@@ -239,42 +243,52 @@ def complaint_create(
     )
     _clean_complaint(complaint)
     complaint.save()
+    account_data_changed(account_ids=[account.pk])
     return complaint
 
 
 @transaction.atomic
 def complaint_update(
-    *, complaint: Complaint, updated_by: Any, version: int | None = None, **fields: Any
+    *,
+    complaint: Complaint,
+    updated_by: User,
+    version: int | None = None,
+    category: str | Unset = UNSET,
+    severity: str | Unset = UNSET,
+    opened_on: date | Unset = UNSET,
+    resolved_on: date | None | Unset = UNSET,
+    description: str | Unset = UNSET,
 ) -> Complaint:
     """Change a complaint, typically to record the day it was resolved. Only what differs
     is written; a stale `version` raises VersionConflictError (kam/versioning.py)."""
-    require(
-        can_change_account_record(updated_by, complaint),
-        RECORD_CHANGE_REFUSED.format(what="a complaint"),
+    require(can_change_complaint(updated_by, complaint), COMPLAINT_CHANGE_REFUSED)
+    fields = given(
+        category=category,
+        severity=severity,
+        opened_on=opened_on,
+        resolved_on=resolved_on,
+        description=description,
     )
-    unknown = set(fields) - {"category", "severity", "opened_on", "resolved_on", "description"}
-    if unknown:
-        raise ValidationError(f"Unknown complaint fields: {', '.join(sorted(unknown))}.")
     candidate = Complaint.objects.get(pk=complaint.pk)
     for name, value in fields.items():
         setattr(candidate, name, value)
     _clean_complaint(candidate)
-    fresh, _changed = versioned_update(
+    fresh, changed = versioned_update(
         instance=complaint,
         values={name: getattr(candidate, name) for name in fields},
         version=version,
         by=updated_by,
     )
+    if changed:
+        account_data_changed(account_ids=[complaint.account_id])
     return fresh
 
 
 @transaction.atomic
-def complaint_delete(*, complaint: Complaint, deleted_by: Any) -> None:
-    require(
-        can_change_account_record(deleted_by, complaint),
-        RECORD_CHANGE_REFUSED.format(what="a complaint"),
-    )
+def complaint_delete(*, complaint: Complaint, deleted_by: User) -> None:
+    require(can_change_complaint(deleted_by, complaint), COMPLAINT_CHANGE_REFUSED)
     complaint.delete()
+    account_data_changed(account_ids=[complaint.account_id])
 
 
 def _clean_event(event: AccountEvent) -> None:
@@ -288,46 +302,48 @@ def _clean_event(event: AccountEvent) -> None:
 
 @transaction.atomic
 def account_event_create(
-    *, account: Account, created_by: Any, kind: str, date: date, notes: str = ""
+    *, account: Account, created_by: User, kind: str, date: date, notes: str = ""
 ) -> AccountEvent:
     """Record an event of the defection cycle (competitor evaluation, RFP, ultimatum…)."""
-    _require_contributor(created_by, account, "account events")
+    require(can_record_event(created_by, account), EVENT_RECORD_REFUSED)
     event = AccountEvent(account=account, kind=kind, date=date, notes=notes, created_by=created_by)
     _clean_event(event)
     event.save()
+    account_data_changed(account_ids=[account.pk])
     return event
 
 
 @transaction.atomic
 def account_event_update(
-    *, event: AccountEvent, updated_by: Any, version: int | None = None, **fields: Any
+    *,
+    event: AccountEvent,
+    updated_by: User,
+    version: int | None = None,
+    kind: str | Unset = UNSET,
+    date: date | Unset = UNSET,
+    notes: str | Unset = UNSET,
 ) -> AccountEvent:
     """Change an event. Only what differs is written; a stale `version` raises
     VersionConflictError (kam/versioning.py)."""
-    require(
-        can_change_account_record(updated_by, event),
-        RECORD_CHANGE_REFUSED.format(what="an account event"),
-    )
-    unknown = set(fields) - {"kind", "date", "notes"}
-    if unknown:
-        raise ValidationError(f"Unknown event fields: {', '.join(sorted(unknown))}.")
+    require(can_change_event(updated_by, event), EVENT_CHANGE_REFUSED)
+    fields = given(kind=kind, date=date, notes=notes)
     candidate = AccountEvent.objects.get(pk=event.pk)
     for name, value in fields.items():
         setattr(candidate, name, value)
     _clean_event(candidate)
-    fresh, _changed = versioned_update(
+    fresh, changed = versioned_update(
         instance=event,
         values={name: getattr(candidate, name) for name in fields},
         version=version,
         by=updated_by,
     )
+    if changed:
+        account_data_changed(account_ids=[event.account_id])
     return fresh
 
 
 @transaction.atomic
-def account_event_delete(*, event: AccountEvent, deleted_by: Any) -> None:
-    require(
-        can_change_account_record(deleted_by, event),
-        RECORD_CHANGE_REFUSED.format(what="an account event"),
-    )
+def account_event_delete(*, event: AccountEvent, deleted_by: User) -> None:
+    require(can_change_event(deleted_by, event), EVENT_CHANGE_REFUSED)
     event.delete()
+    account_data_changed(account_ids=[event.account_id])

@@ -7,15 +7,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import selectors
 from accounts.models import Account
-from accounts.rules import can_contribute_to_account, can_edit_account
 from accounts.voice import selectors as voice_selectors
 from accounts.voice import services as voice_services
 from accounts.voice.forms import (
@@ -26,10 +25,22 @@ from accounts.voice.forms import (
     dimension_formset,
     dimension_items,
 )
+from accounts.voice.rules import (
+    ASSESSMENT_REFUSED,
+    COMPLAINT_CHANGE_REFUSED,
+    COMPLAINT_RECORD_REFUSED,
+    EVENT_RECORD_REFUSED,
+    can_change_complaint,
+    can_record_assessment,
+    can_record_complaint,
+    can_record_event,
+)
 from kam.forms import form_errors_apply
+from kam.rules import require
+from kam.types import AuthenticatedHttpRequest
 
 
-def _context(request: HttpRequest, account: Account, **forms: Any) -> dict[str, Any]:
+def _context(request: AuthenticatedHttpRequest, account: Account, **forms: Any) -> dict[str, Any]:
     as_of = timezone.localdate()
     trend = voice_selectors.assessment_trend(account=account)
     return {
@@ -43,8 +54,8 @@ def _context(request: HttpRequest, account: Account, **forms: Any) -> dict[str, 
             :100
         ],
         "events": account.events.select_related("created_by").order_by("-date", "-id")[:100],
-        "can_assess": can_edit_account(request.user, account),
-        "can_contribute": can_contribute_to_account(request.user, account),
+        "can_assess": can_record_assessment(request.user, account),
+        "can_contribute": can_record_complaint(request.user, account),
         "assessment_form": forms.get("assessment_form") or AssessmentForm(),
         "dimensions": forms.get("dimensions") or dimension_formset(),
         "complaint_form": forms.get("complaint_form") or ComplaintForm(),
@@ -54,12 +65,12 @@ def _context(request: HttpRequest, account: Account, **forms: Any) -> dict[str, 
 
 
 @login_required
-def account_voice(request: HttpRequest, account_id: int) -> HttpResponse:
+def account_voice(request: AuthenticatedHttpRequest, account_id: int) -> HttpResponse:
     account = selectors.account_get_for_user(user=request.user, account_id=account_id)
     return render(request, "accounts/voice/account_voice.html", _context(request, account))
 
 
-def _rejected(request: HttpRequest, account: Account, **forms: Any) -> HttpResponse:
+def _rejected(request: AuthenticatedHttpRequest, account: Account, **forms: Any) -> HttpResponse:
     return render(
         request,
         "accounts/voice/account_voice.html",
@@ -70,10 +81,9 @@ def _rejected(request: HttpRequest, account: Account, **forms: Any) -> HttpRespo
 
 @login_required
 @require_POST
-def assessment_add(request: HttpRequest, account_id: int) -> HttpResponse:
+def assessment_add(request: AuthenticatedHttpRequest, account_id: int) -> HttpResponse:
     account = selectors.account_get_for_user(user=request.user, account_id=account_id)
-    if not can_edit_account(request.user, account):
-        raise PermissionDenied("Only the account's owner records assessments.")
+    require(can_record_assessment(request.user, account), ASSESSMENT_REFUSED)  # before the form
     form = AssessmentForm(request.POST)
     dimensions = dimension_formset(request.POST)
     if form.is_valid() and dimensions.is_valid():
@@ -94,10 +104,9 @@ def assessment_add(request: HttpRequest, account_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def complaint_add(request: HttpRequest, account_id: int) -> HttpResponse:
+def complaint_add(request: AuthenticatedHttpRequest, account_id: int) -> HttpResponse:
     account = selectors.account_get_for_user(user=request.user, account_id=account_id)
-    if not can_contribute_to_account(request.user, account):
-        raise PermissionDenied("Only the account's owner and team log complaints.")
+    require(can_record_complaint(request.user, account), COMPLAINT_RECORD_REFUSED)
     form = ComplaintForm(request.POST)
     if form.is_valid():
         try:
@@ -114,11 +123,12 @@ def complaint_add(request: HttpRequest, account_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def complaint_resolve(request: HttpRequest, account_id: int, complaint_id: int) -> HttpResponse:
+def complaint_resolve(
+    request: AuthenticatedHttpRequest, account_id: int, complaint_id: int
+) -> HttpResponse:
     account = selectors.account_get_for_user(user=request.user, account_id=account_id)
     complaint = get_object_or_404(account.complaints.all(), pk=complaint_id)
-    if not can_contribute_to_account(request.user, account):
-        raise PermissionDenied("Only the account's owner and team change complaints.")
+    require(can_change_complaint(request.user, complaint), COMPLAINT_CHANGE_REFUSED)
     form = ResolveForm(request.POST)
     if form.is_valid():
         try:
@@ -138,10 +148,9 @@ def complaint_resolve(request: HttpRequest, account_id: int, complaint_id: int) 
 
 @login_required
 @require_POST
-def event_add(request: HttpRequest, account_id: int) -> HttpResponse:
+def event_add(request: AuthenticatedHttpRequest, account_id: int) -> HttpResponse:
     account = selectors.account_get_for_user(user=request.user, account_id=account_id)
-    if not can_contribute_to_account(request.user, account):
-        raise PermissionDenied("Only the account's owner and team record events.")
+    require(can_record_event(request.user, account), EVENT_RECORD_REFUSED)
     form = EventForm(request.POST)
     if form.is_valid():
         try:

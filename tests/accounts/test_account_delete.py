@@ -27,7 +27,7 @@ from tests.lock_race import delete_while_a_writer_holds
 
 
 def _by_service(account: Account) -> None:
-    account_delete(account=Account.objects.get(pk=account.pk))
+    account_delete(account=Account.objects.get(pk=account.pk), deleted_by=account.owner)
 
 
 def _by_admin(account: Account) -> None:

@@ -1,31 +1,38 @@
 """Account.data_version: every write to a row the account 360 page shows raises the version of
-the account(s) it belongs to, in one UPDATE; activity types and rates raise every account's."""
+the account(s) it belongs to, in one UPDATE; activity types and rates raise every account's.
+The accounts app's writes go through its services (and admin), which raise it explicitly."""
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.contrib import admin as django_admin
 from django.db import connection
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
+from accounts import services
+from accounts.admin import KamUserAdmin
+from accounts.governance import services as governance_services
 from accounts.models import (
     Account,
-    AccountEvent,
     AccountLocation,
     AccountPlan,
-    Assessment,
-    Complaint,
     CriterionScore,
     KnowledgeEntry,
     PlanAction,
     PlanObjective,
     SelectionCriterion,
 )
+from accounts.plans import services as plan_services
 from accounts.services import account_data_changed
+from accounts.voice import services as voice_services
 from tests.factories import AccountFactory, TeamMemberFactory, UserFactory
 from tests.relationships.factories import ContactFactory, ContactGoalFactory, InteractionFactory
 from tests.valuation.factories import (
@@ -49,79 +56,182 @@ def _version(account: Account) -> int:
 
 
 def _plan(account: Account) -> AccountPlan:
-    return AccountPlan.objects.create(
-        account=account,
-        period="2026",
-        period_start=datetime.date(2026, 1, 1),
-        period_end=datetime.date(2026, 12, 31),
+    return plan_services.account_plan_create(
+        account=account, created_by=account.owner, period="2026"
     )
 
 
-# kind: (make a row under the account, the field an edit changes and its new value)
-MAKERS: dict[str, tuple[Callable[[Account], Any], str, Any]] = {
-    "location": (lambda a: AccountLocation.objects.create(account=a, name="Plant"), "name", "Mill"),
-    "knowledge": (
-        lambda a: KnowledgeEntry.objects.create(account=a, area="organisation", title="HQ"),
-        "title",
-        "Head office",
+def _fresh_plan(plan_id: int) -> AccountPlan:
+    return AccountPlan.objects.select_related("account").get(pk=plan_id)
+
+
+def _plan_children_set(plan: AccountPlan, **children: list[dict[str, Any]]) -> None:
+    fresh = _fresh_plan(plan.pk)
+    plan_services.account_plan_update(
+        plan=fresh,
+        updated_by=fresh.account.owner,
+        version=fresh.version,
+        **children,  # type: ignore[arg-type]  # objectives= or actions=, both lists
+    )
+
+
+def _objective(account: Account) -> PlanObjective:
+    plan = _plan(account)
+    _plan_children_set(plan, objectives=[{"metric": "Share", "target": 10}])
+    return PlanObjective.objects.get(plan=plan)
+
+
+def _action(account: Account) -> PlanAction:
+    plan = _plan(account)
+    _plan_children_set(plan, actions=[{"title": "Call", "owner": account.owner, "due": DAY}])
+    return PlanAction.objects.get(plan=plan)
+
+
+def _criterion_score(account: Account, score: int) -> CriterionScore:
+    criterion = SelectionCriterion.objects.get_or_create(name="Size", defaults={"weight": 1})[0]
+    return governance_services.criterion_score_set(
+        account=account, criterion=criterion, score=score, rationale="Big", scored_by=account.owner
+    )
+
+
+def _orm_edit(field_name: str, new_value: Any) -> Callable[[Any], Any]:
+    def edit(row: Any) -> None:
+        setattr(row, field_name, new_value)
+        row.save()
+
+    return edit
+
+
+def _orm_delete(row: Any) -> None:
+    row.delete()
+
+
+Maker = Callable[[Account], Any]
+Change = Callable[[Any], Any] | None
+
+# kind: (make a row under the account, edit it, delete it), through the services for the
+# accounts app's records (None: no service edits or deletes that record on its own: the
+# admin's inlines do, see test_the_admin_raises_the_version_of_the_account_it_changed), and
+# by a save or a delete for the other apps' records (their signals, on their way out).
+MAKERS: dict[str, tuple[Maker, Change, Change]] = {
+    "location": (
+        lambda a: services.location_add(account=a, name="Plant", kind="site", added_by=a.owner),
+        None,
+        lambda row: services.location_remove(location=row, removed_by=row.account.owner),
     ),
-    "team member": (lambda a: TeamMemberFactory(account=a), "function", "finance"),
-    "plan": (_plan, "strategy", "Partner"),
+    "knowledge": (
+        lambda a: services.knowledge_entry_add(
+            account=a, area="organisation", title="HQ", detail="", added_by=a.owner
+        ),
+        None,
+        lambda row: services.knowledge_entry_remove(entry=row, removed_by=row.account.owner),
+    ),
+    "team member": (
+        lambda a: services.team_member_set(
+            account=a, user=UserFactory(), function="service", set_by=a.owner
+        ),
+        lambda row: services.team_member_set(
+            account=row.account, user=row.user, function="finance", set_by=row.account.owner
+        ),
+        lambda row: services.team_member_remove(
+            account=row.account, user=row.user, removed_by=row.account.owner
+        ),
+    ),
+    "plan": (
+        _plan,
+        lambda row: plan_services.account_plan_update(
+            plan=_fresh_plan(row.pk),
+            updated_by=row.account.owner,
+            version=_fresh_plan(row.pk).version,
+            strategy="Partner",
+        ),
+        lambda row: plan_services.account_plan_delete(
+            plan=_fresh_plan(row.pk), deleted_by=row.account.owner
+        ),
+    ),
     "objective": (
-        lambda a: PlanObjective.objects.create(plan=_plan(a), metric="Share", target=10),
-        "current",
-        Decimal("4"),
+        _objective,
+        lambda row: plan_services.plan_objective_current_set(
+            objective=row, current=Decimal("4"), changed_by=row.plan.account.owner
+        ),
+        lambda row: _plan_children_set(row.plan, objectives=[]),
     ),
     "action": (
-        lambda a: PlanAction.objects.create(plan=_plan(a), title="Call", owner=a.owner, due=DAY),
-        "status",
-        "done",
+        _action,
+        lambda row: plan_services.plan_action_status_set(
+            action=row, status="done", changed_by=row.plan.account.owner
+        ),
+        lambda row: _plan_children_set(row.plan, actions=[]),
     ),
     "assessment": (
-        lambda a: Assessment.objects.create(account=a, kind="survey", date=DAY, score=7),
-        "score",
-        Decimal("8"),
+        lambda a: voice_services.assessment_create(
+            account=a, created_by=a.owner, kind="survey", date=DAY, score=Decimal(7)
+        ),
+        lambda row: voice_services.assessment_update(
+            assessment=row, updated_by=row.account.owner, score=Decimal("8")
+        ),
+        lambda row: voice_services.assessment_delete(assessment=row, deleted_by=row.account.owner),
     ),
     "complaint": (
-        lambda a: Complaint.objects.create(account=a, category="late", opened_on=DAY),
-        "description",
-        "Two days late",
+        lambda a: voice_services.complaint_create(
+            account=a, created_by=a.owner, category="late", severity="low", opened_on=DAY
+        ),
+        lambda row: voice_services.complaint_update(
+            complaint=row, updated_by=row.account.owner, description="Two days late"
+        ),
+        lambda row: voice_services.complaint_delete(complaint=row, deleted_by=row.account.owner),
     ),
     "event": (
-        lambda a: AccountEvent.objects.create(account=a, kind="rfp_issued", date=DAY),
-        "notes",
-        "RFP for packaging",
+        lambda a: voice_services.account_event_create(
+            account=a, created_by=a.owner, kind="rfp_issued", date=DAY
+        ),
+        lambda row: voice_services.account_event_update(
+            event=row, updated_by=row.account.owner, notes="RFP for packaging"
+        ),
+        lambda row: voice_services.account_event_delete(event=row, deleted_by=row.account.owner),
     ),
     "criterion score": (
-        lambda a: CriterionScore.objects.create(
-            account=a,
-            criterion=SelectionCriterion.objects.create(name="Size", weight=1),
-            score=3,
-        ),
-        "score",
-        4,
+        lambda a: _criterion_score(a, 3),
+        lambda row: _criterion_score(row.account, 4),
+        None,
     ),
-    "contact": (lambda a: ContactFactory(account=a), "name", "Bea Buyer"),
-    "contact goal": (lambda a: ContactGoalFactory(contact=ContactFactory(account=a)), "text", "x"),
-    "interaction": (lambda a: InteractionFactory(account=a, user=a.owner), "summary", "Met"),
+    "contact": (lambda a: ContactFactory(account=a), _orm_edit("name", "Bea Buyer"), _orm_delete),
+    "contact goal": (
+        lambda a: ContactGoalFactory(contact=ContactFactory(account=a)),
+        _orm_edit("text", "x"),
+        _orm_delete,
+    ),
+    "interaction": (
+        lambda a: InteractionFactory(account=a, user=a.owner),
+        _orm_edit("summary", "Met"),
+        _orm_delete,
+    ),
     "revenue": (
         lambda a: RevenueRecordFactory(account=a, location=LocationFactory(account=a)),
-        "revenue",
-        Decimal("1"),
+        _orm_edit("revenue", Decimal("1")),
+        _orm_delete,
     ),
-    "forecast": (lambda a: ForecastFactory(account=a), "revenue", Decimal("1")),
+    "forecast": (
+        lambda a: ForecastFactory(account=a),
+        _orm_edit("revenue", Decimal("1")),
+        _orm_delete,
+    ),
     "service activity": (
         lambda a: ServiceActivityFactory(account=a, activity_type=ActivityType.objects.get()),
-        "quantity",
-        Decimal("3"),
+        _orm_edit("quantity", Decimal("3")),
+        _orm_delete,
     ),
-    "value entry": (lambda a: ValueEntryFactory(account=a), "amount", Decimal("1")),
+    "value entry": (
+        lambda a: ValueEntryFactory(account=a),
+        _orm_edit("amount", Decimal("1")),
+        _orm_delete,
+    ),
 }
 
 
 @pytest.mark.parametrize("kind", list(MAKERS))
 def test_create_edit_and_delete_each_raise_the_version(kind: str) -> None:
-    make, field_name, new_value = MAKERS[kind]
+    make, edit, delete = MAKERS[kind]
     ActivityTypeFactory()  # before the counts: a new activity type raises every account
     account = AccountFactory()
     other = AccountFactory()
@@ -133,14 +243,16 @@ def test_create_edit_and_delete_each_raise_the_version(kind: str) -> None:
     assert after_create > base
 
     # edit
-    setattr(row, field_name, new_value)
-    row.save()
-    after_edit = _version(account)
-    assert after_edit == after_create + 1
+    after_edit = after_create
+    if edit is not None:
+        edit(row)
+        after_edit = _version(account)
+        assert after_edit == after_create + 1
 
     # delete
-    row.delete()
-    assert _version(account) == after_edit + 1
+    if delete is not None:
+        delete(row)
+        assert _version(account) == after_edit + 1
 
     # nobody else's page changed
     assert _version(other) == other_base
@@ -151,12 +263,45 @@ def test_account_edit_raises_its_version_and_keeps_it_rising() -> None:
     stale = Account.objects.get(pk=account.pk)
     KnowledgeEntry.objects.create(account=account, area="organisation", title="HQ")
 
-    stale.name = "Renamed"
-    stale.save()  # writes the version it read, then the receiver raises it
+    services.account_update(account=stale, updated_by=stale.owner, name="Renamed")
 
     refreshed = Account.objects.get(pk=account.pk)
     assert refreshed.name == "Renamed"
     assert refreshed.updated_at > account.updated_at  # the cache key carries both
+    assert refreshed.data_version == account.data_version + 1
+
+
+def test_the_admin_raises_the_version_of_the_account_it_changed(admin_client: Client) -> None:
+    account = AccountFactory()
+    location = AccountLocation.objects.create(account=account, name="Plant")
+    entry = KnowledgeEntry.objects.create(account=account, area="organisation", title="HQ")
+    other = AccountFactory()
+    before, other_before = _version(account), _version(other)
+    url = reverse("admin:accounts_account_change", args=[account.pk])
+    form = admin_client.get(url).context["adminform"].form
+    data = {name: form[name].value() or "" for name in form.fields}
+    data["owner"] = account.owner.pk
+    for prefix, rows in (
+        ("team_members", []),
+        ("locations", [{"id": location.pk, "name": "Mill", "kind": location.kind}]),
+        ("knowledge", [{"id": entry.pk, "area": entry.area, "title": "Head office"}]),
+    ):
+        data |= {
+            f"{prefix}-TOTAL_FORMS": len(rows),
+            f"{prefix}-INITIAL_FORMS": len(rows),
+            f"{prefix}-MIN_NUM_FORMS": 0,
+            f"{prefix}-MAX_NUM_FORMS": 1000,
+        }
+        for index, row in enumerate(rows):
+            data |= {f"{prefix}-{index}-{key}": value for key, value in row.items()}
+            data[f"{prefix}-{index}-account"] = account.pk
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert AccountLocation.objects.get(pk=location.pk).name == "Mill"
+    assert _version(account) == before + 1  # once for the account and its inlines
+    assert _version(other) == other_before
 
 
 def test_interaction_contacts_added_and_removed_raise_the_version() -> None:
@@ -190,6 +335,15 @@ def test_activity_types_and_rates_raise_every_account(kind: str) -> None:
     assert (_version(first), _version(second)) == (before[0] + 1, before[1] + 1)
 
 
+def _rename_in_admin(user: Any, **names: str) -> None:
+    """Save the user as the admin's user page does, its form having changed `names`."""
+    for field_name, value in names.items():
+        setattr(user, field_name, value)
+    user_admin = KamUserAdmin(type(user), django_admin.site)
+    form = SimpleNamespace(changed_data=list(names))
+    user_admin.save_model(RequestFactory().post("/"), user, form, change=True)  # type: ignore[arg-type]  # only changed_data is read
+
+
 def test_user_rename_raises_the_accounts_showing_the_name_but_a_login_does_not() -> None:
     owner = UserFactory(roles=["account_manager"])
     owned = AccountFactory(owner=owner)
@@ -198,8 +352,7 @@ def test_user_rename_raises_the_accounts_showing_the_name_but_a_login_does_not()
     elsewhere = AccountFactory()
     before = [_version(a) for a in (owned, on_team, elsewhere)]
 
-    owner.last_name = "Renamed"
-    owner.save()
+    _rename_in_admin(owner, last_name="Renamed")
     assert [_version(a) for a in (owned, on_team, elsewhere)] == [
         before[0] + 1,
         before[1] + 1,
@@ -219,8 +372,7 @@ def test_renaming_a_former_team_member_raises_accounts_where_they_are_still_prim
     type(contact).objects.filter(pk=contact.pk).update(primary_contact=former)
     before = _version(account)
 
-    former.first_name = "Renamed"
-    former.save()
+    _rename_in_admin(former, first_name="Renamed")
 
     assert _version(account) == before + 1
 

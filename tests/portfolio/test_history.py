@@ -303,7 +303,7 @@ def test_single_activity_writes_keep_history_but_an_account_deletion_writes_none
         ServiceActivity(account=account, activity_type=kind, date=date(2026, 4, d), quantity=1)
         for d in range(1, 21)
     )
-    account_delete(account=Account.objects.get(pk=account.pk))
+    account_delete(account=Account.objects.get(pk=account.pk), deleted_by=owner)
     assert ServiceActivity.objects.count() == 0
     assert ActivityHistory.objects.count() == 2  # the account's deletion added none
     assert History.objects.filter(id=account.pk, history_type="-").count() == 1
