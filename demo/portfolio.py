@@ -1,4 +1,5 @@
-"""Demo data of this app, added to the portfolio built by accounts.demo (see seed_demo)."""
+"""Demo analysis runs (portfolio): the dashboard and the account pages have figures and a
+trend from the first login."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from accounts.demo import DemoPortfolio
+from demo.context import DemoPortfolio
 from portfolio.models import AnalysisRun
 from portfolio.services import analysis_run_create, analysis_run_execute
 
@@ -24,7 +25,7 @@ def _demo_run_dates(as_of: date) -> list[date]:
     return dates
 
 
-def demo_seed(*, rng: random.Random, portfolio: DemoPortfolio) -> None:
+def portfolio_seed(*, rng: random.Random, portfolio: DemoPortfolio) -> None:
     """Run the analysis, through the same services as the nightly job, as of the demo date
     and the two month ends before it, so the dashboard and the account pages have figures
     and a trend from the first login. Seeded data only; the random generator is unused."""

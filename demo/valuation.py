@@ -1,4 +1,4 @@
-"""Demo money data (seed_demo): activity types with rates that change during the period,
+"""Demo money data (valuation): activity types with rates that change during the period,
 three years of monthly revenue per account location, two-year forecasts for strategic
 accounts, service activities where a few types cause most of the cost, and value-ledger
 entries both ways. Deterministic (only `rng`), bulk-created, and scaled down for large
@@ -12,10 +12,11 @@ import random
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
+from django.db import connection, models
+from django.db.models import Sum
 
-from accounts.demo import DemoPortfolio
 from accounts.models import AccountLocation, Designation
+from demo.context import DemoPortfolio
 from valuation.models import (
     ActivityRate,
     ActivityType,
@@ -41,7 +42,7 @@ ACTIVITY_TYPES = [
     ("joint-project", "Joint improvement project", "day", True, "900.00", "950.00", 8),
 ]
 
-ANNUAL_REVENUE = {
+ANNUAL_REVENUE: dict[str, tuple[int, int]] = {
     Designation.STRATEGIC: (4_000_000, 20_000_000),
     Designation.PILOT: (1_500_000, 6_000_000),
     Designation.CANDIDATE: (400_000, 3_000_000),
@@ -71,7 +72,9 @@ ACTIVITY_ROW_BUDGET = 120_000
 BATCH = 5000
 
 
-def _bulk_insert(model: Any, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
+def _bulk_insert(
+    model: type[models.Model], columns: list[str], rows: list[tuple[Any, ...]]
+) -> None:
     """Insert plain tuples fast: COPY on PostgreSQL, executemany elsewhere (the demo's large
     tables would spend most of their time building model instances with bulk_create)."""
     if not rows:
@@ -96,7 +99,8 @@ def _money(value: float) -> Decimal:
     return Decimal(f"{max(value, 0.0):.2f}")
 
 
-def demo_seed(*, rng: random.Random, portfolio: DemoPortfolio) -> None:
+def valuation_seed(*, rng: random.Random, portfolio: DemoPortfolio) -> None:
+    """Activity types and rates, revenue, forecasts, activities and the value ledger."""
     as_of = portfolio.as_of
     first_month = add_months(as_of, -35)
     months = [add_months(first_month, offset) for offset in range(36)]
@@ -185,8 +189,8 @@ def _forecasts_seed(
     strategic = [a for a in portfolio.accounts if a.designation == Designation.STRATEGIC]
     ttm_start = add_months(portfolio.as_of, -11)
     monthly = {
-        row["account_id"]: row["total"] / 12
-        for row in _ttm_totals([a.pk for a in strategic], ttm_start)
+        account_id: total / 12
+        for account_id, total in _ttm_totals([a.pk for a in strategic], ttm_start).items()
     }
     for account in strategic:
         base = float(monthly.get(account.pk, 0))
@@ -202,14 +206,14 @@ def _forecasts_seed(
     Forecast.objects.bulk_create(forecasts, batch_size=BATCH)
 
 
-def _ttm_totals(account_ids: list[int], start: datetime.date) -> list[dict[str, object]]:
-    from django.db.models import Sum
-
-    return list(
+def _ttm_totals(account_ids: list[int], start: datetime.date) -> dict[int, Decimal]:
+    """Revenue per account from `start` on."""
+    rows = (
         RevenueRecord.objects.filter(account_id__in=account_ids, period_start__gte=start)
         .values("account_id")
         .annotate(total=Sum("revenue"))
     )
+    return {row["account_id"]: row["total"] for row in rows}
 
 
 def _activities_seed(

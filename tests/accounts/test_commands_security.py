@@ -22,7 +22,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from accounts.demo import DEMO_PASSWORD, DEMO_USERS
+from demo.users import DEMO_PASSWORD, DEMO_USERS
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,10 +9,13 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import Group
 
-from accounts import demo as accounts_demo
 from accounts.models import Account, Designation
+from demo.accounts import accounts_seed
+from demo.context import DemoPortfolio
+from demo.relationships import relationships_seed
+from demo.users import demo_users_ensure
 from kam.roles import Role
-from relationships import demo, selectors
+from relationships import selectors
 from relationships.models import Contact, Interaction
 
 pytestmark = pytest.mark.django_db
@@ -24,12 +27,12 @@ def _seed(seed: int = 7) -> list[Any]:
     # get_or_create: transactional tests flush the groups the migration created.
     for role in Role.values:
         Group.objects.get_or_create(name=role)
-    users = accounts_demo.demo_users_ensure()
+    users = demo_users_ensure()
     rng = random.Random(seed)
-    accounts = accounts_demo.demo_accounts_seed(rng=rng, users=users, count=60)
-    demo.demo_seed(
+    accounts = accounts_seed(rng=rng, users=users, count=60)
+    relationships_seed(
         rng=rng,
-        portfolio=accounts_demo.DemoPortfolio(users=users, accounts=accounts, as_of=AS_OF),
+        portfolio=DemoPortfolio(users=users, accounts=accounts, as_of=AS_OF),
     )
     return accounts
 

@@ -1,4 +1,5 @@
-"""seed_demo [--accounts N] [--seed S] [--flush]: a deterministic, realistic demo portfolio."""
+"""seed_demo [--accounts N] [--seed S] [--flush] [--as-of D]: a deterministic, realistic demo
+portfolio, one seeder per feature (demo/*.py), called in order from one random generator."""
 
 from __future__ import annotations
 
@@ -9,14 +10,31 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from accounts import demo
 from accounts.models import Account
 from accounts.services import account_data_changed
 from accounts.signals import account_data_signals_muted
+from demo.accounts import accounts_seed
+from demo.context import DemoPortfolio, Seeder
+from demo.governance import governance_seed
+from demo.people import people_seed
+from demo.plans import plans_seed
+from demo.portfolio import portfolio_seed
+from demo.relationships import relationships_seed
+from demo.users import demo_logins, demo_users_ensure
+from demo.valuation import valuation_seed
+from demo.voice import voice_seed
 from kam.audit import history_muted
-from portfolio import demo as portfolio_demo
-from relationships import demo as relationships_demo
-from valuation import demo as valuation_demo
+
+# In this order: each draws from the same generator, so the order is part of the data.
+SEEDERS: list[Seeder] = [
+    plans_seed,
+    voice_seed,
+    governance_seed,
+    people_seed,
+    relationships_seed,
+    valuation_seed,
+    portfolio_seed,  # last: the analysis runs on everything above
+]
 
 
 class Command(BaseCommand):
@@ -39,7 +57,7 @@ class Command(BaseCommand):
         count = options["accounts"]
         if not 1 <= count <= 100_000:
             raise CommandError("--accounts must be between 1 and 100000.")
-        users = demo.demo_users_ensure()
+        users = demo_users_ensure()
         if Account.objects.exists() and not options["flush"]:
             self.stdout.write("Demo data is already loaded (use --flush to rebuild it).")
             self._print_logins()
@@ -49,22 +67,18 @@ class Command(BaseCommand):
         # The signals that bump account data versions are muted (cascades stay single
         # statements); every account is bumped once at the end instead. So is the audit
         # trail's history: the demo is not anybody's change (its plans get their first
-        # history rows in bulk, accounts/demo.py).
+        # history rows in bulk, demo/plans.py).
         with transaction.atomic(), account_data_signals_muted(), history_muted():
             if options["flush"]:
                 Account.objects.all().delete()
-            accounts = demo.demo_accounts_seed(rng=rng, users=users, count=count)
-            portfolio = demo.DemoPortfolio(users=users, accounts=accounts, as_of=as_of)
-            demo.demo_keys_seed(rng=rng, portfolio=portfolio)
-            relationships_demo.demo_seed(rng=rng, portfolio=portfolio)
-            valuation_demo.demo_seed(rng=rng, portfolio=portfolio)
-            portfolio_demo.demo_seed(rng=rng, portfolio=portfolio)
+            accounts = accounts_seed(rng=rng, users=users, count=count)
+            portfolio = DemoPortfolio(users=users, accounts=accounts, as_of=as_of)
+            for seed in SEEDERS:
+                seed(rng=rng, portfolio=portfolio)
             account_data_changed(account_ids=None)
         self.stdout.write(self.style.SUCCESS(f"Loaded {len(accounts)} demo accounts."))
         self._print_logins()
 
     def _print_logins(self) -> None:
-        self.stdout.write(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")
-        for username, first, last, roles, is_superuser in demo.DEMO_USERS:
-            role_text = "superuser" if is_superuser else ", ".join(roles)
-            self.stdout.write(f"  {username:<6} {first} {last} · {role_text}")
+        for line in demo_logins():
+            self.stdout.write(line)

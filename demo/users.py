@@ -1,0 +1,54 @@
+"""The demo users: one or more of every role, all with the same public password."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group
+
+from kam.roles import Role
+from kam.types import User
+
+DEMO_PASSWORD = "kam-demo-2026"  # noqa: S105 (public demo password, printed by seed_demo)
+
+# username, first name, last name, roles, superuser
+DEMO_USERS: list[tuple[str, str, str, tuple[str, ...], bool]] = [
+    ("alice", "Alice", "Martin", (Role.ACCOUNT_MANAGER,), False),
+    ("bob", "Bob", "Okafor", (Role.ACCOUNT_MANAGER,), False),
+    ("carol", "Carol", "Nguyen", (Role.ACCOUNT_MANAGER,), False),
+    ("dave", "Dave", "Schmidt", (Role.ACCOUNT_MANAGER,), False),
+    ("erin", "Erin", "Walsh", (Role.EXECUTIVE,), False),
+    ("frank", "Frank", "Ito", (Role.EXECUTIVE,), False),
+    ("olga", "Olga", "Petrova", (Role.OPS,), False),
+    ("admin", "Ada", "Admin", (), True),
+]
+MANAGERS = ["alice", "bob", "carol", "dave"]
+
+
+def demo_users_ensure() -> dict[str, User]:
+    """Create the demo users if missing (idempotent) and return them by username."""
+    groups = {group.name: group for group in Group.objects.filter(name__in=Role.values)}
+    users: dict[str, User] = {}
+    for username, first, last, roles, is_superuser in DEMO_USERS:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(
+                username=username,
+                first_name=first,
+                last_name=last,
+                email=f"{username}@example.com",
+                is_superuser=is_superuser,
+                is_staff=is_superuser,
+            )
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            user.groups.set([groups[role] for role in roles])
+        users[username] = user
+    return users
+
+
+def demo_logins() -> list[str]:
+    """The lines seed_demo prints: every demo login and its role."""
+    lines = [f"Demo logins (password for all: {DEMO_PASSWORD}):"]
+    for username, first, last, roles, is_superuser in DEMO_USERS:
+        role_text = "superuser" if is_superuser else ", ".join(roles)
+        lines.append(f"  {username:<6} {first} {last} · {role_text}")
+    return lines
