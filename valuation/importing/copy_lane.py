@@ -8,8 +8,9 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from django.db import transaction
 
@@ -23,7 +24,19 @@ if TYPE_CHECKING:
     from valuation.importing.kinds.activities import ActivitiesParser
 
 
-class ReadAhead:
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class _Failed:
+    error: BaseException
+
+
+class _End:
+    pass
+
+
+class ReadAhead(Generic[T]):
     """Runs a generator (of COPY chunks and progress counts) in a thread, at most `depth`
     items ahead.
 
@@ -32,15 +45,15 @@ class ReadAhead:
     `depth` chunks. An exception in the generator is raised again in the consumer; `close`
     stops the thread when the consumer gives up early."""
 
-    def __init__(self, chunks: Iterator[Any], depth: int = 4) -> None:
-        self.queue: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=depth)
+    def __init__(self, chunks: Iterator[T], depth: int = 4) -> None:
+        self.queue: queue.Queue[T | _Failed | _End] = queue.Queue(maxsize=depth)
         self.stopped = threading.Event()
         self.thread = threading.Thread(
             target=self._produce, args=(chunks,), name="kam-import-reader", daemon=True
         )
         self.thread.start()
 
-    def _put(self, item: tuple[str, Any]) -> bool:
+    def _put(self, item: T | _Failed | _End) -> bool:
         while not self.stopped.is_set():
             try:
                 self.queue.put(item, timeout=0.1)
@@ -49,28 +62,28 @@ class ReadAhead:
             return True
         return False
 
-    def _produce(self, chunks: Iterator[Any]) -> None:
+    def _produce(self, chunks: Iterator[T]) -> None:
         try:
             for chunk in chunks:
-                if not self._put(("chunk", chunk)):
+                if not self._put(chunk):
                     return
         except BaseException as error:  # noqa: BLE001 - handed to the consumer thread
-            self._put(("error", error))
+            self._put(_Failed(error))
         else:
-            self._put(("end", None))
+            self._put(_End())
         finally:
             close = getattr(chunks, "close", None)
             if close is not None:
                 close()  # a generator stopped early releases what it holds (its file) now
 
-    def __iter__(self) -> Iterator[Any]:
+    def __iter__(self) -> Iterator[T]:
         while True:
-            kind, value = self.queue.get()
-            if kind == "end":
+            item = self.queue.get()
+            if isinstance(item, _End):
                 return
-            if kind == "error":
-                raise value
-            yield value
+            if isinstance(item, _Failed):
+                raise item.error
+            yield item
 
     def close(self) -> None:
         self.stopped.set()
