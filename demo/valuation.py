@@ -7,16 +7,15 @@ portfolios so `seed_demo --accounts 10000` stays around a minute."""
 from __future__ import annotations
 
 import datetime
-import io
 import random
+from collections.abc import Iterator
 from decimal import Decimal
-from typing import Any
 
-from django.db import connection, models
 from django.db.models import Sum
 
 from accounts.models import AccountLocation, Designation
 from demo.context import DemoPortfolio
+from kam.bulk import copy_rows
 from valuation.models import (
     ActivityRate,
     ActivityType,
@@ -70,29 +69,6 @@ CONTACTS = ["Jane Roe, plant manager", "Omar Haddad, CPO", "Li Wei, CFO", "Ana S
 # Activity rows are budgeted so large demo portfolios stay fast to seed.
 ACTIVITY_ROW_BUDGET = 120_000
 BATCH = 5000
-
-
-def _bulk_insert(
-    model: type[models.Model], columns: list[str], rows: list[tuple[Any, ...]]
-) -> None:
-    """Insert plain tuples fast: COPY on PostgreSQL, executemany elsewhere (the demo's large
-    tables would spend most of their time building model instances with bulk_create)."""
-    if not rows:
-        return
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            buffer = io.StringIO()
-            for row in rows:
-                buffer.write("\t".join("\\N" if v is None else str(v) for v in row) + "\n")
-            buffer.seek(0)
-            cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
-        else:
-            marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(
-                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",  # noqa: S608
-                [tuple(str(v) if isinstance(v, Decimal) else v for v in row) for row in rows],
-            )
 
 
 def _money(value: float) -> Decimal:
@@ -157,8 +133,30 @@ def _revenue_seed(
         account__in=[account.pk for account in portfolio.accounts]
     ).values_list("account_id", "id"):
         locations.setdefault(account_id, []).append(location_id)
-    columns = ["account_id", "location_id", "period_start", "revenue", "cost_of_goods"]
-    records: list[tuple[Any, ...]] = []
+    copy_rows(
+        table=RevenueRecord._meta.db_table,
+        columns=["account_id", "location_id", "period_start", "revenue", "cost_of_goods"],
+        rows=_revenue_rows(
+            rng=rng,
+            portfolio=portfolio,
+            months=months,
+            growth=growth,
+            annual=annual,
+            locations=locations,
+        ),
+    )
+
+
+def _revenue_rows(
+    *,
+    rng: random.Random,
+    portfolio: DemoPortfolio,
+    months: list[datetime.date],
+    growth: dict[int, float],
+    annual: dict[int, float],
+    locations: dict[int, list[int]],
+) -> Iterator[tuple[int, int, datetime.date, Decimal, Decimal]]:
+    """Monthly revenue and cost of goods per account location: a trend, seasons, noise."""
     for account in portfolio.accounts:
         yearly_revenue = annual[account.pk]
         yearly_growth = growth[account.pk]
@@ -175,11 +173,7 @@ def _revenue_seed(
                 value *= rng.uniform(0.85, 1.15)
                 revenue = _money(value)
                 cost = _money(float(revenue) * (1 - margin) * rng.uniform(0.97, 1.03))
-                records.append((account.pk, location_id, month.isoformat(), revenue, cost))
-        if len(records) >= BATCH * 10:
-            _bulk_insert(RevenueRecord, columns, records)
-            records = []
-    _bulk_insert(RevenueRecord, columns, records)
+                yield (account.pk, location_id, month, revenue, cost)
 
 
 def _forecasts_seed(
@@ -226,14 +220,29 @@ def _activities_seed(
 ) -> None:
     """Activities as a few aggregated rows per account, type and month (quantities are
     summed per month so the row count stays modest); transactional accounts use few types."""
+    copy_rows(
+        table=ServiceActivity._meta.db_table,
+        columns=["account_id", "activity_type_id", "date", "quantity"],
+        rows=_activity_rows(
+            rng=rng, portfolio=portfolio, types=types, first_month=first_month, annual=annual
+        ),
+    )
+
+
+def _activity_rows(
+    *,
+    rng: random.Random,
+    portfolio: DemoPortfolio,
+    types: list[tuple[ActivityType, int]],
+    first_month: datetime.date,
+    annual: dict[int, float],
+) -> Iterator[tuple[int, int, datetime.date, Decimal]]:
     days = (portfolio.as_of - first_month).days
     key_count = sum(1 for a in portfolio.accounts if a.designation in KEY)
     other_count = len(portfolio.accounts) - key_count
     # rows per year: ~150 per key account, ~12 per other one, scaled to the budget
     wanted = 3 * (150 * key_count + 12 * other_count)
     scale = min(1.0, ACTIVITY_ROW_BUDGET / max(wanted, 1))
-    columns = ["account_id", "activity_type_id", "date", "quantity"]
-    activities: list[tuple[Any, ...]] = []
     for account in portfolio.accounts:
         is_key = account.designation in KEY
         # One unit of intensity costs about 78,000 a year; cost to serve lands between
@@ -250,11 +259,7 @@ def _activities_seed(
             quantity = volume * intensity * 3 / rows * sum(volumes) / volume
             day = first_month + datetime.timedelta(days=rng.randrange(days + 1))
             amount = Decimal(f"{max(quantity * rng.uniform(0.5, 1.5), 0.25):.2f}")
-            activities.append((account.pk, activity_type.pk, day.isoformat(), amount))
-        if len(activities) >= BATCH * 10:
-            _bulk_insert(ServiceActivity, columns, activities)
-            activities = []
-    _bulk_insert(ServiceActivity, columns, activities)
+            yield (account.pk, activity_type.pk, day, amount)
 
 
 def _ledger_seed(
