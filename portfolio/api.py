@@ -9,16 +9,16 @@ from django.db.models import QuerySet
 from django.http import Http404
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.generics import RetrieveAPIView
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.selectors import account_get_for_user
 from kam.api import StrictSerializer
-from kam.permissions import OpsCanWriteOthersRead
+from kam.types import AnyUser, request_user
 from kam.versioning import VersionedViewMixin, without_version
-from portfolio import schedules, selectors, services
+from portfolio import rules, schedules, selectors, services
 from portfolio.models import AccountSnapshot, AnalysisRun
 from portfolio.serializers import (
     AccountSnapshotSerializer,
@@ -27,14 +27,45 @@ from portfolio.serializers import (
 )
 
 
+class _WritesByRule(IsAuthenticated):
+    """Every signed-in user reads; a write needs the view's rule (a portfolio.rules
+    predicate), asked here so a refused write answers 403 before its body is read. The
+    service enforces the same rule."""
+
+    message = "Only operations staff may change this."
+
+    def may_write(self, user: AnyUser) -> bool:
+        raise NotImplementedError
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        if not super().has_permission(request, view):
+            return False
+        return request.method in SAFE_METHODS or self.may_write(request.user)
+
+
+class RunsAnalysis(_WritesByRule):
+    def may_write(self, user: AnyUser) -> bool:
+        return rules.can_run_analysis(user)
+
+
+class EditsParameters(_WritesByRule):
+    def may_write(self, user: AnyUser) -> bool:
+        return rules.can_edit_parameters(user)
+
+
+class EditsSchedule(_WritesByRule):
+    def may_write(self, user: AnyUser) -> bool:
+        return rules.can_edit_schedule(user)
+
+
 class AnalysisRunViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
+    viewsets.GenericViewSet[AnalysisRun],
 ):
     serializer_class = AnalysisRunSerializer
-    permission_classes = [IsAuthenticated, OpsCanWriteOthersRead]
+    permission_classes = [RunsAnalysis]
     filterset_fields = ["status", "as_of", "trigger"]
     ordering_fields = ["queued_at", "as_of"]
 
@@ -44,12 +75,12 @@ class AnalysisRunViewSet(
     def perform_create(self, serializer: AnalysisRunSerializer) -> None:  # type: ignore[override]
         serializer.instance = services.analysis_run_queue(
             as_of=serializer.validated_data["as_of"],
-            requested_by=self.request.user,
+            requested_by=request_user(self.request),
             trigger=AnalysisRun.Trigger.API,
         )
 
 
-class RunSnapshotViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class RunSnapshotViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[AccountSnapshot]):
     """`analysis-runs/{id}/snapshots/`: the run's snapshots of the accounts you may see."""
 
     serializer_class = AccountSnapshotSerializer
@@ -62,16 +93,19 @@ class RunSnapshotViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         run = selectors.analysis_run_list().filter(pk=self.kwargs["run_pk"]).first()
         if run is None:
             raise Http404("No such analysis run.")
-        return selectors.snapshots_for_run(user=self.request.user, run=run).select_related("run")
+        user = request_user(self.request)
+        return selectors.snapshots_for_run(user=user, run=run).select_related("run")
 
 
-class AccountSnapshotView(RetrieveAPIView):
+class AccountSnapshotView(RetrieveAPIView[AccountSnapshot]):
     """`accounts/{id}/snapshot/`: the account's figures in the latest successful run."""
 
     serializer_class = AccountSnapshotSerializer
 
     def get_object(self) -> AccountSnapshot:
-        account = account_get_for_user(user=self.request.user, account_id=self.kwargs["account_pk"])
+        account = account_get_for_user(
+            user=request_user(self.request), account_id=self.kwargs["account_pk"]
+        )
         snapshot = selectors.snapshot_latest_for_account(account=account)
         if snapshot is None:
             raise Http404("This account has not been analysed yet.")
@@ -84,7 +118,7 @@ class AnalysisParametersView(VersionedViewMixin, APIView):
 
     schema_conflicts = {"PATCH": ["409", "412"], "PUT": ["409", "412"]}
 
-    permission_classes = [IsAuthenticated, OpsCanWriteOthersRead]
+    permission_classes = [EditsParameters]
     serializer_class = AnalysisParametersSerializer
 
     def get(self, request: Request) -> Response:
@@ -95,7 +129,7 @@ class AnalysisParametersView(VersionedViewMixin, APIView):
         serializer = AnalysisParametersSerializer(current, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         parameters = services.analysis_parameters_update(
-            changed_by=request.user,
+            changed_by=request_user(request),
             version=self.edited_version(current),
             **without_version(serializer.validated_data),
         )
@@ -118,7 +152,7 @@ class NightlyScheduleSerializer(StrictSerializer):
 class AnalysisScheduleView(APIView):
     """`analysis-schedule/`: the nightly run's cron fields (UTC); ops change them."""
 
-    permission_classes = [IsAuthenticated, OpsCanWriteOthersRead]
+    permission_classes = [EditsSchedule]
     serializer_class = NightlyScheduleSerializer
 
     def get(self, request: Request) -> Response:
@@ -127,5 +161,7 @@ class AnalysisScheduleView(APIView):
     def put(self, request: Request) -> Response:
         serializer = NightlyScheduleSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        schedule = schedules.nightly_schedule_update(**serializer.validated_data)
+        schedule = schedules.nightly_schedule_update(
+            changed_by=request_user(request), **serializer.validated_data
+        )
         return Response(NightlyScheduleSerializer(asdict(schedule)).data)

@@ -8,6 +8,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
+from kam.rules import require
+from kam.types import User
+from portfolio.rules import SCHEDULE_REFUSED, can_edit_schedule
+
 NIGHTLY_NAME = "Nightly portfolio analysis"
 REAPER_NAME = "Sweep stuck analysis runs"
 
@@ -67,9 +71,11 @@ def nightly_schedule_get() -> NightlySchedule:
 
 @transaction.atomic
 def nightly_schedule_update(
-    *, minute: str, hour: str, day_of_week: str, enabled: bool
+    *, changed_by: User, minute: str, hour: str, day_of_week: str, enabled: bool
 ) -> NightlySchedule:
-    """Change when the nightly analysis runs (cron fields, UTC)."""
+    """Change when the nightly analysis runs (cron fields, UTC). PermissionDenied unless
+    `changed_by` may (portfolio.rules); ValidationError for a cron field that is not one."""
+    require(can_edit_schedule(changed_by), SCHEDULE_REFUSED)
     crontab = CrontabSchedule(
         minute=minute.strip(),
         hour=hour.strip(),

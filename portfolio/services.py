@@ -10,25 +10,26 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
-from collections.abc import Iterator
 from dataclasses import asdict
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import partial
-from itertools import compress, islice
+from itertools import compress
 from typing import Any
 
 import pandas as pd
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
 from accounts.models import Account
+from kam.bulk import copy_rows
 from kam.concurrent_reads import shared_snapshot
-from kam.bulk import copy_from_chunks
 from kam.row_locks import key_share_locked
+from kam.rules import require
+from kam.types import User
 from kam.versioning import versioned_update
 from portfolio import loaders
 from portfolio.models import (
@@ -43,6 +44,12 @@ from portfolio.pipeline import (
     analyse_before_costs,
     analyse_costs,
 )
+from portfolio.rules import (
+    PARAMETERS_REFUSED,
+    RUN_REFUSED,
+    can_edit_parameters,
+    can_run_analysis,
+)
 from portfolio.tasks import analysis_run_execute_task
 from valuation.analysis import columns as analysis_columns
 from valuation.analysis.parameters import AnalysisParameters as Parameters
@@ -51,9 +58,8 @@ from valuation.analysis.windows import Windows
 logger = logging.getLogger(__name__)
 Status = AnalysisRun.Status
 
-COPY_NULL = "\\N"
-# Snapshots are formatted for COPY this many at a time.
-COPY_BATCH_ROWS = 1000
+# The snapshot's fields by the names `_snapshot_columns` gives (run_id, account_id, figures).
+SNAPSHOT_COLUMNS = {field.attname: field for field in AccountSnapshot._meta.concrete_fields}
 PARAMETER_FIELDS = [
     "discount_rate",
     "horizon_years",
@@ -73,41 +79,63 @@ def analysis_parameters_get() -> AnalysisParameters:
 
 @transaction.atomic
 def analysis_parameters_update(
-    *, changed_by: Any, version: int | None = None, **values: Any
+    *,
+    changed_by: User,
+    version: int | None = None,
+    discount_rate: Decimal | None = None,
+    horizon_years: int | None = None,
+    base_retention: Decimal | None = None,
+    acquisition_cost: Decimal | None = None,
+    small_account_revenue: Decimal | None = None,
+    margin_target: Decimal | None = None,
+    attractiveness_threshold: Decimal | None = None,
 ) -> AnalysisParameters:
-    """Change parameters after validating them all; the change is kept in history. Only
-    what differs is written; a stale `version` raises VersionConflictError
-    (kam/versioning.py) and writes nothing."""
+    """Change the parameters given (None: left as they are) after validating them all; the
+    change is kept in history with `changed_by`. Only what differs is written; a stale
+    `version` raises VersionConflictError (kam/versioning.py) and writes nothing.
+    PermissionDenied unless `changed_by` may change them (portfolio.rules)."""
+    require(can_edit_parameters(changed_by), PARAMETERS_REFUSED)
+    given: dict[str, object] = {
+        "discount_rate": discount_rate,
+        "horizon_years": horizon_years,
+        "base_retention": base_retention,
+        "acquisition_cost": acquisition_cost,
+        "small_account_revenue": small_account_revenue,
+        "margin_target": margin_target,
+        "attractiveness_threshold": attractiveness_threshold,
+    }
+    values = {name: value for name, value in given.items() if value is not None}
     stored = analysis_parameters_get()
     parameters = AnalysisParameters.objects.select_for_update().get(pk=stored.pk)
     for name, value in values.items():
-        if name not in PARAMETER_FIELDS:
-            raise ValidationError({name: "Not an analysis parameter."})
         setattr(parameters, name, value)
     parameters.full_clean()
     errors = _parameters_as_pure(parameters).validate()
     if errors:
         raise ValidationError(errors)
+    fresh: AnalysisParameters
     fresh, _changed = versioned_update(
-        instance=stored, values=dict(values), version=version, by=changed_by
+        instance=stored, values=values, version=version, by=changed_by
     )
     return fresh
 
 
 def _parameters_as_pure(parameters: AnalysisParameters) -> Parameters:
-    return Parameters(
-        **{name: _plain(getattr(parameters, name)) for name in PARAMETER_FIELDS}  # type: ignore[arg-type]
-    )
+    return Parameters(**{name: _plain(getattr(parameters, name)) for name in PARAMETER_FIELDS})
 
 
 def _plain(value: Any) -> Any:
     return float(value) if isinstance(value, Decimal) else value
 
 
-def analysis_run_create(*, as_of: date, requested_by: Any, trigger: str) -> AnalysisRun:
+def analysis_run_create(*, as_of: date, requested_by: User | None, trigger: str) -> AnalysisRun:
     """Validate the request and insert a queued run. Raises ValidationError, writes nothing
     then: a future date, a date before any data, invalid parameters, or a run for the same
-    as-of date already waiting or running."""
+    as-of date already waiting or running. `requested_by` is None for the product itself
+    (the nightly schedule, the command line); a user must be allowed to run the analysis
+    (portfolio.rules), PermissionDenied otherwise."""
+    if requested_by is not None:
+        require(can_run_analysis(requested_by), RUN_REFUSED)
     today = timezone.localdate()
     if as_of > today:
         raise ValidationError(
@@ -129,7 +157,7 @@ def analysis_run_create(*, as_of: date, requested_by: Any, trigger: str) -> Anal
             return AnalysisRun.objects.create(
                 as_of=as_of,
                 trigger=trigger,
-                requested_by=requested_by if getattr(requested_by, "pk", None) else None,
+                requested_by=requested_by,
                 parameters=asdict(parameters),
             )
     except IntegrityError as error:
@@ -152,7 +180,7 @@ def analysis_run_enqueue(*, run: AnalysisRun) -> bool:
     return True
 
 
-def analysis_run_queue(*, as_of: date, requested_by: Any, trigger: str) -> AnalysisRun:
+def analysis_run_queue(*, as_of: date, requested_by: User | None, trigger: str) -> AnalysisRun:
     """Create a queued run and send it to the workers once the row is committed."""
     with transaction.atomic():
         run = analysis_run_create(as_of=as_of, requested_by=requested_by, trigger=trigger)
@@ -211,9 +239,7 @@ def analysis_run_execute(*, run_id: int) -> AnalysisRun | None:
                 # The sweep declared this run dead meanwhile: keep its verdict, write nothing.
                 raise RuntimeError("The run was marked failed while it was computing.")
             AccountSnapshot.objects.filter(run_id=run_id).delete()
-            _insert_rows(
-                AccountSnapshot, snapshots, json_fields={"signals", "cost_by_activity_type"}
-            )
+            _snapshots_insert(snapshots)
     except Exception as error:
         AnalysisRun.objects.filter(pk=run_id, status=Status.RUNNING).update(
             status=Status.FAILED,
@@ -259,77 +285,31 @@ def _rows_of_existing_accounts(columns: dict[str, list[Any]]) -> dict[str, list[
     return {name: list(compress(values, keep)) for name, values in columns.items()}
 
 
-def _insert_rows(model: Any, columns: dict[str, list[Any]], *, json_fields: set[str]) -> None:
-    """Insert rows given column by column (field name → one value per row) in the current
-    transaction: COPY on PostgreSQL (bulk_create's SQL building costs seconds at 10,000
-    snapshots), bulk_create elsewhere. Values: floats for decimal fields (rounded to the
-    field's places; NaN or None for NULL), ints for integer and key fields, text or None
-    for the others, and JSON text for ``json_fields``."""
-    if connection.vendor != "postgresql":
-        decimals = {
-            name: f".{field.decimal_places}f"
-            for name in columns
-            if isinstance(field := model._meta.get_field(name), models.DecimalField)
-        }
-        objects = []
-        for row in zip(*columns.values(), strict=True):
-            values = dict(zip(columns, row, strict=True))
-            for name, spec in decimals.items():
-                values[name] = _decimal_text(values[name], spec)
-            for name in json_fields:
-                values[name] = json.loads(values[name])
-            objects.append(model(**values))
-        model.objects.bulk_create(objects, batch_size=2000)
-        return
-    line, values = _csv_line_format(model, columns)
-    names = ", ".join(connection.ops.quote_name(model._meta.get_field(f).column) for f in columns)
-    table = connection.ops.quote_name(model._meta.db_table)
-    copy_from_chunks(
-        f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv, NULL '{COPY_NULL}')",
-        _csv_chunks(line, values),
+def _snapshots_insert(columns: dict[str, list[Any]]) -> None:
+    """Insert snapshots given column by column (field name → one value per row, as
+    `_snapshot_columns` gives them) in the current transaction, through kam.bulk.copy_rows
+    (COPY on PostgreSQL: bulk_create's SQL building costs seconds at 10,000 snapshots)."""
+    fields = [SNAPSHOT_COLUMNS[name] for name in columns]
+    values = [
+        _copy_values(field, column) for field, column in zip(fields, columns.values(), strict=False)
+    ]
+    copy_rows(
+        table=AccountSnapshot._meta.db_table,
+        columns=[field.column for field in fields],
+        rows=zip(*values, strict=True),
     )
 
 
-def _csv_line_format(model: Any, columns: dict[str, list[Any]]) -> tuple[str, list[list[Any]]]:
-    """A %-format that turns one row into a line of COPY's CSV, and the columns prepared
-    for it: a row then costs one C-level formatting call, not one call per value (at
-    10,000 snapshots of 26 fields, formatting value by value was most of the write)."""
-    formats: list[str] = []
-    prepared: list[list[Any]] = []
-    for name, values in columns.items():
-        field = model._meta.get_field(name)
-        if isinstance(field, models.DecimalField):
-            spec = f".{field.decimal_places}f"
-            if pd.isna(values).any():
-                formats.append("%s")
-                texts = (_decimal_text(value, spec) for value in values)
-                values = [COPY_NULL if text is None else text for text in texts]
-            else:
-                formats.append(f"%{spec}")
-        elif field.is_relation or isinstance(field, models.IntegerField):
-            formats.append("%d")
-        else:
-            formats.append("%s")
-            values = [COPY_NULL if value is None else _csv_quoted(value) for value in values]
-        prepared.append(values)
-    return ",".join(formats) + "\n", prepared
-
-
-def _decimal_text(value: float | None, spec: str) -> str | None:
-    """The number written with `spec` (e.g. ".2f"), None for None or NaN."""
-    return None if value is None or value != value else format(value, spec)
-
-
-def _csv_quoted(text: str) -> str:
-    return '"' + text.replace('"', '""') + '"'
-
-
-def _csv_chunks(line: str, columns: list[list[Any]]) -> Iterator[str]:
-    """The rows as CSV text, COPY_BATCH_ROWS at a time, formatted as COPY reads them
-    (PostgreSQL inserts one chunk while the next is formatted)."""
-    rows = zip(*columns, strict=True)
-    while batch := list(islice(rows, COPY_BATCH_ROWS)):
-        yield "".join([line % row for row in batch])
+def _copy_values(field: models.Field[Any, Any], values: list[Any]) -> list[Any]:
+    """A decimal field's floats as text with the field's decimal places (None for NaN or
+    None), written once per value with C-level formatting (str() of a float, which
+    copy_rows would call, is slower and keeps float noise); other values as they are."""
+    if not isinstance(field, models.DecimalField):
+        return values
+    spec = f".{field.decimal_places}f"
+    if not pd.isna(values).any():
+        return [format(value, spec) for value in values]
+    return [None if value is None or value != value else format(value, spec) for value in values]
 
 
 def _snapshot_columns(run_id: int, result: AnalysisResult) -> dict[str, list[Any]]:

@@ -6,15 +6,17 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Model
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import account_get_for_user
 from kam.forms import form_errors_apply
-from kam.roles import Role, user_has_role
+from kam.rules import require
+from kam.types import AuthenticatedHttpRequest
 from kam.versioning import (
     PageConflict,
     VersionConflictError,
@@ -22,17 +24,18 @@ from kam.versioning import (
     page_conflict_errors,
     version_snapshot,
 )
-from portfolio import schedules, selectors, services
+from portfolio import rules, schedules, selectors, services
 from portfolio.forms import ParametersForm, RunNowForm, ScheduleForm
 from portfolio.models import AnalysisParameters, AnalysisRun
 
 
-def _require_ops(request: HttpRequest) -> None:
-    if not user_has_role(request.user, Role.OPS):
-        raise PermissionDenied("Only operations staff run and schedule the analysis.")
+def _ops_page_allowed(request: AuthenticatedHttpRequest) -> None:
+    """The ops page is shown to those portfolio.rules lets use it (403 for anybody else,
+    before any form is read); each service enforces its own rule again."""
+    require(rules.can_use_ops_page(request.user), rules.OPS_PAGE_REFUSED)
 
 
-def _ops_context(request: HttpRequest, **forms: Any) -> dict[str, Any]:
+def _ops_context(request: AuthenticatedHttpRequest, **forms: object) -> dict[str, Any]:
     schedule = schedules.nightly_schedule_get()
     parameters = services.analysis_parameters_get()
     page = Paginator(selectors.analysis_run_list(), 20).get_page(request.GET.get("page"))
@@ -44,21 +47,25 @@ def _ops_context(request: HttpRequest, **forms: Any) -> dict[str, Any]:
         "parameters_form": ParametersForm(instance=parameters),
         "parameter_history": parameters.history.select_related("history_user")[:10],
         "has_active_run": any(run.status in ("queued", "running") for run in page),
+        # Each form is shown to those the service it posts to lets write (portfolio.rules).
+        "may_run": rules.can_run_analysis(request.user),
+        "may_edit_schedule": rules.can_edit_schedule(request.user),
+        "may_edit_parameters": rules.can_edit_parameters(request.user),
     }
     context.update(forms)
     return context
 
 
 @login_required
-def ops_analysis(request: HttpRequest) -> HttpResponse:
-    _require_ops(request)
+def ops_analysis(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _ops_page_allowed(request)
     return render(request, "portfolio/ops_analysis.html", _ops_context(request))
 
 
 @login_required
 @require_POST
-def ops_run_now(request: HttpRequest) -> HttpResponse:
-    _require_ops(request)
+def ops_run_now(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _ops_page_allowed(request)
     form = RunNowForm(request.POST)
     if form.is_valid():
         try:
@@ -84,12 +91,12 @@ def ops_run_now(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def ops_schedule(request: HttpRequest) -> HttpResponse:
-    _require_ops(request)
+def ops_schedule(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _ops_page_allowed(request)
     form = ScheduleForm(request.POST)
     if form.is_valid():
         try:
-            schedules.nightly_schedule_update(**form.cleaned_data)
+            schedules.nightly_schedule_update(changed_by=request.user, **form.cleaned_data)
         except ValidationError as error:
             form_errors_apply(form, error)
         else:
@@ -103,14 +110,14 @@ def ops_schedule(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _parameter_values(parameters: AnalysisParameters) -> dict[str, Any]:
+def _parameter_values(parameters: Model) -> dict[str, Any]:
     return {name: getattr(parameters, name) for name in ParametersForm.Meta.fields}
 
 
 @login_required
 @require_POST
-def ops_parameters(request: HttpRequest) -> HttpResponse:
-    _require_ops(request)
+def ops_parameters(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _ops_page_allowed(request)
     form = ParametersForm(request.POST, instance=AnalysisParameters(pk=1))
     conflict: PageConflict | None = None
     if form.is_valid():
@@ -145,7 +152,7 @@ def ops_parameters(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def account_analysis(request: HttpRequest, account_id: int) -> HttpResponse:
+def account_analysis(request: AuthenticatedHttpRequest, account_id: int) -> HttpResponse:
     account = account_get_for_user(user=request.user, account_id=account_id)
     return render(
         request,
