@@ -12,7 +12,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from portfolio.dashboard.selectors import Dashboard, dashboard_filters_parse, dashboard_get
+from kam.types import request_user
+from portfolio.dashboard.filters import dashboard_filters_parse
+from portfolio.dashboard.selectors import Dashboard, dashboard_get
 
 
 def _payload(dashboard: Dashboard) -> dict[str, Any]:
@@ -52,7 +54,7 @@ class DashboardView(APIView):
         parsed = dashboard_filters_parse(params=request.query_params)
         if parsed.errors:
             return Response(parsed.errors, status=400)
-        dashboard = dashboard_get(user=request.user, filters=parsed.filters)
+        dashboard = dashboard_get(user=request_user(request), filters=parsed.filters)
         if dashboard is None:
             return Response({"detail": "There is no successful analysis run yet."}, status=404)
         return Response(_payload(dashboard))

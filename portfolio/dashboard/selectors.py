@@ -8,9 +8,6 @@ manager's charts, totals, tables and exports hold only their own and their team'
 from __future__ import annotations
 
 import hashlib
-import itertools
-import math
-from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -27,7 +24,10 @@ from django.db.models.functions import Cast
 
 from accounts.models import Account, Designation
 from accounts.selectors import accounts_visible_to
+from kam.types import User
 from portfolio.churn.signals import signal_label
+from portfolio.dashboard.filters import DashboardFilters
+from portfolio.dashboard.lorenz import Concentration, lorenz_curve
 from portfolio.models import AccountSnapshot, AnalysisRun, Segment
 from portfolio.selectors import analysis_run_latest_succeeded
 from valuation.analysis.cost_to_serve import cost_pareto
@@ -39,55 +39,7 @@ CHURN_LIMIT = 50  # rows of the churn-risk list on the dashboard
 TREND_RUNS = 12  # successful runs on the trend
 TREND_CACHE_SECONDS = 60 * 60  # an earlier run's totals over every account
 DASHBOARD_CACHE_SECONDS = 10 * 60  # the whole portfolio's dashboard (see dashboard_get)
-LORENZ_POINTS = 100  # the Lorenz curve is sampled at this many positions
-TOP_ACCOUNTS_SHARE = Decimal("0.2")
-MAX_FILTER_LENGTH = 150
 SMALL_SCOPE = 2000  # up to this many visible accounts are listed by id
-
-
-@dataclass(frozen=True)
-class DashboardFilters:
-    """Filters of the dashboard; an empty string means "any". `owner` is a username."""
-
-    segment: str = ""
-    designation: str = ""
-    owner: str = ""
-    region: str = ""
-
-    def as_query(self) -> dict[str, str]:
-        return {name: value for name, value in self.__dict__.items() if value}
-
-    @property
-    def is_active(self) -> bool:
-        return bool(self.as_query())
-
-
-@dataclass(frozen=True)
-class ParsedFilters:
-    filters: DashboardFilters
-    errors: dict[str, str]  # filter name → why its value was ignored
-
-
-def dashboard_filters_parse(*, params: Mapping[str, Any]) -> ParsedFilters:
-    """Read the filters from query parameters. An unknown segment or designation, or an
-    over-long value, is ignored with a message in plain words (never an error page)."""
-    errors: dict[str, str] = {}
-    values: dict[str, str] = {}
-    choices = {"segment": Segment, "designation": Designation}
-    for name in ("segment", "designation", "owner", "region"):
-        raw = params.get(name, "")
-        value = raw.strip() if isinstance(raw, str) else ""
-        if not value:
-            continue
-        if len(value) > MAX_FILTER_LENGTH:
-            errors[name] = f"The {name} filter is too long; it was ignored."
-            continue
-        if name in choices and value not in choices[name].values:
-            allowed = ", ".join(choices[name].values)
-            errors[name] = f"There is no {name} “{value}” (one of {allowed}); it was ignored."
-            continue
-        values[name] = value
-    return ParsedFilters(filters=DashboardFilters(**values), errors=errors)
 
 
 @dataclass(frozen=True)
@@ -136,19 +88,6 @@ class AccountRow:
         return [
             f"{signal_label(str(s.get('code', '')))}: {s.get('detail', '')}" for s in self.signals
         ]
-
-
-@dataclass(frozen=True)
-class LorenzPoint:
-    account_share: float
-    revenue_share: float
-
-
-@dataclass(frozen=True)
-class Concentration:
-    points: list[LorenzPoint]
-    top_accounts: int  # how many accounts are the top 20 %
-    top_share: float | None  # their share of revenue (None when revenue totals 0)
 
 
 @dataclass(frozen=True)
@@ -245,7 +184,7 @@ def _rows(queryset: QuerySet[AccountSnapshot], *, with_signals: bool = False) ->
     ]
 
 
-def dashboard_visible_accounts(*, user: Any, filters: DashboardFilters) -> QuerySet[Account]:
+def dashboard_visible_accounts(*, user: User, filters: DashboardFilters) -> QuerySet[Account]:
     """The accounts the user may see, narrowed by the account filters (not by segment,
     which belongs to a run's snapshot)."""
     accounts = accounts_visible_to(user)
@@ -286,7 +225,7 @@ class Scope:
         return ids if len(ids) <= SMALL_SCOPE else None
 
 
-def dashboard_scope(*, user: Any, filters: DashboardFilters) -> Scope:
+def dashboard_scope(*, user: User, filters: DashboardFilters) -> Scope:
     """The visible, filtered accounts (no query yet: see Scope.account_ids)."""
     accounts = dashboard_visible_accounts(user=user, filters=filters)
     if _is_every_account(accounts):
@@ -347,31 +286,6 @@ def _concentration(snapshots: QuerySet[AccountSnapshot]) -> Concentration:
         .values_list("revenue_float", flat=True)
     )
     return lorenz_curve(revenues_ascending=largest_first[::-1])
-
-
-def lorenz_curve(*, revenues_ascending: list[float]) -> Concentration:
-    """The Lorenz curve sampled at about LORENZ_POINTS positions (x the share of accounts,
-    smallest revenue first; y the share of revenue, both 0-1, starting at (0, 0)) and the
-    top 20 % of accounts (rounded up) with their share of revenue. No curve and no share
-    when revenue totals 0 or less."""
-    count = len(revenues_ascending)
-    if count == 0:
-        return Concentration(points=[], top_accounts=0, top_share=None)
-    top_accounts = math.ceil(count * TOP_ACCOUNTS_SHARE)
-    rest = count - top_accounts
-    running = list(itertools.accumulate(revenues_ascending))
-    total = running[-1]
-    if total <= 0:
-        return Concentration(points=[], top_accounts=top_accounts, top_share=None)
-    positions = {math.ceil(count * step / LORENZ_POINTS) for step in range(1, LORENZ_POINTS + 1)}
-    points = [LorenzPoint(0.0, 0.0)] + [
-        LorenzPoint(position / count, running[position - 1] / total)
-        for position in sorted(positions)
-    ]
-    below = running[rest - 1] if rest else 0.0
-    return Concentration(
-        points=points, top_accounts=top_accounts, top_share=(total - below) / total
-    )
 
 
 def _pareto(
@@ -491,7 +405,7 @@ def _trend(
     return [found[pk] for pk, _, _ in reversed(runs) if pk in found]
 
 
-def _options(*, user: Any) -> FilterOptions:
+def _options(*, user: User) -> FilterOptions:
     visible = accounts_visible_to(user).order_by()
     # Owners holding a visible account: one index probe per user, not a DISTINCT over
     # every account.
@@ -536,7 +450,7 @@ class DashboardSource:
     cache_key: str | None
 
 
-def dashboard_source(*, user: Any, filters: DashboardFilters) -> DashboardSource:
+def dashboard_source(*, user: User, filters: DashboardFilters) -> DashboardSource:
     """Two or three queries: the run, then the account ids of a restricted scope or the
     accounts' version of the whole portfolio's cache key."""
     run = analysis_run_latest_succeeded()
@@ -548,7 +462,7 @@ def dashboard_source(*, user: Any, filters: DashboardFilters) -> DashboardSource
 
 
 def dashboard_get(
-    *, user: Any, filters: DashboardFilters, source: DashboardSource | None = None
+    *, user: User, filters: DashboardFilters, source: DashboardSource | None = None
 ) -> Dashboard | None:
     """Everything the dashboard shows, from the latest successful run; None before the
     first run. Fourteen queries whatever the portfolio's size (see the query-count tests).
@@ -571,7 +485,7 @@ def dashboard_get(
 
 
 def _dashboard_build(
-    *, user: Any, filters: DashboardFilters, run: AnalysisRun, scope: Scope
+    *, user: User, filters: DashboardFilters, run: AnalysisRun, scope: Scope
 ) -> Dashboard:
     snapshots = dashboard_snapshots(scope=scope, run=run, segment=filters.segment)
     whole_run = scope.is_every_account and not filters.segment
@@ -621,7 +535,7 @@ class ChurnPage:
 
 
 def dashboard_churn_risk_page(
-    *, user: Any, filters: DashboardFilters, page_number: Any
+    *, user: User, filters: DashboardFilters, page_number: Any
 ) -> ChurnPage:
     """One page (CHURN_LIMIT rows) of every visible account with a churn signal."""
     run = analysis_run_latest_succeeded()

@@ -7,10 +7,12 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
+from kam.types import AuthenticatedHttpRequest
 from portfolio import charts
 from portfolio.dashboard.exports import (
     TABLES,
@@ -19,11 +21,11 @@ from portfolio.dashboard.exports import (
     table_html,
     table_response,
 )
+from portfolio.dashboard.filters import dashboard_filters_parse
 from portfolio.dashboard.selectors import (
     DASHBOARD_CACHE_SECONDS,
     Dashboard,
     dashboard_churn_risk_page,
-    dashboard_filters_parse,
     dashboard_get,
     dashboard_source,
 )
@@ -180,7 +182,7 @@ def _page_parts(dashboard: Dashboard) -> dict[str, Any]:
 
 
 @login_required
-def dashboard_page(request: HttpRequest) -> HttpResponse:
+def dashboard_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The dashboard. For readers of every account (executives, ops) the page body depends
     only on the run, the filters and the accounts, so it is kept in the cache with the
     dashboard it was drawn from (same key): a repeat visit is the source's queries and one
@@ -213,7 +215,7 @@ def _query(values: dict[str, str]) -> str:
 
 
 @login_required
-def dashboard_table_page(request: HttpRequest, key: str) -> HttpResponse:
+def dashboard_table_page(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
     """One chart's table as its own page (the matrix and the Lorenz curve are too long to
     sit on the dashboard)."""
     if key not in TABLES:
@@ -237,7 +239,9 @@ def dashboard_table_page(request: HttpRequest, key: str) -> HttpResponse:
 
 
 @login_required
-def dashboard_export(request: HttpRequest, key: str, file_format: str) -> HttpResponse:
+def dashboard_export(
+    request: AuthenticatedHttpRequest, key: str, file_format: str
+) -> HttpResponseBase:
     if key not in TABLES or file_format not in FORMATS:
         raise Http404("No such download.")
     parsed = dashboard_filters_parse(params=request.GET)
@@ -250,7 +254,7 @@ def dashboard_export(request: HttpRequest, key: str, file_format: str) -> HttpRe
 
 
 @login_required
-def dashboard_churn_page(request: HttpRequest) -> HttpResponse:
+def dashboard_churn_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every visible account with a churn signal, highest stage first, 50 a page."""
     parsed = dashboard_filters_parse(params=request.GET)
     churn = dashboard_churn_risk_page(
