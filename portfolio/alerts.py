@@ -25,6 +25,7 @@ from django.urls import reverse
 from accounts.plans.selectors import plan_actions_overdue
 from accounts.selectors import accounts_visible_to
 from kam.roles import Role, user_has_role
+from kam.types import AnyUser, User
 from portfolio.churn.signals import signal_label
 from portfolio.models import AccountSnapshot, AnalysisRun
 from relationships.selectors import contacts_visible_to
@@ -65,7 +66,7 @@ def _limited(rows: list[Any]) -> tuple[list[Any], bool]:
     return rows[:ALERT_LIMIT], len(rows) > ALERT_LIMIT
 
 
-def churn_rising_alerts(*, user: Any) -> AlertGroup:
+def churn_rising_alerts(*, user: User) -> AlertGroup:
     """Accounts whose churn stage rose between the two latest successful runs (2 queries)."""
     group = AlertGroup(kind="churn", title="Churn risk rising")
     runs = list(
@@ -109,13 +110,14 @@ def churn_rising_alerts(*, user: Any) -> AlertGroup:
     return group
 
 
-def influencers_overdue_alerts(*, user: Any, as_of: date) -> AlertGroup:
+def influencers_overdue_alerts(*, user: User, as_of: date) -> AlertGroup:
     """Active economic buyers and coaches overdue against their contact frequency (1 query)."""
     group = AlertGroup(kind="influencers", title="Key influencers overdue")
     contacts = list(
         contacts_visible_to(user=user, as_of=as_of)
         .prefetch_related(None)
-        .filter(Q(is_economic_buyer=True) | Q(is_coach=True), is_active=True, is_overdue=True)
+        # is_overdue is the selector's annotation, which the type checker does not see.
+        .filter(Q(is_economic_buyer=True) | Q(is_coach=True), Q(is_overdue=True), is_active=True)
         .order_by(F("last_interaction_on").asc(nulls_first=True), "account__name", "name")[
             : ALERT_LIMIT + 1
         ]
@@ -143,7 +145,7 @@ def influencers_overdue_alerts(*, user: Any, as_of: date) -> AlertGroup:
     return group
 
 
-def actions_overdue_alerts(*, user: Any, as_of: date) -> AlertGroup:
+def actions_overdue_alerts(*, user: User, as_of: date) -> AlertGroup:
     """Open plan actions due before `as_of` (1 query)."""
     group = AlertGroup(
         kind="actions",
@@ -169,7 +171,7 @@ def actions_overdue_alerts(*, user: Any, as_of: date) -> AlertGroup:
     return group
 
 
-def values_unconfirmed_alerts(*, user: Any, as_of: date) -> AlertGroup:
+def values_unconfirmed_alerts(*, user: User, as_of: date) -> AlertGroup:
     """Ledger entries older than 90 days the customer has not confirmed (1 query)."""
     group = AlertGroup(kind="values", title="Value not confirmed by the customer")
     cutoff = as_of - timedelta(days=UNCONFIRMED_VALUE_DAYS)
@@ -195,10 +197,10 @@ def values_unconfirmed_alerts(*, user: Any, as_of: date) -> AlertGroup:
     return group
 
 
-def home_alerts_for(*, user: Any, as_of: date) -> HomeAlerts | None:
+def home_alerts_for(*, user: AnyUser, as_of: date) -> HomeAlerts | None:
     """The four alert lists for an account manager; None for anybody else (executives and
     ops have their own dashboards). Five queries in all, whatever the portfolio's size."""
-    if not user_has_role(user, Role.ACCOUNT_MANAGER):
+    if not isinstance(user, User) or not user_has_role(user, Role.ACCOUNT_MANAGER):
         return None
     return HomeAlerts(
         groups=[

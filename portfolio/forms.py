@@ -31,7 +31,7 @@ class ScheduleForm(forms.Form):
     enabled = forms.BooleanField(required=False)
 
 
-class ParametersForm(forms.ModelForm):
+class ParametersForm(forms.ModelForm[AnalysisParameters]):
     # The version the form was loaded at (kam/versioning.py): a save based on an older one
     # is refused with what changed, the user's input kept.
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -14,6 +14,7 @@ table's blocks), so that several connections share it
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 import pandas as pd
@@ -56,8 +57,12 @@ def has_data_on_or_before(day: date) -> bool:
     )
 
 
+# A value passed to a raw query of this module.
+SqlParameter = int | str | date | None
+
+
 def _frame(
-    rows: list[tuple[object, ...]] | list[dict[str, object]], columns: tuple[str, ...]
+    rows: Sequence[tuple[object, ...]] | Sequence[dict[str, object]], columns: tuple[str, ...]
 ) -> pd.DataFrame:
     return (
         pd.DataFrame.from_records(rows, columns=list(columns))
@@ -156,7 +161,7 @@ def activities_frame(windows: Windows, *, blocks: BlockRange = (None, None)) -> 
         WHERE a.date >= %s AND a.date <= %s{in_blocks}
         GROUP BY 1, 2, 3
     """  # noqa: S608 (table names come from model metadata, values are parameters)
-    parameters = [
+    parameters: list[SqlParameter] = [
         *period_parameters,
         windows.y3_start,
         windows.as_of,
@@ -174,13 +179,14 @@ def activities_frame(windows: Windows, *, blocks: BlockRange = (None, None)) -> 
             frame = _frame(cursor.fetchall(), columns)
         frame[c.DATE] = pd.to_datetime(frame[c.DATE])  # SQLite returns dates as text
     first_day = pd.Timestamp(windows.y3_start)
-    frame[c.DATE] = frame[c.DATE].fillna(first_day).clip(lower=first_day)
+    days = frame[c.DATE].fillna(first_day)
+    frame[c.DATE] = days.where(days >= first_day, first_day)
     codes = dict(ActivityType.objects.values_list("pk", "code"))
     frame[c.ACTIVITY_TYPE] = frame[c.ACTIVITY_TYPE].map(codes)
     return frame
 
 
-def _rate_period_sql(alias: str) -> tuple[str, list[object]]:
+def _rate_period_sql(alias: str) -> tuple[str, list[SqlParameter]]:
     """A SQL expression giving, for the activity row ``alias``, the first day of the rate
     of its type in force on its date (NULL before the type's first rate, or for a type
     without rates), and its parameters.
@@ -197,7 +203,8 @@ def _rate_period_sql(alias: str) -> tuple[str, list[object]]:
         starts.setdefault(type_id, []).append(effective_from)
     if not starts:
         return "CAST(NULL AS DATE)", []
-    branches, parameters = [], []
+    branches: list[str] = []
+    parameters: list[SqlParameter] = []
     for type_id, days in starts.items():
         newest_first = " ".join(f"WHEN {alias}.date >= %s THEN %s" for _ in days)
         branches.append(f"WHEN %s THEN CASE {newest_first} END")
@@ -210,7 +217,7 @@ def _rate_period_sql(alias: str) -> tuple[str, list[object]]:
 def _copied_frame(
     cursor: CursorWrapper,
     sql: str,
-    parameters: list[object],
+    parameters: list[SqlParameter],
     columns: tuple[str, ...],
     *,
     dates: list[str],

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TypeAlias
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.expressions import Combinable
 
 from kam.audit import audit_history
 from kam.versioning import VersionedModel
@@ -148,11 +150,15 @@ class AnalysisRun(models.Model):
         return None if end is None else (end - self.started_at).total_seconds()
 
 
-def _money(verbose_name: str) -> models.DecimalField:
+# The type of a decimal field of the snapshot (what it accepts, what it reads as).
+SnapshotDecimal: TypeAlias = "models.DecimalField[str | float | Decimal | Combinable, Decimal]"
+
+
+def _money(verbose_name: str) -> SnapshotDecimal:
     return models.DecimalField(verbose_name, max_digits=16, decimal_places=2, default=Decimal("0"))
 
 
-def _ratio(verbose_name: str) -> models.DecimalField:
+def _ratio(verbose_name: str) -> SnapshotDecimal:
     return models.DecimalField(verbose_name, max_digits=12, decimal_places=6, default=Decimal("0"))
 
 

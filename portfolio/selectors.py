@@ -11,7 +11,11 @@ from django.db.models import QuerySet
 
 from accounts.models import Account
 from accounts.selectors import accounts_visible_to
+from kam.types import User
 from portfolio.models import SNAPSHOT_FIGURES, AccountSnapshot, AnalysisRun
+
+# The snapshot's fields by name (those of SNAPSHOT_FIGURES are all concrete).
+SNAPSHOT_FIELDS = {field.name: field for field in AccountSnapshot._meta.concrete_fields}
 
 
 def analysis_run_list() -> QuerySet[AnalysisRun]:
@@ -26,7 +30,7 @@ def analysis_run_latest_succeeded() -> AnalysisRun | None:
     )
 
 
-def snapshots_for_run(*, user: Any, run: AnalysisRun) -> QuerySet[AccountSnapshot]:
+def snapshots_for_run(*, user: User, run: AnalysisRun) -> QuerySet[AccountSnapshot]:
     """The run's snapshots of the accounts the user may see, with their accounts."""
     return (
         AccountSnapshot.objects.filter(run=run, account__in=accounts_visible_to(user).values("pk"))
@@ -71,7 +75,7 @@ def snapshot_history_for_account(*, account: Account) -> SnapshotHistory:
             change = None
             if isinstance(value, int | Decimal) and isinstance(before, int | Decimal):
                 change = Decimal(value) - Decimal(before)
-            field = AccountSnapshot._meta.get_field(name)
+            field = SNAPSHOT_FIELDS[name]
             decimals = getattr(field, "decimal_places", 0)
             places = "" if isinstance(field, models.CharField) else f"{decimals}g"
             if field.choices:

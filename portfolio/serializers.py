@@ -4,13 +4,16 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from kam.api import StrictModelSerializer
+from kam.types import User
 from kam.versioning import VersionField
 from portfolio.models import SNAPSHOT_FIGURES, AccountSnapshot, AnalysisParameters, AnalysisRun
 from portfolio.services import PARAMETER_FIELDS
 
 
 class AnalysisRunSerializer(StrictModelSerializer):
-    requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    requested_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
     duration_seconds = serializers.FloatField(read_only=True)
     as_of = serializers.DateField(default=timezone.localdate, help_text="Defaults to today.")
 
@@ -37,7 +40,7 @@ class AnalysisRunSerializer(StrictModelSerializer):
         read_only_fields = [name for name in fields if name != "as_of"]
 
 
-class SignalSerializer(serializers.Serializer):
+class SignalSerializer(serializers.Serializer[dict[str, object]]):
     code = serializers.CharField()
     stage = serializers.IntegerField()
     weight = serializers.FloatField()

@@ -20,6 +20,7 @@ from django.db.models import BooleanField, Case, Prefetch, Value, When
 from accounts.models import Account, AccountPlan, PlanAction, PlanObjective, TeamMember
 from accounts.plans.selectors import account_plans_for_account, plan_actions_overdue
 from accounts.selectors import KnowledgeProfile, account_team, knowledge_profile
+from kam.types import User
 from portfolio.churn.signals import signal_label
 from portfolio.models import AccountSnapshot, AnalysisRun
 from relationships.models import Contact, Interaction
@@ -244,7 +245,7 @@ def _objective_progress(plan: AccountPlan | None) -> list[ObjectiveProgress]:
     return rows
 
 
-def account_360(*, user: Any, account: Account, as_of: datetime.date) -> Account360:
+def account_360(*, user: User, account: Account, as_of: datetime.date) -> Account360:
     """Everything on the account 360 page for an account the user may read (the caller has
     passed the gatekeeper). Fourteen queries whatever the data size:
     knowledge entries 1, team 1, snapshots with runs 1, revenue 1, forecasts 1, cost to
@@ -292,8 +293,9 @@ def account_360_cache_key(*, account: Account, as_of: datetime.date, is_today: b
 
     - the account row as the gatekeeper read it (no query): its id, `created_at` (another
       database reusing the id, e.g. a rebuilt test database on a shared Redis, differs
-      there), `updated_at` (its own fields) and `data_version` (every write to the rows the
-      page reads, see accounts.signals; activity types and rates bump every account);
+      there), `updated_at` (its own fields) and `data_version` (every service writing the rows
+      the page reads calls accounts.services.account_data_changed; activity types and
+      rates bump every account);
     - one query: the latest successful analysis run and how many there are (a new run, a
       deleted one), the same of imports (they write in bulk, without signals, and may touch
       every account: one new key for all instead of a version bump on each; the count also

@@ -6,13 +6,14 @@ import datetime
 
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from accounts.selectors import account_get_for_user
+from kam.types import AuthenticatedHttpRequest
 from portfolio.account360.figures import account_360_figures
 from portfolio.account360.selectors import (
     ACCOUNT_360_CACHE_SECONDS,
@@ -43,7 +44,7 @@ def _parse_as_of(raw: str | None, today: datetime.date) -> tuple[datetime.date, 
 
 
 @login_required
-def account_360_page(request: HttpRequest, account_id: int) -> HttpResponse:
+def account_360_page(request: AuthenticatedHttpRequest, account_id: int) -> HttpResponse:
     """The page's body (everything below the toolbar) is the same for every user who may
     read the account, so it is cached rendered under a key read from the database
     (account_360_cache_key); the gatekeeper runs first on every request, and the frame

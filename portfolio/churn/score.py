@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+
 import pandas as pd
 
 from valuation.analysis.columns import (
@@ -32,7 +34,7 @@ def churn_score(fired: pd.DataFrame, accounts: pd.Index) -> pd.DataFrame:
     totals = grouped[SIGNAL_WEIGHT].sum().reindex(accounts, fill_value=0.0)
     stages = grouped[STAGE].max().reindex(accounts, fill_value=0)
     # One pass over the fired rows (a groupby-apply per account costs seconds at 10,000).
-    records: dict[object, list[dict[str, object]]] = {}
+    records: dict[object, list[dict[Hashable, object]]] = {}
     if not fired.empty:
         # records give plain Python numbers (the signals are stored as JSON)
         columns = [ACCOUNT, SIGNAL_CODE, STAGE, SIGNAL_WEIGHT, DETAIL]

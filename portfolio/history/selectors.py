@@ -134,7 +134,8 @@ def _meeting_of(account_id: int) -> Q:
 
 
 def _label(model: type[models.Model], name: str, value: Any) -> str:
-    choices = dict(model._meta.get_field(name).flatchoices)
+    field = model._meta.get_field(name)
+    choices = dict(field.flatchoices) if isinstance(field, models.Field) else {}
     return str(choices.get(value, value))
 
 
@@ -281,19 +282,21 @@ def history_kinds() -> list[tuple[str, str]]:
 
 
 def _history_model(part: Part) -> type[models.Model]:
-    return part.model.history.model  # type: ignore[attr-defined]
+    # `history` is the manager simple_history's HistoricalRecords adds to each audited model.
+    history_model: type[models.Model] = part.model.history.model  # type: ignore[attr-defined]
+    return history_model
 
 
 def _timeline(*, account: Account, kind: str | None) -> QuerySet[Any]:
     """(history_date, history_id, part index) of every change of the account's records, as
     one UNION ALL ordered newest first (the paginator counts and slices it in SQL)."""
-    selects = []
+    selects: list[QuerySet[Any]] = []
     for index, part in enumerate(history_parts()):
         if kind and part.kind != kind:
             continue
         selects.append(
             _history_model(part)
-            .objects.filter(part.belongs(account.pk))
+            ._default_manager.filter(part.belongs(account.pk))
             .order_by()
             .annotate(h_when=F("history_date"), h_id=F("history_id"), h_part=Value(index))
             .values_list("h_when", "h_id", "h_part")
@@ -389,7 +392,7 @@ def _items(rows: list[tuple[datetime, int, int]]) -> list[HistoryItem]:
             .annotate(previous_id=Subquery(before))
         )
         earlier = {
-            row.history_id: row
+            row.pk: row  # a history row's primary key is its history_id
             for row in history_model._default_manager.filter(
                 history_id__in=[r.previous_id for r in found if r.previous_id is not None]
             )

@@ -5,16 +5,17 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from accounts import selectors
 from kam.roles import Role, user_has_role
+from kam.types import AuthenticatedHttpRequest
 from portfolio.history import selectors as history_selectors
 
 
 @login_required
-def account_history(request: HttpRequest, account_id: int) -> HttpResponse:
+def account_history(request: AuthenticatedHttpRequest, account_id: int) -> HttpResponse:
     account = selectors.account_get_for_user(user=request.user, account_id=account_id)
     kind = request.GET.get("kind", "")
     kinds = history_selectors.history_kinds()
