@@ -27,8 +27,8 @@ from valuation.models import ServiceActivity
 
 class ActivitiesParser:
     """Row parser of service activities. `__call__` validates one row (any problem raises
-    CellErrors); the columnar reader (valuation.importing.columnar) checks each distinct value of a
-    column with the same lookups and parsers."""
+    CellErrors); the columnar reader (valuation.importing.columnar) checks each distinct value
+    of a column with the same lookups and parsers."""
 
     def __init__(self, positions: dict[str, int]) -> None:
         self.accounts = account_lookup(lock=True)
@@ -56,8 +56,8 @@ def activities_parser(positions: dict[str, int]) -> RowParser:
 
 
 def write_activities(rows: Iterator[Row], context: ImportContext) -> ImportOutcome:
-    """The row reader's writer: COPY on PostgreSQL, bulk_create batches elsewhere. (Plain CSV
-    files on PostgreSQL take the columnar lane instead (copy_lane.import_activities_columnar).)"""
+    """The row reader's writer: COPY on PostgreSQL, bulk_create batches elsewhere. Plain CSV
+    files on PostgreSQL take the columnar lane instead (copy_lane.import_activities_columnar)."""
     outcome = context.outcome
     if connection.vendor == "postgresql":
         return copy_activity_rows(rows, context)
