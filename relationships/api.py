@@ -18,11 +18,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.rules import can_contribute_to_account, can_edit_account
 from accounts.selectors import account_get_for_user
 from kam.api import FilterSet, IdFilter
+from kam.types import request_user
 from kam.versioning import VersionedViewMixin
-from relationships import selectors, services
+from relationships import rules, selectors, services
 from relationships.models import Attitude, BuyingRole, Contact, Influence, Interaction
 from relationships.serializers import (
     ContactSerializer,
@@ -67,7 +67,7 @@ class ContactViewSet(
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
+    viewsets.GenericViewSet[Contact],
 ):
     """`contacts/`: everyone who can see the account reads its contacts; only the account's
     owner adds or changes them. People who leave are marked `is_active: false` (no delete:
@@ -96,26 +96,30 @@ class ContactViewSet(
         )
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        serializer = self.get_serializer(data=request.data)
+        serializer = ContactSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
+        user = request_user(request)
         account = account_get_for_user(
-            user=request.user, account_id=serializer.validated_data["account_id"]
+            user=user, account_id=serializer.validated_data["account_id"]
         )
-        if not can_edit_account(request.user, account):
-            raise PermissionDenied("Only the account's owner may add people to its map.")
         contact = services.contact_create(
-            account=account, created_by=request.user, **serializer.service_fields()
+            account=account, created_by=user, **serializer.service_fields()
         )
         return Response(
             self.get_serializer(self._fresh(contact)).data, status=status.HTTP_201_CREATED
         )
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        user = request_user(request)
         contact = self.get_object()
-        if not can_edit_account(request.user, contact.account):
-            raise PermissionDenied("Only the account's owner may change its map.")
-        serializer = self.get_serializer(
-            contact, data=request.data, partial=kwargs.get("partial", False)
+        # asked before the body is read: a refusal comes before the body's errors
+        if not rules.can_edit_contact(user, contact):
+            raise PermissionDenied(rules.CONTACT_CHANGE_REFUSED)
+        serializer = ContactSerializer(
+            contact,
+            data=request.data,
+            partial=kwargs.get("partial", False),
+            context=self.get_serializer_context(),
         )
         serializer.is_valid(raise_exception=True)
         moved = serializer.validated_data.get("account_id", contact.account_id)
@@ -123,7 +127,7 @@ class ContactViewSet(
             raise ValidationError({"account": "A contact stays with its account."})
         contact = services.contact_update(
             contact=contact,
-            updated_by=request.user,
+            updated_by=user,
             version=self.edited_version(contact),
             **serializer.service_fields(),
         )
@@ -146,7 +150,7 @@ class InteractionViewSet(
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,
-    viewsets.GenericViewSet,
+    viewsets.GenericViewSet[Interaction],
 ):
     """`interactions/`: readers of the account read them; the owner and team members log
     them (`date_after` / `date_before` filter by date)."""
@@ -165,18 +169,18 @@ class InteractionViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        account = account_get_for_user(user=request.user, account_id=data["account_id"])
-        if not can_contribute_to_account(request.user, account):
-            raise PermissionDenied("Only the account's owner and team members log interactions.")
+        user = request_user(request)
+        account = account_get_for_user(user=user, account_id=data["account_id"])
         interaction = services.interaction_log(
             account=account,
-            user=data.get("user", request.user),
+            logged_by=user,
+            user=data.get("user", user),
             date=data["date"],
             channel=data["channel"],
             summary=data["summary"],
             contacts=data["contacts"],
         )
-        fresh = selectors.interaction_get_for_user(user=request.user, interaction_id=interaction.pk)
+        fresh = selectors.interaction_get_for_user(user=user, interaction_id=interaction.pk)
         return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
 
 

@@ -6,8 +6,3 @@ from django.apps import AppConfig
 class RelationshipsConfig(AppConfig):
     name = "relationships"
     verbose_name = "Relationships"
-
-    def ready(self) -> None:
-        from relationships import signals
-
-        signals.register()

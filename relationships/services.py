@@ -1,9 +1,11 @@
 """Writes to buying-influence maps: contacts with their goals, and interactions.
 
-Callers have checked access with the gatekeeper (`can_edit_account` for contacts,
-`can_contribute_to_account` for interactions). Each function validates everything first,
+Each function enforces who may write (`relationships.rules`), validates everything first,
 collects one plain-words message per field, and writes in one transaction only when all is
-valid; otherwise it raises ValidationError({field: [messages]}) and writes nothing.
+valid; otherwise it raises ValidationError({field: [messages]}) and writes nothing. A write
+raises the account's data version (`account_data_changed`, the account 360 page's cache key),
+after taking the account's row first: an account's deletion takes it and then deletes the
+contacts and interactions under it, so the two queue instead of deadlocking.
 """
 
 from __future__ import annotations
@@ -19,28 +21,25 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Account, TeamMember
+from accounts.services import UNSET, Unset, account_data_changed, given
 from kam.input_policy import text_problem
+from kam.rules import require
+from kam.types import User
 from kam.versioning import versioned_update
 from relationships.models import ROLE_FIELDS, Contact, ContactGoal, Interaction
+from relationships.rules import (
+    CONTACT_ADD_REFUSED,
+    CONTACT_CHANGE_REFUSED,
+    INTERACTION_LOG_REFUSED,
+    can_add_contact,
+    can_edit_contact,
+    can_log_interaction,
+)
 
 MAX_GOALS = 3
-
-CONTACT_FIELDS = (
-    "name",
-    "title",
-    "roles",
-    "influence",
-    "attitude",
-    "goals",
-    "preferred_channel",
-    "contact_frequency_days",
-    "primary_contact",
-    "relationship_strength",
-    "evidence",
-    "evidence_verified_on",
-    "reports_to",
-    "is_active",
-)
+GOAL_PARTS = {"text", "metric", "target", "current", "position"}
+# Goal numbers have at most 12 digits before the decimal point (and 2 after).
+GOAL_NUMBER_LIMIT = Decimal("1e12")
 
 
 @dataclass(frozen=True)
@@ -66,6 +65,72 @@ def _decimal(value: Any) -> Decimal | None:
     return number
 
 
+def _decimals(number: Decimal) -> int:
+    """How many digits a finite number has after the decimal point, as written."""
+    exponent = number.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def _goal_number(value: Any, part: str, number: int) -> tuple[Decimal | None, str | None]:
+    """A goal's target or current value, or the problem with it."""
+    try:
+        parsed = _decimal(value)
+    except InvalidOperation:
+        return None, f"The {part} of goal {number} must be a number."
+    if parsed is not None and (abs(parsed) >= GOAL_NUMBER_LIMIT or _decimals(parsed) > 2):
+        return None, (
+            f"The {part} of goal {number} must have at most 12 digits before and 2 after the "
+            "decimal point."
+        )
+    return parsed, None
+
+
+def _goal_text_problem(item: dict[Any, Any], number: int) -> str | None:
+    """What is wrong with a goal's parts, text and metric (None: nothing)."""
+    unknown = set(item) - GOAL_PARTS
+    if unknown:
+        return f"Goal {number} has unknown parts: {', '.join(sorted(map(str, unknown)))}."
+    text = str(item.get("text") or "").strip()
+    if not text:
+        return f"Goal {number} needs a text saying what the person wants to achieve."
+    if len(text) > 300:
+        return f"Goal {number} is too long; keep it under 300 characters."
+    metric = str(item.get("metric") or "").strip()
+    if len(metric) > 100:
+        return f"The metric of goal {number} is too long (100 characters at most)."
+    refused = text_problem(text, multiline=False) or text_problem(metric, multiline=False)
+    if refused:
+        return f"Goal {number}: {refused}"
+    return None
+
+
+def _goal_parse(item: Any, number: int) -> tuple[GoalInput | None, list[str]]:
+    """One goal from a text or a {text, metric, target, current} mapping, or its problems."""
+    if isinstance(item, str):
+        item = {"text": item}
+    if not isinstance(item, dict):
+        return None, [f"Goal {number} must be a text or an object with a text."]
+    problem = _goal_text_problem(item, number)
+    if problem:
+        return None, [problem]
+    problems: list[str] = []
+    numbers: dict[str, Decimal | None] = {}
+    for part in ("target", "current"):
+        value, problem = _goal_number(item.get(part), part, number)
+        if problem:
+            problems.append(problem)
+        else:
+            numbers[part] = value
+    if problems:
+        return None, problems
+    metric = str(item.get("metric") or "").strip()
+    if (numbers["target"] is not None or numbers["current"] is not None) and not metric:
+        return None, [f"Goal {number} has a target or current value: name its metric too."]
+    text = str(item.get("text") or "").strip()
+    goal = GoalInput(text=text, metric=metric, target=numbers["target"], current=numbers["current"])
+    return goal, []
+
+
 def goals_parse(goals: Any) -> tuple[list[GoalInput], list[str]]:
     """Goals from a list of strings or of {text, metric, target, current} mappings.
     Returns the goals and the problems found (plain words, one per problem)."""
@@ -74,65 +139,18 @@ def goals_parse(goals: Any) -> tuple[list[GoalInput], list[str]]:
     if isinstance(goals, str) or not isinstance(goals, Iterable):
         return [], ["Send the goals as a list (of texts, or of {text, metric, target, current})."]
     items = list(goals)
-    problems: list[str] = []
     if len(items) > MAX_GOALS:
-        problems.append(
+        return [], [
             f"Record at most three goals per person (you sent {len(items)}); keep the three "
             "that matter most to them."
-        )
-        return [], problems
+        ]
     parsed: list[GoalInput] = []
+    problems: list[str] = []
     for number, item in enumerate(items, start=1):
-        if isinstance(item, str):
-            item = {"text": item}
-        if not isinstance(item, dict):
-            problems.append(f"Goal {number} must be a text or an object with a text.")
-            continue
-        unknown = set(item) - {"text", "metric", "target", "current", "position"}
-        if unknown:
-            problems.append(f"Goal {number} has unknown parts: {', '.join(sorted(unknown))}.")
-            continue
-        text = str(item.get("text") or "").strip()
-        if not text:
-            problems.append(f"Goal {number} needs a text saying what the person wants to achieve.")
-            continue
-        if len(text) > 300:
-            problems.append(f"Goal {number} is too long; keep it under 300 characters.")
-            continue
-        metric = str(item.get("metric") or "").strip()
-        if len(metric) > 100:
-            problems.append(f"The metric of goal {number} is too long (100 characters at most).")
-            continue
-        refused = text_problem(text, multiline=False) or text_problem(metric, multiline=False)
-        if refused:
-            problems.append(f"Goal {number}: {refused}")
-            continue
-        numbers: dict[str, Decimal | None] = {}
-        for part in ("target", "current"):
-            try:
-                value = _decimal(item.get(part))
-            except InvalidOperation:
-                problems.append(f"The {part} of goal {number} must be a number.")
-                continue
-            if value is not None and (
-                abs(value) >= Decimal("1e12") or value.as_tuple().exponent < -2
-            ):  # type: ignore[operator]
-                problems.append(
-                    f"The {part} of goal {number} must have at most 12 digits before and 2 "
-                    "after the decimal point."
-                )
-                continue
-            numbers[part] = value
-        if len(numbers) < 2:
-            continue
-        if (numbers["target"] is not None or numbers["current"] is not None) and not metric:
-            problems.append(f"Goal {number} has a target or current value: name its metric too.")
-            continue
-        parsed.append(
-            GoalInput(
-                text=text, metric=metric, target=numbers["target"], current=numbers["current"]
-            )
-        )
+        goal, found = _goal_parse(item, number)
+        problems += found
+        if goal is not None:
+            parsed.append(goal)
     return parsed, problems
 
 
@@ -183,10 +201,8 @@ def _resolve_reports_to(
         )
         return False, None
     if contact is not None and contact.pk is not None:
-        # Serialise reports-to changes per account, so two concurrent edits cannot each
-        # pass the cycle check and together close a loop (a no-op on SQLite). NO KEY: bulk
-        # writers' FOR KEY SHARE locks on accounts (imports, analysis runs) do not block it.
-        Account.objects.select_for_update(no_key=True).filter(pk=account.pk).first()
+        # The caller holds the account's row (_account_row_taken): reports-to changes of
+        # one account are serialised, so two cannot together close a loop.
         if manager.pk == contact.pk:
             _add(errors, "reports_to", "A person cannot report to themselves.")
             return False, None
@@ -209,65 +225,88 @@ def _resolve_reports_to(
     return True, manager
 
 
-def _validate_contact_fields(
-    *, account: Account, contact: Contact | None, fields: dict[str, Any]
-) -> tuple[dict[str, Any], list[GoalInput] | None, dict[str, list[str]]]:
-    """Check every given field; returns model values, goals (None = unchanged), errors."""
-    errors: dict[str, list[str]] = {}
-    unknown = set(fields) - set(CONTACT_FIELDS)
-    if unknown:
-        _add(errors, "__all__", f"Unknown contact fields: {', '.join(sorted(unknown))}.")
+def _primary_contact_check(
+    account: Account, person: User | None, errors: dict[str, list[str]]
+) -> bool:
+    if person is not None and person.pk not in account_people_ids(account=account):
+        _add(
+            errors,
+            "primary_contact",
+            f"{person.username} is not on the {account.name} account team; choose the owner "
+            "or a team member (or add them to the team first).",
+        )
+        return False
+    return True
+
+
+def _verified_on_check(verified_on: date | None, errors: dict[str, list[str]]) -> bool:
+    if isinstance(verified_on, date) and verified_on > timezone.localdate():
+        _add(
+            errors,
+            "evidence_verified_on",
+            f"The verification date {verified_on.isoformat()} is in the future; enter the "
+            "day the evidence was last checked.",
+        )
+        return False
+    return True
+
+
+TEXT_FIELDS = ("name", "title", "evidence")
+PLAIN_FIELDS = (
+    "influence",
+    "attitude",
+    "preferred_channel",
+    "contact_frequency_days",
+    "relationship_strength",
+    "is_active",
+)
+
+
+def _checked_values(
+    *,
+    account: Account,
+    contact: Contact | None,
+    fields: dict[str, Any],
+    errors: dict[str, list[str]],
+) -> dict[str, Any]:
+    """The model values of the given fields that need the database to check."""
     values: dict[str, Any] = {}
-    for name in ("name", "title", "evidence"):
-        if name in fields:
-            values[name] = (fields[name] or "").strip()
-    for name in (
-        "influence",
-        "attitude",
-        "preferred_channel",
-        "contact_frequency_days",
-        "relationship_strength",
-        "is_active",
-    ):
-        if name in fields:
-            values[name] = fields[name]
     if "roles" in fields:
         flags = _roles_parse(fields["roles"], errors)
         if flags is not None:
             values.update(flags)
-    goals: list[GoalInput] | None = None
-    if "goals" in fields:
-        goals, problems = goals_parse(fields["goals"])
-        for problem in problems:
-            _add(errors, "goals", problem)
-    if "primary_contact" in fields:
-        person = fields["primary_contact"]
-        if person is not None and person.pk not in account_people_ids(account=account):
-            _add(
-                errors,
-                "primary_contact",
-                f"{person.username} is not on the {account.name} account team; choose the owner "
-                "or a team member (or add them to the team first).",
-            )
-        else:
-            values["primary_contact"] = person
-    if "evidence_verified_on" in fields:
-        verified_on = fields["evidence_verified_on"]
-        if isinstance(verified_on, date) and verified_on > timezone.localdate():
-            _add(
-                errors,
-                "evidence_verified_on",
-                f"The verification date {verified_on.isoformat()} is in the future; enter the "
-                "day the evidence was last checked.",
-            )
-        else:
-            values["evidence_verified_on"] = verified_on
+    if "primary_contact" in fields and _primary_contact_check(
+        account, fields["primary_contact"], errors
+    ):
+        values["primary_contact"] = fields["primary_contact"]
+    if "evidence_verified_on" in fields and _verified_on_check(
+        fields["evidence_verified_on"], errors
+    ):
+        values["evidence_verified_on"] = fields["evidence_verified_on"]
     if "reports_to" in fields:
         ok, manager = _resolve_reports_to(
             account=account, contact=contact, value=fields["reports_to"], errors=errors
         )
         if ok:
             values["reports_to"] = manager
+    return values
+
+
+def _validate_contact_fields(
+    *, account: Account, contact: Contact | None, fields: dict[str, Any]
+) -> tuple[dict[str, Any], list[GoalInput] | None, dict[str, list[str]]]:
+    """Check every given field; returns model values, goals (None = unchanged), errors."""
+    errors: dict[str, list[str]] = {}
+    values: dict[str, Any] = {
+        name: (fields[name] or "").strip() for name in TEXT_FIELDS if name in fields
+    }
+    values.update({name: fields[name] for name in PLAIN_FIELDS if name in fields})
+    goals: list[GoalInput] | None = None
+    if "goals" in fields:
+        goals, problems = goals_parse(fields["goals"])
+        for problem in problems:
+            _add(errors, "goals", problem)
+    values.update(_checked_values(account=account, contact=contact, fields=fields, errors=errors))
     return values, goals, errors
 
 
@@ -295,51 +334,139 @@ def _goals_write(contact: Contact, goals: list[GoalInput]) -> None:
     )
 
 
+def _account_row_taken(account: Account) -> None:
+    """Lock the account's row (FOR NO KEY UPDATE: the lock its data version's UPDATE takes)
+    before any row under it. It also serialises reports-to changes per account, so two
+    concurrent edits cannot each pass the cycle check and together close a loop (a no-op on
+    SQLite). Bulk writers' FOR KEY SHARE locks on accounts (imports, analysis runs) do not
+    block it."""
+    Account.objects.select_for_update(no_key=True).filter(pk=account.pk).values_list("pk").first()
+
+
 @transaction.atomic
-def contact_create(*, account: Account, created_by: Any, **fields: Any) -> Contact:
-    """Add a person to the account's map. `roles` is a list of role names, `goals` a list
-    of texts or {text, metric, target, current} (at most three), `reports_to` a contact of
-    the same account (or its id), `primary_contact` the owner or a team member."""
-    values, goals, errors = _validate_contact_fields(account=account, contact=None, fields=fields)
+def contact_create(
+    *,
+    account: Account,
+    created_by: User,
+    name: str,
+    title: str | Unset = UNSET,
+    roles: Iterable[str] | Unset = UNSET,
+    influence: str | Unset = UNSET,
+    attitude: str | Unset = UNSET,
+    goals: Any = UNSET,
+    preferred_channel: str | Unset = UNSET,
+    contact_frequency_days: int | Unset = UNSET,
+    primary_contact: User | None | Unset = UNSET,
+    relationship_strength: int | Unset = UNSET,
+    evidence: str | Unset = UNSET,
+    evidence_verified_on: date | None | Unset = UNSET,
+    reports_to: Contact | int | None | Unset = UNSET,
+    is_active: bool | Unset = UNSET,
+) -> Contact:
+    """Add a person to the account's map (its owner only). `roles` is a list of role names,
+    `goals` a list of texts or {text, metric, target, current} (at most three), `reports_to`
+    a contact of the same account (or its id), `primary_contact` the owner or a team member.
+    Fields not given take the model's defaults."""
+    require(can_add_contact(created_by, account), CONTACT_ADD_REFUSED)
+    _account_row_taken(account)
+    fields = given(
+        name=name,
+        title=title,
+        roles=roles,
+        influence=influence,
+        attitude=attitude,
+        goals=goals,
+        preferred_channel=preferred_channel,
+        contact_frequency_days=contact_frequency_days,
+        primary_contact=primary_contact,
+        relationship_strength=relationship_strength,
+        evidence=evidence,
+        evidence_verified_on=evidence_verified_on,
+        reports_to=reports_to,
+        is_active=is_active,
+    )
+    values, goal_inputs, errors = _validate_contact_fields(
+        account=account, contact=None, fields=fields
+    )
     contact = Contact(account=account, **values)
     _check_model(contact, errors)
     if errors:
         raise ValidationError(errors)
     contact.save()
-    if goals:
-        _goals_write(contact, goals)
+    if goal_inputs:
+        _goals_write(contact, goal_inputs)
+    account_data_changed(account_ids=[account.pk])
     return contact
 
 
 @transaction.atomic
 def contact_update(
-    *, contact: Contact, updated_by: Any, version: int | None = None, **fields: Any
+    *,
+    contact: Contact,
+    updated_by: User,
+    version: int | None = None,
+    name: str | Unset = UNSET,
+    title: str | Unset = UNSET,
+    roles: Iterable[str] | Unset = UNSET,
+    influence: str | Unset = UNSET,
+    attitude: str | Unset = UNSET,
+    goals: Any = UNSET,
+    preferred_channel: str | Unset = UNSET,
+    contact_frequency_days: int | Unset = UNSET,
+    primary_contact: User | None | Unset = UNSET,
+    relationship_strength: int | Unset = UNSET,
+    evidence: str | Unset = UNSET,
+    evidence_verified_on: date | None | Unset = UNSET,
+    reports_to: Contact | int | None | Unset = UNSET,
+    is_active: bool | Unset = UNSET,
 ) -> Contact:
-    """Change the given fields of a contact (goals, when given, replace all its goals).
+    """Change the given fields of a contact (the account's owner only; goals, when given,
+    replace all its goals).
 
     Only the fields whose value differs are written (kam.versioning.versioned_update), so
     a concurrent edit of other fields survives. `version` is the version the user edited:
     a stale one raises VersionConflictError and writes nothing; None writes on top."""
+    require(can_edit_contact(updated_by, contact), CONTACT_CHANGE_REFUSED)
     account = contact.account
-    values, goals, errors = _validate_contact_fields(
+    _account_row_taken(account)
+    fields = given(
+        name=name,
+        title=title,
+        roles=roles,
+        influence=influence,
+        attitude=attitude,
+        goals=goals,
+        preferred_channel=preferred_channel,
+        contact_frequency_days=contact_frequency_days,
+        primary_contact=primary_contact,
+        relationship_strength=relationship_strength,
+        evidence=evidence,
+        evidence_verified_on=evidence_verified_on,
+        reports_to=reports_to,
+        is_active=is_active,
+    )
+    values, goal_inputs, errors = _validate_contact_fields(
         account=account, contact=contact, fields=fields
     )
     candidate = Contact.objects.get(pk=contact.pk)
-    for name, value in values.items():
-        setattr(candidate, name, value)
+    for field_name, value in values.items():
+        setattr(candidate, field_name, value)
     _check_model(candidate, errors)
     if errors:
         raise ValidationError(errors)
-    goals_changed = goals is not None and _goals_differ(candidate, goals)
-    fresh, _changed = versioned_update(
+    goals_changed = goal_inputs is not None and _goals_differ(candidate, goal_inputs)
+    fresh: Contact
+    fresh, changed = versioned_update(
         instance=contact,
         values=values,
         version=version,
         by=updated_by,
         touched=["goals"] if goals_changed else [],
     )
-    if goals_changed and goals is not None:
-        _goals_write(fresh, goals)
+    if goals_changed and goal_inputs is not None:
+        _goals_write(fresh, goal_inputs)
+    if changed:
+        account_data_changed(account_ids=[account.pk])
     return fresh
 
 
@@ -351,35 +478,10 @@ def _goals_differ(contact: Contact, goals: list[GoalInput]) -> bool:
     return stored != list(goals)
 
 
-@transaction.atomic
-def interaction_log(
-    *,
-    account: Account,
-    user: Any,
-    date: date | None,
-    channel: str,
-    summary: str,
-    contacts: Iterable[Contact | int],
-) -> Interaction:
-    """Record that `user` (the owner or a team member) was in touch with `contacts` (one or
-    more people of this account) on `date` (today or earlier)."""
-    errors: dict[str, list[str]] = {}
-    if user is None or user.pk not in account_people_ids(account=account):
-        name = getattr(user, "username", "Nobody")
-        _add(
-            errors,
-            "user",
-            f"{name} is not on the {account.name} account team; only the owner and team "
-            "members log interactions.",
-        )
-    if date is None:
-        _add(errors, "date", "Enter the date of the interaction (YYYY-MM-DD).")
-    elif date > timezone.localdate():
-        _add(
-            errors,
-            "date",
-            f"{date.isoformat()} is in the future; log interactions once they have happened.",
-        )
+def _interaction_contacts(
+    account: Account, contacts: Iterable[Contact | int], errors: dict[str, list[str]]
+) -> list[Contact]:
+    """The account's contacts named (objects or ids); a problem per wrong or missing one."""
     wanted = list(contacts)
     ids: list[int] = []
     for item in wanted:
@@ -402,9 +504,51 @@ def interaction_log(
             f"{'are' if len(missing) > 1 else 'is'} not at {account.name}; an interaction only "
             "links people of its own account.",
         )
-    interaction = Interaction(
-        account=account, user=user, date=date, channel=channel, summary=(summary or "").strip()
-    )
+    return found
+
+
+def _interaction_date_check(day: date | None, errors: dict[str, list[str]]) -> None:
+    if day is None:
+        _add(errors, "date", "Enter the date of the interaction (YYYY-MM-DD).")
+    elif day > timezone.localdate():
+        _add(
+            errors,
+            "date",
+            f"{day.isoformat()} is in the future; log interactions once they have happened.",
+        )
+
+
+@transaction.atomic
+def interaction_log(
+    *,
+    account: Account,
+    logged_by: User,
+    user: User | None,
+    date: date | None,
+    channel: str,
+    summary: str,
+    contacts: Iterable[Contact | int],
+) -> Interaction:
+    """Record that `user` (the owner or a team member) was in touch with `contacts` (one or
+    more people of this account) on `date` (today or earlier). `logged_by` (the owner or a
+    team member) writes it down, for themselves or a colleague."""
+    require(can_log_interaction(logged_by, account), INTERACTION_LOG_REFUSED)
+    _account_row_taken(account)
+    errors: dict[str, list[str]] = {}
+    if user is None or user.pk not in account_people_ids(account=account):
+        name = getattr(user, "username", "Nobody")
+        _add(
+            errors,
+            "user",
+            f"{name} is not on the {account.name} account team; only the owner and team "
+            "members log interactions.",
+        )
+    _interaction_date_check(date, errors)
+    found = _interaction_contacts(account, contacts, errors)
+    interaction = Interaction(account=account, user=user, channel=channel)
+    interaction.summary = (summary or "").strip()
+    if date is not None:
+        interaction.date = date
     try:
         interaction.full_clean(exclude=[*errors, "user", "date"])
     except ValidationError as error:
@@ -415,4 +559,5 @@ def interaction_log(
         raise ValidationError(errors)
     interaction.save()
     interaction.contacts.set(found)
+    account_data_changed(account_ids=[account.pk])
     return interaction

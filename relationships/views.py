@@ -7,19 +7,19 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from accounts.models import Account
-from accounts.rules import can_contribute_to_account, can_edit_account
 from accounts.selectors import account_get_for_user
 from kam.forms import form_errors_apply
+from kam.rules import require
+from kam.types import AuthenticatedHttpRequest, User
 from kam.versioning import (
     PageConflict,
     VersionConflictError,
@@ -27,29 +27,26 @@ from kam.versioning import (
     page_conflict_errors,
     version_snapshot,
 )
-from relationships import selectors, services
+from relationships import rules, selectors, services
 from relationships.forms import ContactForm, InteractionForm, contact_initial
 from relationships.models import Attitude, BuyingRole, Contact, Influence
-
-User = get_user_model()
 
 PAGE_SIZE = 25
 # Above this many people the org chart opens only its first two levels.
 OPEN_ALL_UP_TO = 40
 
 
-def _account_for_editing(request: HttpRequest, account_id: int) -> Account:
+def _account_for_editing(request: AuthenticatedHttpRequest, account_id: int) -> Account:
     account = account_get_for_user(user=request.user, account_id=account_id)
-    if not can_edit_account(request.user, account):
-        raise PermissionDenied("Only the account's owner may change its relationship map.")
+    require(rules.can_add_contact(request.user, account), rules.CONTACT_CHANGE_REFUSED)
     return account
 
 
-def _map_context(request: HttpRequest, account: Account) -> dict[str, Any]:
+def _map_context(request: AuthenticatedHttpRequest, account: Account) -> dict[str, Any]:
     as_of = timezone.localdate()
     contacts = list(selectors.account_contacts(account=account, as_of=as_of))
-    can_edit = can_edit_account(request.user, account)
-    can_contribute = can_edit or can_contribute_to_account(request.user, account)
+    can_edit = rules.can_add_contact(request.user, account)
+    can_contribute = rules.can_log_interaction(request.user, account)
     matrix = selectors.coverage_matrix(account=account, contacts=contacts, as_of=as_of)
     people = [row.person for row in matrix.rows]
     active = [c for c in contacts if c.is_active]
@@ -76,7 +73,7 @@ def _map_context(request: HttpRequest, account: Account) -> dict[str, Any]:
 
 
 @login_required
-def relationship_map(request: HttpRequest, account_id: int) -> HttpResponse:
+def relationship_map(request: AuthenticatedHttpRequest, account_id: int) -> HttpResponse:
     account = account_get_for_user(user=request.user, account_id=account_id)
     return render(request, "relationships/map.html", _map_context(request, account))
 
@@ -101,7 +98,7 @@ def _contact_service_fields(form: ContactForm, people: list[Any]) -> dict[str, A
 
 
 def _contact_form_page(
-    request: HttpRequest, account: Account, contact: Contact | None
+    request: AuthenticatedHttpRequest, account: Account, contact: Contact | None
 ) -> HttpResponse:
     people = selectors.account_people(account=account)
     colleagues = list(account.contacts.order_by("name", "id"))
@@ -175,13 +172,15 @@ def _contact_now(account: Account, contact_id: int) -> Contact:
 
 
 @login_required
-def contact_create(request: HttpRequest, account_id: int) -> HttpResponse:
+def contact_create(request: AuthenticatedHttpRequest, account_id: int) -> HttpResponse:
     account = _account_for_editing(request, account_id)
     return _contact_form_page(request, account, None)
 
 
 @login_required
-def contact_edit(request: HttpRequest, account_id: int, contact_id: int) -> HttpResponse:
+def contact_edit(
+    request: AuthenticatedHttpRequest, account_id: int, contact_id: int
+) -> HttpResponse:
     account = _account_for_editing(request, account_id)
     contact = (
         account.contacts.select_related("primary_contact")
@@ -195,10 +194,9 @@ def contact_edit(request: HttpRequest, account_id: int, contact_id: int) -> Http
 
 
 @login_required
-def interaction_log(request: HttpRequest, account_id: int) -> HttpResponse:
+def interaction_log(request: AuthenticatedHttpRequest, account_id: int) -> HttpResponse:
     account = account_get_for_user(user=request.user, account_id=account_id)
-    if not can_contribute_to_account(request.user, account):
-        raise PermissionDenied("Only the account's owner and team members log interactions.")
+    require(rules.can_log_interaction(request.user, account), rules.INTERACTION_LOG_REFUSED)
     people = selectors.account_people(account=account)
     contacts = list(account.contacts.filter(is_active=True).order_by("name", "id"))
     form = InteractionForm(
@@ -212,7 +210,9 @@ def interaction_log(request: HttpRequest, account_id: int) -> HttpResponse:
             form.add_error("user", f"No active user is called {username}.")
         else:
             try:
-                services.interaction_log(account=account, user=person, **data)
+                services.interaction_log(
+                    account=account, logged_by=request.user, user=person, **data
+                )
             except ValidationError as error:
                 form_errors_apply(form, error)
             else:
@@ -230,7 +230,7 @@ OVERDUE_CHOICES = [("", "Any"), ("yes", "Overdue"), ("no", "In touch")]
 
 
 @login_required
-def decision_makers(request: HttpRequest) -> HttpResponse:
+def decision_makers(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Contacts across every account the user may see, filtered by role, influence,
     attitude, overdue and a name/title search, with the account beside each."""
     contacts = (

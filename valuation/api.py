@@ -13,28 +13,28 @@ same filters as the list).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 import django_filters
 from django.db.models import QuerySet
 from django.http import HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status, viewsets
+from rest_framework import viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 
 from accounts.models import Account
-from accounts.rules import can_contribute_to_account
-from accounts.selectors import account_get_for_user
-from kam.api import Conflict, FilterSet, IdFilter
+from accounts.record_api import AccountRecordViewSet, RecordT
+from kam.api import FilterSet, IdFilter
 from kam.permissions import OpsCanWriteOthersRead
-from kam.roles import Role, user_has_role
+from kam.types import User, request_user
 from kam.versioning import VersionedViewMixin, without_version
-from valuation import selectors, services
+from valuation import rules, selectors, services
 from valuation.exports import EXPORT_FORMATS, VALUE_ENTRIES_EXPORT, export_response
 from valuation.models import (
     ActivityRate,
@@ -126,6 +126,14 @@ class ValueEntryFilter(_AccountDateFilter):
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+class _Exportable(Protocol):
+    export_kind: str
+
+    def get_queryset(self) -> QuerySet[Any]: ...
+
+    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]: ...
+
+
 class _ExportMixin:
     export_kind: str
 
@@ -146,70 +154,35 @@ class _ExportMixin:
         },
     )
     @action(detail=False, methods=["get"], url_path="export")
-    def export(self, request: Request) -> HttpResponseBase:
+    def export(self: _Exportable, request: Request) -> HttpResponseBase:
         """Download the filtered list as CSV (default) or XLSX: `?file_format=xlsx`."""
         file_format = request.query_params.get("file_format", "csv")
         if file_format not in EXPORT_FORMATS:
             raise ValidationError({"file_format": ["Use csv or xlsx."]})
-        queryset = self.filter_queryset(self.get_queryset())  # type: ignore[attr-defined]
+        queryset = self.filter_queryset(self.get_queryset())
         return export_response(
-            kind=self.export_kind, user=request.user, file_format=file_format, queryset=queryset
+            kind=self.export_kind,
+            user=request_user(request),
+            file_format=file_format,
+            queryset=queryset,
         )
-
-
-class _AccountRecordViewSet(_ExportMixin, viewsets.ModelViewSet):
-    """Create resolves the account through the gatekeeper (404 when invisible) and then asks
-    `may_write`; a record's account cannot change."""
-
-    # A PUT/PATCH naming another account (kam/schema.py documents it).
-    schema_conflicts = {"update": ["409"], "partial_update": ["409"]}
-
-    permission_classes = [IsAuthenticated]
-
-    def may_write(self, account: Account) -> bool:
-        raise NotImplementedError
-
-    write_refusal = "You may not change this account's records."
-
-    def _writable_account(self, account_id: Any) -> Account:
-        account = account_get_for_user(user=self.request.user, account_id=account_id)
-        if not self.may_write(account):
-            raise PermissionDenied(self.write_refusal)
-        return account
-
-    def check_object_permissions(self, request: Request, obj: Any) -> None:
-        super().check_object_permissions(request, obj)
-        if request.method not in SAFE_METHODS and not self.may_write(obj.account):
-            raise PermissionDenied(self.write_refusal)
-
-    def _fields_for_update(self, serializer: Any) -> dict[str, Any]:
-        data = dict(serializer.validated_data)
-        account_id = data.pop("account_id", None)
-        if account_id is not None and account_id != serializer.instance.account_id:
-            raise Conflict({"account": ["A record cannot move to another account."]})
-        return data
-
-    def _created(self, instance: Any) -> Response:
-        instance = self.get_queryset().get(pk=instance.pk)
-        return Response(self.get_serializer(instance).data, status=status.HTTP_201_CREATED)
-
-
-def _is_ops(user: Any) -> bool:
-    return user_has_role(user, Role.OPS)
 
 
 # --- revenue and forecasts (ops write) ----------------------------------------------------
 
 
-class RevenueRecordViewSet(_AccountRecordViewSet):
+class RevenueRecordViewSet(_ExportMixin, AccountRecordViewSet[RevenueRecord]):
     serializer_class = RevenueRecordSerializer
     filterset_class = RevenueFilter
     ordering_fields = ["period_start", "revenue"]
     export_kind = ImportKind.REVENUE
-    write_refusal = "Only operations staff may change revenue records."
+    write_refusal = rules.REVENUE_REFUSED
 
-    def may_write(self, account: Account) -> bool:
-        return _is_ops(self.request.user)
+    def create_allowed(self, user: User, account: Account) -> bool:
+        return rules.can_load_revenue(user)
+
+    def change_allowed(self, user: User, record: RevenueRecord) -> bool:
+        return rules.can_load_revenue(user)
 
     def get_queryset(self) -> QuerySet[RevenueRecord]:
         return selectors.revenue_records_visible_to(self.request.user)
@@ -218,14 +191,19 @@ class RevenueRecordViewSet(_AccountRecordViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        account = self._writable_account(data.pop("account_id"))
+        account = self._account_for_create(data)
         record = services.revenue_record_save(
-            account=account, location=data.pop("location")["name"], **data
+            account=account,
+            location=data["location"]["name"],
+            period_start=data["period_start"],
+            revenue=data["revenue"],
+            cost_of_goods=data["cost_of_goods"],
+            saved_by=self.acting_user,
         )
         return self._created(record)
 
-    def perform_update(self, serializer: RevenueRecordSerializer) -> None:  # type: ignore[override]
-        record = serializer.instance
+    def perform_update(self, serializer: BaseSerializer[RevenueRecord]) -> None:
+        record = _instance(serializer)
         data = self._fields_for_update(serializer)
         location = data.pop("location", {}).get("name", record.location.name)
         serializer.instance = services.revenue_record_save(
@@ -235,21 +213,25 @@ class RevenueRecordViewSet(_AccountRecordViewSet):
             period_start=data.get("period_start", record.period_start),
             revenue=data.get("revenue", record.revenue),
             cost_of_goods=data.get("cost_of_goods", record.cost_of_goods),
+            saved_by=self.acting_user,
         )
 
     def perform_destroy(self, instance: RevenueRecord) -> None:
-        instance.delete()
+        services.revenue_record_delete(record=instance, deleted_by=self.acting_user)
 
 
-class ForecastViewSet(_AccountRecordViewSet):
+class ForecastViewSet(_ExportMixin, AccountRecordViewSet[Forecast]):
     serializer_class = ForecastSerializer
     filterset_class = ForecastFilter
     ordering_fields = ["period_start", "revenue"]
     export_kind = ImportKind.FORECASTS
-    write_refusal = "Only operations staff may change forecasts."
+    write_refusal = rules.FORECAST_REFUSED
 
-    def may_write(self, account: Account) -> bool:
-        return _is_ops(self.request.user)
+    def create_allowed(self, user: User, account: Account) -> bool:
+        return rules.can_load_revenue(user)
+
+    def change_allowed(self, user: User, record: Forecast) -> bool:
+        return rules.can_load_revenue(user)
 
     def get_queryset(self) -> QuerySet[Forecast]:
         return selectors.forecasts_visible_to(self.request.user)
@@ -258,28 +240,36 @@ class ForecastViewSet(_AccountRecordViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        account = self._writable_account(data.pop("account_id"))
-        return self._created(services.forecast_save(account=account, **data))
+        account = self._account_for_create(data)
+        forecast = services.forecast_save(
+            account=account,
+            period_start=data["period_start"],
+            revenue=data["revenue"],
+            saved_by=self.acting_user,
+        )
+        return self._created(forecast)
 
-    def perform_update(self, serializer: ForecastSerializer) -> None:  # type: ignore[override]
-        forecast = serializer.instance
+    def perform_update(self, serializer: BaseSerializer[Forecast]) -> None:
+        forecast = _instance(serializer)
         data = self._fields_for_update(serializer)
         serializer.instance = services.forecast_save(
             forecast=forecast,
             account=forecast.account,
             period_start=data.get("period_start", forecast.period_start),
             revenue=data.get("revenue", forecast.revenue),
+            saved_by=self.acting_user,
         )
 
     def perform_destroy(self, instance: Forecast) -> None:
-        instance.delete()
+        services.forecast_delete(forecast=instance, deleted_by=self.acting_user)
 
 
 # --- activity types and rates (ops write, everyone reads) --------------------------------
 
 
-class ActivityTypeViewSet(_ExportMixin, viewsets.ModelViewSet):
+class ActivityTypeViewSet(_ExportMixin, viewsets.ModelViewSet[ActivityType]):
     serializer_class = ActivityTypeSerializer
+    # OpsCanWriteOthersRead asks what valuation.rules.can_price_activities answers (ops).
     permission_classes = [IsAuthenticated, OpsCanWriteOthersRead]
     lookup_field = "code"
     search_fields = ["code", "name"]
@@ -289,19 +279,23 @@ class ActivityTypeViewSet(_ExportMixin, viewsets.ModelViewSet):
     def get_queryset(self) -> QuerySet[ActivityType]:
         return selectors.activity_types_list()
 
-    def perform_create(self, serializer: ActivityTypeSerializer) -> None:  # type: ignore[override]
-        serializer.instance = services.activity_type_create(**serializer.validated_data)
+    def perform_create(self, serializer: BaseSerializer[ActivityType]) -> None:
+        serializer.instance = services.activity_type_create(
+            **serializer.validated_data, created_by=request_user(self.request)
+        )
 
-    def perform_update(self, serializer: ActivityTypeSerializer) -> None:  # type: ignore[override]
+    def perform_update(self, serializer: BaseSerializer[ActivityType]) -> None:
         serializer.instance = services.activity_type_update(
-            activity_type=serializer.instance, **serializer.validated_data
+            activity_type=_instance(serializer),
+            updated_by=request_user(self.request),
+            **serializer.validated_data,
         )
 
     def perform_destroy(self, instance: ActivityType) -> None:
-        services.activity_type_delete(activity_type=instance)
+        services.activity_type_delete(activity_type=instance, deleted_by=request_user(self.request))
 
 
-class ActivityRateViewSet(_ExportMixin, viewsets.ModelViewSet):
+class ActivityRateViewSet(_ExportMixin, viewsets.ModelViewSet[ActivityRate]):
     serializer_class = ActivityRateSerializer
     permission_classes = [IsAuthenticated, OpsCanWriteOthersRead]
     filterset_class = ActivityRateFilter
@@ -311,33 +305,39 @@ class ActivityRateViewSet(_ExportMixin, viewsets.ModelViewSet):
     def get_queryset(self) -> QuerySet[ActivityRate]:
         return selectors.activity_rates_list()
 
-    def perform_create(self, serializer: ActivityRateSerializer) -> None:  # type: ignore[override]
-        serializer.instance = services.activity_rate_create(**serializer.validated_data)
+    def perform_create(self, serializer: BaseSerializer[ActivityRate]) -> None:
+        serializer.instance = services.activity_rate_create(
+            **serializer.validated_data, created_by=request_user(self.request)
+        )
 
-    def perform_update(self, serializer: ActivityRateSerializer) -> None:  # type: ignore[override]
+    def perform_update(self, serializer: BaseSerializer[ActivityRate]) -> None:
         serializer.instance = services.activity_rate_update(
-            rate=serializer.instance, **serializer.validated_data
+            rate=_instance(serializer),
+            updated_by=request_user(self.request),
+            **serializer.validated_data,
         )
 
     def perform_destroy(self, instance: ActivityRate) -> None:
-        instance.delete()
+        services.activity_rate_delete(rate=instance, deleted_by=request_user(self.request))
 
 
 # --- service activities and the value ledger (account teams write) ----------------------
 
 
-class ServiceActivityViewSet(_AccountRecordViewSet):
+class ServiceActivityViewSet(_ExportMixin, AccountRecordViewSet[ServiceActivity]):
     serializer_class = ServiceActivitySerializer
     filterset_class = ServiceActivityFilter
     ordering_fields = ["date", "quantity"]
     export_kind = ImportKind.ACTIVITIES
-    write_refusal = (
-        "Only the account's owner, its team members and operations staff may record activities."
-    )
+    write_refusal = rules.ACTIVITY_RECORD_REFUSED
 
-    def may_write(self, account: Account) -> bool:
-        user = self.request.user
-        return _is_ops(user) or can_contribute_to_account(user, account)
+    def create_allowed(self, user: User, account: Account) -> bool:
+        return rules.can_record_activity(user, account)
+
+    def change_allowed(self, user: User, record: ServiceActivity) -> bool:
+        # the team's answer first (403 before the body's errors); the service decides
+        # between the owner, the member who recorded it and ops
+        return rules.can_record_activity(user, record.account)
 
     def get_queryset(self) -> QuerySet[ServiceActivity]:
         return selectors.service_activities_visible_to(self.request.user)
@@ -346,24 +346,24 @@ class ServiceActivityViewSet(_AccountRecordViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        account = self._writable_account(data.pop("account_id"))
+        account = self._account_for_create(data)
         activity = services.service_activity_create(
-            account=account, created_by=request.user, **data
+            account=account, created_by=self.acting_user, **data
         )
         return self._created(activity)
 
-    def perform_update(self, serializer: ServiceActivitySerializer) -> None:  # type: ignore[override]
+    def perform_update(self, serializer: BaseSerializer[ServiceActivity]) -> None:
         serializer.instance = services.service_activity_update(
-            activity=serializer.instance,
-            changed_by=self.request.user,
+            activity=_instance(serializer),
+            changed_by=self.acting_user,
             **self._fields_for_update(serializer),
         )
 
     def perform_destroy(self, instance: ServiceActivity) -> None:
-        services.service_activity_delete(activity=instance, deleted_by=self.request.user)
+        services.service_activity_delete(activity=instance, deleted_by=self.acting_user)
 
 
-class ValueEntryViewSet(VersionedViewMixin, _AccountRecordViewSet):
+class ValueEntryViewSet(VersionedViewMixin, _ExportMixin, AccountRecordViewSet[ValueEntry]):
     """PUT/PATCH take the version edited (If-Match or `version`, kam/versioning.py)."""
 
     # A record moved to another account or a stale version (409), a stale If-Match (412).
@@ -373,10 +373,15 @@ class ValueEntryViewSet(VersionedViewMixin, _AccountRecordViewSet):
     search_fields = ["category", "evidence"]
     ordering_fields = ["date", "amount"]
     export_kind = VALUE_ENTRIES_EXPORT
-    write_refusal = "Only the account's owner and its team members may change its value ledger."
+    write_refusal = rules.VALUE_RECORD_REFUSED
 
-    def may_write(self, account: Account) -> bool:
-        return can_contribute_to_account(self.request.user, account)
+    def create_allowed(self, user: User, account: Account) -> bool:
+        return rules.can_record_value(user, account)
+
+    def change_allowed(self, user: User, record: ValueEntry) -> bool:
+        # the team's answer first (403 before the body's errors); the service decides
+        # between the owner and the member who recorded it
+        return rules.can_record_value(user, record.account)
 
     def get_queryset(self) -> QuerySet[ValueEntry]:
         return selectors.value_entries_visible_to(self.request.user)
@@ -384,18 +389,27 @@ class ValueEntryViewSet(VersionedViewMixin, _AccountRecordViewSet):
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        account = self._writable_account(data.pop("account_id"))
-        entry = services.value_entry_create(account=account, created_by=request.user, **data)
+        data = without_version(serializer.validated_data)
+        account = self._account_for_create(data)
+        entry = services.value_entry_create(account=account, created_by=self.acting_user, **data)
         return self._created(entry)
 
-    def perform_update(self, serializer: ValueEntrySerializer) -> None:  # type: ignore[override]
+    def perform_update(self, serializer: BaseSerializer[ValueEntry]) -> None:
+        entry = _instance(serializer)
         serializer.instance = services.value_entry_update(
-            entry=serializer.instance,
-            changed_by=self.request.user,
-            version=self.edited_version(serializer.instance),
-            **without_version(self._fields_for_update(serializer)),
+            entry=entry,
+            changed_by=self.acting_user,
+            version=self.edited_version(entry),
+            **self._fields_for_update(serializer),
         )
 
     def perform_destroy(self, instance: ValueEntry) -> None:
-        services.value_entry_delete(entry=instance, deleted_by=self.request.user)
+        services.value_entry_delete(entry=instance, deleted_by=self.acting_user)
+
+
+def _instance(serializer: BaseSerializer[RecordT]) -> RecordT:
+    """The object an update's serializer was bound to (always set on an update)."""
+    instance = serializer.instance
+    if instance is None:  # pragma: no cover - DRF binds the object before perform_update
+        raise ValidationError("Nothing to update.")
+    return instance

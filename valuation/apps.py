@@ -7,7 +7,3 @@ class ValuationConfig(AppConfig):
     name = "valuation"
     verbose_name = "Valuation"
 
-    def ready(self) -> None:
-        from valuation import signals
-
-        signals.register()

@@ -7,6 +7,8 @@ day of their month (`period_start`); the database refuses any other day.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -16,7 +18,12 @@ from accounts.models import Account, AccountLocation
 from kam.audit import audit_history
 from kam.versioning import VersionedModel
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
+
+def money_field(*, default: Decimal | int | None = None) -> models.DecimalField[Decimal, Decimal]:
+    """A money amount: Decimal(14, 2) in the base currency."""
+    if default is None:
+        return models.DecimalField(max_digits=14, decimal_places=2)
+    return models.DecimalField(max_digits=14, decimal_places=2, default=default)
 
 
 def _require_first_of_month(value: object) -> None:
@@ -35,8 +42,8 @@ class RevenueRecord(models.Model):
     period_start = models.DateField(
         validators=[_require_first_of_month], help_text="First day of the month."
     )
-    revenue = models.DecimalField(**MONEY)
-    cost_of_goods = models.DecimalField(**MONEY, default=0)
+    revenue = money_field()
+    cost_of_goods = money_field(default=0)
 
     history = audit_history(single_rows=True)
 
@@ -69,7 +76,7 @@ class Forecast(models.Model):
     period_start = models.DateField(
         validators=[_require_first_of_month], help_text="First day of the month."
     )
-    revenue = models.DecimalField(**MONEY)
+    revenue = money_field()
 
     history = audit_history(single_rows=True)
 
@@ -121,7 +128,7 @@ class ActivityRate(models.Model):
 
     activity_type = models.ForeignKey(ActivityType, on_delete=models.CASCADE, related_name="rates")
     effective_from = models.DateField()
-    unit_cost = models.DecimalField(**MONEY)
+    unit_cost = money_field()
 
     history = audit_history()
 
@@ -307,7 +314,7 @@ class ValueEntry(VersionedModel):
     category = models.CharField(
         max_length=100, help_text="e.g. cost savings, productivity, referral, reference."
     )
-    amount = models.DecimalField(**MONEY)
+    amount = money_field()
     date = models.DateField()
     evidence = models.TextField(blank=True, help_text="How do we know? Document, metric, quote.")
     customer_confirmed = models.BooleanField(default=False)

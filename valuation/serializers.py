@@ -18,7 +18,12 @@ from valuation.models import (
     ValueEntry,
 )
 
-MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": 0}
+
+def money_field(*, default: int | None = None) -> serializers.DecimalField:
+    """A money amount, Decimal(14, 2), not negative (`default`: when the body leaves it out)."""
+    if default is None:
+        return serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
+    return serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, default=default)
 
 
 class ActivityTypeCodeField(serializers.SlugRelatedField):
@@ -35,8 +40,8 @@ class RevenueRecordSerializer(StrictModelSerializer):
     account = serializers.IntegerField(source="account_id")
     account_external_id = serializers.CharField(source="account.external_id", read_only=True)
     location = serializers.CharField(source="location.name", max_length=120)
-    revenue = serializers.DecimalField(**MONEY)
-    cost_of_goods = serializers.DecimalField(**MONEY, default=0)
+    revenue = money_field()
+    cost_of_goods = money_field(default=0)
 
     class Meta:
         model = RevenueRecord
@@ -55,7 +60,7 @@ class RevenueRecordSerializer(StrictModelSerializer):
 
 class ForecastSerializer(StrictModelSerializer):
     account = serializers.IntegerField(source="account_id")
-    revenue = serializers.DecimalField(**MONEY)
+    revenue = money_field()
 
     class Meta:
         model = Forecast
@@ -74,7 +79,7 @@ class ActivityTypeSerializer(StrictModelSerializer):
 
 class ActivityRateSerializer(StrictModelSerializer):
     activity_type = ActivityTypeCodeField()
-    unit_cost = serializers.DecimalField(**MONEY)
+    unit_cost = money_field()
 
     class Meta:
         model = ActivityRate
@@ -96,7 +101,7 @@ class ServiceActivitySerializer(StrictModelSerializer):
 
 class ValueEntrySerializer(StrictModelSerializer):
     account = serializers.IntegerField(source="account_id")
-    amount = serializers.DecimalField(**MONEY)
+    amount = money_field()
     created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     version = VersionField()
 

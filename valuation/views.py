@@ -9,19 +9,20 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.rules import can_contribute_to_account
+from accounts.models import Account
 from accounts.selectors import account_get_for_user
 from kam.forms import form_errors_apply
-from kam.roles import Role, user_has_role
-from valuation import charts, selectors, services
+from kam.rules import require
+from kam.types import AuthenticatedHttpRequest
+from valuation import charts, rules, selectors, services
 from valuation.exports import EXPORT_FORMATS, EXPORTS, VALUE_ENTRIES_EXPORT, export_response
 from valuation.forms import (
     CATEGORY_SUGGESTIONS,
@@ -36,16 +37,11 @@ from valuation.models import ImportKind, ValueEntry
 PAGE_SIZE = 50
 
 
-def _require_ops(request: HttpRequest) -> None:
-    if not user_has_role(request.user, Role.OPS):
-        raise PermissionDenied("Only operations staff may load data.")
-
-
 # --- imports (ops) -------------------------------------------------------------------------
 
 
 @login_required
-def export_download(request: HttpRequest, kind: str) -> HttpResponseBase:
+def export_download(request: AuthenticatedHttpRequest, kind: str) -> HttpResponseBase:
     """CSV or XLSX of one kind, only the rows of accounts the user may see."""
     if kind not in EXPORTS:
         raise Http404("No such kind.")
@@ -111,7 +107,7 @@ LISTS: dict[str, dict[str, Any]] = {
 
 
 @login_required
-def record_list(request: HttpRequest, resource: str) -> HttpResponse:
+def record_list(request: AuthenticatedHttpRequest, resource: str) -> HttpResponse:
     spec = LISTS.get(resource)
     if spec is None:
         raise Http404("No such list.")
@@ -158,19 +154,21 @@ def record_list(request: HttpRequest, resource: str) -> HttpResponse:
 
 
 @login_required
-def activity_types(request: HttpRequest) -> HttpResponse:
+def activity_types(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Everyone signed in reads the types and rates; ops add them."""
-    is_ops = user_has_role(request.user, Role.OPS)
+    can_price = rules.can_price_activities(request.user)
     type_form = ActivityTypeForm(prefix="type")
     rate_form = ActivityRateForm(prefix="rate")
     status = 200
     if request.method == "POST":
-        _require_ops(request)
+        require(can_price, rules.PRICING_REFUSED)
         if "type-code" in request.POST:
             type_form = ActivityTypeForm(request.POST, prefix="type")
             if type_form.is_valid():
                 try:
-                    created = services.activity_type_create(**type_form.cleaned_data)
+                    created = services.activity_type_create(
+                        **type_form.cleaned_data, created_by=request.user
+                    )
                 except ValidationError as error:
                     form_errors_apply(type_form, error)
                 else:
@@ -180,7 +178,9 @@ def activity_types(request: HttpRequest) -> HttpResponse:
             rate_form = ActivityRateForm(request.POST, prefix="rate")
             if rate_form.is_valid():
                 try:
-                    rate = services.activity_rate_create(**rate_form.cleaned_data)
+                    rate = services.activity_rate_create(
+                        **rate_form.cleaned_data, created_by=request.user
+                    )
                 except ValidationError as error:
                     form_errors_apply(rate_form, error)
                 else:
@@ -211,7 +211,7 @@ def activity_types(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "valuation/activity_types.html",
-        {"rows": rows, "is_ops": is_ops, "type_form": type_form, "rate_form": rate_form},
+        {"rows": rows, "can_price": can_price, "type_form": type_form, "rate_form": rate_form},
         status=status,
     )
 
@@ -219,14 +219,14 @@ def activity_types(request: HttpRequest) -> HttpResponse:
 # --- the account's Value tab ----------------------------------------------------------------
 
 
-def _value_context(request: HttpRequest, account: Any) -> dict[str, Any]:
+def _value_context(request: AuthenticatedHttpRequest, account: Account) -> dict[str, Any]:
     as_of = timezone.localdate()
     revenue = selectors.account_revenue_summary(account=account, as_of=as_of)
     cost = selectors.account_cost_to_serve(account=account, as_of=as_of)
     ledger = selectors.account_value_ledger(account=account, as_of=as_of)
     revenue_chart = charts.account_revenue_figure(revenue)
     cost_chart = charts.account_cost_figure(cost)
-    can_contribute = can_contribute_to_account(request.user, account)
+    can_contribute = rules.can_record_value(request.user, account)
     return {
         "account": account,
         "tab": "value",
@@ -238,13 +238,13 @@ def _value_context(request: HttpRequest, account: Any) -> dict[str, Any]:
         "revenue_chart": json.loads(revenue_chart.to_json()) if revenue.locations else None,
         "cost_chart": json.loads(cost_chart.to_json()) if cost.lines else None,
         "can_contribute": can_contribute,
-        "can_record_activity": can_contribute or user_has_role(request.user, Role.OPS),
+        "can_record_activity": rules.can_record_activity(request.user, account),
         "category_suggestions": CATEGORY_SUGGESTIONS,
     }
 
 
 @login_required
-def account_value(request: HttpRequest, account_id: int) -> HttpResponse:
+def account_value(request: AuthenticatedHttpRequest, account_id: int) -> HttpResponse:
     account = account_get_for_user(user=request.user, account_id=account_id)
     context = _value_context(request, account)
     context["entry_form"] = ValueEntryForm(prefix="entry")
@@ -254,10 +254,9 @@ def account_value(request: HttpRequest, account_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def value_entry_add(request: HttpRequest, account_id: int) -> HttpResponse:
+def value_entry_add(request: AuthenticatedHttpRequest, account_id: int) -> HttpResponse:
     account = account_get_for_user(user=request.user, account_id=account_id)
-    if not can_contribute_to_account(request.user, account):
-        raise PermissionDenied("Only the account's owner and team members may add value.")
+    require(rules.can_record_value(request.user, account), rules.VALUE_RECORD_REFUSED)
     form = ValueEntryForm(request.POST, prefix="entry")
     if form.is_valid():
         try:
@@ -277,7 +276,9 @@ def value_entry_add(request: HttpRequest, account_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def value_entry_remove(request: HttpRequest, account_id: int, entry_id: int) -> HttpResponse:
+def value_entry_remove(
+    request: AuthenticatedHttpRequest, account_id: int, entry_id: int
+) -> HttpResponse:
     account = account_get_for_user(user=request.user, account_id=account_id)
     entry = get_object_or_404(ValueEntry.objects.filter(account=account), pk=entry_id)
     services.value_entry_delete(entry=entry, deleted_by=request.user)
@@ -287,12 +288,9 @@ def value_entry_remove(request: HttpRequest, account_id: int, entry_id: int) -> 
 
 @login_required
 @require_POST
-def activity_add(request: HttpRequest, account_id: int) -> HttpResponse:
+def activity_add(request: AuthenticatedHttpRequest, account_id: int) -> HttpResponse:
     account = account_get_for_user(user=request.user, account_id=account_id)
-    if not (
-        can_contribute_to_account(request.user, account) or user_has_role(request.user, Role.OPS)
-    ):
-        raise PermissionDenied("Only the account's team and operations staff record activities.")
+    require(rules.can_record_activity(request.user, account), rules.ACTIVITY_RECORD_REFUSED)
     form = ServiceActivityForm(request.POST, prefix="activity")
     if form.is_valid():
         try:

@@ -152,6 +152,7 @@ def test_interaction_log_by_team_member(account: Account, team_member: Any) -> N
     dana = ContactFactory(account=account)
     interaction = services.interaction_log(
         account=account,
+        logged_by=team_member,
         user=team_member,
         date=date(2026, 1, 10),
         channel="phone",
@@ -198,7 +199,7 @@ def test_interaction_log_refuses_bad_input(
     if isinstance(values["user"], str):
         values["user"] = request.getfixturevalue(values["user"])
     with pytest.raises(ValidationError) as raised:
-        services.interaction_log(account=account, **values)
+        services.interaction_log(account=account, logged_by=owner, **values)
     assert message in " ".join(raised.value.message_dict[field])
     assert Interaction.objects.count() == 0
 

@@ -20,7 +20,7 @@ from valuation.services import activity_type_delete
 
 
 @pytest.mark.django_db(transaction=True)
-def test_type_deletion_waits_for_an_import_holding_it_then_is_refused(owner: Any) -> None:
+def test_type_deletion_waits_for_an_import_holding_it_then_is_refused(owner: Any, ops: Any) -> None:
     # given an import that has locked the type and written an activity, not committed yet
     account = AccountFactory(owner=owner)
     activity_type = ActivityTypeFactory()
@@ -39,7 +39,9 @@ def test_type_deletion_waits_for_an_import_holding_it_then_is_refused(owner: Any
         )
 
     def delete() -> None:
-        activity_type_delete(activity_type=ActivityType.objects.get(pk=activity_type.pk))
+        activity_type_delete(
+            activity_type=ActivityType.objects.get(pk=activity_type.pk), deleted_by=ops
+        )
 
     # when the type is deleted meanwhile, and the import then commits
     errors = delete_while_a_writer_holds(write=write, delete=delete)
