@@ -12,7 +12,6 @@ from django.db import transaction
 
 from accounts.models import Account
 from accounts.services import account_data_changed
-from accounts.signals import account_data_signals_muted
 from demo.accounts import accounts_seed
 from demo.context import DemoPortfolio, Seeder
 from demo.governance import governance_seed
@@ -64,11 +63,10 @@ class Command(BaseCommand):
             return
         rng = random.Random(options["seed"])  # noqa: S311 (demo data, not security)
         as_of = options["as_of"] or date.today()  # noqa: DTZ011 (the demo's calendar date)
-        # The signals that bump account data versions are muted (cascades stay single
-        # statements); every account is bumped once at the end instead. So is the audit
-        # trail's history: the demo is not anybody's change (its plans get their first
-        # history rows in bulk, demo/plans.py).
-        with transaction.atomic(), account_data_signals_muted(), history_muted():
+        # Every account's data version is bumped once, at the end. The audit trail's history
+        # is muted: the demo is not anybody's change (its plans get their first history rows
+        # in bulk, demo/plans.py).
+        with transaction.atomic(), history_muted():
             if options["flush"]:
                 Account.objects.all().delete()
             accounts = accounts_seed(rng=rng, users=users, count=count)
