@@ -9,6 +9,7 @@ runs); `tests/portfolio/account360/test_queries.py` holds the count.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -121,7 +122,7 @@ class Account360:
     plan: AccountPlan | None
     objectives: list[ObjectiveProgress]
     overdue_actions: list[PlanAction]
-    contacts: list[Contact]
+    contacts: Sequence[Contact]  # with their last interaction (relationships.selectors)
     gap_groups: list[GapGroup]
     interactions: list[Interaction]
     gap_count: int = 0
