@@ -92,7 +92,7 @@ def _admin_user(request: HttpRequest) -> User:
 
 
 @admin.register(CompetencyAssessment)
-class CompetencyAssessmentAdmin(admin.ModelAdmin):
+class CompetencyAssessmentAdmin(admin.ModelAdmin[CompetencyAssessment]):
     list_display = ["manager", "assessed_on", "assessed_by", "initiative", "coaching_others"]
     list_filter = ["assessed_on"]
     search_fields = ["manager__username"]
@@ -101,7 +101,7 @@ class CompetencyAssessmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(PayMix)
-class PayMixAdmin(admin.ModelAdmin):
+class PayMixAdmin(admin.ModelAdmin[PayMix]):
     list_display = ["manager", "effective_from", "salary", "bonus", "recorded_by"]
     search_fields = ["manager__username"]
     list_select_related = ["manager", "recorded_by"]

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 import django_filters
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import Http404
 from rest_framework import mixins, status, viewsets
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 
 from accounts import selectors, services
 from accounts.models import Account, Designation, TeamMember
@@ -27,6 +28,16 @@ from kam.api import Conflict, FilterSet
 from kam.rules import require
 from kam.types import request_user
 from kam.versioning import VersionedViewMixin, without_version
+
+ModelT = TypeVar("ModelT", bound=Model)
+
+
+def instance_of(serializer: BaseSerializer[Any], model: type[ModelT]) -> ModelT:
+    """The row an update's serializer was given (DRF's update found it, or answered 404)."""
+    instance = serializer.instance
+    if not isinstance(instance, model):
+        raise Http404(f"No such {model._meta.verbose_name}.")
+    return instance
 
 
 class AccountPermission(BasePermission):
@@ -59,7 +70,7 @@ class AccountFilter(FilterSet):
         fields = ["owner", "designation", "region", "industry", "external_id"]
 
 
-class AccountViewSet(VersionedViewMixin, viewsets.ModelViewSet):
+class AccountViewSet(VersionedViewMixin, viewsets.ModelViewSet[Account]):
     """PUT/PATCH take the version edited (If-Match or `version`, kam/versioning.py)."""
 
     serializer_class = AccountSerializer
@@ -85,10 +96,11 @@ class AccountViewSet(VersionedViewMixin, viewsets.ModelViewSet):
         )
 
     def perform_update(self, serializer: AccountSerializer) -> None:  # type: ignore[override]
+        account = instance_of(serializer, Account)
         serializer.instance = services.account_update(
-            account=serializer.instance,
+            account=account,
             updated_by=request_user(self.request),
-            version=self.edited_version(serializer.instance),
+            version=self.edited_version(account),
             **without_version(serializer.validated_data),
         )
 
@@ -103,7 +115,7 @@ class TeamMemberViewSet(
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,
     mixins.DestroyModelMixin,
-    viewsets.GenericViewSet,
+    viewsets.GenericViewSet[TeamMember],
 ):
     """`accounts/{id}/team/`: everyone who can see the account reads it; the owner changes it."""
 

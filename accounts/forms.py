@@ -1,17 +1,15 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
-from django.contrib.auth import get_user_model
 
 from accounts.models import Account, AccountLocation, KnowledgeEntry, TeamFunction
 from accounts.selectors import account_managers
+from kam.types import User
 
-User = get_user_model()
 
-
-class AccountForm(forms.ModelForm):
+class AccountForm(forms.ModelForm[Account]):
     # The version the form was loaded at (kam/versioning.py): a save based on an older one
     # is refused with what changed, the user's input kept.
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -45,8 +43,10 @@ class AccountForm(forms.ModelForm):
 
     def __init__(self, *args: Any, can_choose_owner: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = account_managers()
-        self.fields["owner"].to_field_name = "username"
+        # the model's owner field is a ModelChoiceField
+        owner = cast("forms.ModelChoiceField[User]", self.fields["owner"])
+        owner.queryset = account_managers()
+        owner.to_field_name = "username"
         self.fields["owner"].help_text = "Leave empty to keep the current owner."
         self.fields["owner"].required = False
         if not can_choose_owner:
@@ -77,7 +77,7 @@ class TeamMemberForm(forms.Form):
     is_executive_sponsor = forms.BooleanField(required=False, label="Executive sponsor")
 
 
-class LocationForm(forms.ModelForm):
+class LocationForm(forms.ModelForm[AccountLocation]):
     class Meta:
         model = AccountLocation
         fields = ["name", "kind"]
@@ -86,7 +86,7 @@ class LocationForm(forms.ModelForm):
         return
 
 
-class KnowledgeEntryForm(forms.ModelForm):
+class KnowledgeEntryForm(forms.ModelForm[KnowledgeEntry]):
     class Meta:
         model = KnowledgeEntry
         fields = ["area", "title", "detail"]

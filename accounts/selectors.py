@@ -9,22 +9,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import Account, KnowledgeArea, KnowledgeEntry, TeamMember
 from kam.audit import access_refused
 from kam.roles import Role, user_has_role, user_reads_all_accounts
+from kam.types import AnyUser, User
 
-User = get_user_model()
 
-
-def accounts_visible_to(user: Any) -> QuerySet[Account]:
+def accounts_visible_to(user: AnyUser) -> QuerySet[Account]:
     """Accounts the user may read: all for executives, ops and superusers; for an account
     manager those they own or sit on the team of; none for anybody else."""
     queryset = Account.objects.select_related("owner")
-    if not getattr(user, "is_authenticated", False):
+    if not isinstance(user, User):  # anonymous
         return queryset.none()
     if user_reads_all_accounts(user):
         return queryset
@@ -34,7 +32,7 @@ def accounts_visible_to(user: Any) -> QuerySet[Account]:
     return queryset.filter(Q(owner=user) | Q(Exists(on_team)))
 
 
-def account_get_for_user(*, user: Any, account_id: int | str) -> Account:
+def account_get_for_user(*, user: AnyUser, account_id: int | str) -> Account:
     """The account if the user may see it; Http404 otherwise (existence does not leak). A
     refusal of an account that exists is logged (kam.audit.access_refused)."""
     try:
@@ -90,7 +88,7 @@ def knowledge_completeness(entries_by_area: dict[str, list[Any]]) -> int:
     return filled * 100 // len(KnowledgeArea.values)
 
 
-def account_regions(*, user: Any) -> list[str]:
+def account_regions(*, user: AnyUser) -> list[str]:
     """Distinct non-empty regions of the accounts the user may see, for the list filter."""
     return list(
         accounts_visible_to(user)

@@ -2,14 +2,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
 from accounts.models import Account, TeamMember
 from kam.api import StrictModelSerializer
+from kam.types import User
 from kam.versioning import VersionField
-
-User = get_user_model()
 
 
 class AccountSerializer(StrictModelSerializer):

@@ -164,7 +164,8 @@ def account_update(
     )
     if changed:
         account_data_changed(account_ids=[account.pk])
-    return fresh
+    updated: Account = fresh  # versioned_update gives back the row it was given
+    return updated
 
 
 @transaction.atomic
@@ -236,7 +237,8 @@ def team_member_set(
     )
     if changed:
         account_data_changed(account_ids=[account.pk])
-    return fresh
+    updated: TeamMember = fresh  # versioned_update gives back the row it was given
+    return updated
 
 
 @transaction.atomic

@@ -63,7 +63,7 @@ def bump_on_write(
     (a list of ids, a values("account_id") queryset, or None for every account)."""
     from accounts.models import Account
 
-    parents = (Account, *skip_deletes_from)
+    parents: tuple[type[Model], ...] = (Account, *skip_deletes_from)
 
     def saved(
         sender: Any, instance: Any, created: bool = False, raw: bool = False, **kwargs: Any

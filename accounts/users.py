@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
 from kam.roles import Role
-
-User = get_user_model()
+from kam.types import User
 
 
 @transaction.atomic
@@ -26,7 +23,7 @@ def user_create(
     first_name: str = "",
     last_name: str = "",
     is_superuser: bool = False,
-) -> Any:
+) -> User:
     """Create a user in the given role groups. Raises ValidationError for an unknown role,
     an existing username or an empty password; nothing is written then."""
     unknown = sorted(set(roles) - set(Role.values))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -170,13 +170,14 @@ def account_edit(request: AuthenticatedHttpRequest, account_id: int) -> HttpResp
             )
         except VersionConflictError as error:
             before = version_snapshot(model=Account, pk=account.pk, version=error.sent_version)
+            current = cast(Account, error.current)  # the conflict carries the row edited
             conflict = page_conflict(
                 conflict=error,
                 form=form,
-                current=account_form_values(error.current),
+                current=account_form_values(current),
                 before=None if before is None else account_form_values(before),
             )
-            account = error.current
+            account = current
             form = AccountForm(conflict.data, instance=account, can_choose_owner=True)
             page_conflict_errors(form, conflict)
         except ValidationError as error:

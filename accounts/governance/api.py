@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.api import instance_of
 from accounts.governance import selectors as governance_selectors
 from accounts.governance import services as governance_services
 from accounts.governance.serializers import (
@@ -46,7 +47,7 @@ class SelectionCriterionViewSet(
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
+    viewsets.GenericViewSet[SelectionCriterion],
 ):
     """Everyone reads the criteria; executives set them (retire one with is_active=false)."""
 
@@ -64,16 +65,20 @@ class SelectionCriterionViewSet(
         )
 
     def perform_update(self, serializer: SelectionCriterionSerializer) -> None:  # type: ignore[override]
+        criterion = instance_of(serializer, SelectionCriterion)
         serializer.instance = governance_services.selection_criterion_update(
-            criterion=serializer.instance,
+            criterion=criterion,
             updated_by=request_user(self.request),
-            version=self.edited_version(serializer.instance),
+            version=self.edited_version(criterion),
             **without_version(serializer.validated_data),
         )
 
 
 class CriterionScoreViewSet(
-    VersionedViewMixin, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    VersionedViewMixin,
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet[CriterionScore],
 ):
     """Scores of the visible accounts; POST sets (creates or replaces) one account's score
     (with `version`, only the version replaced: a stale one answers 409, kam/versioning.py)."""
@@ -119,7 +124,7 @@ class DesignationRequestViewSet(
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,
-    viewsets.GenericViewSet,
+    viewsets.GenericViewSet[DesignationRequest],
 ):
     """The owner requests; an executive approves (the designation changes) or declines."""
 
@@ -173,7 +178,7 @@ class DesignationRequestViewSet(
         return self._decide(request, approve=False)
 
 
-class ReviewMeetingViewSet(viewsets.ModelViewSet):
+class ReviewMeetingViewSet(viewsets.ModelViewSet[ReviewMeeting]):
     """Executives log meetings; anyone reads those about accounts they can see."""
 
     serializer_class = ReviewMeetingSerializer
@@ -200,7 +205,7 @@ class ReviewMeetingViewSet(viewsets.ModelViewSet):
         )
 
     def perform_update(self, serializer: ReviewMeetingSerializer) -> None:  # type: ignore[override]
-        meeting = serializer.instance
+        meeting = instance_of(serializer, ReviewMeeting)
         data = dict(serializer.validated_data)
         serializer.instance = governance_services.review_meeting_update(
             meeting=meeting,

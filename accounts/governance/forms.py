@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
-from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
 
 from accounts.models import Account, Designation, QualifyingAnswers
-
-User = get_user_model()
+from kam.types import User
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -26,7 +27,7 @@ class ScoreForm(forms.Form):
     rationale = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
-class QualifyingForm(forms.ModelForm):
+class QualifyingForm(forms.ModelForm[QualifyingAnswers]):
     class Meta:
         model = QualifyingAnswers
         fields = [
@@ -76,3 +77,13 @@ class MeetingForm(forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
     decisions = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False)
+
+    def __init__(self, *args: Any, accounts: QuerySet[Account] | None = None, **kwargs: Any):
+        """`accounts`: the accounts the user may name (none unless given)."""
+        super().__init__(*args, **kwargs)
+        if accounts is not None:
+            self.accounts_field.queryset = accounts
+
+    @property
+    def accounts_field(self) -> forms.ModelMultipleChoiceField[Account]:
+        return cast("forms.ModelMultipleChoiceField[Account]", self.fields["accounts"])

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
@@ -23,6 +22,7 @@ from accounts.models import (
 )
 from accounts.selectors import accounts_visible_to
 from kam.roles import user_reads_all_accounts
+from kam.types import AnyUser
 
 # The book: start with two or three pilot accounts.
 PILOT_LIMIT = 3
@@ -89,20 +89,20 @@ def qualifying_answers_for(*, account: Account) -> QualifyingAnswers | None:
     return QualifyingAnswers.objects.filter(account=account).select_related("updated_by").first()
 
 
-def designation_requests_visible_to(user: Any) -> QuerySet[DesignationRequest]:
+def designation_requests_visible_to(user: AnyUser) -> QuerySet[DesignationRequest]:
     return DesignationRequest.objects.filter(
         account__in=accounts_visible_to(user).values("pk")
     ).select_related("account", "account__owner", "requested_by", "decided_by")
 
 
-def designation_request_get_for_user(*, user: Any, request_id: int | str) -> DesignationRequest:
+def designation_request_get_for_user(*, user: AnyUser, request_id: int | str) -> DesignationRequest:
     try:
         return designation_requests_visible_to(user).get(pk=int(request_id))
     except (DesignationRequest.DoesNotExist, ValueError, TypeError) as error:
         raise Http404("No such designation request.") from error
 
 
-def designation_requests_pending(*, user: Any) -> QuerySet[DesignationRequest]:
+def designation_requests_pending(*, user: AnyUser) -> QuerySet[DesignationRequest]:
     return (
         designation_requests_visible_to(user)
         .filter(status=RequestStatus.PENDING)
@@ -128,7 +128,7 @@ def pilot_warning_for(count: int) -> str | None:
     return None
 
 
-def review_meetings_visible_to(user: Any) -> QuerySet[ReviewMeeting]:
+def review_meetings_visible_to(user: AnyUser) -> QuerySet[ReviewMeeting]:
     """Executives, ops and superusers see every meeting; account managers those that
     discussed an account they can see (or that they attended)."""
     queryset = ReviewMeeting.objects.prefetch_related(
@@ -142,7 +142,7 @@ def review_meetings_visible_to(user: Any) -> QuerySet[ReviewMeeting]:
     return queryset.filter(Q(accounts__in=visible) | Q(attendees=user)).distinct()
 
 
-def review_meeting_get_for_user(*, user: Any, meeting_id: int | str) -> ReviewMeeting:
+def review_meeting_get_for_user(*, user: AnyUser, meeting_id: int | str) -> ReviewMeeting:
     try:
         return review_meetings_visible_to(user).get(pk=int(meeting_id))
     except (ReviewMeeting.DoesNotExist, ValueError, TypeError) as error:

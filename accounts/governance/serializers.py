@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
 from accounts.governance.selectors import pilot_warning_for
@@ -19,9 +18,8 @@ from accounts.models import (
     SelectionCriterion,
 )
 from kam.api import StrictModelSerializer, StrictSerializer
+from kam.types import User
 from kam.versioning import VersionField
-
-User = get_user_model()
 
 
 class SelectionCriterionSerializer(StrictModelSerializer):
@@ -31,14 +29,16 @@ class SelectionCriterionSerializer(StrictModelSerializer):
         model = SelectionCriterion
         fields = ["id", "name", "description", "weight", "is_active", "version"]
         validators: list[Any] = []  # the service checks uniqueness and weight > 0
-        extra_kwargs = {"name": {"validators": []}}
+        extra_kwargs: dict[str, Any] = {"name": {"validators": []}}
 
 
 class CriterionScoreSerializer(StrictModelSerializer):
     account = serializers.IntegerField(source="account_id")
     criterion = serializers.IntegerField(source="criterion_id")
     criterion_name = serializers.CharField(source="criterion.name", read_only=True)
-    scored_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    scored_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
     score = serializers.IntegerField()  # range message comes from the service
     version = VersionField(
         help_text="The version of the score you replace (a stale one answers 409); leave it "
@@ -71,8 +71,12 @@ class DesignationRequestSerializer(StrictModelSerializer):
             "transactional or exit."
         },
     )
-    requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    requested_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
+    decided_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
     pilot_warning = serializers.SerializerMethodField()
 
     class Meta:
@@ -129,7 +133,7 @@ class ReviewMeetingSerializer(StrictModelSerializer):
         fields = ["id", "date", "title", "attendees", "accounts", "decisions"]
 
 
-class SelectionRowSerializer(serializers.Serializer):
+class SelectionRowSerializer(serializers.Serializer[Any]):
     criterion = serializers.IntegerField(source="criterion.pk")
     name = serializers.CharField(source="criterion.name")
     weight = serializers.DecimalField(source="criterion.weight", max_digits=6, decimal_places=2)
@@ -137,14 +141,14 @@ class SelectionRowSerializer(serializers.Serializer):
     rationale = serializers.CharField(source="score.rationale", allow_null=True, default=None)
 
 
-class SelectionSerializer(serializers.Serializer):
+class SelectionSerializer(serializers.Serializer[Any]):
     attractiveness = serializers.DecimalField(max_digits=4, decimal_places=1, allow_null=True)
     criteria = SelectionRowSerializer(source="rows", many=True)
 
 
 class QualifyingAnswersSerializer(StrictModelSerializer):
     # Null until the answers are first saved (the account's empty answers are shown).
-    updated_by = serializers.SlugRelatedField(
+    updated_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
         slug_field="username", read_only=True, allow_null=True
     )
     updated_at = serializers.DateTimeField(read_only=True, allow_null=True)

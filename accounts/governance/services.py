@@ -125,7 +125,8 @@ def selection_criterion_update(
         version=version,
         by=updated_by,
     )
-    return fresh
+    updated: SelectionCriterion = fresh  # versioned_update gives back the row it was given
+    return updated
 
 
 @transaction.atomic
@@ -170,7 +171,8 @@ def criterion_score_set(
     )
     if changed:
         account_data_changed(account_ids=[account.pk])
-    return fresh
+    updated: CriterionScore = fresh  # versioned_update gives back the row it was given
+    return updated
 
 
 @transaction.atomic

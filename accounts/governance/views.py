@@ -273,9 +273,11 @@ def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def meeting_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_committee(request)
-    form = MeetingForm(request.POST or None)
-    form.fields["accounts"].queryset = selectors.accounts_visible_to(request.user).exclude(
-        designation=Designation.TRANSACTIONAL
+    form = MeetingForm(
+        request.POST or None,
+        accounts=selectors.accounts_visible_to(request.user).exclude(
+            designation=Designation.TRANSACTIONAL
+        ),
     )
     status = 200
     if request.method == "POST":

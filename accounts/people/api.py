@@ -56,7 +56,7 @@ class CompetencyAssessmentViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
+    viewsets.GenericViewSet[CompetencyAssessment],
 ):
     """Assessments visible to the caller (all for executives, their own for a manager);
     POST records a new assessment (executives)."""
@@ -84,7 +84,7 @@ class PayMixViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
+    viewsets.GenericViewSet[PayMix],
 ):
     """Pay-mix history of every account manager (executives only), with the check of each
     row; POST records a new effective-dated row."""

@@ -140,7 +140,7 @@ COMPETENCY_DIMENSIONS: tuple[CompetencyDimension, ...] = (
 COMPETENCY_FIELDS: tuple[str, ...] = tuple(d.field for d in COMPETENCY_DIMENSIONS)
 
 
-def _score_field(dimension: CompetencyDimension) -> models.PositiveSmallIntegerField:
+def _score_field(dimension: CompetencyDimension) -> models.PositiveSmallIntegerField[int, int]:
     return models.PositiveSmallIntegerField(
         verbose_name=dimension.label,
         help_text=dimension.description,
@@ -193,7 +193,9 @@ class CompetencyAssessment(models.Model):
         return f"{self.manager_id} assessed on {self.assessed_on}"
 
     def _average(self, group: str) -> float:
-        scores = [getattr(self, d.field) for d in COMPETENCY_DIMENSIONS if d.group == group]
+        scores: list[int] = [
+            getattr(self, d.field) for d in COMPETENCY_DIMENSIONS if d.group == group
+        ]
         return round(sum(scores) / len(scores), 1)
 
     @property

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -48,14 +47,13 @@ from accounts.people.rules import (
 )
 from accounts.selectors import account_managers
 from kam.roles import Role
-
-User = get_user_model()
+from kam.types import AnyUser, User
 
 # How many assessments the trend table shows side by side (the history lists them all).
 TREND_COLUMNS = 6
 
 
-def user_is_account_manager(user: Any) -> bool:
+def user_is_account_manager(user: AnyUser) -> bool:
     """An active user holding the account-manager group itself (not merely a superuser)."""
     if user is None or not user.is_active:
         return False
@@ -100,7 +98,7 @@ def _owned_count(designation: str) -> Coalesce:
     return Coalesce(Subquery(owned, output_field=IntegerField()), Value(0))
 
 
-def manager_load_rows(*, user: Any) -> list[ManagerLoad]:
+def manager_load_rows(*, user: AnyUser) -> list[ManagerLoad]:
     """One row per account manager the user may see (every manager for executives and ops,
     their own for an account manager, none otherwise), overloaded managers first. One query:
     the two account counts are correlated subqueries and the relationships a single join."""
@@ -143,7 +141,7 @@ LOAD_LIMITS = {"key_accounts": KEY_ACCOUNT_LIMIT, "relationships": RELATIONSHIP_
 # --- competency -------------------------------------------------------------------------------
 
 
-def competency_manager_get_for_user(*, user: Any, manager_id: int | str) -> Any:
+def competency_manager_get_for_user(*, user: AnyUser, manager_id: int | str) -> Any:
     """The account manager whose assessments the user may read: any manager for an
     executive, themself for a manager. Http404 otherwise, and for a user who is not an
     account manager (existence does not leak)."""
@@ -156,19 +154,19 @@ def competency_manager_get_for_user(*, user: Any, manager_id: int | str) -> Any:
     raise Http404("No such account manager.")
 
 
-def competency_assessments_visible_to(user: Any) -> QuerySet[CompetencyAssessment]:
+def competency_assessments_visible_to(user: AnyUser) -> QuerySet[CompetencyAssessment]:
     """Every assessment for executives, a manager's own for a manager, none otherwise."""
     queryset = CompetencyAssessment.objects.select_related("manager", "assessed_by").order_by(
         "manager__username", "-assessed_on", "-id"
     )
-    if not getattr(user, "is_authenticated", False):
+    if not isinstance(user, User):  # anonymous
         return queryset.none()
     if can_record_competency(user):
         return queryset
     return queryset.filter(manager=user)
 
 
-def competency_assessments_for(*, manager: Any) -> list[CompetencyAssessment]:
+def competency_assessments_for(*, manager: User) -> list[CompetencyAssessment]:
     """The manager's assessments, newest first, with their assessors (one query)."""
     return list(
         CompetencyAssessment.objects.filter(manager=manager)
@@ -237,7 +235,7 @@ def competency_trend(assessments: list[CompetencyAssessment]) -> CompetencyTrend
 # --- pay mix ----------------------------------------------------------------------------------
 
 
-def pay_mixes_visible_to(user: Any) -> QuerySet[PayMix]:
+def pay_mixes_visible_to(user: AnyUser) -> QuerySet[PayMix]:
     queryset = PayMix.objects.select_related("manager", "recorded_by").order_by(
         "manager__username", "-effective_from"
     )

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
 from accounts.models import COMPETENCY_FIELDS, CompetencyAssessment, PayMix
 from accounts.people.rules import pay_mix_check
 from kam.api import StrictModelSerializer
+from kam.types import User
 
-User = get_user_model()
 
-
-class ManagerLoadSerializer(serializers.Serializer):
+class ManagerLoadSerializer(serializers.Serializer[Any]):
     manager = serializers.CharField(source="username")
     manager_id = serializers.IntegerField()
     full_name = serializers.CharField()
@@ -30,7 +28,9 @@ class CompetencyAssessmentSerializer(StrictModelSerializer):
     manager = serializers.SlugRelatedField(
         slug_field="username", queryset=User.objects.filter(is_active=True)
     )
-    assessed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    assessed_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
     capability_average = serializers.FloatField(read_only=True)
     consultative_average = serializers.FloatField(read_only=True)
 
@@ -54,7 +54,9 @@ class PayMixSerializer(StrictModelSerializer):
     manager = serializers.SlugRelatedField(
         slug_field="username", queryset=User.objects.filter(is_active=True)
     )
-    recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    recorded_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
     salary_percent = serializers.SerializerMethodField()
     bonus_percent = serializers.SerializerMethodField()
     status = serializers.SerializerMethodField()

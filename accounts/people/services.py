@@ -45,7 +45,7 @@ def competency_assessment_record(
     *,
     manager: User,
     assessed_by: User,
-    assessed_on: date,
+    assessed_on: date | None,
     scores: dict[str, Any],
     notes: str = "",
     today: date | None = None,
@@ -76,7 +76,7 @@ def competency_assessment_record(
             errors[dimension.field] = [f"Score {dimension.label} with a whole number from 1 to 5."]
         else:
             cleaned[dimension.field] = score
-    if errors:
+    if errors or assessed_on is None:  # a missing date is among the errors
         raise ValidationError(errors)
     assessment = CompetencyAssessment(
         manager=manager,
@@ -103,7 +103,7 @@ def pay_mix_record(
     *,
     manager: User,
     recorded_by: User,
-    effective_from: date,
+    effective_from: date | None,
     salary: Any,
     bonus: Any,
     notes: str = "",
@@ -141,7 +141,7 @@ def pay_mix_record(
             f"{manager.username} already has a pay mix from {effective_from.isoformat()}; "
             "record the change from another date."
         ]
-    if errors:
+    if errors or effective_from is None:  # a missing date is among the errors
         raise ValidationError(errors)
     pay_mix = PayMix(
         manager=manager,

@@ -93,7 +93,7 @@ class AccountPlanEditSerializer(AccountPlanSerializer):
     update=extend_schema(request=AccountPlanEditSerializer),
     partial_update=extend_schema(request=AccountPlanEditSerializer),
 )
-class AccountPlanViewSet(viewsets.ModelViewSet):
+class AccountPlanViewSet(viewsets.ModelViewSet[AccountPlan]):
     """Everyone who can read the account reads its plans; its owner writes them."""
 
     serializer_class = AccountPlanSerializer
@@ -164,7 +164,7 @@ class AccountPlanViewSet(viewsets.ModelViewSet):
                 }
             )
         if body_version is not None:
-            version, stale_status = body_version, status.HTTP_409_CONFLICT
+            version, stale_status = body_version, int(status.HTTP_409_CONFLICT)
         else:
             try:
                 version = int(if_match.removeprefix("W/").strip('"'))

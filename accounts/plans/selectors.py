@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
@@ -25,8 +24,7 @@ from accounts.models import (
 )
 from accounts.plans.merge import StaleMerge, Version, merge_stale
 from accounts.selectors import accounts_visible_to
-
-User = get_user_model()
+from kam.types import AnyUser, User
 
 # Plan fields shown in the history and in a stale-save message, with their labels.
 PLAN_FIELD_LABELS = {
@@ -45,7 +43,7 @@ OBJECTIVE_FIELD_LABELS = {"metric": "Metric", "target": "Target", "current": "Cu
 ACTION_FIELD_LABELS = {"title": "Title", "owner_id": "Owner", "due": "Due", "status": "Status"}
 
 
-def plans_visible_to(user: Any) -> QuerySet[AccountPlan]:
+def plans_visible_to(user: AnyUser) -> QuerySet[AccountPlan]:
     """Plans of the accounts the user may read, with account, owner, objectives and actions."""
     return (
         AccountPlan.objects.filter(account__in=accounts_visible_to(user).values("pk"))
@@ -59,7 +57,7 @@ def plans_visible_to(user: Any) -> QuerySet[AccountPlan]:
     )
 
 
-def account_plan_get_for_user(*, user: Any, plan_id: int | str) -> AccountPlan:
+def account_plan_get_for_user(*, user: AnyUser, plan_id: int | str) -> AccountPlan:
     """The plan if the user may read its account; Http404 otherwise."""
     try:
         return plans_visible_to(user).get(pk=int(plan_id))
@@ -86,7 +84,7 @@ def account_plans_for_account(*, account: Account) -> QuerySet[AccountPlan]:
     )
 
 
-def plans_awaiting_approval(*, user: Any) -> QuerySet[AccountPlan]:
+def plans_awaiting_approval(*, user: AnyUser) -> QuerySet[AccountPlan]:
     return (
         AccountPlan.objects.filter(
             account__in=accounts_visible_to(user).values("pk"), status=PlanStatus.SUBMITTED
@@ -231,7 +229,7 @@ def account_plan_changes_since(*, plan: AccountPlan, version: int) -> list[Histo
 # --- overdue actions -------------------------------------------------------------------------
 
 
-def plan_actions_overdue(*, user: Any, as_of: date) -> QuerySet[PlanAction]:
+def plan_actions_overdue(*, user: AnyUser, as_of: date) -> QuerySet[PlanAction]:
     """Open actions due before `as_of` on every plan the user can read, whatever its status."""
     return (
         PlanAction.objects.filter(
@@ -252,7 +250,7 @@ class OverdueGroup:
 
 
 def overdue_actions_grouped(
-    *, user: Any, as_of: date
+    *, user: AnyUser, as_of: date
 ) -> tuple[list[OverdueGroup], list[OverdueGroup]]:
     """Overdue actions grouped per owner and per account (one query)."""
     by_owner: dict[str, list[PlanAction]] = defaultdict(list)

@@ -5,15 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
 from accounts.models import AccountPlan, ActionStatus, PlanAction, PlanObjective
+from kam.types import User
 
-User = get_user_model()
 
-
-class PlanObjectiveSerializer(serializers.ModelSerializer):
+class PlanObjectiveSerializer(serializers.ModelSerializer[PlanObjective]):
     id = serializers.IntegerField(required=False)
 
     class Meta:
@@ -22,7 +20,7 @@ class PlanObjectiveSerializer(serializers.ModelSerializer):
         extra_kwargs = {"current": {"required": False, "allow_null": True}}
 
 
-class PlanActionSerializer(serializers.ModelSerializer):
+class PlanActionSerializer(serializers.ModelSerializer[PlanAction]):
     id = serializers.IntegerField(required=False)
     owner = serializers.SlugRelatedField(
         slug_field="username",
@@ -42,12 +40,16 @@ class PlanActionSerializer(serializers.ModelSerializer):
         fields = ["id", "title", "owner", "due", "status"]
 
 
-class AccountPlanSerializer(serializers.ModelSerializer):
+class AccountPlanSerializer(serializers.ModelSerializer[AccountPlan]):
     account_name = serializers.CharField(source="account.name", read_only=True)
     objectives = PlanObjectiveSerializer(many=True, required=False)
     actions = PlanActionSerializer(many=True, required=False)
-    submitted_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    reviewed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    submitted_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
+    reviewed_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
     version = serializers.IntegerField(
         required=False,
         help_text="The version you edited; required on PUT/PATCH unless If-Match is sent.",
@@ -107,7 +109,7 @@ class AccountPlanCreateSerializer(AccountPlanSerializer):
         extra_kwargs: dict[str, Any] = {}
 
 
-class PlanWorkflowSerializer(serializers.Serializer):
+class PlanWorkflowSerializer(serializers.Serializer[Any]):
     version = serializers.IntegerField(
         required=False, help_text="Optional: refuse the transition if the plan moved on."
     )
@@ -120,14 +122,15 @@ class PlanReturnSerializer(PlanWorkflowSerializer):
     )
 
 
-class FieldChangeSerializer(serializers.Serializer):
-    field = serializers.CharField()
-    label = serializers.CharField()
-    old = serializers.CharField()
-    new = serializers.CharField()
+class FieldChangeSerializer(serializers.Serializer[Any]):
+    """field, label, old, new. Built in get_fields: a field named `label` declared on the
+    class would stand where DRF's Field keeps its own `label` attribute."""
+
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        return {name: serializers.CharField() for name in ("field", "label", "old", "new")}
 
 
-class HistoryEntrySerializer(serializers.Serializer):
+class HistoryEntrySerializer(serializers.Serializer[Any]):
     when = serializers.DateTimeField()
     who = serializers.CharField()
     subject = serializers.CharField()

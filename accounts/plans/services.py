@@ -13,7 +13,7 @@ Rules (DOMAIN.md, issue 4):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -122,8 +122,8 @@ def _period_span(period: str, start: date | None, end: date | None) -> tuple[str
 def _validate_children(
     *,
     plan: AccountPlan,
-    objectives: list[Mapping[str, Any]] | None,
-    actions: list[Mapping[str, Any]] | None,
+    objectives: Sequence[Mapping[str, Any]] | None,
+    actions: Sequence[Mapping[str, Any]] | None,
 ) -> dict[str, list[str]]:
     """Check objectives and actions against the (new) plan period; messages name the row."""
     errors: dict[str, list[str]] = {}
@@ -207,8 +207,8 @@ def _write_children(
     *,
     plan: AccountPlan,
     user: User,
-    objectives: list[Mapping[str, Any]] | None,
-    actions: list[Mapping[str, Any]] | None,
+    objectives: Sequence[Mapping[str, Any]] | None,
+    actions: Sequence[Mapping[str, Any]] | None,
 ) -> None:
     """Replace the plan's objectives / actions with the given lists (ids keep a row)."""
     if objectives is not None:
@@ -321,8 +321,8 @@ def account_plan_update(
     plan: AccountPlan,
     updated_by: User,
     version: int,
-    objectives: list[Mapping[str, Any]] | None = None,
-    actions: list[Mapping[str, Any]] | None = None,
+    objectives: Sequence[Mapping[str, Any]] | None = None,
+    actions: Sequence[Mapping[str, Any]] | None = None,
     period: str | Unset = UNSET,
     period_start: date | None | Unset = UNSET,
     period_end: date | None | Unset = UNSET,
@@ -403,7 +403,7 @@ def account_plan_delete(*, plan: AccountPlan, deleted_by: User) -> None:
 
 
 def _transition(
-    plan: AccountPlan, user: Any, from_status: str, version: int | None, **changes: Any
+    plan: AccountPlan, user: User, from_status: str, version: int | None, **changes: Any
 ) -> AccountPlan:
     queryset = AccountPlan.objects.filter(pk=plan.pk, status=from_status)
     if version is not None:

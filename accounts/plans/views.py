@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import selectors
-from accounts.models import AccountPlan, PlanStatus
+from accounts.models import AccountPlan, ActionStatus, PlanStatus
 from accounts.plans import selectors as plan_selectors
 from accounts.plans import services as plan_services
 from accounts.plans.forms import (
@@ -27,6 +27,7 @@ from accounts.plans.forms import (
     ReturnForm,
     formset_items,
 )
+from accounts.plans.merge import StaleMerge
 from accounts.plans.rules import (
     PLAN_EDIT_REFUSED,
     PLAN_WRITE_REFUSED,
@@ -260,7 +261,7 @@ def _form_value(value: Any) -> str:
     return str(getattr(value, "username", value))
 
 
-def _merged_post(post: Any, merge: plan_selectors.StaleMerge, version: int) -> Any:
+def _merged_post(post: Any, merge: StaleMerge, version: int) -> Any:
     """The user's POST with the fields only others changed taken from the newer version,
     and the version moved on, so saving again stores the merge."""
     data = post.copy()
@@ -302,7 +303,7 @@ def _detail_context(
         "can_track": can_edit,
         "return_form": extra.pop("return_form", ReturnForm()),
         "today": _today(),
-        "action_statuses": ActionStatusForm.base_fields["status"].choices,
+        "action_statuses": ActionStatus.choices,
         "tab": "plans",
         **extra,
     }

@@ -11,6 +11,7 @@ from rest_framework import status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.api import instance_of
 from accounts.models import (
     AccountEvent,
     Assessment,
@@ -64,7 +65,7 @@ class EventFilter(FilterSet):
         fields = ["account", "kind"]
 
 
-class _AccountRecordViewSet(VersionedViewMixin, viewsets.ModelViewSet):
+class _AccountRecordViewSet(VersionedViewMixin, viewsets.ModelViewSet[Any]):
     """Create resolves the account through the gatekeeper (404 when invisible); the
     account of an existing record cannot be changed. PUT/PATCH take the version edited
     (If-Match or `version`, kam/versioning.py)."""
@@ -112,10 +113,11 @@ class AssessmentViewSet(_AccountRecordViewSet):
         data = self._fields_for_update(serializer)
         if "dimensions" in data:
             data["dimensions"] = [dict(item) for item in data["dimensions"]]
+        assessment = instance_of(serializer, Assessment)
         serializer.instance = voice_services.assessment_update(
-            assessment=serializer.instance,
+            assessment=assessment,
             updated_by=request_user(self.request),
-            version=self.edited_version(serializer.instance),
+            version=self.edited_version(assessment),
             **data,
         )
 
@@ -144,10 +146,11 @@ class ComplaintViewSet(_AccountRecordViewSet):
         return self._created(complaint)
 
     def perform_update(self, serializer: ComplaintSerializer) -> None:  # type: ignore[override]
+        complaint = instance_of(serializer, Complaint)
         serializer.instance = voice_services.complaint_update(
-            complaint=serializer.instance,
+            complaint=complaint,
             updated_by=request_user(self.request),
-            version=self.edited_version(serializer.instance),
+            version=self.edited_version(complaint),
             **self._fields_for_update(serializer),
         )
 
@@ -176,10 +179,11 @@ class AccountEventViewSet(_AccountRecordViewSet):
         return self._created(event)
 
     def perform_update(self, serializer: AccountEventSerializer) -> None:  # type: ignore[override]
+        event = instance_of(serializer, AccountEvent)
         serializer.instance = voice_services.account_event_update(
-            event=serializer.instance,
+            event=event,
             updated_by=request_user(self.request),
-            version=self.edited_version(serializer.instance),
+            version=self.edited_version(event),
             **self._fields_for_update(serializer),
         )
 

@@ -7,12 +7,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
 
 from django.db.models import Count, Min, Prefetch, QuerySet
 
 from accounts.models import Account, AccountEvent, Assessment, AssessmentDimension, Complaint
 from accounts.selectors import accounts_visible_to
+from kam.types import AnyUser
 
 # DOMAIN.md, churn signal recurring_problems: ≥ 3 complaints of the same category opened in
 # the 90 days up to T, both ends inclusive (T − 90 days ≤ opened_on ≤ T), as the analysis does.
@@ -20,7 +20,7 @@ RECURRING_COMPLAINTS = 3
 RECURRING_DAYS = 90
 
 
-def assessments_visible_to(user: Any) -> QuerySet[Assessment]:
+def assessments_visible_to(user: AnyUser) -> QuerySet[Assessment]:
     return (
         Assessment.objects.filter(account__in=accounts_visible_to(user).values("pk"))
         .select_related("account", "created_by")
@@ -30,13 +30,13 @@ def assessments_visible_to(user: Any) -> QuerySet[Assessment]:
     )
 
 
-def complaints_visible_to(user: Any) -> QuerySet[Complaint]:
+def complaints_visible_to(user: AnyUser) -> QuerySet[Complaint]:
     return Complaint.objects.filter(
         account__in=accounts_visible_to(user).values("pk")
     ).select_related("account", "created_by")
 
 
-def events_visible_to(user: Any) -> QuerySet[AccountEvent]:
+def events_visible_to(user: AnyUser) -> QuerySet[AccountEvent]:
     return AccountEvent.objects.filter(
         account__in=accounts_visible_to(user).values("pk")
     ).select_related("account", "created_by")
@@ -117,7 +117,7 @@ class VoiceTrend:
         return self.latest_score <= 5 or (self.change is not None and self.change <= -1)
 
 
-def voice_trends(*, user: Any, designations: list[str] | None = None) -> list[VoiceTrend]:
+def voice_trends(*, user: AnyUser, designations: list[str] | None = None) -> list[VoiceTrend]:
     """Latest assessment score and its change per visible account, worst change first.
 
     Two queries: the visible accounts with assessments, and their assessments.

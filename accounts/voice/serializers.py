@@ -16,6 +16,7 @@ from accounts.models import (
     Severity,
 )
 from kam.api import StrictModelSerializer
+from kam.types import User
 from kam.versioning import VersionField
 
 KIND_MESSAGE = '"{input}" is not an event kind; use ' + ", ".join(EventKind.values) + "."
@@ -46,7 +47,9 @@ class AssessmentSerializer(StrictModelSerializer):
     score = serializers.DecimalField(
         max_digits=5, decimal_places=1, help_text="0-10 (checked by the service)."
     )
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    created_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
     version = VersionField()
 
     class Meta:
@@ -72,7 +75,9 @@ class ComplaintSerializer(StrictModelSerializer):
             "invalid_choice": '"{input}" is not a severity; use low, medium, high or critical.'
         },
     )
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    created_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
     version = VersionField()
 
     class Meta:
@@ -104,7 +109,9 @@ class AccountEventSerializer(StrictModelSerializer):
     kind = serializers.ChoiceField(
         choices=EventKind.choices, error_messages={"invalid_choice": KIND_MESSAGE}
     )
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    created_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
     version = VersionField()
 
     class Meta:

@@ -12,7 +12,7 @@ transaction; a bad value raises ValidationError with a message on its field.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -79,14 +79,22 @@ def _validate_dimensions(dimensions: list[Mapping[str, Any]]) -> list[str]:
     return problems
 
 
-def _write_dimensions(assessment: Assessment, dimensions: list[Mapping[str, Any]]) -> None:
+def _accepted_score(value: Any) -> Decimal:
+    """A score `_validate_dimensions` has accepted (so never None here)."""
+    score = _score(value)
+    if score is None:
+        raise ValidationError({"dimensions": "Give every dimension its scores (0-10)."})
+    return score
+
+
+def _write_dimensions(assessment: Assessment, dimensions: Sequence[Mapping[str, Any]]) -> None:
     assessment.dimensions.all().delete()
     AssessmentDimension.objects.bulk_create(
         AssessmentDimension(
             assessment=assessment,
             name=str(item["name"]).strip(),
-            expectation=_score(item["expectation"]),
-            performance=_score(item["performance"]),
+            expectation=_accepted_score(item["expectation"]),
+            performance=_accepted_score(item["performance"]),
         )
         for item in dimensions
     )
@@ -176,7 +184,8 @@ def assessment_update(
         _write_dimensions(fresh, dimensions)
     if changed or dimensions is not None:
         account_data_changed(account_ids=[assessment.account_id])
-    return fresh
+    updated: Assessment = fresh  # versioned_update gives back the row it was given
+    return updated
 
 
 @transaction.atomic
@@ -281,7 +290,8 @@ def complaint_update(
     )
     if changed:
         account_data_changed(account_ids=[complaint.account_id])
-    return fresh
+    updated: Complaint = fresh  # versioned_update gives back the row it was given
+    return updated
 
 
 @transaction.atomic
@@ -339,7 +349,8 @@ def account_event_update(
     )
     if changed:
         account_data_changed(account_ids=[event.account_id])
-    return fresh
+    updated: AccountEvent = fresh  # versioned_update gives back the row it was given
+    return updated
 
 
 @transaction.atomic

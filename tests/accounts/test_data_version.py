@@ -33,17 +33,15 @@ from accounts.models import (
 from accounts.plans import services as plan_services
 from accounts.services import account_data_changed
 from accounts.voice import services as voice_services
+from relationships import services as relationship_services
 from tests.factories import AccountFactory, TeamMemberFactory, UserFactory
-from tests.relationships.factories import ContactFactory, ContactGoalFactory, InteractionFactory
+from tests.relationships.factories import ContactFactory
 from tests.valuation.factories import (
     ActivityRateFactory,
     ActivityTypeFactory,
-    ForecastFactory,
-    LocationFactory,
-    RevenueRecordFactory,
     ServiceActivityFactory,
-    ValueEntryFactory,
 )
+from valuation import services as valuation_services
 from valuation.models import ActivityType
 
 pytestmark = pytest.mark.django_db
@@ -94,25 +92,16 @@ def _criterion_score(account: Account, score: int) -> CriterionScore:
     )
 
 
-def _orm_edit(field_name: str, new_value: Any) -> Callable[[Any], Any]:
-    def edit(row: Any) -> None:
-        setattr(row, field_name, new_value)
-        row.save()
-
-    return edit
-
-
-def _orm_delete(row: Any) -> None:
-    row.delete()
+def _ops() -> Any:
+    return UserFactory(roles=["ops"])
 
 
 Maker = Callable[[Account], Any]
 Change = Callable[[Any], Any] | None
 
-# kind: (make a row under the account, edit it, delete it), through the services for the
-# accounts app's records (None: no service edits or deletes that record on its own: the
-# admin's inlines do, see test_the_admin_raises_the_version_of_the_account_it_changed), and
-# by a save or a delete for the other apps' records (their signals, on their way out).
+# kind: (make a row under the account, edit it, delete it), through the services (None: the
+# product has no service that edits or deletes that record on its own; locations and
+# knowledge change in the admin, see test_the_admin_raises_the_version_of_the_account_it_changed).
 MAKERS: dict[str, tuple[Maker, Change, Change]] = {
     "location": (
         lambda a: services.location_add(account=a, name="Plant", kind="site", added_by=a.owner),
@@ -195,36 +184,92 @@ MAKERS: dict[str, tuple[Maker, Change, Change]] = {
         lambda row: _criterion_score(row.account, 4),
         None,
     ),
-    "contact": (lambda a: ContactFactory(account=a), _orm_edit("name", "Bea Buyer"), _orm_delete),
-    "contact goal": (
-        lambda a: ContactGoalFactory(contact=ContactFactory(account=a)),
-        _orm_edit("text", "x"),
-        _orm_delete,
+    "contact": (
+        lambda a: relationship_services.contact_create(
+            account=a, created_by=a.owner, name="Bea", roles=["user_buyer"]
+        ),
+        lambda row: relationship_services.contact_update(
+            contact=row, updated_by=row.account.owner, name="Bea Buyer"
+        ),
+        None,  # contacts are marked inactive, not deleted
     ),
     "interaction": (
-        lambda a: InteractionFactory(account=a, user=a.owner),
-        _orm_edit("summary", "Met"),
-        _orm_delete,
+        lambda a: relationship_services.interaction_log(
+            account=a,
+            logged_by=a.owner,
+            user=a.owner,
+            date=DAY,
+            channel="meeting",
+            summary="Met",
+            contacts=[ContactFactory(account=a)],
+        ),
+        None,  # an interaction is logged once
+        None,
     ),
     "revenue": (
-        lambda a: RevenueRecordFactory(account=a, location=LocationFactory(account=a)),
-        _orm_edit("revenue", Decimal("1")),
-        _orm_delete,
+        lambda a: valuation_services.revenue_record_save(
+            account=a,
+            location="Plant",
+            period_start=datetime.date(2025, 1, 1),
+            revenue=Decimal("100"),
+            cost_of_goods=Decimal("60"),
+            saved_by=_ops(),
+        ),
+        lambda row: valuation_services.revenue_record_save(
+            account=row.account,
+            location=row.location.name,
+            period_start=row.period_start,
+            revenue=Decimal("1"),
+            cost_of_goods=row.cost_of_goods,
+            saved_by=_ops(),
+            record=row,
+        ),
+        lambda row: valuation_services.revenue_record_delete(record=row, deleted_by=_ops()),
     ),
     "forecast": (
-        lambda a: ForecastFactory(account=a),
-        _orm_edit("revenue", Decimal("1")),
-        _orm_delete,
+        lambda a: valuation_services.forecast_save(
+            account=a,
+            period_start=datetime.date(2027, 1, 1),
+            revenue=Decimal("100"),
+            saved_by=_ops(),
+        ),
+        lambda row: valuation_services.forecast_save(
+            account=row.account,
+            period_start=row.period_start,
+            revenue=Decimal("1"),
+            saved_by=_ops(),
+            forecast=row,
+        ),
+        lambda row: valuation_services.forecast_delete(forecast=row, deleted_by=_ops()),
     ),
     "service activity": (
-        lambda a: ServiceActivityFactory(account=a, activity_type=ActivityType.objects.get()),
-        _orm_edit("quantity", Decimal("3")),
-        _orm_delete,
+        lambda a: valuation_services.service_activity_create(
+            account=a,
+            activity_type=ActivityType.objects.get(),
+            date=DAY,
+            quantity=Decimal("2"),
+            created_by=a.owner,
+        ),
+        lambda row: valuation_services.service_activity_update(
+            activity=row, changed_by=row.account.owner, quantity=Decimal("3")
+        ),
+        lambda row: valuation_services.service_activity_delete(
+            activity=row, deleted_by=row.account.owner
+        ),
     ),
     "value entry": (
-        lambda a: ValueEntryFactory(account=a),
-        _orm_edit("amount", Decimal("1")),
-        _orm_delete,
+        lambda a: valuation_services.value_entry_create(
+            account=a,
+            created_by=a.owner,
+            direction="delivered",
+            category="cost savings",
+            amount=Decimal("5000"),
+            date=DAY,
+        ),
+        lambda row: valuation_services.value_entry_update(
+            entry=row, changed_by=row.account.owner, amount=Decimal("1")
+        ),
+        lambda row: valuation_services.value_entry_delete(entry=row, deleted_by=row.account.owner),
     ),
 }
 
@@ -304,20 +349,6 @@ def test_the_admin_raises_the_version_of_the_account_it_changed(admin_client: Cl
     assert _version(other) == other_before
 
 
-def test_interaction_contacts_added_and_removed_raise_the_version() -> None:
-    account = AccountFactory()
-    contact = ContactFactory(account=account)
-    interaction = InteractionFactory(account=account, user=account.owner)
-    base = _version(account)
-
-    interaction.contacts.add(contact)
-    assert _version(account) == base + 1
-    interaction.contacts.remove(contact)
-    assert _version(account) == base + 2
-    contact.interactions.add(interaction)  # from the contact's side
-    assert _version(account) == base + 3
-
-
 @pytest.mark.parametrize("kind", ["activity type", "activity rate"])
 def test_activity_types_and_rates_raise_every_account(kind: str) -> None:
     first, second = AccountFactory(), AccountFactory()
@@ -326,11 +357,13 @@ def test_activity_types_and_rates_raise_every_account(kind: str) -> None:
     before = (_version(first), _version(second))
 
     if row is None:
-        activity_type.name = "Picking"
-        activity_type.save()
+        valuation_services.activity_type_update(
+            activity_type=activity_type, updated_by=_ops(), name="Picking"
+        )
     else:
-        row.unit_cost = Decimal("99")
-        row.save()
+        valuation_services.activity_rate_update(
+            rate=row, updated_by=_ops(), unit_cost=Decimal("99")
+        )
 
     assert (_version(first), _version(second)) == (before[0] + 1, before[1] + 1)
 
