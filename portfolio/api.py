@@ -34,27 +34,27 @@ class _WritesByRule(IsAuthenticated):
 
     message = "Only operations staff may change this."
 
-    def may_write(self, user: AnyUser) -> bool:
+    def rule_allows(self, user: AnyUser) -> bool:
         raise NotImplementedError
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         if not super().has_permission(request, view):
             return False
-        return request.method in SAFE_METHODS or self.may_write(request.user)
+        return request.method in SAFE_METHODS or self.rule_allows(request.user)
 
 
 class RunsAnalysis(_WritesByRule):
-    def may_write(self, user: AnyUser) -> bool:
+    def rule_allows(self, user: AnyUser) -> bool:
         return rules.can_run_analysis(user)
 
 
 class EditsParameters(_WritesByRule):
-    def may_write(self, user: AnyUser) -> bool:
+    def rule_allows(self, user: AnyUser) -> bool:
         return rules.can_edit_parameters(user)
 
 
 class EditsSchedule(_WritesByRule):
-    def may_write(self, user: AnyUser) -> bool:
+    def rule_allows(self, user: AnyUser) -> bool:
         return rules.can_edit_schedule(user)
 
 
