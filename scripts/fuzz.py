@@ -38,12 +38,14 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse, urlunparse
 
 import psycopg2
 from psycopg2 import sql
 
 ROOT = Path(__file__).resolve().parents[1]
+REFERENCES_ENV = "KAM_FUZZ_REFERENCES"  # read by scripts/fuzz_hooks.py
 PYTHON = Path(sys.executable)
 BIN = PYTHON.parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/kam_fuzz_live"
@@ -117,15 +119,19 @@ def _with_name(url: str, name: str) -> str:
     return urlunparse(parts._replace(path=f"/{name}"))
 
 
-def _admin(url: str) -> psycopg2.extensions.connection:
+def _connect(url: str) -> psycopg2.extensions.connection:
     parts = urlparse(url)
-    connection = psycopg2.connect(
+    return psycopg2.connect(
         host=parts.hostname or "127.0.0.1",
         port=parts.port or 5432,
         user=parts.username or "postgres",
         password=parts.password,
-        dbname="postgres",
+        dbname=parts.path.lstrip("/"),
     )
+
+
+def _admin(url: str) -> psycopg2.extensions.connection:
+    connection = _connect(_with_name(url, "postgres"))
     connection.autocommit = True
     return connection
 
@@ -157,6 +163,37 @@ def drop_database(url: str, name: str) -> None:
             sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
         )
     admin.close()
+
+
+REFERENCE_QUERIES = {
+    "users": "SELECT username FROM auth_user WHERE is_active ORDER BY username",
+    "account_managers": (
+        "SELECT u.username FROM auth_user u JOIN auth_user_groups ug ON ug.user_id = u.id "
+        "JOIN auth_group g ON g.id = ug.group_id "
+        "WHERE u.is_active AND g.name = 'account_manager' ORDER BY u.username"
+    ),
+    "activity_types": "SELECT code FROM valuation_activitytype ORDER BY code",
+    # What an analysis run's as-of date may not precede (portfolio.loaders).
+    "first_data_on": (
+        "SELECT LEAST((SELECT min(period_start) FROM valuation_revenuerecord), "
+        "(SELECT min(date) FROM valuation_serviceactivity))::text"
+    ),
+}
+
+
+def write_references(url: str, out: Path) -> dict[str, list[str]]:
+    """The names that exist in the seeded database, for scripts/fuzz_hooks.py."""
+    connection = _connect(url)
+    try:
+        with connection.cursor() as cursor:
+            references = {}
+            for kind, query in REFERENCE_QUERIES.items():
+                cursor.execute(query)
+                references[kind] = [row[0] for row in cursor.fetchall()]
+    finally:
+        connection.close()
+    out.write_text(json.dumps(references, indent=1))
+    return references
 
 
 def server_env(database_url: str, secret_key: str) -> dict[str, str]:
@@ -200,10 +237,13 @@ def manage(env: dict[str, str], *args: str) -> str:
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+        port: int = probe.getsockname()[1]
+        return port
 
 
-def start_server(env: dict[str, str], *, port: int, workers: int, log: Path) -> subprocess.Popen:
+def start_server(
+    env: dict[str, str], *, port: int, workers: int, log: Path
+) -> subprocess.Popen[bytes]:
     command = [
         str(BIN / "gunicorn"),
         "kam.wsgi:application",
@@ -231,7 +271,7 @@ def start_server(env: dict[str, str], *, port: int, workers: int, log: Path) -> 
     raise SystemExit(f"gunicorn did not listen on port {port} within 60 s; see {log}")
 
 
-def stop_server(server: subprocess.Popen) -> None:
+def stop_server(server: subprocess.Popen[bytes]) -> None:
     if server.poll() is None:
         server.send_signal(signal.SIGTERM)
         try:
@@ -241,19 +281,23 @@ def stop_server(server: subprocess.Popen) -> None:
             server.wait()
 
 
-def fetch_schema(base: str, token: str) -> dict:
+def fetch_schema(base: str, token: str) -> dict[str, Any]:
     request = urllib.request.Request(  # noqa: S310 - a loopback URL we built
         f"{base}/api/schema/?format=json", headers={"Authorization": f"Token {token}"}
     )
     with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
-        return json.load(response)
+        schema: dict[str, Any] = json.load(response)
+        return schema
 
 
 # --- schemathesis -------------------------------------------------------------------------
 
 
+HOOKS = ROOT / "scripts" / "fuzz_hooks.py"
+
+
 def run_schemathesis(
-    *, schema: Path, base: str, token: str, args: argparse.Namespace, role: str
+    *, schema: Path, base: str, token: str, args: argparse.Namespace, role: str, references: Path
 ) -> tuple[int, Path, Path]:
     report_dir: Path = args.report_dir
     json_path = report_dir / f"{role}.json"
@@ -304,6 +348,8 @@ def run_schemathesis(
         process = subprocess.Popen(  # noqa: S603 - the pinned schemathesis CLI
             command,
             cwd=ROOT,
+            # The hooks give positive cases the usernames and codes of the seeded database.
+            env={**os.environ, "SCHEMATHESIS_HOOKS": str(HOOKS), REFERENCES_ENV: str(references)},
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
@@ -317,7 +363,7 @@ def run_schemathesis(
     return process.returncode, json_path, ndjson_path
 
 
-def _decode(content: dict | None) -> str:
+def _decode(content: dict[str, Any] | None) -> str:
     if not content:
         return ""
     if "$base64" in content:
@@ -418,6 +464,8 @@ def main(argv: list[str] | None = None) -> int:
     manage(seed_env, "migrate", "--noinput")
     manage(seed_env, "seed_demo", "--accounts", str(args.accounts))
     tokens = {role: manage(seed_env, "api_token", role).strip() for role in roles}
+    references = args.report_dir / "references.json"
+    write_references(seed_url, references)
     say(f"Seeded {seed_name} in {time.monotonic() - started:.0f} s")
 
     server_log = args.report_dir / "server.log"
@@ -438,7 +486,12 @@ def main(argv: list[str] | None = None) -> int:
             say(f"=== {role} ({ROLES.get(role, '?')}) against {base}")
             role_started = time.monotonic()
             exit_code, json_path, ndjson_path = run_schemathesis(
-                schema=schema_path, base=base, token=tokens[role], args=args, role=role
+                schema=schema_path,
+                base=base,
+                token=tokens[role],
+                args=args,
+                role=role,
+                references=references,
             )
             result = summarise(role, json_path, exit_code, time.monotonic() - role_started)
             write_failure_details(ndjson_path, args.report_dir / f"{role}-failures.txt")

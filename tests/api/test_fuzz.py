@@ -8,16 +8,130 @@ seeded demo, the same server (gunicorn, DEBUG off) and every check but one (belo
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import os
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType, SimpleNamespace
+from typing import Any
 from urllib.parse import urlparse, urlunparse
 
 import pytest
+import schemathesis
+from schemathesis.generation import GenerationMode
 
 ROOT = Path(__file__).resolve().parents[2]
+REFERENCES = {
+    "users": ["alice", "erin", "olga"],
+    "account_managers": ["alice", "bob"],
+    "activity_types": ["tech-support", "order-handling"],
+    "first_data_on": ["2024-01-01"],
+}
+
+
+@pytest.fixture
+def hooks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[ModuleType]:
+    """scripts/fuzz_hooks.py loaded on its own (not registered with schemathesis' global
+    dispatcher twice: the module is executed under another name)."""
+    references = tmp_path / "references.json"
+    references.write_text(json.dumps(REFERENCES))
+    monkeypatch.setenv("KAM_FUZZ_REFERENCES", str(references))
+    spec = importlib.util.spec_from_file_location(
+        "fuzz_hooks_under_test", ROOT / "scripts" / "fuzz_hooks.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    yield module
+    schemathesis.hooks.unregister(module.map_case)
+
+
+def _case(
+    body: Any, mode: GenerationMode, path: str = "/api/v1/accounts/", method: str = "POST"
+) -> SimpleNamespace:
+    return SimpleNamespace(
+        body=body,
+        path=path,
+        method=method,
+        meta=SimpleNamespace(generation=SimpleNamespace(mode=mode)),
+    )
+
+
+def _positive(hooks: ModuleType, path: str, body: dict[str, Any], method: str = "POST") -> Any:
+    return hooks.map_case(None, _case(body, GenerationMode.POSITIVE, path, method)).body
+
+
+def test_positive_cases_name_users_and_activity_types_that_exist(hooks: ModuleType) -> None:
+    body = {
+        "owner": "0",
+        "user": "\u00e9",
+        "primary_contact": "x",
+        "manager": "m",
+        "attendees": ["a", "b", 3],
+        "activity_type": "00",
+        "actions": [{"owner": "0", "title": "Call"}],
+        "name": "0",
+    }
+    case = hooks.map_case(None, _case(body, GenerationMode.POSITIVE))
+    assert case.body["owner"] in REFERENCES["account_managers"]
+    assert case.body["manager"] in REFERENCES["account_managers"]
+    assert case.body["user"] in REFERENCES["users"]
+    assert case.body["primary_contact"] in REFERENCES["users"]
+    assert case.body["attendees"][:2] == [hooks.pick("users", "a"), hooks.pick("users", "b")]
+    assert set(case.body["attendees"][:2]) <= set(REFERENCES["users"])
+    assert case.body["attendees"][2] == 3  # not a name: left for the API to refuse
+    assert case.body["activity_type"] in REFERENCES["activity_types"]
+    assert case.body["actions"][0]["owner"] in REFERENCES["account_managers"]
+    assert case.body["name"] == "0"  # not a reference
+
+
+def test_the_choice_depends_on_the_drawn_value_only(hooks: ModuleType) -> None:
+    assert hooks.pick("users", "zz") == hooks.pick("users", "zz")
+    assert len({hooks.pick("users", str(n)) for n in range(50)}) == len(REFERENCES["users"])
+
+
+def test_positive_cases_keep_the_rules_that_depend_on_what_is_stored(hooks: ModuleType) -> None:
+    as_of = _positive(hooks, "/api/v1/analysis-runs/", {"as_of": "2000-01-01"})["as_of"]
+    assert "2024-01-01" <= as_of <= hooks.today().isoformat()
+    swapped = _positive(
+        hooks, "/api/v1/complaints/", {"opened_on": "2026-05-02", "resolved_on": "2026-05-01"}
+    )
+    assert swapped == {"opened_on": "2026-05-01", "resolved_on": "2026-05-02"}
+    patched = _positive(hooks, "/api/v1/complaints/{id}/", {"resolved_on": "2000-01-01"}, "PATCH")
+    assert patched == {"resolved_on": "2000-01-01", "opened_on": "2000-01-01"}
+    unconfirmed = _positive(hooks, "/api/v1/value-entries/{id}/", {"customer_confirmed": False})
+    assert unconfirmed == {"customer_confirmed": False, "confirmed_by": "", "confirmed_on": None}
+    confirmed = _positive(
+        hooks,
+        "/api/v1/value-entries/",
+        {"date": "2026-07-06", "confirmed_by": " ", "confirmed_on": "2000-01-01"},
+    )
+    assert confirmed["customer_confirmed"] is True
+    assert confirmed["confirmed_by"].strip()
+    assert confirmed["confirmed_on"] == "2026-07-06"
+    first = _positive(hooks, "/api/v1/accounts/", {"external_id": "ACC-00017"})["external_id"]
+    again = _positive(hooks, "/api/v1/accounts/{id}/", {"external_id": "ACC-00017"}, "PUT")
+    assert first.startswith("ACC-00017~")
+    assert again["external_id"] != first
+    assert (
+        len(_positive(hooks, "/api/v1/accounts/", {"external_id": "x" * 64})["external_id"]) == 64
+    )
+    team = _positive(hooks, "/api/v1/accounts/{account_pk}/team/", {"is_executive_sponsor": True})
+    assert team == {"is_executive_sponsor": False}
+
+
+def test_negative_cases_and_null_references_are_left_as_drawn(hooks: ModuleType) -> None:
+    negative = hooks.map_case(None, _case({"owner": "0"}, GenerationMode.NEGATIVE))
+    assert negative.body == {"owner": "0"}
+    cleared = hooks.map_case(None, _case({"primary_contact": None}, GenerationMode.POSITIVE))
+    assert cleared.body == {"primary_contact": None}
+    no_body = hooks.map_case(None, _case([1, 2], GenerationMode.POSITIVE))
+    assert no_body.body == [1, 2]
 
 
 def _fuzz_database_url() -> str:

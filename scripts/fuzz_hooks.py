@@ -1,0 +1,210 @@
+"""Schemathesis hooks of `make fuzz`: positive cases name things that exist.
+
+scripts/fuzz.py loads this file with SCHEMATHESIS_HOOKS and writes, after seeding, the
+references of the seeded database to the JSON file that KAM_FUZZ_REFERENCES names:
+`{"account_managers": [...], "users": [...], "activity_types": [...]}`.
+
+A schema says what a request looks like; it cannot say which usernames or activity-type
+codes exist. A case schemathesis draws as valid ("positive": the API must accept it) names a
+user `"0"` or an activity type `"00"`, which the API rightly refuses with 400 and a message
+on the field, and the `positive_data_acceptance` check counts that as a valid request
+rejected. Schemathesis' documentation recommends hooks that put real identifiers into the
+generated data for this; `map_case` below does so for the fields that name a user or an
+activity type, in positive cases only (a negative case must stay invalid in what was drawn
+invalid, and a user that does not exist is no part of that).
+
+The replacement is a function of the drawn value (a CRC of it picks one of the existing
+names), so a run depends on its seed only, and different drawn values still reach different
+users. Identifiers of objects (account, contact, plan ids) are left as drawn: one that does
+not exist answers 404, which the check accepts.
+
+The same goes for the few rules whose answer depends on what is stored or on the clock,
+which no schema can state: an analysis run's as-of date lies between the first data and
+today; a complaint is resolved on or after the day it opened; a value entry names who
+confirmed it only when the customer confirmed it, on or after its date; an account's
+external id is not another account's; an account has one executive sponsor. A positive
+case is made to keep them (`RULES`), so that a 400 it still gets is the API's fault, not the
+draw's. Rules about the request alone (a range, a required non-blank text) belong in the
+schema, not here.
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+import json
+import os
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import schemathesis
+
+REFERENCES_ENV = "KAM_FUZZ_REFERENCES"
+
+# Body properties naming a user, and which users may be named there: an account's owner and
+# a person's manager are account managers (accounts.services, accounts.people.services);
+# the others name any active user.
+USER_FIELDS = {
+    "owner": "account_managers",
+    "manager": "account_managers",
+    "user": "users",
+    "primary_contact": "users",
+}
+USER_LIST_FIELDS = {"attendees": "users"}
+CODE_FIELDS = {"activity_type": "activity_types"}
+# Lists of objects whose items name users too (a plan's actions: `owner`).
+NESTED_LISTS = ("actions",)
+
+
+EXTERNAL_ID_MAX_LENGTH = 64  # accounts.models.Account.external_id
+
+
+def _load_references() -> dict[str, list[str]]:
+    path = os.environ.get(REFERENCES_ENV)
+    if not path:
+        return {}
+    data = json.loads(Path(path).read_text())
+    return {key: [str(value) for value in values] for key, values in data.items() if values}
+
+
+REFERENCES = _load_references()
+
+
+def pick(kind: str, drawn: Any) -> Any:
+    """An existing name of `kind` chosen by the drawn value (the drawn value if none)."""
+    values = REFERENCES.get(kind)
+    if not values:
+        return drawn
+    key = json.dumps(drawn, sort_keys=True, default=str).encode("utf-8", "surrogatepass")
+    return values[zlib.crc32(key) % len(values)]
+
+
+def with_references(body: dict[str, Any]) -> dict[str, Any]:
+    """`body` with every user and activity-type name replaced by an existing one."""
+    mapped = dict(body)
+    for name, kind in (*USER_FIELDS.items(), *CODE_FIELDS.items()):
+        if isinstance(mapped.get(name), str):
+            mapped[name] = pick(kind, mapped[name])
+    for name, kind in USER_LIST_FIELDS.items():
+        if isinstance(mapped.get(name), list):
+            mapped[name] = [
+                pick(kind, item) if isinstance(item, str) else item for item in mapped[name]
+            ]
+    for name in NESTED_LISTS:
+        if isinstance(mapped.get(name), list):
+            mapped[name] = [
+                with_references(item) if isinstance(item, dict) else item for item in mapped[name]
+            ]
+    return mapped
+
+
+def today() -> datetime.date:
+    """The server's today (kam/settings.py: TIME_ZONE, UTC by default)."""
+    return datetime.datetime.now(tz=ZoneInfo(os.environ.get("TIME_ZONE") or "UTC")).date()
+
+
+def _date(value: Any) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def as_of_with_data(body: dict[str, Any], method: str) -> None:
+    """POST analysis-runs/: an as-of date from the first data to today."""
+    drawn = _date(body.get("as_of"))
+    first = _date(next(iter(REFERENCES.get("first_data_on", [])), None))
+    if method != "POST" or drawn is None or first is None:
+        return
+    last = today()
+    if not first <= drawn <= last:
+        span = (last - first).days + 1
+        body["as_of"] = (first + datetime.timedelta(days=drawn.toordinal() % span)).isoformat()
+
+
+def resolved_after_opened(body: dict[str, Any], method: str) -> None:
+    """complaints/: resolved on or after the day it opened (the stored one on a PATCH that
+    leaves opened_on out, so the case opens it the same day)."""
+    resolved = _date(body.get("resolved_on"))
+    if resolved is None:
+        return
+    opened = _date(body.get("opened_on"))
+    if opened is None:
+        body["opened_on"] = resolved.isoformat()
+    elif resolved < opened:
+        body["opened_on"], body["resolved_on"] = body["resolved_on"], body["opened_on"]
+
+
+def confirmation_consistent(body: dict[str, Any], method: str) -> None:
+    """value-entries/: `confirmed_by` and `confirmed_on` (on or after the entry's date) go
+    with `customer_confirmed`, and their absence with its absence, whatever is stored."""
+    confirmed = body.get("customer_confirmed")
+    if confirmed is None:
+        named = bool(str(body.get("confirmed_by") or "").strip()) or body.get("confirmed_on")
+        if "confirmed_by" not in body and "confirmed_on" not in body:
+            return
+        confirmed = body["customer_confirmed"] = bool(named)
+    if not confirmed:
+        body["confirmed_by"] = ""
+        body["confirmed_on"] = None
+        return
+    if not str(body.get("confirmed_by") or "").strip():
+        body["confirmed_by"] = "Customer"
+    dated = _date(body.get("date"))
+    on = _date(body.get("confirmed_on"))
+    if on is None or (dated is not None and on < dated):
+        body["confirmed_on"] = (dated or today()).isoformat()
+
+
+_SUFFIXES = itertools.count(1)
+
+
+def external_id_unused(body: dict[str, Any], method: str) -> None:
+    """accounts/: an external id no other account has (values seen in answers are drawn
+    again): a run-wide counter makes each drawn one unique."""
+    drawn = body.get("external_id")
+    if isinstance(drawn, str) and drawn.strip():
+        suffix = f"~{next(_SUFFIXES)}"
+        body["external_id"] = drawn[: EXTERNAL_ID_MAX_LENGTH - len(suffix)] + suffix
+
+
+def no_second_sponsor(body: dict[str, Any], method: str) -> None:
+    """accounts/{id}/team/: the account may have its executive sponsor already."""
+    if body.get("is_executive_sponsor") is True:
+        body["is_executive_sponsor"] = False
+
+
+# Path prefix (the schema's path template) -> the rules its bodies keep.
+Rule = Callable[[dict[str, Any], str], None]
+RULES: dict[str, tuple[Rule, ...]] = {
+    "/api/v1/analysis-runs/": (as_of_with_data,),
+    "/api/v1/complaints/": (resolved_after_opened,),
+    "/api/v1/value-entries/": (confirmation_consistent,),
+    "/api/v1/accounts/{account_pk}/team/": (no_second_sponsor,),
+    "/api/v1/accounts/": (external_id_unused,),
+}
+
+
+def with_rules(body: dict[str, Any], *, path: str, method: str) -> dict[str, Any]:
+    for prefix, rules in RULES.items():
+        if path.startswith(prefix):
+            for rule in rules:
+                rule(body, method)
+            break
+    return body
+
+
+def is_positive(case: Any) -> bool:
+    meta = case.meta
+    return meta is not None and meta.generation.mode.is_positive
+
+
+@schemathesis.hook
+def map_case(context: Any, case: Any) -> Any:
+    if is_positive(case) and isinstance(case.body, dict):
+        body = with_references(case.body)
+        case.body = with_rules(body, path=case.path, method=case.method.upper())
+    return case
