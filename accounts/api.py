@@ -90,12 +90,12 @@ class AccountViewSet(VersionedViewMixin, viewsets.ModelViewSet[Account]):
     def get_queryset(self) -> QuerySet[Account]:
         return selectors.accounts_visible_to(self.request.user)
 
-    def perform_create(self, serializer: AccountSerializer) -> None:  # type: ignore[override]
+    def perform_create(self, serializer: BaseSerializer[Account]) -> None:
         serializer.instance = services.account_create(
             created_by=request_user(self.request), **serializer.validated_data
         )
 
-    def perform_update(self, serializer: AccountSerializer) -> None:  # type: ignore[override]
+    def perform_update(self, serializer: BaseSerializer[Account]) -> None:
         account = instance_of(serializer, Account)
         serializer.instance = services.account_update(
             account=account,
@@ -150,7 +150,7 @@ class TeamMemberViewSet(
         )
         return Response(self.get_serializer(member).data, status=status.HTTP_201_CREATED)
 
-    def perform_update(self, serializer: TeamMemberSerializer) -> None:  # type: ignore[override]
+    def perform_update(self, serializer: BaseSerializer[TeamMember]) -> None:
         member = serializer.instance
         if member is None:
             raise Http404("No such team member.")

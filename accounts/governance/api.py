@@ -12,6 +12,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
 from accounts.api import instance_of
@@ -59,12 +60,12 @@ class SelectionCriterionViewSet(
     def get_queryset(self) -> QuerySet[SelectionCriterion]:
         return governance_selectors.selection_criteria(include_inactive=True)
 
-    def perform_create(self, serializer: SelectionCriterionSerializer) -> None:  # type: ignore[override]
+    def perform_create(self, serializer: BaseSerializer[SelectionCriterion]) -> None:
         serializer.instance = governance_services.selection_criterion_create(
             created_by=request_user(self.request), **serializer.validated_data
         )
 
-    def perform_update(self, serializer: SelectionCriterionSerializer) -> None:  # type: ignore[override]
+    def perform_update(self, serializer: BaseSerializer[SelectionCriterion]) -> None:
         criterion = instance_of(serializer, SelectionCriterion)
         serializer.instance = governance_services.selection_criterion_update(
             criterion=criterion,
@@ -193,7 +194,7 @@ class ReviewMeetingViewSet(viewsets.ModelViewSet[ReviewMeeting]):
         """Re-read each through the gatekeeper: 404 for an account the user cannot see."""
         return [account_get_for_user(user=self.request.user, account_id=a.pk) for a in accounts]
 
-    def perform_create(self, serializer: ReviewMeetingSerializer) -> None:  # type: ignore[override]
+    def perform_create(self, serializer: BaseSerializer[ReviewMeeting]) -> None:
         data = dict(serializer.validated_data)
         serializer.instance = governance_services.review_meeting_create(
             created_by=request_user(self.request),
@@ -204,7 +205,7 @@ class ReviewMeetingViewSet(viewsets.ModelViewSet[ReviewMeeting]):
             accounts=self._accounts(data.get("accounts", [])),
         )
 
-    def perform_update(self, serializer: ReviewMeetingSerializer) -> None:  # type: ignore[override]
+    def perform_update(self, serializer: BaseSerializer[ReviewMeeting]) -> None:
         meeting = instance_of(serializer, ReviewMeeting)
         data = dict(serializer.validated_data)
         serializer.instance = governance_services.review_meeting_update(

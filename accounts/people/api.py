@@ -12,6 +12,7 @@ from rest_framework import mixins, viewsets
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
 from accounts.models import CompetencyAssessment, PayMix
@@ -69,7 +70,7 @@ class CompetencyAssessmentViewSet(
     def get_queryset(self) -> QuerySet[CompetencyAssessment]:
         return people_selectors.competency_assessments_visible_to(self.request.user)
 
-    def perform_create(self, serializer: CompetencyAssessmentSerializer) -> None:  # type: ignore[override]
+    def perform_create(self, serializer: BaseSerializer[CompetencyAssessment]) -> None:
         data = dict(serializer.validated_data)
         serializer.instance = people_services.competency_assessment_record(
             manager=data.pop("manager"),
@@ -97,7 +98,7 @@ class PayMixViewSet(
     def get_queryset(self) -> QuerySet[PayMix]:
         return people_selectors.pay_mixes_visible_to(self.request.user)
 
-    def perform_create(self, serializer: PayMixSerializer) -> None:  # type: ignore[override]
+    def perform_create(self, serializer: BaseSerializer[PayMix]) -> None:
         serializer.instance = people_services.pay_mix_record(
             recorded_by=request_user(self.request), **serializer.validated_data
         )

@@ -227,12 +227,12 @@ def _write_children(
                     continue
             for name, value in values.items():
                 setattr(objective, name, value)
-            objective._history_user = user  # type: ignore[attr-defined]
+            objective._history_user = user  # type: ignore[attr-defined]  # simple-history reads the author here
             objective.full_clean(exclude=["plan"])
             objective.save()
         for pk, objective in existing.items():
             if pk not in kept:
-                objective._history_user = user  # type: ignore[attr-defined]
+                objective._history_user = user  # type: ignore[attr-defined]  # simple-history reads the author here
                 objective.delete()
     if actions is not None:
         existing_actions = {action.pk: action for action in plan.actions.all()}
@@ -251,12 +251,12 @@ def _write_children(
                     continue
             for name, value in values.items():
                 setattr(action, name, value)
-            action._history_user = user  # type: ignore[attr-defined]
+            action._history_user = user  # type: ignore[attr-defined]  # simple-history reads the author here
             action.full_clean(exclude=["plan", "owner"])
             action.save()
         for pk, action in existing_actions.items():
             if pk not in kept:
-                action._history_user = user  # type: ignore[attr-defined]
+                action._history_user = user  # type: ignore[attr-defined]  # simple-history reads the author here
                 action.delete()
 
 
@@ -306,9 +306,9 @@ def account_plan_create(
     )
     # The plan's own history record is written last, after its children's, so "what changed
     # since version v" is every child record after plan record v (see plan_selectors).
-    plan.skip_history_when_saving = True  # type: ignore[attr-defined]
+    plan.skip_history_when_saving = True  # type: ignore[attr-defined]  # simple-history flag
     plan.save()
-    del plan.skip_history_when_saving  # type: ignore[attr-defined]
+    del plan.skip_history_when_saving  # type: ignore[attr-defined]  # simple-history flag
     _write_children(plan=plan, user=created_by, objectives=objective_list, actions=action_list)
     AccountPlan.history.bulk_history_create([plan], default_user=created_by)
     account_data_changed(account_ids=[account.pk])
@@ -397,7 +397,7 @@ def account_plan_delete(*, plan: AccountPlan, deleted_by: User) -> None:
         raise ValidationError(
             {"status": f"Only a draft can be deleted; this plan is {plan.status}."}
         )
-    plan._history_user = deleted_by  # type: ignore[attr-defined]
+    plan._history_user = deleted_by  # type: ignore[attr-defined]  # simple-history reads the author here
     plan.delete()
     account_data_changed(account_ids=[plan.account_id])
 
@@ -516,7 +516,7 @@ def plan_action_status_set(*, action: PlanAction, status: str, changed_by: User)
     if status not in ActionStatus.values:
         raise ValidationError({"status": "The status must be open, done or cancelled."})
     action.status = status
-    action._history_user = changed_by  # type: ignore[attr-defined]
+    action._history_user = changed_by  # type: ignore[attr-defined]  # simple-history reads the author here
     action.save(update_fields=["status"])
     # Someone editing the draft from an older version must not silently undo this.
     AccountPlan.objects.filter(pk=plan.pk).update(version=F("version") + 1)
@@ -533,7 +533,7 @@ def plan_objective_current_set(
     require(can_record_objective_progress(changed_by, objective), OBJECTIVE_PROGRESS_REFUSED)
     objective.current = current
     objective.full_clean(exclude=["plan"])
-    objective._history_user = changed_by  # type: ignore[attr-defined]
+    objective._history_user = changed_by  # type: ignore[attr-defined]  # simple-history reads the author here
     objective.save(update_fields=["current"])
     AccountPlan.objects.filter(pk=objective.plan_id).update(version=F("version") + 1)
     _record_history(AccountPlan(pk=objective.plan_id), changed_by)

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from rest_framework import status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 
 from accounts.api import instance_of
 from accounts.models import (
@@ -109,7 +110,7 @@ class AssessmentViewSet(_AccountRecordViewSet):
         )
         return self._created(assessment)
 
-    def perform_update(self, serializer: AssessmentSerializer) -> None:  # type: ignore[override]
+    def perform_update(self, serializer: BaseSerializer[Any]) -> None:
         data = self._fields_for_update(serializer)
         if "dimensions" in data:
             data["dimensions"] = [dict(item) for item in data["dimensions"]]
@@ -145,7 +146,7 @@ class ComplaintViewSet(_AccountRecordViewSet):
         )
         return self._created(complaint)
 
-    def perform_update(self, serializer: ComplaintSerializer) -> None:  # type: ignore[override]
+    def perform_update(self, serializer: BaseSerializer[Any]) -> None:
         complaint = instance_of(serializer, Complaint)
         serializer.instance = voice_services.complaint_update(
             complaint=complaint,
@@ -178,7 +179,7 @@ class AccountEventViewSet(_AccountRecordViewSet):
         )
         return self._created(event)
 
-    def perform_update(self, serializer: AccountEventSerializer) -> None:  # type: ignore[override]
+    def perform_update(self, serializer: BaseSerializer[Any]) -> None:
         event = instance_of(serializer, AccountEvent)
         serializer.instance = voice_services.account_event_update(
             event=event,
