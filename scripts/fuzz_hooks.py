@@ -22,7 +22,8 @@ The same goes for the few rules whose answer depends on what is stored or on the
 which no schema can state: an analysis run's as-of date lies between the first data and
 today; a complaint is resolved on or after the day it opened; a value entry names who
 confirmed it only when the customer confirmed it, on or after its date; an account's
-external id is not another account's; an account has one executive sponsor. A positive
+external id and an activity type's code are not another's; an account has one executive
+sponsor. A positive
 case is made to keep them (`RULES`), so that a 400 it still gets is the API's fault, not the
 draw's. Rules about the request alone (a range, a required non-blank text) belong in the
 schema, not here.
@@ -60,6 +61,7 @@ NESTED_LISTS = ("actions",)
 
 
 EXTERNAL_ID_MAX_LENGTH = 64  # accounts.models.Account.external_id
+ACTIVITY_TYPE_CODE_MAX_LENGTH = 40  # valuation.models.ActivityType.code
 
 
 def _load_references() -> dict[str, list[str]]:
@@ -162,13 +164,25 @@ def confirmation_consistent(body: dict[str, Any], method: str) -> None:
 _SUFFIXES = itertools.count(1)
 
 
+def _unused(drawn: str, *, max_length: int, separator: str) -> str:
+    """`drawn` made unique in the run: a run-wide counter as a suffix, within max_length."""
+    suffix = f"{separator}{next(_SUFFIXES)}"
+    return drawn[: max_length - len(suffix)] + suffix
+
+
 def external_id_unused(body: dict[str, Any], method: str) -> None:
     """accounts/: an external id no other account has (values seen in answers are drawn
-    again): a run-wide counter makes each drawn one unique."""
+    again)."""
     drawn = body.get("external_id")
     if isinstance(drawn, str) and drawn.strip():
-        suffix = f"~{next(_SUFFIXES)}"
-        body["external_id"] = drawn[: EXTERNAL_ID_MAX_LENGTH - len(suffix)] + suffix
+        body["external_id"] = _unused(drawn, max_length=EXTERNAL_ID_MAX_LENGTH, separator="~")
+
+
+def code_unused(body: dict[str, Any], method: str) -> None:
+    """activity-types/: a code no other activity type has (a slug: the suffix is -N)."""
+    drawn = body.get("code")
+    if isinstance(drawn, str) and drawn:
+        body["code"] = _unused(drawn, max_length=ACTIVITY_TYPE_CODE_MAX_LENGTH, separator="-")
 
 
 def no_second_sponsor(body: dict[str, Any], method: str) -> None:
@@ -185,6 +199,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "/api/v1/value-entries/": (confirmation_consistent,),
     "/api/v1/accounts/{account_pk}/team/": (no_second_sponsor,),
     "/api/v1/accounts/": (external_id_unused,),
+    "/api/v1/activity-types/": (code_unused,),
 }
 
 

@@ -121,6 +121,9 @@ def test_positive_cases_keep_the_rules_that_depend_on_what_is_stored(hooks: Modu
     assert (
         len(_positive(hooks, "/api/v1/accounts/", {"external_id": "x" * 64})["external_id"]) == 64
     )
+    code = _positive(hooks, "/api/v1/activity-types/{code}/", {"code": "a" * 40}, "PUT")["code"]
+    assert re.fullmatch(r"a+-[0-9]+", code)
+    assert len(code) == 40
     team = _positive(hooks, "/api/v1/accounts/{account_pk}/team/", {"is_executive_sponsor": True})
     assert team == {"is_executive_sponsor": False}
 
