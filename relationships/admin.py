@@ -14,7 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from accounts.services import account_data_changed
 from relationships.models import Contact, ContactGoal, Interaction
 
-RecordT = TypeVar("RecordT", Contact, Interaction)
+RecordT = TypeVar("RecordT", bound=Contact | Interaction)
 
 
 class ContactGoalInline(admin.TabularInline[ContactGoal, Contact]):

@@ -3,12 +3,14 @@ their messages are put beside the fields (see `kam.forms.form_errors_apply`)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from kam.types import User
 from relationships.models import Attitude, BuyingRole, Channel, Contact, Influence
 
 GOALS_HELP = (
@@ -17,7 +19,7 @@ GOALS_HELP = (
 )
 
 
-def _username_choices(people: list[Any], *, blank: str | None) -> list[tuple[str, str]]:
+def _username_choices(people: list[User], *, blank: str | None) -> list[tuple[str, str]]:
     choices = [("", blank)] if blank is not None else []
     choices += [
         (person.username, f"{person.get_full_name() or person.username} ({person.username})")
@@ -114,7 +116,7 @@ class ContactForm(forms.Form):
     def __init__(
         self,
         *args: Any,
-        people: list[Any],
+        people: list[User],
         colleagues: list[Contact],
         contact: Contact | None = None,
         **kwargs: Any,
@@ -178,9 +180,9 @@ def contact_initial(contact: Contact) -> dict[str, Any]:
 class ContactIdsField(forms.MultipleChoiceField):
     """Contacts ticked from the account's list; the service checks they belong to it."""
 
-    def to_python(self, value: Any) -> list[int]:
+    def clean(self, value: Any) -> list[int]:
         ids = []
-        for item in super().to_python(value):
+        for item in super().clean(value):
             try:
                 ids.append(int(item))
             except ValueError as error:
@@ -210,11 +212,15 @@ class InteractionForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, people: list[Any], contacts: list[Contact], user: Any, **kwargs: Any
+        self, *args: Any, people: list[User], contacts: Sequence[Contact], user: User, **kwargs: Any
     ) -> None:
         kwargs.setdefault("initial", {"date": timezone.localdate(), "user": user.username})
         super().__init__(*args, **kwargs)
         self.fields["user"].widget.choices = _username_choices(people, blank=None)
-        self.fields["contacts"].choices = [
-            (c.pk, f"{c.name}{', ' + c.title if c.title else ''}") for c in contacts if c.is_active
-        ]
+        contacts_field = self.fields["contacts"]
+        if isinstance(contacts_field, ContactIdsField):
+            contacts_field.choices = [
+                (c.pk, f"{c.name}{', ' + c.title if c.title else ''}")
+                for c in contacts
+                if c.is_active
+            ]

@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, TypedDict
 
-from django.contrib.auth import get_user_model
 from django.db.models import (
     BooleanField,
     Case,
@@ -34,15 +33,28 @@ from django.http import Http404
 
 from accounts.models import Account, TeamMember
 from accounts.selectors import accounts_visible_to
+from kam.types import AnyUser, User
 from relationships.coverage import GAP_CODES, GAP_LABELS, ContactFacts, Gap, coverage_gaps
 from relationships.models import ROLE_FIELDS, Contact, ContactGoal, Interaction
 
-User = get_user_model()
+
+class ContactTouch(TypedDict):
+    """What `contacts_with_last_interaction` adds to each contact."""
+
+    last_interaction_on: date | None
+    is_overdue: bool
+
+
+if TYPE_CHECKING:  # WithAnnotations takes its second argument for the type checker only
+    from django_stubs_ext import WithAnnotations
+
+    # A contact with its last interaction and overdue flag.
+    AnnotatedContact = WithAnnotations[Contact, ContactTouch]
 
 
 def contacts_with_last_interaction(
     *, as_of: date, account_ids: Iterable[int] | None = None
-) -> QuerySet[Contact]:
+) -> QuerySet[AnnotatedContact]:
     """Contacts (of every account, or of `account_ids`) annotated with
     `last_interaction_on` (the latest interaction dated on or before `as_of`, or None) and
     `is_overdue` (no interaction, or the last one more than `contact_frequency_days` days
@@ -75,11 +87,11 @@ def contacts_with_last_interaction(
     return queryset
 
 
-def _goals_prefetch() -> Prefetch:
+def _goals_prefetch() -> Prefetch[str, QuerySet[ContactGoal]]:
     return Prefetch("goals", queryset=ContactGoal.objects.order_by("position"))
 
 
-def contacts_visible_to(*, user: Any, as_of: date) -> QuerySet[Contact]:
+def contacts_visible_to(*, user: AnyUser, as_of: date) -> QuerySet[AnnotatedContact]:
     """Contacts of the accounts the user may see, with account, primary contact and goals."""
     return (
         contacts_with_last_interaction(as_of=as_of)
@@ -89,7 +101,7 @@ def contacts_visible_to(*, user: Any, as_of: date) -> QuerySet[Contact]:
     )
 
 
-def contact_get_for_user(*, user: Any, contact_id: int | str, as_of: date) -> Contact:
+def contact_get_for_user(*, user: AnyUser, contact_id: int | str, as_of: date) -> AnnotatedContact:
     """The contact if the user may see its account; Http404 otherwise."""
     try:
         return contacts_visible_to(user=user, as_of=as_of).get(pk=int(contact_id))
@@ -97,7 +109,7 @@ def contact_get_for_user(*, user: Any, contact_id: int | str, as_of: date) -> Co
         raise Http404("No such contact.") from error
 
 
-def account_contacts(*, account: Account, as_of: date) -> QuerySet[Contact]:
+def account_contacts(*, account: Account, as_of: date) -> QuerySet[AnnotatedContact]:
     """Every contact of the account (active or not) with goals, primary contact, the last
     interaction and the overdue flag. Two queries (contacts, goals)."""
     return (
@@ -109,7 +121,7 @@ def account_contacts(*, account: Account, as_of: date) -> QuerySet[Contact]:
     )
 
 
-def account_people(*, account: Account) -> list[Any]:
+def account_people(*, account: Account) -> list[User]:
     """Our people on the account: the owner first, then the team by username (one query)."""
     members = [
         member.user
@@ -299,7 +311,7 @@ class MatrixCell:
 
 @dataclass(frozen=True)
 class MatrixRow:
-    person: Any
+    person: User
     cells: list[MatrixCell]
     relationships: int
 
@@ -353,7 +365,7 @@ def coverage_matrix(
 # --- interactions ----------------------------------------------------------------------
 
 
-def interactions_visible_to(*, user: Any) -> QuerySet[Interaction]:
+def interactions_visible_to(*, user: AnyUser) -> QuerySet[Interaction]:
     return (
         Interaction.objects.filter(account__in=accounts_visible_to(user).values("pk"))
         .select_related("user", "account")
@@ -361,7 +373,7 @@ def interactions_visible_to(*, user: Any) -> QuerySet[Interaction]:
     )
 
 
-def interaction_get_for_user(*, user: Any, interaction_id: int | str) -> Interaction:
+def interaction_get_for_user(*, user: AnyUser, interaction_id: int | str) -> Interaction:
     try:
         return interactions_visible_to(user=user).get(pk=int(interaction_id))
     except (Interaction.DoesNotExist, ValueError, TypeError) as error:

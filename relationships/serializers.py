@@ -5,15 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from kam.api import StrictModelSerializer
+from kam.types import User
 from kam.versioning import VersionField
 from relationships.models import Attitude, Channel, Contact, Influence, Interaction
-
-User = get_user_model()
+from relationships.selectors import GapRow
 
 GOALS_HELP = (
     'Up to three goals. Send a list of strings ("Cut freight cost") or of objects '
@@ -45,7 +44,7 @@ GOALS_HELP = (
         },
     }
 )
-class GoalsField(serializers.Field):
+class GoalsField(serializers.Field[Any, Any, list[dict[str, Any]], Any]):
     default_error_messages = {
         # Braces doubled: DRF formats the message (fail() calls str.format).
         "not_a_list": (
@@ -80,7 +79,7 @@ class GoalsField(serializers.Field):
         },
     }
 )
-class RolesField(serializers.Field):
+class RolesField(serializers.Field[Any, Any, list[str], Any]):
     default_error_messages = {
         "not_a_list": 'Send the roles as a list, e.g. ["economic_buyer", "coach"].'
     }
@@ -219,7 +218,8 @@ class InteractionSerializer(StrictModelSerializer):
         }
 
 
-class CoverageGapSerializer(serializers.Serializer):
+# bound to one gap, or (many=True) to the list of an account's gaps
+class CoverageGapSerializer(serializers.Serializer[GapRow | list[GapRow]]):
     code = serializers.CharField()
     message = serializers.CharField()
     contact = serializers.IntegerField(allow_null=True, help_text="Contact id, or null.")

@@ -57,7 +57,7 @@ def _map_context(request: AuthenticatedHttpRequest, account: Account) -> dict[st
         "as_of": as_of,
         "contacts": contacts,
         "active_count": len(active),
-        "overdue_count": sum(1 for c in active if c.is_overdue),  # type: ignore[attr-defined]
+        "overdue_count": sum(1 for c in active if c.is_overdue),
         "roots": selectors.relationship_tree(contacts),
         "open_depth": 99 if len(contacts) <= OPEN_ALL_UP_TO else 1,
         "gaps": gaps,
@@ -78,7 +78,7 @@ def relationship_map(request: AuthenticatedHttpRequest, account_id: int) -> Http
     return render(request, "relationships/map.html", _map_context(request, account))
 
 
-def _user_lookup(people: list[Any], username: str) -> Any:
+def _user_lookup(people: list[User], username: str) -> User | None:
     """Our person by username: from the team, else any active user (the service refuses
     people off the team with a message); None for an unknown name."""
     for person in people:
@@ -87,7 +87,7 @@ def _user_lookup(people: list[Any], username: str) -> Any:
     return User.objects.filter(username=username, is_active=True).first()
 
 
-def _contact_service_fields(form: ContactForm, people: list[Any]) -> dict[str, Any]:
+def _contact_service_fields(form: ContactForm, people: list[User]) -> dict[str, Any]:
     data = dict(form.cleaned_data)
     username = data.pop("primary_contact") or ""
     person = _user_lookup(people, username) if username else None

@@ -11,13 +11,14 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import FileResponse, StreamingHttpResponse
 
 from accounts.models import AccountEvent, Complaint
 from accounts.selectors import accounts_visible_to
 from kam.roles import user_reads_all_accounts
 from kam.spreadsheets import csv_row, xlsx_row
+from kam.types import AnyUser
 from valuation import selectors
 from valuation.importing.kinds import SPECS
 from valuation.models import ImportKind
@@ -30,7 +31,7 @@ VALUE_ENTRIES_EXPORT = "value_entries"  # the ledger is exported, not imported
 class ExportSpec:
     kind: str
     columns: tuple[str, ...]
-    queryset: Callable[[Any], QuerySet[Any]]
+    queryset: Callable[[AnyUser], QuerySet[Any]]
     values: tuple[str, ...]  # .values_list() paths, in column order
 
 
@@ -44,13 +45,13 @@ def _text(value: Any) -> Any:
     return value
 
 
-def _accounts(user: Any) -> QuerySet[Any]:
+def _accounts(user: AnyUser) -> QuerySet[Any]:
     return accounts_visible_to(user).order_by("external_id", "id")
 
 
-def _of_visible_accounts(model: Any, *ordering: str) -> Callable[[Any], QuerySet[Any]]:
-    def queryset(user: Any) -> QuerySet[Any]:
-        rows = model.objects.order_by(*ordering)
+def _of_visible_accounts(model: type[Model], *ordering: str) -> Callable[[AnyUser], QuerySet[Any]]:
+    def queryset(user: AnyUser) -> QuerySet[Any]:
+        rows: QuerySet[Any] = model._default_manager.order_by(*ordering)
         if user_reads_all_accounts(user):
             return rows
         return rows.filter(account__in=accounts_visible_to(user).values("pk"))
@@ -137,7 +138,7 @@ EXPORTS: dict[str, ExportSpec] = {
 
 
 def export_rows(
-    *, kind: str, user: Any, queryset: QuerySet[Any] | None = None
+    *, kind: str, user: AnyUser, queryset: QuerySet[Any] | None = None
 ) -> Iterator[tuple[Any, ...]]:
     """The kind's rows as tuples in column order (a chunked server-side iteration)."""
     spec = EXPORTS[kind]
@@ -159,7 +160,7 @@ def _csv_lines(columns: Iterable[str], rows: Iterable[tuple[Any, ...]]) -> Itera
 
 
 def export_response(
-    *, kind: str, user: Any, file_format: str, queryset: QuerySet[Any] | None = None
+    *, kind: str, user: AnyUser, file_format: str, queryset: QuerySet[Any] | None = None
 ) -> StreamingHttpResponse | FileResponse:
     """A download of the kind's rows visible to the user, as CSV (streamed) or XLSX."""
     spec = EXPORTS[kind]

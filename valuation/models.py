@@ -13,13 +13,16 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.expressions import Combinable
 
 from accounts.models import Account, AccountLocation
 from kam.audit import audit_history
 from kam.versioning import VersionedModel
 
 
-def money_field(*, default: Decimal | int | None = None) -> models.DecimalField[Decimal, Decimal]:
+def money_field(
+    *, default: Decimal | int | None = None
+) -> models.DecimalField[str | float | Decimal | Combinable, Decimal]:
     """A money amount: Decimal(14, 2) in the base currency."""
     if default is None:
         return models.DecimalField(max_digits=14, decimal_places=2)

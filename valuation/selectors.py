@@ -22,6 +22,7 @@ from django.db.models import (
 from accounts.models import Account
 from accounts.selectors import accounts_visible_to
 from kam.roles import user_reads_all_accounts
+from kam.types import AnyUser
 from valuation.models import (
     ActivityRate,
     ActivityType,
@@ -33,7 +34,8 @@ from valuation.models import (
 )
 
 ZERO = Decimal("0.00")
-MONEY_FIELD = DecimalField(max_digits=20, decimal_places=4)
+# the output type of sums of money (wider than a stored amount)
+MONEY_FIELD: DecimalField[Decimal, Decimal] = DecimalField(max_digits=20, decimal_places=4)
 
 
 # --- windows (DOMAIN.md: calendar months ending with T's month) ------------------------------
@@ -90,13 +92,13 @@ def rate_in_force(*, activity_type: ActivityType, on: datetime.date) -> Activity
 # --- lists, filtered through the gatekeeper ------------------------------------------------
 
 
-def _visible(queryset: QuerySet[Any], user: Any) -> QuerySet[Any]:
+def _visible(queryset: QuerySet[Any], user: AnyUser) -> QuerySet[Any]:
     if user_reads_all_accounts(user):
         return queryset if getattr(user, "is_authenticated", False) else queryset.none()
     return queryset.filter(account__in=accounts_visible_to(user).values("pk"))
 
 
-def revenue_records_visible_to(user: Any) -> QuerySet[RevenueRecord]:
+def revenue_records_visible_to(user: AnyUser) -> QuerySet[RevenueRecord]:
     return _visible(
         RevenueRecord.objects.select_related("account", "location").order_by(
             "account__name", "account_id", "period_start", "location__name"
@@ -105,7 +107,7 @@ def revenue_records_visible_to(user: Any) -> QuerySet[RevenueRecord]:
     )
 
 
-def forecasts_visible_to(user: Any) -> QuerySet[Forecast]:
+def forecasts_visible_to(user: AnyUser) -> QuerySet[Forecast]:
     return _visible(
         Forecast.objects.select_related("account").order_by(
             "account__name", "account_id", "period_start"
@@ -114,14 +116,14 @@ def forecasts_visible_to(user: Any) -> QuerySet[Forecast]:
     )
 
 
-def service_activities_visible_to(user: Any) -> QuerySet[ServiceActivity]:
+def service_activities_visible_to(user: AnyUser) -> QuerySet[ServiceActivity]:
     return _visible(
         ServiceActivity.objects.select_related("account", "activity_type").order_by("-date", "-id"),
         user,
     )
 
 
-def value_entries_visible_to(user: Any) -> QuerySet[ValueEntry]:
+def value_entries_visible_to(user: AnyUser) -> QuerySet[ValueEntry]:
     return _visible(
         ValueEntry.objects.select_related("account", "created_by").order_by("-date", "-id"), user
     )

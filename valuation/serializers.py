@@ -3,11 +3,13 @@ activity types are referred to by their code."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from rest_framework import serializers
 
 from kam.api import StrictModelSerializer
+from kam.types import User
 from kam.versioning import VersionField
 from valuation.models import (
     ActivityRate,
@@ -19,14 +21,14 @@ from valuation.models import (
 )
 
 
-def money_field(*, default: int | None = None) -> serializers.DecimalField:
+def money_field(*, default: Decimal | None = None) -> serializers.DecimalField:
     """A money amount, Decimal(14, 2), not negative (`default`: when the body leaves it out)."""
     if default is None:
         return serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
     return serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, default=default)
 
 
-class ActivityTypeCodeField(serializers.SlugRelatedField):
+class ActivityTypeCodeField(serializers.SlugRelatedField[ActivityType]):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("queryset", ActivityType.objects.all())
         kwargs.setdefault(
@@ -41,7 +43,7 @@ class RevenueRecordSerializer(StrictModelSerializer):
     account_external_id = serializers.CharField(source="account.external_id", read_only=True)
     location = serializers.CharField(source="location.name", max_length=120)
     revenue = money_field()
-    cost_of_goods = money_field(default=0)
+    cost_of_goods = money_field(default=Decimal(0))
 
     class Meta:
         model = RevenueRecord
@@ -102,7 +104,9 @@ class ServiceActivitySerializer(StrictModelSerializer):
 class ValueEntrySerializer(StrictModelSerializer):
     account = serializers.IntegerField(source="account_id")
     amount = money_field()
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    created_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
     version = VersionField()
 
     class Meta:

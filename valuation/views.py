@@ -107,7 +107,7 @@ LISTS: dict[str, dict[str, Any]] = {
 
 
 @login_required
-def record_list(request: AuthenticatedHttpRequest, resource: str) -> HttpResponse:
+def record_list(request: AuthenticatedHttpRequest, resource: str) -> HttpResponseBase:
     spec = LISTS.get(resource)
     if spec is None:
         raise Http404("No such list.")
