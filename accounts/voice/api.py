@@ -7,7 +7,6 @@ from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
-from rest_framework import status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
@@ -21,7 +20,7 @@ from accounts.models import (
     EventKind,
     Severity,
 )
-from accounts.selectors import account_get_for_user
+from accounts.record_api import AccountRecordViewSet
 from accounts.voice import selectors as voice_selectors
 from accounts.voice import services as voice_services
 from accounts.voice.serializers import (
@@ -29,9 +28,9 @@ from accounts.voice.serializers import (
     AssessmentSerializer,
     ComplaintSerializer,
 )
-from kam.api import Conflict, FilterSet
+from kam.api import FilterSet
 from kam.types import request_user
-from kam.versioning import VersionedViewMixin, without_version
+from kam.versioning import VersionedViewMixin
 
 
 class AssessmentFilter(FilterSet):
@@ -66,28 +65,13 @@ class EventFilter(FilterSet):
         fields = ["account", "kind"]
 
 
-class _AccountRecordViewSet(VersionedViewMixin, viewsets.ModelViewSet[Any]):
-    """Create resolves the account through the gatekeeper (404 when invisible); the
-    account of an existing record cannot be changed. PUT/PATCH take the version edited
+class _AccountRecordViewSet(VersionedViewMixin, AccountRecordViewSet[Any]):
+    """The account-record base (accounts/record_api.py); PUT/PATCH take the version edited
     (If-Match or `version`, kam/versioning.py)."""
 
     # A PUT/PATCH naming another account, or a stale version (409), a stale If-Match (412)
     # (kam/schema.py documents them).
     schema_conflicts = {"update": ["409", "412"], "partial_update": ["409", "412"]}
-
-    def _account_for_create(self, data: dict[str, Any]) -> Any:
-        return account_get_for_user(user=self.request.user, account_id=data.pop("account_id"))
-
-    def _fields_for_update(self, serializer: Any) -> dict[str, Any]:
-        data = without_version(serializer.validated_data)
-        account_id = data.pop("account_id", None)
-        if account_id is not None and account_id != serializer.instance.account_id:
-            raise Conflict({"account": ["A record cannot move to another account."]})
-        return data
-
-    def _created(self, instance: Any) -> Response:
-        instance = self.get_queryset().get(pk=instance.pk)
-        return Response(self.get_serializer(instance).data, status=status.HTTP_201_CREATED)
 
 
 class AssessmentViewSet(_AccountRecordViewSet):
