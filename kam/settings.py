@@ -169,7 +169,7 @@ KAM_IMPORT_FILE_RETENTION_DAYS = env.int("KAM_IMPORT_FILE_RETENTION_DAYS", defau
 KAM_IMPORT_REQUEUE_SECONDS = env.int("KAM_IMPORT_REQUEUE_SECONDS", default=5 * 60)
 
 # Every password a person chooses (create_user, the admin's forms) passes these; the demo
-# users' public password is set by code (accounts/demo.py) and passes them too.
+# users' public password is set by code (demo/users.py) and passes them too.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
