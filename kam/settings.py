@@ -156,7 +156,7 @@ KAM_ANALYSIS_REQUEUE_SECONDS = env.int("KAM_ANALYSIS_REQUEUE_SECONDS", default=2
 # server with cores to spare.
 KAM_ANALYSIS_READ_PARTS = env.int("KAM_ANALYSIS_READ_PARTS", default=1)
 # An activities CSV file of at least this many rows loads a partition of its own
-# (valuation/segments.py); smaller files go into the table's main partition.
+# (valuation/importing/segments.py); smaller files go into the table's main partition.
 KAM_IMPORT_SEGMENT_ROWS = env.int("KAM_IMPORT_SEGMENT_ROWS", default=100_000)
 # Uploaded import files: at most this size (the import_data command reads any size), an XLSX
 # workbook at most this size unpacked, and kept this many days after their import finished.
