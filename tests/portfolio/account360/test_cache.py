@@ -18,6 +18,7 @@ from accounts.models import AccountPlan
 from accounts.plans.services import account_plan_submit
 from tests.portfolio.fixtures import AS_OF
 from valuation.models import ActivityRate
+from valuation.services import activity_rate_update
 
 pytestmark = [
     pytest.mark.django_db,
@@ -128,7 +129,7 @@ def test_imported_activities_change_the_cost_to_serve_at_once(
 
 
 def test_new_rate_changes_every_account_page(
-    owner_client: Client, other_manager_client: Client, analysed: dict[str, Any]
+    owner_client: Client, other_manager_client: Client, analysed: dict[str, Any], ops: Any
 ) -> None:
     # given both accounts' pages cached
     alpha, beta = analysed["strategic"], analysed["small"]
@@ -137,8 +138,7 @@ def test_new_rate_changes_every_account_page(
 
     # when picking's 2026 rate is corrected from 12 to 20 (a rate is everyone's price)
     rate = ActivityRate.objects.get(activity_type__code="PICK", unit_cost=Decimal("12"))
-    rate.unit_cost = Decimal("20")
-    rate.save()
+    activity_rate_update(rate=rate, updated_by=ops, unit_cost=Decimal("20"))
 
     # then neither page is served from the cache, and alpha's cost changed
     after = _get(owner_client, alpha.pk)
