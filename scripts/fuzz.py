@@ -173,6 +173,7 @@ REFERENCE_QUERIES = {
         "WHERE u.is_active AND g.name = 'account_manager' ORDER BY u.username"
     ),
     "activity_types": "SELECT code FROM valuation_activitytype ORDER BY code",
+    "account_ids": "SELECT id FROM accounts_account ORDER BY id",
     # What an analysis run's as-of date may not precede (portfolio.loaders).
     "first_data_on": (
         "SELECT LEAST((SELECT min(period_start) FROM valuation_revenuerecord), "

@@ -18,20 +18,20 @@ names), so a run depends on its seed only, and different drawn values still reac
 users. Identifiers of objects (account, contact, plan ids) are left as drawn: one that does
 not exist answers 404, which the check accepts.
 
-The same goes for the few rules whose answer depends on what is stored or on the clock,
-which no schema can state: an analysis run's as-of date lies between the first data and
-today; a complaint is resolved on or after the day it opened; a value entry names who
-confirmed it only when the customer confirmed it, on or after its date; an account's
-external id and an activity type's code are not another's; an account has one executive
-sponsor. A positive
-case is made to keep them (`RULES`), so that a 400 it still gets is the API's fault, not the
-draw's. Rules about the request alone (a range, a required non-blank text) belong in the
-schema, not here.
+The same goes for the few rules whose answer depends on what is stored or on the clock, or
+that tie two fields of a body together, which the schema cannot state: an analysis run's
+as-of date lies between the first data and today; a complaint is resolved on or after the
+day it opened; a value entry names who confirmed it only when the customer confirmed it, on
+or after its date; an account's external id and an activity type's code are not another's;
+an account has one executive sponsor; a pay mix is not all zero. A positive case is made to
+keep them (`RULES`), so that a 400 it still gets is the API's fault, not the draw's. Rules
+about one field alone (a range, a list that may not be empty) belong in the schema, not here.
 """
 
 from __future__ import annotations
 
 import datetime
+import decimal
 import itertools
 import json
 import os
@@ -55,6 +55,9 @@ USER_FIELDS = {
     "primary_contact": "users",
 }
 USER_LIST_FIELDS = {"attendees": "users"}
+# Lists of object ids a body names where one that does not exist is a 400 on the field (a
+# review meeting's accounts), not a 404: ids of the seeded database.
+ID_LIST_FIELDS = {"accounts": "account_ids"}
 CODE_FIELDS = {"activity_type": "activity_types"}
 # Lists of objects whose items name users too (a plan's actions: `owner`).
 NESTED_LISTS = ("actions",)
@@ -69,7 +72,7 @@ def _load_references() -> dict[str, list[str]]:
     if not path:
         return {}
     data = json.loads(Path(path).read_text())
-    return {key: [str(value) for value in values] for key, values in data.items() if values}
+    return {key: list(values) for key, values in data.items() if values}
 
 
 REFERENCES = _load_references()
@@ -94,6 +97,12 @@ def with_references(body: dict[str, Any]) -> dict[str, Any]:
         if isinstance(mapped.get(name), list):
             mapped[name] = [
                 pick(kind, item) if isinstance(item, str) else item for item in mapped[name]
+            ]
+    for name, kind in ID_LIST_FIELDS.items():
+        if isinstance(mapped.get(name), list):
+            mapped[name] = [
+                pick(kind, item) if isinstance(item, int) and not isinstance(item, bool) else item
+                for item in mapped[name]
             ]
     for name in NESTED_LISTS:
         if isinstance(mapped.get(name), list):
@@ -185,6 +194,21 @@ def code_unused(body: dict[str, Any], method: str) -> None:
         body["code"] = _unused(drawn, max_length=ACTIVITY_TYPE_CODE_MAX_LENGTH, separator="-")
 
 
+def pay_not_all_zero(body: dict[str, Any], method: str) -> None:
+    """pay-mix/: salary and bonus are not both zero (a rule across two fields, which
+    OpenAPI 3.0 cannot state but by listing both cases)."""
+    amounts = [_decimal(body.get(name)) for name in ("salary", "bonus")]
+    if all(amount is not None and amount == 0 for amount in amounts):
+        body["bonus"] = "1"
+
+
+def _decimal(value: Any) -> decimal.Decimal | None:
+    try:
+        return decimal.Decimal(value) if isinstance(value, str) else None
+    except decimal.InvalidOperation:
+        return None
+
+
 def no_second_sponsor(body: dict[str, Any], method: str) -> None:
     """accounts/{id}/team/: the account may have its executive sponsor already."""
     if body.get("is_executive_sponsor") is True:
@@ -200,6 +224,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "/api/v1/accounts/{account_pk}/team/": (no_second_sponsor,),
     "/api/v1/accounts/": (external_id_unused,),
     "/api/v1/activity-types/": (code_unused,),
+    "/api/v1/pay-mix/": (pay_not_all_zero,),
 }
 
 

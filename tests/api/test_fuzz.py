@@ -30,6 +30,7 @@ REFERENCES = {
     "account_managers": ["alice", "bob"],
     "activity_types": ["tech-support", "order-handling"],
     "first_data_on": ["2024-01-01"],
+    "account_ids": [7, 9],
 }
 
 
@@ -75,6 +76,7 @@ def test_positive_cases_name_users_and_activity_types_that_exist(hooks: ModuleTy
         "attendees": ["a", "b", 3],
         "activity_type": "00",
         "actions": [{"owner": "0", "title": "Call"}],
+        "accounts": [0, -5, "x"],
         "name": "0",
     }
     case = hooks.map_case(None, _case(body, GenerationMode.POSITIVE))
@@ -87,6 +89,8 @@ def test_positive_cases_name_users_and_activity_types_that_exist(hooks: ModuleTy
     assert case.body["attendees"][2] == 3  # not a name: left for the API to refuse
     assert case.body["activity_type"] in REFERENCES["activity_types"]
     assert case.body["actions"][0]["owner"] in REFERENCES["account_managers"]
+    assert set(case.body["accounts"][:2]) <= {7, 9}
+    assert case.body["accounts"][2] == "x"
     assert case.body["name"] == "0"  # not a reference
 
 
@@ -124,6 +128,9 @@ def test_positive_cases_keep_the_rules_that_depend_on_what_is_stored(hooks: Modu
     code = _positive(hooks, "/api/v1/activity-types/{code}/", {"code": "a" * 40}, "PUT")["code"]
     assert re.fullmatch(r"a+-[0-9]+", code)
     assert len(code) == 40
+    pay = _positive(hooks, "/api/v1/pay-mix/", {"salary": "0.00", "bonus": "0"})
+    assert pay == {"salary": "0.00", "bonus": "1"}
+    assert _positive(hooks, "/api/v1/pay-mix/", {"salary": "0", "bonus": "5"})["bonus"] == "5"
     team = _positive(hooks, "/api/v1/accounts/{account_pk}/team/", {"is_executive_sponsor": True})
     assert team == {"is_executive_sponsor": False}
 
