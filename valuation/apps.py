@@ -6,4 +6,3 @@ from django.apps import AppConfig
 class ValuationConfig(AppConfig):
     name = "valuation"
     verbose_name = "Valuation"
-
