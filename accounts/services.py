@@ -316,6 +316,21 @@ def user_shown_changed(*, user: User) -> int:
     )
 
 
+def account_row_lock(*, account_id: int) -> bool:
+    """Lock the account's row before writing any row under it (FOR NO KEY UPDATE: the lock
+    its data version's UPDATE takes), so every write under an account takes its locks in the
+    same order (account first: no deadlock with the account's own delete), and writes under
+    one account are serialised. False when the account is gone. Bulk writers' FOR KEY SHARE
+    locks on accounts (imports, analysis runs) do not block it (a no-op on SQLite)."""
+    return (
+        Account.objects.select_for_update(no_key=True)
+        .filter(pk=account_id)
+        .values_list("pk")
+        .first()
+        is not None
+    )
+
+
 def account_data_changed(*, account_ids: Iterable[int] | QuerySet[Any] | None) -> int:
     """Raise the data version of the given accounts by one (one UPDATE; `account_ids` may be
     ids or a `values("account_id")` queryset, run as a subquery; None means every account).

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Account, TeamMember
-from accounts.services import UNSET, Unset, account_data_changed, given
+from accounts.services import UNSET, Unset, account_data_changed, account_row_lock, given
 from kam.input_policy import text_problem
 from kam.rules import require
 from kam.types import User
@@ -201,8 +201,8 @@ def _resolve_reports_to(
         )
         return False, None
     if contact is not None and contact.pk is not None:
-        # The caller holds the account's row (_account_row_taken): reports-to changes of
-        # one account are serialised, so two cannot together close a loop.
+        # The caller holds the account's row (accounts.services.account_row_lock), so the
+        # reports-to changes of one account are serialised: two cannot together close a loop.
         if manager.pk == contact.pk:
             _add(errors, "reports_to", "A person cannot report to themselves.")
             return False, None
@@ -334,15 +334,6 @@ def _goals_write(contact: Contact, goals: list[GoalInput]) -> None:
     )
 
 
-def _account_row_taken(account: Account) -> None:
-    """Lock the account's row (FOR NO KEY UPDATE: the lock its data version's UPDATE takes)
-    before any row under it. It also serialises reports-to changes per account, so two
-    concurrent edits cannot each pass the cycle check and together close a loop (a no-op on
-    SQLite). Bulk writers' FOR KEY SHARE locks on accounts (imports, analysis runs) do not
-    block it."""
-    Account.objects.select_for_update(no_key=True).filter(pk=account.pk).values_list("pk").first()
-
-
 @transaction.atomic
 def contact_create(
     *,
@@ -368,7 +359,7 @@ def contact_create(
     a contact of the same account (or its id), `primary_contact` the owner or a team member.
     Fields not given take the model's defaults."""
     require(can_add_contact(created_by, account), CONTACT_ADD_REFUSED)
-    _account_row_taken(account)
+    account_row_lock(account_id=account.pk)
     fields = given(
         name=name,
         title=title,
@@ -428,7 +419,7 @@ def contact_update(
     a stale one raises VersionConflictError and writes nothing; None writes on top."""
     require(can_edit_contact(updated_by, contact), CONTACT_CHANGE_REFUSED)
     account = contact.account
-    _account_row_taken(account)
+    account_row_lock(account_id=account.pk)
     fields = given(
         name=name,
         title=title,
@@ -533,7 +524,7 @@ def interaction_log(
     more people of this account) on `date` (today or earlier). `logged_by` (the owner or a
     team member) writes it down, for themselves or a colleague."""
     require(can_log_interaction(logged_by, account), INTERACTION_LOG_REFUSED)
-    _account_row_taken(account)
+    account_row_lock(account_id=account.pk)
     errors: dict[str, list[str]] = {}
     if user is None or user.pk not in account_people_ids(account=account):
         name = getattr(user, "username", "Nobody")

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tomllib
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,6 +100,92 @@ def status(code: int | None) -> str:
     return "other"
 
 
+@dataclass
+class Review:
+    """The mutants per module, and what the reviewed list says of the survivors."""
+
+    rows: list[tuple[str, Counter[str]]] = field(default_factory=list)
+    totals: Counter[str] = field(default_factory=Counter)
+    unreviewed: list[tuple[str, str, str]] = field(default_factory=list)  # (module, name, why)
+    changed: list[tuple[str, str, str]] = field(default_factory=list)
+    unchecked: list[str] = field(default_factory=list)
+    reviewed_survivors: set[str] = field(default_factory=set)
+
+
+def review(results: dict[str, dict[str, int | None]], equivalents: dict[str, Equivalent]) -> Review:
+    found = Review()
+    for module, codes in results.items():
+        counts = Counter(status(code) for code in codes.values())
+        for name, code in codes.items():
+            if status(code) in {"not checked", "other"}:
+                found.unchecked.append(f"{name} ({code})")
+            if status(code) != "survived":
+                continue
+            entry = equivalents.get(name)
+            if entry is None:
+                found.unreviewed.append((module, name, "not in the reviewed list"))
+                continue
+            now = mutated_line(name, module)
+            if now != entry.mutation:
+                found.changed.append((module, name, f"listed as {entry.mutation!r}, now {now!r}"))
+                continue
+            found.reviewed_survivors.add(name)
+            counts["equivalent"] += 1
+        found.totals.update(counts)
+        found.rows.append((module, counts))
+    return found
+
+
+def score(counts: Counter[str]) -> float:
+    tested = counts["killed"] + counts["survived"]
+    return 100.0 * counts["killed"] / tested if tested else 100.0
+
+
+def print_table(found: Review) -> None:
+    width = max([len(module) for module, _ in found.rows] + [len("total")])
+    header = f"{'module':<{width}}  {'mutants':>7}  {'killed':>6}  {'survived':>8}  "
+    header += f"{'reviewed':>8}  {'score':>6}"
+
+    def line(name: str, counts: Counter[str]) -> str:
+        return (
+            f"{name:<{width}}  {sum(counts.values()) - counts['equivalent']:>7}  "
+            f"{counts['killed']:>6}  {counts['survived']:>8}  {counts['equivalent']:>8}  "
+            f"{score(counts):>5.1f}%"
+        )
+
+    print(header)
+    print("-" * len(header))
+    for module, counts in found.rows:
+        print(line(module, counts))
+    print("-" * len(header))
+    print(line("total", found.totals))
+    print("(reviewed: survivors listed as equivalent in tests/mutation_equivalents.toml)")
+
+
+def print_problems(found: Review, equivalents: dict[str, Equivalent], *, show: bool) -> bool:
+    """Print what needs a look; True when anything does."""
+    stale = sorted(
+        set(equivalents) - found.reviewed_survivors - {name for _, name, _ in found.changed}
+    )
+    outside = found.unreviewed + found.changed
+    if outside:
+        print(f"\n{len(outside)} survivor(s) outside the reviewed list:")
+        for module, name, why in outside:
+            print(f"  {name}: {why}")
+            if show:
+                print("    " + diff_of(name, module).replace("\n", "\n    "))
+        print("Kill each with a test, or list it with its reason if it cannot change behaviour.")
+    if found.unchecked:
+        print(f"\n{len(found.unchecked)} mutant(s) not checked or with another outcome (timeout…):")
+        for entry in found.unchecked:
+            print(f"  {entry}")
+    if stale:
+        print(f"\n{len(stale)} stale entr(y/ies) in the reviewed list (killed or gone):")
+        for name in stale:
+            print(f"  {name}")
+    return bool(outside or found.unchecked or stale)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--min-score", type=float, default=90.0)
@@ -108,81 +195,12 @@ def main(argv: list[str] | None = None) -> int:
     if not MUTANTS.is_dir():
         print("No mutants/ folder: run `make mutate` (mutmut run) first.")
         return 2
-    import os
-
     os.chdir(ROOT)  # mutmut's helpers read mutants/ relative to the working directory
     equivalents = load_equivalents()
-    results = load_results()
-
-    rows = []
-    unreviewed: list[tuple[str, str, str]] = []  # (module, name, why)
-    changed: list[tuple[str, str, str]] = []
-    unchecked: list[str] = []
-    reviewed_survivors: set[str] = set()
-    totals: Counter[str] = Counter()
-    for module, codes in results.items():
-        counts = Counter(status(code) for code in codes.values())
-        for name, code in codes.items():
-            if status(code) == "survived":
-                entry = equivalents.get(name)
-                if entry is None:
-                    unreviewed.append((module, name, "not in the reviewed list"))
-                    continue
-                now = mutated_line(name, module)
-                if now != entry.mutation:
-                    changed.append((module, name, f"listed as {entry.mutation!r}, now {now!r}"))
-                    continue
-                reviewed_survivors.add(name)
-                counts["equivalent"] += 1
-            elif status(code) in {"not checked", "other"}:
-                unchecked.append(f"{name} ({code})")
-        totals.update(counts)
-        rows.append((module, counts))
-
-    def score(counts: Counter[str]) -> float:
-        tested = counts["killed"] + counts["survived"]
-        return 100.0 * counts["killed"] / tested if tested else 100.0
-
-    width = max([len(module) for module, _ in rows] + [len("total")])
-    header = f"{'module':<{width}}  {'mutants':>7}  {'killed':>6}  {'survived':>8}  "
-    header += f"{'reviewed':>8}  {'score':>6}"
-    print(header)
-    print("-" * len(header))
-    for module, counts in rows:
-        print(
-            f"{module:<{width}}  {sum(counts.values()) - counts['equivalent']:>7}  "
-            f"{counts['killed']:>6}  {counts['survived']:>8}  {counts['equivalent']:>8}  "
-            f"{score(counts):>5.1f}%"
-        )
-    print("-" * len(header))
-    total_score = score(totals)
-    print(
-        f"{'total':<{width}}  {sum(totals.values()) - totals['equivalent']:>7}  "
-        f"{totals['killed']:>6}  {totals['survived']:>8}  {totals['equivalent']:>8}  "
-        f"{total_score:>5.1f}%"
-    )
-    print("(reviewed: survivors listed as equivalent in tests/mutation_equivalents.toml)")
-
-    stale = sorted(set(equivalents) - reviewed_survivors - {name for _, name, _ in changed})
-    failed = False
-    if unreviewed or changed:
-        failed = True
-        print(f"\n{len(unreviewed) + len(changed)} survivor(s) outside the reviewed list:")
-        for module, name, why in unreviewed + changed:
-            print(f"  {name}: {why}")
-            if args.show:
-                print("    " + diff_of(name, module).replace("\n", "\n    "))
-        print("Kill each with a test, or list it with its reason if it cannot change behaviour.")
-    if unchecked:
-        failed = True
-        print(f"\n{len(unchecked)} mutant(s) not checked or with another outcome (timeout…):")
-        for line in unchecked:
-            print(f"  {line}")
-    if stale:
-        failed = True
-        print(f"\n{len(stale)} stale entr(y/ies) in the reviewed list (killed or gone):")
-        for name in stale:
-            print(f"  {name}")
+    found = review(load_results(), equivalents)
+    print_table(found)
+    failed = print_problems(found, equivalents, show=args.show)
+    total_score = score(found.totals)
     if total_score < args.min_score:
         failed = True
         print(f"\nScore {total_score:.1f}% is below {args.min_score:.0f}%.")

@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import Account, AccountLocation
-from accounts.services import UNSET, Unset, account_data_changed, given
+from accounts.services import UNSET, Unset, account_data_changed, account_row_lock, given
 from kam.rules import require
 from kam.types import User
 from kam.versioning import versioned_update
@@ -53,21 +53,8 @@ from valuation.rules import (
 ACCOUNT_GONE = "This account was deleted meanwhile."
 
 
-def _account_row_taken(account_id: int) -> bool:
-    """Lock the account's row (FOR NO KEY UPDATE: the lock its data version's UPDATE takes)
-    before any row under it; False when the account is gone. Imports hold accounts FOR KEY
-    SHARE, which this does not wait for."""
-    return (
-        Account.objects.select_for_update(no_key=True)
-        .filter(pk=account_id)
-        .values_list("pk")
-        .first()
-        is not None
-    )
-
-
 def _require_account(account_id: int) -> None:
-    if not _account_row_taken(account_id):
+    if not account_row_lock(account_id=account_id):
         raise ValidationError({"account": ACCOUNT_GONE})
 
 
@@ -210,7 +197,7 @@ def service_activity_create(
 @transaction.atomic
 def service_activity_delete(*, activity: ServiceActivity, deleted_by: User) -> None:
     require(can_change_activity(deleted_by, activity), ACTIVITY_CHANGE_REFUSED)
-    if not _account_row_taken(activity.account_id):
+    if not account_row_lock(account_id=activity.account_id):
         return  # the account's deletion took its activities with it
     activity.delete()
     account_data_changed(account_ids=[activity.account_id])
@@ -351,7 +338,7 @@ def value_entry_update(
 @transaction.atomic
 def value_entry_delete(*, entry: ValueEntry, deleted_by: User) -> None:
     require(can_change_value_entry(deleted_by, entry), VALUE_CHANGE_REFUSED)
-    if not _account_row_taken(entry.account_id):
+    if not account_row_lock(account_id=entry.account_id):
         return  # the account's deletion took its ledger with it
     entry.delete()
     account_data_changed(account_ids=[entry.account_id])
@@ -397,7 +384,7 @@ def revenue_record_save(
 @transaction.atomic
 def revenue_record_delete(*, record: RevenueRecord, deleted_by: User) -> None:
     require(can_load_revenue(deleted_by), REVENUE_REFUSED)
-    if not _account_row_taken(record.account_id):
+    if not account_row_lock(account_id=record.account_id):
         return  # the account's deletion took its revenue with it
     record.delete()
     account_data_changed(account_ids=[record.account_id])
@@ -427,7 +414,7 @@ def forecast_save(
 @transaction.atomic
 def forecast_delete(*, forecast: Forecast, deleted_by: User) -> None:
     require(can_load_revenue(deleted_by), FORECAST_REFUSED)
-    if not _account_row_taken(forecast.account_id):
+    if not account_row_lock(account_id=forecast.account_id):
         return  # the account's deletion took its forecasts with it
     forecast.delete()
     account_data_changed(account_ids=[forecast.account_id])

@@ -106,7 +106,7 @@ class Windows:
                 (days >= pd.Timestamp(self.y3_start)) & (days <= self.as_of_timestamp),
             ],
             [Y1, Y2, Y3],
-            default=None,
+            default=None,  # type: ignore[arg-type]  # an object array: None where no window
         )
         return pd.Series(labels, index=days.index, dtype="object")
 
