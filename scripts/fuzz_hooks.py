@@ -22,10 +22,12 @@ The same goes for the few rules whose answer depends on what is stored or on the
 that tie two fields of a body together, which the schema cannot state: an analysis run's
 as-of date lies between the first data and today; a complaint is resolved on or after the
 day it opened; a value entry names who confirmed it only when the customer confirmed it, on
-or after its date; an account's external id and an activity type's code are not another's;
-an account has one executive sponsor; a pay mix is not all zero. A positive case is made to
-keep them (`RULES`), so that a 400 it still gets is the API's fault, not the draw's. Rules
-about one field alone (a range, a list that may not be empty) belong in the schema, not here.
+or after its date; an account's external id, an activity type's code and a criterion's name
+are not another's, nor is an activity type's rate or a manager's pay mix from the same day;
+a competency assessment is not dated after today; an account has one executive sponsor; a
+pay mix is not all zero. A positive case is made to keep them (`RULES`), so that a 400 it
+still gets is the API's fault, not the draw's. Rules about one field alone (a range, a list
+that may not be empty) belong in the schema, not here.
 """
 
 from __future__ import annotations
@@ -66,6 +68,7 @@ NESTED_LISTS = ("actions",)
 
 EXTERNAL_ID_MAX_LENGTH = 64  # accounts.models.Account.external_id
 ACTIVITY_TYPE_CODE_MAX_LENGTH = 40  # valuation.models.ActivityType.code
+CRITERION_NAME_MAX_LENGTH = 100  # accounts.governance.models.SelectionCriterion.name
 
 
 def _load_references() -> dict[str, list[str]]:
@@ -210,6 +213,42 @@ def _decimal(value: Any) -> decimal.Decimal | None:
         return None
 
 
+def _unused_day(drawn: Any) -> Any:
+    """A date no earlier write of the run drew: the drawn one moved on by a run-wide count of
+    days, within DATE_MIN..DATE_MAX."""
+    day = _date(drawn)
+    if day is None:
+        return drawn
+    span = (DATE_MAX - DATE_MIN).days + 1
+    offset = (day - DATE_MIN).days + next(_SUFFIXES)
+    return (DATE_MIN + datetime.timedelta(days=offset % span)).isoformat()
+
+
+def effective_from_unused(body: dict[str, Any], method: str) -> None:
+    """activity-rates/ and pay-mix/: one rate per activity type and day, one pay mix per
+    manager and day (values seen in answers are drawn again)."""
+    if "effective_from" in body:
+        body["effective_from"] = _unused_day(body["effective_from"])
+
+
+def name_unused(body: dict[str, Any], method: str) -> None:
+    """criteria/: a name no other criterion has."""
+    drawn = body.get("name")
+    if isinstance(drawn, str) and drawn.strip():
+        body["name"] = _unused(drawn, max_length=CRITERION_NAME_MAX_LENGTH, separator=" ")
+
+
+def assessed_by_today(body: dict[str, Any], method: str) -> None:
+    """competency-assessments/: assessed on or before today."""
+    day = _date(body.get("assessed_on"))
+    last = today()
+    if day is not None and day > last:
+        span = (last - DATE_MIN).days + 1
+        body["assessed_on"] = (
+            DATE_MIN + datetime.timedelta(days=day.toordinal() % span)
+        ).isoformat()
+
+
 def no_second_sponsor(body: dict[str, Any], method: str) -> None:
     """accounts/{id}/team/: the account may have its executive sponsor already."""
     if body.get("is_executive_sponsor") is True:
@@ -225,7 +264,10 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "/api/v1/accounts/{account_pk}/team/": (no_second_sponsor,),
     "/api/v1/accounts/": (external_id_unused,),
     "/api/v1/activity-types/": (code_unused,),
-    "/api/v1/pay-mix/": (pay_not_all_zero,),
+    "/api/v1/pay-mix/": (pay_not_all_zero, effective_from_unused),
+    "/api/v1/activity-rates/": (effective_from_unused,),
+    "/api/v1/criteria/": (name_unused,),
+    "/api/v1/competency-assessments/": (assessed_by_today,),
 }
 
 

@@ -132,6 +132,18 @@ def test_positive_cases_keep_the_rules_that_depend_on_what_is_stored(hooks: Modu
     pay = _positive(hooks, "/api/v1/pay-mix/", {"salary": "0.00", "bonus": "0"})
     assert pay == {"salary": "0.00", "bonus": "1"}
     assert _positive(hooks, "/api/v1/pay-mix/", {"salary": "0", "bonus": "5"})["bonus"] == "5"
+    days = {
+        _positive(hooks, "/api/v1/pay-mix/", {"effective_from": "2026-01-01"})["effective_from"]
+        for _ in range(3)
+    }
+    assert len(days) == 3
+    assert all("1900-01-01" <= day <= "2199-12-31" for day in days)
+    rate = _positive(hooks, "/api/v1/activity-rates/{id}/", {"effective_from": "2199-12-31"}, "PUT")
+    assert "1900-01-01" <= rate["effective_from"] < "2199-12-31"
+    names = {_positive(hooks, "/api/v1/criteria/", {"name": "Fit"})["name"] for _ in range(2)}
+    assert len(names) == 2
+    assessed = _positive(hooks, "/api/v1/competency-assessments/", {"assessed_on": "2150-01-01"})
+    assert assessed["assessed_on"] <= hooks.today().isoformat()
     team = _positive(hooks, "/api/v1/accounts/{account_pk}/team/", {"is_executive_sponsor": True})
     assert team == {"is_executive_sponsor": False}
 
