@@ -9,14 +9,14 @@ from django.db.models import QuerySet
 from django.http import Http404
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.generics import RetrieveAPIView
-from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.selectors import account_get_for_user
 from kam.api import StrictSerializer
-from kam.types import AnyUser, request_user
+from kam.permissions import writes_allowed_by
+from kam.types import request_user
 from kam.versioning import VersionedViewMixin, without_version
 from portfolio import rules, schedules, selectors, services
 from portfolio.models import AccountSnapshot, AnalysisRun
@@ -26,36 +26,10 @@ from portfolio.serializers import (
     AnalysisRunSerializer,
 )
 
-
-class _WritesByRule(IsAuthenticated):
-    """Every signed-in user reads; a write needs the view's rule (a portfolio.rules
-    predicate), asked here so a refused write answers 403 before its body is read. The
-    service enforces the same rule."""
-
-    message = "Only operations staff may change this."
-
-    def rule_allows(self, user: AnyUser) -> bool:
-        raise NotImplementedError
-
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        if not super().has_permission(request, view):
-            return False
-        return request.method in SAFE_METHODS or self.rule_allows(request.user)
-
-
-class RunsAnalysis(_WritesByRule):
-    def rule_allows(self, user: AnyUser) -> bool:
-        return rules.can_run_analysis(user)
-
-
-class EditsParameters(_WritesByRule):
-    def rule_allows(self, user: AnyUser) -> bool:
-        return rules.can_edit_parameters(user)
-
-
-class EditsSchedule(_WritesByRule):
-    def rule_allows(self, user: AnyUser) -> bool:
-        return rules.can_edit_schedule(user)
+OPS_ONLY = "Only operations staff may change this."
+RunsAnalysis = writes_allowed_by(rules.can_run_analysis, OPS_ONLY)
+EditsParameters = writes_allowed_by(rules.can_edit_parameters, OPS_ONLY)
+EditsSchedule = writes_allowed_by(rules.can_edit_schedule, OPS_ONLY)
 
 
 class AnalysisRunViewSet(

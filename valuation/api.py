@@ -23,7 +23,6 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
@@ -31,7 +30,7 @@ from rest_framework.serializers import BaseSerializer
 from accounts.models import Account
 from accounts.record_api import AccountRecordViewSet, RecordT
 from kam.api import FilterSet, IdFilter
-from kam.permissions import OpsCanWriteOthersRead
+from kam.permissions import writes_allowed_by
 from kam.types import User, request_user
 from kam.versioning import VersionedViewMixin, without_version
 from valuation import rules, selectors, services
@@ -56,6 +55,11 @@ from valuation.serializers import (
 )
 
 # --- filters ----------------------------------------------------------------------------
+
+
+PricesActivities = writes_allowed_by(
+    rules.can_price_activities, "Only operations staff may change this."
+)
 
 
 class _AccountDateFilter(FilterSet):
@@ -269,8 +273,7 @@ class ForecastViewSet(_ExportMixin, AccountRecordViewSet[Forecast]):
 
 class ActivityTypeViewSet(_ExportMixin, viewsets.ModelViewSet[ActivityType]):
     serializer_class = ActivityTypeSerializer
-    # OpsCanWriteOthersRead asks what valuation.rules.can_price_activities answers (ops).
-    permission_classes = [IsAuthenticated, OpsCanWriteOthersRead]
+    permission_classes = [PricesActivities]
     lookup_field = "code"
     search_fields = ["code", "name"]
     ordering_fields = ["code", "name"]
@@ -297,7 +300,7 @@ class ActivityTypeViewSet(_ExportMixin, viewsets.ModelViewSet[ActivityType]):
 
 class ActivityRateViewSet(_ExportMixin, viewsets.ModelViewSet[ActivityRate]):
     serializer_class = ActivityRateSerializer
-    permission_classes = [IsAuthenticated, OpsCanWriteOthersRead]
+    permission_classes = [PricesActivities]
     filterset_class = ActivityRateFilter
     ordering_fields = ["effective_from"]
     export_kind = ImportKind.ACTIVITY_RATES

@@ -16,6 +16,7 @@ from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
 from accounts.api import instance_of
+from accounts.governance import rules as governance_rules
 from accounts.governance import selectors as governance_selectors
 from accounts.governance import services as governance_services
 from accounts.governance.serializers import (
@@ -37,9 +38,13 @@ from accounts.models import (
 )
 from accounts.selectors import account_get_for_user, accounts_visible_to
 from kam.api import FilterSet
-from kam.permissions import ExecutivesCanWriteOthersRead
+from kam.permissions import writes_allowed_by
 from kam.types import request_user
 from kam.versioning import VersionedViewMixin, without_version
+
+COMMITTEE_ONLY = "Only the executive steering committee may change this."
+SetsCriteria = writes_allowed_by(governance_rules.can_set_criteria, COMMITTEE_ONLY)
+LogsReviewMeetings = writes_allowed_by(governance_rules.can_log_review_meeting, COMMITTEE_ONLY)
 
 
 class SelectionCriterionViewSet(
@@ -53,7 +58,7 @@ class SelectionCriterionViewSet(
     """Everyone reads the criteria; executives set them (retire one with is_active=false)."""
 
     serializer_class = SelectionCriterionSerializer
-    permission_classes = [ExecutivesCanWriteOthersRead]
+    permission_classes = [SetsCriteria]
     filterset_fields = ["is_active"]
     ordering = ["name"]
 
@@ -183,7 +188,7 @@ class ReviewMeetingViewSet(viewsets.ModelViewSet[ReviewMeeting]):
     """Executives log meetings; anyone reads those about accounts they can see."""
 
     serializer_class = ReviewMeetingSerializer
-    permission_classes = [ExecutivesCanWriteOthersRead]
+    permission_classes = [LogsReviewMeetings]
     filterset_fields = ["date"]
     ordering = ["-date", "-id"]
 
@@ -218,6 +223,11 @@ class ReviewMeetingViewSet(viewsets.ModelViewSet[ReviewMeeting]):
             accounts=self._accounts(data["accounts"])
             if "accounts" in data
             else list(meeting.accounts.all()),
+        )
+
+    def perform_destroy(self, instance: ReviewMeeting) -> None:
+        governance_services.review_meeting_delete(
+            meeting=instance, deleted_by=request_user(self.request)
         )
 
 

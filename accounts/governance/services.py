@@ -348,3 +348,12 @@ def review_meeting_update(
     meeting.attendees.set(attendee_list)
     meeting.accounts.set(account_list)
     return meeting
+
+
+@transaction.atomic
+def review_meeting_delete(*, meeting: ReviewMeeting, deleted_by: User) -> None:
+    """Remove a logged meeting (executives): its attendees and accounts go with it."""
+    require(
+        can_log_review_meeting(deleted_by), COMMITTEE_REFUSED.format(what="log review meetings")
+    )
+    meeting.delete()

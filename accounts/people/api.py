@@ -18,14 +18,18 @@ from rest_framework.views import APIView
 from accounts.models import CompetencyAssessment, PayMix
 from accounts.people import selectors as people_selectors
 from accounts.people import services as people_services
-from accounts.people.access import can_view_load, can_view_pay
+from accounts.people.access import can_record_competency, can_view_load, can_view_pay
 from accounts.people.serializers import (
     CompetencyAssessmentSerializer,
     ManagerLoadSerializer,
     PayMixSerializer,
 )
-from kam.permissions import ExecutivesCanWriteOthersRead
+from kam.permissions import writes_allowed_by
 from kam.types import request_user
+
+RecordsCompetency = writes_allowed_by(
+    can_record_competency, "Only the executive steering committee may change this."
+)
 
 
 class CanViewManagerLoad(BasePermission):
@@ -63,7 +67,7 @@ class CompetencyAssessmentViewSet(
     POST records a new assessment (executives)."""
 
     serializer_class = CompetencyAssessmentSerializer
-    permission_classes = [IsAuthenticated, ExecutivesCanWriteOthersRead]
+    permission_classes = [RecordsCompetency]
     filterset_fields = ["manager", "assessed_on"]
     ordering = ["manager__username", "-assessed_on", "-id"]
 

@@ -208,6 +208,39 @@ def test_review_meetings_visible_per_account(
     assert other_manager_api.get(f"/api/v1/review-meetings/{meeting.pk}/").status_code == 404
 
 
+@pytest.mark.parametrize(
+    ("_case", "client_name", "status"),
+    [
+        ("executive", "executive_api", 204),
+        ("owner", "owner_api", 403),
+        ("ops", "ops_api", 403),
+        ("anonymous", "anonymous_api", 401),
+    ],
+)
+def test_review_meeting_delete_goes_through_the_service(
+    request: Any, executive: Any, account: Any, _case: str, client_name: str, status: int
+) -> None:
+    meeting = ReviewMeeting.objects.create(date="2027-03-01", decisions="Go", created_by=executive)
+    meeting.accounts.set([account])
+    response = request.getfixturevalue(client_name).delete(f"/api/v1/review-meetings/{meeting.pk}/")
+    assert response.status_code == status
+    assert ReviewMeeting.objects.filter(pk=meeting.pk).exists() is (status != 204)
+    if status == 204:  # the service wrote the history record, with who deleted it
+        record = ReviewMeeting.history.filter(id=meeting.pk, history_type="-").get()
+        assert record.history_user == executive
+
+
+def test_review_meeting_delete_service_refuses_a_manager(owner: Any, executive: Any) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from accounts.governance.services import review_meeting_delete
+
+    meeting = ReviewMeeting.objects.create(date="2027-03-01", decisions="Go", created_by=executive)
+    with pytest.raises(PermissionDenied):
+        review_meeting_delete(meeting=meeting, deleted_by=owner)
+    assert ReviewMeeting.objects.filter(pk=meeting.pk).exists()
+
+
 @pytest.mark.parametrize("size", [2, 8])
 def test_governance_list_queries(
     owner: Any, executive: Any, executive_api: Any, django_assert_num_queries: Any, size: int
