@@ -331,6 +331,16 @@ def account_row_lock(*, account_id: int) -> bool:
     )
 
 
+ACCOUNT_GONE = "This account was deleted meanwhile."
+
+
+def account_row_require(*, account_id: int) -> None:
+    """`account_row_lock`, refusing (ValidationError on `account`) when the account is gone:
+    a write under an account deleted meanwhile answers 400, not a database error."""
+    if not account_row_lock(account_id=account_id):
+        raise ValidationError({"account": ACCOUNT_GONE})
+
+
 def account_data_changed(*, account_ids: Iterable[int] | QuerySet[Any] | None) -> int:
     """Raise the data version of the given accounts by one (one UPDATE; `account_ids` may be
     ids or a `values("account_id")` queryset, run as a subquery; None means every account).

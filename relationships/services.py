@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Account, TeamMember
-from accounts.services import UNSET, Unset, account_data_changed, account_row_lock, given
+from accounts.services import UNSET, Unset, account_data_changed, account_row_require, given
 from kam.input_policy import text_problem
 from kam.rules import require
 from kam.types import User
@@ -359,7 +359,7 @@ def contact_create(
     a contact of the same account (or its id), `primary_contact` the owner or a team member.
     Fields not given take the model's defaults."""
     require(can_add_contact(created_by, account), CONTACT_ADD_REFUSED)
-    account_row_lock(account_id=account.pk)
+    account_row_require(account_id=account.pk)
     fields = given(
         name=name,
         title=title,
@@ -419,7 +419,7 @@ def contact_update(
     a stale one raises VersionConflictError and writes nothing; None writes on top."""
     require(can_edit_contact(updated_by, contact), CONTACT_CHANGE_REFUSED)
     account = contact.account
-    account_row_lock(account_id=account.pk)
+    account_row_require(account_id=account.pk)
     fields = given(
         name=name,
         title=title,
@@ -524,7 +524,7 @@ def interaction_log(
     more people of this account) on `date` (today or earlier). `logged_by` (the owner or a
     team member) writes it down, for themselves or a colleague."""
     require(can_log_interaction(logged_by, account), INTERACTION_LOG_REFUSED)
-    account_row_lock(account_id=account.pk)
+    account_row_require(account_id=account.pk)
     errors: dict[str, list[str]] = {}
     if user is None or user.pk not in account_people_ids(account=account):
         name = getattr(user, "username", "Nobody")

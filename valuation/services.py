@@ -21,7 +21,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import Account, AccountLocation
-from accounts.services import UNSET, Unset, account_data_changed, account_row_lock, given
+from accounts.services import (
+    UNSET,
+    Unset,
+    account_data_changed,
+    account_row_lock,
+    account_row_require,
+    given,
+)
 from kam.rules import require
 from kam.types import User
 from kam.versioning import versioned_update
@@ -49,13 +56,6 @@ from valuation.rules import (
     can_record_activity,
     can_record_value,
 )
-
-ACCOUNT_GONE = "This account was deleted meanwhile."
-
-
-def _require_account(account_id: int) -> None:
-    if not account_row_lock(account_id=account_id):
-        raise ValidationError({"account": ACCOUNT_GONE})
 
 
 def _stripped(value: object) -> object:
@@ -188,7 +188,7 @@ def service_activity_create(
     activity.full_clean()
     # The table has no foreign key to the account: taking its row keeps a deletion of the
     # account from missing this activity.
-    _require_account(account.pk)
+    account_row_require(account_id=account.pk)
     activity.save()
     account_data_changed(account_ids=[account.pk])
     return activity
@@ -218,7 +218,7 @@ def service_activity_update(
     for field_name, value in fields.items():
         setattr(activity, field_name, value)
     activity.full_clean()
-    _require_account(activity.account_id)
+    account_row_require(account_id=activity.account_id)
     activity.save()
     account_data_changed(account_ids=[activity.account_id])
     return activity
@@ -283,7 +283,7 @@ def value_entry_create(
     )
     _check_entry(entry)
     entry.full_clean()
-    _require_account(account.pk)
+    account_row_require(account_id=account.pk)
     entry.save()
     account_data_changed(account_ids=[account.pk])
     return entry
@@ -322,7 +322,7 @@ def value_entry_update(
         setattr(candidate, field_name, _stripped(value))
     _check_entry(candidate)
     candidate.full_clean()
-    _require_account(entry.account_id)
+    account_row_require(account_id=entry.account_id)
     fresh: ValueEntry
     fresh, changed = versioned_update(
         instance=entry,
@@ -368,7 +368,7 @@ def revenue_record_save(
 ) -> RevenueRecord:
     """Create or change a revenue record (the location is named; created when missing)."""
     require(can_load_revenue(saved_by), REVENUE_REFUSED)
-    _require_account(account.pk)
+    account_row_require(account_id=account.pk)
     record = record or RevenueRecord()
     record.account = account
     record.location = _location_for(account, location)
@@ -400,7 +400,7 @@ def forecast_save(
     forecast: Forecast | None = None,
 ) -> Forecast:
     require(can_load_revenue(saved_by), FORECAST_REFUSED)
-    _require_account(account.pk)
+    account_row_require(account_id=account.pk)
     forecast = forecast or Forecast()
     forecast.account = account
     forecast.period_start = period_start

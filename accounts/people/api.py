@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 from accounts.models import CompetencyAssessment, PayMix
 from accounts.people import selectors as people_selectors
 from accounts.people import services as people_services
-from accounts.people.access import can_record_competency, can_view_load, can_view_pay
+from accounts.people.rules import can_record_competency, can_view_load, can_view_pay
 from accounts.people.serializers import (
     CompetencyAssessmentSerializer,
     ManagerLoadSerializer,

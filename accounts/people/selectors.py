@@ -3,7 +3,7 @@ assessments with their trend, and the pay-mix check.
 
 Who may see what (one gatekeeper per object type):
 * load: executives and ops read every manager's row; an account manager reads their own row
-  only; anybody else is refused (`accounts.people.access.can_view_load`).
+  only; anybody else is refused (`accounts.people.rules.can_view_load`).
 * competency assessments: executives read and record them for every account manager; a
   manager reads their own; for anybody else the manager's page does not exist (404).
 * pay mix: executives only; everybody else is refused (403) on the page, API and export.
@@ -27,15 +27,7 @@ from accounts.models import (
     Designation,
     PayMix,
 )
-from accounts.people.access import (
-    can_read_competency_of,
-    can_record_competency,
-    can_view_every_load,
-    can_view_load,
-    can_view_pay,
-)
-from accounts.people.models import GROUP_LABELS
-from accounts.people.rules import (
+from accounts.people.bands import (
     KEY_ACCOUNT_LIMIT,
     OUT_OF_RANGE,
     RELATIONSHIP_LIMIT,
@@ -44,6 +36,14 @@ from accounts.people.rules import (
     pay_mix_check,
     too_many_accounts,
     too_many_relationships,
+)
+from accounts.people.models import GROUP_LABELS
+from accounts.people.rules import (
+    can_read_competency_of,
+    can_record_competency,
+    can_view_every_load,
+    can_view_load,
+    can_view_pay,
 )
 from accounts.selectors import account_managers
 from kam.roles import Role

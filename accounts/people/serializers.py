@@ -7,7 +7,7 @@ from typing import Any
 from rest_framework import serializers
 
 from accounts.models import COMPETENCY_FIELDS, CompetencyAssessment, PayMix
-from accounts.people.rules import pay_mix_check
+from accounts.people.bands import pay_mix_check
 from kam.api import StrictModelSerializer
 from kam.types import User
 

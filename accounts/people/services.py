@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import COMPETENCY_DIMENSIONS, CompetencyAssessment, PayMix
-from accounts.people.access import (
+from accounts.people.rules import (
     COMPETENCY_REFUSED,
     PAY_RECORD_REFUSED,
     can_record_competency,

@@ -16,7 +16,16 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.people import selectors as people_selectors
 from accounts.people import services as people_services
-from accounts.people.access import (
+from accounts.people.bands import (
+    GUIDELINE_SALARY_MAX,
+    GUIDELINE_SALARY_MIN,
+    KEY_ACCOUNT_LIMIT,
+    RELATIONSHIP_LIMIT,
+    TARGET_SALARY_MAX,
+    TARGET_SALARY_MIN,
+)
+from accounts.people.forms import CompetencyAssessmentForm, PayMixForm
+from accounts.people.rules import (
     COMPETENCY_PAGE_REFUSED,
     LOAD_VIEW_REFUSED,
     PAY_VIEW_REFUSED,
@@ -24,15 +33,6 @@ from accounts.people.access import (
     can_view_every_load,
     can_view_load,
     can_view_pay,
-)
-from accounts.people.forms import CompetencyAssessmentForm, PayMixForm
-from accounts.people.rules import (
-    GUIDELINE_SALARY_MAX,
-    GUIDELINE_SALARY_MIN,
-    KEY_ACCOUNT_LIMIT,
-    RELATIONSHIP_LIMIT,
-    TARGET_SALARY_MAX,
-    TARGET_SALARY_MIN,
 )
 from kam.forms import form_errors_apply
 from kam.rules import require

@@ -12,7 +12,7 @@ from django.contrib.auth.models import AnonymousUser
 from accounts import rules
 from accounts.governance import rules as governance_rules
 from accounts.models import AccountPlan, Complaint, DesignationRequest, PlanAction
-from accounts.people import access as people_access
+from accounts.people import rules as people_rules
 from accounts.plans import rules as plan_rules
 from accounts.voice import rules as voice_rules
 from tests.factories import AccountFactory, UserFactory
@@ -119,8 +119,8 @@ def test_governance_predicates(people: dict[str, Any], account: Any) -> None:
 
 
 def test_people_predicates(people: dict[str, Any]) -> None:
-    assert _who(people, people_access.can_view_pay) == ["executive", "root"]
-    assert _who(people, people_access.can_view_load) == [
+    assert _who(people, people_rules.can_view_pay) == ["executive", "root"]
+    assert _who(people, people_rules.can_view_load) == [
         "owner",
         "team_member",
         "other_manager",
@@ -129,7 +129,7 @@ def test_people_predicates(people: dict[str, Any]) -> None:
         "root",
     ]
     manager = people["owner"]
-    assert _who(people, lambda u: people_access.can_read_competency_of(u, manager)) == [
+    assert _who(people, lambda u: people_rules.can_read_competency_of(u, manager)) == [
         "owner",
         "executive",
         "root",

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from accounts.people.rules import load_warnings, pay_mix_check
+from accounts.people.bands import load_warnings, pay_mix_check
 
 
 def test_load_warnings_in_full() -> None:

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from accounts.people.rules import (
+from accounts.people.bands import (
     IN_GUIDELINE,
     IN_TARGET,
     KEY_ACCOUNT_LIMIT,
