@@ -20,20 +20,49 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from kam.audit import api_refusal_logged
 
 
+def _json_type_problem(field: Any, value: Any) -> str | None:
+    """What is wrong with the JSON type of `value` for `field`, or None: a text and a decimal
+    (as the API answers it) are JSON strings, a true/false is a JSON boolean, a whole number a
+    JSON integer. DRF turned 0 into "0" or false, and "7" into 7, where the schema states the
+    type."""
+    if value is None:
+        return None  # null: the field's allow_null decides
+    if isinstance(field, serializers.BooleanField):
+        return None if isinstance(value, bool) else "Give true or false."
+    if isinstance(field, serializers.DecimalField):
+        return None if isinstance(value, str) else 'Give the number as a text, e.g. "12.50".'
+    if isinstance(field, serializers.CharField):
+        return None if isinstance(value, str) else "Give a text (a JSON string)."
+    if isinstance(field, serializers.IntegerField):
+        whole = isinstance(value, int) and not isinstance(value, bool)
+        return None if whole else "Give a whole number."
+    return None
+
+
 class RefuseUnknownFields:
     """A JSON body naming a field the serializer does not have answers 400 with a message on
-    that name (DRF dropped it silently, so a misspelt field was a change that never happened).
+    that name (DRF dropped it silently, so a misspelt field was a change that never happened),
+    and so does a value of another JSON type than the field's (`_json_type_problem`).
     Read-only fields may be sent back as a GET answered them; they are ignored as before.
     Form posts (the browsable API's, with their CSRF token) are left as they were."""
 
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, Mapping) and not isinstance(data, QueryDict):
-            known = set(self.fields)  # type: ignore[attr-defined]
-            unknown = [name for name in data if name not in known]
-            if unknown:
-                raise serializers.ValidationError(
-                    {str(name): ["Unknown field: this body has no such field."] for name in unknown}
+            fields = self.fields  # type: ignore[attr-defined]
+            problems = {
+                str(name): ["Unknown field: this body has no such field."]
+                for name in data
+                if name not in fields
+            }
+            for name, value in data.items():
+                field = fields.get(name)
+                problem = (
+                    None if field is None or field.read_only else _json_type_problem(field, value)
                 )
+                if problem:
+                    problems[str(name)] = [problem]
+            if problems:
+                raise serializers.ValidationError(problems)
         return super().to_internal_value(data)  # type: ignore[misc]
 
 
