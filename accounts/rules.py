@@ -75,9 +75,14 @@ def can_create_account(user: AnyUser) -> bool:
     return user_has_role(user, Role.ACCOUNT_MANAGER)
 
 
+def can_choose_owner(user: AnyUser) -> bool:
+    """Superusers name the owner of a new account; an account manager owns what they create."""
+    return bool(user.is_superuser)
+
+
 def can_give_account_to(user: AnyUser, owner: User | None) -> bool:
     """An account manager creates accounts they own; a superuser may name another owner."""
-    return bool(owner is None or user.is_superuser or owner.pk == user.pk)
+    return bool(owner is None or can_choose_owner(user) or owner.pk == user.pk)
 
 
 def can_change_team(user: AnyUser, account: Account) -> bool:

@@ -28,6 +28,7 @@ from accounts.rules import (
     ACCOUNT_CREATE_REFUSED,
     TEAM_CHANGE_REFUSED,
     can_change_team,
+    can_choose_owner,
     can_create_account,
     can_edit_account,
 )
@@ -138,8 +139,7 @@ def account_detail(request: AuthenticatedHttpRequest, account_id: int) -> HttpRe
 @login_required
 def account_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(can_create_account(request.user), ACCOUNT_CREATE_REFUSED)
-    can_choose_owner = request.user.is_superuser
-    form = AccountForm(request.POST or None, can_choose_owner=can_choose_owner)
+    form = AccountForm(request.POST or None, can_choose_owner=can_choose_owner(request.user))
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if not (k == "owner" and v is None)}
         try:

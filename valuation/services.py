@@ -7,9 +7,9 @@ version of the accounts whose 360 page it changed (`account_data_changed`; a typ
 prices every account, so it raises them all). Imports write in bulk and change the page's
 cache key through the latest import instead (portfolio.account360.selectors).
 
-Lock order: a write under an account takes the account's row first (`_account_row_taken`),
-then the record's. An account's deletion takes the account's row and then deletes its
-records, so the two queue instead of deadlocking.
+Lock order: a write under an account takes the account's row first
+(`accounts.services.account_row_require`), then the record's. An account's deletion takes the
+account's row and then deletes its records, so the two queue instead of deadlocking.
 """
 
 from __future__ import annotations

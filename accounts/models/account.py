@@ -58,7 +58,7 @@ class Account(VersionedModel):
     updated_at = models.DateTimeField(auto_now=True)
     # Raised by one on every write to what the account 360 page shows (the account's own
     # rows, its team, contacts, interactions, plans, revenue, activities, ledger, ...; see
-    # accounts.services.account_data_changed and each app's signals.py; imports, which write
+    # accounts.services.account_data_changed, which every such service calls; imports, which write
     # in bulk, change the cache key through the latest import instead). Pages cached per
     # account carry it in their cache key, so a write makes the next read draw afresh in
     # every process. Written only by that UPDATE (never through a form).

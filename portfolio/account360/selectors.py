@@ -298,11 +298,11 @@ def account_360_cache_key(*, account: Account, as_of: datetime.date, is_today: b
       the page reads calls accounts.services.account_data_changed; activity types and
       rates bump every account);
     - one query: the latest successful analysis run and how many there are (a new run, a
-      deleted one), the same of imports (they write in bulk, without signals, and may touch
+      deleted one), the same of imports (they write in bulk, bumping no version, and may touch
       every account: one new key for all instead of a version bump on each; the count also
       changes when two imports commit out of order),
-      and when the account's plans last changed (plan_services moves a plan's status with a
-      queryset UPDATE, which sends no signal but sets `updated_at`);
+      and when the account's plans last changed (the plan services move a plan's status
+      with a queryset UPDATE, which sets `updated_at`);
     - the review date and whether it is today (the page words a few sentences for today).
 
     Every part is read from the database, so processes with their own local-memory cache

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kam.roles import Role, user_has_role
+from accounts.rules import is_ops
 from kam.types import AnyUser
 
 IMPORT_REFUSED = "Only operations staff may load data."
@@ -10,4 +10,4 @@ IMPORT_REFUSED = "Only operations staff may load data."
 
 def can_import(user: AnyUser) -> bool:
     """Ops load data files and follow their batches."""
-    return user_has_role(user, Role.OPS)
+    return is_ops(user)
