@@ -28,6 +28,7 @@ ignored, but its text passes the policy too (OpenAPI 3.0 cannot say the same of 
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any, Literal
 
 from django.core.exceptions import FieldDoesNotExist
@@ -103,6 +104,7 @@ _ONE_LINE_ONLY = "\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069"
 ONE_LINE_TEXT = f"^[^\\u0000-\\u001f{_NOT_IN_ANY_TEXT}{_ONE_LINE_ONLY}]*$"
 LONG_TEXT = f"^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f{_NOT_IN_ANY_TEXT}]*$"
 DATE_IN_RANGE = "^(19|20|21)[0-9]{2}-"
+SLUG = "^[-a-zA-Z0-9_]+$"
 FIRST_OF_MONTH_IN_RANGE = "^(19|20|21)[0-9]{2}-[0-9]{2}-01$"
 # A property a request body does not know is ignored, but its text passes the policy too.
 UNKNOWN_PROPERTY = {
@@ -158,6 +160,21 @@ class KamAutoSchema(AutoSchema):
         schema = super()._map_serializer_field(field, direction, *args, **kwargs)
         if isinstance(field, serializers.RelatedField) and _nullable_model_field(field):
             schema["nullable"] = True
+        if (
+            direction == "request"
+            and isinstance(field, serializers.RelatedField)
+            and field.allow_null
+            and isinstance(schema, dict)
+        ):
+            # DRF reads "" as null for a related field, so a nullable one takes "" too.
+            schema.pop("minLength", None)
+        if (
+            direction == "request"
+            and isinstance(field, serializers.ManyRelatedField | serializers.ListField)
+            and not field.allow_empty
+            and isinstance(schema, dict)
+        ):
+            schema.setdefault("minItems", 1)  # drf-spectacular leaves allow_empty=False out
         if direction == "request" and isinstance(schema, dict):
             self._request_field_policy(field, schema)
         return schema
@@ -204,6 +221,9 @@ class KamAutoSchema(AutoSchema):
                 for validator in field.validators
             )
             schema["pattern"] = FIRST_OF_MONTH_IN_RANGE if first_of_month else DATE_IN_RANGE
+        elif isinstance(field, serializers.SlugField) and not field.allow_unicode:
+            # DRF's slug rule (drf-spectacular leaves its validator out of the schema).
+            schema["pattern"] = SLUG
         elif isinstance(field, serializers.CharField) and "format" not in schema:
             schema.setdefault("pattern", ONE_LINE_TEXT if _one_line(field) else LONG_TEXT)
 
@@ -259,10 +279,36 @@ def _one_line(field: AnyField) -> bool:
 
 def _decimal_pattern(field: serializers.DecimalField) -> str:
     """The decimals DRF takes for the field: digits (at least one), at most its decimal
-    places after the point, no sign when it cannot be negative."""
+    places after the point, no sign when it cannot be negative. Its range too where a
+    pattern can say it exactly: a bound of 1, 10, 100… (below it any fraction, at it none),
+    and the least positive value as the minimum (not all zeros)."""
     places = field.decimal_places or 0
     whole = (field.max_digits - places) if field.max_digits else None
-    sign = "" if field.min_value is not None and field.min_value >= 0 else "-?"
+    low, high = field.min_value, field.max_value
+    sign = "" if low is not None and low >= 0 else "-?"
     digits = f"[0-9]{{1,{whole}}}" if whole else "[0-9]+"
     fraction = f"(\\.[0-9]{{1,{places}}})?" if places else ""
-    return f"^{sign}{digits}{fraction}$"
+    number = f"{digits}{fraction}"
+    bound = _power_of_ten_bound(low, high)
+    if bound is not None:
+        below = f"[0-9]{{1,{bound}}}" if bound else "0"
+        at = "1" + "0" * bound + (f"(\\.0{{1,{places}}})?" if places else "")
+        number = f"({below}{fraction}|{at})"
+    if low is not None and places and low == Decimal(1).scaleb(-places):
+        return f"^(?=[0-9.]*[1-9]){number}$"  # at least the least positive value
+    return f"^{sign}{number}$"
+
+
+def _power_of_ten_bound(low: Any, high: Any) -> int | None:
+    """k when the field's values lie within ±10**k (or 0 to 10**k) and reach it: the range a
+    pattern of digits can state exactly; None otherwise."""
+    if high is None or high <= 0:
+        return None
+    if low is not None and low < 0 and -low != high:
+        return None
+    if low is None:
+        return None
+    exponent = Decimal(high).log10()
+    if exponent != exponent.to_integral_value() or exponent < 0:
+        return None
+    return int(exponent)

@@ -103,7 +103,14 @@ class ServiceActivitySerializer(StrictModelSerializer):
 
 class ValueEntrySerializer(StrictModelSerializer):
     account = serializers.IntegerField(source="account_id")
-    amount = money_field()
+    # More than zero (the service checks it again): the field's minimum, so the schema
+    # states it (kam/schema.py).
+    amount = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        error_messages={"min_value": "The amount must be more than zero."},
+    )
     created_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
         slug_field="username", read_only=True
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from rest_framework import serializers
@@ -23,6 +24,13 @@ from kam.versioning import VersionField
 
 
 class SelectionCriterionSerializer(StrictModelSerializer):
+    # More than 0 (the service checks it again): the field's minimum, so the schema states it.
+    weight = serializers.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        error_messages={"min_value": "The weight must be greater than 0."},
+    )
     version = VersionField()
 
     class Meta:
@@ -116,16 +124,25 @@ class DesignationDecisionSerializer(StrictSerializer):
 
 
 class ReviewMeetingSerializer(StrictModelSerializer):
+    # Not empty (the service checks it again): so the schema states it (minItems).
     attendees = serializers.SlugRelatedField(
         slug_field="username",
         many=True,
+        allow_empty=False,
         queryset=User.objects.filter(is_active=True),
-        error_messages={"does_not_exist": "No active user is called {value}."},
+        error_messages={
+            "does_not_exist": "No active user is called {value}.",
+            "empty": "Name at least one attendee.",
+        },
     )
     accounts = serializers.PrimaryKeyRelatedField(
         many=True,
+        allow_empty=False,
         queryset=Account.objects.all(),
-        error_messages={"does_not_exist": "No account has id {pk_value}."},
+        error_messages={
+            "does_not_exist": "No account has id {pk_value}.",
+            "empty": "Name at least one account discussed.",
+        },
     )
 
     class Meta:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from rest_framework import serializers
@@ -22,10 +23,22 @@ from kam.versioning import VersionField
 KIND_MESSAGE = '"{input}" is not an event kind; use ' + ", ".join(EventKind.values) + "."
 
 
+def _zero_to_ten(what: str) -> serializers.DecimalField:
+    """A 0-10 score with one decimal. The range is the field's, so that the schema states it
+    (kam/schema.py); the service checks it again for the pages and imports."""
+    message = f"The {what} must be between 0 and 10."
+    return serializers.DecimalField(
+        max_digits=5,
+        decimal_places=1,
+        min_value=Decimal(0),
+        max_value=Decimal(10),
+        error_messages={"min_value": message, "max_value": message},
+    )
+
+
 class AssessmentDimensionSerializer(StrictModelSerializer):
-    # Ranges (0-10) are checked by the service, so the message names the dimension.
-    expectation = serializers.DecimalField(max_digits=5, decimal_places=1)
-    performance = serializers.DecimalField(max_digits=5, decimal_places=1)
+    expectation = _zero_to_ten("expectation")
+    performance = _zero_to_ten("performance")
     gap = serializers.DecimalField(max_digits=4, decimal_places=1, read_only=True)
 
     class Meta:
@@ -44,9 +57,7 @@ class AssessmentSerializer(StrictModelSerializer):
         },
     )
     dimensions = AssessmentDimensionSerializer(many=True, required=False)
-    score = serializers.DecimalField(
-        max_digits=5, decimal_places=1, help_text="0-10 (checked by the service)."
-    )
+    score = _zero_to_ten("score")
     created_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
         slug_field="username", read_only=True
     )
