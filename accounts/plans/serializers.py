@@ -8,10 +8,11 @@ from typing import Any
 from rest_framework import serializers
 
 from accounts.models import AccountPlan, ActionStatus, PlanAction, PlanObjective
+from kam.api import StrictModelSerializer
 from kam.types import User
 
 
-class PlanObjectiveSerializer(serializers.ModelSerializer[PlanObjective]):
+class PlanObjectiveSerializer(StrictModelSerializer):
     id = serializers.IntegerField(required=False)
 
     class Meta:
@@ -20,7 +21,7 @@ class PlanObjectiveSerializer(serializers.ModelSerializer[PlanObjective]):
         extra_kwargs = {"current": {"required": False, "allow_null": True}}
 
 
-class PlanActionSerializer(serializers.ModelSerializer[PlanAction]):
+class PlanActionSerializer(StrictModelSerializer):
     id = serializers.IntegerField(required=False)
     owner = serializers.SlugRelatedField(
         slug_field="username",
@@ -40,7 +41,7 @@ class PlanActionSerializer(serializers.ModelSerializer[PlanAction]):
         fields = ["id", "title", "owner", "due", "status"]
 
 
-class AccountPlanSerializer(serializers.ModelSerializer[AccountPlan]):
+class AccountPlanSerializer(StrictModelSerializer):
     account_name = serializers.CharField(source="account.name", read_only=True)
     objectives = PlanObjectiveSerializer(many=True, required=False)
     actions = PlanActionSerializer(many=True, required=False)
