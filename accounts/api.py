@@ -91,8 +91,9 @@ class AccountViewSet(VersionedViewMixin, viewsets.ModelViewSet[Account]):
         return selectors.accounts_visible_to(self.request.user)
 
     def perform_create(self, serializer: BaseSerializer[Account]) -> None:
+        # A version names one the client edited: a new account has none to compare.
         serializer.instance = services.account_create(
-            created_by=request_user(self.request), **serializer.validated_data
+            created_by=request_user(self.request), **without_version(serializer.validated_data)
         )
 
     def perform_update(self, serializer: BaseSerializer[Account]) -> None:
@@ -124,8 +125,9 @@ class TeamMemberViewSet(
     lookup_field = "user__username"
     lookup_url_kwarg = "username"
     pagination_class = None
-    # Another person in a PUT/PATCH (kam/schema.py documents it).
-    schema_conflicts = {"update": ["409"], "partial_update": ["409"]}
+    # Another person in a PUT/PATCH, or a stale `version` of the member a POST sets again
+    # (kam/schema.py documents it).
+    schema_conflicts = {"create": ["409"], "update": ["409"], "partial_update": ["409"]}
 
     def get_account(self) -> Account:
         account = selectors.account_get_for_user(

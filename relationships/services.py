@@ -90,6 +90,10 @@ def _goal_text_problem(item: dict[Any, Any], number: int) -> str | None:
     unknown = set(item) - GOAL_PARTS
     if unknown:
         return f"Goal {number} has unknown parts: {', '.join(sorted(map(str, unknown)))}."
+    for part in ("text", "metric"):
+        # A list or a number was stored as its Python text ("[None, None]").
+        if part in item and not isinstance(item[part], str):
+            return f"The {part} of goal {number} must be a text."
     text = str(item.get("text") or "").strip()
     if not text:
         return f"Goal {number} needs a text saying what the person wants to achieve."

@@ -22,6 +22,7 @@ from accounts.governance import services as governance_services
 from accounts.governance.serializers import (
     CriterionScoreSerializer,
     DesignationDecisionSerializer,
+    DesignationDeclineSerializer,
     DesignationRequestSerializer,
     QualifyingAnswersSerializer,
     ReviewMeetingSerializer,
@@ -37,7 +38,7 @@ from accounts.models import (
     SelectionCriterion,
 )
 from accounts.selectors import account_get_for_user, accounts_visible_to
-from kam.api import FilterSet
+from kam.api import FilterSet, state_conflicts_as_409
 from kam.permissions import writes_allowed_by
 from kam.types import request_user
 from kam.versioning import VersionedViewMixin, without_version
@@ -66,8 +67,9 @@ class SelectionCriterionViewSet(
         return governance_selectors.selection_criteria(include_inactive=True)
 
     def perform_create(self, serializer: BaseSerializer[SelectionCriterion]) -> None:
+        # A version names one the client edited: a new criterion has none to compare.
         serializer.instance = governance_services.selection_criterion_create(
-            created_by=request_user(self.request), **serializer.validated_data
+            created_by=request_user(self.request), **without_version(serializer.validated_data)
         )
 
     def perform_update(self, serializer: BaseSerializer[SelectionCriterion]) -> None:
@@ -137,6 +139,8 @@ class DesignationRequestViewSet(
     serializer_class = DesignationRequestSerializer
     filterset_class = DesignationRequestFilter
     ordering = ["-requested_at", "-id"]
+    # A request decided already, or whose account's designation moved on (kam/schema.py).
+    schema_conflicts = {"approve": ["409"], "decline": ["409"]}
 
     def get_queryset(self) -> QuerySet[DesignationRequest]:
         return governance_selectors.designation_requests_visible_to(self.request.user)
@@ -162,14 +166,20 @@ class DesignationRequestViewSet(
 
     def _decide(self, request: Request, approve: bool) -> Response:
         designation_request = self.get_object()
-        serializer = DesignationDecisionSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        governance_services.designation_request_decide(
-            request=designation_request,
-            decided_by=request_user(request),
-            approve=approve,
-            comment=serializer.validated_data["comment"],
+        serializer_class = (
+            DesignationDecisionSerializer if approve else DesignationDeclineSerializer
         )
+        serializer = serializer_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        # Decided already, or the account's designation moved on since the request: the
+        # request's state does not allow it (409).
+        with state_conflicts_as_409("status", "designation"):
+            governance_services.designation_request_decide(
+                request=designation_request,
+                decided_by=request_user(request),
+                approve=approve,
+                comment=serializer.validated_data["comment"],
+            )
         decided = self.get_queryset().get(pk=designation_request.pk)
         return Response(self.get_serializer(decided).data)
 
@@ -178,7 +188,7 @@ class DesignationRequestViewSet(
     def approve(self, request: Request, pk: str | None = None) -> Response:
         return self._decide(request, approve=True)
 
-    @extend_schema(request=DesignationDecisionSerializer, responses=DesignationRequestSerializer)
+    @extend_schema(request=DesignationDeclineSerializer, responses=DesignationRequestSerializer)
     @action(detail=True, methods=["post"])
     def decline(self, request: Request, pk: str | None = None) -> Response:
         return self._decide(request, approve=False)

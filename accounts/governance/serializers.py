@@ -123,6 +123,17 @@ class DesignationDecisionSerializer(StrictSerializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class DesignationDeclineSerializer(StrictSerializer):
+    """A decline says why (the service checks it again): required, so the schema says so."""
+
+    comment = serializers.CharField(
+        error_messages={
+            "required": "Say why the request is declined.",
+            "blank": "Say why the request is declined.",
+        }
+    )
+
+
 class ReviewMeetingSerializer(StrictModelSerializer):
     # Not empty (the service checks it again): so the schema states it (minItems).
     attendees = serializers.SlugRelatedField(

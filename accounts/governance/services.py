@@ -256,8 +256,11 @@ def designation_request_decide(
         raise ValidationError({"comment": "Say why the request is declined."})
     if approve and account.designation != request.from_designation:
         raise ValidationError(
-            f"The account is {account.get_designation_display()} now, not "
-            f"{request.from_designation} as when this was requested; decline it and ask again."
+            {
+                "designation": f"The account is {account.get_designation_display()} now, not "
+                f"{request.from_designation} as when this was requested; decline it and ask "
+                "again."
+            }
         )
     claimed = DesignationRequest.objects.filter(pk=request.pk, status=RequestStatus.PENDING).update(
         status=RequestStatus.APPROVED if approve else RequestStatus.DECLINED,

@@ -12,9 +12,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.models import Designation
 from kam.types import request_user
-from portfolio.dashboard.filters import dashboard_filters_parse
+from portfolio.dashboard.filters import MAX_FILTER_LENGTH, dashboard_filters_parse
 from portfolio.dashboard.selectors import Dashboard, dashboard_get
+from portfolio.models import Segment
 
 
 def _payload(dashboard: Dashboard) -> dict[str, Any]:
@@ -36,6 +38,25 @@ def _payload(dashboard: Dashboard) -> dict[str, Any]:
     }
 
 
+def _filter_parameter(name: str, choices: list[str] | None = None) -> OpenApiParameter:
+    """A filter as dashboard_filters_parse reads it: one of the choices (empty: no filter), or
+    a text of at most MAX_FILTER_LENGTH characters; anything else answers 400."""
+    schema: dict[str, Any] = (
+        {"type": "string", "enum": ["", *choices]}
+        if choices
+        else {"type": "string", "maxLength": MAX_FILTER_LENGTH}
+    )
+    return OpenApiParameter(name, schema, description=f"Only accounts with this {name}.")
+
+
+FILTER_PARAMETERS = [
+    _filter_parameter("segment", list(Segment.values)),
+    _filter_parameter("designation", list(Designation.values)),
+    _filter_parameter("owner"),
+    _filter_parameter("region"),
+]
+
+
 class DashboardView(APIView):
     """The latest successful run's dashboard over the accounts you may see. Filters:
     `segment`, `designation`, `owner` (username), `region`. An unknown segment or
@@ -43,13 +64,7 @@ class DashboardView(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter(name, str, description=f"Only accounts with this {name}.")
-            for name in ("segment", "designation", "owner", "region")
-        ],
-        responses=OpenApiTypes.OBJECT,
-    )
+    @extend_schema(parameters=FILTER_PARAMETERS, responses=OpenApiTypes.OBJECT)
     def get(self, request: Request) -> Response:
         parsed = dashboard_filters_parse(params=request.query_params)
         if parsed.errors:
