@@ -30,7 +30,7 @@ from accounts.voice.serializers import (
 )
 from kam.api import FilterSet
 from kam.types import request_user
-from kam.versioning import VersionedViewMixin
+from kam.versioning import VersionedViewMixin, without_version
 
 
 class AssessmentFilter(FilterSet):
@@ -86,7 +86,7 @@ class AssessmentViewSet(_AccountRecordViewSet):
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+        data = without_version(serializer.validated_data)  # a new record has none to compare
         account = self._account_for_create(data)
         data["dimensions"] = [dict(item) for item in data.get("dimensions", [])]
         assessment = voice_services.assessment_create(
@@ -123,7 +123,7 @@ class ComplaintViewSet(_AccountRecordViewSet):
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+        data = without_version(serializer.validated_data)  # a new record has none to compare
         account = self._account_for_create(data)
         complaint = voice_services.complaint_create(
             account=account, created_by=request_user(request), **data
@@ -156,7 +156,7 @@ class AccountEventViewSet(_AccountRecordViewSet):
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+        data = without_version(serializer.validated_data)  # a new record has none to compare
         account = self._account_for_create(data)
         event = voice_services.account_event_create(
             account=account, created_by=request_user(request), **data

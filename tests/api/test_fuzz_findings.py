@@ -87,3 +87,21 @@ def test_a_goal_whose_text_or_metric_is_not_a_text_is_refused(
     )
     assert response.status_code == 400, response.content
     assert "must be a text" in str(response.json()["goals"])
+
+
+@pytest.mark.parametrize(
+    ("resource", "body"),
+    [
+        ("assessments", {"kind": "survey", "date": "2026-05-01", "score": "7.0"}),
+        ("complaints", {"category": "delivery", "severity": "low", "opened_on": "2026-05-01"}),
+        ("events", {"kind": "other", "date": "2026-05-01"}),
+    ],
+)
+def test_a_version_in_an_account_record_create_body_is_no_error(
+    owner_api: Any, account: Any, resource: str, body: dict[str, Any]
+) -> None:
+    """POST assessments/ with the `version` its body documents answered 500."""
+    response = owner_api.post(
+        f"/api/v1/{resource}/", {**body, "account": account.pk, "version": 4}, format="json"
+    )
+    assert response.status_code == 201, response.content
