@@ -23,7 +23,8 @@ that tie two fields of a body together, which the schema cannot state: an analys
 as-of date lies between the first data and today; a complaint is resolved on or after the
 day it opened; a value entry names who confirmed it only when the customer confirmed it, on
 or after its date; an account's external id, an activity type's code and a criterion's name
-are not another's, nor is an activity type's rate or a manager's pay mix from the same day;
+are not another's, nor is an activity type's rate or a manager's pay mix from the same day,
+or a location's revenue or an account's forecast for the same month;
 a competency assessment is not dated after today; an account has one executive sponsor; a
 pay mix is not all zero. A positive case is made to keep them (`RULES`), so that a 400 it
 still gets is the API's fault, not the draw's. Rules about one field alone (a range, a list
@@ -231,6 +232,19 @@ def effective_from_unused(body: dict[str, Any], method: str) -> None:
         body["effective_from"] = _unused_day(body["effective_from"])
 
 
+def month_unused(body: dict[str, Any], method: str) -> None:
+    """revenue/ and forecasts/: one record per location (forecast per account) and month."""
+    day = _date(body.get("period_start"))
+    if day is None:
+        return
+    months = (day.year - DATE_MIN.year) * 12 + day.month - 1 + next(_SUFFIXES)
+    span = (DATE_MAX.year - DATE_MIN.year + 1) * 12
+    months %= span
+    body["period_start"] = datetime.date(
+        DATE_MIN.year + months // 12, months % 12 + 1, 1
+    ).isoformat()
+
+
 def name_unused(body: dict[str, Any], method: str) -> None:
     """criteria/: a name no other criterion has."""
     drawn = body.get("name")
@@ -266,6 +280,8 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "/api/v1/activity-types/": (code_unused,),
     "/api/v1/pay-mix/": (pay_not_all_zero, effective_from_unused),
     "/api/v1/activity-rates/": (effective_from_unused,),
+    "/api/v1/revenue/": (month_unused,),
+    "/api/v1/forecasts/": (month_unused,),
     "/api/v1/criteria/": (name_unused,),
     "/api/v1/competency-assessments/": (assessed_by_today,),
 }

@@ -140,6 +140,14 @@ def test_positive_cases_keep_the_rules_that_depend_on_what_is_stored(hooks: Modu
     assert all("1900-01-01" <= day <= "2199-12-31" for day in days)
     rate = _positive(hooks, "/api/v1/activity-rates/{id}/", {"effective_from": "2199-12-31"}, "PUT")
     assert "1900-01-01" <= rate["effective_from"] < "2199-12-31"
+    months = {
+        _positive(hooks, "/api/v1/revenue/{id}/", {"period_start": "2199-12-01"}, "PUT")[
+            "period_start"
+        ]
+        for _ in range(2)
+    }
+    assert len(months) == 2
+    assert all(month.endswith("-01") and "1900" <= month[:4] <= "2199" for month in months)
     names = {_positive(hooks, "/api/v1/criteria/", {"name": "Fit"})["name"] for _ in range(2)}
     assert len(names) == 2
     assessed = _positive(hooks, "/api/v1/competency-assessments/", {"assessed_on": "2150-01-01"})
