@@ -27,6 +27,8 @@ from django.db import models, router, transaction
 from django.db.models.signals import post_delete, post_save, pre_delete
 from simple_history.models import HistoricalRecords
 
+from kam.types import AnyUser
+
 access_logger = logging.getLogger("kam.access")
 
 # Fields kept out of every history table: the optimistic lock's bookkeeping and the
@@ -114,7 +116,7 @@ def _current_path() -> str:
     return str(getattr(request, "path", "") or "-")
 
 
-def access_refused(*, user: Any, what: str, path: str | None = None) -> None:
+def access_refused(*, user: AnyUser, what: str, path: str | None = None) -> None:
     """Log that `user` was refused `what` (an object that exists) at `path` (default: the
     path of the request being served)."""
     username = getattr(user, "username", "") or "anonymous"
