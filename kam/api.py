@@ -76,13 +76,19 @@ class StrictModelSerializer(RefuseUnknownFields, serializers.ModelSerializer[Any
 
 class StandardPagination(PageNumberPagination):
     """`page` from 1, `page_size` from 1 to 500 (50 when not given): a page size that is not
-    such a number answers 400 (DRF's default quietly used 50), a page past the last 404."""
+    such a number, or either sent twice, answers 400 (DRF's default quietly used 50, or the
+    last), a page past the last 404."""
 
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
 
     def get_page_size(self, request: Any) -> int:
+        # Asked first by paginate_queryset: a page or page size sent twice is refused (the
+        # schema gives each once; DRF read the last).
+        for name in (self.page_query_param, self.page_size_query_param):
+            if len(request.query_params.getlist(name)) > 1:
+                raise serializers.ValidationError({name: ["Give it once."]})
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size

@@ -116,11 +116,12 @@ class PlanWorkflowSerializer(serializers.Serializer[Any]):
     )
 
 
+REWORK = "Say what the owner should rework before resubmitting."
+
+
 class PlanReturnSerializer(PlanWorkflowSerializer):
-    comment = serializers.CharField(
-        allow_blank=True,
-        error_messages={"required": "Say what the owner should rework before resubmitting."},
-    )
+    # Not blank (the service checks it again): so the schema says so (minLength).
+    comment = serializers.CharField(error_messages={"required": REWORK, "blank": REWORK})
 
 
 class FieldChangeSerializer(serializers.Serializer[Any]):

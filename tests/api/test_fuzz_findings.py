@@ -105,3 +105,20 @@ def test_a_version_in_an_account_record_create_body_is_no_error(
         f"/api/v1/{resource}/", {**body, "account": account.pk, "version": 4}, format="json"
     )
     assert response.status_code == 201, response.content
+
+
+def test_a_page_or_page_size_sent_twice_is_refused(owner_api: Any, account: Any) -> None:
+    """DRF read the last of `?page=1&page=…` (make fuzz: an invalid request accepted)."""
+    for query in ("page=1&page=2", "page_size=5&page_size=6"):
+        response = owner_api.get(f"/api/v1/accounts/?{query}")
+        assert response.status_code == 400, response.content
+        assert response.json() == {query.split("=")[0]: ["Give it once."]}
+    assert owner_api.get("/api/v1/accounts/?page=1&page_size=5").status_code == 200
+
+
+def test_returning_a_plan_needs_a_comment_in_the_schema_too(
+    owner_api: Any, executive_api: Any, account: Any
+) -> None:
+    schema = owner_api.get("/api/schema/", {"format": "json"}).json()
+    comment = schema["components"]["schemas"]["PlanReturnRequest"]["properties"]["comment"]
+    assert comment["minLength"] == 1
