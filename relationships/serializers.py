@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from kam.api import StrictModelSerializer
+from kam.schema import ONE_LINE_TEXT
 from kam.types import User
 from kam.versioning import VersionField
 from relationships.models import Attitude, Channel, Contact, Influence, Interaction
@@ -22,19 +23,23 @@ GOALS_HELP = (
 )
 
 
+# A goal's text as relationships.services reads it: one line of text, up to 300 characters.
+GOAL_TEXT = {"type": "string", "minLength": 1, "maxLength": 300, "pattern": ONE_LINE_TEXT}
+
+
 @extend_schema_field(
     {
         "type": "array",
         "maxItems": 3,
         "items": {
             "oneOf": [
-                {"type": "string"},
+                GOAL_TEXT,
                 {
                     "type": "object",
                     "properties": {
                         "position": {"type": "integer", "readOnly": True},
-                        "text": {"type": "string"},
-                        "metric": {"type": "string"},
+                        "text": GOAL_TEXT,
+                        "metric": {"type": "string", "maxLength": 100, "pattern": ONE_LINE_TEXT},
                         "target": {"type": "string", "format": "decimal", "nullable": True},
                         "current": {"type": "string", "format": "decimal", "nullable": True},
                     },

@@ -122,3 +122,13 @@ def test_returning_a_plan_needs_a_comment_in_the_schema_too(
     schema = owner_api.get("/api/schema/", {"format": "json"}).json()
     comment = schema["components"]["schemas"]["PlanReturnRequest"]["properties"]["comment"]
     assert comment["minLength"] == 1
+
+
+def test_a_goal_is_one_line_of_text_in_the_schema_too(owner_api: Any) -> None:
+    """The goals' schema took any string, so a control character was drawn as valid."""
+    schema = owner_api.get("/api/schema/", {"format": "json"}).json()
+    goals = schema["components"]["schemas"]["ContactRequest"]["properties"]["goals"]
+    text, mapping = goals["items"]["oneOf"]
+    assert text["maxLength"] == 300
+    assert "\\u0000-\\u001f" in text["pattern"]
+    assert mapping["properties"]["text"] == text
