@@ -174,6 +174,11 @@ REFERENCE_QUERIES = {
     ),
     "activity_types": "SELECT code FROM valuation_activitytype ORDER BY code",
     "account_ids": "SELECT id FROM accounts_account ORDER BY id",
+    # [account id, owner's username]: a contact's primary contact is the owner or on the team.
+    "account_owners": (
+        "SELECT json_build_array(a.id, u.username) FROM accounts_account a "
+        "JOIN auth_user u ON u.id = a.owner_id ORDER BY a.id"
+    ),
     # What an analysis run's as-of date may not precede (portfolio.loaders).
     "first_data_on": (
         "SELECT LEAST((SELECT min(period_start) FROM valuation_revenuerecord), "

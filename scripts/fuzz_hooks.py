@@ -24,11 +24,11 @@ as-of date lies between the first data and today; a complaint is resolved on or 
 day it opened; a value entry names who confirmed it only when the customer confirmed it, on
 or after its date; an account's external id, an activity type's code and a criterion's name
 are not another's, nor is an activity type's rate or a manager's pay mix from the same day,
-or a location's revenue or an account's forecast for the same month;
-a competency assessment is not dated after today; an account has one executive sponsor; a
-pay mix is not all zero. A positive case is made to keep them (`RULES`), so that a 400 it
-still gets is the API's fault, not the draw's. Rules about one field alone (a range, a list
-that may not be empty) belong in the schema, not here.
+or a location's revenue or an account's forecast for the same month; a competency
+assessment is not dated after today; a contact's primary contact is on the account's team;
+an account has one executive sponsor; a pay mix is not all zero. A positive case is made to
+keep them (`RULES`), so that a 400 it still gets is the API's fault, not the draw's. Rules
+about one field alone (a range, a list that may not be empty) belong in the schema, not here.
 """
 
 from __future__ import annotations
@@ -263,6 +263,19 @@ def assessed_by_today(body: dict[str, Any], method: str) -> None:
         ).isoformat()
 
 
+def primary_contact_on_the_team(body: dict[str, Any], method: str) -> None:
+    """contacts/: the primary contact is the account's owner or on its team: the owner of the
+    account the body names, or nobody when the body leaves the (stored) account out."""
+    if not isinstance(body.get("primary_contact"), str):
+        return
+    owners = {pair[0]: pair[1] for pair in REFERENCES.get("account_owners", [])}
+    account = body.get("account")
+    if "account" not in body:
+        body["primary_contact"] = None
+    elif isinstance(account, int) and account in owners:
+        body["primary_contact"] = owners[account]
+
+
 def no_second_sponsor(body: dict[str, Any], method: str) -> None:
     """accounts/{id}/team/: the account may have its executive sponsor already."""
     if body.get("is_executive_sponsor") is True:
@@ -275,6 +288,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "/api/v1/analysis-runs/": (as_of_with_data,),
     "/api/v1/complaints/": (resolved_after_opened,),
     "/api/v1/value-entries/": (confirmation_consistent,),
+    "/api/v1/contacts/": (primary_contact_on_the_team,),
     "/api/v1/accounts/{account_pk}/team/": (no_second_sponsor,),
     "/api/v1/accounts/": (external_id_unused,),
     "/api/v1/activity-types/": (code_unused,),

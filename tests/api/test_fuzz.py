@@ -32,6 +32,7 @@ REFERENCES = {
     "activity_types": ["tech-support", "order-handling"],
     "first_data_on": ["2024-01-01"],
     "account_ids": [7, 9],
+    "account_owners": [[7, "alice"], [9, "bob"]],
 }
 
 
@@ -152,6 +153,10 @@ def test_positive_cases_keep_the_rules_that_depend_on_what_is_stored(hooks: Modu
     assert len(names) == 2
     assessed = _positive(hooks, "/api/v1/competency-assessments/", {"assessed_on": "2150-01-01"})
     assert assessed["assessed_on"] <= hooks.today().isoformat()
+    contact = _positive(hooks, "/api/v1/contacts/", {"account": 9, "primary_contact": "x"})
+    assert contact["primary_contact"] == "bob"
+    patched = _positive(hooks, "/api/v1/contacts/{id}/", {"primary_contact": "x"}, "PATCH")
+    assert patched == {"primary_contact": None}
     team = _positive(hooks, "/api/v1/accounts/{account_pk}/team/", {"is_executive_sponsor": True})
     assert team == {"is_executive_sponsor": False}
 
