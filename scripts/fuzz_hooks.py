@@ -193,9 +193,11 @@ def external_id_unused(body: dict[str, Any], method: str) -> None:
 
 
 def code_unused(body: dict[str, Any], method: str) -> None:
-    """activity-types/: a code no other activity type has (a slug: the suffix is -N)."""
+    """activity-types/: a new type's code is one no other activity type has (a slug: the
+    suffix is -N); an edit keeps the type's code (the path's, map_case), since renaming a
+    seeded type would leave the codes the other cases name pointing at nothing."""
     drawn = body.get("code")
-    if isinstance(drawn, str) and drawn:
+    if isinstance(drawn, str) and drawn and method == "POST":
         body["code"] = _unused(drawn, max_length=ACTIVITY_TYPE_CODE_MAX_LENGTH, separator="-")
 
 
@@ -214,15 +216,19 @@ def _decimal(value: Any) -> decimal.Decimal | None:
         return None
 
 
+# Days and months no seeded row and no earlier write of the run holds: counted on from 2100
+# (the seeded data lie around today), whatever was drawn.
+UNUSED_FROM = datetime.date(2100, 1, 1)
+_days = itertools.count()
+_months = itertools.count()
+
+
 def _unused_day(drawn: Any) -> Any:
-    """A date no earlier write of the run drew: the drawn one moved on by a run-wide count of
-    days, within DATE_MIN..DATE_MAX."""
-    day = _date(drawn)
-    if day is None:
+    """The next unused day (for a natural key's date), in place of a drawn date."""
+    if _date(drawn) is None:
         return drawn
-    span = (DATE_MAX - DATE_MIN).days + 1
-    offset = (day - DATE_MIN).days + next(_SUFFIXES)
-    return (DATE_MIN + datetime.timedelta(days=offset % span)).isoformat()
+    span = (DATE_MAX - UNUSED_FROM).days + 1
+    return (UNUSED_FROM + datetime.timedelta(days=next(_days) % span)).isoformat()
 
 
 def effective_from_unused(body: dict[str, Any], method: str) -> None:
@@ -234,14 +240,11 @@ def effective_from_unused(body: dict[str, Any], method: str) -> None:
 
 def month_unused(body: dict[str, Any], method: str) -> None:
     """revenue/ and forecasts/: one record per location (forecast per account) and month."""
-    day = _date(body.get("period_start"))
-    if day is None:
+    if _date(body.get("period_start")) is None:
         return
-    months = (day.year - DATE_MIN.year) * 12 + day.month - 1 + next(_SUFFIXES)
-    span = (DATE_MAX.year - DATE_MIN.year + 1) * 12
-    months %= span
+    months = next(_months) % ((DATE_MAX.year - UNUSED_FROM.year + 1) * 12)
     body["period_start"] = datetime.date(
-        DATE_MIN.year + months // 12, months % 12 + 1, 1
+        UNUSED_FROM.year + months // 12, months % 12 + 1, 1
     ).isoformat()
 
 
@@ -333,5 +336,9 @@ def is_positive(case: Any) -> bool:
 def map_case(context: Any, case: Any) -> Any:
     if is_positive(case) and isinstance(case.body, dict):
         body = with_references(case.body)
+        code = (case.path_parameters or {}).get("code")
+        edits_a_type = case.path.startswith("/api/v1/activity-types/") and isinstance(code, str)
+        if edits_a_type and isinstance(body.get("code"), str):
+            body["code"] = code  # an edit keeps the type's code (code_unused)
         case.body = with_rules(body, path=case.path, method=case.method.upper())
     return case

@@ -61,6 +61,7 @@ def _case(
         body=body,
         path=path,
         method=method,
+        path_parameters={},
         meta=SimpleNamespace(generation=SimpleNamespace(mode=mode)),
     )
 
@@ -127,9 +128,12 @@ def test_positive_cases_keep_the_rules_that_depend_on_what_is_stored(hooks: Modu
     assert (
         len(_positive(hooks, "/api/v1/accounts/", {"external_id": "x" * 64})["external_id"]) == 64
     )
-    code = _positive(hooks, "/api/v1/activity-types/{code}/", {"code": "a" * 40}, "PUT")["code"]
+    code = _positive(hooks, "/api/v1/activity-types/", {"code": "a" * 40})["code"]
     assert re.fullmatch(r"a+-[0-9]+", code)
     assert len(code) == 40
+    edit = _case({"code": "new"}, GenerationMode.POSITIVE, "/api/v1/activity-types/{code}/", "PUT")
+    edit.path_parameters = {"code": "tech-support"}
+    assert hooks.map_case(None, edit).body == {"code": "tech-support"}
     pay = _positive(hooks, "/api/v1/pay-mix/", {"salary": "0.00", "bonus": "0"})
     assert pay == {"salary": "0.00", "bonus": "1"}
     assert _positive(hooks, "/api/v1/pay-mix/", {"salary": "0", "bonus": "5"})["bonus"] == "5"
@@ -138,9 +142,9 @@ def test_positive_cases_keep_the_rules_that_depend_on_what_is_stored(hooks: Modu
         for _ in range(3)
     }
     assert len(days) == 3
-    assert all("1900-01-01" <= day <= "2199-12-31" for day in days)
+    assert all("2100-01-01" <= day <= "2199-12-31" for day in days)
     rate = _positive(hooks, "/api/v1/activity-rates/{id}/", {"effective_from": "2199-12-31"}, "PUT")
-    assert "1900-01-01" <= rate["effective_from"] < "2199-12-31"
+    assert "2100-01-01" <= rate["effective_from"] <= "2199-12-31"
     months = {
         _positive(hooks, "/api/v1/revenue/{id}/", {"period_start": "2199-12-01"}, "PUT")[
             "period_start"
@@ -148,7 +152,7 @@ def test_positive_cases_keep_the_rules_that_depend_on_what_is_stored(hooks: Modu
         for _ in range(2)
     }
     assert len(months) == 2
-    assert all(month.endswith("-01") and "1900" <= month[:4] <= "2199" for month in months)
+    assert all(month.endswith("-01") and "2100" <= month[:4] <= "2199" for month in months)
     names = {_positive(hooks, "/api/v1/criteria/", {"name": "Fit"})["name"] for _ in range(2)}
     assert len(names) == 2
     assessed = _positive(hooks, "/api/v1/competency-assessments/", {"assessed_on": "2150-01-01"})
