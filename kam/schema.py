@@ -105,6 +105,7 @@ ONE_LINE_TEXT = f"^[^\\u0000-\\u001f{_NOT_IN_ANY_TEXT}{_ONE_LINE_ONLY}]*$"
 LONG_TEXT = f"^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f{_NOT_IN_ANY_TEXT}]*$"
 DATE_IN_RANGE = "^(19|20|21)[0-9]{2}-"
 SLUG = "^[-a-zA-Z0-9_]+$"
+NOT_ONLY_SPACES = "^(?=\\s*\\S)"  # a text DRF does not strip to nothing
 FIRST_OF_MONTH_IN_RANGE = "^(19|20|21)[0-9]{2}-[0-9]{2}-01$"
 # A property a request body does not know is ignored, but its text passes the policy too.
 UNKNOWN_PROPERTY = {
@@ -225,7 +226,11 @@ class KamAutoSchema(AutoSchema):
             # DRF's slug rule (drf-spectacular leaves its validator out of the schema).
             schema["pattern"] = SLUG
         elif isinstance(field, serializers.CharField) and "format" not in schema:
-            schema.setdefault("pattern", ONE_LINE_TEXT if _one_line(field) else LONG_TEXT)
+            text = ONE_LINE_TEXT if _one_line(field) else LONG_TEXT
+            if not field.allow_blank and field.trim_whitespace:
+                # DRF strips the text first, so one of only spaces is blank: refused.
+                text = NOT_ONLY_SPACES + text.removeprefix("^")
+            schema.setdefault("pattern", text)
 
     def _get_response_bodies(
         self, direction: Literal["request", "response"] = "response"

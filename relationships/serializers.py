@@ -44,6 +44,8 @@ GOAL_TEXT = {"type": "string", "minLength": 1, "maxLength": 300, "pattern": ONE_
                         "current": {"type": "string", "format": "decimal", "nullable": True},
                     },
                     "required": ["text"],
+                    # relationships.services refuses a goal's unknown parts.
+                    "additionalProperties": False,
                 },
             ]
         },

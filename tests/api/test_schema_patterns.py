@@ -104,3 +104,16 @@ def test_a_slug_is_a_slug(request_schemas: dict[str, Any]) -> None:
     assert _matches(code, "tech-support_2")
     assert not _matches(code, "tech support")
     assert not _matches(code, "\u00e9t\u00e9")
+
+
+def test_a_required_text_is_not_only_spaces(request_schemas: dict[str, Any]) -> None:
+    """DRF strips a text before checking it is not blank, so "\\r" or "  " was drawn as a
+    valid decline comment and refused."""
+    comment = request_schemas["DesignationDeclineRequest"]["properties"]["comment"]["pattern"]
+    assert not _matches(comment, "\r")
+    assert not _matches(comment, "   ")
+    assert _matches(comment, "  Too early\n")
+    name = request_schemas["AccountRequest"]["properties"]["name"]["pattern"]
+    assert not _matches(name, " ")
+    assert not _matches(name, "Acme\n")  # one line still
+    assert _matches(name, "Acme")
