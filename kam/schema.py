@@ -169,6 +169,9 @@ class KamAutoSchema(AutoSchema):
         ):
             # DRF reads "" as null for a related field, so a nullable one takes "" too.
             schema.pop("minLength", None)
+            pattern = schema.get("pattern")
+            if isinstance(pattern, str) and pattern.startswith(NOT_ONLY_SPACES):
+                schema["pattern"] = "^" + pattern.removeprefix(NOT_ONLY_SPACES)
         if (
             direction == "request"
             and isinstance(field, serializers.ManyRelatedField | serializers.ListField)

@@ -93,6 +93,7 @@ def test_a_nullable_reference_takes_an_empty_text_and_a_list_that_may_not_be_emp
     contact = request_schemas["ContactRequest"]["properties"]["primary_contact"]
     assert contact.get("nullable") is True
     assert "minLength" not in contact
+    assert _matches(contact["pattern"], "")
     meeting = request_schemas["ReviewMeetingRequest"]["properties"]
     assert meeting["attendees"]["minItems"] == 1
     assert meeting["accounts"]["minItems"] == 1
