@@ -8,7 +8,7 @@ from typing import Any
 from rest_framework import serializers
 
 from accounts.models import AccountPlan, ActionStatus, PlanAction, PlanObjective
-from kam.api import StrictModelSerializer
+from kam.api import StrictModelSerializer, StrictSerializer
 from kam.types import User
 
 
@@ -110,7 +110,10 @@ class AccountPlanCreateSerializer(AccountPlanSerializer):
         extra_kwargs: dict[str, Any] = {}
 
 
-class PlanWorkflowSerializer(serializers.Serializer[Any]):
+class PlanWorkflowSerializer(StrictSerializer):
+    """A transition's body: `version` only (and `comment` on return); any other field is refused,
+    so a comment sent with a submit or an approval is not silently dropped."""
+
     version = serializers.IntegerField(
         required=False, help_text="Optional: refuse the transition if the plan moved on."
     )

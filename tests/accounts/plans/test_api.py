@@ -162,7 +162,9 @@ def test_plan_workflow_by_role(
 ) -> None:
     plan = plan_with_content(account, status=start)
     response = request.getfixturevalue(client_name).post(
-        f"/api/v1/plans/{plan.pk}/{verb}/", {"comment": "Sharpen the targets."}, format="json"
+        f"/api/v1/plans/{plan.pk}/{verb}/",
+        {"comment": "Sharpen the targets."} if verb == "return" else {},
+        format="json",
     )
     assert response.status_code == status
     plan.refresh_from_db()
@@ -345,3 +347,26 @@ def test_plan_list_queries(
     with django_assert_num_queries(5):
         response = owner_api.get("/api/v1/plans/")
     assert response.json()["count"] == size
+
+
+@pytest.mark.parametrize(
+    ("verb", "body", "unknown"),
+    [
+        ("submit", {"comment": "Ready."}, "comment"),
+        ("approve", {"comment": "Looks fine."}, "comment"),
+        ("return", {"comment": "Sharpen the targets.", "note": "Call me."}, "note"),
+    ],
+)
+def test_a_transition_refuses_a_field_it_does_not_take(
+    owner_api: Any, executive_api: Any, account: Any, verb: str, body: dict[str, str], unknown: str
+) -> None:
+    """A comment sent with a submit or an approval was dropped without a word; now it answers 400
+    and the plan stays where it was."""
+    start = PlanStatus.DRAFT if verb == "submit" else PlanStatus.SUBMITTED
+    plan = plan_with_content(account, status=start)
+    client = owner_api if verb == "submit" else executive_api
+    response = client.post(f"/api/v1/plans/{plan.pk}/{verb}/", body, format="json")
+    assert response.status_code == 400
+    assert response.json()[unknown] == ["Unknown field: this body has no such field."]
+    plan.refresh_from_db()
+    assert plan.status == start
