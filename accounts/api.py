@@ -23,7 +23,7 @@ from accounts.rules import (
     can_create_account,
     can_edit_account,
 )
-from accounts.serializers import AccountSerializer, TeamMemberSerializer
+from accounts.serializers import AccountSerializer, AccountUpdateSerializer, TeamMemberSerializer
 from kam.api import Conflict, FilterSet
 from kam.rules import require
 from kam.types import request_user
@@ -89,6 +89,11 @@ class AccountViewSet(VersionedViewMixin, viewsets.ModelViewSet[Account]):
 
     def get_queryset(self) -> QuerySet[Account]:
         return selectors.accounts_visible_to(self.request.user)
+
+    def get_serializer_class(self) -> type[AccountSerializer]:
+        if self.action in ("update", "partial_update"):
+            return AccountUpdateSerializer
+        return AccountSerializer
 
     def perform_create(self, serializer: BaseSerializer[Account]) -> None:
         # A version names one the client edited: a new account has none to compare.

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from rest_framework import serializers
@@ -57,6 +58,22 @@ class AccountSerializer(StrictModelSerializer):
             "use candidate, pilot, strategic, transactional or exit."
         )
         return fields
+
+
+class AccountUpdateSerializer(AccountSerializer):
+    """PUT and PATCH: the designation is read-only here (the schema says so), because it changes
+    only through a designation request. A body that sends another designation anyway is handed
+    to the service, which refuses it and says how to change it: it is not dropped in silence."""
+
+    class Meta(AccountSerializer.Meta):
+        read_only_fields = [*AccountSerializer.Meta.read_only_fields, "designation"]
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        sent = self.initial_data if isinstance(self.initial_data, Mapping) else {}
+        if "designation" in sent:
+            attrs["designation"] = sent["designation"]
+        return attrs
 
 
 class TeamMemberSerializer(StrictModelSerializer):

@@ -77,6 +77,8 @@ def test_api_update_refuses_bad_account(
 ) -> None:
     response = owner_api.patch(f"/api/v1/accounts/{account.pk}/", change, format="json")
     assert response.status_code == 400
+    if field == "designation":  # read-only on update: any other value is pointed to the request
+        message = "only through a designation request"
     assert message in " ".join(response.json()[field])
     account.refresh_from_db()
     assert (account.name, account.external_id, account.designation) == (
@@ -107,3 +109,27 @@ def test_unknown_owner_is_a_field_error(owner_api: Any) -> None:
     response = owner_api.post("/api/v1/accounts/", {"name": "X", "owner": "nobody"}, format="json")
     assert response.status_code == 400
     assert response.json()["owner"] == ["No active user is called nobody."]
+
+
+@pytest.mark.parametrize("method", ["put", "patch"])
+def test_an_update_takes_the_designation_it_has_and_refuses_another(
+    owner_api: Any, account: Account, method: str
+) -> None:
+    """The update schema has no designation (it changes through a designation request); sending
+    the one the account has is harmless, sending another is refused in words, not ignored."""
+    url = f"/api/v1/accounts/{account.pk}/"
+    body = {"name": "Northwind Foods", "external_id": "NW-1"}
+    same = getattr(owner_api, method)(url, {**body, "designation": "strategic"}, format="json")
+    assert same.status_code == 200
+    other = getattr(owner_api, method)(url, {**body, "designation": "exit"}, format="json")
+    assert other.status_code == 400
+    assert "only through a designation request" in other.json()["designation"][0]
+    account.refresh_from_db()
+    assert account.designation == "strategic"
+
+
+def test_the_update_schema_has_no_designation(owner_api: Any) -> None:
+    schemas = owner_api.get("/api/schema/?format=json").json()["components"]["schemas"]
+    assert "designation" in schemas["AccountRequest"]["properties"]
+    for name in ("AccountUpdateRequest", "PatchedAccountUpdateRequest"):
+        assert "designation" not in schemas[name]["properties"]
