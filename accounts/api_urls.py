@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from accounts.api import AccountViewSet, TeamMemberViewSet
+from accounts.api import TeamMemberViewSet
 from accounts.governance.api import (
     AccountSelectionView,
     CriterionScoreViewSet,
@@ -17,7 +17,6 @@ from accounts.plans.api import AccountPlanViewSet
 from accounts.voice.api import AccountEventViewSet, AssessmentViewSet, ComplaintViewSet
 
 router = DefaultRouter()
-router.register("accounts", AccountViewSet, basename="account")
 router.register("plans", AccountPlanViewSet, basename="plan")
 router.register("assessments", AssessmentViewSet, basename="assessment")
 router.register("complaints", ComplaintViewSet, basename="complaint")

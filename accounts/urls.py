@@ -14,7 +14,6 @@ from accounts.voice import urls as voice_urls
 app_name = "accounts"
 
 urlpatterns: list[URLPattern] = [
-    path("", views.account_list, name="list"),
     path("new/", views.account_create, name="create"),
     path("<int:account_id>/", views.account_detail, name="detail"),
     path("<int:account_id>/edit/", views.account_edit, name="edit"),

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from typing import Any, cast
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -43,16 +40,6 @@ from kam.versioning import (
     version_snapshot,
 )
 
-SORTS = {
-    "name": ("name", "id"),
-    "-name": ("-name", "-id"),
-    "designation": ("designation", "name"),
-    "region": ("region", "name"),
-    "owner": ("owner__username", "name"),
-    "-updated": ("-updated_at", "id"),
-}
-PAGE_SIZE = 25
-
 
 def _editable_account(request: AuthenticatedHttpRequest, account_id: int) -> Account:
     """The account, for a page that shows its forms only to whoever may change it (the
@@ -72,48 +59,6 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         "home.html",
         {"strategic_accounts": strategic, "account_count": accounts.count()},
-    )
-
-
-@login_required
-def account_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    accounts = selectors.accounts_visible_to(request.user)
-    query = request.GET.get("q", "").strip()
-    designation = request.GET.get("designation", "")
-    owner = request.GET.get("owner", "")
-    region = request.GET.get("region", "")
-    sort = request.GET.get("sort", "name")
-    if query:
-        accounts = accounts.filter(
-            Q(name__icontains=query)
-            | Q(external_id__icontains=query)
-            | Q(industry__icontains=query)
-        )
-    if designation in Designation.values:
-        accounts = accounts.filter(designation=designation)
-    if owner:
-        accounts = accounts.filter(owner__username=owner)
-    if region:
-        accounts = accounts.filter(region=region)
-    accounts = accounts.order_by(*SORTS.get(sort, SORTS["name"]))
-    page = Paginator(accounts, PAGE_SIZE).get_page(request.GET.get("page"))
-    kept = {k: v for k, v in request.GET.items() if k != "page" and v}
-    return render(
-        request,
-        "accounts/account_list.html",
-        {
-            "page": page,
-            "query": query,
-            "designation": designation,
-            "owner": owner,
-            "region": region,
-            "sort": sort,
-            "designations": Designation.choices,
-            "owners": selectors.account_managers().values_list("username", flat=True),
-            "regions": selectors.account_regions(user=request.user),
-            "querystring": urlencode(kept),
-            "can_create": can_create_account(request.user),
-        },
     )
 
 

@@ -13,11 +13,15 @@ them) is written without those characters rather than failing the whole download
 
 from __future__ import annotations
 
+import csv
 import re
-from collections.abc import Iterable
+import tempfile
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
+from django.http import FileResponse, StreamingHttpResponse
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -57,3 +61,45 @@ def xlsx_row(sheet: WriteOnlyWorksheet, values: Iterable[Any]) -> list[Any]:
         else:
             row.append(value)
     return row
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_lines(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield writer.writerow(list(header))
+    for row in rows:
+        yield writer.writerow(csv_row(row))
+
+
+def csv_download(
+    filename: str, header: Iterable[str], rows: Iterable[Iterable[Any]]
+) -> StreamingHttpResponse:
+    """A CSV attachment streamed row by row (a large list never sits in memory)."""
+    response = StreamingHttpResponse(
+        _csv_lines(header, rows), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def xlsx_download(
+    filename: str, sheet_title: str, header: Iterable[str], rows: Iterable[Iterable[Any]]
+) -> FileResponse:
+    """An XLSX attachment, written row by row into a temporary file (openpyxl's write-only
+    mode), with the header as given and every row through `xlsx_row`."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(sheet_title)
+    sheet.append(xlsx_row(sheet, header))
+    for row in rows:
+        sheet.append(xlsx_row(sheet, row))
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
+    workbook.save(handle)
+    handle.seek(0)
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX_TYPE)

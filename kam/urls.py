@@ -12,6 +12,8 @@ from kam import api_views
 
 api_v1: list[URLPattern | URLResolver] = [
     path("me/", api_views.me, name="api-me"),
+    # accounts/ with the latest run's figures (portfolio); the account's writes are accounts'.
+    path("", include("portfolio.account_list.api_urls")),
     path("", include("accounts.api_urls")),
     path("", include("relationships.api_urls")),
     path("", include("valuation.api_urls")),
@@ -26,6 +28,7 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("portfolio.account_list.urls")),
     path("accounts/", include("accounts.urls")),
     path("", include("relationships.urls")),
     path("", include("valuation.urls")),

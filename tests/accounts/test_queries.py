@@ -23,9 +23,10 @@ def test_account_list_page_queries(
     owner: Any, owner_client: Any, django_assert_num_queries: Any, size: int
 ) -> None:
     _portfolio(owner, size)
-    # session, user, user's groups (role), COUNT of visible accounts, page of accounts with
-    # owners, account managers for the owner filter, distinct regions for the region filter
-    with django_assert_num_queries(7):
+    # session, user, the latest successful run, user's groups (role), distinct regions and
+    # industries and the account managers for the filters, COUNT of visible accounts, page of
+    # accounts with owners, figures, last interaction and plan status
+    with django_assert_num_queries(9):
         response = owner_client.get("/accounts/?sort=owner")
     assert response.status_code == 200
     assert response.context["page"].paginator.count == size
@@ -36,8 +37,9 @@ def test_account_list_endpoint_queries(
     owner: Any, owner_api: Any, django_assert_num_queries: Any, size: int
 ) -> None:
     _portfolio(owner, size)
-    # user's groups (role), COUNT, page of accounts joined with their owners
-    with django_assert_num_queries(3):
+    # the latest successful run, user's groups (role), COUNT, page of accounts joined with
+    # their owners and figures
+    with django_assert_num_queries(4):
         response = owner_api.get("/api/v1/accounts/?ordering=region")
     assert response.status_code == 200
     assert response.json()["count"] == size

@@ -130,6 +130,6 @@ def test_an_update_takes_the_designation_it_has_and_refuses_another(
 
 def test_the_update_schema_has_no_designation(owner_api: Any) -> None:
     schemas = owner_api.get("/api/schema/?format=json").json()["components"]["schemas"]
-    assert "designation" in schemas["AccountRequest"]["properties"]
+    assert "designation" in schemas["AccountRequest"]["properties"]  # creating one sets it
     for name in ("AccountUpdateRequest", "PatchedAccountUpdateRequest"):
         assert "designation" not in schemas[name]["properties"]

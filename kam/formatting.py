@@ -1,0 +1,64 @@
+"""How KAM shows numbers to people: money with its currency, whole units from a thousand up,
+ratios as percentages. Pure functions (the template filters in kam/templatetags/kam_format.py
+call them), so the pages, the charts' hover texts and the e-mails say the same."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from typing import Any
+
+SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "CNY": "¥", "JPY": "¥", "CHF": "CHF "}
+MINUS = "−"  # U+2212: a minus sign, not a hyphen
+
+
+def _decimal(value: Any) -> Decimal | None:
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+    return number if number.is_finite() else None
+
+
+def money(value: Any, currency: str = "EUR") -> str:
+    """`1234567.89` → `€1,234,568`; below a thousand the cents stay (`€12.50`, but `€40`);
+    negative with a minus sign (`−€3,200`); empty for no value. An unknown currency code is
+    written before the number (`SEK 1,200`)."""
+    number = _decimal(value)
+    if number is None:
+        return ""
+    symbol = SYMBOLS.get(currency, f"{currency} ")
+    rounded = number.quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)
+    if abs(rounded) >= 1000 or rounded == rounded.to_integral_value():
+        rounded = rounded.quantize(Decimal("1"), rounding=ROUND_HALF_EVEN)
+    sign = MINUS if rounded < 0 else ""
+    return f"{sign}{symbol}{abs(rounded):,}"
+
+
+def money_short(value: Any, currency: str = "EUR") -> str:
+    """For a card or a chart label: `€1.2M`, `€345k`, `−€2.5bn`, and `money` below 10,000."""
+    number = _decimal(value)
+    if number is None:
+        return ""
+    size = abs(number)
+    for limit, suffix in ((Decimal("1e9"), "bn"), (Decimal("1e6"), "M"), (Decimal("1e4"), "k")):
+        if size >= limit:
+            scaled = (size / limit).quantize(
+                Decimal("0.1") if size < limit * 100 else Decimal("1"), rounding=ROUND_HALF_EVEN
+            )
+            text = f"{scaled:f}".removesuffix(".0")
+            symbol = SYMBOLS.get(currency, f"{currency} ")
+            return f"{MINUS if number < 0 else ''}{symbol}{text}{suffix}"
+    return money(number, currency)
+
+
+def percent(value: Any, places: int = 0) -> str:
+    """A ratio as a percentage: `0.63` → `63 %`, `0.0512` with one place → `5.1 %`; empty for
+    no value."""
+    number = _decimal(value)
+    if number is None:
+        return ""
+    scaled = (number * 100).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
+    sign = MINUS if scaled < 0 else ""
+    return f"{sign}{abs(scaled):f} %"

@@ -1,0 +1,32 @@
+"""`{% load kam_format %}`: `|money`, `|money_short` and `|percent` (kam/formatting.py), in the
+currency of the settings' `KAM_CURRENCY`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.conf import settings
+
+from kam import formatting
+
+register = template.Library()
+
+
+def _currency() -> str:
+    return str(getattr(settings, "KAM_CURRENCY", "EUR"))
+
+
+@register.filter
+def money(value: Any) -> str:
+    return formatting.money(value, _currency())
+
+
+@register.filter
+def money_short(value: Any) -> str:
+    return formatting.money_short(value, _currency())
+
+
+@register.filter
+def percent(value: Any, places: int = 0) -> str:
+    return formatting.percent(value, int(places))

@@ -1,0 +1,91 @@
+"""The account list page's filters and sorting, one FilterSet: what the form shows is what the
+query does, and the export of the list uses the same."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import F, Q, QuerySet
+
+from accounts.models import Account, Designation
+from accounts.selectors import account_managers
+from portfolio.models import Segment
+
+# `sort=` key → the field it sorts by; `-key` sorts descending.
+SORTS: dict[str, str] = {
+    "name": "name",
+    "designation": "designation",
+    "owner": "owner__username",
+    "revenue": "revenue_ttm",
+    "profit": "net_profit_ttm",
+    "segment": "segment",
+    "churn": "churn_score",
+    "contact": "last_interaction_on",
+    "plan": "plan_status",
+}
+STAGES = [
+    (1, "1 · recurring problems"),
+    (2, "2 · looking elsewhere"),
+    (3, "3 · ultimatum"),
+    (4, "4 · litigation"),
+]
+
+
+def order_terms(sort: str) -> list[Any]:
+    """`-revenue` → revenue_ttm descending, accounts without figures last, then by name."""
+    key = sort.removeprefix("-")
+    field = SORTS.get(key, "name")
+    term = F(field).desc(nulls_last=True) if sort.startswith("-") else F(field).asc(nulls_last=True)
+    return [term, "name", "id"]
+
+
+class AccountListFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="Search")
+    designation = django_filters.ChoiceFilter(choices=Designation.choices, empty_label="Any")
+    owner = django_filters.ChoiceFilter(
+        field_name="owner__username", empty_label="Anyone", choices=[]
+    )
+    region = django_filters.ChoiceFilter(empty_label="Any", choices=[])
+    industry = django_filters.ChoiceFilter(empty_label="Any", choices=[])
+    segment = django_filters.ChoiceFilter(choices=Segment.choices, empty_label="Any")
+    stage = django_filters.ChoiceFilter(
+        choices=STAGES, empty_label="Any", label="Churn stage at least", method="at_least_stage"
+    )
+
+    class Meta:
+        model = Account
+        fields = ["q", "designation", "owner", "region", "industry", "segment", "stage"]
+
+    def __init__(self, data: Any, *, queryset: QuerySet[Account]) -> None:
+        super().__init__(data, queryset=queryset)
+        # The choices come from the accounts this user sees (and the managers), so a filter
+        # never offers a value that finds nothing, and never names a hidden account's region.
+        for name in ("region", "industry"):
+            values = (
+                queryset.exclude(**{name: ""})
+                .order_by(name)
+                .values_list(name, flat=True)
+                .distinct()
+            )
+            self.filters[name].extra["choices"] = [(value, value) for value in values]
+        self.filters["owner"].extra["choices"] = [
+            (username, username)
+            for username in account_managers().values_list("username", flat=True)
+        ]
+
+    def at_least_stage(
+        self, queryset: QuerySet[Account], name: str, value: str
+    ) -> QuerySet[Account]:
+        # churn_stage is the run's figure annotated by accounts_with_figures
+        return queryset.filter(**{"churn_stage__gte": int(value)})
+
+    def search(self, queryset: QuerySet[Account], name: str, value: str) -> QuerySet[Account]:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value)
+            | Q(external_id__icontains=value)
+            | Q(industry__icontains=value)
+        )

@@ -1,0 +1,93 @@
+"""`/accounts/`: the accounts a user may see with what KAM computes about them, filtered and
+sorted by any column, and downloaded as CSV or XLSX with the same filters."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
+
+from accounts.rules import can_create_account
+from kam.types import AuthenticatedHttpRequest
+from portfolio.account_list.exports import account_list_download
+from portfolio.account_list.filters import SORTS, AccountListFilter, order_terms
+from portfolio.account_list.selectors import accounts_with_figures
+from portfolio.selectors import analysis_run_latest_succeeded
+
+PAGE_SIZE = 25
+DOWNLOADS = ("csv", "xlsx")
+
+# The columns, in order: (title, sort key or "", numeric).
+COLUMNS = [
+    ("Account", "name", False),
+    ("Designation", "designation", False),
+    ("Owner", "owner", False),
+    ("Revenue TTM", "revenue", True),
+    ("Net profit TTM", "profit", True),
+    ("Segment", "segment", False),
+    ("Churn risk", "churn", True),
+    ("Last contact", "contact", False),
+    ("Plan", "plan", False),
+]
+
+
+def _sort_links(sort: str, kept: dict[str, str]) -> list[dict[str, Any]]:
+    """Each column's header: the link that sorts by it (descending first for figures and
+    dates, where the largest or latest matters most), and aria-sort for the current one."""
+    headers = []
+    for title, key, numeric in COLUMNS:
+        current = sort.removeprefix("-") == key
+        descending = sort.startswith("-")
+        first = f"-{key}" if numeric or key == "contact" else key
+        flipped = key if descending else f"-{key}"
+        target = flipped if current else first
+        headers.append(
+            {
+                "title": title,
+                "numeric": numeric,
+                "href": "?" + urlencode({**kept, "sort": target}),
+                "aria_sort": ("descending" if descending else "ascending") if current else "",
+            }
+        )
+    return headers
+
+
+@login_required
+def account_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
+    run = analysis_run_latest_succeeded()
+    everything = accounts_with_figures(user=request.user, run=run)
+    filters = AccountListFilter(request.GET, queryset=everything)
+    sort = request.GET.get("sort", "name")
+    if sort.removeprefix("-") not in SORTS:
+        sort = "name"
+    # A filter value that is not offered (an old link, a typed URL) is said, and finds nothing
+    # rather than quietly listing everything.
+    chosen = filters.qs if filters.is_valid() else everything.none()
+    accounts = chosen.order_by(*order_terms(sort))
+    download = request.GET.get("download", "")
+    if download in DOWNLOADS:
+        return account_list_download(accounts, file_format=download)
+    page = Paginator(accounts, PAGE_SIZE).get_page(request.GET.get("page"))
+    kept = {
+        key: str(value)
+        for key, value in request.GET.items()
+        if key not in ("page", "download", "sort") and value
+    }
+    return render(
+        request,
+        "accounts/account_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "headers": _sort_links(sort, kept),
+            "run": run,
+            "querystring": urlencode({**kept, "sort": sort}),
+            "download_query": urlencode({**kept, "sort": sort}),
+            "can_create": can_create_account(request.user),
+            "filtered": bool(kept),
+        },
+    )
