@@ -44,11 +44,13 @@ class AccountListFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
     designation = django_filters.ChoiceFilter(choices=Designation.choices, empty_label="Any")
     owner = django_filters.ChoiceFilter(
-        field_name="owner__username", empty_label="Anyone", choices=[]
+        field_name="owner__username", empty_label="Anyone", choices=[], label="Owner"
     )
     region = django_filters.ChoiceFilter(empty_label="Any", choices=[])
     industry = django_filters.ChoiceFilter(empty_label="Any", choices=[])
-    segment = django_filters.ChoiceFilter(choices=Segment.choices, empty_label="Any")
+    segment = django_filters.ChoiceFilter(
+        choices=Segment.choices, empty_label="Any", label="Segment"
+    )
     stage = django_filters.ChoiceFilter(
         choices=STAGES, empty_label="Any", label="Churn stage at least", method="at_least_stage"
     )

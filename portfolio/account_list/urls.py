@@ -4,4 +4,4 @@ from django.urls import URLPattern, path
 
 from portfolio.account_list import views
 
-urlpatterns: list[URLPattern] = [path("", views.account_list, name="account-list")]
+urlpatterns: list[URLPattern] = [path("", views.account_list, name="accounts")]
