@@ -43,6 +43,24 @@ class ValueEntryForm(forms.Form):
     confirmed_on = forms.DateField(required=False, widget=DATE_INPUT, label="Confirmed on")
 
 
+class ValueEntryConfirmForm(forms.Form):
+    """The customer confirmed an entry: who, and when. `version` is the entry's as the page
+    showed it, so a confirmation of an entry changed meanwhile is refused, not merged."""
+
+    confirmed_by = forms.CharField(
+        max_length=200,
+        label="Confirmed by",
+        help_text="The customer's person who confirmed it.",
+        error_messages={"required": "Say who at the customer confirmed it."},
+    )
+    confirmed_on = forms.DateField(
+        widget=DATE_INPUT,
+        label="On",
+        error_messages={"required": "Give the date they confirmed it."},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
 class ServiceActivityForm(forms.Form):
     activity_type = forms.ModelChoiceField(
         queryset=ActivityType.objects.order_by("name"),

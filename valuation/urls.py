@@ -26,6 +26,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="value-entry-remove",
     ),
     path(
+        "accounts/<int:account_id>/value/entries/<int:entry_id>/confirm/",
+        views.value_entry_confirm,
+        name="value-entry-confirm",
+    ),
+    path(
         "accounts/<int:account_id>/value/activities/",
         views.activity_add,
         name="activity-add",

@@ -22,6 +22,7 @@ from accounts.selectors import account_get_for_user
 from kam.forms import form_errors_apply
 from kam.rules import require
 from kam.types import AuthenticatedHttpRequest
+from kam.versioning import VersionConflictError
 from valuation import charts, rules, selectors, services
 from valuation.exports import EXPORT_FORMATS, EXPORTS, VALUE_ENTRIES_EXPORT, export_response
 from valuation.forms import (
@@ -30,6 +31,7 @@ from valuation.forms import (
     ActivityTypeForm,
     ListFilterForm,
     ServiceActivityForm,
+    ValueEntryConfirmForm,
     ValueEntryForm,
 )
 from valuation.models import ImportKind, ValueEntry
@@ -227,6 +229,9 @@ def _value_context(request: AuthenticatedHttpRequest, account: Account) -> dict[
     revenue_chart = charts.account_revenue_figure(revenue)
     cost_chart = charts.account_cost_figure(cost)
     can_contribute = rules.can_record_value(request.user, account)
+    for entry in [*ledger.delivered, *ledger.received]:
+        entry.account = account  # the rule reads it: no query per entry
+        entry.can_change = rules.can_change_value_entry(request.user, entry)  # type: ignore[attr-defined]
     return {
         "account": account,
         "tab": "value",
@@ -284,6 +289,45 @@ def value_entry_remove(
     services.value_entry_delete(entry=entry, deleted_by=request.user)
     messages.success(request, "Value entry removed.")
     return redirect("valuation:account-value", account_id=account.pk)
+
+
+@login_required
+@require_POST
+def value_entry_confirm(
+    request: AuthenticatedHttpRequest, account_id: int, entry_id: int
+) -> HttpResponse:
+    account = account_get_for_user(user=request.user, account_id=account_id)
+    entry = get_object_or_404(ValueEntry.objects.filter(account=account), pk=entry_id)
+    require(rules.can_change_value_entry(request.user, entry), rules.VALUE_CHANGE_REFUSED)
+    form = ValueEntryConfirmForm(request.POST, prefix=f"confirm-{entry.pk}")
+    status = 400
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.value_entry_update(
+                entry=entry,
+                changed_by=request.user,
+                version=data["version"],
+                customer_confirmed=True,
+                confirmed_by=data["confirmed_by"],
+                confirmed_on=data["confirmed_on"],
+            )
+        except ValidationError as error:
+            form_errors_apply(form, error)
+        except VersionConflictError as conflict:
+            form.add_error(None, conflict.message)
+            status = 409
+        else:
+            messages.success(request, f"Entry of {entry.date:%Y-%m-%d} marked as confirmed.")
+            return redirect("valuation:account-value", account_id=account.pk)
+    context = _value_context(request, account)
+    context.update(
+        entry_form=ValueEntryForm(prefix="entry"),
+        activity_form=ServiceActivityForm(prefix="activity"),
+        confirm_form=form,
+        confirm_entry_id=entry.pk,
+    )
+    return render(request, "valuation/account_value.html", context, status=status)
 
 
 @login_required
