@@ -4,6 +4,7 @@ from typing import Any, cast
 
 from django import forms
 
+from accounts.choices import INDUSTRIES, REGIONS, offered
 from accounts.models import Account, AccountLocation, KnowledgeEntry, TeamFunction
 from accounts.selectors import account_managers
 from kam.types import User
@@ -51,6 +52,14 @@ class AccountForm(forms.ModelForm[Account]):
         self.fields["owner"].required = False
         if not can_choose_owner:
             del self.fields["owner"]
+        for name, standard in (("industry", INDUSTRIES), ("region", REGIONS)):
+            model_field = self.fields[name]
+            self.fields[name] = forms.ChoiceField(
+                label=model_field.label,
+                required=False,
+                choices=offered(standard, getattr(self.instance, name, "")),
+                help_text=model_field.help_text,
+            )
         if not self.instance.pk:
             del self.fields["version"]
         if self.instance.pk:

@@ -30,7 +30,7 @@ class ValueEntryForm(forms.Form):
         help_text="e.g. cost savings, productivity, reference, referral.",
     )
     amount = forms.DecimalField(max_digits=14, decimal_places=2, min_value=0)
-    date = forms.DateField(widget=DATE_INPUT, help_text="YYYY-MM-DD")
+    date = forms.DateField(widget=DATE_INPUT)
     evidence = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -67,7 +67,7 @@ class ServiceActivityForm(forms.Form):
         to_field_name="code",
         empty_label="Choose an activity",
     )
-    date = forms.DateField(widget=DATE_INPUT, help_text="YYYY-MM-DD")
+    date = forms.DateField(widget=DATE_INPUT)
     quantity = forms.DecimalField(max_digits=12, decimal_places=2, min_value=0)
 
 
@@ -84,7 +84,7 @@ class ActivityRateForm(forms.Form):
         to_field_name="code",
         empty_label="Choose an activity type",
     )
-    effective_from = forms.DateField(widget=DATE_INPUT, help_text="YYYY-MM-DD")
+    effective_from = forms.DateField(widget=DATE_INPUT)
     unit_cost = forms.DecimalField(max_digits=14, decimal_places=2, min_value=0)
 
 

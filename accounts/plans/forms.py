@@ -62,8 +62,10 @@ class ActionForm(forms.Form):
         return not (data.get("title") or data.get("due") or data.get("id"))
 
 
-ObjectiveFormSet = forms.formset_factory(ObjectiveForm, extra=2, can_delete=True)
-ActionFormSet = forms.formset_factory(ActionForm, extra=2, can_delete=True)
+# One blank row to start with; the page's "Add objective" and "Add action" buttons add more
+# (static/js/formset-rows.js), and a plan that has rows shows no blank one (plan_form_rows).
+ObjectiveFormSet = forms.formset_factory(ObjectiveForm, extra=1, can_delete=True)
+ActionFormSet = forms.formset_factory(ActionForm, extra=1, can_delete=True)
 
 
 def formset_items(formset: Any) -> list[dict[str, Any]]:

@@ -426,6 +426,31 @@ def _transition(
     return plan
 
 
+def _submit_problems(plan: AccountPlan, *, today: date) -> dict[str, list[str]]:
+    """What keeps a draft from the steering committee, by field: steps 1 and 2 written, at
+    least one objective (each has a target: the writes require one), and no open action past
+    its due date (the plan would go up already late)."""
+    errors: dict[str, list[str]] = {}
+    if not plan.situation.strip():
+        errors["situation"] = ["Write the situation assessment (step 1) before submitting."]
+    if not plan.strategy.strip():
+        errors["strategy"] = ["Write the strategy (step 2) before submitting."]
+    if not plan.objectives.exists():
+        errors["objectives"] = ["Add at least one measurable objective before submitting."]
+    overdue = [
+        f"{action.title} (due {action.due:%Y-%m-%d})"
+        for action in plan.actions.all()
+        if action.status == ActionStatus.OPEN and action.due is not None and action.due < today
+    ]
+    if overdue:
+        errors["actions"] = [
+            f"{len(overdue)} open action{'s are' if len(overdue) > 1 else ' is'} overdue: "
+            f"{'; '.join(overdue)}. Mark them done, cancel them or move their due date, then "
+            "submit."
+        ]
+    return errors
+
+
 @transaction.atomic
 def account_plan_submit(
     *, plan: AccountPlan, submitted_by: User, version: int | None = None
@@ -437,13 +462,7 @@ def account_plan_submit(
         raise ValidationError(
             {"status": f"Only a draft can be submitted; this plan is {plan.status}."}
         )
-    errors: dict[str, str] = {}
-    if not plan.situation.strip():
-        errors["situation"] = "Write the situation assessment (step 1) before submitting."
-    if not plan.strategy.strip():
-        errors["strategy"] = "Write the strategy (step 2) before submitting."
-    if not plan.objectives.exists():
-        errors["objectives"] = "Add at least one measurable objective before submitting."
+    errors = _submit_problems(plan, today=timezone.localdate())
     if errors:
         raise ValidationError(errors)
     return _transition(

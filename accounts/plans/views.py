@@ -117,11 +117,12 @@ def _forms(data: Any = None, plan: AccountPlan | None = None) -> tuple[PlanForm,
         {"id": a.pk, "title": a.title, "owner": a.owner, "due": a.due, "status": a.status}
         for a in plan.actions.all()
     ]
-    return (
-        PlanForm(data, initial=initial),
-        ObjectiveFormSet(data, prefix="objectives", initial=objectives),
-        ActionFormSet(data, prefix="actions", initial=actions),
-    )
+    objective_rows = ObjectiveFormSet(data, prefix="objectives", initial=objectives)
+    action_rows = ActionFormSet(data, prefix="actions", initial=actions)
+    # Rows already there: no blank one below them (the Add buttons give one when needed).
+    objective_rows.extra = 0 if objectives else 1
+    action_rows.extra = 0 if actions else 1
+    return PlanForm(data, initial=initial), objective_rows, action_rows
 
 
 @login_required

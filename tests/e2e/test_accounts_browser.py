@@ -28,6 +28,8 @@ def test_manager_creates_account_and_other_manager_cannot_open_it(
     page.get_by_label("Name").fill("Summit Aerospace")
     page.get_by_label("External id").fill("SUM-42")
     page.get_by_label("Designation").select_option("pilot")
+    page.get_by_label("Industry").select_option("Aerospace")  # a list, not free text
+    page.get_by_label("Region").select_option("Europe")
     page.get_by_label("Continuum position").fill("120")
     page.get_by_role("button", name="Create account").click()
 
@@ -39,11 +41,12 @@ def test_manager_creates_account_and_other_manager_cannot_open_it(
     page.get_by_role("button", name="Create account").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Summit Aerospace")
     account = Account.objects.get(external_id="SUM-42")
+    assert (account.industry, account.region) == ("Aerospace", "Europe")
 
     # and she finds it in the list by searching
     page.get_by_label("Main").get_by_role("link", name="Accounts").click()
     page.get_by_label("Search").fill("Summit")
-    page.get_by_role("button", name="Apply").click()
+    page.get_by_role("button", name="Filter").click()
     expect(page.get_by_role("link", name="Summit Aerospace")).to_be_visible()
     screenshot(page, "accounts-list")
 
@@ -55,5 +58,5 @@ def test_manager_creates_account_and_other_manager_cannot_open_it(
     assert response is not None
     assert response.status == 404
     other_page.goto("/accounts/?q=Summit")
-    expect(other_page.get_by_text("No account matches.")).to_be_visible()
+    expect(other_page.get_by_text("No account matches")).to_be_visible()
     other.close()
