@@ -19,6 +19,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.governance.rules import (
@@ -44,9 +45,13 @@ from accounts.models import (
     SelectionCriterion,
 )
 from accounts.services import UNSET, Unset, account_data_changed, given
+from kam.roles import Role
 from kam.rules import require
 from kam.types import User
 from kam.versioning import versioned_update
+from notifications.models import Kind
+from notifications.selectors import users_with_role
+from notifications.services import notify
 
 QUALIFYING_FIELDS = (
     "type_of_work_fit",
@@ -224,13 +229,24 @@ def designation_request_create(
         errors["account"] = "This account already has a pending designation request."
     if errors:
         raise ValidationError(errors)
-    return DesignationRequest.objects.create(
+    request = DesignationRequest.objects.create(
         account=account,
         from_designation=account.designation,
         to_designation=to_designation,
         reason=reason,
         requested_by=requested_by,
     )
+    # Notification (issue 18): the request waits for the executives.
+    notify(
+        recipients=users_with_role(Role.EXECUTIVE),
+        kind=Kind.DESIGNATION_REQUESTED,
+        message=f"{requested_by.username} asks to make {account.name} "
+        f"{request.get_to_designation_display().lower()} (now "
+        f"{request.get_from_designation_display().lower()}): {reason}",
+        url=reverse("accounts:committee"),
+        actor=requested_by,
+    )
+    return request
 
 
 @transaction.atomic
@@ -275,6 +291,16 @@ def designation_request_decide(
         account.save(update_fields=["designation", "updated_at"])
         account_data_changed(account_ids=[account.pk])
     request.refresh_from_db()
+    # Notification (issue 18): the requester and the owner hear the decision.
+    verdict = "approved" if approve else "declined"
+    notify(
+        recipients=[request.requested_by, account.owner],
+        kind=Kind.DESIGNATION_DECIDED,
+        message=f"{decided_by.username} {verdict} the request to make {account.name} "
+        f"{request.get_to_designation_display().lower()}" + (f": {comment}" if comment else "."),
+        url=reverse("accounts:selection", args=[account.pk]),
+        actor=decided_by,
+    )
     return request
 
 
