@@ -50,7 +50,10 @@ def _map_context(request: AuthenticatedHttpRequest, account: Account) -> dict[st
     matrix = selectors.coverage_matrix(account=account, contacts=contacts, as_of=as_of)
     people = [row.person for row in matrix.rows]
     active = [c for c in contacts if c.is_active]
-    gaps = selectors.coverage_gaps_from_contacts(contacts=contacts, as_of=as_of)
+    influences = selectors.account_influences(account=account)
+    gaps = selectors.coverage_gaps_from_contacts(
+        contacts=contacts, as_of=as_of, influences=influences
+    )
     return {
         "account": account,
         "tab": "relationships",
@@ -60,6 +63,7 @@ def _map_context(request: AuthenticatedHttpRequest, account: Account) -> dict[st
         "overdue_count": sum(1 for c in active if c.is_overdue),
         "roots": selectors.relationship_tree(contacts),
         "open_depth": 99 if len(contacts) <= OPEN_ALL_UP_TO else 1,
+        "influences": influences,
         "gaps": gaps,
         "gap_groups": selectors.coverage_gap_groups(gaps),
         "matrix": matrix,
