@@ -16,9 +16,14 @@ ANALYSIS_HARD_LIMIT = 55 * 60
 
 @shared_task(soft_time_limit=ANALYSIS_SOFT_LIMIT, time_limit=ANALYSIS_HARD_LIMIT)
 def analysis_run_execute_task(run_id: int) -> None:
+    from portfolio.run_notices import analysis_run_notify
     from portfolio.services import analysis_run_execute
 
-    analysis_run_execute(run_id=run_id)
+    try:
+        analysis_run_execute(run_id=run_id)
+    finally:
+        # After the run's transaction, whatever its end: a failure, or churn stages risen.
+        analysis_run_notify(run_id=run_id)
 
 
 @shared_task(soft_time_limit=60, time_limit=90)
