@@ -317,6 +317,7 @@ SPECTACULAR_SETTINGS = {
         "DesignationEnum": "accounts.models.Designation",
         "PlanStatusEnum": "accounts.models.PlanStatus",
         "ChannelEnum": "relationships.models.Channel",
+        "NotificationKindEnum": "notifications.models.Kind",
     },
 }
 

@@ -34,7 +34,9 @@ class NotificationFilter(FilterSet):
         fields = ["kind", "unread"]
 
 
-class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericViewSet):
+class NotificationViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericViewSet[Notification]
+):
     """The signed-in user's notifications; another user's answers 404."""
 
     serializer_class = NotificationSerializer

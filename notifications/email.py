@@ -21,7 +21,8 @@ def absolute_url(path: str) -> str:
     """A link for an e-mail: the site's address (KAM_SITE_URL) and the path."""
     if not path or path.startswith(("http://", "https://")):
         return path
-    return settings.KAM_SITE_URL.rstrip("/") + "/" + path.lstrip("/")
+    site: str = settings.KAM_SITE_URL
+    return site.rstrip("/") + "/" + path.lstrip("/")
 
 
 def notification_email_send(*, notification_id: int) -> bool:

@@ -61,7 +61,7 @@ def _churn_risen_notify(run: AnalysisRun) -> int:
                 recipients=[account.owner],
                 kind=Kind.CHURN_STAGE_RISEN,
                 message=f"The churn stage of {account.name} rose from "
-                f"{snapshot.previous_stage} to {snapshot.churn_stage} "  # type: ignore[attr-defined]
+                f"{snapshot.previous_stage} to {snapshot.churn_stage} "
                 f"(score {snapshot.churn_score}) in the analysis as of {run.as_of.isoformat()}.",
                 url=reverse("portfolio:account-analysis", args=[account.pk]),
                 once_key=f"churn-stage:{run.pk}:{account.pk}",

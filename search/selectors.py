@@ -178,7 +178,8 @@ def matching(type_: str, rows: QuerySet[Any], words: list[str]) -> QuerySet[Any]
         f"folded_{c}": Func(F(c), function=function, output_field=CharField()) for c in columns
     }
     per_word = [reduce(or_, (Q(**{f"folded_{c}__{lookup}": w}) for c in columns)) for w in words]
-    return rows.alias(**folded).filter(reduce(and_, per_word))
+    matched: QuerySet[Any] = rows.alias(**folded).filter(reduce(and_, per_word))
+    return matched
 
 
 def _plain_functions() -> None:
