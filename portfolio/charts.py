@@ -542,7 +542,7 @@ def churn_roc_figure(
 
 def churn_auc_trend_figure(*, run_dates: Sequence[str], aucs: Sequence[float | None]) -> go.Figure:
     """The backtest's AUC per run, oldest first (a gap where a run had no answer)."""
-    data = [
+    data: list[dict[str, Any]] = [
         {
             "type": "scatter",
             "name": "AUC",

@@ -309,7 +309,7 @@ def _storable_limit(field: models.Field[Any, Any]) -> float | None:
         return float(10 ** (field.max_digits - field.decimal_places))
     if isinstance(field, models.PositiveSmallIntegerField):
         return 32_767.0
-    if isinstance(field, models.IntegerField) and not isinstance(field, models.BooleanField):
+    if isinstance(field, models.IntegerField):
         return 2_147_483_647.0
     return None
 
@@ -323,7 +323,7 @@ def _figures_that_fit(result: AnalysisResult) -> AnalysisResult:
     figures = result.accounts
     too_large: dict[int, list[str]] = {}
     for name in SNAPSHOT_FIGURES:
-        field = AccountSnapshot._meta.get_field(name)
+        field = SNAPSHOT_COLUMNS[name]
         limit = _storable_limit(field)
         if limit is None:
             continue

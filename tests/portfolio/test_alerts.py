@@ -85,7 +85,9 @@ def test_churn_alert_lists_accounts_newly_at_risk_or_rising_while_at_risk(
     # then
     assert sorted(_names(group)) == ["Northwind Foods", "Rising Co"]
     messages = {alert.account_name: alert.message for alert in group.alerts}
-    action = "Find where the revenue went (lost lines, locations, a rival) with the customer's buyer."
+    action = (
+        "Find where the revenue went (lost lines, locations, a rival) with the customer's buyer."
+    )
     assert messages["Northwind Foods"] == (
         f"Now at churn risk (score 60, stage 3): Revenue declining. {action}"
     )

@@ -5,14 +5,13 @@ recomputed in the test from the stored snapshots and the events; who may read it
 T = 15 Jan 2025 (at_risk_score 25, horizon 365 days: lost when an account_lost event is dated
 16 Jan 2025 to 15 Jan 2026):
 
-| account | designation   | signals (points)                            | score | stage | lost on     |
-|---------|---------------|---------------------------------------------|-------|-------|-------------|
-| A1      | strategic     | 3 delivery complaints (20), coverage gap 10 | 30    | 1     | 1 Mar 2025  |
-| A2      | strategic     | ultimatum (25), coverage gap 10             | 35    | 3     | kept        |
-| A3      | transactional | 3 delivery complaints (20); no coverage gap | 20    | 1     | 15 Jan 2026 (T+365) |
-| A4      | transactional | none                                        | 0     | 0     | 16 Jan 2026 (T+366: kept) |
-| A5      | transactional | none                                        | 0     | 0     | 1 Jan 2025 (before T: kept) |
-| A6      | candidate     | competitor evaluation (15), coverage gap 10 | 25    | 2     | 1 Jun 2025  |
+account  designation    signals (points)                             score stage  lost on
+A1       strategic      3 delivery complaints (20), coverage gap 10  30    1      1 Mar 2025
+A2       strategic      ultimatum (25), coverage gap 10              35    3      kept
+A3       transactional  3 delivery complaints (20), no coverage gap  20    1      15 Jan 2026 (T+h)
+A4       transactional  none                                         0     0      kept (T+366)
+A5       transactional  none                                         0     0      kept (before T)
+A6       candidate      competitor evaluation (15), coverage gap 10  25    2      1 Jun 2025
 
 Lost: A1, A3, A6 → base rate 3/6 = 0.5. AUC: lost 30, 20, 25 against kept 35, 0, 0: each lost
 score beats the two zeros and loses to 35 → 6 of 9 pairs = 2/3. At risk (≥ 25): A1, A2, A6, two

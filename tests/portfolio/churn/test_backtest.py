@@ -107,8 +107,7 @@ def test_roc_curve_steps_through_each_score_and_its_area_is_the_auc() -> None:
         (1.0, 1.0),
     ]
     area = sum(
-        (x2 - x1) * (y1 + y2) / 2
-        for (x1, y1), (x2, y2) in zip(points, points[1:], strict=False)
+        (x2 - x1) * (y1 + y2) / 2 for (x1, y1), (x2, y2) in zip(points, points[1:], strict=False)
     )
     assert area == pytest.approx(3.5 / 6)
 
