@@ -1,5 +1,5 @@
 // The number of unread notifications beside "Inbox" in the navigation, read from the API
-// once per page (the page itself runs no query for it).
+// once per page (the page itself runs no query for it). Empty, the span shows nothing.
 (function () {
   "use strict";
   var badge = document.querySelector("[data-unread-badge]");
@@ -17,7 +17,7 @@
       if (body && typeof body.count === "number" && body.count > 0) {
         badge.textContent = body.count > 99 ? "99+" : String(body.count);
         badge.setAttribute("aria-label", body.count + " unread");
-        badge.hidden = false;
+        badge.className = "badge bad";
       }
     })
     .catch(function () {
