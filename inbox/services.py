@@ -29,7 +29,7 @@ def _already_told(keys: list[str]) -> set[str]:
     return set(Notification.objects.filter(once_key__in=keys).values_list("once_key", flat=True))
 
 
-def overdue_actions_notify(*, as_of: date) -> int:
+def overdue_actions_notify(*, as_of: date, email: bool = True) -> int:
     """Tell each open action's owner, once per due date, that it is overdue."""
     actions: QuerySet[PlanAction] = (
         PlanAction.objects.filter(status=ActionStatus.OPEN, due__lt=as_of)
@@ -52,12 +52,13 @@ def overdue_actions_notify(*, as_of: date) -> int:
                 f"{days} day{'s' if days != 1 else ''} ago.",
                 url=reverse("accounts:plan-detail", args=[action.plan_id]),
                 once_key=key,
+                email=email,
             )
         )
     return made
 
 
-def unconfirmed_values_notify(*, as_of: date) -> int:
+def unconfirmed_values_notify(*, as_of: date, email: bool = True) -> int:
     """Tell each account's owner, once per entry, of value the customer has not confirmed
     within 90 days of its date."""
     cutoff = as_of - timedelta(days=UNCONFIRMED_VALUE_DAYS)
@@ -83,6 +84,7 @@ def unconfirmed_values_notify(*, as_of: date) -> int:
                 f"customer after {(as_of - entry.date).days} days.",
                 url=reverse("valuation:account-value", args=[entry.account_id]),
                 once_key=key,
+                email=email,
             )
         )
     return made
