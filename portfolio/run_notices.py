@@ -13,6 +13,7 @@ Each is said once per run and person (the task may run again after a retry).
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from django.db.models import F, IntegerField, OuterRef, Q, Subquery
 from django.urls import reverse
@@ -98,3 +99,12 @@ def analysis_run_notify(*, run_id: int) -> int:
     except Exception:
         logger.exception("Could not notify about analysis run %s", run_id)
     return 0
+
+
+def failed_runs_notify(*, since: datetime) -> int:
+    """Tell about the runs that failed since `since` and were not told yet (the sweep fails
+    the runs whose worker died: no task is left to say so)."""
+    failed = AnalysisRun.objects.filter(
+        status=AnalysisRun.Status.FAILED, finished_at__gte=since
+    ).values_list("pk", flat=True)
+    return sum(analysis_run_notify(run_id=run_id) for run_id in failed)

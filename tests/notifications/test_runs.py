@@ -4,18 +4,20 @@ import that failed told to who started it. Once each."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import F
+from django.utils import timezone
 
 from notifications.models import Kind, Notification
 from portfolio import services
 from portfolio.models import AccountSnapshot, AnalysisRun
 from portfolio.run_notices import analysis_run_notify
-from portfolio.tasks import analysis_run_execute_task
+from portfolio.tasks import analysis_run_execute_task, analysis_runs_reap_task
 from tests.factories import UserFactory
 from tests.portfolio.fixtures import AS_OF, build_small_portfolio
 from valuation.importing.services import import_batch_create, import_batch_execute
@@ -124,3 +126,18 @@ def test_a_command_line_import_tells_nobody(account: Any, ops: Any, tmp_path: Pa
     batch = import_batch_create(kind="revenue", created_by=None, path=path)
     import_batch_execute(batch_id=batch.pk, path=path)
     assert not Notification.objects.exists()
+
+
+def test_a_run_the_sweep_failed_is_told_to_every_ops_user_once(
+    small_portfolio: dict[str, Any], ops: Any, settings: Any
+) -> None:
+    settings.KAM_ANALYSIS_STALE_SECONDS = 60
+    run = services.analysis_run_create(as_of=AS_OF, requested_by=None, trigger="schedule")
+    long_ago = timezone.now() - timedelta(minutes=5)
+    AnalysisRun.objects.filter(pk=run.pk).update(
+        status="running", started_at=long_ago, heartbeat_at=long_ago
+    )
+    assert analysis_runs_reap_task()["failures_told"] == 1
+    assert analysis_runs_reap_task()["failures_told"] == 0
+    assert told(Kind.ANALYSIS_FAILED) == ["olga"]
+    assert "stopped responding" in Notification.objects.get().message
