@@ -461,3 +461,72 @@ def account_influences(*, account: Account) -> list[ContactInfluence]:
         .select_related("source", "target")
         .order_by("source__name", "target__name", "id")
     )
+
+
+# --- the visual map --------------------------------------------------------------------
+
+
+def map_graph(
+    *,
+    account: Account,
+    contacts: Sequence[Contact],
+    influences: Sequence[ContactInfluence],
+    gaps: Sequence[GapRow],
+    people: Sequence[User],
+    can_edit: bool,
+) -> dict[str, object]:
+    """The data the map's canvas draws (through json_script), from rows already loaded (no
+    query): one card per person, the reporting lines, the lines of influence, the gaps by
+    person, and what the side panel offers."""
+    gaps_by_contact: dict[int, list[str]] = {}
+    account_gaps: list[str] = []
+    for gap in gaps:
+        if gap.contact:
+            gaps_by_contact.setdefault(gap.contact, []).append(gap.label)
+        else:
+            account_gaps.append(gap.label)
+    known = {contact.pk for contact in contacts}
+    return {
+        "account": account.pk,
+        "can_edit": can_edit,
+        "people": [person.username for person in people],
+        "account_gaps": account_gaps,
+        "contacts": [
+            {
+                "id": contact.pk,
+                "name": contact.name,
+                "title": contact.title,
+                "roles": contact.roles,
+                "role_labels": contact.role_labels,
+                "influence": contact.influence,
+                "attitude": contact.attitude,
+                "strength": contact.relationship_strength,
+                "primary_contact": contact.primary_contact.username
+                if contact.primary_contact
+                else None,
+                "is_overdue": bool(getattr(contact, "is_overdue", False)),
+                "is_active": contact.is_active,
+                "last_interaction_on": (
+                    last.isoformat()
+                    if (last := getattr(contact, "last_interaction_on", None))
+                    else None
+                ),
+                "reports_to": contact.reports_to_id if contact.reports_to_id in known else None,
+                "version": contact.version,
+                "gaps": gaps_by_contact.get(contact.pk, []),
+            }
+            for contact in contacts
+        ],
+        "influences": [
+            {
+                "id": line.pk,
+                "source": line.source_id,
+                "target": line.target_id,
+                "strength": line.strength,
+                "note": line.note,
+                "version": line.version,
+            }
+            for line in influences
+            if line.source_id in known and line.target_id in known
+        ],
+    }
