@@ -105,7 +105,7 @@ def analysis_parameters_update(
     for name, value in values.items():
         setattr(parameters, name, value)
     parameters.full_clean()
-    errors = _parameters_as_pure(parameters).validate()
+    errors = parameters_as_pure(parameters).validate()
     if errors:
         raise ValidationError(errors)
     fresh: AnalysisParameters
@@ -115,7 +115,7 @@ def analysis_parameters_update(
     return fresh
 
 
-def _parameters_as_pure(parameters: AnalysisParameters) -> Parameters:
+def parameters_as_pure(parameters: AnalysisParameters) -> Parameters:
     return Parameters(**{name: _plain(getattr(parameters, name)) for name in PARAMETER_FIELDS})
 
 
@@ -143,7 +143,7 @@ def analysis_run_create(*, as_of: date, requested_by: User | None, trigger: str)
         raise ValidationError(
             {"as_of": f"{as_of:%d %b %Y} is before the first data ({earliest:%d %b %Y})."}
         )
-    parameters = _parameters_as_pure(analysis_parameters_get())
+    parameters = parameters_as_pure(analysis_parameters_get())
     errors = parameters.validate()
     if errors:
         raise ValidationError({"parameters": [f"{k}: {v}" for k, v in errors.items()]})
@@ -262,7 +262,7 @@ def analysis_compute(*, as_of: date, params: Parameters) -> AnalysisResult:
             for blocks in loaders.activity_block_ranges(settings.KAM_ANALYSIS_READ_PARTS)
         ]
         inputs = AnalysisInputs(
-            **{**loaders.frames_besides_activities(windows), **_signal_windows(as_of, params)}
+            **{**loaders.frames_besides_activities(windows), **signal_frames_wide(as_of, params)}
         )
         left_out = loaders.data_quality_warnings()
         before = analyse_before_costs(inputs, params, as_of)
@@ -278,7 +278,7 @@ LOADED_COMPLAINT_DAYS = 90
 LOADED_EVENT_DAYS = 365
 
 
-def _signal_windows(as_of: date, params: Parameters) -> dict[str, pd.DataFrame]:
+def signal_frames_wide(as_of: date, params: Parameters) -> dict[str, pd.DataFrame]:
     """The complaints and events again, over the longer windows the run's parameters ask
     for when ops widened a signal's days beyond what the loaders read (none by default)."""
     frames: dict[str, pd.DataFrame] = {}

@@ -15,6 +15,16 @@ urlpatterns = [
     path("dashboard/churn-risk/", dashboard_views.dashboard_churn_page, name="dashboard-churn"),
     path("dashboard/churn-backtest/", backtest_views.backtest_page, name="churn-backtest"),
     path(
+        "dashboard/churn-backtest/calibration/",
+        backtest_views.calibration_view,
+        name="churn-calibration",
+    ),
+    path(
+        "dashboard/churn-backtest/calibration/adopt/",
+        backtest_views.calibration_adopt,
+        name="churn-calibration-adopt",
+    ),
+    path(
         "dashboard/<slug:key>/table/", dashboard_views.dashboard_table_page, name="dashboard-table"
     ),
     path(
