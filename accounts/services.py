@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q, QuerySet, RestrictedError
+from django.urls import reverse
 
 from accounts.models import Account, AccountLocation, KnowledgeEntry, PlanAction, TeamMember
 from accounts.rules import (
@@ -32,6 +33,8 @@ from kam.roles import Role, user_has_role
 from kam.rules import require
 from kam.types import User
 from kam.versioning import versioned_update
+from notifications.models import Kind
+from notifications.services import notify
 
 
 class Unset(enum.Enum):
@@ -225,6 +228,15 @@ def team_member_set(
         member.full_clean()
         member.save()
         account_data_changed(account_ids=[account.pk])
+        # Notification (issue 18): the new member hears of it.
+        notify(
+            recipients=[user],
+            kind=Kind.TEAM_MEMBER_ADDED,
+            message=f"{set_by.username} added you to the team of {account.name} "
+            f"({member.get_function_display().lower()}).",
+            url=reverse("accounts:detail", args=[account.pk]),
+            actor=set_by,
+        )
         return member
     candidate = TeamMember.objects.get(pk=member.pk)
     candidate.function = function

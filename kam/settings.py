@@ -46,10 +46,13 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "kam",
+    "notifications",
     "accounts",
     "relationships",
     "valuation",
     "portfolio",
+    "inbox",
+    "search",
     "demo",
 ]
 
@@ -314,6 +317,7 @@ SPECTACULAR_SETTINGS = {
         "DesignationEnum": "accounts.models.Designation",
         "PlanStatusEnum": "accounts.models.PlanStatus",
         "ChannelEnum": "relationships.models.Channel",
+        "NotificationKindEnum": "notifications.models.Kind",
     },
 }
 
@@ -348,6 +352,29 @@ LOGGING = {
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
+
+# E-mail (notifications, the daily digest, the weekly summary): Django's e-mail framework.
+# With EMAIL_HOST set, SMTP; otherwise the console backend prints every e-mail (the embedded
+# run). EMAIL_BACKEND overrides either. E-mails are sent by Celery tasks, never in a request.
+EMAIL_HOST = env("EMAIL_HOST", default="")
+EMAIL_BACKEND = env(
+    "EMAIL_BACKEND",
+    default=(
+        "django.core.mail.backends.smtp.EmailBackend"
+        if EMAIL_HOST
+        else "django.core.mail.backends.console.EmailBackend"
+    ),
+)
+EMAIL_PORT = env.int("EMAIL_PORT", default=587)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=bool(EMAIL_HOST))
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+# An unreachable SMTP server costs a send at most this many seconds (then it is retried).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="KAM <kam@localhost>")
+# The address people reach KAM at, for the links in e-mails.
+KAM_SITE_URL = env("KAM_SITE_URL", default="http://localhost:8000")
 
 # Uploaded import files larger than this are written to disk rather than kept in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

@@ -18,6 +18,8 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("relationships.api_urls")),
     path("", include("valuation.api_urls")),
     path("", include("portfolio.api_urls")),
+    path("", include("notifications.api_urls")),
+    path("", include("search.api_urls")),
 ]
 
 urlpatterns = [
@@ -33,6 +35,8 @@ urlpatterns = [
     path("", include("relationships.urls")),
     path("", include("valuation.urls")),
     path("", include("portfolio.urls")),
+    path("inbox/", include("inbox.urls")),
+    path("search/", include("search.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

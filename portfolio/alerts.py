@@ -1,7 +1,8 @@
 """Alerts on an account manager's home page, for the accounts they may see:
 
-* churn rising: the account's churn stage is higher in the latest successful analysis run
-  than in the one before it (accounts missing from either run are not compared);
+* churn rising: the account is at churn risk (DOMAIN.md at_risk) in the latest successful
+  analysis run and was not in the one before it, or its churn stage rose (accounts missing
+  from either run are not compared);
 * key influencers overdue: active economic buyers and coaches not contacted within their
   desired contact frequency, or never (`relationships.selectors`' overdue rule);
 * plan actions overdue: open actions due before today (`accounts.plans.selectors`);
@@ -19,13 +20,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import F, IntegerField, OuterRef, Q, Subquery
+from django.db.models import BooleanField, F, IntegerField, OuterRef, Q, Subquery
 from django.urls import reverse
 
 from accounts.plans.selectors import plan_actions_overdue
 from accounts.selectors import accounts_visible_to
 from kam.roles import Role, user_has_role
 from kam.types import AnyUser, User
+from portfolio.churn.playbook import signal_action
 from portfolio.churn.signals import signal_label
 from portfolio.models import AccountSnapshot, AnalysisRun
 from relationships.selectors import contacts_visible_to
@@ -67,7 +69,9 @@ def _limited(rows: list[Any]) -> tuple[list[Any], bool]:
 
 
 def churn_rising_alerts(*, user: User) -> AlertGroup:
-    """Accounts whose churn stage rose between the two latest successful runs (2 queries)."""
+    """Accounts at churn risk (DOMAIN.md at_risk) in the latest successful run that were not
+    at risk in the run before, or whose churn stage rose since: the same at_risk every
+    page counts, largest revenue at risk first (2 queries)."""
     group = AlertGroup(kind="churn", title="Churn risk rising")
     runs = list(
         AnalysisRun.objects.filter(status=AnalysisRun.Status.SUCCEEDED)
@@ -77,32 +81,43 @@ def churn_rising_alerts(*, user: User) -> AlertGroup:
     if len(runs) < 2:
         return group
     latest, previous = runs
-    previous_stage = AccountSnapshot.objects.filter(
-        run_id=previous, account_id=OuterRef("account_id")
-    ).values("churn_stage")[:1]
+    before = AccountSnapshot.objects.filter(run_id=previous, account_id=OuterRef("account_id"))
     snapshots = list(
         AccountSnapshot.objects.filter(
-            run_id=latest, account__in=accounts_visible_to(user).values("pk")
+            run_id=latest, at_risk=True, account__in=accounts_visible_to(user).values("pk")
         )
-        .annotate(previous_stage=Subquery(previous_stage, output_field=IntegerField()))
-        .filter(previous_stage__isnull=False, churn_stage__gt=F("previous_stage"))
+        .annotate(
+            previous_stage=Subquery(before.values("churn_stage")[:1], output_field=IntegerField()),
+            previous_at_risk=Subquery(before.values("at_risk")[:1], output_field=BooleanField()),
+        )
+        .filter(
+            Q(previous_at_risk=False) | Q(churn_stage__gt=F("previous_stage")),
+            previous_stage__isnull=False,
+        )
         .select_related("account")
-        .order_by("-churn_stage", "-churn_score", "account__name")[: ALERT_LIMIT + 1]
+        .order_by("-revenue_ttm", "account__name")[: ALERT_LIMIT + 1]
     )
     shown, group.has_more = _limited(snapshots)
     for snapshot in shown:
-        names = ", ".join(
-            signal_label(str(signal.get("code", "")))
+        codes = [
+            str(signal.get("code", ""))
             for signal in snapshot.signals or []
             if isinstance(signal, dict)
+        ]
+        names = ", ".join(signal_label(code) for code in codes)
+        change = (
+            f"Churn stage rose from {snapshot.previous_stage} to {snapshot.churn_stage}"
+            if snapshot.previous_at_risk
+            else "Now at churn risk"
         )
+        first_step = signal_action(codes[-1]) if codes else ""
         group.alerts.append(
             Alert(
                 account_id=snapshot.account_id,
                 account_name=snapshot.account.name,
-                message=f"Churn stage rose from {snapshot.previous_stage} to "
-                f"{snapshot.churn_stage} (score {snapshot.churn_score})"
-                + (f": {names}." if names else "."),
+                message=f"{change} (score {snapshot.churn_score}, stage {snapshot.churn_stage})"
+                + (f": {names}." if names else ".")
+                + (f" {first_step}" if first_step else ""),
                 url=reverse("portfolio:account-analysis", args=[snapshot.account_id]),
                 action="See the signals",
             )

@@ -7,7 +7,11 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import RetrieveAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,11 +23,17 @@ from kam.permissions import writes_allowed_by
 from kam.types import request_user
 from kam.versioning import VersionedViewMixin, without_version
 from portfolio import rules, schedules, selectors, services
+from portfolio.backtest.params import horizon_days_parse
+from portfolio.backtest.rules import BACKTEST_REFUSED, can_read_backtest
+from portfolio.backtest.selectors import run_backtest
+from portfolio.churn.backtest import MAX_HORIZON_DAYS
 from portfolio.models import AccountSnapshot, AnalysisRun
 from portfolio.serializers import (
     AccountSnapshotSerializer,
     AnalysisParametersSerializer,
     AnalysisRunSerializer,
+    BacktestSerializer,
+    backtest_payload,
 )
 
 OPS_ONLY = "Only operations staff may change this."
@@ -45,6 +55,35 @@ class AnalysisRunViewSet(
 
     def get_queryset(self) -> QuerySet[AnalysisRun]:
         return selectors.analysis_run_list()
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "horizon_days",
+                {"type": "integer", "minimum": 1, "maximum": MAX_HORIZON_DAYS},
+                description="Days after the run's as-of date within which an account_lost "
+                "event counts (default 365).",
+            )
+        ],
+        responses={200: BacktestSerializer},
+        description="The run's churn backtest (DOMAIN.md): executives and ops only (403 "
+        "otherwise), 400 for a bad horizon.",
+    )
+    @action(detail=True, methods=["get"], serializer_class=BacktestSerializer)
+    def backtest(self, request: Request, pk: str | None = None) -> Response:
+        user = request_user(request)
+        if not can_read_backtest(user):
+            raise PermissionDenied(BACKTEST_REFUSED)
+        run = self.get_object()
+        horizon, error = horizon_days_parse(request.query_params.getlist("horizon_days"))
+        if error:
+            raise serializers.ValidationError({"horizon_days": [error]})
+        if run.status != AnalysisRun.Status.SUCCEEDED:
+            raise serializers.ValidationError(
+                {"run": [f"Run {run.pk} is {run.status}: only a succeeded run has scores to test."]}
+            )
+        found = run_backtest(run=run, horizon_days=horizon, today=timezone.localdate())
+        return Response(BacktestSerializer(backtest_payload(found)).data)
 
     def perform_create(self, serializer: AnalysisRunSerializer) -> None:  # type: ignore[override]
         serializer.instance = services.analysis_run_queue(

@@ -505,3 +505,67 @@ def account_churn_history_figure(
         showlegend=False,
     )
     return _figure(data, layout)
+
+
+def churn_roc_figure(
+    *, false_positive_rates: Sequence[float], true_positive_rates: Sequence[float], auc: float
+) -> go.Figure:
+    """The backtest's ROC curve: share of lost accounts flagged against share of kept ones
+    flagged, one point per churn score from the highest down, with the coin-toss diagonal."""
+    data = [
+        {
+            "type": "scatter",
+            "name": f"Churn score (AUC {auc:.2f})",
+            "x": list(false_positive_rates),
+            "y": list(true_positive_rates),
+            "mode": "lines+markers",
+            "line": {"color": "#1d4ed8", "width": 3},
+            "hovertemplate": "kept flagged %{x:.0%}, lost flagged %{y:.0%}<extra></extra>",
+        },
+        {
+            "type": "scatter",
+            "name": "Coin toss (AUC 0.50)",
+            "x": [0, 1],
+            "y": [0, 1],
+            "mode": "lines",
+            "line": {"color": "#9ca3af", "dash": "dash"},
+            "hoverinfo": "skip",
+        },
+    ]
+    layout = _layout(
+        xaxis={"title": {"text": "Kept accounts flagged"}, "range": [0, 1], "tickformat": ".0%"},
+        yaxis={"title": {"text": "Lost accounts flagged"}, "range": [0, 1.02], "tickformat": ".0%"},
+        height=340,
+    )
+    return _figure(data, layout)
+
+
+def churn_auc_trend_figure(*, run_dates: Sequence[str], aucs: Sequence[float | None]) -> go.Figure:
+    """The backtest's AUC per run, oldest first (a gap where a run had no answer)."""
+    data: list[dict[str, Any]] = [
+        {
+            "type": "scatter",
+            "name": "AUC",
+            "x": list(run_dates),
+            "y": list(aucs),
+            "mode": "lines+markers",
+            "connectgaps": False,
+            "line": {"color": "#1d4ed8"},
+            "marker": {"size": 9},
+        },
+        {
+            "type": "scatter",
+            "name": "Coin toss",
+            "x": list(run_dates),
+            "y": [0.5] * len(run_dates),
+            "mode": "lines",
+            "line": {"color": "#9ca3af", "dash": "dash"},
+            "hoverinfo": "skip",
+        },
+    ]
+    layout = _layout(
+        yaxis={"title": {"text": "AUC"}, "range": [0, 1.02]},
+        xaxis={"type": "category"},
+        height=260,
+    )
+    return _figure(data, layout)

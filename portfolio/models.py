@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -13,6 +13,24 @@ from django.db.models.expressions import Combinable
 
 from kam.audit import audit_history
 from kam.versioning import VersionedModel
+
+
+def _weight(default: int, signal: str) -> models.DecimalField[Any, Decimal]:
+    return models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(default),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text=f"Churn score points (0-100) of the signal {signal}.",
+    )
+
+
+def _days(default: int, help_text: str) -> models.PositiveSmallIntegerField[Any, int]:
+    return models.PositiveSmallIntegerField(
+        default=default,
+        validators=[MinValueValidator(1), MaxValueValidator(3660)],
+        help_text=help_text,
+    )
 
 
 class AnalysisParameters(VersionedModel):
@@ -65,6 +83,60 @@ class AnalysisParameters(VersionedModel):
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
         help_text="Attractiveness (0-100) at or above which an account is attractive.",
     )
+    # The churn signal table (DOMAIN.md "Churn signals"): weights, thresholds, at_risk_score.
+    weight_recurring_problems = _weight(20, "recurring problems")
+    weight_satisfaction_decline = _weight(15, "satisfaction declining")
+    weight_key_influencer_neglected = _weight(15, "key influencer neglected")
+    weight_coverage_gap = _weight(10, "coverage gap")
+    weight_revenue_decline = _weight(15, "revenue declining")
+    weight_competitor_activity = _weight(15, "competitor activity")
+    weight_ultimatum = _weight(25, "ultimatum or broken promise")
+    weight_litigation = _weight(40, "litigation")
+    at_risk_score = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("25.00"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text="Churn score (0-100) from which an account counts as at churn risk.",
+    )
+    recurring_complaints = models.PositiveSmallIntegerField(
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="Recurring problems: complaints of one category that fire the signal.",
+    )
+    recurring_days = _days(90, "Recurring problems: the days up to the as-of date counted.")
+    low_satisfaction_score = models.DecimalField(
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("5.00"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("10"))],
+        help_text="Satisfaction declining: a latest score (0-10) at or below this fires.",
+    )
+    satisfaction_drop = models.DecimalField(
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("1.00"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("10"))],
+        help_text="Satisfaction declining: a fall of at least this many points fires.",
+    )
+    neglect_factor = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("2.00"),
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100"))],
+        help_text="Key influencer neglected: last contact older than this × the desired "
+        "contact frequency.",
+    )
+    revenue_decline_ratio = models.DecimalField(
+        max_digits=5,
+        decimal_places=4,
+        default=Decimal("0.9000"),
+        validators=[MinValueValidator(Decimal("0.0001")), MaxValueValidator(Decimal("1"))],
+        help_text="Revenue declining: TTM below this share of the year before fires.",
+    )
+    competitor_days = _days(180, "Competitor activity: the days up to the as-of date counted.")
+    ultimatum_days = _days(180, "Ultimatum: the days up to the as-of date counted.")
+    litigation_days = _days(365, "Litigation: the days up to the as-of date counted.")
     updated_at = models.DateTimeField(auto_now=True)
     history = audit_history()
 
@@ -217,6 +289,8 @@ class AccountSnapshot(models.Model):
     margin = _ratio("Net margin")
     churn_score = models.PositiveSmallIntegerField("Churn score", default=0)
     churn_stage = models.PositiveSmallIntegerField("Churn stage", default=0)
+    # DOMAIN.md: churn_score ≥ the run's at_risk_score; the one "at churn risk" number.
+    at_risk = models.BooleanField("At churn risk", default=False)
     retention = _ratio("Retention")
     ltv = _money("Lifetime value")
     replacement_customers = models.PositiveIntegerField("Replacement customers", default=0)
@@ -240,9 +314,11 @@ class AccountSnapshot(models.Model):
             # The dashboard's capped lists: largest revenue, creators/drainers, churn risk.
             models.Index(fields=["run", "-revenue_ttm"], name="snapshot_run_revenue_idx"),
             models.Index(fields=["run", "net_profit_ttm"], name="snapshot_run_profit_idx"),
+            # The churn-risk list: the at-risk accounts by revenue at risk.
             models.Index(
-                fields=["run", "-churn_stage", "-churn_score", "-revenue_ttm"],
-                name="snapshot_run_churn_idx",
+                fields=["run", "-revenue_ttm"],
+                condition=Q(at_risk=True),
+                name="snapshot_run_at_risk_idx",
             ),
             models.Index(
                 models.F("run"),
@@ -273,6 +349,7 @@ SNAPSHOT_FIGURES = [
     "margin",
     "churn_score",
     "churn_stage",
+    "at_risk",
     "retention",
     "ltv",
     "replacement_customers",

@@ -14,7 +14,7 @@ from datetime import date
 import pandas as pd
 
 from portfolio.churn.score import churn_score
-from portfolio.churn.signals import churn_signals
+from portfolio.churn.signals import MAPPED_DESIGNATIONS, churn_signals
 from valuation.analysis.attractiveness import attractiveness, margin, segment
 from valuation.analysis.columns import (
     ACCOUNT,
@@ -23,6 +23,7 @@ from valuation.analysis.columns import (
     ACTIVITY_TYPE,
     ACTIVITY_TYPE_COLUMNS,
     ASSESSMENT_COLUMNS,
+    AT_RISK,
     ATTRACTIVENESS,
     CHURN_SCORE,
     CHURN_STAGE,
@@ -107,7 +108,7 @@ class AnalysisResult:
 
     accounts: one row per input account, indexed by ACCOUNT in input order, with
       RESULT_COLUMNS (money rounded to cents, ratios to 6 dp; replacement_customers and
-      churn_stage int; value_ratio NaN when nothing was received; signals a list of
+      churn_stage int; at_risk bool; value_ratio NaN when nothing was received; signals a list of
       {"code", "stage", "weight", "detail"} dicts).
     warnings: plain-words data-quality warnings of the run.
     cost_pareto: the cost-to-serve Pareto of the analysed accounts' Y3 activities
@@ -201,8 +202,14 @@ def analyse_before_costs(
         revenue_ttm=result[REVENUE_TTM],
         as_of=as_of,
         weights=params.churn_weights(),
+        thresholds=params.churn_thresholds(),
+        mapped=designation.index[designation.isin(MAPPED_DESIGNATIONS).to_numpy()],
     )
     result = result.join(churn_score(fired, index))
+    # DOMAIN.md: at risk when the score reaches at_risk_score, compared on the whole-number
+    # score the snapshot stores (rounded as portfolio.services rounds it), so the stored
+    # flag and the stored score always agree.
+    result[AT_RISK] = result[CHURN_SCORE].round().ge(float(params.at_risk_score))
     result[RETENTION] = retention(result[CHURN_SCORE], float(params.base_retention))
 
     small = small_account_size(
@@ -267,6 +274,7 @@ def analyse_costs(
         result[column] = round_ratio(result[column])
     result[REPLACEMENT_CUSTOMERS] = result[REPLACEMENT_CUSTOMERS].astype("int64")
     result[CHURN_STAGE] = result[CHURN_STAGE].astype("int64")
+    result[AT_RISK] = result[AT_RISK].astype(bool)
 
     pareto = cost_pareto(costs.by_activity_type)
     pareto[COST] = round_money(pareto["cost"])

@@ -73,11 +73,15 @@ def snapshot_history_for_account(*, account: Account) -> SnapshotHistory:
             value = getattr(latest, name)
             before = getattr(previous, name) if previous is not None else None
             change = None
-            if isinstance(value, int | Decimal) and isinstance(before, int | Decimal):
+            if isinstance(field := SNAPSHOT_FIELDS[name], models.BooleanField):
+                value = "yes" if value else "no"
+                before = None if previous is None else ("yes" if before else "no")
+            elif isinstance(value, int | Decimal) and isinstance(before, int | Decimal):
                 change = Decimal(value) - Decimal(before)
-            field = SNAPSHOT_FIELDS[name]
             decimals = getattr(field, "decimal_places", 0)
-            places = "" if isinstance(field, models.CharField) else f"{decimals}g"
+            places = (
+                "" if isinstance(field, models.CharField | models.BooleanField) else f"{decimals}g"
+            )
             if field.choices:
                 shown = dict(field.flatchoices)
                 value, before = shown.get(value, value), shown.get(before, before)

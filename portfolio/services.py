@@ -24,7 +24,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
-from accounts.models import Account
+from accounts.models import Account, AccountEvent, Complaint
 from kam.bulk import copy_rows
 from kam.concurrent_reads import shared_snapshot
 from kam.row_locks import key_share_locked
@@ -32,6 +32,7 @@ from kam.rules import require
 from kam.types import User
 from kam.versioning import versioned_update
 from portfolio import loaders
+from portfolio.churn.signals import DEFAULT_WEIGHTS
 from portfolio.models import (
     SNAPSHOT_FIGURES,
     AccountSnapshot,
@@ -52,6 +53,7 @@ from portfolio.rules import (
 )
 from portfolio.tasks import analysis_run_execute_task
 from valuation.analysis import columns as analysis_columns
+from valuation.analysis.parameters import THRESHOLD_FIELDS
 from valuation.analysis.parameters import AnalysisParameters as Parameters
 from valuation.analysis.windows import Windows
 
@@ -68,6 +70,10 @@ PARAMETER_FIELDS = [
     "small_account_revenue",
     "margin_target",
     "attractiveness_threshold",
+    # the churn signal table (DOMAIN.md): weights, at_risk_score, thresholds
+    *(f"weight_{code}" for code in DEFAULT_WEIGHTS),
+    "at_risk_score",
+    *THRESHOLD_FIELDS,
 ]
 
 
@@ -82,35 +88,24 @@ def analysis_parameters_update(
     *,
     changed_by: User,
     version: int | None = None,
-    discount_rate: Decimal | None = None,
-    horizon_years: int | None = None,
-    base_retention: Decimal | None = None,
-    acquisition_cost: Decimal | None = None,
-    small_account_revenue: Decimal | None = None,
-    margin_target: Decimal | None = None,
-    attractiveness_threshold: Decimal | None = None,
+    **given: Decimal | int | None,
 ) -> AnalysisParameters:
-    """Change the parameters given (None: left as they are) after validating them all; the
-    change is kept in history with `changed_by`. Only what differs is written; a stale
-    `version` raises VersionConflictError (kam/versioning.py) and writes nothing.
-    PermissionDenied unless `changed_by` may change them (portfolio.rules)."""
+    """Change the parameters given (PARAMETER_FIELDS by name; None: left as it is) after
+    validating them all; the change is kept in history with `changed_by`. Only what differs
+    is written; a stale `version` raises VersionConflictError (kam/versioning.py) and writes
+    nothing. PermissionDenied unless `changed_by` may change them (portfolio.rules);
+    ValidationError for a name that is not a parameter or a value out of its range."""
     require(can_edit_parameters(changed_by), PARAMETERS_REFUSED)
-    given: dict[str, object] = {
-        "discount_rate": discount_rate,
-        "horizon_years": horizon_years,
-        "base_retention": base_retention,
-        "acquisition_cost": acquisition_cost,
-        "small_account_revenue": small_account_revenue,
-        "margin_target": margin_target,
-        "attractiveness_threshold": attractiveness_threshold,
-    }
+    unknown = sorted(set(given) - set(PARAMETER_FIELDS))
+    if unknown:
+        raise ValidationError(dict.fromkeys(unknown, "This is not an analysis parameter."))
     values = {name: value for name, value in given.items() if value is not None}
     stored = analysis_parameters_get()
     parameters = AnalysisParameters.objects.select_for_update().get(pk=stored.pk)
     for name, value in values.items():
         setattr(parameters, name, value)
     parameters.full_clean()
-    errors = _parameters_as_pure(parameters).validate()
+    errors = parameters_as_pure(parameters).validate()
     if errors:
         raise ValidationError(errors)
     fresh: AnalysisParameters
@@ -120,7 +115,7 @@ def analysis_parameters_update(
     return fresh
 
 
-def _parameters_as_pure(parameters: AnalysisParameters) -> Parameters:
+def parameters_as_pure(parameters: AnalysisParameters) -> Parameters:
     return Parameters(**{name: _plain(getattr(parameters, name)) for name in PARAMETER_FIELDS})
 
 
@@ -148,7 +143,7 @@ def analysis_run_create(*, as_of: date, requested_by: User | None, trigger: str)
         raise ValidationError(
             {"as_of": f"{as_of:%d %b %Y} is before the first data ({earliest:%d %b %Y})."}
         )
-    parameters = _parameters_as_pure(analysis_parameters_get())
+    parameters = parameters_as_pure(analysis_parameters_get())
     errors = parameters.validate()
     if errors:
         raise ValidationError({"parameters": [f"{k}: {v}" for k, v in errors.items()]})
@@ -219,7 +214,9 @@ def analysis_run_execute(*, run_id: int) -> AnalysisRun | None:
         return None
     run = AnalysisRun.objects.get(pk=run_id)
     try:
-        result = analysis_compute(as_of=run.as_of, params=Parameters(**run.parameters))
+        result = _figures_that_fit(
+            analysis_compute(as_of=run.as_of, params=Parameters(**run.parameters))
+        )
         _progress(run_id, 85, "Writing snapshots")
         snapshots = _snapshot_columns(run_id, result)
         with transaction.atomic():
@@ -264,7 +261,9 @@ def analysis_compute(*, as_of: date, params: Parameters) -> AnalysisResult:
             submit(partial(loaders.activities_frame, windows, blocks=blocks))
             for blocks in loaders.activity_block_ranges(settings.KAM_ANALYSIS_READ_PARTS)
         ]
-        inputs = AnalysisInputs(**loaders.frames_besides_activities(windows))
+        inputs = AnalysisInputs(
+            **{**loaders.frames_besides_activities(windows), **signal_frames_wide(as_of, params)}
+        )
         left_out = loaders.data_quality_warnings()
         before = analyse_before_costs(inputs, params, as_of)
         activities = loaders.activity_frames_joined([future.result() for future in pending])
@@ -272,6 +271,87 @@ def analysis_compute(*, as_of: date, params: Parameters) -> AnalysisResult:
         before, activities=activities, rates=inputs.rates, activity_types=inputs.activity_types
     )
     return dataclasses.replace(result, warnings=[*left_out, *result.warnings])
+
+
+# The windows the loaders read complaints and events over (portfolio.loaders).
+LOADED_COMPLAINT_DAYS = 90
+LOADED_EVENT_DAYS = 365
+
+
+def signal_frames_wide(as_of: date, params: Parameters) -> dict[str, pd.DataFrame]:
+    """The complaints and events again, over the longer windows the run's parameters ask
+    for when ops widened a signal's days beyond what the loaders read (none by default)."""
+    frames: dict[str, pd.DataFrame] = {}
+    complaint_days = int(params.recurring_days)
+    event_days = max(
+        int(params.competitor_days), int(params.ultimatum_days), int(params.litigation_days)
+    )
+    if complaint_days > LOADED_COMPLAINT_DAYS:
+        rows = list(
+            Complaint.objects.filter(
+                opened_on__gte=as_of - timedelta(days=complaint_days), opened_on__lte=as_of
+            ).values_list("account_id", "category", "opened_on")
+        )
+        frames["complaints"] = pd.DataFrame(rows, columns=list(analysis_columns.COMPLAINT_COLUMNS))
+    if event_days > LOADED_EVENT_DAYS:
+        rows = list(
+            AccountEvent.objects.filter(
+                date__gte=as_of - timedelta(days=event_days), date__lte=as_of
+            ).values_list("account_id", "kind", "date")
+        )
+        frames["events"] = pd.DataFrame(rows, columns=list(analysis_columns.EVENT_COLUMNS))
+    return frames
+
+
+def _storable_limit(field: models.Field[Any, Any]) -> float | None:
+    """The largest absolute value the snapshot's column stores (None: not a number column)."""
+    if isinstance(field, models.DecimalField):
+        return float(10 ** (field.max_digits - field.decimal_places))
+    if isinstance(field, models.PositiveSmallIntegerField):
+        return 32_767.0
+    if isinstance(field, models.IntegerField):
+        return 2_147_483_647.0
+    return None
+
+
+def _figures_that_fit(result: AnalysisResult) -> AnalysisResult:
+    """The result without the accounts whose figures the snapshot's columns cannot hold
+    (a figure beyond a NUMERIC column's digits, or not finite), each left out with a
+    data-quality warning of the run naming the account and the figure: absurd data of one
+    account (a quantity or a rate typed a million times too large) cannot fail the
+    analysis of the whole portfolio."""
+    figures = result.accounts
+    too_large: dict[int, list[str]] = {}
+    for name in SNAPSHOT_FIGURES:
+        field = SNAPSHOT_COLUMNS[name]
+        limit = _storable_limit(field)
+        if limit is None:
+            continue
+        values = pd.to_numeric(figures[name], errors="coerce").astype("float64")
+        places = field.decimal_places if isinstance(field, models.DecimalField) else 0
+        rounded = values.round(places or 0)
+        fits = rounded.abs().lt(limit) | (values.isna() & bool(field.null))
+        for account in figures.index[~fits.to_numpy()]:
+            value = values[account]
+            shown = "not a number" if value != value else f"{value:.3g}"
+            too_large.setdefault(int(account), []).append(f"{name} {shown}")
+    if not too_large:
+        return result
+    names = {
+        pk: f"{name} ({external_id})" if external_id else name
+        for pk, name, external_id in Account.objects.filter(pk__in=too_large).values_list(
+            "pk", "name", "external_id"
+        )
+    }
+    warnings = [
+        f"{names.get(account, f'Account {account}')}: "
+        f"{', '.join(parts)} {'does' if len(parts) == 1 else 'do'} not fit the stored figures; "
+        "the account was left out of this run. Correct its data (a quantity, rate or amount "
+        "far too large) and run again."
+        for account, parts in sorted(too_large.items())
+    ]
+    kept = figures[~figures.index.isin(list(too_large))]
+    return dataclasses.replace(result, accounts=kept, warnings=[*result.warnings, *warnings])
 
 
 def _rows_of_existing_accounts(columns: dict[str, list[Any]]) -> dict[str, list[Any]]:

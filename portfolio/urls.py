@@ -4,6 +4,7 @@ from django.urls import path
 
 from portfolio import views
 from portfolio.account360 import views as account360_views
+from portfolio.backtest import views as backtest_views
 from portfolio.dashboard import views as dashboard_views
 from portfolio.history import views as history_views
 
@@ -12,6 +13,17 @@ app_name = "portfolio"
 urlpatterns = [
     path("dashboard/", dashboard_views.dashboard_page, name="dashboard"),
     path("dashboard/churn-risk/", dashboard_views.dashboard_churn_page, name="dashboard-churn"),
+    path("dashboard/churn-backtest/", backtest_views.backtest_page, name="churn-backtest"),
+    path(
+        "dashboard/churn-backtest/calibration/",
+        backtest_views.calibration_view,
+        name="churn-calibration",
+    ),
+    path(
+        "dashboard/churn-backtest/calibration/adopt/",
+        backtest_views.calibration_adopt,
+        name="churn-calibration-adopt",
+    ),
     path(
         "dashboard/<slug:key>/table/", dashboard_views.dashboard_table_page, name="dashboard-table"
     ),

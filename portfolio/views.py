@@ -25,6 +25,7 @@ from kam.versioning import (
     version_snapshot,
 )
 from portfolio import rules, schedules, selectors, services
+from portfolio.account360.selectors import signal_lines
 from portfolio.forms import ParametersForm, RunNowForm, ScheduleForm
 from portfolio.models import AnalysisParameters, AnalysisRun
 
@@ -154,12 +155,15 @@ def ops_parameters(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def account_analysis(request: AuthenticatedHttpRequest, account_id: int) -> HttpResponse:
     account = account_get_for_user(user=request.user, account_id=account_id)
+    history = selectors.snapshot_history_for_account(account=account)
+    latest = history.latest if history else None
     return render(
         request,
         "portfolio/account_analysis.html",
         {
             "account": account,
-            "history": selectors.snapshot_history_for_account(account=account),
+            "history": history,
+            "signal_lines": signal_lines(latest.signals if latest else []),
             "tab": "analysis",
         },
     )

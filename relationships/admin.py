@@ -1,5 +1,6 @@
-"""The admin of contacts and interactions. A change there shows on the account 360 page like
-any other: each save or deletion raises the data version of the accounts it touched."""
+"""The admin of contacts, lines of influence and interactions. A change there shows on the
+account 360 page like any other: each save or deletion raises the data version of the
+accounts it touched."""
 
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.services import account_data_changed
-from relationships.models import Contact, ContactGoal, Interaction
+from relationships.models import Contact, ContactGoal, ContactInfluence, Interaction
 
-RecordT = TypeVar("RecordT", bound=Contact | Interaction)
+RecordT = TypeVar("RecordT", bound=Contact | Interaction | ContactInfluence)
 
 
 class ContactGoalInline(admin.TabularInline[ContactGoal, Contact]):
@@ -60,3 +61,10 @@ class InteractionAdmin(_BumpsAccountData[Interaction]):
     search_fields = ["summary", "account__name"]
     raw_id_fields = ["account", "user", "contacts"]
     date_hierarchy = "date"
+
+
+@admin.register(ContactInfluence)
+class ContactInfluenceAdmin(_BumpsAccountData[ContactInfluence]):
+    list_display = ["source", "target", "strength", "account"]
+    search_fields = ["source__name", "target__name", "account__name"]
+    raw_id_fields = ["account", "source", "target"]

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 import django_filters
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -18,13 +18,23 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.models import Account
+from accounts.record_api import AccountRecordViewSet
 from accounts.selectors import account_get_for_user
-from kam.api import FilterSet, IdFilter
-from kam.types import request_user
+from kam.api import Conflict, FilterSet, IdFilter
+from kam.types import User, request_user
 from kam.versioning import VersionedViewMixin
 from relationships import rules, selectors, services
-from relationships.models import Attitude, BuyingRole, Contact, Influence, Interaction
+from relationships.models import (
+    Attitude,
+    BuyingRole,
+    Contact,
+    ContactInfluence,
+    Influence,
+    Interaction,
+)
 from relationships.serializers import (
+    ContactInfluenceSerializer,
     ContactSerializer,
     CoverageGapSerializer,
     InteractionSerializer,
@@ -75,6 +85,8 @@ class ContactViewSet(
     the version edited (If-Match or `version`, kam/versioning.py)."""
 
     serializer_class = ContactSerializer
+    # A PUT/PATCH naming another account (409), a stale version (409), a stale If-Match (412).
+    schema_conflicts = {"update": ["409", "412"], "partial_update": ["409", "412"]}
     version_field_aliases = {
         "is_economic_buyer": "roles",
         "is_user_buyer": "roles",
@@ -124,7 +136,14 @@ class ContactViewSet(
         serializer.is_valid(raise_exception=True)
         moved = serializer.validated_data.get("account_id", contact.account_id)
         if moved != contact.account_id:
-            raise ValidationError({"account": "A contact stays with its account."})
+            raise Conflict(
+                {
+                    "account": [
+                        "A contact stays with its account; add the person to the other "
+                        "account instead."
+                    ]
+                }
+            )
         contact = services.contact_update(
             contact=contact,
             updated_by=user,
@@ -198,3 +217,72 @@ class CoverageGapsView(APIView):
         account = account_get_for_user(user=request.user, account_id=account_pk)
         gaps = selectors.coverage_gaps_for_account(account=account, as_of=_as_of(request))
         return Response(CoverageGapSerializer(gaps, many=True).data)
+
+
+class ContactInfluenceFilter(FilterSet):
+    account = IdFilter(field_name="account")
+    contact = django_filters.NumberFilter(
+        method="filter_contact", label="Contact id (as source or target)"
+    )
+
+    class Meta:
+        model = ContactInfluence
+        fields = ["account", "contact"]
+
+    def filter_contact(
+        self, queryset: QuerySet[ContactInfluence], name: str, value: int
+    ) -> QuerySet[ContactInfluence]:
+        return queryset.filter(Q(source_id=value) | Q(target_id=value))
+
+
+class ContactInfluenceViewSet(VersionedViewMixin, AccountRecordViewSet[ContactInfluence]):
+    """`contact-influences/`: "source influences target" between two people of the same
+    account, beyond the reporting line. Everyone who can see the account reads them; only
+    its owner draws, changes or removes them (like contacts). PUT/PATCH take the version
+    edited (If-Match or `version`); a line cannot move to another account (409)."""
+
+    serializer_class = ContactInfluenceSerializer
+    filterset_class = ContactInfluenceFilter
+    ordering_fields = ["strength", "id"]
+    ordering = ["id"]
+    schema_conflicts = {"update": ["409", "412"], "partial_update": ["409", "412"]}
+    write_refusal = rules.CONTACT_CHANGE_REFUSED
+
+    def get_queryset(self) -> QuerySet[ContactInfluence]:
+        return selectors.influences_visible_to(user=self.request.user)
+
+    def create_allowed(self, user: User, account: Account) -> bool:
+        return rules.can_add_contact(user, account)
+
+    def change_allowed(self, user: User, record: ContactInfluence) -> bool:
+        return rules.can_add_contact(user, record.account)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = ContactInfluenceSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        account = self._account_for_create(dict(serializer.validated_data))
+        influence = services.influence_create(
+            account=account, created_by=self.acting_user, **serializer.service_fields()
+        )
+        return self._created(influence)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        influence = self.get_object()
+        serializer = ContactInfluenceSerializer(
+            influence, data=request.data, partial=kwargs.get("partial", False)
+        )
+        serializer.is_valid(raise_exception=True)
+        moved = serializer.validated_data.get("account_id", influence.account_id)
+        if moved != influence.account_id:
+            raise Conflict({"account": ["A line of influence stays with its account."]})
+        influence = services.influence_update(
+            influence=influence,
+            updated_by=self.acting_user,
+            version=self.edited_version(influence),
+            **serializer.service_fields(),
+        )
+        fresh = self.get_queryset().get(pk=influence.pk)
+        return Response(self.get_serializer(fresh).data)
+
+    def perform_destroy(self, instance: ContactInfluence) -> None:
+        services.influence_delete(influence=instance, deleted_by=self.acting_user)

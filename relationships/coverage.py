@@ -19,12 +19,14 @@ HIGH_INFLUENCE_DETRACTOR = "high_influence_detractor"
 INFLUENCER_WITHOUT_GOALS = "influencer_without_goals"
 EVIDENCE_UNVERIFIED = "evidence_unverified"
 CONTACT_OVERDUE = "contact_overdue"
+DETRACTOR_SWAYS_BUYER = "detractor_sways_economic_buyer"
 
 GAP_CODES = (
     NO_ECONOMIC_BUYER,
     NO_COACH,
     SINGLE_THREADED,
     HIGH_INFLUENCE_DETRACTOR,
+    DETRACTOR_SWAYS_BUYER,
     INFLUENCER_WITHOUT_GOALS,
     EVIDENCE_UNVERIFIED,
     CONTACT_OVERDUE,
@@ -35,6 +37,7 @@ GAP_LABELS = {
     NO_COACH: "No coach",
     SINGLE_THREADED: "Single-threaded",
     HIGH_INFLUENCE_DETRACTOR: "High-influence detractor",
+    DETRACTOR_SWAYS_BUYER: "Detractor sways the economic buyer",
     INFLUENCER_WITHOUT_GOALS: "No goals recorded",
     EVIDENCE_UNVERIFIED: "Evidence unverified",
     CONTACT_OVERDUE: "Overdue",
@@ -69,6 +72,15 @@ class ContactFacts:
 
 
 @dataclass(frozen=True)
+class InfluenceFacts:
+    """A line of influence: the contact `source_id` sways the contact `target_id`."""
+
+    source_id: int
+    target_id: int
+    strength: int = 3
+
+
+@dataclass(frozen=True)
 class Gap:
     code: str
     message: str
@@ -97,9 +109,15 @@ def is_influencer(contact: ContactFacts) -> bool:
     return contact.influence == "high" or contact.has_buying_role
 
 
-def coverage_gaps(*, contacts: Sequence[ContactFacts], as_of: date) -> list[Gap]:
+def coverage_gaps(
+    *,
+    contacts: Sequence[ContactFacts],
+    as_of: date,
+    influences: Sequence[InfluenceFacts] = (),
+) -> list[Gap]:
     """The account's coverage gaps on `as_of`: account-wide gaps first, then one gap per
-    contact and rule, contacts in name order. Inactive contacts are ignored."""
+    contact and rule, contacts in name order. Inactive contacts are ignored. `influences`
+    are the account's lines of influence (a detractor swaying an economic buyer is a gap)."""
     active = sorted((c for c in contacts if c.is_active), key=lambda c: (c.name.lower(), c.id))
     gaps: list[Gap] = []
     if not any(c.is_economic_buyer for c in active):
@@ -132,9 +150,41 @@ def coverage_gaps(*, contacts: Sequence[ContactFacts], as_of: date) -> list[Gap]
                 "people on the account team (service, engineering, an executive).",
             )
         )
+    by_id = {c.id: c for c in active}
     for contact in active:
         gaps.extend(_contact_gaps(contact, as_of))
+        gaps.extend(_sways_buyer_gaps(contact, influences, by_id))
     return gaps
+
+
+def _sways_buyer_gaps(
+    contact: ContactFacts, influences: Sequence[InfluenceFacts], by_id: dict[int, ContactFacts]
+) -> list[Gap]:
+    """One gap when this active detractor influences one or more active economic buyers."""
+    if contact.attitude != "detractor":
+        return []
+    buyers = sorted(
+        {
+            by_id[line.target_id].name
+            for line in influences
+            if line.source_id == contact.id
+            and line.target_id in by_id
+            and line.target_id != contact.id
+            and by_id[line.target_id].is_economic_buyer
+        },
+        key=str.lower,
+    )
+    if not buyers:
+        return []
+    named = buyers[0] if len(buyers) == 1 else ", ".join(buyers[:-1]) + f" and {buyers[-1]}"
+    return [
+        Gap(
+            DETRACTOR_SWAYS_BUYER,
+            f"{contact.name} is against us and sways the economic buyer ({named}). Find out "
+            "what they object to, answer it, and have a supporter of ours reach the buyer too.",
+            contact.id,
+        )
+    ]
 
 
 def _contact_gaps(contact: ContactFacts, as_of: date) -> list[Gap]:

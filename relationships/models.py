@@ -205,3 +205,40 @@ class Interaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.get_channel_display()}"
+
+
+class ContactInfluence(VersionedModel):
+    """A line of influence beyond the reporting line: `source` sways `target` (both people
+    of the same account), with a strength and a note on how."""
+
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="contact_influences"
+    )
+    source = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="influences_on")
+    target = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="influenced_by")
+    strength = models.PositiveSmallIntegerField(
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text="How strongly the source sways the target, 1 (a little) to 5 (decisively).",
+    )
+    note = models.TextField(blank=True, help_text="How do they sway them? What did you see?")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = audit_history()
+
+    class Meta:
+        ordering = ["account", "source", "target", "id"]
+        indexes = [models.Index(fields=["account"], name="influence_account_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "target"], name="influence_unique_pair"),
+            models.CheckConstraint(
+                condition=~Q(source=models.F("target")), name="influence_not_self"
+            ),
+            models.CheckConstraint(
+                condition=Q(strength__gte=1) & Q(strength__lte=5), name="influence_strength_1_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} influences {self.target}"

@@ -34,8 +34,15 @@ from django.http import Http404
 from accounts.models import Account, TeamMember
 from accounts.selectors import accounts_visible_to
 from kam.types import AnyUser, User
-from relationships.coverage import GAP_CODES, GAP_LABELS, ContactFacts, Gap, coverage_gaps
-from relationships.models import ROLE_FIELDS, Contact, ContactGoal, Interaction
+from relationships.coverage import (
+    GAP_CODES,
+    GAP_LABELS,
+    ContactFacts,
+    Gap,
+    InfluenceFacts,
+    coverage_gaps,
+)
+from relationships.models import ROLE_FIELDS, Contact, ContactGoal, ContactInfluence, Interaction
 
 
 class ContactTouch(TypedDict):
@@ -207,16 +214,53 @@ def coverage_gap_groups(gaps: Sequence[GapRow]) -> list[GapGroup]:
     ]
 
 
-def coverage_gaps_from_contacts(*, contacts: Sequence[Contact], as_of: date) -> list[GapRow]:
-    """Coverage gaps of contacts already loaded with `account_contacts` (no query)."""
-    gaps = coverage_gaps(contacts=[contact_facts(c) for c in contacts], as_of=as_of)
+def influence_facts(influences: Iterable[ContactInfluence]) -> list[InfluenceFacts]:
+    return [
+        InfluenceFacts(source_id=line.source_id, target_id=line.target_id, strength=line.strength)
+        for line in influences
+    ]
+
+
+def coverage_gaps_from_contacts(
+    *,
+    contacts: Sequence[Contact],
+    as_of: date,
+    influences: Sequence[ContactInfluence] = (),
+) -> list[GapRow]:
+    """Coverage gaps of contacts already loaded with `account_contacts` and of the account's
+    lines of influence already loaded (no query)."""
+    gaps = coverage_gaps(
+        contacts=[contact_facts(c) for c in contacts],
+        as_of=as_of,
+        influences=influence_facts(influences),
+    )
     return _gap_rows(gaps, {c.pk: c.name for c in contacts})
 
 
+def account_influence_facts(
+    *, account_ids: Iterable[int] | None
+) -> dict[int, list[InfluenceFacts]]:
+    """The lines of influence of the accounts (every account for None), by account (one query)."""
+    rows = ContactInfluence.objects.all()
+    if account_ids is not None:
+        rows = rows.filter(account_id__in=list(account_ids))
+    by_account: dict[int, list[InfluenceFacts]] = {}
+    for account_id, source_id, target_id, strength in rows.values_list(
+        "account_id", "source_id", "target_id", "strength"
+    ):
+        by_account.setdefault(account_id, []).append(
+            InfluenceFacts(source_id=source_id, target_id=target_id, strength=strength)
+        )
+    return by_account
+
+
 def coverage_gaps_for_account(*, account: Account, as_of: date) -> list[GapRow]:
-    """The account's coverage gaps on `as_of` (two queries: contacts, goals)."""
+    """The account's coverage gaps on `as_of` (three queries: contacts, goals, lines of
+    influence)."""
     return coverage_gaps_from_contacts(
-        contacts=list(account_contacts(account=account, as_of=as_of)), as_of=as_of
+        contacts=list(account_contacts(account=account, as_of=as_of)),
+        as_of=as_of,
+        influences=list(ContactInfluence.objects.filter(account=account)),
     )
 
 
@@ -224,9 +268,9 @@ def coverage_gaps_for_accounts(
     *, as_of: date, account_ids: Iterable[int] | None = None
 ) -> dict[int, list[GapRow]]:
     """Coverage gaps of many accounts at once (every account when `account_ids` is None),
-    by account id; accounts without contacts get their account-wide gaps too. Two queries
-    whatever the number of accounts (goal counts; contacts with their primary contact), plus
-    one for the account ids when `account_ids` is None."""
+    by account id; accounts without contacts get their account-wide gaps too. Three queries
+    whatever the number of accounts (goal counts; contacts with their primary contact; lines
+    of influence), plus one for the account ids when `account_ids` is None."""
     ids = None if account_ids is None else list(account_ids)
     goals = ContactGoal.objects.all()
     if ids is not None:
@@ -247,8 +291,12 @@ def coverage_gaps_for_accounts(
         by_account.setdefault(contact.account_id, []).append(
             contact_facts(contact, goal_count=goal_counts.get(contact.pk, 0))
         )
+    lines = account_influence_facts(account_ids=ids)
     return {
-        account_id: _gap_rows(coverage_gaps(contacts=facts, as_of=as_of), names)
+        account_id: _gap_rows(
+            coverage_gaps(contacts=facts, as_of=as_of, influences=lines.get(account_id, [])),
+            names,
+        )
         for account_id, facts in by_account.items()
     }
 
@@ -394,3 +442,91 @@ def role_filter(role: str) -> dict[str, bool]:
     """The queryset filter for one API role name ({} for an unknown one)."""
     field_name = ROLE_FIELDS.get(role)
     return {field_name: True} if field_name else {}
+
+
+# --- lines of influence ----------------------------------------------------------------
+
+
+def influences_visible_to(*, user: AnyUser) -> QuerySet[ContactInfluence]:
+    """Lines of influence at the accounts the user may see, with both people joined."""
+    return ContactInfluence.objects.filter(
+        account__in=accounts_visible_to(user).values("pk")
+    ).select_related("account", "source", "target")
+
+
+def account_influences(*, account: Account) -> list[ContactInfluence]:
+    """The account's lines of influence (one query)."""
+    return list(
+        ContactInfluence.objects.filter(account=account)
+        .select_related("source", "target")
+        .order_by("source__name", "target__name", "id")
+    )
+
+
+# --- the visual map --------------------------------------------------------------------
+
+
+def map_graph(
+    *,
+    account: Account,
+    contacts: Sequence[Contact],
+    influences: Sequence[ContactInfluence],
+    gaps: Sequence[GapRow],
+    people: Sequence[User],
+    can_edit: bool,
+) -> dict[str, object]:
+    """The data the map's canvas draws (through json_script), from rows already loaded (no
+    query): one card per person, the reporting lines, the lines of influence, the gaps by
+    person, and what the side panel offers."""
+    gaps_by_contact: dict[int, list[str]] = {}
+    account_gaps: list[str] = []
+    for gap in gaps:
+        if gap.contact:
+            gaps_by_contact.setdefault(gap.contact, []).append(gap.label)
+        else:
+            account_gaps.append(gap.label)
+    known = {contact.pk for contact in contacts}
+    return {
+        "account": account.pk,
+        "can_edit": can_edit,
+        "people": [person.username for person in people],
+        "account_gaps": account_gaps,
+        "contacts": [
+            {
+                "id": contact.pk,
+                "name": contact.name,
+                "title": contact.title,
+                "roles": contact.roles,
+                "role_labels": contact.role_labels,
+                "influence": contact.influence,
+                "attitude": contact.attitude,
+                "strength": contact.relationship_strength,
+                "primary_contact": contact.primary_contact.username
+                if contact.primary_contact
+                else None,
+                "is_overdue": bool(getattr(contact, "is_overdue", False)),
+                "is_active": contact.is_active,
+                "last_interaction_on": (
+                    last.isoformat()
+                    if (last := getattr(contact, "last_interaction_on", None))
+                    else None
+                ),
+                "reports_to": contact.reports_to_id if contact.reports_to_id in known else None,
+                "version": contact.version,
+                "gaps": gaps_by_contact.get(contact.pk, []),
+            }
+            for contact in contacts
+        ],
+        "influences": [
+            {
+                "id": line.pk,
+                "source": line.source_id,
+                "target": line.target_id,
+                "strength": line.strength,
+                "note": line.note,
+                "version": line.version,
+            }
+            for line in influences
+            if line.source_id in known and line.target_id in known
+        ],
+    }

@@ -12,7 +12,14 @@ from kam.api import StrictModelSerializer
 from kam.schema import ONE_LINE_TEXT
 from kam.types import User
 from kam.versioning import VersionField
-from relationships.models import Attitude, Channel, Contact, Influence, Interaction
+from relationships.models import (
+    Attitude,
+    Channel,
+    Contact,
+    ContactInfluence,
+    Influence,
+    Interaction,
+)
 from relationships.selectors import GapRow
 
 GOALS_HELP = (
@@ -231,3 +238,55 @@ class CoverageGapSerializer(serializers.Serializer[GapRow | list[GapRow]]):
     message = serializers.CharField()
     contact = serializers.IntegerField(allow_null=True, help_text="Contact id, or null.")
     contact_name = serializers.CharField()
+
+
+class ContactInfluenceSerializer(StrictModelSerializer):
+    """`contact-influences/`: "source influences target", beyond the reporting line."""
+
+    account = serializers.IntegerField(
+        source="account_id", help_text="Id of the account (set on creation only)."
+    )
+    # A field called "source" shadows Field.source for the type checker only: DRF's metaclass
+    # moves declared fields off the class.
+    source = serializers.IntegerField(  # type: ignore[assignment]
+        source="source_id", help_text="Id of the contact who influences."
+    )
+    target = serializers.IntegerField(
+        source="target_id",
+        help_text="Id of the contact influenced (another person of the same account).",
+    )
+    source_name = serializers.CharField(source="source.name", read_only=True)
+    target_name = serializers.CharField(source="target.name", read_only=True)
+    strength = serializers.IntegerField(
+        min_value=1,
+        max_value=5,
+        required=False,
+        help_text="How strongly, 1 (a little) to 5 (decisively); 3 when left out.",
+    )
+    version = VersionField()
+
+    class Meta:
+        model = ContactInfluence
+        fields = [
+            "id",
+            "account",
+            "source",
+            "source_name",
+            "target",
+            "target_name",
+            "strength",
+            "note",
+            "version",
+        ]
+        read_only_fields = ["id"]
+        validators: list[Any] = []
+
+    def service_fields(self) -> dict[str, Any]:
+        """validated_data renamed to the service's keyword arguments (no account, version)."""
+        data = dict(self.validated_data)
+        data.pop("account_id", None)
+        data.pop("version", None)
+        for name in ("source", "target"):
+            if f"{name}_id" in data:
+                data[name] = data.pop(f"{name}_id")
+        return data

@@ -26,7 +26,7 @@ from kam.input_policy import text_problem
 from kam.rules import require
 from kam.types import User
 from kam.versioning import versioned_update
-from relationships.models import ROLE_FIELDS, Contact, ContactGoal, Interaction
+from relationships.models import ROLE_FIELDS, Contact, ContactGoal, ContactInfluence, Interaction
 from relationships.rules import (
     CONTACT_ADD_REFUSED,
     CONTACT_CHANGE_REFUSED,
@@ -556,3 +556,158 @@ def interaction_log(
     interaction.contacts.set(found)
     account_data_changed(account_ids=[account.pk])
     return interaction
+
+
+# --- lines of influence ----------------------------------------------------------------
+
+
+def _influence_person(
+    account: Account, value: Any, field: str, errors: dict[str, list[str]]
+) -> Contact | None:
+    """The account's contact named by `value` (a contact or its id), or a problem."""
+    if isinstance(value, Contact):
+        person: Contact | None = value if value.account_id == account.pk else None
+    else:
+        try:
+            person = Contact.objects.filter(account=account, pk=int(value)).first()
+        except (TypeError, ValueError):
+            person = None
+    if person is None:
+        _add(
+            errors,
+            field,
+            f"That person is not a contact of {account.name}; a line of influence links two "
+            "people of the same account.",
+        )
+    return person
+
+
+def _influence_check(
+    *,
+    account: Account,
+    influence: ContactInfluence,
+    source: Contact | None,
+    target: Contact | None,
+    errors: dict[str, list[str]],
+) -> None:
+    if source is not None and target is not None:
+        if source.pk == target.pk:
+            _add(errors, "target", f"{source.name} cannot influence themselves.")
+        else:
+            twin = ContactInfluence.objects.filter(source=source, target=target).exclude(
+                pk=influence.pk
+            )
+            if twin.exists():
+                _add(
+                    errors,
+                    "target",
+                    f"The map already has {source.name} influencing {target.name}; change "
+                    "that line instead.",
+                )
+    problem = text_problem(influence.note, multiline=True)
+    if problem:
+        _add(errors, "note", problem)
+    try:
+        influence.full_clean(exclude=[*errors, "account", "source", "target"])
+    except ValidationError as error:
+        for field_name, messages in error.message_dict.items():
+            for message in messages:
+                _add(errors, field_name, message)
+
+
+@transaction.atomic
+def influence_create(
+    *,
+    account: Account,
+    created_by: User,
+    source: Contact | int,
+    target: Contact | int,
+    strength: int | Unset = UNSET,
+    note: str | Unset = UNSET,
+) -> ContactInfluence:
+    """Record that `source` influences `target` (two different people of `account`), beyond
+    the reporting line. The account's owner only, like every change of its map."""
+    require(can_add_contact(created_by, account), CONTACT_CHANGE_REFUSED)
+    account_row_require(account_id=account.pk)
+    errors: dict[str, list[str]] = {}
+    found_source = _influence_person(account, source, "source", errors)
+    found_target = _influence_person(account, target, "target", errors)
+    influence = ContactInfluence(account=account)
+    if not isinstance(note, Unset):
+        influence.note = (note or "").strip()
+    if not isinstance(strength, Unset):
+        influence.strength = strength
+    _influence_check(
+        account=account,
+        influence=influence,
+        source=found_source,
+        target=found_target,
+        errors=errors,
+    )
+    if errors or found_source is None or found_target is None:
+        raise ValidationError(errors)
+    influence.source = found_source
+    influence.target = found_target
+    influence.save()
+    account_data_changed(account_ids=[account.pk])
+    return influence
+
+
+@transaction.atomic
+def influence_update(
+    *,
+    influence: ContactInfluence,
+    updated_by: User,
+    version: int | None = None,
+    source: Contact | int | Unset = UNSET,
+    target: Contact | int | Unset = UNSET,
+    strength: int | Unset = UNSET,
+    note: str | Unset = UNSET,
+) -> ContactInfluence:
+    """Change a line of influence (the account's owner only); `version` as for contacts."""
+    account = influence.account
+    require(can_add_contact(updated_by, account), CONTACT_CHANGE_REFUSED)
+    account_row_require(account_id=account.pk)
+    errors: dict[str, list[str]] = {}
+    candidate = ContactInfluence.objects.select_related("source", "target").get(pk=influence.pk)
+    values: dict[str, Any] = {}
+    found_source: Contact | None = candidate.source
+    found_target: Contact | None = candidate.target
+    if not isinstance(source, Unset):
+        found_source = _influence_person(account, source, "source", errors)
+        if found_source is not None:
+            values["source"] = found_source
+    if not isinstance(target, Unset):
+        found_target = _influence_person(account, target, "target", errors)
+        if found_target is not None:
+            values["target"] = found_target
+    if not isinstance(strength, Unset):
+        values["strength"] = candidate.strength = strength
+    if not isinstance(note, Unset):
+        values["note"] = candidate.note = (note or "").strip()
+    _influence_check(
+        account=account,
+        influence=candidate,
+        source=found_source,
+        target=found_target,
+        errors=errors,
+    )
+    if errors:
+        raise ValidationError(errors)
+    fresh: ContactInfluence
+    fresh, changed = versioned_update(
+        instance=influence, values=values, version=version, by=updated_by
+    )
+    if changed:
+        account_data_changed(account_ids=[account.pk])
+    return fresh
+
+
+@transaction.atomic
+def influence_delete(*, influence: ContactInfluence, deleted_by: User) -> None:
+    """Remove a line of influence (the account's owner only)."""
+    require(can_add_contact(deleted_by, influence.account), CONTACT_CHANGE_REFUSED)
+    account_row_require(account_id=influence.account_id)
+    influence._history_user = deleted_by  # type: ignore[attr-defined]  # simple-history
+    influence.delete()
+    account_data_changed(account_ids=[influence.account_id])

@@ -50,16 +50,36 @@ def _map_context(request: AuthenticatedHttpRequest, account: Account) -> dict[st
     matrix = selectors.coverage_matrix(account=account, contacts=contacts, as_of=as_of)
     people = [row.person for row in matrix.rows]
     active = [c for c in contacts if c.is_active]
-    gaps = selectors.coverage_gaps_from_contacts(contacts=contacts, as_of=as_of)
+    influences = selectors.account_influences(account=account)
+    gaps = selectors.coverage_gaps_from_contacts(
+        contacts=contacts, as_of=as_of, influences=influences
+    )
+    map_data = selectors.map_graph(
+        account=account,
+        contacts=contacts,
+        influences=influences,
+        gaps=gaps,
+        people=people,
+        can_edit=can_edit,
+    )
     return {
         "account": account,
         "tab": "relationships",
+        "map_data": map_data,
+        "focus": request.GET.get("focus", ""),
+        "print_view": request.GET.get("view") == "print",
         "as_of": as_of,
         "contacts": contacts,
         "active_count": len(active),
         "overdue_count": sum(1 for c in active if c.is_overdue),
         "roots": selectors.relationship_tree(contacts),
-        "open_depth": 99 if len(contacts) <= OPEN_ALL_UP_TO else 1,
+        "open_depth": 99
+        if len(contacts) <= OPEN_ALL_UP_TO or request.GET.get("view") == "print"
+        else 1,
+        "influences": influences,
+        "roles": BuyingRole.choices,
+        "influence_choices": Influence.choices,
+        "attitudes": Attitude.choices,
         "gaps": gaps,
         "gap_groups": selectors.coverage_gap_groups(gaps),
         "matrix": matrix,

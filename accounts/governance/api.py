@@ -160,6 +160,7 @@ class DesignationRequestViewSet(
             requested_by=request_user(request),
             to_designation=data["to_designation"],
             reason=data.get("reason", ""),
+            exit_loss=data.get("exit_loss", ""),
         )
         created = self.get_queryset().get(pk=created.pk)
         return Response(self.get_serializer(created).data, status=status.HTTP_201_CREATED)

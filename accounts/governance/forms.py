@@ -7,6 +7,7 @@ from typing import Any, cast
 from django import forms
 from django.db.models import QuerySet
 
+from accounts.governance.models import ExitLoss
 from accounts.models import Account, Designation, QualifyingAnswers
 from kam.types import User
 
@@ -53,6 +54,13 @@ class QualifyingForm(forms.ModelForm[QualifyingAnswers]):
 class DesignationRequestForm(forms.Form):
     to_designation = forms.ChoiceField(choices=Designation.choices, label="New designation")
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    # Asked of a move to exit (the service requires it then): the churn backtest's outcome.
+    exit_loss = forms.ChoiceField(
+        choices=[("", "—"), *ExitLoss.choices],
+        required=False,
+        label="Moving to exit: was the account lost?",
+        help_text="A loss is recorded as an “account lost” event when the move is approved.",
+    )
 
 
 class DecisionForm(forms.Form):

@@ -107,6 +107,14 @@ class RequestStatus(models.TextChoices):
     DECLINED = "declined", "Declined"
 
 
+class ExitLoss(models.TextChoices):
+    """The question asked when an account is moved to exit: was it lost? (DOMAIN.md)"""
+
+    RIVAL = "rival", "Yes: lost to a rival"
+    STOPPED = "stopped", "Yes: the customer stopped buying"
+    NOT_LOST = "not_lost", "No: we chose to exit the account"
+
+
 class DesignationRequest(models.Model):
     """The owner asks to move an account to another designation; an executive decides."""
 
@@ -116,6 +124,9 @@ class DesignationRequest(models.Model):
     from_designation = models.CharField(max_length=20, choices=Designation.choices)
     to_designation = models.CharField(max_length=20, choices=Designation.choices)
     reason = models.TextField()
+    # Asked of a move to exit only (blank otherwise); an approved "lost" answer records an
+    # account_lost event, the outcome the churn backtest reads.
+    exit_loss = models.CharField(max_length=10, choices=ExitLoss.choices, blank=True)
     status = models.CharField(
         max_length=20, choices=RequestStatus.choices, default=RequestStatus.PENDING
     )

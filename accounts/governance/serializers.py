@@ -7,6 +7,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from accounts.governance.models import ExitLoss
 from accounts.governance.selectors import pilot_warning_for
 from accounts.models import (
     Account,
@@ -86,6 +87,14 @@ class DesignationRequestSerializer(StrictModelSerializer):
         slug_field="username", read_only=True
     )
     pilot_warning = serializers.SerializerMethodField()
+    exit_loss = serializers.ChoiceField(
+        choices=ExitLoss.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="A move to exit: was the account lost (rival, stopped) or not (not_lost)? "
+        "Empty for any other move; an approved loss records an account_lost event.",
+    )
 
     class Meta:
         model = DesignationRequest
@@ -95,6 +104,7 @@ class DesignationRequestSerializer(StrictModelSerializer):
             "from_designation",
             "to_designation",
             "reason",
+            "exit_loss",
             "status",
             "requested_by",
             "requested_at",

@@ -19,8 +19,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
+from accounts.governance.models import ExitLoss
 from accounts.governance.rules import (
     COMMITTEE_REFUSED,
     DESIGNATION_REQUEST_REFUSED,
@@ -35,18 +37,24 @@ from accounts.governance.rules import (
 )
 from accounts.models import (
     Account,
+    AccountEvent,
     CriterionScore,
     Designation,
     DesignationRequest,
+    EventKind,
     QualifyingAnswers,
     RequestStatus,
     ReviewMeeting,
     SelectionCriterion,
 )
 from accounts.services import UNSET, Unset, account_data_changed, given
+from kam.roles import Role
 from kam.rules import require
 from kam.types import User
 from kam.versioning import versioned_update
+from notifications.models import Kind
+from notifications.selectors import users_with_role
+from notifications.services import notify
 
 QUALIFYING_FIELDS = (
     "type_of_work_fit",
@@ -205,9 +213,11 @@ def qualifying_answers_set(
 
 @transaction.atomic
 def designation_request_create(
-    *, account: Account, requested_by: User, to_designation: str, reason: str
+    *, account: Account, requested_by: User, to_designation: str, reason: str, exit_loss: str = ""
 ) -> DesignationRequest:
-    """The owner asks to change the account's designation; one pending request at a time."""
+    """The owner asks to change the account's designation; one pending request at a time. A
+    move to exit says whether the account was lost (`exit_loss`, ExitLoss: the churn
+    backtest's outcome, recorded when the move is approved; empty: not answered)."""
     require(can_request_designation(requested_by, account), DESIGNATION_REQUEST_REFUSED)
     errors: dict[str, str] = {}
     if to_designation not in Designation.values:
@@ -222,15 +232,33 @@ def designation_request_create(
         errors["reason"] = "Say why the designation should change."
     if DesignationRequest.objects.filter(account=account, status=RequestStatus.PENDING).exists():
         errors["account"] = "This account already has a pending designation request."
+    # --- churn outcome (issue 20): a move to exit asks whether the account was lost ---
+    exit_loss = (exit_loss or "").strip()
+    exit_loss_error = _exit_loss_error(to_designation, exit_loss)
+    if exit_loss_error:
+        errors["exit_loss"] = exit_loss_error
+    # --- end churn outcome ---
     if errors:
         raise ValidationError(errors)
-    return DesignationRequest.objects.create(
+    request = DesignationRequest.objects.create(
         account=account,
         from_designation=account.designation,
         to_designation=to_designation,
         reason=reason,
+        exit_loss=exit_loss,
         requested_by=requested_by,
     )
+    # Notification (issue 18): the request waits for the executives.
+    notify(
+        recipients=users_with_role(Role.EXECUTIVE),
+        kind=Kind.DESIGNATION_REQUESTED,
+        message=f"{requested_by.username} asks to make {account.name} "
+        f"{request.get_to_designation_display().lower()} (now "
+        f"{request.get_from_designation_display().lower()}): {reason}",
+        url=reverse("accounts:committee"),
+        actor=requested_by,
+    )
+    return request
 
 
 @transaction.atomic
@@ -273,9 +301,55 @@ def designation_request_decide(
     if approve:
         account.designation = request.to_designation
         account.save(update_fields=["designation", "updated_at"])
+        _account_lost_record(request=request, account=account)  # churn outcome (issue 20)
         account_data_changed(account_ids=[account.pk])
     request.refresh_from_db()
+    # Notification (issue 18): the requester and the owner hear the decision.
+    verdict = "approved" if approve else "declined"
+    notify(
+        recipients=[request.requested_by, account.owner],
+        kind=Kind.DESIGNATION_DECIDED,
+        message=f"{decided_by.username} {verdict} the request to make {account.name} "
+        f"{request.get_to_designation_display().lower()}" + (f": {comment}" if comment else "."),
+        url=reverse("accounts:selection", args=[account.pk]),
+        actor=decided_by,
+    )
     return request
+
+
+# --- churn outcome (issue 20) ---------------------------------------------------------------
+def _exit_loss_error(to_designation: str, exit_loss: str) -> str | None:
+    """What is wrong with the answer to "was it lost?" (None when right): asked of a move to
+    exit only (the page asks it there; left empty, nothing is recorded)."""
+    if to_designation == Designation.EXIT:
+        if exit_loss and exit_loss not in ExitLoss.values:
+            return (
+                f"“{exit_loss[:40]}” is no answer: say whether the account was lost to a rival "
+                "(rival), stopped buying (stopped) or was not lost (not_lost)."
+            )
+    elif exit_loss:
+        return "Only a move to exit asks whether the account was lost; leave it empty."
+    return None
+
+
+def _account_lost_record(*, request: DesignationRequest, account: Account) -> None:
+    """An approved move to exit whose owner said the account was lost records the
+    account_lost event the churn backtest reads, dated the day of the decision."""
+    if request.to_designation != Designation.EXIT or request.exit_loss not in (
+        ExitLoss.RIVAL,
+        ExitLoss.STOPPED,
+    ):
+        return
+    AccountEvent.objects.create(
+        account=account,
+        kind=EventKind.ACCOUNT_LOST,
+        date=timezone.localdate(),
+        notes=f"{ExitLoss(request.exit_loss).label} (moved to exit: {request.reason})",
+        created_by=request.requested_by,
+    )
+
+
+# --- end churn outcome ---------------------------------------------------------------------
 
 
 def _meeting_errors(

@@ -21,6 +21,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import (
@@ -49,9 +50,14 @@ from accounts.plans.rules import (
     is_own_plan,
 )
 from accounts.plans.selectors import HistoryEntry, account_plan_changes_since
+from accounts.selectors import account_team
 from accounts.services import UNSET, Unset, account_data_changed, given
+from kam.roles import Role
 from kam.rules import require
 from kam.types import User
+from notifications.models import Kind
+from notifications.selectors import users_with_role
+from notifications.services import notify
 
 PLAN_TEXT_FIELDS = ("vision", "value_proposition", "situation", "strategy", "expansion")
 PLAN_EDITABLE_FIELDS = ("period", "period_start", "period_end", *PLAN_TEXT_FIELDS)
@@ -465,7 +471,7 @@ def account_plan_submit(
     errors = _submit_problems(plan, today=timezone.localdate())
     if errors:
         raise ValidationError(errors)
-    return _transition(
+    _transition(
         plan,
         submitted_by,
         PlanStatus.DRAFT,
@@ -474,6 +480,22 @@ def account_plan_submit(
         submitted_at=timezone.now(),
         submitted_by=submitted_by,
     )
+    # Notification (issue 18): the plan waits for the executives.
+    notify(
+        recipients=users_with_role(Role.EXECUTIVE),
+        kind=Kind.PLAN_SUBMITTED,
+        message=f"{submitted_by.username} submitted the {plan.period} plan of "
+        f"{plan.account.name} for approval.",
+        url=reverse("accounts:plan-detail", args=[plan.pk]),
+        actor=submitted_by,
+    )
+    return plan
+
+
+def _plan_people(plan: AccountPlan) -> list[User]:
+    """The account's owner and team, told of a decision on the plan (issue 18)."""
+    people = [member.user for member in account_team(account=plan.account)]
+    return [plan.account.owner, *people] if plan.account.owner else people
 
 
 def _require_reviewer(plan: AccountPlan, user: User, verb: str) -> None:
@@ -495,7 +517,7 @@ def account_plan_approve(
         raise ValidationError(
             "You cannot approve your own plan: another member of the steering committee must."
         )
-    return _transition(
+    _transition(
         plan,
         approved_by,
         PlanStatus.SUBMITTED,
@@ -504,6 +526,15 @@ def account_plan_approve(
         reviewed_at=timezone.now(),
         reviewed_by=approved_by,
     )
+    # Notification (issue 18): the owner and the team hear the plan is approved.
+    notify(
+        recipients=_plan_people(plan),
+        kind=Kind.PLAN_APPROVED,
+        message=f"{approved_by.username} approved the {plan.period} plan of {plan.account.name}.",
+        url=reverse("accounts:plan-detail", args=[plan.pk]),
+        actor=approved_by,
+    )
+    return plan
 
 
 @transaction.atomic
@@ -515,7 +546,7 @@ def account_plan_return(
     comment = (comment or "").strip()
     if not comment:
         raise ValidationError({"comment": "Say what the owner should rework before resubmitting."})
-    return _transition(
+    _transition(
         plan,
         returned_by,
         PlanStatus.SUBMITTED,
@@ -525,6 +556,16 @@ def account_plan_return(
         reviewed_at=timezone.now(),
         reviewed_by=returned_by,
     )
+    # Notification (issue 18): the owner and the team hear what to rework.
+    notify(
+        recipients=_plan_people(plan),
+        kind=Kind.PLAN_RETURNED,
+        message=f"{returned_by.username} returned the {plan.period} plan of "
+        f"{plan.account.name} for rework: “{comment}”",
+        url=reverse("accounts:plan-detail", args=[plan.pk]),
+        actor=returned_by,
+    )
+    return plan
 
 
 @transaction.atomic

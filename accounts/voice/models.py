@@ -151,6 +151,8 @@ class EventKind(models.TextChoices):
     BROKEN_COMMITMENT = "broken_commitment", "Broken commitment"
     LITIGATION = "litigation", "Litigation"
     KEY_CONTACT_LEFT = "key_contact_left", "Key contact left"
+    # The outcome the churn score tries to foresee (DOMAIN.md "Backtest").
+    ACCOUNT_LOST = "account_lost", "Account lost (stopped buying or moved to a rival)"
     OTHER = "other", "Other"
 
 

@@ -22,6 +22,7 @@ from accounts.models import Account, AccountPlan, PlanAction, PlanObjective, Tea
 from accounts.plans.selectors import account_plans_for_account, plan_actions_overdue
 from accounts.selectors import KnowledgeProfile, account_team, knowledge_profile
 from kam.types import User
+from portfolio.churn.playbook import signal_action
 from portfolio.churn.signals import signal_label
 from portfolio.models import AccountSnapshot, AnalysisRun
 from relationships.models import Contact, Interaction
@@ -98,6 +99,7 @@ class SignalLine:
     stage: int
     weight: float
     detail: str
+    action: str = ""  # the playbook's action for the signal
 
 
 @dataclass(frozen=True)
@@ -138,7 +140,7 @@ class Account360:
         return sum(1 for contact in self.contacts if contact.is_active)
 
 
-def _signal_lines(signals: Any) -> list[SignalLine]:
+def signal_lines(signals: Any) -> list[SignalLine]:
     lines = []
     for signal in signals or []:
         code = str(signal.get("code", ""))
@@ -149,6 +151,7 @@ def _signal_lines(signals: Any) -> list[SignalLine]:
                 stage=int(signal.get("stage", 0)),
                 weight=float(signal.get("weight", 0)),
                 detail=str(signal.get("detail", "")),
+                action=signal_action(code),
             )
         )
     lines.sort(key=lambda line: (-line.stage, -line.weight, line.code))
@@ -253,7 +256,7 @@ def account_360(*, user: User, account: Account, as_of: datetime.date) -> Accoun
     serve 1, ledger 1, plan + objectives 2, overdue actions 1, contacts + goals 2,
     interactions + their contacts 2."""
     snapshots = account_snapshots_recent(account=account, as_of=as_of)
-    history = [RunRow(snapshot=s, signals=_signal_lines(s.signals)) for s in snapshots]
+    history = [RunRow(snapshot=s, signals=signal_lines(s.signals)) for s in snapshots]
     plan = account_plan_current(account=account, as_of=as_of)
     contacts = list(account_contacts(account=account, as_of=as_of))
     gaps = coverage_gaps_from_contacts(contacts=contacts, as_of=as_of)

@@ -106,7 +106,7 @@ RECURRING_DAYS = 90
 LOW_SATISFACTION = 5.0
 SATISFACTION_DROP = 1.0
 NEGLECT_FACTOR = 2
-REVENUE_DECLINE_FACTOR_TENTHS = 9  # Y3 < 0.9 × Y2, compared in whole cents
+REVENUE_DECLINE_RATIO = 0.9  # Y3 < 0.9 × Y2
 EVENT_DAYS_COMPETITOR = 180
 EVENT_DAYS_ULTIMATUM = 180
 EVENT_DAYS_LITIGATION = 365
@@ -152,8 +152,14 @@ def _number(values: pd.Series) -> pd.Series:
     return values.map(lambda value: f"{value:g}")
 
 
-def recurring_problems(complaints: pd.DataFrame, as_of: date) -> pd.Series:
-    """≥ 3 complaints of the same category opened in the 90 days up to T.
+def recurring_problems(
+    complaints: pd.DataFrame,
+    as_of: date,
+    *,
+    count: int = RECURRING_COMPLAINTS,
+    days: int = RECURRING_DAYS,
+) -> pd.Series:
+    """≥ 3 (``count``) complaints of the same category opened in the 90 (``days``) days up to T.
 
     T − 90 days ≤ opened_on ≤ T. Complaints without a category are not grouped.
     Detail, per qualifying category: "3 delivery complaints since 2 May 2026" (the
@@ -161,7 +167,7 @@ def recurring_problems(complaints: pd.DataFrame, as_of: date) -> pd.Series:
     """
     require_columns(complaints, COMPLAINT_COLUMNS, "complaints")
     windows = Windows.from_as_of(as_of)
-    recent = complaints[windows.in_last_days(complaints[OPENED_ON], RECURRING_DAYS)]
+    recent = complaints[windows.in_last_days(complaints[OPENED_ON], int(days))]
     frame = pd.DataFrame(
         {
             ACCOUNT: recent[ACCOUNT],
@@ -171,7 +177,7 @@ def recurring_problems(complaints: pd.DataFrame, as_of: date) -> pd.Series:
     )
     counts = frame.groupby([ACCOUNT, CATEGORY])[OPENED_ON].agg(["size", "min"]).reset_index()
     # per account (_join_per_account groups, keeping this order): most complaints first
-    counts = counts[counts["size"] >= RECURRING_COMPLAINTS].sort_values(
+    counts = counts[counts["size"] >= count].sort_values(
         ["size", CATEGORY], ascending=[False, True]
     )
     if counts.empty:
@@ -186,8 +192,15 @@ def recurring_problems(complaints: pd.DataFrame, as_of: date) -> pd.Series:
     return _join_per_account(counts, DETAIL)
 
 
-def satisfaction_decline(assessments: pd.DataFrame, as_of: date) -> pd.Series:
-    """The latest assessment score up to T is ≤ 5, or ≥ 1.0 below the one before it.
+def satisfaction_decline(
+    assessments: pd.DataFrame,
+    as_of: date,
+    *,
+    low: float = LOW_SATISFACTION,
+    drop: float = SATISFACTION_DROP,
+) -> pd.Series:
+    """The latest assessment score up to T is ≤ 5 (``low``), or ≥ 1.0 (``drop``) below the one
+    before it.
 
     Assessments dated after T and those without a score are ignored. On equal dates
     the later row of the frame is the later assessment. The drop is compared after
@@ -210,9 +223,9 @@ def satisfaction_decline(assessments: pd.DataFrame, as_of: date) -> pd.Series:
     frame["previous_score"] = grouped[SCORE].shift(1)
     frame["previous_date"] = grouped[DATE].shift(1)
     latest = frame.drop_duplicates(ACCOUNT, keep="last").set_index(ACCOUNT)
-    drop = (latest["previous_score"] - latest[SCORE]).round(6)
-    is_low = latest[SCORE] <= LOW_SATISFACTION
-    has_dropped = drop.ge(SATISFACTION_DROP)
+    fall = (latest["previous_score"] - latest[SCORE]).round(6)
+    is_low = latest[SCORE] <= low
+    has_dropped = fall.ge(round(drop, 6))
     fired = latest[is_low | has_dropped].copy()
     if fired.empty:
         return _no_details()
@@ -235,9 +248,11 @@ def _key_contacts(contacts: pd.DataFrame) -> pd.DataFrame:
     return contacts[is_key]
 
 
-def key_influencer_neglected(contacts: pd.DataFrame, as_of: date) -> pd.Series:
-    """An active economic buyer or coach last contacted more than 2 × their desired
-    contact frequency ago, or never.
+def key_influencer_neglected(
+    contacts: pd.DataFrame, as_of: date, *, factor: float = NEGLECT_FACTOR
+) -> pd.Series:
+    """An active economic buyer or coach last contacted more than 2 (``factor``) × their
+    desired contact frequency ago, or never.
 
     Neglected when LAST_INTERACTION_ON is missing (or after T), or when
     (T − LAST_INTERACTION_ON) in days > 2 × CONTACT_FREQUENCY_DAYS (strictly). A
@@ -285,7 +300,7 @@ def key_influencer_neglected(contacts: pd.DataFrame, as_of: date) -> pd.Series:
     frequency = per_contact["frequency"].where(per_contact["frequency"] > 0)
     days_since = (as_of_day - last).dt.days
     is_never = last.isna()
-    is_overdue = days_since.gt(NEGLECT_FACTOR * frequency)
+    is_overdue = days_since.gt(factor * frequency)
     neglected = per_contact[is_never | is_overdue].copy()
     if neglected.empty:
         return _no_details()
@@ -331,8 +346,11 @@ def _short_money(value: float) -> str:
     return f"{value:.0f}"
 
 
-def revenue_decline(revenue_y2: pd.Series, revenue_ttm: pd.Series) -> pd.Series:
-    """Y2 > 0 and Y3 < 0.9 × Y2 (compared in whole cents, so exactly 90 % does not fire).
+def revenue_decline(
+    revenue_y2: pd.Series, revenue_ttm: pd.Series, *, ratio: float = REVENUE_DECLINE_RATIO
+) -> pd.Series:
+    """Y2 > 0 and Y3 < 0.9 (``ratio``) × Y2, compared exactly in whole cents and the ratio's
+    basis points (Python integers: no overflow), so exactly 90 % does not fire.
 
     Inputs: revenue_y2 and revenue_ttm float Series aligned on account (see
     ``valuation.analysis.revenue.revenue_windows``). Detail: "Revenue fell 25 % (TTM
@@ -340,7 +358,9 @@ def revenue_decline(revenue_y2: pd.Series, revenue_ttm: pd.Series) -> pd.Series:
     """
     y2 = to_cents(revenue_y2)
     y3 = to_cents(revenue_ttm)
-    fires = (y2 > 0) & (y3 * 10 < y2 * REVENUE_DECLINE_FACTOR_TENTHS)
+    basis_points = round(ratio * 10_000)
+    fires = (y2 > 0) & (y3.astype(object) * 10_000 < y2.astype(object) * basis_points)
+    fires = fires.astype(bool)
     if not fires.any():
         return _no_details()
     before = revenue_y2.astype("float64")[fires]
@@ -391,19 +411,41 @@ def _event_signal(
     return _join_per_account(per_type, DETAIL)
 
 
-def competitor_activity(events: pd.DataFrame, as_of: date) -> pd.Series:
-    """An event competitor_evaluation or rfp_issued in the 180 days up to T."""
-    return _event_signal(events, as_of, COMPETITOR_EVENTS, EVENT_DAYS_COMPETITOR)
+def competitor_activity(
+    events: pd.DataFrame, as_of: date, *, days: int = EVENT_DAYS_COMPETITOR
+) -> pd.Series:
+    """An event competitor_evaluation or rfp_issued in the 180 (``days``) days up to T."""
+    return _event_signal(events, as_of, COMPETITOR_EVENTS, int(days))
 
 
-def ultimatum(events: pd.DataFrame, as_of: date) -> pd.Series:
-    """An event performance_standards, ultimatum or broken_commitment in the 180 days up to T."""
-    return _event_signal(events, as_of, ULTIMATUM_EVENTS, EVENT_DAYS_ULTIMATUM)
+def ultimatum(events: pd.DataFrame, as_of: date, *, days: int = EVENT_DAYS_ULTIMATUM) -> pd.Series:
+    """An event performance_standards, ultimatum or broken_commitment in the 180 (``days``)
+    days up to T."""
+    return _event_signal(events, as_of, ULTIMATUM_EVENTS, int(days))
 
 
-def litigation(events: pd.DataFrame, as_of: date) -> pd.Series:
-    """An event litigation in the 365 days up to T."""
-    return _event_signal(events, as_of, LITIGATION_EVENTS, EVENT_DAYS_LITIGATION)
+def litigation(
+    events: pd.DataFrame, as_of: date, *, days: int = EVENT_DAYS_LITIGATION
+) -> pd.Series:
+    """An event litigation in the 365 (``days``) days up to T."""
+    return _event_signal(events, as_of, LITIGATION_EVENTS, int(days))
+
+
+# The threshold names (valuation.analysis.parameters.THRESHOLD_FIELDS) and their defaults.
+DEFAULT_THRESHOLDS: dict[str, float] = {
+    "recurring_complaints": RECURRING_COMPLAINTS,
+    "recurring_days": RECURRING_DAYS,
+    "low_satisfaction_score": LOW_SATISFACTION,
+    "satisfaction_drop": SATISFACTION_DROP,
+    "neglect_factor": NEGLECT_FACTOR,
+    "revenue_decline_ratio": REVENUE_DECLINE_RATIO,
+    "competitor_days": EVENT_DAYS_COMPETITOR,
+    "ultimatum_days": EVENT_DAYS_ULTIMATUM,
+    "litigation_days": EVENT_DAYS_LITIGATION,
+}
+# DOMAIN.md: the relationship signals apply to the accounts meant to be mapped only.
+RELATIONSHIP_SIGNALS = frozenset({KEY_INFLUENCER_NEGLECTED.code, COVERAGE_GAP.code})
+MAPPED_DESIGNATIONS = frozenset({"candidate", "pilot", "strategic"})
 
 
 def churn_signals(
@@ -417,12 +459,17 @@ def churn_signals(
     revenue_ttm: pd.Series,
     as_of: date,
     weights: Mapping[str, float] | None = None,
+    thresholds: Mapping[str, float] | None = None,
+    mapped: pd.Index | None = None,
 ) -> pd.DataFrame:
     """Every churn signal that fires at T, for the given accounts.
 
     Inputs: the frames described in the module docstring; revenue_y2 / revenue_ttm
     indexed by account (missing accounts count as 0); ``weights``: signal code → weight
-    (default DEFAULT_WEIGHTS; missing codes take their default).
+    (default DEFAULT_WEIGHTS; missing codes take their default); ``thresholds``: threshold
+    name → value (DEFAULT_THRESHOLDS' names; missing ones take their default); ``mapped``:
+    the accounts the relationship signals (key_influencer_neglected, coverage_gap) apply to,
+    those meant to be mapped (DOMAIN.md: candidate, pilot, strategic); None: every account.
     Output: DataFrame with FIRED_SIGNAL_COLUMNS (ACCOUNT, SIGNAL_CODE, STAGE,
     SIGNAL_WEIGHT, DETAIL), one row per fired signal, sorted by the order of
     ``accounts`` then the defection-cycle order. Rows for accounts outside
@@ -430,18 +477,36 @@ def churn_signals(
     """
     accounts = pd.Index(accounts)
     chosen = {**DEFAULT_WEIGHTS, **(weights or {})}
+    limits = {**DEFAULT_THRESHOLDS, **(thresholds or {})}
     y2 = revenue_y2.reindex(accounts, fill_value=0.0)
     y3 = revenue_ttm.reindex(accounts, fill_value=0.0)
+    mapped_accounts = accounts if mapped is None else accounts[accounts.isin(mapped)]
     details = {
-        RECURRING_PROBLEMS.code: recurring_problems(complaints, as_of),
-        SATISFACTION_DECLINE.code: satisfaction_decline(assessments, as_of),
-        KEY_INFLUENCER_NEGLECTED.code: key_influencer_neglected(contacts, as_of),
-        COVERAGE_GAP.code: coverage_gap(contacts, accounts),
-        REVENUE_DECLINE.code: revenue_decline(y2, y3),
-        COMPETITOR_ACTIVITY.code: competitor_activity(events, as_of),
-        ULTIMATUM.code: ultimatum(events, as_of),
-        LITIGATION.code: litigation(events, as_of),
+        RECURRING_PROBLEMS.code: recurring_problems(
+            complaints,
+            as_of,
+            count=int(limits["recurring_complaints"]),
+            days=int(limits["recurring_days"]),
+        ),
+        SATISFACTION_DECLINE.code: satisfaction_decline(
+            assessments,
+            as_of,
+            low=float(limits["low_satisfaction_score"]),
+            drop=float(limits["satisfaction_drop"]),
+        ),
+        KEY_INFLUENCER_NEGLECTED.code: key_influencer_neglected(
+            contacts, as_of, factor=float(limits["neglect_factor"])
+        ),
+        COVERAGE_GAP.code: coverage_gap(contacts, mapped_accounts),
+        REVENUE_DECLINE.code: revenue_decline(y2, y3, ratio=float(limits["revenue_decline_ratio"])),
+        COMPETITOR_ACTIVITY.code: competitor_activity(
+            events, as_of, days=int(limits["competitor_days"])
+        ),
+        ULTIMATUM.code: ultimatum(events, as_of, days=int(limits["ultimatum_days"])),
+        LITIGATION.code: litigation(events, as_of, days=int(limits["litigation_days"])),
     }
+    neglected = details[KEY_INFLUENCER_NEGLECTED.code]
+    details[KEY_INFLUENCER_NEGLECTED.code] = neglected[neglected.index.isin(mapped_accounts)]
     parts = [
         pd.DataFrame(
             {

@@ -176,20 +176,22 @@ def churn_table(rows: list[AccountRow], *, key: str = "churn") -> Table:
             Column("Account", ACCOUNT),
             Column("External id"),
             Column("Owner"),
-            Column("Stage", NUMBER),
+            Column("Revenue at risk (TTM)", MONEY),
             Column("Score", NUMBER),
+            Column("Stage", NUMBER),
             Column("Signals"),
-            Column("Revenue TTM", MONEY),
+            Column("What to do"),
         ],
         rows=[
             [
                 _account(row),
                 Cell(TEXT, row.external_id),
                 Cell(TEXT, row.owner),
-                Cell(NUMBER, row.churn_stage),
-                Cell(NUMBER, row.churn_score),
-                Cell(TEXT, "; ".join(row.signal_words)),
                 Cell(MONEY, row.revenue_ttm),
+                Cell(NUMBER, row.churn_score),
+                Cell(NUMBER, row.churn_stage),
+                Cell(TEXT, "; ".join(row.signal_words)),
+                Cell(TEXT, " ".join(row.signal_actions)),
             ]
             for row in rows
         ],

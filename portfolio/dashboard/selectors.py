@@ -25,6 +25,7 @@ from django.db.models.functions import Cast
 from accounts.models import Account, Designation
 from accounts.selectors import accounts_visible_to
 from kam.types import User
+from portfolio.churn.playbook import signal_action
 from portfolio.churn.signals import signal_label
 from portfolio.dashboard.filters import DashboardFilters
 from portfolio.dashboard.lorenz import Concentration, lorenz_curve
@@ -87,6 +88,14 @@ class AccountRow:
     def signal_words(self) -> list[str]:
         return [
             f"{signal_label(str(s.get('code', '')))}: {s.get('detail', '')}" for s in self.signals
+        ]
+
+    @property
+    def signal_actions(self) -> list[str]:
+        """The playbook's action for each fired signal, in the signals' order."""
+        return [
+            f"{signal_label(str(s.get('code', '')))}: {signal_action(str(s.get('code', '')))}"
+            for s in self.signals
         ]
 
 
@@ -270,7 +279,7 @@ def _totals(snapshots: QuerySet[AccountSnapshot]) -> Totals:
         total_accounts=Count("pk"),
         total_creators=Count("pk", filter=Q(net_profit_ttm__gt=0)),
         total_drainers=Count("pk", filter=Q(net_profit_ttm__lt=0)),
-        total_at_risk=Count("pk", filter=Q(churn_stage__gt=0)),
+        total_at_risk=Count("pk", filter=Q(at_risk=True)),
         **{f"total_{name}": Sum(name, default=zero) for name in money},
     )
     return Totals(**{name.removeprefix("total_"): value for name, value in sums.items()})
@@ -521,10 +530,8 @@ def _dashboard_build(
 
 
 def dashboard_churn_risk(snapshots: QuerySet[AccountSnapshot]) -> QuerySet[AccountSnapshot]:
-    """Accounts with any churn signal, highest stage first, then score, then revenue."""
-    return snapshots.filter(Q(churn_stage__gt=0) | Q(churn_score__gt=0)).order_by(
-        "-churn_stage", "-churn_score", "-revenue_ttm", "account_id"
-    )
+    """The accounts at churn risk (DOMAIN.md at_risk) by revenue at risk, largest first."""
+    return snapshots.filter(at_risk=True).order_by("-revenue_ttm", "-churn_score", "account_id")
 
 
 @dataclass(frozen=True)
@@ -537,7 +544,7 @@ class ChurnPage:
 def dashboard_churn_risk_page(
     *, user: User, filters: DashboardFilters, page_number: Any
 ) -> ChurnPage:
-    """One page (CHURN_LIMIT rows) of every visible account with a churn signal."""
+    """One page (CHURN_LIMIT rows) of every visible account at churn risk."""
     run = analysis_run_latest_succeeded()
     if run is None:
         return ChurnPage(run=None, page=None, rows=[])

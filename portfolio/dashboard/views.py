@@ -147,14 +147,24 @@ def dashboard_notes(dashboard: Dashboard) -> dict[str, str]:
             "exchanged in the trailing twelve months, from the value ledger."
         ),
         "churn": (
-            f"{len(dashboard.churn)} of {_count(totals.at_risk, 'account')} at risk, "
-            "highest stage first."
+            f"{_count(totals.at_risk, 'account')} of {totals.accounts} at churn risk (score "
+            f"{_at_risk_score(dashboard)} or more), largest revenue at risk first"
+            + (
+                f"; the first {len(dashboard.churn)} shown."
+                if len(dashboard.churn) < totals.at_risk
+                else "."
+            )
         ),
         "trend": (
             f"The last {_count(len(dashboard.trend), 'successful run')} over the same accounts and "
             "filters (segment as each run assessed it)."
         ),
     }
+
+
+def _at_risk_score(dashboard: Dashboard) -> str:
+    """The at_risk_score the run used (DOMAIN.md default 25 for a run stored without it)."""
+    return f"{float(dashboard.run.parameters.get('at_risk_score', 25)):g}"
 
 
 def _rest_share(dashboard: Dashboard) -> float:
@@ -255,7 +265,7 @@ def dashboard_export(
 
 @login_required
 def dashboard_churn_page(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Every visible account with a churn signal, highest stage first, 50 a page."""
+    """Every visible account at churn risk, largest revenue at risk first, 50 a page."""
     parsed = dashboard_filters_parse(params=request.GET)
     churn = dashboard_churn_risk_page(
         user=request.user, filters=parsed.filters, page_number=request.GET.get("page")
@@ -265,6 +275,9 @@ def dashboard_churn_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         "portfolio/dashboard/churn.html",
         {
             "run": churn.run,
+            "at_risk_score": (
+                f"{float(churn.run.parameters.get('at_risk_score', 25)):g}" if churn.run else ""
+            ),
             "page": churn.page,
             "table_html": table_html(table=churn_table(churn.rows), table_id="churn-table"),
             "filter_errors": parsed.errors,

@@ -12,8 +12,12 @@ from django_celery_beat.models import PeriodicTask
 
 from portfolio.models import AccountSnapshot, AnalysisParameters, AnalysisRun
 from portfolio.schedules import NIGHTLY_NAME
+from portfolio.services import PARAMETER_FIELDS
 from tests.factories import AccountFactory
 from tests.portfolio.fixtures import AS_OF, build_small_portfolio
+
+# The parameters the form posts besides DOMAIN.md's first seven (signal table, at_risk_score).
+CHURN_FIELDS = PARAMETER_FIELDS[7:]
 
 pytestmark = pytest.mark.django_db
 
@@ -216,14 +220,17 @@ def test_ops_parameters_form_records_the_change(ops_client: Any, ops: Any) -> No
         "small_account_revenue": "90000",
         "margin_target": "0.1",
         "attractiveness_threshold": "55",
+        **{name: str(getattr(AnalysisParameters(), name)) for name in CHURN_FIELDS},
+        "at_risk_score": "30",
     }
     assert ops_client.post("/ops/analysis/parameters/", values).status_code == 302
     latest = AnalysisParameters.objects.get(pk=1).history.first()
-    assert (latest.history_user, latest.horizon_years, latest.discount_rate) == (
-        ops,
-        8,
-        Decimal("0.1200"),
-    )
+    assert (
+        latest.history_user,
+        latest.horizon_years,
+        latest.discount_rate,
+        latest.at_risk_score,
+    ) == (ops, 8, Decimal("0.1200"), Decimal("30.00"))
 
 
 @pytest.mark.parametrize(
@@ -242,7 +249,10 @@ def test_account_analysis_tab_access(
     assert response.status_code == status
     if status == 200:
         page = response.content.decode()
-        assert "coverage_gap" in page
+        # the signal in words and the playbook's action for it; not at risk (10 < 25)
+        assert "<td>Coverage gap</td>" in page
+        assert "Map the missing economic buyer or coach" in page
+        assert 'id="at-risk">not at churn risk' in page
         assert response.context["history"].latest.net_profit_ttm == Decimal("48400.00")
         # figures by their names, money grouped with cents
         assert '<th scope="row">Net profit TTM</th>' in page

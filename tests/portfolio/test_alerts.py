@@ -38,6 +38,7 @@ def _snapshot(run: AnalysisRun, account: Any, stage: int, score: int = 0) -> Acc
         account=account,
         churn_stage=stage,
         churn_score=score,
+        at_risk=score >= 25,
         segment="invest",
         signals=[{"code": "revenue_decline", "stage": 2, "weight": 15, "detail": "Y3 < 0.9 Y2"}]
         if stage
@@ -60,26 +61,40 @@ def stranger_account(other_manager: Any) -> Any:
     return AccountFactory(owner=other_manager, name="Mallory Metals")
 
 
-def test_churn_stage_rise_between_the_two_latest_successful_runs(
+def test_churn_alert_lists_accounts_newly_at_risk_or_rising_while_at_risk(
     owner: Any, account: Any, stranger_account: Any
 ) -> None:
-    # given: older run (stage 1), latest successful run (stage 3), a newer failed run (stage 0)
+    # given: older run, latest successful run, a newer failed run (which is ignored)
     steady = AccountFactory(owner=owner, name="Steady Co")
     new = AccountFactory(owner=owner, name="New Co")
+    rising = AccountFactory(owner=owner, name="Rising Co")
+    below = AccountFactory(owner=owner, name="Below Co")
     older, latest, failed = _run(60), _run(30), _run(1, status="failed")
-    for run, stage in ((older, 1), (latest, 3), (failed, 0)):
-        _snapshot(run, account, stage, score=stage * 20)
-        _snapshot(run, stranger_account, stage)
-    _snapshot(older, steady, 2)
-    _snapshot(latest, steady, 2)
-    _snapshot(latest, new, 4)  # not in the older run: nothing to compare
+    for run, stage, score in ((older, 1, 20), (latest, 3, 60), (failed, 0, 0)):
+        _snapshot(run, account, stage, score=score)  # 20 → 60: now at risk
+        _snapshot(run, stranger_account, stage, score=score)  # not the owner's
+    _snapshot(older, steady, 2, score=40)
+    _snapshot(latest, steady, 2, score=40)  # at risk in both, same stage: nothing new
+    _snapshot(older, rising, 2, score=30)
+    _snapshot(latest, rising, 3, score=45)  # at risk in both, stage rose
+    _snapshot(older, below, 0)
+    _snapshot(latest, below, 1, score=10)  # stage rose but not at risk: the same at_risk
+    _snapshot(latest, new, 4, score=80)  # not in the older run: nothing to compare
     # when
     group = _groups(owner)["churn"]
     # then
-    assert _names(group) == ["Northwind Foods"]
-    alert = group.alerts[0]
-    assert alert.message == "Churn stage rose from 1 to 3 (score 60): Revenue declining."
-    assert alert.url == f"/accounts/{account.pk}/analysis/"
+    assert sorted(_names(group)) == ["Northwind Foods", "Rising Co"]
+    messages = {alert.account_name: alert.message for alert in group.alerts}
+    action = (
+        "Find where the revenue went (lost lines, locations, a rival) with the customer's buyer."
+    )
+    assert messages["Northwind Foods"] == (
+        f"Now at churn risk (score 60, stage 3): Revenue declining. {action}"
+    )
+    assert messages["Rising Co"] == (
+        f"Churn stage rose from 2 to 3 (score 45, stage 3): Revenue declining. {action}"
+    )
+    assert group.alerts[0].url.endswith("/analysis/")
 
 
 def test_churn_alert_needs_two_runs(owner: Any, account: Any) -> None:
@@ -196,8 +211,8 @@ def _portfolio(owner: Any, size: int) -> None:
     older, latest = _run(60), _run(30)
     for index in range(size):
         account = AccountFactory(owner=owner, name=f"Acc {size}-{index:03d}")
-        _snapshot(older, account, 1)
-        _snapshot(latest, account, 2)
+        _snapshot(older, account, 1, score=20)
+        _snapshot(latest, account, 2, score=30)
         ContactFactory(account=account, is_economic_buyer=True)
         PlanActionFactory(plan=AccountPlanFactory(account=account), due=TODAY - timedelta(days=3))
         ValueEntryFactory(account=account, date=TODAY - timedelta(days=120))
@@ -214,7 +229,7 @@ def test_home_page_queries(
     with django_assert_num_queries(10):
         response = owner_client.get("/")
     body = response.content.decode()
-    assert body.count("Churn stage rose from 1 to 2") == min(size, ALERT_LIMIT)
+    assert body.count("Now at churn risk (score 30, stage 2)") == min(size, ALERT_LIMIT)
     assert body.count("Confirm with the customer") == min(size, ALERT_LIMIT)
 
 

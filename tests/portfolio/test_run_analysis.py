@@ -68,6 +68,7 @@ def test_run_analysis_and_export_match_hand_computed_figures(
     assert a["value_ratio"] == "4.000000"
     # No contact mapped: coverage_gap (stage 1, weight 10) is the only signal.
     assert (a["churn_score"], a["churn_stage"]) == ("10", "1")
+    assert a["at_risk"] == "False"  # 10 < at_risk_score 25
     assert a["retention"] == "0.810000"  # 0.9 × (1 − 10/100)
     # Σ_{t=1..10} 48,400·1.1^(t−1)·0.81^(t−1)/1.1^t = 44,000·(1 − 0.81^10)/0.19
     assert a["ltv"] == _money(44_000 * (1 - 0.81**10) / 0.19)
@@ -92,7 +93,15 @@ def test_run_analysis_and_export_match_hand_computed_figures(
         "5000.00",
     )
     assert b["value_ratio"] == ""  # nothing received: no ratio
-    assert b["ltv"] == _money(sum(5000 * 0.81 ** (t - 1) / 1.1**t for t in range(1, 11)))
+    # transactional: the relationship signals do not apply (DOMAIN.md), so no coverage_gap
+    assert (b["churn_score"], b["churn_stage"], b["at_risk"], b["signals"]) == (
+        "0",
+        "0",
+        "False",
+        "",
+    )
+    assert b["retention"] == "0.900000"
+    assert b["ltv"] == _money(sum(5000 * 0.9 ** (t - 1) / 1.1**t for t in range(1, 11)))
     assert (b["replacement_customers"], b["replacement_cost"]) == ("1", "25000.00")
     assert (b["attractiveness"], b["segment"]) == ("50.00", "maintain")  # margin 0.1 = target
 

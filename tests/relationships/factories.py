@@ -6,7 +6,7 @@ from datetime import date
 
 import factory
 
-from relationships.models import Contact, ContactGoal, Interaction
+from relationships.models import Contact, ContactGoal, ContactInfluence, Interaction
 from tests.factories import AccountFactory, UserFactory
 
 
@@ -47,3 +47,14 @@ class InteractionFactory(factory.django.DjangoModelFactory):
     def contacts(self, create: bool, extracted: object, **kwargs: object) -> None:
         if create and extracted:
             self.contacts.set(extracted)  # type: ignore[attr-defined]
+
+
+class ContactInfluenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ContactInfluence
+
+    source = factory.SubFactory(ContactFactory)
+    account = factory.LazyAttribute(lambda line: line.source.account)
+    target = factory.SubFactory(ContactFactory, account=factory.SelfAttribute("..account"))
+    strength = 3
+    note = ""

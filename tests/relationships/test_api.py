@@ -243,7 +243,8 @@ def test_api_refuses_reports_to_cycle(owner_api: Any, boss: Contact, report: Con
 def test_contact_cannot_move_account(owner_api: Any, owner: Any, boss: Contact) -> None:
     other = AccountFactory(owner=owner)
     response = owner_api.patch(f"/api/v1/contacts/{boss.pk}/", {"account": other.pk}, format="json")
-    assert response.status_code == 400
+    assert response.status_code == 409
+    assert "stays with its account" in response.json()["account"][0]
     boss.refresh_from_db()
     assert boss.account_id != other.pk
 

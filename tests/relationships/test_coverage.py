@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 
@@ -267,3 +268,39 @@ def test_contacts_are_in_name_order_ignoring_case() -> None:
         2,
         1,
     ]
+
+
+def test_detractor_swaying_the_economic_buyer_is_a_gap() -> None:
+    from relationships.coverage import DETRACTOR_SWAYS_BUYER, InfluenceFacts
+
+    people = healthy_map()
+    people[1] = replace(people[1], attitude="detractor")
+    line = InfluenceFacts(source_id=2, target_id=1, strength=4)
+
+    def sway(contacts: list[ContactFacts], lines: list[InfluenceFacts]) -> list[Any]:
+        return [
+            (gap.code, gap.contact_id)
+            for gap in coverage_gaps(contacts=contacts, as_of=AS_OF, influences=lines)
+            if gap.code == DETRACTOR_SWAYS_BUYER
+        ]
+
+    assert sway(people, [line]) == [(DETRACTOR_SWAYS_BUYER, 2)]
+    # no line, or the line the other way round, or a supporter: no gap
+    assert sway(people, []) == []
+    assert sway(people, [InfluenceFacts(source_id=1, target_id=2)]) == []
+    assert sway(healthy_map(), [line]) == []
+    # a target who is not the economic buyer, or who left, or a detractor who left: no gap
+    assert (
+        sway(
+            [people[0], replace(people[1], is_economic_buyer=False)],
+            [InfluenceFacts(source_id=1, target_id=2)],
+        )
+        == []
+    )
+    assert sway([replace(people[0], is_active=False), people[1]], [line]) == []
+    assert sway([people[0], replace(people[1], is_active=False)], [line]) == []
+    message = coverage_gaps(contacts=people, as_of=AS_OF, influences=[line])
+    assert any(
+        "Ben Buyer is against us and sways the economic buyer (Ann CFO)" in gap.message
+        for gap in message
+    )

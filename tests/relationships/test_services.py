@@ -313,8 +313,9 @@ def test_coverage_gaps_for_every_account(
     account: Account, boss: Contact, django_assert_num_queries: Any
 ) -> None:
     empty = AccountFactory()
-    # account ids, goal counts, contacts with last interaction and primary contact
-    with django_assert_num_queries(3):
+    # account ids, goal counts, contacts with last interaction and primary contact, lines
+    # of influence
+    with django_assert_num_queries(4):
         gaps = selectors.coverage_gaps_for_accounts(as_of=date(2026, 3, 31))
     assert set(gaps) == {account.pk, empty.pk}
     assert [gap.code for gap in gaps[empty.pk]] == ["no_economic_buyer", "no_coach"]

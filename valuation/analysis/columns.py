@@ -84,6 +84,7 @@ VALUE_RECEIVED_TTM = "value_received_ttm"
 VALUE_RATIO = "value_ratio"
 CHURN_SCORE = "churn_score"
 CHURN_STAGE = "churn_stage"
+AT_RISK = "at_risk"  # churn_score ≥ the parameter at_risk_score (bool)
 RETENTION = "retention"
 LTV = "ltv"
 REPLACEMENT_CUSTOMERS = "replacement_customers"
@@ -127,6 +128,7 @@ RESULT_COLUMNS = (
     VALUE_RATIO,
     CHURN_SCORE,
     CHURN_STAGE,
+    AT_RISK,
     RETENTION,
     LTV,
     REPLACEMENT_CUSTOMERS,

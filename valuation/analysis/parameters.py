@@ -34,6 +34,17 @@ class AnalysisParameters:
     weight_competitor_activity: float = 15.0
     weight_ultimatum: float = 25.0
     weight_litigation: float = 40.0
+    # DOMAIN.md "Churn signals": the thresholds of the signal table and at_risk.
+    at_risk_score: float = 25.0
+    recurring_complaints: int = 3
+    recurring_days: int = 90
+    low_satisfaction_score: float = 5.0
+    satisfaction_drop: float = 1.0
+    neglect_factor: float = 2.0
+    revenue_decline_ratio: float = 0.9
+    competitor_days: int = 180
+    ultimatum_days: int = 180
+    litigation_days: int = 365
 
     def churn_weights(self) -> dict[str, float]:
         """Signal code → weight, e.g. {"recurring_problems": 20.0, ...}."""
@@ -42,6 +53,10 @@ class AnalysisParameters:
             for field in fields(self)
             if field.name.startswith(_WEIGHT_PREFIX)
         }
+
+    def churn_thresholds(self) -> dict[str, float]:
+        """The signal table's thresholds by name (``THRESHOLD_FIELDS``), as numbers."""
+        return {name: float(getattr(self, name)) for name in THRESHOLD_FIELDS}
 
     def validate(self) -> dict[str, str]:
         """Field name → plain-words error, for every invalid value (empty when valid).
@@ -96,6 +111,31 @@ class AnalysisParameters:
             0 <= number("attractiveness_threshold") <= 100,
             "The attractiveness threshold must be between 0 and 100.",
         )
+        check(
+            "at_risk_score",
+            0 <= number("at_risk_score") <= 100,
+            "The at-risk score must be between 0 and 100 points.",
+        )
+        for name, (low, high) in _WHOLE_NUMBERS.items():
+            value = number(name)
+            check(
+                name,
+                math.isfinite(value) and value == int(value) and low <= value <= high,
+                f"Enter a whole number from {low} to {high}.",
+            )
+        for name in ("low_satisfaction_score", "satisfaction_drop"):
+            check(name, 0 <= number(name) <= 10, "A satisfaction score is between 0 and 10.")
+        check(
+            "neglect_factor",
+            0 < number("neglect_factor") <= 100,
+            "The neglect factor is more than 0 (2 means twice the desired contact frequency).",
+        )
+        check(
+            "revenue_decline_ratio",
+            0 < number("revenue_decline_ratio") <= 1,
+            "The revenue-decline ratio is more than 0 and at most 1 "
+            "(0.9 means a fall of more than 10 %).",
+        )
         for field in fields(self):
             if field.name.startswith(_WEIGHT_PREFIX):
                 check(
@@ -104,6 +144,28 @@ class AnalysisParameters:
                     "A churn signal weight must be between 0 and 100 points.",
                 )
         return errors
+
+
+# The thresholds of the churn signal table (DOMAIN.md), in the table's order.
+THRESHOLD_FIELDS = (
+    "recurring_complaints",
+    "recurring_days",
+    "low_satisfaction_score",
+    "satisfaction_drop",
+    "neglect_factor",
+    "revenue_decline_ratio",
+    "competitor_days",
+    "ultimatum_days",
+    "litigation_days",
+)
+# Whole-number thresholds and their ranges (a count of complaints, windows in days).
+_WHOLE_NUMBERS = {
+    "recurring_complaints": (1, 100),
+    "recurring_days": (1, 3660),
+    "competitor_days": (1, 3660),
+    "ultimatum_days": (1, 3660),
+    "litigation_days": (1, 3660),
+}
 
 
 def _as_number(value: object) -> float:

@@ -12,10 +12,13 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from kam.rules import require
 from kam.types import User
+from notifications.models import Kind
+from notifications.services import notify
 from valuation.importing.files import file_digest, is_xlsx
 from valuation.importing.kinds import spec_for
 from valuation.importing.outcome import ImportOutcome, ImportRefused, ProgressCallback, RowError
@@ -219,6 +222,15 @@ def _finish(
         fields += ["rows_done", "rows_total", "rows_created", "rows_updated"]
     batch.save(update_fields=fields)
     cache.delete(import_progress_key(batch.pk))
+    if status == ImportBatch.Status.FAILED and batch.created_by_id is not None:
+        # Notification (issue 18): the ops user who started the import hears it failed.
+        notify(
+            recipients=[batch.created_by],
+            kind=Kind.IMPORT_FAILED,
+            message=f"The {batch.kind} import of {batch.file_name} failed: {message}",
+            url=reverse("valuation:import-detail", args=[batch.pk]),
+            once_key=f"import-failed:{batch.pk}",
+        )
 
 
 def import_batch_execute(

@@ -15,6 +15,7 @@ from accounts.services import account_data_changed
 from demo.accounts import accounts_seed
 from demo.context import DemoPortfolio, Seeder
 from demo.governance import governance_seed
+from demo.notifications import notifications_seed
 from demo.people import people_seed
 from demo.plans import plans_seed
 from demo.portfolio import portfolio_seed
@@ -32,7 +33,8 @@ SEEDERS: list[Seeder] = [
     people_seed,
     relationships_seed,
     valuation_seed,
-    portfolio_seed,  # last: the analysis runs on everything above
+    portfolio_seed,  # the analysis runs on everything above
+    notifications_seed,  # what the data above would have told people (draws nothing)
 ]
 
 

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from portfolio.models import AnalysisRun
+from portfolio.run_notices import analysis_run_notify
 from portfolio.services import analysis_run_create, analysis_run_execute
 
 
@@ -42,7 +43,9 @@ class Command(BaseCommand):
             analysis_run_execute(run_id=run.pk)
         except Exception as error:
             run.refresh_from_db()
+            analysis_run_notify(run_id=run.pk)
             raise CommandError(f"Run {run.pk} failed: {run.error or error}") from error
+        analysis_run_notify(run_id=run.pk)
         run.refresh_from_db()
         self.stdout.write(
             f"Run {run.pk} {run.status}: {run.accounts_analysed} accounts analysed, "

@@ -29,8 +29,9 @@ def test_page_shows_every_section_with_real_figures(
     assert response.status_code == 200
     html = response.content.decode()
     data = response.context["data"]
-    # at a glance: the 15 Jun snapshot (coverage_gap only: score 10, stage 1)
-    assert "stage 1 · score 10" in html
+    # at a glance: the 15 Jun snapshot (coverage_gap only: score 10 < 25, stage 1)
+    assert "not at risk · score 10 · stage 1" in html
+    assert "What to do: Map the missing economic buyer or coach" in html
     snapshot = AccountSnapshot.objects.get(account=analysed["strategic"], run__as_of=AS_OF)
     assert data.latest == snapshot
     # knowledge profile: 2 of 6 areas → 33 %; the team

@@ -14,6 +14,7 @@ from django.core.management import call_command
 from openpyxl import load_workbook
 
 from portfolio.dashboard.exports import TABLES
+from portfolio.models import AnalysisParameters
 from tests.factories import UserFactory
 from tests.portfolio.fixtures import AS_OF, build_small_portfolio
 
@@ -24,8 +25,10 @@ DASHBOARD = "/dashboard/"
 
 @pytest.fixture
 def analysed(owner: Any, other_manager: Any) -> dict[str, Any]:
-    """Alpha Foods (alice, strategic) and Beta Retail (mallory, transactional), analysed."""
+    """Alpha Foods (alice, strategic) and Beta Retail (mallory, transactional), analysed with
+    at_risk_score 10, so that Alpha's coverage gap (10 points) puts it at churn risk."""
     portfolio = build_small_portfolio(owner=owner, other_owner=other_manager)
+    AnalysisParameters.objects.update_or_create(pk=1, defaults={"at_risk_score": 10})
     call_command("run_analysis", "--as-of", AS_OF.isoformat(), stdout=StringIO())
     return portfolio
 
@@ -66,12 +69,14 @@ def test_executive_sees_the_whole_portfolio(executive_client: Any, analysed: Any
     assert [row.name for row in dashboard.matrix] == ["Alpha Foods", "Beta Retail"]
     assert [row.name for row in dashboard.creators] == ["Alpha Foods", "Beta Retail"]
     assert [row.name for row in dashboard.value_exchange] == ["Alpha Foods"]
-    # Alpha has no contact mapped (coverage gap, stage 1, score 10); so has Beta
+    # Alpha (strategic) has no contact mapped: coverage gap, stage 1, score 10 ≥ 10, at risk;
+    # Beta is transactional: the relationship signals do not apply to it (DOMAIN.md)
     assert [(row.name, row.churn_stage, row.churn_score) for row in dashboard.churn] == [
         ("Alpha Foods", 1, 10),
-        ("Beta Retail", 1, 10),
     ]
+    assert dashboard.totals.at_risk == 1
     assert dashboard.churn[0].signal_words[0].startswith("Coverage gap: ")
+    assert dashboard.churn[0].signal_actions[0].startswith("Coverage gap: Map the missing")
     content = response.content.decode()
     assert 'id="top-share">71 %' in content
     for key in ("matrix", "concentration", "pareto", "creators", "ltv", "value", "trend"):

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from django import forms
+
+from notifications.models import Delivery, Kind
+
+
+class KindFilterForm(forms.Form):
+    kind = forms.ChoiceField(choices=[("", "All kinds"), *Kind.choices], required=False)
+    unread = forms.BooleanField(required=False, label="Unread only")
+
+
+class PlanDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("return", "Return")])
+    comment = forms.CharField(required=False, max_length=2000)
+    version = forms.IntegerField(required=False, min_value=1)
+
+
+class DesignationDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("decline", "Decline")])
+    comment = forms.CharField(required=False, max_length=2000)
+
+
+class PreferencesForm(forms.Form):
+    """One choice per kind of notification."""
+
+    def __init__(self, *args: object, initial_deliveries: dict[str, str], **kwargs: object):
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        for kind, label in Kind.choices:
+            self.fields[kind] = forms.ChoiceField(
+                choices=Delivery.choices,
+                initial=initial_deliveries.get(kind, Delivery.IMMEDIATE),
+                label=label,
+                widget=forms.RadioSelect,
+            )

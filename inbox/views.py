@@ -1,0 +1,175 @@
+"""The inbox page: the user's notifications (newest first, by kind, unread), marking read,
+the e-mail preferences, and for executives the decisions waiting for them, decided here
+through the plans' and the committee's own services."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.governance import selectors as governance_selectors
+from accounts.governance import services as governance_services
+from accounts.plans import selectors as plan_selectors
+from accounts.plans import services as plan_services
+from inbox.forms import DesignationDecisionForm, KindFilterForm, PlanDecisionForm, PreferencesForm
+from inbox.selectors import waiting_for
+from kam.types import AuthenticatedHttpRequest
+from notifications.models import Kind, Notification
+from notifications.selectors import notifications_of, preferences_of, unread_count
+from notifications.services import (
+    notification_mark_read,
+    notification_preferences_set,
+    notifications_mark_all_read,
+)
+
+PAGE_SIZE = 30
+
+
+def _back(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """To the inbox with the filter the form was posted from."""
+    kind = request.POST.get("kind", "")
+    query = {"kind": kind} if kind in Kind.values else {}
+    if request.POST.get("unread") == "on":
+        query["unread"] = "on"
+    return redirect("inbox:inbox" if not query else f"/inbox/?{urlencode(query)}")
+
+
+@login_required
+def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = KindFilterForm(request.GET or None)
+    kind, unread = "", False
+    if form.is_bound and form.is_valid():
+        kind, unread = form.cleaned_data["kind"], form.cleaned_data["unread"]
+    status = 200 if not form.is_bound or form.is_valid() else 400
+    rows = notifications_of(user=request.user, kind=kind, unread=True if unread else None)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = {k: v for k, v in (("kind", kind), ("unread", "on" if unread else "")) if v}
+    return render(
+        request,
+        "inbox/inbox.html",
+        {
+            "page": page,
+            "form": form,
+            "kind": kind,
+            "unread": unread,
+            "querystring": urlencode(query),
+            "unread_total": unread_count(user=request.user),
+            "waiting": waiting_for(user=request.user),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def mark_read(request: AuthenticatedHttpRequest, notification_id: int) -> HttpResponse:
+    try:
+        notification = notification_mark_read(user=request.user, notification_id=notification_id)
+    except Notification.DoesNotExist as error:
+        raise Http404("No such notification.") from error
+    if request.POST.get("open") and notification.url.startswith("/"):
+        return redirect(notification.url)
+    return _back(request)
+
+
+@login_required
+@require_POST
+def mark_all_read(request: AuthenticatedHttpRequest) -> HttpResponse:
+    kind = request.POST.get("kind", "")
+    try:
+        count = notifications_mark_all_read(
+            user=request.user, kind=kind if kind in Kind.values else ""
+        )
+    except ValidationError as error:  # pragma: no cover - the kind is checked above
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked read.")
+    return _back(request)
+
+
+@login_required
+def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = PreferencesForm(
+        request.POST or None, initial_deliveries=preferences_of(user=request.user)
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            notification_preferences_set(user=request.user, deliveries=dict(form.cleaned_data))
+            messages.success(request, "Your e-mail preferences are saved.")
+            return redirect("inbox:preferences")
+        status = 400
+    return render(
+        request,
+        "inbox/preferences.html",
+        {"form": form, "has_email": bool(request.user.email)},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def plan_decide(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
+    """Approve, or return with a comment, a plan from the inbox (the plans' services decide
+    who may and when)."""
+    plan = plan_selectors.account_plan_get_for_user(user=request.user, plan_id=plan_id)
+    form = PlanDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose approve or return (a comment of at most 2000 characters).")
+        return redirect("inbox:inbox")
+    data = form.cleaned_data
+    try:
+        if data["decision"] == "approve":
+            plan_services.account_plan_approve(
+                plan=plan, approved_by=request.user, version=data["version"]
+            )
+        else:
+            plan_services.account_plan_return(
+                plan=plan,
+                returned_by=request.user,
+                comment=data["comment"],
+                version=data["version"],
+            )
+    except plan_services.PlanVersionConflictError as conflict:
+        messages.error(request, conflict.message)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        verb = "approved" if data["decision"] == "approve" else "returned to its owner"
+        messages.success(request, f"The {plan.period} plan of {plan.account.name} is {verb}.")
+    return redirect("inbox:inbox")
+
+
+@login_required
+@require_POST
+def designation_decide(request: AuthenticatedHttpRequest, request_id: int) -> HttpResponse:
+    designation_request = governance_selectors.designation_request_get_for_user(
+        user=request.user, request_id=request_id
+    )
+    form = DesignationDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose approve or decline (a comment of at most 2000 characters).")
+        return redirect("inbox:inbox")
+    approve = form.cleaned_data["decision"] == "approve"
+    try:
+        governance_services.designation_request_decide(
+            request=designation_request,
+            decided_by=request.user,
+            approve=approve,
+            comment=form.cleaned_data["comment"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        verb = "approved" if approve else "declined"
+        messages.success(
+            request, f"Designation request for {designation_request.account.name} {verb}."
+        )
+    return redirect("inbox:inbox")

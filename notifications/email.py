@@ -1,0 +1,114 @@
+"""E-mail of notifications through Django's e-mail framework (EMAIL_* settings; the console
+backend by default). Called by the tasks only, never in a request."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from datetime import datetime
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from notifications.models import EmailStatus, Kind, Notification
+
+logger = logging.getLogger(__name__)
+
+
+def absolute_url(path: str) -> str:
+    """A link for an e-mail: the site's address (KAM_SITE_URL) and the path."""
+    if not path or path.startswith(("http://", "https://")):
+        return path
+    site: str = settings.KAM_SITE_URL
+    return site.rstrip("/") + "/" + path.lstrip("/")
+
+
+def notification_email_send(*, notification_id: int) -> bool:
+    """Send one notification's e-mail, once. True when sent; False when there was nothing to
+    send (already sent, or no longer wanted). SMTP errors propagate to the task's retries."""
+    notification = (
+        Notification.objects.select_related("user")
+        .filter(pk=notification_id, email_status=EmailStatus.PENDING)
+        .first()
+    )
+    if notification is None or not notification.user.email:
+        return False
+    body = notification.message
+    if notification.url:
+        body += f"\n\n{absolute_url(notification.url)}"
+    body += "\n\nYour inbox: " + absolute_url("/inbox/")
+    send_mail(
+        subject=f"KAM: {Kind(notification.kind).label}",
+        message=body,
+        from_email=None,
+        recipient_list=[notification.user.email],
+    )
+    Notification.objects.filter(pk=notification.pk).update(
+        email_status=EmailStatus.SENT, emailed_at=timezone.now()
+    )
+    return True
+
+
+def notification_email_failed(*, notification_id: int, error: BaseException) -> None:
+    """The send gave up after its retries: logged, and the notification says so."""
+    logger.error("Gave up e-mailing notification %s: %s", notification_id, error)
+    Notification.objects.filter(pk=notification_id, email_status=EmailStatus.PENDING).update(
+        email_status=EmailStatus.FAILED
+    )
+
+
+def digest_body(notifications: list[Notification]) -> str:
+    """The day's items grouped by kind, each with its link."""
+    groups: dict[str, list[Notification]] = defaultdict(list)
+    for notification in notifications:
+        groups[notification.kind].append(notification)
+    lines = [f"{len(notifications)} item(s) since your last digest.", ""]
+    for kind in Kind.values:
+        items = groups.get(kind)
+        if not items:
+            continue
+        lines.append(f"{Kind(kind).label} ({len(items)})")
+        for item in items:
+            link = f" {absolute_url(item.url)}" if item.url else ""
+            lines.append(f"  - {item.message}{link}")
+        lines.append("")
+    lines.append("Your inbox: " + absolute_url("/inbox/"))
+    return "\n".join(lines)
+
+
+def digests_send(*, until: datetime | None = None) -> int:
+    """One e-mail per user with every notification waiting for the digest (created before
+    `until`), grouped by kind; marked sent. A user whose send fails keeps theirs for the
+    next digest. Returns the number of e-mails sent."""
+    until = until or timezone.now()
+    waiting = list(
+        Notification.objects.filter(email_status=EmailStatus.DIGEST, created_at__lt=until)
+        .select_related("user")
+        .order_by("user_id", "created_at", "id")
+    )
+    by_user: dict[int, list[Notification]] = defaultdict(list)
+    for notification in waiting:
+        by_user[notification.user_id].append(notification)
+    sent = 0
+    for items in by_user.values():
+        user = items[0].user
+        if not user.email:
+            continue
+        try:
+            send_mail(
+                subject=f"KAM: your daily digest ({len(items)})",
+                message=digest_body(items),
+                from_email=None,
+                recipient_list=[user.email],
+            )
+        except Exception as error:  # noqa: BLE001 - one user's failure must not stop the others
+            logger.error("Could not send %s's digest: %s", user.username, error)
+            continue
+        with transaction.atomic():
+            Notification.objects.filter(pk__in=[n.pk for n in items]).update(
+                email_status=EmailStatus.SENT, emailed_at=timezone.now()
+            )
+        sent += 1
+    return sent

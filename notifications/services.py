@@ -1,0 +1,155 @@
+"""Writes of notifications: `notify` (called by the services of every app, inside their own
+transaction), marking read, and the e-mail preferences.
+
+Rules (issue 18):
+- Never for one's own action: the actor is left out of the recipients.
+- Created in the caller's transaction: a rolled-back action leaves no notification and sends
+  no e-mail (the e-mail is queued by `transaction.on_commit`).
+- A `once_key` says a thing once per user (an overdue action, a failed run): a second call
+  with the same key creates nothing for who already has it.
+- E-mail follows the recipient's preference for the kind: at once (a Celery task after the
+  commit, never in the request), in the daily digest, or not at all; a user without an
+  e-mail address gets none.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from kam.types import User
+from notifications.models import Delivery, EmailStatus, Kind, Notification, NotificationPreference
+from notifications.selectors import deliveries_for, preferences_of
+
+logger = logging.getLogger(__name__)
+
+MESSAGE_MAX = 500
+
+
+def _email_status(delivery: str, has_address: bool) -> str:
+    if not has_address or delivery == Delivery.OFF:
+        return EmailStatus.NONE
+    return EmailStatus.DIGEST if delivery == Delivery.DIGEST else EmailStatus.PENDING
+
+
+def notify(
+    *,
+    recipients: Iterable[User | None],
+    kind: str,
+    message: str,
+    url: str = "",
+    actor: User | None = None,
+    once_key: str = "",
+    email: bool = True,
+) -> list[Notification]:
+    """Tell each recipient (but the actor, the inactive and the repeated) `message`, linking
+    to `url`. Returns the notifications created. `email=False` (the demo data) e-mails
+    nobody, whatever their preference."""
+    if kind not in Kind.values:
+        raise ValueError(f"Unknown notification kind {kind!r}")
+    users: dict[int, User] = {}
+    for user in recipients:
+        if user is None or not user.is_active or (actor is not None and user.pk == actor.pk):
+            continue
+        users.setdefault(user.pk, user)
+    if not users:
+        return []
+    with transaction.atomic():
+        if once_key:
+            told = Notification.objects.filter(user_id__in=users, once_key=once_key)
+            for user_id in told.values_list("user_id", flat=True):
+                users.pop(user_id, None)
+            if not users:
+                return []
+        deliveries = deliveries_for(user_ids=users, kind=kind)
+        now = timezone.now()
+        created = Notification.objects.bulk_create(
+            [
+                Notification(
+                    user_id=user.pk,
+                    kind=kind,
+                    message=message[:MESSAGE_MAX],
+                    url=url,
+                    created_at=now,
+                    once_key=once_key,
+                    email_status=_email_status(deliveries[user.pk], email and bool(user.email)),
+                )
+                for user in users.values()
+            ]
+        )
+        at_once = [n.pk for n in created if n.email_status == EmailStatus.PENDING]
+        if at_once:
+            transaction.on_commit(lambda: notification_emails_queue(notification_ids=at_once))
+    return created
+
+
+def notification_emails_queue(*, notification_ids: Sequence[int]) -> int:
+    """Hand each e-mail to the workers; a broker that cannot be reached (or, run in-process,
+    a send that failed for good) is logged and never breaks the action. Returns how many
+    were handed over."""
+    from notifications.tasks import notification_email_task
+
+    queued = 0
+    for notification_id in notification_ids:
+        try:
+            notification_email_task.delay(notification_id)
+        except Exception as error:  # noqa: BLE001 - the action must succeed whatever the queue does
+            logger.warning(
+                "Could not queue the e-mail of notification %s: %s", notification_id, error
+            )
+            Notification.objects.filter(
+                pk=notification_id, email_status=EmailStatus.PENDING
+            ).update(email_status=EmailStatus.FAILED)
+        else:
+            queued += 1
+    return queued
+
+
+def notification_mark_read(*, user: User, notification_id: int) -> Notification:
+    """Mark one of the user's own notifications read (once: a second call keeps the first
+    time). Notification.DoesNotExist for another user's."""
+    notification = Notification.objects.get(pk=notification_id, user=user)
+    if notification.read_at is None:
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
+        notification.refresh_from_db(fields=["read_at"])
+    return notification
+
+
+def notifications_mark_all_read(*, user: User, kind: str = "") -> int:
+    """Mark every unread notification of the user (of one kind, if given) read."""
+    if kind and kind not in Kind.values:
+        raise ValidationError({"kind": f"“{kind}” is not a kind of notification."})
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    if kind:
+        unread = unread.filter(kind=kind)
+    return unread.update(read_at=timezone.now())
+
+
+@transaction.atomic
+def notification_preferences_set(*, user: User, deliveries: dict[str, str]) -> dict[str, str]:
+    """Set the user's delivery per kind; every value is checked before anything is written."""
+    errors = {
+        kind: f"“{kind}” is not a kind of notification."
+        for kind in deliveries
+        if kind not in Kind.values
+    }
+    errors.update(
+        {
+            kind: "Choose immediate, digest or off."
+            for kind, delivery in deliveries.items()
+            if kind in Kind.values and delivery not in Delivery.values
+        }
+    )
+    if errors:
+        raise ValidationError(errors)
+    for kind, delivery in deliveries.items():
+        NotificationPreference.objects.update_or_create(
+            user=user, kind=kind, defaults={"delivery": delivery}
+        )
+    return preferences_of(user=user)
