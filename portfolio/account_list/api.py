@@ -37,6 +37,11 @@ class _Figures(serializers.Serializer[Any]):
     )
     churn_score = serializers.IntegerField(read_only=True, allow_null=True, help_text=FROM_RUN)
     churn_stage = serializers.IntegerField(read_only=True, allow_null=True, help_text=FROM_RUN)
+    at_risk = serializers.BooleanField(
+        read_only=True,
+        allow_null=True,
+        help_text="churn_score ≥ the run's at_risk_score (DOMAIN.md). " + FROM_RUN,
+    )
     last_interaction_on = serializers.DateField(
         read_only=True, allow_null=True, help_text="The date of the latest interaction logged."
     )

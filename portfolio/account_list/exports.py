@@ -24,6 +24,7 @@ HEADER = [
     "segment",
     "churn_score",
     "churn_stage",
+    "at_risk",
     "last_interaction_on",
     "plan_status",
 ]
@@ -44,6 +45,7 @@ def _rows(accounts: QuerySet[Account]) -> Iterator[list[Any]]:
             figures.segment or "",
             figures.churn_score,
             figures.churn_stage,
+            {None: "", True: "true", False: "false"}[figures.at_risk],
             figures.last_interaction_on.isoformat() if figures.last_interaction_on else "",
             figures.plan_status or "",
         ]

@@ -55,9 +55,16 @@ class AccountListFilter(django_filters.FilterSet):
         choices=STAGES, empty_label="Any", label="Churn stage at least", method="at_least_stage"
     )
 
+    risk = django_filters.ChoiceFilter(
+        choices=[("at_risk", "At churn risk"), ("not_at_risk", "Not at risk")],
+        empty_label="Any",
+        label="Churn risk",
+        method="by_risk",
+    )
+
     class Meta:
         model = Account
-        fields = ["q", "designation", "owner", "region", "industry", "segment", "stage"]
+        fields = ["q", "designation", "owner", "region", "industry", "segment", "risk", "stage"]
 
     def __init__(self, data: Any, *, queryset: QuerySet[Account]) -> None:
         super().__init__(data, queryset=queryset)
@@ -75,6 +82,10 @@ class AccountListFilter(django_filters.FilterSet):
             (username, username)
             for username in account_managers().values_list("username", flat=True)
         ]
+
+    def by_risk(self, queryset: QuerySet[Account], name: str, value: str) -> QuerySet[Account]:
+        # at_risk is the run's flag annotated by accounts_with_figures
+        return queryset.filter(**{"at_risk": value == "at_risk"})
 
     def at_least_stage(
         self, queryset: QuerySet[Account], name: str, value: str

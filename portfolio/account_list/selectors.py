@@ -13,7 +13,7 @@ from portfolio.models import AccountSnapshot, AnalysisRun
 from relationships.models import Interaction
 
 # Read from the latest successful run (CONTRACT.md): None for an account it did not analyse.
-FIGURES = ("revenue_ttm", "net_profit_ttm", "segment", "churn_score", "churn_stage")
+FIGURES = ("revenue_ttm", "net_profit_ttm", "segment", "churn_score", "churn_stage", "at_risk")
 
 
 def _snapshot_field(name: str) -> Any:

@@ -53,7 +53,11 @@ def test_the_api_list_carries_the_latest_runs_figures_and_the_last_contact(
         "48400.00",
         "invest",
     )
-    assert (a["churn_score"], a["churn_stage"]) == (snapshot.churn_score, snapshot.churn_stage)
+    assert (a["churn_score"], a["churn_stage"], a["at_risk"]) == (
+        snapshot.churn_score,
+        snapshot.churn_stage,
+        snapshot.at_risk,
+    )
     assert a["last_interaction_on"] == "2026-06-01"
     g = rows["G-1"]
     assert [
@@ -142,6 +146,7 @@ def test_a_manager_sees_and_downloads_only_their_accounts(
     assert [row["external_id"] for row in rows] == ["A-1", "G-1"]
     assert rows[0]["revenue_ttm"] == "121000.00"
     assert rows[0]["last_interaction_on"] == "2026-06-01"
+    assert rows[0]["at_risk"] in ("true", "false")
     assert rows[1]["revenue_ttm"] == ""
 
 
@@ -191,3 +196,18 @@ def test_the_query_count_does_not_grow_with_the_rows(
     for n in range(20):
         AccountFactory(owner=owner, name=f"Extra {n:02}")
     assert count() == few
+
+
+def test_the_risk_filter_shows_the_at_risk_accounts_only(
+    executive_client: Any, analysed: dict[str, Any]
+) -> None:
+    AccountSnapshot.objects.filter(account__external_id="A-1").update(at_risk=True)
+    AccountSnapshot.objects.filter(account__external_id="B-1").update(at_risk=False)
+    at_risk = executive_client.get("/accounts/?risk=at_risk").content.decode()
+    assert "Alpha Foods" in at_risk
+    assert "Beta Retail" not in at_risk
+    assert "At risk ·" in at_risk
+    safe = executive_client.get("/accounts/?risk=not_at_risk").content.decode()
+    assert "Beta Retail" in safe
+    assert "Alpha Foods" not in safe
+    assert "Gamma New" not in safe  # no figures: neither at risk nor known to be safe
