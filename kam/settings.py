@@ -206,6 +206,9 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
+# The one base currency money is stored in (DOMAIN.md), as an ISO 4217 code: how the pages
+# show amounts (kam/formatting.py). The stored amounts are not converted.
+KAM_CURRENCY = env("KAM_CURRENCY", default="EUR").upper()
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

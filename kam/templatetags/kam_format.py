@@ -14,7 +14,7 @@ register = template.Library()
 
 
 def _currency() -> str:
-    return str(getattr(settings, "KAM_CURRENCY", "EUR"))
+    return str(settings.KAM_CURRENCY)
 
 
 @register.filter
