@@ -27,6 +27,7 @@ from accounts.people.models import (
     PayMix,
 )
 from accounts.plans.models import AccountPlan, ActionStatus, PlanAction, PlanObjective, PlanStatus
+from accounts.saved_views.models import SavedView
 from accounts.voice.models import (
     STANDARD_DIMENSIONS,
     AccountEvent,
@@ -68,6 +69,7 @@ __all__ = [
     "QualifyingAnswers",
     "RequestStatus",
     "ReviewMeeting",
+    "SavedView",
     "SelectionCriterion",
     "Severity",
     "TeamFunction",

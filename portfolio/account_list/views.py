@@ -6,12 +6,18 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from accounts.rules import can_create_account
+from accounts.saved_views.services import saved_view_delete, saved_view_save, saved_views_of
 from kam.types import AuthenticatedHttpRequest
 from portfolio.account_list.exports import account_list_download
 from portfolio.account_list.filters import SORTS, AccountListFilter, order_terms
@@ -56,6 +62,10 @@ def _sort_links(sort: str, kept: dict[str, str]) -> list[dict[str, Any]]:
     return headers
 
 
+# What a saved view keeps: the filters and the sort (never a page number or a download).
+VIEW_PARAMETERS = frozenset([*AccountListFilter.base_filters, "sort"])
+
+
 @login_required
 def account_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     run = analysis_run_latest_succeeded()
@@ -89,5 +99,36 @@ def account_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
             "download_query": urlencode({**kept, "sort": sort}),
             "can_create": can_create_account(request.user),
             "filtered": bool(kept),
+            "saved_views": saved_views_of(user=request.user),
+            "current_query": urlencode({**kept, "sort": sort}) if kept or sort != "name" else "",
         },
     )
+
+
+@login_required
+@require_POST
+def saved_view_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Save the list as it is shown (the form posts the list's query string) under a name."""
+    query = request.POST.get("query", "")
+    try:
+        view = saved_view_save(
+            user=request.user,
+            name=request.POST.get("name", ""),
+            query=query,
+            allowed=VIEW_PARAMETERS,
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, f"The view was not saved: {message}")
+        return redirect(f"{reverse('accounts')}?{query}")
+    messages.success(request, f"View “{view.name}” saved.")
+    return redirect(f"{reverse('accounts')}?{view.query}")
+
+
+@login_required
+@require_POST
+def saved_view_remove(request: AuthenticatedHttpRequest, view_id: int) -> HttpResponse:
+    if not saved_view_delete(user=request.user, view_id=view_id):
+        raise Http404("You have no such saved view.")
+    messages.success(request, "Saved view removed.")
+    return redirect("accounts")

@@ -25,8 +25,8 @@ def test_account_list_page_queries(
     _portfolio(owner, size)
     # session, user, the latest successful run, user's groups (role), distinct regions and
     # industries and the account managers for the filters, COUNT of visible accounts, page of
-    # accounts with owners, figures, last interaction and plan status
-    with django_assert_num_queries(9):
+    # accounts with owners, figures, last interaction and plan status, the user's saved views
+    with django_assert_num_queries(10):
         response = owner_client.get("/accounts/?sort=owner")
     assert response.status_code == 200
     assert response.context["page"].paginator.count == size

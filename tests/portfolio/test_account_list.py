@@ -211,3 +211,39 @@ def test_the_risk_filter_shows_the_at_risk_accounts_only(
     assert "Beta Retail" in safe
     assert "Alpha Foods" not in safe
     assert "Gamma New" not in safe  # no figures: neither at risk nor known to be safe
+
+
+def test_a_view_is_saved_listed_and_opened(owner_client: Any, owner: Any, account: Any) -> None:
+    query = "designation=strategic&sort=-revenue&page=3&download=csv&junk=1"
+    response = owner_client.post("/accounts/views/", {"name": "  My   strategic ", "query": query})
+    assert response.status_code == 302
+    # the filters and the sort are kept; a page number, a download and unknown names are not
+    assert response["Location"] == "/accounts/?designation=strategic&sort=-revenue"
+    body = owner_client.get("/accounts/?designation=strategic&sort=-revenue").content.decode()
+    assert 'aria-current="true">My strategic</a>' in body
+    # the same name again replaces it
+    owner_client.post("/accounts/views/", {"name": "My strategic", "query": "sort=name&q=x"})
+    assert list(owner.saved_views.values_list("name", "query")) == [
+        ("My strategic", "sort=name&q=x")
+    ]
+
+
+def test_a_view_without_a_name_is_refused_in_words(owner_client: Any, owner: Any) -> None:
+    response = owner_client.post("/accounts/views/", {"name": " ", "query": "sort=-revenue"})
+    assert response.status_code == 302
+    page = owner_client.get(response["Location"]).content.decode()
+    assert "The view was not saved: Give the view a name." in page
+    assert not owner.saved_views.exists()
+
+
+def test_views_are_personal(
+    owner_client: Any, other_manager_client: Any, owner: Any, anonymous_client: Any
+) -> None:
+    owner_client.post("/accounts/views/", {"name": "Mine", "query": "sort=-revenue"})
+    view = owner.saved_views.get()
+    assert "Mine" not in other_manager_client.get("/accounts/").content.decode()
+    assert other_manager_client.post(f"/accounts/views/{view.pk}/remove/").status_code == 404
+    assert anonymous_client.post(f"/accounts/views/{view.pk}/remove/").status_code == 302
+    assert owner.saved_views.exists()
+    assert owner_client.post(f"/accounts/views/{view.pk}/remove/").status_code == 302
+    assert not owner.saved_views.exists()

@@ -1,0 +1,1 @@
+"""Saved views of the account list: a user's named filters and sort order."""

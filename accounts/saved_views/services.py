@@ -1,0 +1,47 @@
+"""Save and remove a user's account-list views. A view belongs to its user only: nobody else
+reads, changes or removes it (the selector and these services take the user)."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, urlencode
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+
+from accounts.saved_views.models import SavedView
+from kam.types import User
+
+MAX_VIEWS = 20
+
+
+def saved_views_of(*, user: User) -> QuerySet[SavedView]:
+    return SavedView.objects.filter(user=user)
+
+
+@transaction.atomic
+def saved_view_save(*, user: User, name: str, query: str, allowed: frozenset[str]) -> SavedView:
+    """Save the list's current `query` under `name` (the same name again replaces it). Only
+    the `allowed` parameters are kept (the list's filters and sort; never a page number or a
+    download). ValidationError, by field, for a missing or long name or one view too many."""
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": "Give the view a name."})
+    if len(name) > 60:
+        raise ValidationError({"name": "A view's name has at most 60 characters."})
+    kept = urlencode([(key, value) for key, value in parse_qsl(query) if key in allowed and value])
+    if len(kept) > 1000:
+        raise ValidationError({"name": "This view has too many filters to save."})
+    existing = saved_views_of(user=user).select_for_update()
+    if not existing.filter(name=name).exists() and existing.count() >= MAX_VIEWS:
+        raise ValidationError(
+            {"name": f"You have {MAX_VIEWS} saved views: remove one before saving another."}
+        )
+    view, _ = SavedView.objects.update_or_create(user=user, name=name, defaults={"query": kept})
+    return view
+
+
+def saved_view_delete(*, user: User, view_id: int) -> bool:
+    """Remove the user's view; False when they have none of that id (another's, or gone)."""
+    deleted, _ = saved_views_of(user=user).filter(pk=view_id).delete()
+    return deleted > 0
