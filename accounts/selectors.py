@@ -86,14 +86,3 @@ def knowledge_completeness(entries_by_area: dict[str, list[Any]]) -> int:
     """Percent of the six knowledge areas that hold at least one entry, rounded down."""
     filled = sum(1 for area in KnowledgeArea.values if entries_by_area.get(area))
     return filled * 100 // len(KnowledgeArea.values)
-
-
-def account_regions(*, user: AnyUser) -> list[str]:
-    """Distinct non-empty regions of the accounts the user may see, for the list filter."""
-    return list(
-        accounts_visible_to(user)
-        .exclude(region="")
-        .order_by("region")
-        .values_list("region", flat=True)
-        .distinct()
-    )

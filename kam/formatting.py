@@ -37,20 +37,26 @@ def money(value: Any, currency: str = "EUR") -> str:
 
 
 def money_short(value: Any, currency: str = "EUR") -> str:
-    """For a card or a chart label: `€1.2M`, `€345k`, `−€2.5bn`, and `money` below 10,000."""
+    """For a card or a chart label: `€12.3k`, `€345k`, `€1.2M`, `−€2.5bn`, and `money` below
+    10,000. A value that rounds up to the next unit takes it (`€1M`, not `€1000k`)."""
     number = _decimal(value)
     if number is None:
         return ""
     size = abs(number)
-    for limit, suffix in ((Decimal("1e9"), "bn"), (Decimal("1e6"), "M"), (Decimal("1e4"), "k")):
-        if size >= limit:
-            scaled = (size / limit).quantize(
-                Decimal("0.1") if size < limit * 100 else Decimal("1"), rounding=ROUND_HALF_EVEN
-            )
-            text = f"{scaled:f}".removesuffix(".0")
-            symbol = SYMBOLS.get(currency, f"{currency} ")
-            return f"{MINUS if number < 0 else ''}{symbol}{text}{suffix}"
-    return money(number, currency)
+    if size < 10_000:
+        return money(number, currency)
+    units = ((Decimal("1e3"), "k"), (Decimal("1e6"), "M"), (Decimal("1e9"), "bn"))
+    index = 0 if size < units[1][0] else 1 if size < units[2][0] else 2
+    while True:
+        unit, suffix = units[index]
+        places = Decimal("0.1") if size < unit * 100 else Decimal("1")
+        scaled = (size / unit).quantize(places, rounding=ROUND_HALF_EVEN)
+        if scaled < 1000 or index == len(units) - 1:
+            break
+        index += 1
+    text = f"{scaled:f}".removesuffix(".0")
+    symbol = SYMBOLS.get(currency, f"{currency} ")
+    return f"{MINUS if number < 0 else ''}{symbol}{text}{suffix}"
 
 
 def percent(value: Any, places: int = 0) -> str:

@@ -7,16 +7,12 @@ from urllib.parse import parse_qsl, urlencode
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
 
 from accounts.saved_views.models import SavedView
+from accounts.saved_views.selectors import saved_view_list
 from kam.types import User
 
 MAX_VIEWS = 20
-
-
-def saved_views_of(*, user: User) -> QuerySet[SavedView]:
-    return SavedView.objects.filter(user=user)
 
 
 @transaction.atomic
@@ -32,7 +28,9 @@ def saved_view_save(*, user: User, name: str, query: str, allowed: frozenset[str
     kept = urlencode([(key, value) for key, value in parse_qsl(query) if key in allowed and value])
     if len(kept) > 1000:
         raise ValidationError({"name": "This view has too many filters to save."})
-    existing = saved_views_of(user=user).select_for_update()
+    # The user's row is the lock: two saves at once cannot both pass the limit.
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    existing = saved_view_list(user=user)
     if not existing.filter(name=name).exists() and existing.count() >= MAX_VIEWS:
         raise ValidationError(
             {"name": f"You have {MAX_VIEWS} saved views: remove one before saving another."}
@@ -43,5 +41,5 @@ def saved_view_save(*, user: User, name: str, query: str, allowed: frozenset[str
 
 def saved_view_delete(*, user: User, view_id: int) -> bool:
     """Remove the user's view; False when they have none of that id (another's, or gone)."""
-    deleted, _ = saved_views_of(user=user).filter(pk=view_id).delete()
+    deleted, _ = saved_view_list(user=user).filter(pk=view_id).delete()
     return deleted > 0

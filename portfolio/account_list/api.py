@@ -98,9 +98,11 @@ class AccountListViewSet(AccountViewSet):
         return AccountWithFiguresSerializer
 
     def _with_figures(self, serializer: BaseSerializer[Account]) -> None:
-        # The service hands back the saved row; the answer shows its figures too.
+        # The service hands back the saved row; the answer shows its figures too. An owner who
+        # handed the account to another manager no longer sees it: they get the saved row.
         if serializer.instance is not None:
-            serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
+            shown = self.get_queryset().filter(pk=serializer.instance.pk).first()
+            serializer.instance = shown or serializer.instance
 
     def perform_create(self, serializer: BaseSerializer[Account]) -> None:
         super().perform_create(serializer)

@@ -9,7 +9,6 @@ import django_filters
 from django.db.models import F, Q, QuerySet
 
 from accounts.models import Account, Designation
-from accounts.selectors import account_managers
 from portfolio.models import Segment
 
 # `sort=` key → the field it sorts by; `-key` sorts descending.
@@ -68,8 +67,8 @@ class AccountListFilter(django_filters.FilterSet):
 
     def __init__(self, data: Any, *, queryset: QuerySet[Account]) -> None:
         super().__init__(data, queryset=queryset)
-        # The choices come from the accounts this user sees (and the managers), so a filter
-        # never offers a value that finds nothing, and never names a hidden account's region.
+        # The choices come from the accounts this user sees, so a filter never offers a value
+        # that finds nothing, and never names a hidden account's region or owner.
         for name in ("region", "industry"):
             values = (
                 queryset.exclude(**{name: ""})
@@ -78,10 +77,13 @@ class AccountListFilter(django_filters.FilterSet):
                 .distinct()
             )
             self.filters[name].extra["choices"] = [(value, value) for value in values]
-        self.filters["owner"].extra["choices"] = [
-            (username, username)
-            for username in account_managers().values_list("username", flat=True)
-        ]
+        owners = (
+            queryset.exclude(owner=None)
+            .order_by("owner__username")
+            .values_list("owner__username", flat=True)
+            .distinct()
+        )
+        self.filters["owner"].extra["choices"] = [(username, username) for username in owners]
 
     def by_risk(self, queryset: QuerySet[Account], name: str, value: str) -> QuerySet[Account]:
         # at_risk is the run's flag annotated by accounts_with_figures

@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.rules import can_create_account
-from accounts.saved_views.services import saved_view_delete, saved_view_save, saved_views_of
+from accounts.saved_views.selectors import saved_view_list
+from accounts.saved_views.services import saved_view_delete, saved_view_save
 from kam.types import AuthenticatedHttpRequest
 from portfolio.account_list.exports import account_list_download
 from portfolio.account_list.filters import SORTS, AccountListFilter, order_terms
@@ -66,21 +67,44 @@ def _sort_links(sort: str, kept: dict[str, str]) -> list[dict[str, Any]]:
 VIEW_PARAMETERS = frozenset([*AccountListFilter.base_filters, "sort"])
 
 
+def _problems(request: AuthenticatedHttpRequest, filters: AccountListFilter) -> list[str]:
+    """What in the address the list cannot do, in words (an old link, a typed URL)."""
+    problems = [
+        f"{filters.form.fields[name].label}: {message}"
+        for name, messages_ in filters.errors.items()
+        for message in messages_
+    ]
+    sort = request.GET.get("sort", "name")
+    if sort.removeprefix("-") not in SORTS:
+        problems.append(
+            f"Sort: “{sort}” is not a column of the list; use one of {', '.join(SORTS)} "
+            "(with - for descending)."
+        )
+    download = request.GET.get("download", "")
+    if download and download not in DOWNLOADS:
+        problems.append(f"Download: “{download}” is not a format; use csv or xlsx.")
+    return problems
+
+
 @login_required
 def account_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     run = analysis_run_latest_succeeded()
     everything = accounts_with_figures(user=request.user, run=run)
     filters = AccountListFilter(request.GET, queryset=everything)
-    sort = request.GET.get("sort", "name")
-    if sort.removeprefix("-") not in SORTS:
-        sort = "name"
-    # A filter value that is not offered (an old link, a typed URL) is said, and finds nothing
-    # rather than quietly listing everything.
-    chosen = filters.qs if filters.is_valid() else everything.none()
-    accounts = chosen.order_by(*order_terms(sort))
+    problems = _problems(request, filters)
     download = request.GET.get("download", "")
-    if download in DOWNLOADS:
-        return account_list_download(accounts, file_format=download)
+    if problems:
+        # Said, with status 400, and nothing listed or downloaded: not everything instead.
+        if download:
+            return HttpResponse(
+                "\n".join(problems), status=400, content_type="text/plain; charset=utf-8"
+            )
+        sort, accounts = "name", everything.none()
+    else:
+        sort = request.GET.get("sort", "name")
+        accounts = filters.qs.order_by(*order_terms(sort))
+        if download:
+            return account_list_download(accounts, file_format=download)
     page = Paginator(accounts, PAGE_SIZE).get_page(request.GET.get("page"))
     kept = {
         key: str(value)
@@ -93,15 +117,17 @@ def account_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
         {
             "page": page,
             "filters": filters,
+            "problems": problems,
             "headers": _sort_links(sort, kept),
             "run": run,
             "querystring": urlencode({**kept, "sort": sort}),
             "download_query": urlencode({**kept, "sort": sort}),
             "can_create": can_create_account(request.user),
             "filtered": bool(kept),
-            "saved_views": saved_views_of(user=request.user),
+            "saved_views": saved_view_list(user=request.user),
             "current_query": urlencode({**kept, "sort": sort}) if kept or sort != "name" else "",
         },
+        status=400 if problems else 200,
     )
 
 

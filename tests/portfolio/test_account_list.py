@@ -146,7 +146,8 @@ def test_a_manager_sees_and_downloads_only_their_accounts(
     assert [row["external_id"] for row in rows] == ["A-1", "G-1"]
     assert rows[0]["revenue_ttm"] == "121000.00"
     assert rows[0]["last_interaction_on"] == "2026-06-01"
-    assert rows[0]["at_risk"] in ("true", "false")
+    at_risk = AccountSnapshot.objects.get(account__external_id="A-1").at_risk
+    assert rows[0]["at_risk"] == ("true" if at_risk else "false")
     assert rows[1]["revenue_ttm"] == ""
 
 
@@ -163,14 +164,48 @@ def test_the_download_keeps_the_filters_and_is_formula_safe(
     assert rows[1][6] == 50000.0  # a number, not text
 
 
-def test_a_filter_value_that_is_not_offered_is_said_and_shows_nothing(
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("designation=vip", "Designation: Select a valid choice."),
+        ("sort=-updated", "Sort: “-updated” is not a column of the list"),
+        ("download=pdf", "Download: “pdf” is not a format; use csv or xlsx."),
+    ],
+)
+def test_what_the_list_cannot_do_is_said_with_400_and_lists_nothing(
+    owner_client: Any, analysed: dict[str, Any], query: str, message: str
+) -> None:
+    response = owner_client.get(f"/accounts/?{query}")
+    assert response.status_code == 400
+    body = response.content.decode()
+    if query.startswith("download"):
+        assert message in body  # a download answers the words alone, no file
+        return
+    assert message in body
+    assert "No account matches" in body
+    assert "Alpha Foods" not in body
+
+
+def test_a_download_with_a_bad_filter_is_refused_not_an_empty_file(
     owner_client: Any, analysed: dict[str, Any]
 ) -> None:
-    response = owner_client.get("/accounts/?designation=vip")
-    body = response.content.decode()
+    response = owner_client.get("/accounts/?download=csv&segment=gold")
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/plain")
+    assert "Segment: Select a valid choice." in response.content.decode()
+
+
+def test_an_owner_who_hands_the_account_over_gets_the_saved_account(
+    owner_api: Any, analysed: dict[str, Any], other_manager: Any
+) -> None:
+    strategic = Account.objects.get(external_id="A-1")
+    response = owner_api.patch(
+        f"/api/v1/accounts/{strategic.pk}/", {"owner": other_manager.username}, format="json"
+    )
     assert response.status_code == 200
-    assert "Select a valid choice" in body
-    assert "No account matches" in body
+    assert response.json()["owner"] == other_manager.username
+    strategic.refresh_from_db()
+    assert strategic.owner == other_manager
 
 
 def test_the_region_filter_offers_only_the_regions_the_user_sees(
@@ -181,6 +216,7 @@ def test_the_region_filter_offers_only_the_regions_the_user_sees(
     body = owner_client.get("/accounts/").content.decode()
     assert "North" in body
     assert "Secret Coast" not in body
+    assert ">mallory<" not in body  # B-1's owner: not among the owners to filter by
 
 
 @pytest.mark.parametrize("path", ["/accounts/", "/api/v1/accounts/"])
@@ -247,3 +283,24 @@ def test_views_are_personal(
     assert owner.saved_views.exists()
     assert owner_client.post(f"/accounts/views/{view.pk}/remove/").status_code == 302
     assert not owner.saved_views.exists()
+
+
+def test_saving_a_view_needs_a_signed_in_user(anonymous_client: Any, owner: Any) -> None:
+    response = anonymous_client.post("/accounts/views/", {"name": "x", "query": "sort=name"})
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/")
+    assert not owner.saved_views.exists()
+
+
+def test_a_long_name_and_one_view_too_many_are_refused(owner_client: Any, owner: Any) -> None:
+    too_long = owner_client.post("/accounts/views/", {"name": "x" * 61, "query": "sort=name"})
+    page = owner_client.get(too_long["Location"]).content.decode()
+    assert "at most 60 characters" in page
+    for number in range(20):
+        owner_client.post("/accounts/views/", {"name": f"View {number}", "query": "sort=name"})
+    refused = owner_client.post("/accounts/views/", {"name": "One more", "query": "sort=name"})
+    assert "You have 20 saved views" in owner_client.get(refused["Location"]).content.decode()
+    assert owner.saved_views.count() == 20
+    # saving one of the 20 again under its name still works: it replaces it
+    owner_client.post("/accounts/views/", {"name": "View 3", "query": "sort=-revenue"})
+    assert owner.saved_views.get(name="View 3").query == "sort=-revenue"

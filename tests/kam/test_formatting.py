@@ -1,0 +1,66 @@
+"""How amounts and ratios read on the pages (kam/formatting.py), hand-checked."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from kam.formatting import money, money_short, percent
+
+
+@pytest.mark.parametrize(
+    ("value", "currency", "expected"),
+    [
+        (Decimal("1234567.89"), "EUR", "€1,234,568"),
+        (Decimal("999.994"), "EUR", "€999.99"),
+        (Decimal("999.995"), "EUR", "€1,000"),  # rounds to a thousand: whole units
+        (Decimal("12.5"), "EUR", "€12.50"),
+        (Decimal("40.00"), "EUR", "€40"),
+        (0, "EUR", "€0"),
+        (-3200, "EUR", "−€3,200"),
+        (1200, "SEK", "SEK 1,200"),
+        (1200, "USD", "$1,200"),
+        (None, "EUR", ""),
+        ("", "EUR", ""),
+        ("not a number", "EUR", ""),
+        (float("nan"), "EUR", ""),
+        (True, "EUR", ""),
+    ],
+)
+def test_money(value: object, currency: str, expected: str) -> None:
+    assert money(value, currency) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (9_999, "€9,999"),
+        (10_000, "€10k"),
+        (12_345, "€12.3k"),
+        (345_000, "€345k"),
+        (999_999, "€1M"),
+        (1_234_567, "€1.2M"),
+        (45_600_000, "€45.6M"),
+        (999_999_999, "€1bn"),
+        (2_500_000_000, "€2.5bn"),
+        (-12_345, "−€12.3k"),
+        (None, ""),
+    ],
+)
+def test_money_short(value: object, expected: str) -> None:
+    assert money_short(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "places", "expected"),
+    [
+        (Decimal("0.63"), 0, "63 %"),
+        ("0.0512", 1, "5.1 %"),
+        (-0.1, 0, "−10 %"),
+        (1, 0, "100 %"),
+        (None, 0, ""),
+    ],
+)
+def test_percent(value: object, places: int, expected: str) -> None:
+    assert percent(value, places) == expected
