@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from datetime import date
 from typing import Any
 
 import pytest
@@ -27,6 +28,17 @@ def pytest_configure(config: Any) -> None:
     # client and the live server: no redirect to https (tests/kam/test_deploy_check.py
     # checks the production defaults in a process of their own).
     settings.SECURE_SSL_REDIRECT = False
+
+
+# The day the suite's dated examples are written for (plans of 2027, actions due in it): the
+# rules that compare with today (kam/clock.py) see this day, whatever the calendar says.
+SUITE_TODAY = date(2026, 12, 4)
+
+
+@pytest.fixture(autouse=True)
+def suite_today(monkeypatch: pytest.MonkeyPatch) -> date:
+    monkeypatch.setattr("kam.clock.today", lambda: SUITE_TODAY)
+    return SUITE_TODAY
 
 
 @pytest.fixture(autouse=True)

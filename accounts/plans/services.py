@@ -52,6 +52,7 @@ from accounts.plans.rules import (
 from accounts.plans.selectors import HistoryEntry, account_plan_changes_since
 from accounts.selectors import account_team
 from accounts.services import UNSET, Unset, account_data_changed, given
+from kam import clock
 from kam.roles import Role
 from kam.rules import require
 from kam.types import User
@@ -468,7 +469,7 @@ def account_plan_submit(
         raise ValidationError(
             {"status": f"Only a draft can be submitted; this plan is {plan.status}."}
         )
-    errors = _submit_problems(plan, today=timezone.localdate())
+    errors = _submit_problems(plan, today=clock.today())
     if errors:
         raise ValidationError(errors)
     _transition(

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from accounts.models import PlanAction, PlanStatus
 from accounts.plans import services as plan_services
+from kam import clock
 from tests.accounts.plans.factories import plan_with_content
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +27,7 @@ def _refused(plan: Any, owner: Any) -> dict[str, list[str]]:
 
 def test_overdue_open_actions_keep_the_plan_a_draft_and_are_named(account: Any, owner: Any) -> None:
     plan = plan_with_content(account)
-    yesterday = timezone.localdate() - timedelta(days=1)
+    yesterday = clock.today() - timedelta(days=1)
     for title in ("Site visit", "Price review"):
         PlanAction.objects.create(plan=plan, title=title, owner=owner, due=yesterday)
     # Done or cancelled ones are not late.
@@ -49,7 +49,7 @@ def test_overdue_open_actions_keep_the_plan_a_draft_and_are_named(account: Any, 
 
 def test_an_action_due_today_is_not_late(account: Any, owner: Any) -> None:
     plan = plan_with_content(account)
-    PlanAction.objects.create(plan=plan, title="Call", owner=owner, due=timezone.localdate())
+    PlanAction.objects.create(plan=plan, title="Call", owner=owner, due=clock.today())
     submitted = plan_services.account_plan_submit(plan=plan, submitted_by=owner)
     assert submitted.status == PlanStatus.SUBMITTED
 
@@ -57,7 +57,7 @@ def test_an_action_due_today_is_not_late(account: Any, owner: Any) -> None:
 def test_the_api_answers_the_same_reasons(owner_api: Any, account: Any, owner: Any) -> None:
     plan = plan_with_content(account)
     PlanAction.objects.create(
-        plan=plan, title="Site visit", owner=owner, due=timezone.localdate() - timedelta(days=3)
+        plan=plan, title="Site visit", owner=owner, due=clock.today() - timedelta(days=3)
     )
     response = owner_api.post(f"/api/v1/plans/{plan.pk}/submit/", {}, format="json")
     assert response.status_code == 400
