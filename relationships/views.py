@@ -28,7 +28,7 @@ from kam.versioning import (
     version_snapshot,
 )
 from relationships import rules, selectors, services
-from relationships.forms import ContactForm, InteractionForm, contact_initial
+from relationships.forms import ContactForm, InteractionForm, contact_initial, goal_field
 from relationships.models import Attitude, BuyingRole, Contact, Influence
 
 PAGE_SIZE = 25
@@ -148,7 +148,8 @@ def _contact_form_page(
                     current=contact_initial(contact),
                     before=None if before is None else contact_initial(before),
                     aliases=CONTACT_FORM_ALIASES,
-                    unknown_before=["goals"],  # the goals' old text is not on the row
+                    # the goals' old text is not on the row
+                    unknown_before=[goal_field(1, "text")],
                 )
                 form = ContactForm(
                     conflict.data, people=people, colleagues=colleagues, contact=contact
@@ -180,6 +181,7 @@ CONTACT_FORM_ALIASES = {
     "is_user_buyer": "roles",
     "is_technical_buyer": "roles",
     "is_coach": "roles",
+    "goals": goal_field(1, "text"),
 }
 
 
