@@ -55,8 +55,10 @@ def test_the_demo_tells_the_churn_story(client: Any) -> None:
     assert found.horizon_over
     assert found.result.at_risk.lost >= 1  # flagged, then lost
     assert found.result.at_risk.lost < found.result.at_risk.accounts  # flagged, and kept
-    assert found.result.auc is not None and found.result.auc > 0.6
-    assert found.result.at_risk.lift is not None and found.result.at_risk.lift > 2
+    assert found.result.auc is not None
+    assert found.result.auc > 0.6
+    assert found.result.at_risk.lift is not None
+    assert found.result.at_risk.lift > 2
     # the account lost without warning: five months after the third older run, never flagged
     third = AnalysisRun.objects.get(as_of=date(2025, 5, 31))
     missed = run_backtest(run=third, horizon_days=365, today=date(2026, 6, 15)).missed
