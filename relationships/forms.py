@@ -143,9 +143,9 @@ class ContactForm(forms.Form):
                     },
                 )
         goal_names = [goal_field(n, part) for n in GOAL_NUMBERS for part in GOAL_PARTS]
-        others = [name for name in self.fields if name not in goal_names]
-        after = others.index("attitude") + 1
-        self.order_fields([*others[:after], *goal_names, *others[after:]])
+        plain = [name for name in self.fields if name not in goal_names]
+        after = plain.index("attitude") + 1
+        self.order_fields([*plain[:after], *goal_names, *plain[after:]])
         self.fields["primary_contact"].widget.choices = _username_choices(
             people, blank="Nobody yet"
         )
