@@ -107,6 +107,12 @@ class ContactForm(forms.Form):
     is_active = forms.BooleanField(
         required=False, initial=True, label="Still at the company (active)"
     )
+    left_on = forms.DateField(
+        required=False,
+        label="Left on",
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        help_text="For a person who left: the day they left (today when left empty).",
+    )
     # The version the form was loaded at (kam/versioning.py): a save based on an older one
     # is refused with what changed, the user's input kept.
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -210,6 +216,7 @@ def contact_initial(contact: Contact) -> dict[str, Any]:
         "evidence_verified_on": contact.evidence_verified_on,
         "reports_to": contact.reports_to_id,
         "is_active": contact.is_active,
+        "left_on": contact.left_on,
         "version": contact.version,
     }
 
@@ -247,6 +254,8 @@ class InteractionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Write a line on what was discussed or agreed."},
     )
+    # The version a correction was loaded at (kam/versioning.py); none when logging.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(
         self, *args: Any, people: list[User], contacts: Sequence[Contact], user: User, **kwargs: Any

@@ -92,6 +92,12 @@ class Contact(VersionedModel):
     is_active = models.BooleanField(
         default=True, help_text="A person who left stays in the history, inactive."
     )
+    left_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The day the person left the customer (set with is_active false; today "
+        "when not given).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -174,12 +180,21 @@ class ContactGoal(models.Model):
         return self.text
 
 
-class Interaction(models.Model):
+class Interaction(VersionedModel):
     """A touch point between one of our people and one or more of the customer's people."""
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="interactions")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="interactions"
+    )
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="interactions_logged",
+        help_text="Who wrote it down (they may correct or delete it); none for older records, "
+        "whose `user` may.",
     )
     date = models.DateField()
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.MEETING)
