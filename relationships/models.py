@@ -55,6 +55,13 @@ class Contact(VersionedModel):
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="contacts")
     name = models.CharField(max_length=200, error_messages={"blank": "Give the person's name."})
     title = models.CharField(max_length=200, blank=True)
+    external_id = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="The person's id in the system the map came from (CRM, spreadsheet); unique "
+        "per account, the key of the contacts import.",
+    )
+    email = models.EmailField(blank=True)
     is_economic_buyer = models.BooleanField(default=False)
     is_user_buyer = models.BooleanField(default=False)
     is_technical_buyer = models.BooleanField(default=False)
@@ -122,6 +129,11 @@ class Contact(VersionedModel):
             models.Index(fields=["account"], condition=Q(is_coach=True), name="contact_coach_idx"),
         ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["account", "external_id"],
+                condition=~Q(external_id=""),
+                name="contact_external_id_unique",
+            ),
             models.CheckConstraint(
                 condition=Q(relationship_strength__gte=1) & Q(relationship_strength__lte=5),
                 name="contact_strength_1_5",
