@@ -4,11 +4,14 @@ it; screenshots at desktop and phone sizes."""
 
 from __future__ import annotations
 
+from io import StringIO
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
+from demo.users import DEMO_PASSWORD
 from portfolio.models import AnalysisParameters
 from tests.e2e.conftest import login, screenshot
 from tests.factories import UserFactory
@@ -70,3 +73,33 @@ def test_executive_checks_the_score_and_ops_adopt_the_calibration(page: Page, hi
     parameters = AnalysisParameters.objects.get(pk=1)
     assert parameters.recurring_complaints == 4
     assert parameters.history.first().history_user.username == "olga"
+
+
+def test_the_demo_tells_the_churn_story_in_the_browser(page: Page) -> None:
+    call_command("seed_demo", "--accounts", "60", stdout=StringIO())
+    login(page, "erin", password=DEMO_PASSWORD)
+    page.set_viewport_size({"width": 1440, "height": 900})
+    # the dashboard: one at-risk number, well under half of the accounts
+    page.goto("/dashboard/")
+    at_risk = int(page.locator("#totals div:has(dt:text('At churn risk')) dd").inner_text())
+    assert 0 < at_risk < 30
+    expect(page.locator("#churn .meta").first).to_contain_text(
+        f"{at_risk} accounts of 60 at churn risk"
+    )
+    # the churn-risk list: by revenue at risk, with what to do
+    page.get_by_role("link", name="The full list").click()
+    expect(page.locator("#churn-table tbody tr")).to_have_count(at_risk)
+    expect(page.locator("#churn-table")).to_contain_text("What to do")
+    screenshot(page, "churn-risk-list-1440")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    screenshot(page, "churn-risk-list-390")
+    # the oldest run's backtest: accounts flagged and lost, one lost without warning later
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto("/dashboard/churn-backtest/")
+    runs = page.locator("select[name=run]")
+    runs.select_option(index=runs.locator("option").count() - 1)
+    page.get_by_role("button", name="Show").click()
+    expect(page.locator("#roc-chart svg.main-svg").first).to_be_attached()
+    expect(page.locator("#bt-at-risk")).not_to_have_text("0, 0 lost")
+    screenshot(page, "churn-backtest-demo-1440")
