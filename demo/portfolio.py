@@ -1,5 +1,6 @@
 """Demo analysis runs (portfolio): the dashboard and the account pages have figures and a
-trend from the first login."""
+trend from the first login, and older runs whose outcome is known (demo/voice.py plants the
+accounts lost after them), so the churn backtest answers from the first login too."""
 
 from __future__ import annotations
 
@@ -13,6 +14,19 @@ from portfolio.models import AnalysisRun
 from portfolio.services import analysis_run_create, analysis_run_execute
 
 DEMO_RUNS = 3  # the as-of date and the two month ends before it: the dashboard shows a trend
+# Older runs, months before the as-of date: more than a year back, so a year's outcome is known.
+HISTORY_RUN_MONTHS = (21, 17, 13)
+
+
+def history_run_dates(as_of: date) -> list[date]:
+    """Oldest first: the month ends HISTORY_RUN_MONTHS months before as_of's month."""
+    dates = []
+    for months in HISTORY_RUN_MONTHS:
+        first = as_of.replace(day=1)
+        for _ in range(months - 1):
+            first = (first - timedelta(days=1)).replace(day=1)
+        dates.append(first - timedelta(days=1))
+    return dates
 
 
 def _demo_run_dates(as_of: date) -> list[date]:
@@ -32,7 +46,8 @@ def portfolio_seed(*, rng: random.Random, portfolio: DemoPortfolio) -> None:
     del rng
     today = timezone.localdate()
     # A demo dated in the future (tests build one) gets only the runs the service accepts.
-    for as_of in [day for day in _demo_run_dates(portfolio.as_of) if day <= today]:
+    dates = [*history_run_dates(portfolio.as_of), *_demo_run_dates(portfolio.as_of)]
+    for as_of in [day for day in dates if day <= today]:
         run = analysis_run_create(
             as_of=as_of, requested_by=None, trigger=AnalysisRun.Trigger.COMMAND
         )

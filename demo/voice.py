@@ -2,7 +2,10 @@
 expectation against performance per dimension, complaints and account events.
 
 Shown on purpose: a declining assessment trend on the first strategic account (with a
-competitor evaluation), recurring delivery complaints on the second."""
+competitor evaluation), recurring delivery complaints on the second. And outcomes for the churn
+backtest: before each older analysis run a few transactional accounts show recurring delivery
+problems and a rival's evaluation (at risk); most of them are lost months later (an "account
+lost" event), two are kept, and one account is lost without any warning."""
 
 from __future__ import annotations
 
@@ -18,7 +21,8 @@ from accounts.models import (
     Complaint,
     EventKind,
 )
-from demo.context import DemoPortfolio
+from demo.context import DemoPortfolio, is_key_account
+from demo.portfolio import history_run_dates
 
 COMPLAINT_CATEGORIES = ["delivery", "billing", "quality", "service response", "documentation"]
 DIMENSIONS = ["Service quality", "Relationship quality", "On-time delivery"]
@@ -144,9 +148,78 @@ def _events_seed(*, rng: random.Random, key: list[Account], as_of: date) -> None
     AccountEvent.objects.bulk_create(events, batch_size=5000)
 
 
+LOST_AFTER_WARNING = 7  # flagged at risk by an older run, lost months later
+KEPT_AFTER_WARNING = 2  # flagged too, and kept: the score is not a prophecy
+
+
+def _warning_signs(*, account: Account, run_day: date) -> tuple[list[Complaint], AccountEvent]:
+    """Three delivery complaints in the 90 days before the run (20 points) and a rival's
+    trial (15): score 35, at risk."""
+    complaints = [
+        Complaint(
+            account=account,
+            category="delivery",
+            severity="high",
+            opened_on=run_day - timedelta(days=days),
+            resolved_on=run_day - timedelta(days=days - 9),
+            description="Delivery missed its window again.",
+        )
+        for days in (12, 33, 61)
+    ]
+    event = AccountEvent(
+        account=account,
+        kind=EventKind.COMPETITOR_EVALUATION,
+        date=run_day - timedelta(days=25),
+        notes="Buyer asked a rival for a quote on the same lanes.",
+    )
+    return complaints, event
+
+
+def _outcomes_seed(*, portfolio: DemoPortfolio) -> None:
+    """The outcomes the backtest reads (module docstring), around the older runs. Their own
+    generator: the shared one's draws, and so every other seeder's data, stay as they were."""
+    rng = random.Random(len(portfolio.accounts))  # noqa: S311 (demo data, not security)
+    runs = [day for day in history_run_dates(portfolio.as_of) if day < portfolio.as_of]
+    others = [account for account in portfolio.accounts if not is_key_account(account)]
+    others = [account for account in others if account.designation == "transactional"]
+    if not runs or not others:
+        return
+    complaints: list[Complaint] = []
+    events: list[AccountEvent] = []
+    warned = others[-(LOST_AFTER_WARNING + KEPT_AFTER_WARNING) :]
+    for index, account in enumerate(warned):
+        run_day = runs[index % len(runs)]
+        signs, event = _warning_signs(account=account, run_day=run_day)
+        complaints += signs
+        events.append(event)
+        if index < LOST_AFTER_WARNING:
+            events.append(
+                AccountEvent(
+                    account=account,
+                    kind=EventKind.ACCOUNT_LOST,
+                    date=min(portfolio.as_of, run_day + timedelta(days=rng.randint(60, 240))),
+                    notes="Moved its volume to the rival after the delivery failures.",
+                )
+            )
+    unwarned = [account for account in others if account not in warned]
+    if unwarned:
+        events.append(
+            AccountEvent(
+                account=unwarned[0],
+                kind=EventKind.ACCOUNT_LOST,
+                date=min(portfolio.as_of, runs[-1] + timedelta(days=150)),
+                notes="Acquired by a group that buys centrally from another supplier.",
+            )
+        )
+    Complaint.objects.bulk_create(complaints, batch_size=5000)
+    AccountEvent.objects.bulk_create(events, batch_size=5000)
+
+
 def voice_seed(*, rng: random.Random, portfolio: DemoPortfolio) -> None:
-    """Assessments, complaints and events for the key accounts; dates relative to as_of."""
+    """Assessments, complaints and events for the key accounts; dates relative to as_of; the
+    outcomes of the older runs."""
     key = portfolio.key_accounts
     _assessments_seed(rng=rng, key=key, as_of=portfolio.as_of)
     _complaints_seed(rng=rng, key=key, as_of=portfolio.as_of)
     _events_seed(rng=rng, key=key, as_of=portfolio.as_of)
+    _outcomes_seed(portfolio=portfolio)

@@ -21,6 +21,14 @@ class DesignationDecisionForm(forms.Form):
     comment = forms.CharField(required=False, max_length=2000)
 
 
+# Short words for the page's radio buttons (the model's labels say the same at length).
+DELIVERY_CHOICES = [
+    (Delivery.IMMEDIATE.value, "At once"),
+    (Delivery.DIGEST.value, "Daily digest"),
+    (Delivery.OFF.value, "Off"),
+]
+
+
 class PreferencesForm(forms.Form):
     """One choice per kind of notification."""
 
@@ -28,7 +36,7 @@ class PreferencesForm(forms.Form):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         for kind, label in Kind.choices:
             self.fields[kind] = forms.ChoiceField(
-                choices=Delivery.choices,
+                choices=DELIVERY_CHOICES,
                 initial=initial_deliveries.get(kind, Delivery.IMMEDIATE),
                 label=label,
                 widget=forms.RadioSelect,

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.governance import selectors as governance_selectors
@@ -74,7 +75,9 @@ def mark_read(request: AuthenticatedHttpRequest, notification_id: int) -> HttpRe
         notification = notification_mark_read(user=request.user, notification_id=notification_id)
     except Notification.DoesNotExist as error:
         raise Http404("No such notification.") from error
-    if request.POST.get("open") and notification.url.startswith("/"):
+    if request.POST.get("open") and url_has_allowed_host_and_scheme(
+        notification.url, allowed_hosts={request.get_host()}
+    ):
         return redirect(notification.url)
     return _back(request)
 

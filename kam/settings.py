@@ -376,6 +376,9 @@ EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
 # An unreachable SMTP server costs a send at most this many seconds (then it is retried).
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="KAM <kam@localhost>")
+# A notification's e-mail that failed is tried again after this many seconds, then twice and
+# four times as long (three tries more), then given up and logged.
+KAM_EMAIL_RETRY_SECONDS = env.int("KAM_EMAIL_RETRY_SECONDS", default=30)
 # The address people reach KAM at, for the links in e-mails.
 KAM_SITE_URL = env("KAM_SITE_URL", default="http://localhost:8000")
 

@@ -535,7 +535,7 @@ def churn_roc_figure(
     layout = _layout(
         xaxis={"title": {"text": "Kept accounts flagged"}, "range": [0, 1], "tickformat": ".0%"},
         yaxis={"title": {"text": "Lost accounts flagged"}, "range": [0, 1.02], "tickformat": ".0%"},
-        height=340,
+        height=360,
     )
     return _figure(data, layout)
 
@@ -566,6 +566,6 @@ def churn_auc_trend_figure(*, run_dates: Sequence[str], aucs: Sequence[float | N
     layout = _layout(
         yaxis={"title": {"text": "AUC"}, "range": [0, 1.02]},
         xaxis={"type": "category"},
-        height=260,
+        height=360,
     )
     return _figure(data, layout)

@@ -166,15 +166,21 @@ class InteractionFilter(FilterSet):
 
 
 class InteractionViewSet(
+    VersionedViewMixin,
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
     viewsets.GenericViewSet[Interaction],
 ):
     """`interactions/`: readers of the account read them; the owner and team members log
-    them (`date_after` / `date_before` filter by date)."""
+    them (`date_after` / `date_before` filter by date). Who logged one corrects (PUT/PATCH,
+    with the version edited: If-Match or `version`) or deletes it; its history keeps every
+    change. An interaction stays with its account (409)."""
 
     serializer_class = InteractionSerializer
+    schema_conflicts = {"update": ["409", "412"], "partial_update": ["409", "412"]}
     permission_classes = [IsAuthenticated]
     filterset_class = InteractionFilter
     search_fields = ["summary"]
@@ -201,6 +207,37 @@ class InteractionViewSet(
         )
         fresh = selectors.interaction_get_for_user(user=user, interaction_id=interaction.pk)
         return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        user = request_user(request)
+        interaction = self.get_object()
+        if not rules.can_change_interaction(user, interaction):
+            raise PermissionDenied(rules.INTERACTION_CHANGE_REFUSED)
+        serializer = self.get_serializer(
+            interaction, data=request.data, partial=kwargs.get("partial", False)
+        )
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        moved = data.pop("account_id", interaction.account_id)
+        if moved != interaction.account_id:
+            raise Conflict({"account": ["An interaction stays with its account."]})
+        interaction = services.interaction_update(
+            interaction=interaction,
+            updated_by=user,
+            version=self.edited_version(interaction),
+            **data,
+        )
+        fresh = selectors.interaction_get_for_user(user=user, interaction_id=interaction.pk)
+        return Response(self.get_serializer(fresh).data)
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        user = request_user(request)
+        interaction = self.get_object()
+        if not rules.can_change_interaction(user, interaction):
+            raise PermissionDenied(rules.INTERACTION_CHANGE_REFUSED)
+        services.interaction_delete(interaction=interaction, deleted_by=user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class CoverageGapsView(APIView):

@@ -13,10 +13,14 @@ from django.utils import timezone
 from kam.types import User
 from relationships.models import Attitude, BuyingRole, Channel, Contact, Influence
 
-GOALS_HELP = (
-    "One goal per line, at most three. To track a goal, add its metric, target and current "
-    "value after bars: Cut freight cost | cost per pallet | 40 | 46"
-)
+GOAL_NUMBERS = (1, 2, 3)
+GOAL_PARTS = ("text", "metric", "target", "current")
+GOAL_NUMBER_MESSAGE = "Enter a number, such as 40 or 12.5 (at most 2 decimals)."
+
+
+def goal_field(number: int, part: str) -> str:
+    """The form field of one part of one of the three goals (goal_2_metric)."""
+    return f"goal_{number}_{part}"
 
 
 def _username_choices(people: list[User], *, blank: str | None) -> list[tuple[str, str]]:
@@ -72,12 +76,6 @@ class ContactForm(forms.Form):
             "detractor."
         },
     )
-    goals = forms.CharField(
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        label="Top goals",
-        help_text=GOALS_HELP,
-    )
     preferred_channel = forms.ChoiceField(choices=Channel.choices, initial=Channel.EMAIL)
     contact_frequency_days = forms.IntegerField(
         min_value=1,
@@ -109,6 +107,12 @@ class ContactForm(forms.Form):
     is_active = forms.BooleanField(
         required=False, initial=True, label="Still at the company (active)"
     )
+    left_on = forms.DateField(
+        required=False,
+        label="Left on",
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        help_text="For a person who left: the day they left (today when left empty).",
+    )
     # The version the form was loaded at (kam/versioning.py): a save based on an older one
     # is refused with what changed, the user's input kept.
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -124,6 +128,30 @@ class ContactForm(forms.Form):
         if contact is not None and "initial" not in kwargs:
             kwargs["initial"] = contact_initial(contact)
         super().__init__(*args, **kwargs)
+        for number in GOAL_NUMBERS:
+            self.fields[goal_field(number, "text")] = forms.CharField(
+                max_length=300, required=False, label=f"Goal {number}"
+            )
+            self.fields[goal_field(number, "metric")] = forms.CharField(
+                max_length=100, required=False, label=f"Metric of goal {number}"
+            )
+            for part, label in (("target", "Target"), ("current", "Current value")):
+                self.fields[goal_field(number, part)] = forms.DecimalField(
+                    required=False,
+                    max_digits=14,
+                    decimal_places=2,
+                    label=f"{label} of goal {number}",
+                    error_messages={
+                        "invalid": GOAL_NUMBER_MESSAGE,
+                        "max_digits": GOAL_NUMBER_MESSAGE,
+                        "max_decimal_places": GOAL_NUMBER_MESSAGE,
+                        "max_whole_digits": GOAL_NUMBER_MESSAGE,
+                    },
+                )
+        goal_names = [goal_field(n, part) for n in GOAL_NUMBERS for part in GOAL_PARTS]
+        plain = [name for name in self.fields if name not in goal_names]
+        after = plain.index("attitude") + 1
+        self.order_fields([*plain[:after], *goal_names, *plain[after:]])
         self.fields["primary_contact"].widget.choices = _username_choices(
             people, blank="Nobody yet"
         )
@@ -132,39 +160,54 @@ class ContactForm(forms.Form):
             (c.pk, f"{c.name}{', ' + c.title if c.title else ''}") for c in others
         ]
 
-    def clean_goals(self) -> list[dict[str, str]]:
-        goals = []
-        for line in (self.cleaned_data.get("goals") or "").splitlines():
-            if not line.strip():
+    @property
+    def goal_rows(self) -> list[tuple[int, list[forms.BoundField]]]:
+        """The three goals' fields, a row each, for the template."""
+        return [
+            (number, [self[goal_field(number, part)] for part in GOAL_PARTS])
+            for number in GOAL_NUMBERS
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        """The goals as the service takes them: one {text, metric, target, current} per row
+        with anything in it, in row order (the pipe syntax is gone)."""
+        data = super().clean() or {}
+        goals: list[dict[str, Any]] = []
+        for number in GOAL_NUMBERS:
+            parts = {part: data.pop(goal_field(number, part), None) for part in GOAL_PARTS}
+            filled = any(value not in (None, "") for value in parts.values())
+            if not filled:
                 continue
-            parts = [part.strip() for part in line.split("|")]
-            if len(parts) > 4:
-                raise ValidationError(
-                    "Write each goal as: text | metric | target | current (at most three bars)."
+            if not (parts["text"] or "").strip():
+                self.add_error(
+                    goal_field(number, "text"),
+                    f"Say what goal {number} is, or clear its metric and numbers.",
                 )
-            parts += [""] * (4 - len(parts))
-            goals.append(dict(zip(("text", "metric", "target", "current"), parts, strict=True)))
-        return goals
+                continue
+            goals.append(
+                {
+                    part: "" if value is None and part in ("text", "metric") else value
+                    for part, value in parts.items()
+                }
+            )
+        data["goals"] = goals
+        return data
 
 
 def contact_initial(contact: Contact) -> dict[str, Any]:
-    lines = []
-    for goal in contact.goals.all():
-        parts = [goal.text]
-        if goal.metric or goal.target is not None or goal.current is not None:
-            parts += [
-                goal.metric,
-                "" if goal.target is None else str(goal.target),
-                "" if goal.current is None else str(goal.current),
-            ]
-        lines.append(" | ".join(parts))
+    goals: dict[str, Any] = {}
+    for number, goal in enumerate(list(contact.goals.all())[: len(GOAL_NUMBERS)], start=1):
+        goals[goal_field(number, "text")] = goal.text
+        goals[goal_field(number, "metric")] = goal.metric
+        goals[goal_field(number, "target")] = goal.target
+        goals[goal_field(number, "current")] = goal.current
     return {
         "name": contact.name,
         "title": contact.title,
         "roles": contact.roles,
         "influence": contact.influence,
         "attitude": contact.attitude,
-        "goals": "\n".join(lines),
+        **goals,
         "preferred_channel": contact.preferred_channel,
         "contact_frequency_days": contact.contact_frequency_days,
         "primary_contact": contact.primary_contact.username if contact.primary_contact else "",
@@ -173,6 +216,7 @@ def contact_initial(contact: Contact) -> dict[str, Any]:
         "evidence_verified_on": contact.evidence_verified_on,
         "reports_to": contact.reports_to_id,
         "is_active": contact.is_active,
+        "left_on": contact.left_on,
         "version": contact.version,
     }
 
@@ -210,6 +254,8 @@ class InteractionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Write a line on what was discussed or agreed."},
     )
+    # The version a correction was loaded at (kam/versioning.py); none when logging.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(
         self, *args: Any, people: list[User], contacts: Sequence[Contact], user: User, **kwargs: Any

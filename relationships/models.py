@@ -55,6 +55,13 @@ class Contact(VersionedModel):
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="contacts")
     name = models.CharField(max_length=200, error_messages={"blank": "Give the person's name."})
     title = models.CharField(max_length=200, blank=True)
+    external_id = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="The person's id in the system the map came from (CRM, spreadsheet); unique "
+        "per account, the key of the contacts import.",
+    )
+    email = models.EmailField(blank=True)
     is_economic_buyer = models.BooleanField(default=False)
     is_user_buyer = models.BooleanField(default=False)
     is_technical_buyer = models.BooleanField(default=False)
@@ -92,6 +99,12 @@ class Contact(VersionedModel):
     is_active = models.BooleanField(
         default=True, help_text="A person who left stays in the history, inactive."
     )
+    left_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The day the person left the customer (set with is_active false; today "
+        "when not given).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -116,6 +129,11 @@ class Contact(VersionedModel):
             models.Index(fields=["account"], condition=Q(is_coach=True), name="contact_coach_idx"),
         ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["account", "external_id"],
+                condition=~Q(external_id=""),
+                name="contact_external_id_unique",
+            ),
             models.CheckConstraint(
                 condition=Q(relationship_strength__gte=1) & Q(relationship_strength__lte=5),
                 name="contact_strength_1_5",
@@ -174,12 +192,21 @@ class ContactGoal(models.Model):
         return self.text
 
 
-class Interaction(models.Model):
+class Interaction(VersionedModel):
     """A touch point between one of our people and one or more of the customer's people."""
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="interactions")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="interactions"
+    )
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="interactions_logged",
+        help_text="Who wrote it down (they may correct or delete it); none for older records, "
+        "whose `user` may.",
     )
     date = models.DateField()
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.MEETING)

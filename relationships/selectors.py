@@ -416,7 +416,7 @@ def coverage_matrix(
 def interactions_visible_to(*, user: AnyUser) -> QuerySet[Interaction]:
     return (
         Interaction.objects.filter(account__in=accounts_visible_to(user).values("pk"))
-        .select_related("user", "account")
+        .select_related("user", "account", "logged_by")
         .prefetch_related(Prefetch("contacts", queryset=Contact.objects.order_by("name", "id")))
     )
 
@@ -432,7 +432,7 @@ def account_interactions(*, account: Account, limit: int = 20) -> list[Interacti
     """The latest interactions at the account with our person and their contacts (2 queries)."""
     return list(
         Interaction.objects.filter(account=account)
-        .select_related("user")
+        .select_related("user", "logged_by")
         .prefetch_related(Prefetch("contacts", queryset=Contact.objects.order_by("name", "id")))
         .order_by("-date", "-id")[:limit]
     )
@@ -506,6 +506,7 @@ def map_graph(
                 else None,
                 "is_overdue": bool(getattr(contact, "is_overdue", False)),
                 "is_active": contact.is_active,
+                "left_on": contact.left_on.isoformat() if contact.left_on else None,
                 "last_interaction_on": (
                     last.isoformat()
                     if (last := getattr(contact, "last_interaction_on", None))
@@ -530,3 +531,50 @@ def map_graph(
             if line.source_id in known and line.target_id in known
         ],
     }
+
+
+# --- a person's history ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    when: object  # a datetime
+    who: str
+    what: str  # "added", "changed", "removed"
+    fields: list[str]
+
+
+HISTORY_SHOWN = 50
+
+
+def contact_history(*, contact: Contact) -> list[HistoryEntry]:
+    """The person's changes, newest first (who, when, which fields), from the audit trail
+    (two queries: the records with their users, and nothing more: the diff is in memory)."""
+    records = list(
+        contact.history.select_related("history_user").order_by("-history_date", "-history_id")[
+            : HISTORY_SHOWN + 1
+        ]
+    )
+    labels = {field.name: str(field.verbose_name) for field in Contact._meta.concrete_fields}
+    entries: list[HistoryEntry] = []
+    for index, record in enumerate(records[:HISTORY_SHOWN]):
+        user = record.history_user
+        who = (user.get_full_name() or user.username) if user is not None else "the system"
+        older = records[index + 1] if index + 1 < len(records) else None
+        if record.history_type == "+" or older is None:
+            entries.append(HistoryEntry(record.history_date, who, "added", []))
+            continue
+        names = [
+            change.field
+            for change in record.diff_against(older).changes
+            if change.field not in ("updated_at", "version")
+        ]
+        entries.append(
+            HistoryEntry(
+                record.history_date,
+                who,
+                "removed" if record.history_type == "-" else "changed",
+                [labels.get(name, name).replace("_", " ") for name in names],
+            )
+        )
+    return entries

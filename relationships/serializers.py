@@ -173,6 +173,7 @@ class ContactSerializer(StrictModelSerializer):
             "evidence_verified_on",
             "reports_to",
             "is_active",
+            "left_on",
             "last_interaction_on",
             "is_overdue",
             "version",
@@ -221,9 +222,27 @@ class InteractionSerializer(StrictModelSerializer):
         error_messages={"invalid_choice": _choice_message("a channel", Channel)},
     )
 
+    logged_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username",
+        read_only=True,
+        allow_null=True,
+        help_text="Who wrote it down: they may correct (PUT/PATCH) or delete it.",
+    )
+    version = VersionField()
+
     class Meta:
         model = Interaction
-        fields = ["id", "account", "contacts", "user", "date", "channel", "summary"]
+        fields = [
+            "id",
+            "account",
+            "contacts",
+            "user",
+            "date",
+            "channel",
+            "summary",
+            "logged_by",
+            "version",
+        ]
         read_only_fields = ["id"]
         extra_kwargs = {
             "summary": {

@@ -30,8 +30,10 @@ from relationships.models import ROLE_FIELDS, Contact, ContactGoal, ContactInflu
 from relationships.rules import (
     CONTACT_ADD_REFUSED,
     CONTACT_CHANGE_REFUSED,
+    INTERACTION_CHANGE_REFUSED,
     INTERACTION_LOG_REFUSED,
     can_add_contact,
+    can_change_interaction,
     can_edit_contact,
     can_log_interaction,
 )
@@ -243,6 +245,37 @@ def _primary_contact_check(
     return True
 
 
+def _left_values(
+    contact: Contact | None, fields: dict[str, Any], errors: dict[str, list[str]]
+) -> dict[str, Any]:
+    """`is_active` and `left_on` together: a person who left has the day they left (today
+    when not given, or the day already stored); a person back at the customer has none."""
+    if "is_active" not in fields and "left_on" not in fields:
+        return {}
+    stored_left = contact.left_on if contact is not None else None
+    left_on = fields.get("left_on") or stored_left
+    active = fields.get("is_active", contact.is_active if contact is not None else True)
+    if "left_on" in fields and left_on is not None and "is_active" not in fields:
+        active = False  # giving the day someone left says they left
+    if isinstance(left_on, date) and left_on > timezone.localdate():
+        _add(
+            errors,
+            "left_on",
+            f"{left_on.isoformat()} is in the future; mark people as left once they have gone.",
+        )
+        return {}
+    if active:
+        if fields.get("left_on") is not None:
+            _add(
+                errors,
+                "left_on",
+                "A person still at the customer has no leaving day; clear it or mark them as left.",
+            )
+            return {}
+        return {"is_active": True, "left_on": None}
+    return {"is_active": False, "left_on": left_on or timezone.localdate()}
+
+
 def _verified_on_check(verified_on: date | None, errors: dict[str, list[str]]) -> bool:
     if isinstance(verified_on, date) and verified_on > timezone.localdate():
         _add(
@@ -262,7 +295,6 @@ PLAIN_FIELDS = (
     "preferred_channel",
     "contact_frequency_days",
     "relationship_strength",
-    "is_active",
 )
 
 
@@ -287,6 +319,7 @@ def _checked_values(
         fields["evidence_verified_on"], errors
     ):
         values["evidence_verified_on"] = fields["evidence_verified_on"]
+    values.update(_left_values(contact, fields, errors))
     if "reports_to" in fields:
         ok, manager = _resolve_reports_to(
             account=account, contact=contact, value=fields["reports_to"], errors=errors
@@ -357,6 +390,7 @@ def contact_create(
     evidence_verified_on: date | None | Unset = UNSET,
     reports_to: Contact | int | None | Unset = UNSET,
     is_active: bool | Unset = UNSET,
+    left_on: date | None | Unset = UNSET,
 ) -> Contact:
     """Add a person to the account's map (its owner only). `roles` is a list of role names,
     `goals` a list of texts or {text, metric, target, current} (at most three), `reports_to`
@@ -379,6 +413,7 @@ def contact_create(
         evidence_verified_on=evidence_verified_on,
         reports_to=reports_to,
         is_active=is_active,
+        left_on=left_on,
     )
     values, goal_inputs, errors = _validate_contact_fields(
         account=account, contact=None, fields=fields
@@ -414,6 +449,7 @@ def contact_update(
     evidence_verified_on: date | None | Unset = UNSET,
     reports_to: Contact | int | None | Unset = UNSET,
     is_active: bool | Unset = UNSET,
+    left_on: date | None | Unset = UNSET,
 ) -> Contact:
     """Change the given fields of a contact (the account's owner only; goals, when given,
     replace all its goals).
@@ -439,6 +475,7 @@ def contact_update(
         evidence_verified_on=evidence_verified_on,
         reports_to=reports_to,
         is_active=is_active,
+        left_on=left_on,
     )
     values, goal_inputs, errors = _validate_contact_fields(
         account=account, contact=contact, fields=fields
@@ -540,7 +577,7 @@ def interaction_log(
         )
     _interaction_date_check(date, errors)
     found = _interaction_contacts(account, contacts, errors)
-    interaction = Interaction(account=account, user=user, channel=channel)
+    interaction = Interaction(account=account, user=user, channel=channel, logged_by=logged_by)
     interaction.summary = (summary or "").strip()
     if date is not None:
         interaction.date = date
@@ -711,3 +748,85 @@ def influence_delete(*, influence: ContactInfluence, deleted_by: User) -> None:
     influence._history_user = deleted_by  # type: ignore[attr-defined]  # simple-history
     influence.delete()
     account_data_changed(account_ids=[influence.account_id])
+
+
+# --- corrections of interactions -------------------------------------------------------
+
+
+@transaction.atomic
+def interaction_update(
+    *,
+    interaction: Interaction,
+    updated_by: User,
+    version: int | None = None,
+    user: User | Unset = UNSET,
+    date: date | None | Unset = UNSET,
+    channel: str | Unset = UNSET,
+    summary: str | Unset = UNSET,
+    contacts: Iterable[Contact | int] | Unset = UNSET,
+) -> Interaction:
+    """Correct an interaction (only who logged it); the same checks as logging it.
+    `version` as for contacts (kam.versioning)."""
+    require(can_change_interaction(updated_by, interaction), INTERACTION_CHANGE_REFUSED)
+    account = interaction.account
+    account_row_require(account_id=account.pk)
+    errors: dict[str, list[str]] = {}
+    values: dict[str, Any] = {}
+    if not isinstance(user, Unset):
+        if user is None or user.pk not in account_people_ids(account=account):
+            name = getattr(user, "username", "Nobody")
+            _add(
+                errors,
+                "user",
+                f"{name} is not on the {account.name} account team; only the owner and team "
+                "members log interactions.",
+            )
+        else:
+            values["user"] = user
+    if not isinstance(date, Unset):
+        _interaction_date_check(date, errors)
+        values["date"] = date
+    if not isinstance(channel, Unset):
+        values["channel"] = channel
+    if not isinstance(summary, Unset):
+        values["summary"] = (summary or "").strip()
+    found: list[Contact] | None = None
+    if not isinstance(contacts, Unset):
+        found = _interaction_contacts(account, contacts, errors)
+    candidate = Interaction.objects.get(pk=interaction.pk)
+    for name, value in values.items():
+        setattr(candidate, name, value)
+    try:
+        candidate.full_clean(exclude=[*errors, "user", "date", "logged_by"])
+    except ValidationError as error:
+        for field_name, messages in error.message_dict.items():
+            for message in messages:
+                _add(errors, field_name, message)
+    if errors:
+        raise ValidationError(errors)
+    contacts_changed = found is not None and {c.pk for c in found} != set(
+        interaction.contacts.values_list("pk", flat=True)
+    )
+    fresh: Interaction
+    fresh, changed = versioned_update(
+        instance=interaction,
+        values=values,
+        version=version,
+        by=updated_by,
+        touched=["contacts"] if contacts_changed else [],
+    )
+    if contacts_changed and found is not None:
+        fresh.contacts.set(found)
+    if changed:
+        account_data_changed(account_ids=[account.pk])
+    return fresh
+
+
+@transaction.atomic
+def interaction_delete(*, interaction: Interaction, deleted_by: User) -> None:
+    """Delete an interaction (only who logged it); its history keeps the record."""
+    require(can_change_interaction(deleted_by, interaction), INTERACTION_CHANGE_REFUSED)
+    account_row_require(account_id=interaction.account_id)
+    interaction._history_user = deleted_by  # type: ignore[attr-defined]  # simple-history
+    interaction.delete()
+    account_data_changed(account_ids=[interaction.account_id])

@@ -27,5 +27,15 @@ urlpatterns = [
         views.interaction_log,
         name="interaction-log",
     ),
+    path(
+        "accounts/<int:account_id>/relationships/interactions/<int:interaction_id>/edit/",
+        views.interaction_edit,
+        name="interaction-edit",
+    ),
+    path(
+        "accounts/<int:account_id>/relationships/interactions/<int:interaction_id>/delete/",
+        views.interaction_delete,
+        name="interaction-delete",
+    ),
     path("decision-makers/", views.decision_makers, name="decision-makers"),
 ]

@@ -28,8 +28,8 @@ from kam.versioning import (
     version_snapshot,
 )
 from relationships import rules, selectors, services
-from relationships.forms import ContactForm, InteractionForm, contact_initial
-from relationships.models import Attitude, BuyingRole, Contact, Influence
+from relationships.forms import ContactForm, InteractionForm, contact_initial, goal_field
+from relationships.models import Attitude, BuyingRole, Contact, Influence, Interaction
 
 PAGE_SIZE = 25
 # Above this many people the org chart opens only its first two levels.
@@ -148,7 +148,8 @@ def _contact_form_page(
                     current=contact_initial(contact),
                     before=None if before is None else contact_initial(before),
                     aliases=CONTACT_FORM_ALIASES,
-                    unknown_before=["goals"],  # the goals' old text is not on the row
+                    # the goals' old text is not on the row
+                    unknown_before=[goal_field(1, "text")],
                 )
                 form = ContactForm(
                     conflict.data, people=people, colleagues=colleagues, contact=contact
@@ -169,6 +170,7 @@ def _contact_form_page(
             "form": form,
             "tab": "relationships",
             "conflict": conflict,
+            "history": selectors.contact_history(contact=contact) if contact else [],
         },
         status=status,
     )
@@ -180,6 +182,7 @@ CONTACT_FORM_ALIASES = {
     "is_user_buyer": "roles",
     "is_technical_buyer": "roles",
     "is_coach": "roles",
+    "goals": goal_field(1, "text"),
 }
 
 
@@ -224,6 +227,7 @@ def interaction_log(request: AuthenticatedHttpRequest, account_id: int) -> HttpR
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
+        data.pop("version", None)
         username = data.pop("user")
         person = _user_lookup(people, username)
         if person is None:
@@ -293,3 +297,86 @@ def decision_makers(request: AuthenticatedHttpRequest) -> HttpResponse:
             "querystring": urlencode(kept),
         },
     )
+
+
+def _own_interaction(
+    request: AuthenticatedHttpRequest, account: Account, interaction_id: int
+) -> Any:
+    interaction = (
+        Interaction.objects.filter(account=account, pk=interaction_id)
+        .select_related("account", "user", "logged_by")
+        .prefetch_related("contacts")
+        .first()
+    )
+    if interaction is None:
+        raise Http404("No such interaction at this account.")
+    require(
+        rules.can_change_interaction(request.user, interaction), rules.INTERACTION_CHANGE_REFUSED
+    )
+    return interaction
+
+
+@login_required
+def interaction_edit(
+    request: AuthenticatedHttpRequest, account_id: int, interaction_id: int
+) -> HttpResponse:
+    """Correct an interaction (only who logged it), version-checked."""
+    account = account_get_for_user(user=request.user, account_id=account_id)
+    interaction = _own_interaction(request, account, interaction_id)
+    people = selectors.account_people(account=account)
+    contacts = list(account.contacts.order_by("name", "id"))
+    initial = {
+        "date": interaction.date,
+        "channel": interaction.channel,
+        "user": interaction.user.username,
+        "contacts": [c.pk for c in interaction.contacts.all()],
+        "summary": interaction.summary,
+        "version": interaction.version,
+    }
+    form = InteractionForm(
+        request.POST or None, people=people, contacts=contacts, user=request.user, initial=initial
+    )
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version", None)
+        person = _user_lookup(people, data.pop("user"))
+        if person is None:
+            form.add_error("user", "No active user is called that.")
+        else:
+            try:
+                services.interaction_update(
+                    interaction=interaction,
+                    updated_by=request.user,
+                    version=version,
+                    user=person,
+                    **data,
+                )
+            except VersionConflictError as error:
+                conflict = error
+                form.add_error(None, error.message)
+            except ValidationError as error:
+                form_errors_apply(form, error)
+            else:
+                messages.success(request, "Interaction corrected.")
+                return redirect("relationships:map", account_id=account.pk)
+    return render(
+        request,
+        "relationships/interaction_form.html",
+        {"account": account, "form": form, "tab": "relationships", "interaction": interaction},
+        status=409 if conflict else 400 if form.errors else 200,
+    )
+
+
+@login_required
+def interaction_delete(
+    request: AuthenticatedHttpRequest, account_id: int, interaction_id: int
+) -> HttpResponse:
+    """Delete an interaction (POST; only who logged it)."""
+    account = account_get_for_user(user=request.user, account_id=account_id)
+    interaction = _own_interaction(request, account, interaction_id)
+    if request.method != "POST":
+        return redirect("relationships:interaction-edit", account.pk, interaction.pk)
+    services.interaction_delete(interaction=interaction, deleted_by=request.user)
+    messages.success(request, "Interaction deleted (its history keeps it).")
+    return redirect("relationships:map", account_id=account.pk)

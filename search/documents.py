@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import BooleanField, F, Func, TextField, Value
+from django.db.models.functions import Coalesce
+
 # Read as spaces before the words are parsed: PostgreSQL's parser keeps "PK-77", an e-mail
 # address, a host name or a path whole (and "<east>" as a tag), where a person types their
 # parts; the query's words (search/text.py) are split on the same characters.
@@ -43,15 +46,45 @@ DOCUMENTS: dict[str, Document] = {
 }
 
 
-def document_sql(document: Document, *, qualified: bool = True) -> str:
-    """The tsvector expression of the document (columns named with their table in a query,
-    bare in the index; PostgreSQL matches the two)."""
+class _Joined(Func):
+    """a || ' ' || b …"""
 
-    def column(name: str) -> str:
-        return f'"{document.table}"."{name}"' if qualified else f'"{name}"'
+    template = "%(expressions)s"
+    arg_joiner = " || ' ' || "
 
-    text = " || ' ' || ".join(f"COALESCE({column(name)}, '')" for name in document.columns)
-    return (
-        f"to_tsvector('simple'::regconfig, translate(kam_unaccent({text}), "
-        f"'{SEPARATORS}', '{' ' * len(SEPARATORS)}'))"
+
+class _Document(Func):
+    template = "to_tsvector('simple'::regconfig, %(expressions)s)"
+
+
+class _Query(Func):
+    template = "to_tsquery('simple'::regconfig, %(expressions)s)"
+
+
+class _Matches(Func):
+    template = "%(expressions)s"
+    arg_joiner = " @@ "
+    output_field = BooleanField()
+
+
+def document_expression(document: Document) -> Func:
+    """The document's tsvector, the expression of its GIN index (Django names each column
+    with the alias its query gives the table, in a subquery too)."""
+    text = _Joined(
+        *(Coalesce(F(name), Value(""), output_field=TextField()) for name in document.columns),
+        output_field=TextField(),
     )
+    unaccented = Func(text, function="kam_unaccent", output_field=TextField())
+    spaced = Func(
+        unaccented,
+        Value(SEPARATORS),
+        Value(" " * len(SEPARATORS)),
+        function="translate",
+        output_field=TextField(),
+    )
+    return _Document(spaced, output_field=TextField())
+
+
+def document_matches(document: Document, tsquery: str) -> Func:
+    """True where the document matches the tsquery text ('pack':* & 'cfo':*)."""
+    return _Matches(document_expression(document), _Query(Value(tsquery), output_field=TextField()))

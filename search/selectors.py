@@ -18,8 +18,7 @@ from operator import and_, or_
 from typing import Any
 
 from django.db import connection
-from django.db.models import BooleanField, CharField, F, Func, Model, Q, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import CharField, F, Func, Model, Q, QuerySet
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 
@@ -27,7 +26,7 @@ from accounts.models import Account, AccountPlan, Complaint
 from accounts.selectors import accounts_visible_to
 from kam.types import AnyUser
 from relationships.models import Contact, Interaction
-from search.documents import DOCUMENTS, document_sql
+from search.documents import DOCUMENTS, document_matches
 from search.text import Snippet, fold, matches_all, query_words, snippet, tsquery
 
 TYPES = ("account", "contact", "plan", "complaint", "interaction")
@@ -174,14 +173,7 @@ def uses_full_text() -> bool:
 
 def matching(type_: str, rows: QuerySet[Any], words: list[str]) -> QuerySet[Any]:
     if uses_full_text():
-        # The SQL is made of documents.py's constant table and column names; the words go
-        # in as a parameter.
-        condition = RawSQL(  # noqa: S611
-            f"{document_sql(DOCUMENTS[type_])} @@ to_tsquery('simple'::regconfig, %s)",
-            [tsquery(words)],
-            output_field=BooleanField(),
-        )
-        return rows.filter(condition)
+        return rows.filter(document_matches(DOCUMENTS[type_], tsquery(words)))
     columns = _TYPES[type_].columns
     # SQLite: this connection's kam_fold; PostgreSQL (when the tests compare the two paths):
     # the migration's kam_unaccent, compared without case.
@@ -232,7 +224,10 @@ def search_for(
         spec = _TYPES[type_]
         rows = matching(type_, spec.base(visible), words).order_by(*spec.order)
         if uses_full_text():
-            found = list(rows[:limit])
+            # The first `limit` matches by id in a subquery, then only those rows with their
+            # account: the join is made for ten rows, not for every match.
+            first = rows.values("pk")[:limit]
+            found = list(spec.base(visible).filter(pk__in=first).order_by(*spec.order))
         else:
             found = [
                 row

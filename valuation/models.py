@@ -161,10 +161,17 @@ class ImportKind(models.TextChoices):
     ACTIVITIES = "activities", "Service activities"
     COMPLAINTS = "complaints", "Complaints"
     EVENTS = "events", "Account events"
+    CONTACTS = "contacts", "Contacts (buying-influence maps)"
+    INTERACTIONS = "interactions", "Interactions"
 
 
 # Kinds whose rows have no natural key: a file already loaded is refused by its content hash.
-KINDS_WITHOUT_NATURAL_KEY = (ImportKind.ACTIVITIES, ImportKind.COMPLAINTS, ImportKind.EVENTS)
+KINDS_WITHOUT_NATURAL_KEY = (
+    ImportKind.ACTIVITIES,
+    ImportKind.COMPLAINTS,
+    ImportKind.EVENTS,
+    ImportKind.INTERACTIONS,
+)
 
 
 class ImportBatch(models.Model):

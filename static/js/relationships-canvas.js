@@ -77,7 +77,7 @@
     if (c.title) { lines.push(c.title); }
     lines.push((roles ? roles + " · " : "") + c.influence + " influence");
     lines.push(stars(c.strength) + "  ours: " + (c.primary_contact || "nobody"));
-    if (!c.is_active) { lines.push("left"); }
+    if (!c.is_active) { lines.push("left" + (c.left_on ? " on " + c.left_on : "")); }
     else if (c.is_overdue) { lines.push("⚠ overdue"); }
     return lines.join("\n");
   }
@@ -402,7 +402,7 @@
     people[c.id] = Object.assign({}, people[c.id] || {}, {
       id: c.id, name: c.name, title: c.title, roles: c.roles, influence: c.influence,
       attitude: c.attitude, strength: c.relationship_strength, primary_contact: c.primary_contact,
-      is_overdue: c.is_overdue, is_active: c.is_active, reports_to: c.reports_to, version: c.version,
+      is_overdue: c.is_overdue, is_active: c.is_active, left_on: c.left_on, reports_to: c.reports_to, version: c.version,
       last_interaction_on: c.last_interaction_on
     });
     var p = people[c.id];

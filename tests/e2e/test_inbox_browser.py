@@ -56,6 +56,9 @@ def test_submit_reaches_erins_inbox_she_returns_it_alice_reads_why(
     login(erin, "erin")
     badge = erin.locator("[data-unread-badge]")
     expect(badge).to_have_text("1")
+    home_waiting = erin.get_by_role("region", name="Waiting for you")
+    expect(home_waiting.get_by_role("button", name="Return with comment")).to_be_visible()
+    screenshot(erin, "home-erin-waiting-1440")
     erin.get_by_label("Main").get_by_role("link", name="Inbox").click()
     expect(
         erin.get_by_text("alice submitted the 2027 plan of Northwind Packaging for approval.")
@@ -97,6 +100,11 @@ def test_submit_reaches_erins_inbox_she_returns_it_alice_reads_why(
     phone.goto("/inbox/")
     expect(phone.locator("li.notification.unread")).to_have_count(0)
     expect(phone.locator("[data-unread-badge]")).to_be_empty()
+    phone.get_by_role("link", name="E-mail preferences").click()
+    phone.get_by_role("row", name="Plan returned for rework").get_by_label("Daily digest").check()
+    phone.get_by_role("button", name="Save").click()
+    expect(phone.get_by_text("Your e-mail preferences are saved.")).to_be_visible()
+    screenshot(phone, "inbox-preferences-390")
 
     # and the search box finds the CFO by a word of her title
     page.get_by_label("Search everything").fill("cfo")

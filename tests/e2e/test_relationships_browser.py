@@ -23,7 +23,13 @@ def _add_person(page: Page, **fields: Any) -> None:
     page.get_by_label(fields["role"], exact=True).check()
     page.get_by_label("Influence").select_option(fields["influence"])
     page.get_by_label("Attitude to us").select_option("supporter")
-    page.get_by_label("Top goals").fill(fields["goals"])
+    for number, goal in enumerate(fields["goals"], start=1):
+        for part, value in zip(
+            ("Goal", "Metric of goal", "Target of goal", "Current value of goal"),
+            goal,
+            strict=False,
+        ):
+            page.get_by_label(f"{part} {number}:", exact=True).fill(value)
     page.get_by_label("Our primary contact").select_option(fields["primary_contact"])
     if "reports_to" in fields:
         page.get_by_label("Reports to").select_option(label=fields["reports_to"])
@@ -60,7 +66,7 @@ def test_manager_adds_economic_buyer_and_coach_and_gaps_disappear(page: Page) ->
         title="CFO",
         role="Economic buyer",
         influence="high",
-        goals="Cut working capital | inventory days | 30 | 41",
+        goals=[("Cut working capital", "inventory days", "30", "41")],
         primary_contact="alice",
     )
 
@@ -76,7 +82,7 @@ def test_manager_adds_economic_buyer_and_coach_and_gaps_disappear(page: Page) ->
         title="Controller",
         role="Coach",
         influence="medium",
-        goals="Close the books in five days",
+        goals=[("Close the books in five days",)],
         primary_contact="tom",
         reports_to="Dana Reyes, CFO",
     )

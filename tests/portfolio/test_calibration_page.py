@@ -3,7 +3,7 @@ today's figures, and ops adopt it as a recorded parameter change."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from io import StringIO
 from typing import Any
@@ -11,52 +11,21 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
-from accounts.models import AccountEvent, AccountLocation, Complaint
+from accounts.models import AccountEvent, AccountLocation
 from portfolio.backtest.calibration import calibration_page
 from portfolio.models import AnalysisParameters
 from tests.factories import AccountFactory
+from tests.portfolio.churn_history import RUNS, build_churn_history
 from valuation.models import RevenueRecord
 
 pytestmark = pytest.mark.django_db
 
-RUNS = (date(2024, 6, 15), date(2024, 12, 15))
 TODAY = date(2026, 6, 1)
 
 
 @pytest.fixture
 def history(owner: Any) -> dict[str, Any]:
-    """30 transactional accounts: 10 with 4 complaints before each run (all lost in January
-    2025), 10 with 3 (kept), 10 with none (kept); both runs analysed."""
-    accounts = []
-    for index in range(30):
-        account = AccountFactory(
-            owner=owner, name=f"Client {index:02d}", designation="transactional"
-        )
-        RevenueRecord.objects.create(
-            account=account,
-            location=AccountLocation.objects.create(account=account, name="HQ"),
-            period_start=date(2024, 1, 1),
-            revenue=Decimal("1000"),
-            cost_of_goods=Decimal("100"),
-        )
-        complaints = 4 if index < 10 else 3 if index < 20 else 0
-        for as_of in RUNS:
-            for day in range(complaints):
-                Complaint.objects.create(
-                    account=account,
-                    category="delivery",
-                    severity="high",
-                    opened_on=as_of - timedelta(days=10 + day),
-                    description="Late",
-                )
-        if index < 10:
-            AccountEvent.objects.create(
-                account=account, kind="account_lost", date=date(2025, 1, 10)
-            )
-        accounts.append(account)
-    for as_of in RUNS:
-        call_command("run_analysis", "--as-of", as_of.isoformat(), stdout=StringIO())
-    return {"accounts": accounts}
+    return build_churn_history(owner=owner)
 
 
 def test_the_planted_rule_is_proposed_beside_today(history: Any) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -29,7 +30,11 @@ VALID_CONTACT = {
     "roles": ["technical_buyer"],
     "influence": "medium",
     "attitude": "supporter",
-    "goals": "Fewer line stops\nSafer site | incidents | 0 | 4",
+    "goal_1_text": "Fewer line stops",
+    "goal_2_text": "Safer site",
+    "goal_2_metric": "incidents",
+    "goal_2_target": "0",
+    "goal_2_current": "4",
     "preferred_channel": "phone",
     "contact_frequency_days": "30",
     "primary_contact": "tom",
@@ -165,7 +170,17 @@ def test_edit_form_is_prefilled_with_goals(
     boss.save()
     response = owner_client.get(f"/accounts/{account.pk}/relationships/contacts/{boss.pk}/edit/")
     assert response.status_code == 200
-    assert response.context["form"].initial["goals"] == "Grow | revenue | 10.00 | "
+    initial = response.context["form"].initial
+    assert (initial["goal_1_text"], initial["goal_1_metric"], initial["goal_1_target"]) == (
+        "Grow",
+        "revenue",
+        Decimal("10.00"),
+    )
+    assert initial["goal_1_current"] is None
+    html = response.content.decode()
+    assert 'name="goal_1_text" value="Grow"' in html
+    assert 'name="goal_1_target" value="10.00"' in html
+    assert "|" not in html.split('name="goal_1_text"')[1].split("</fieldset>")[0]
     # the date field shows ISO so the browser's date input keeps it on save
     assert 'type="date" name="evidence_verified_on" value="2026-01-05"' in (
         response.content.decode()
@@ -190,7 +205,12 @@ def _form_cases(stranger_id: int) -> list[tuple[str, dict[str, Any], str, str]]:
             "influence",
             '"extreme" is not an influence level',
         ),
-        ("four goals", {"goals": "a\nb\nc\nd"}, "goals", "at most three goals"),
+        (
+            "a goal's metric without its text",
+            {"goal_3_metric": "uptime", "goal_3_target": "99"},
+            "goal_3_text",
+            "Say what goal 3 is",
+        ),
         (
             "reports to another account's contact",
             {"reports_to": str(stranger_id)},
@@ -211,9 +231,9 @@ def _form_cases(stranger_id: int) -> list[tuple[str, dict[str, Any], str, str]]:
         ),
         (
             "goal target not a number",
-            {"goals": "Grow | revenue | lots"},
-            "goals",
-            "must be a number",
+            {"goal_1_target": "lots"},
+            "goal_1_target",
+            "Enter a number",
         ),
     ]
 

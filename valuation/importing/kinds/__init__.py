@@ -23,6 +23,15 @@ from valuation.importing.kinds.records import (
     write_complaints,
     write_events,
 )
+from valuation.importing.kinds.relationships import (
+    CONTACT_COLUMNS,
+    INTERACTION_COLUMNS,
+    contacts_key,
+    contacts_parser,
+    interactions_parser,
+    write_contacts,
+    write_interactions,
+)
 from valuation.importing.outcome import ImportRefused, RowError
 from valuation.importing.specs import KindSpec
 from valuation.models import ImportKind
@@ -88,6 +97,21 @@ SPECS: dict[str, KindSpec] = {
         natural_key=None,
         make_parser=events_parser,
         write=write_events,
+    ),
+    ImportKind.CONTACTS: KindSpec(
+        kind=ImportKind.CONTACTS,
+        columns=CONTACT_COLUMNS,
+        natural_key=("account", "external_id"),
+        make_parser=contacts_parser,
+        write=write_contacts,
+        key_of=contacts_key,
+    ),
+    ImportKind.INTERACTIONS: KindSpec(
+        kind=ImportKind.INTERACTIONS,
+        columns=INTERACTION_COLUMNS,
+        natural_key=None,
+        make_parser=interactions_parser,
+        write=write_interactions,
     ),
 }
 
