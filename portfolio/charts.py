@@ -59,6 +59,8 @@ class MatrixPoint:
     revenue: float
     segment: str
     churn_stage: int
+    churn_score: int = 0
+    at_risk: bool = False
 
 
 @dataclass(frozen=True)
@@ -138,7 +140,7 @@ def portfolio_matrix_figure(
 ) -> go.Figure:
     """Attractiveness (x, 0-100) against net margin (y, a fraction), bubble area
     proportional to revenue, one trace and colour per segment; accounts at churn stage 1-4
-    are ringed in dark red and labelled with their stage. Dashed lines mark the segment
+    at churn risk (DOMAIN.md's at_risk) are ringed in dark red. Dashed lines mark the segment
     thresholds (the first two layout shapes: x = threshold, y = margin target)."""
     largest = max((point.revenue for point in points), default=0.0)
     # plotly's area sizing: a bubble of the largest revenue is BUBBLE_MAX_PIXELS across.
@@ -168,26 +170,28 @@ def portfolio_matrix_figure(
                     "<br>net margin %{y:.1%}<extra></extra>",
                 }
             )
-    at_risk = [point for point in points if point.churn_stage > 0]
+    # Only the accounts at churn risk (DOMAIN.md's at_risk, the number the totals count) are
+    # ringed; their stage and score are in the hover, not written on the chart, so labels of
+    # neighbouring bubbles cannot overlap.
+    at_risk = [point for point in points if point.at_risk]
     if at_risk:
         data.append(
             {
                 "type": "scatter",
-                "name": "At churn risk (ring; label = stage)",
+                "name": "At churn risk (ringed)",
                 "x": [point.attractiveness for point in at_risk],
                 "y": [point.margin for point in at_risk],
-                "text": [str(point.churn_stage) for point in at_risk],
-                "customdata": [point.name for point in at_risk],
-                "mode": "markers+text",
-                "textposition": "top center",
-                "textfont": {"color": CHURN_MARK_COLOUR, "size": 10},
+                "text": [point.name for point in at_risk],
+                "customdata": [[point.churn_stage, point.churn_score] for point in at_risk],
+                "mode": "markers",
                 "marker": {
                     "symbol": "circle-open",
-                    "size": 14,
+                    "size": 16,
                     "color": CHURN_MARK_COLOUR,
                     "line": {"width": 2},
                 },
-                "hovertemplate": "%{customdata}: churn stage %{text}<extra></extra>",
+                "hovertemplate": "%{text}: at churn risk, stage %{customdata[0]}, "
+                "score %{customdata[1]}<extra></extra>",
             }
         )
     shapes = [
@@ -256,7 +260,10 @@ def lorenz_figure(
         data.append(
             {
                 "type": "scatter",
-                "name": f"Top 20 % of accounts: {top_share * 100:.0f} % of revenue",
+                # The curve runs smallest first: at 80 % of the accounts it has reached the
+                # revenue of all but the top 20 %, so this point reads both ways.
+                "name": f"The top 20 % of accounts hold {top_share * 100:.0f} % of revenue "
+                f"(the other 80 %, up to this point, {(1 - top_share) * 100:.0f} %)",
                 "x": [rest_account_share],
                 "y": [1.0 - top_share],
                 "mode": "markers",

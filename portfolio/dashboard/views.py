@@ -34,6 +34,20 @@ FORMATS = ("csv", "xlsx")
 INLINE_TABLES = ("pareto", "creators", "ltv", "value", "trend")
 
 
+def _creators_note(dashboard: Dashboard) -> str:
+    totals = dashboard.totals
+    creators = (
+        f"Net profit TTM of the largest value creators ({len(dashboard.creators)} of "
+        f"{totals.creators})"
+    )
+    if not totals.drainers:
+        return f"{creators}. No account drains value: none has a net profit below 0."
+    return (
+        f"{creators} and of the value drainers, whose net profit is below 0 "
+        f"({len(dashboard.drainers)} of {totals.drainers})."
+    )
+
+
 def dashboard_figures(dashboard: Dashboard) -> dict[str, Any]:
     """Each chart's figure as plain JSON-ready data, keyed like the tables."""
     run_parameters = dashboard.run.parameters or {}
@@ -41,12 +55,14 @@ def dashboard_figures(dashboard: Dashboard) -> dict[str, Any]:
         "matrix": charts.portfolio_matrix_figure(
             points=[
                 charts.MatrixPoint(
-                    name=row.name,
+                    name=row.label,
                     attractiveness=float(row.attractiveness),
                     margin=float(row.margin),
                     revenue=float(row.revenue_ttm),
                     segment=row.segment,
                     churn_stage=row.churn_stage,
+                    churn_score=row.churn_score,
+                    at_risk=row.at_risk,
                 )
                 for row in dashboard.matrix
             ],
@@ -72,24 +88,24 @@ def dashboard_figures(dashboard: Dashboard) -> dict[str, Any]:
         ),
         "creators": charts.creators_drainers_figure(
             creators=[
-                charts.AccountAmount(row.name, float(row.net_profit_ttm))
+                charts.AccountAmount(row.label, float(row.net_profit_ttm))
                 for row in dashboard.creators
             ],
             drainers=[
-                charts.AccountAmount(row.name, float(row.net_profit_ttm))
+                charts.AccountAmount(row.label, float(row.net_profit_ttm))
                 for row in dashboard.drainers
             ],
         ),
         "ltv": charts.ltv_replacement_figure(
             rows=[
-                charts.AccountPair(row.name, float(row.ltv), float(row.replacement_cost))
+                charts.AccountPair(row.label, float(row.ltv), float(row.replacement_cost))
                 for row in dashboard.top_accounts
             ]
         ),
         "value": charts.value_exchange_figure(
             rows=[
                 charts.AccountPair(
-                    row.name, float(row.value_delivered_ttm), float(row.value_received_ttm)
+                    row.label, float(row.value_delivered_ttm), float(row.value_received_ttm)
                 )
                 for row in dashboard.value_exchange
             ]
@@ -131,11 +147,7 @@ def dashboard_notes(dashboard: Dashboard) -> dict[str, str]:
             f"{sum(row.is_vital_few for row in dashboard.pareto)} of {len(dashboard.pareto)} "
             "activity types (darker bars), the vital few, reach 80 % of the cost to serve."
         ),
-        "creators": (
-            f"Net profit TTM of the largest value creators ({len(dashboard.creators)} of "
-            f"{totals.creators}) and value drainers ({len(dashboard.drainers)} of "
-            f"{totals.drainers}, below 0)."
-        ),
+        "creators": _creators_note(dashboard),
         "ltv": (
             f"The {_count(len(dashboard.top_accounts), 'largest account')} by revenue TTM: "
             "what each is "

@@ -48,7 +48,7 @@ def test_executive_reads_the_dashboard_and_filters_it(page: Page, analysed_portf
     expect(page.get_by_role("heading", name="Portfolio dashboard")).to_be_visible()
     _wait_for_charts(page)
     expect(page.locator("#total-accounts")).to_have_text("2")
-    expect(page.locator("#total-revenue")).to_have_text("171,000")
+    expect(page.locator("#total-revenue")).to_have_text("€171,000")
     expect(page.locator("#top-share")).to_have_text("71 %")
     expect(page.locator("#churn-table tbody tr")).to_have_count(2)
     # the Pareto's table view opens under its chart

@@ -21,9 +21,10 @@ def _validated(figure: go.Figure) -> dict[str, Any]:
 def test_matrix_one_trace_per_segment_with_bubbles_by_revenue_and_churn_rings() -> None:
     points = [
         MatrixPoint("Alpha", 80.0, 0.4, 400.0, "invest", 0),
-        MatrixPoint("Beta", 30.0, -0.2, 100.0, "reassess", 3),
-        MatrixPoint("Gamma", 70.0, 0.05, 200.0, "develop", 1),
-        MatrixPoint("Delta", 75.0, 0.2, 50.0, "invest", 0),
+        MatrixPoint("Beta", 30.0, -0.2, 100.0, "reassess", 3, churn_score=45, at_risk=True),
+        MatrixPoint("Gamma", 70.0, 0.05, 200.0, "develop", 1, churn_score=30, at_risk=True),
+        # a signal fired but the score is below at_risk_score: not ringed
+        MatrixPoint("Delta", 75.0, 0.2, 50.0, "invest", 1, churn_score=10),
     ]
     figure = _validated(
         charts.portfolio_matrix_figure(
@@ -31,7 +32,7 @@ def test_matrix_one_trace_per_segment_with_bubbles_by_revenue_and_churn_rings() 
         )
     )
     traces = {trace["name"]: trace for trace in figure["data"]}
-    assert list(traces) == ["Invest", "Develop", "Reassess", "At churn risk (ring; label = stage)"]
+    assert list(traces) == ["Invest", "Develop", "Reassess", "At churn risk (ringed)"]
     invest = traces["Invest"]
     assert list(invest["x"]) == [80.0, 75.0]
     assert list(invest["y"]) == [0.4, 0.2]
@@ -41,10 +42,11 @@ def test_matrix_one_trace_per_segment_with_bubbles_by_revenue_and_churn_rings() 
     # the largest bubble (400) is BUBBLE_MAX_PIXELS across: sizeref = 2·400/40²
     assert invest["marker"]["sizeref"] == pytest.approx(2 * 400 / 40**2)
     assert traces["Reassess"]["marker"]["color"] == charts.SEGMENT_COLOURS["reassess"]
-    ring = traces["At churn risk (ring; label = stage)"]
+    ring = traces["At churn risk (ringed)"]
     assert list(ring["x"]) == [30.0, 70.0]
-    assert list(ring["text"]) == ["3", "1"]
-    assert list(ring["customdata"]) == ["Beta", "Gamma"]
+    assert list(ring["text"]) == ["Beta", "Gamma"]
+    assert [list(pair) for pair in ring["customdata"]] == [[3, 45], [1, 30]]
+    assert ring["mode"] == "markers"  # no labels written on the chart to overlap
     assert ring["marker"]["symbol"] == "circle-open"
     threshold, target = figure["layout"]["shapes"]
     assert (threshold["x0"], threshold["x1"], threshold["xref"]) == (60, 60, "x")
@@ -70,7 +72,9 @@ def test_lorenz_curve_equality_line_and_top_twenty_percent_mark() -> None:
     assert (list(curve["x"]), list(curve["y"])) == ([0.0, 0.5, 1.0], [0.0, 0.25, 1.0])
     # the top 20 % hold 60 %: the other 80 % of accounts hold 40 %
     assert (list(top["x"]), list(top["y"])) == ([0.8], [pytest.approx(0.4)])
-    assert top["name"] == "Top 20 % of accounts: 60 % of revenue"
+    assert top["name"] == (
+        "The top 20 % of accounts hold 60 % of revenue (the other 80 %, up to this point, 40 %)"
+    )
 
 
 def test_lorenz_marks_the_top_accounts_where_the_rest_end() -> None:
