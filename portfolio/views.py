@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 from django.contrib import messages
@@ -11,6 +12,7 @@ from django.core.paginator import Paginator
 from django.db.models import Model
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import account_get_for_user
@@ -24,7 +26,7 @@ from kam.versioning import (
     page_conflict_errors,
     version_snapshot,
 )
-from portfolio import rules, schedules, selectors, services
+from portfolio import rules, schedule_words, schedules, selectors, services
 from portfolio.account360.selectors import signal_lines
 from portfolio.forms import ParametersForm, RunNowForm, ScheduleForm
 from portfolio.models import AnalysisParameters, AnalysisRun
@@ -38,13 +40,23 @@ def _ops_page_allowed(request: AuthenticatedHttpRequest) -> None:
 
 def _ops_context(request: AuthenticatedHttpRequest, **forms: object) -> dict[str, Any]:
     schedule = schedules.nightly_schedule_get()
+    simple = schedule_words.simple_schedule(schedule.minute, schedule.hour, schedule.day_of_week)
     parameters = services.analysis_parameters_get()
     page = Paginator(selectors.analysis_run_list(), 20).get_page(request.GET.get("page"))
     context: dict[str, Any] = {
         "page": page,
         "run_form": RunNowForm(),
-        "schedule_form": ScheduleForm(initial=schedule.__dict__),
+        "schedule_form": ScheduleForm.for_schedule(simple, enabled=schedule.enabled),
         "schedule": schedule,
+        "schedule_words": schedule_words.in_words(
+            schedule.minute, schedule.hour, schedule.day_of_week
+        ),
+        "schedule_is_simple": simple is not None,
+        "next_run": (
+            schedule_words.next_run(simple, timezone.now().astimezone(UTC))
+            if simple is not None and schedule.enabled
+            else None
+        ),
         "parameters_form": ParametersForm(instance=parameters),
         "parameter_history": parameters.history.select_related("history_user")[:10],
         "has_active_run": any(run.status in ("queued", "running") for run in page),
@@ -55,6 +67,19 @@ def _ops_context(request: AuthenticatedHttpRequest, **forms: object) -> dict[str
     }
     context.update(forms)
     return context
+
+
+def _tell_run(request: AuthenticatedHttpRequest, run: AnalysisRun) -> None:
+    """What became of the run just queued, in a sentence (in-process runs are done already)."""
+    named = f"Run {run.pk} as of {run.as_of:%d %b %Y}"
+    if run.status == AnalysisRun.Status.SUCCEEDED:
+        messages.success(request, f"{named} succeeded: {run.accounts_analysed} accounts analysed.")
+    elif run.status == AnalysisRun.Status.FAILED:
+        messages.error(request, f"{named} failed: {run.error}")
+    elif run.status == AnalysisRun.Status.RUNNING:
+        messages.success(request, f"{named} is running; this page follows its progress.")
+    else:
+        messages.success(request, f"{named} is queued; a worker will start it shortly.")
 
 
 @login_required
@@ -81,9 +106,7 @@ def ops_run_now(request: AuthenticatedHttpRequest) -> HttpResponse:
             if run.progress_message.startswith("The job queue is unreachable"):
                 messages.warning(request, f"Run {run.pk} is saved. {run.progress_message}")
             else:
-                messages.success(
-                    request, f"Run {run.pk} as of {run.as_of:%d %b %Y} is {run.status}."
-                )
+                _tell_run(request, run)
             return redirect("portfolio:ops")
     return render(
         request, "portfolio/ops_analysis.html", _ops_context(request, run_form=form), status=400
@@ -97,7 +120,7 @@ def ops_schedule(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ScheduleForm(request.POST)
     if form.is_valid():
         try:
-            schedules.nightly_schedule_update(changed_by=request.user, **form.cleaned_data)
+            schedules.nightly_schedule_update(changed_by=request.user, **form.cron())
         except ValidationError as error:
             form_errors_apply(form, error)
         else:

@@ -161,12 +161,7 @@ def test_ops_actions_refused_to_others(
 ) -> None:
     client = request.getfixturevalue(client_name)
     assert client.post("/ops/analysis/run/", {"as_of": "2026-06-30"}).status_code == 403
-    assert (
-        client.post(
-            "/ops/analysis/schedule/", {"minute": "5", "hour": "3", "day_of_week": "*"}
-        ).status_code
-        == 403
-    )
+    assert client.post("/ops/analysis/schedule/", {"at": "03:05", "days": "*"}).status_code == 403
     assert client.post("/ops/analysis/parameters/", {"discount_rate": "0.2"}).status_code == 403
     assert AnalysisRun.objects.count() == 1
     assert not PeriodicTask.objects.filter(name=NIGHTLY_NAME, crontab__hour="3").exists()
@@ -194,7 +189,7 @@ def test_ops_run_now_refuses_a_future_date_on_the_field(
 def test_ops_changes_the_schedule(ops_client: Any, db: Any) -> None:
     response = ops_client.post(
         "/ops/analysis/schedule/",
-        {"minute": "30", "hour": "3", "day_of_week": "1-5", "enabled": "on"},
+        {"at": "03:30", "days": "1-5", "enabled": "on"},
     )
     assert response.status_code == 302
     task = PeriodicTask.objects.get(name=NIGHTLY_NAME)
@@ -202,13 +197,49 @@ def test_ops_changes_the_schedule(ops_client: Any, db: Any) -> None:
     assert task.task == "portfolio.tasks.nightly_analysis_task"
 
 
-def test_ops_schedule_refuses_bad_cron(ops_client: Any, db: Any) -> None:
-    response = ops_client.post(
-        "/ops/analysis/schedule/", {"minute": "99", "hour": "2", "day_of_week": "*"}
-    )
+@pytest.mark.parametrize(
+    ("body", "field", "message"),
+    [
+        ({"at": "25:99", "days": "*"}, "at", "Enter a valid time."),
+        ({"days": "*"}, "at", "Give the time of day"),
+        ({"at": "02:00", "days": "chosen"}, "weekdays", "Tick at least one day"),
+        ({"at": "02:00", "days": "fortnightly"}, "days", "Select a valid choice."),
+    ],
+)
+def test_ops_schedule_refuses_bad_input_in_words(
+    ops_client: Any, db: Any, body: dict[str, str], field: str, message: str
+) -> None:
+    response = ops_client.post("/ops/analysis/schedule/", body)
     assert response.status_code == 400
-    assert "Not a valid cron value" in " ".join(response.context["schedule_form"].errors["minute"])
-    assert PeriodicTask.objects.get(name=NIGHTLY_NAME).crontab.minute == "0"
+    assert message in " ".join(response.context["schedule_form"].errors[field])
+    assert PeriodicTask.objects.get(name=NIGHTLY_NAME).crontab.hour == "2"
+
+
+def test_ops_sets_chosen_days_and_reads_the_schedule_in_words(ops_client: Any, db: Any) -> None:
+    response = ops_client.post(
+        "/ops/analysis/schedule/",
+        {"at": "01:15", "days": "chosen", "weekdays": ["3", "1"], "enabled": "on"},
+    )
+    assert response.status_code == 302
+    task = PeriodicTask.objects.get(name=NIGHTLY_NAME)
+    assert (task.crontab.minute, task.crontab.hour, task.crontab.day_of_week) == ("15", "1", "1,3")
+    page = ops_client.get("/ops/analysis/").content.decode()
+    assert "on Monday, Wednesday at 01:15 UTC" in page
+    assert "Next run:" in page
+    assert 'value="01:15"' in page  # the form shows the schedule back
+
+
+def test_ops_run_now_says_what_became_of_the_run(
+    ops_client: Any, analysed: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = ops_client.post("/ops/analysis/run/", {"as_of": "2026-06-30"}, follow=True)
+    run = AnalysisRun.objects.get(as_of="2026-06-30")
+    body = response.content.decode()
+    # queued when the message was written; the runs table below shows it done
+    assert f"Run {run.pk} as of 30 Jun 2026 is queued; a worker will start it shortly." in body
+    assert run.status == "succeeded"
+    assert "is succeeded" not in body
 
 
 def test_ops_parameters_form_records_the_change(ops_client: Any, ops: Any) -> None:
