@@ -59,6 +59,7 @@ class MatrixPoint:
     revenue: float
     segment: str
     churn_stage: int
+    at_risk: bool = False  # DOMAIN.md at_risk: the ring marks these, the label is the stage
 
 
 @dataclass(frozen=True)
@@ -137,8 +138,9 @@ def portfolio_matrix_figure(
     *, points: Sequence[MatrixPoint], attractiveness_threshold: float, margin_target: float
 ) -> go.Figure:
     """Attractiveness (x, 0-100) against net margin (y, a fraction), bubble area
-    proportional to revenue, one trace and colour per segment; accounts at churn stage 1-4
-    are ringed in dark red and labelled with their stage. Dashed lines mark the segment
+    proportional to revenue, one trace and colour per segment; accounts at churn risk
+    (at_risk, the one number every page counts) are ringed in dark red and labelled with
+    their stage. Dashed lines mark the segment
     thresholds (the first two layout shapes: x = threshold, y = margin target)."""
     largest = max((point.revenue for point in points), default=0.0)
     # plotly's area sizing: a bubble of the largest revenue is BUBBLE_MAX_PIXELS across.
@@ -168,7 +170,7 @@ def portfolio_matrix_figure(
                     "<br>net margin %{y:.1%}<extra></extra>",
                 }
             )
-    at_risk = [point for point in points if point.churn_stage > 0]
+    at_risk = [point for point in points if point.at_risk]
     if at_risk:
         data.append(
             {

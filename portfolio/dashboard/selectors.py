@@ -82,6 +82,7 @@ class AccountRow:
     replacement_cost: Decimal
     value_delivered_ttm: Decimal
     value_received_ttm: Decimal
+    at_risk: bool = False
     signals: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -164,6 +165,7 @@ _ROW_FIELDS = (
     "replacement_cost",
     "value_delivered_ttm",
     "value_received_ttm",
+    "at_risk",
 )
 TREND_FIGURES = ("revenue_ttm", "gross_margin_ttm", "cost_to_serve_ttm", "net_profit_ttm")
 
@@ -187,7 +189,8 @@ def _rows(queryset: QuerySet[AccountSnapshot], *, with_signals: bool = False) ->
             replacement_cost=values[12],
             value_delivered_ttm=values[13],
             value_received_ttm=values[14],
-            signals=values[15] if with_signals else [],
+            at_risk=values[15],
+            signals=values[16] if with_signals else [],
         )
         for values in queryset.values_list(*fields)
     ]

@@ -47,6 +47,7 @@ def dashboard_figures(dashboard: Dashboard) -> dict[str, Any]:
                     revenue=float(row.revenue_ttm),
                     segment=row.segment,
                     churn_stage=row.churn_stage,
+                    at_risk=row.at_risk,
                 )
                 for row in dashboard.matrix
             ],
@@ -115,8 +116,8 @@ def dashboard_notes(dashboard: Dashboard) -> dict[str, str]:
     return {
         "matrix": (
             f"{shown} of {totals.accounts} accounts shown (largest revenue first). "
-            "Bubble size is revenue TTM, colour the segment; ringed accounts carry churn "
-            "signals, labelled with their stage. Dashed lines: the attractiveness threshold "
+            "Bubble size is revenue TTM, colour the segment; ringed accounts are at churn "
+            "risk, labelled with their stage. Dashed lines: the attractiveness threshold "
             "and the margin target."
         ),
         "concentration": (

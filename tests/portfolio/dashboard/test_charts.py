@@ -21,9 +21,11 @@ def _validated(figure: go.Figure) -> dict[str, Any]:
 def test_matrix_one_trace_per_segment_with_bubbles_by_revenue_and_churn_rings() -> None:
     points = [
         MatrixPoint("Alpha", 80.0, 0.4, 400.0, "invest", 0),
-        MatrixPoint("Beta", 30.0, -0.2, 100.0, "reassess", 3),
-        MatrixPoint("Gamma", 70.0, 0.05, 200.0, "develop", 1),
+        MatrixPoint("Beta", 30.0, -0.2, 100.0, "reassess", 3, at_risk=True),
+        MatrixPoint("Gamma", 70.0, 0.05, 200.0, "develop", 1, at_risk=True),
         MatrixPoint("Delta", 75.0, 0.2, 50.0, "invest", 0),
+        # a signal fired but the score stays below at_risk_score: not ringed (one number)
+        MatrixPoint("Epsilon", 65.0, 0.3, 80.0, "invest", 1, at_risk=False),
     ]
     figure = _validated(
         charts.portfolio_matrix_figure(
@@ -33,10 +35,10 @@ def test_matrix_one_trace_per_segment_with_bubbles_by_revenue_and_churn_rings() 
     traces = {trace["name"]: trace for trace in figure["data"]}
     assert list(traces) == ["Invest", "Develop", "Reassess", "At churn risk (ring; label = stage)"]
     invest = traces["Invest"]
-    assert list(invest["x"]) == [80.0, 75.0]
-    assert list(invest["y"]) == [0.4, 0.2]
-    assert list(invest["text"]) == ["Alpha", "Delta"]
-    assert list(invest["marker"]["size"]) == [400.0, 50.0]
+    assert list(invest["x"]) == [80.0, 75.0, 65.0]
+    assert list(invest["y"]) == [0.4, 0.2, 0.3]
+    assert list(invest["text"]) == ["Alpha", "Delta", "Epsilon"]
+    assert list(invest["marker"]["size"]) == [400.0, 50.0, 80.0]
     assert invest["marker"]["color"] == charts.SEGMENT_COLOURS["invest"]
     # the largest bubble (400) is BUBBLE_MAX_PIXELS across: sizeref = 2·400/40²
     assert invest["marker"]["sizeref"] == pytest.approx(2 * 400 / 40**2)
