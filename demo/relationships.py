@@ -19,7 +19,7 @@ from decimal import Decimal
 from accounts.models import Account, Designation, TeamMember
 from demo.context import DemoPortfolio, is_key_account
 from kam.types import User
-from relationships.models import Contact, ContactGoal, Interaction
+from relationships.models import Contact, ContactGoal, ContactInfluence, Interaction
 
 FIRST_NAMES = [
     "Dana",
@@ -438,6 +438,8 @@ def _contacts_save(maps: list[_Map]) -> None:
                 parent = plan.parents[index]
                 if parent is not None:
                     contact.reports_to = plan.people[parent]
+                # the key a CRM would give them (the contacts import's key)
+                contact.external_id = f"{plan.account.external_id}-P{index + 1:03d}"
                 batch.append(contact)
         Contact.objects.bulk_create(batch, batch_size=2000)
 
@@ -477,9 +479,47 @@ def _interactions_save(
     through.objects.bulk_create(links, batch_size=5000)
 
 
+INFLUENCE_NOTES = (
+    "Worked together for years; the buyer asks their view before every decision.",
+    "Runs the evaluation the buyer signs off.",
+    "Sits on the steering committee with them.",
+)
+
+
+def _influences_save(maps: list[tuple[_Map, list[User], bool]]) -> None:
+    """On key accounts, two or three lines of influence beyond the reporting line, one of
+    them into the economic buyer. Drawn from a generator of their own (seeded by the
+    account's external id), so the rest of the demo stays as it was."""
+    lines = []
+    for plan, _holders, is_key in maps:
+        people = [c for c in plan.people if c.is_active]
+        if not is_key or len(people) < 4:
+            continue
+        local = random.Random(f"influence-{plan.account.external_id}")  # noqa: S311 - demo data
+        buyers = [c for c in people if c.is_economic_buyer] or people[:1]
+        others = [c for c in people if c not in buyers]
+        pairs = {(local.choice(others).pk, buyers[0].pk)}
+        for _ in range(local.randint(1, 2)):
+            source, target = local.sample(people, 2)
+            pairs.add((source.pk, target.pk))
+        lines += [
+            ContactInfluence(
+                account=plan.account,
+                source_id=source_id,
+                target_id=target_id,
+                strength=local.randint(2, 5),
+                note=local.choice(INFLUENCE_NOTES),
+            )
+            for source_id, target_id in sorted(pairs)
+        ]
+    ContactInfluence.objects.bulk_create(lines, batch_size=2000)
+
+
 def relationships_seed(*, rng: random.Random, portfolio: DemoPortfolio) -> None:
-    """Add buying-influence maps and interactions to the demo portfolio."""
+    """Add buying-influence maps, lines of influence and interactions to the demo
+    portfolio."""
     maps = _maps(rng=rng, portfolio=portfolio)
     _contacts_save([plan for plan, _, _ in maps])
     _goals_save([plan for plan, _, _ in maps])
     _interactions_save(rng=rng, maps=maps, as_of=portfolio.as_of)
+    _influences_save(maps)

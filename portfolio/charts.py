@@ -139,8 +139,9 @@ def portfolio_matrix_figure(
     *, points: Sequence[MatrixPoint], attractiveness_threshold: float, margin_target: float
 ) -> go.Figure:
     """Attractiveness (x, 0-100) against net margin (y, a fraction), bubble area
-    proportional to revenue, one trace and colour per segment; accounts at churn stage 1-4
-    at churn risk (DOMAIN.md's at_risk) are ringed in dark red. Dashed lines mark the segment
+    proportional to revenue, one trace and colour per segment; accounts at churn risk
+    (DOMAIN.md's at_risk, the one number every page counts) are ringed in dark red. Dashed
+    lines mark the segment
     thresholds (the first two layout shapes: x = threshold, y = margin target)."""
     largest = max((point.revenue for point in points), default=0.0)
     # plotly's area sizing: a bubble of the largest revenue is BUBBLE_MAX_PIXELS across.

@@ -34,7 +34,9 @@ DOCUMENTS: dict[str, Document] = {
         Document(
             "account", "accounts_account", ("name", "external_id", "industry"), "search_account_gin"
         ),
-        Document("contact", "relationships_contact", ("name", "title"), "search_contact_gin"),
+        Document(
+            "contact", "relationships_contact", ("name", "title", "email"), "search_contact_gin"
+        ),
         Document("plan", "accounts_accountplan", ("period", "strategy"), "search_plan_gin"),
         Document(
             "complaint", "accounts_complaint", ("category", "description"), "search_complaint_gin"

@@ -1,4 +1,4 @@
-"""The global search: accounts (name, external id, industry), contacts (name, title), plans
+"""The global search: accounts (name, external id, industry), contacts (name, title, e-mail), plans
 (period, strategy), complaints and interactions (their text), only on the accounts the user
 may see (the gatekeeper, accounts.selectors.accounts_visible_to).
 
@@ -93,7 +93,7 @@ def _account(a: Account) -> tuple[str, str, str]:
 
 def _contact(c: Contact) -> tuple[str, str, str]:
     url = reverse("relationships:map", args=[c.account_id]) + f"?focus={c.pk}"
-    return c.name, c.title, url
+    return c.name, " · ".join(x for x in (c.title, c.email) if x), url
 
 
 def _plan(p: AccountPlan) -> tuple[str, str, str]:

@@ -131,8 +131,8 @@ def dashboard_notes(dashboard: Dashboard) -> dict[str, str]:
     return {
         "matrix": (
             f"{shown} of {totals.accounts} accounts shown (largest revenue first). "
-            "Bubble size is revenue TTM, colour the segment; ringed accounts carry churn "
-            "signals, labelled with their stage. Dashed lines: the attractiveness threshold "
+            "Bubble size is revenue TTM, colour the segment; ringed accounts are at churn "
+            "risk, labelled with their stage. Dashed lines: the attractiveness threshold "
             "and the margin target."
         ),
         "concentration": (

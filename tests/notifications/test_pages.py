@@ -155,7 +155,7 @@ def test_an_executives_own_plan_does_not_wait_for_them(
 
 
 def test_preferences_are_saved_and_bad_values_refused(owner_client: Any, owner: Any) -> None:
-    values = {kind: Delivery.IMMEDIATE for kind in Kind.values}
+    values = dict.fromkeys(Kind.values, Delivery.IMMEDIATE)
     values[Kind.ACTION_OVERDUE] = Delivery.DIGEST
     values[Kind.PLAN_RETURNED] = Delivery.OFF
     assert owner_client.post("/inbox/preferences/", values).status_code == 302

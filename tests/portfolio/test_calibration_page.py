@@ -106,3 +106,13 @@ def test_too_few_lost_accounts_say_so(owner: Any, executive_client: Any) -> None
     html = executive_client.get("/dashboard/churn-backtest/calibration/").content.decode()
     assert "Too few to learn from" in html
     assert "1 lost account and 0 kept" in html
+
+
+def test_the_page_reads_a_bounded_number_of_queries_per_run(
+    history: Any, executive_client: Any, django_assert_max_num_queries: Any
+) -> None:
+    # session, user, groups; the parameters; the runs; then about 15 per run (2 here): its
+    # accounts, their designations and history, the analysis frames, the lost events
+    with django_assert_max_num_queries(40):
+        response = executive_client.get("/dashboard/churn-backtest/calibration/")
+    assert response.status_code == 200

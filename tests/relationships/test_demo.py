@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group
 
 from accounts.models import Account, Designation
 from demo.accounts import accounts_seed
-from demo.context import DemoPortfolio
+from demo.context import DemoPortfolio, is_key_account
 from demo.relationships import relationships_seed
 from demo.users import demo_users_ensure
 from kam.roles import Role
@@ -77,3 +77,30 @@ def test_demo_is_deterministic() -> None:
     _seed()
     second = list(Contact.objects.order_by("id").values_list("name", "title", "influence"))
     assert first == second
+
+
+def test_key_accounts_get_lines_of_influence_and_external_ids() -> None:
+    from relationships.models import ContactInfluence
+
+    accounts = _seed()
+    lines = list(ContactInfluence.objects.select_related("source", "target"))
+    assert lines
+    assert all(
+        line.source.account_id == line.target.account_id == line.account_id for line in lines
+    )
+    assert all(line.source_id != line.target_id for line in lines)
+    into_buyer = {line.account_id for line in lines if line.target.is_economic_buyer}
+    key = {a.pk for a in accounts if is_key_account(a)}
+    assert into_buyer
+    assert into_buyer <= key
+    assert not Contact.objects.filter(external_id="").exists()
+    # the same seed draws the same lines
+    first = sorted(
+        ContactInfluence.objects.values_list("source__external_id", "target__external_id")
+    )
+    Account.objects.all().delete()
+    _seed()
+    assert (
+        sorted(ContactInfluence.objects.values_list("source__external_id", "target__external_id"))
+        == first
+    )

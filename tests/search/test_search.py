@@ -27,7 +27,10 @@ def world(account: Any, other_manager: Any) -> dict[str, Any]:
         owner=account.owner, name="Crème Packaging", external_id="PK-77", industry="Packaging"
     )
     cfo = ContactFactory(
-        account=packaging, name="Jana Novák", title="Chief Financial Officer (CFO)"
+        account=packaging,
+        name="Jana Novák",
+        title="Chief Financial Officer (CFO)",
+        email="jana.novak@creme-pack.example",
     )
     ContactFactory(account=packaging, name="Piet Bos", title="Plant manager")
     theirs = AccountFactory(owner=other_manager, name="Rival Packaging Ltd", industry="Packaging")
@@ -53,7 +56,17 @@ def test_a_contact_is_found_by_a_word_of_their_title(owner: Any, world: dict[str
     assert ("contact", "Piet Bos") not in _found(results)
     (hit,) = results.groups["contact"]
     assert hit.url == f"/accounts/{world['packaging'].pk}/relationships/?focus={world['cfo'].pk}"
-    assert hit.snippet.html == "Chief Financial Officer (<mark>CFO</mark>)"
+    assert hit.snippet.html == (
+        "Chief Financial Officer (<mark>CFO</mark>) · jana.novak@creme-pack.example"
+    )
+
+
+def test_a_contact_is_found_by_a_part_of_their_email(owner: Any, world: dict[str, Any]) -> None:
+    (hit,) = search_for(user=owner, query="creme-pack.example").groups["contact"]
+    assert hit.title == "Jana Novák"
+    assert "jana.novak@<mark>creme</mark>-<mark>pack</mark>.<mark>example</mark>" in (
+        hit.snippet.html
+    )
 
 
 def test_every_word_must_begin_a_word_of_the_record(owner: Any, world: dict[str, Any]) -> None:
@@ -98,7 +111,16 @@ def test_the_snippet_escapes_html_before_marking(owner: Any, world: dict[str, An
 def test_postgresql_and_the_plain_path_answer_the_same(
     owner: Any, executive: Any, world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    queries = ["cfo", "financ chief", "plant", "PK-77", "late pallets", "packaging", "inancial"]
+    queries = [
+        "cfo",
+        "financ chief",
+        "plant",
+        "PK-77",
+        "late pallets",
+        "packaging",
+        "inancial",
+        "novak@creme",
+    ]
     full_text = {
         (u.pk, q): _found(search_for(user=u, query=q)) for u in (owner, executive) for q in queries
     }
@@ -145,7 +167,7 @@ def test_api_answers_the_contract_shape(owner_api: Any, world: dict[str, Any]) -
         "Jana Novák",
         world["packaging"].pk,
     )
-    assert first["highlighted"] == "Chief Financial Officer (<mark>CFO</mark>)"
+    assert first["highlighted"].startswith("Chief Financial Officer (<mark>CFO</mark>)")
     only = owner_api.get("/api/v1/search/", {"q": "cfo", "type": "interaction"}).json()
     assert [r["type"] for r in only["results"]] == ["interaction"]
 
@@ -169,7 +191,7 @@ def test_page_groups_and_highlights(
 ) -> None:
     page = owner_client.get("/search/", {"q": "cfo"}).content.decode()
     assert "<h2>Contacts" in page
-    assert "Chief Financial Officer (<mark>CFO</mark>)" in page
+    assert "Chief Financial Officer (<mark>CFO</mark>) · jana.novak@" in page
     assert "Secret Person" not in page
     assert "Secret Person" in other_manager_client.get("/search/", {"q": "cfo"}).content.decode()
     assert owner_client.get("/search/", {"q": "?!"}).status_code == 400
