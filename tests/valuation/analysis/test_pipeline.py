@@ -14,9 +14,10 @@ Account 1 (strategic): Y1 400 000, Y2 450 000, Y3 484 000 with cost of goods 300
   ledger: delivered 50 000, received 20 000 → ratio 2.5.
 Account 2 (transactional): Y2 100 000, Y3 60 000 (cost of goods 50 000) → GM 10 000, g = 0.
   SERVICE 150 × 100 = 15 000 → m = −5 000.
-  Signals: revenue_decline 15 (60 000 < 90 000) + coverage_gap 10 = 25 → r = 0.675.
-  ltv = −5 000 × (1/1.1 + 0.675/1.21 + 0.455625/1.331)
-      = −5 000 × (0.909091 + 0.557851 + 0.342318) = −9 046.30.
+  Signals: revenue_decline 15 (60 000 < 90 000); no coverage_gap (the relationship signals
+  are for the accounts meant to be mapped) → 15, r = 0.9 × 0.85 = 0.765.
+  ltv = −5 000 × (1/1.1 + 0.765/1.21 + 0.585225/1.331)
+      = −5 000 × (0.909091 + 0.632231 + 0.439688) = −9 905.05.
   forecast records 30 000 + 30 000 = 60 000. A = 50 + 0 = 50; margin −0.083333 → reassess.
   n = ⌈0.75⌉ = 1 → 25 000. No ledger: ratio empty.
 Account 3 (transactional): Y1 100 000, Y3 100 000 (a record after T ignored) → g = 0,
@@ -157,7 +158,7 @@ EXPECTED_TAIL = {
     # churn_score, churn_stage, retention, ltv, replacement_customers, replacement_cost,
     # attractiveness, margin, segment
     1: [0, 0, 0.9, 246_363.64, 7, 175_000, 52.5, 0.206612, "maintain"],
-    2: [25, 2, 0.675, -9_046.30, 1, 25_000, 50, -0.083333, "reassess"],
+    2: [15, 2, 0.765, -9_905.05, 1, 25_000, 50, -0.083333, "reassess"],
     3: [65, 4, 0.315, 124_397.07, 2, 50_000, 100, 1.0, "invest"],
     4: [10, 1, 0.81, 0, 0, 0, 50, 0, "reassess"],
 }
@@ -208,8 +209,8 @@ def test_signals_behind_each_score():
 
     signals = result.accounts[c.SIGNALS]
     assert signals[1] == []
-    assert [signal["code"] for signal in signals[2]] == ["coverage_gap", "revenue_decline"]
-    assert signals[2][1] == {
+    assert [signal["code"] for signal in signals[2]] == ["revenue_decline"]
+    assert signals[2][0] == {
         "code": "revenue_decline",
         "stage": 2,
         "weight": 15.0,
@@ -269,7 +270,8 @@ def test_accounts_without_any_other_data():
     assert len(rows) == 4
     assert (rows[list(c.MONEY_COLUMNS)] == 0.0).all().all()
     assert rows[c.REPLACEMENT_CUSTOMERS].tolist() == [0, 0, 0, 0]
-    assert rows[c.CHURN_SCORE].tolist() == [10.0] * 4  # coverage_gap: no contacts mapped
+    # coverage_gap (no contacts mapped) for the accounts meant to be mapped only: 1 and 4
+    assert rows[c.CHURN_SCORE].tolist() == [10.0, 0.0, 0.0, 10.0]
     assert rows[c.SEGMENT].tolist() == ["reassess"] * 4
     assert result.warnings == []
     assert result.cost_pareto.empty
@@ -331,8 +333,9 @@ def test_the_churn_weights_ops_set_are_the_ones_scored():
 
     rows = analyse_portfolio(full_inputs(), params, AS_OF).accounts
 
-    # account 2: revenue_decline 15 + coverage_gap 30; account 3: litigation 5 + ultimatum 25
-    assert rows[c.CHURN_SCORE].tolist() == [0.0, 45.0, 30.0, 30.0]
+    # account 2 (transactional): revenue_decline 15; account 3: litigation 5 + ultimatum 25;
+    # account 4 (candidate): coverage_gap 30
+    assert rows[c.CHURN_SCORE].tolist() == [0.0, 15.0, 30.0, 30.0]
     assert [signal["weight"] for signal in rows.loc[3, c.SIGNALS]] == [25.0, 5.0]
 
 
