@@ -27,24 +27,33 @@ def absolute_url(path: str) -> str:
 
 def notification_email_send(*, notification_id: int) -> bool:
     """Send one notification's e-mail, once. True when sent; False when there was nothing to
-    send (already sent, or no longer wanted). SMTP errors propagate to the task's retries."""
-    notification = (
-        Notification.objects.select_related("user")
-        .filter(pk=notification_id, email_status=EmailStatus.PENDING)
-        .first()
-    )
-    if notification is None or not notification.user.email:
+    send (already sent or being sent by another task, or no longer wanted). The e-mail is
+    claimed first (pending → sending, a conditional update), so a task delivered twice sends
+    it once; an SMTP error gives it back (pending) and propagates to the task's retries. A
+    worker killed while sending leaves it "being sent": at most once, never twice."""
+    claimed = Notification.objects.filter(
+        pk=notification_id, email_status=EmailStatus.PENDING
+    ).update(email_status=EmailStatus.SENDING)
+    if claimed != 1:
+        return False
+    notification = Notification.objects.select_related("user").get(pk=notification_id)
+    if not notification.user.email:
+        Notification.objects.filter(pk=notification_id).update(email_status=EmailStatus.NONE)
         return False
     body = notification.message
     if notification.url:
         body += f"\n\n{absolute_url(notification.url)}"
     body += "\n\nYour inbox: " + absolute_url("/inbox/")
-    send_mail(
-        subject=f"KAM: {Kind(notification.kind).label}",
-        message=body,
-        from_email=None,
-        recipient_list=[notification.user.email],
-    )
+    try:
+        send_mail(
+            subject=f"KAM: {Kind(notification.kind).label}",
+            message=body,
+            from_email=None,
+            recipient_list=[notification.user.email],
+        )
+    except Exception:
+        Notification.objects.filter(pk=notification.pk).update(email_status=EmailStatus.PENDING)
+        raise
     Notification.objects.filter(pk=notification.pk).update(
         email_status=EmailStatus.SENT, emailed_at=timezone.now()
     )

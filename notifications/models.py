@@ -32,6 +32,8 @@ class Delivery(models.TextChoices):
 class EmailStatus(models.TextChoices):
     NONE = "none", "Not e-mailed"  # the preference is off, or the user has no address
     PENDING = "pending", "Queued"  # sent at once by a task after the commit
+    # claimed by one task, which is sending it: a redelivered task finds nothing to send
+    SENDING = "sending", "Being sent"
     DIGEST = "digest", "Waiting for the digest"
     SENT = "sent", "Sent"
     FAILED = "failed", "Could not be sent"

@@ -18,7 +18,7 @@ import logging
 from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kam.types import User
@@ -34,6 +34,26 @@ def _email_status(delivery: str, has_address: bool) -> str:
     if not has_address or delivery == Delivery.OFF:
         return EmailStatus.NONE
     return EmailStatus.DIGEST if delivery == Delivery.DIGEST else EmailStatus.PENDING
+
+
+def _insert(rows: list[Notification], *, once: bool) -> list[Notification]:
+    """Insert the rows in a savepoint. A notification told once that a concurrent call has
+    just told (the unique once_key) is skipped: it must not undo the action telling it."""
+    try:
+        with transaction.atomic():
+            return Notification.objects.bulk_create(rows)
+    except IntegrityError:
+        if not once:
+            raise
+    created = []
+    for row in rows:
+        try:
+            with transaction.atomic():
+                row.save()
+        except IntegrityError:
+            continue  # told meanwhile
+        created.append(row)
+    return created
 
 
 def notify(
@@ -67,20 +87,19 @@ def notify(
                 return []
         deliveries = deliveries_for(user_ids=users, kind=kind)
         now = timezone.now()
-        created = Notification.objects.bulk_create(
-            [
-                Notification(
-                    user_id=user.pk,
-                    kind=kind,
-                    message=message[:MESSAGE_MAX],
-                    url=url,
-                    created_at=now,
-                    once_key=once_key,
-                    email_status=_email_status(deliveries[user.pk], email and bool(user.email)),
-                )
-                for user in users.values()
-            ]
-        )
+        rows = [
+            Notification(
+                user_id=user.pk,
+                kind=kind,
+                message=message[:MESSAGE_MAX],
+                url=url,
+                created_at=now,
+                once_key=once_key,
+                email_status=_email_status(deliveries[user.pk], email and bool(user.email)),
+            )
+            for user in users.values()
+        ]
+        created = _insert(rows, once=bool(once_key))
         at_once = [n.pk for n in created if n.email_status == EmailStatus.PENDING]
         if at_once:
             transaction.on_commit(lambda: notification_emails_queue(notification_ids=at_once))

@@ -174,3 +174,36 @@ def test_a_user_without_an_address_gets_no_email(
         notify(recipients=[owner], kind=Kind.IMPORT_FAILED, message="The import failed.")
     assert callbacks == []
     assert Notification.objects.get().email_status == EmailStatus.NONE
+
+
+def test_a_task_delivered_twice_sends_the_email_once(
+    account: Any, owner: Any, executive: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from notifications.email import notification_email_send
+
+    plan = plan_with_content(account)
+    with django_capture_on_commit_callbacks(execute=False):
+        plan_services.account_plan_submit(plan=plan, submitted_by=owner)
+    note = Notification.objects.get()
+    assert notification_email_send(notification_id=note.pk) is True
+    assert notification_email_send(notification_id=note.pk) is False  # the redelivery
+    assert len(mail.outbox) == 1
+
+
+def test_an_email_being_sent_is_not_claimed_again_and_a_failed_send_is_given_back(
+    account: Any, owner: Any, executive: Any, django_capture_on_commit_callbacks: Any, settings: Any
+) -> None:
+    from notifications.email import notification_email_send
+
+    plan = plan_with_content(account)
+    with django_capture_on_commit_callbacks(execute=False):
+        plan_services.account_plan_submit(plan=plan, submitted_by=owner)
+    note = Notification.objects.get()
+    Notification.objects.filter(pk=note.pk).update(email_status=EmailStatus.SENDING)
+    assert notification_email_send(notification_id=note.pk) is False  # another task has it
+    Notification.objects.filter(pk=note.pk).update(email_status=EmailStatus.PENDING)
+    settings.EMAIL_BACKEND = f"{__name__}.FailingBackend"
+    with pytest.raises(SMTPServerDisconnected):
+        notification_email_send(notification_id=note.pk)
+    assert Notification.objects.get(pk=note.pk).email_status == EmailStatus.PENDING  # for a retry
+    assert mail.outbox == []

@@ -171,3 +171,31 @@ def test_notify_skips_inactive_and_missing_users(owner: Any) -> None:
     owner.is_active = False
     owner.save()
     assert notify(recipients=[owner, None], kind=Kind.IMPORT_FAILED, message="m") == []
+
+
+def test_a_twin_told_meanwhile_is_skipped_and_does_not_undo_the_action(db: Any) -> None:
+    """notify reads who was told, then inserts: a concurrent call can insert the same
+    once_key in between. The unique constraint then refuses that row only; the caller's
+    action (here an account created in the same transaction) stands."""
+    from django.db import transaction
+
+    from accounts.models import Account
+    from notifications.models import Kind, Notification
+    from notifications.services import _insert
+    from tests.factories import AccountFactory, UserFactory
+
+    olga = UserFactory(username="olga2", roles=["ops"])
+    oscar = UserFactory(username="oscar", roles=["ops"])
+    Notification.objects.create(user=olga, kind=Kind.ANALYSIS_FAILED, message="x", once_key="k")
+    with transaction.atomic():
+        account = AccountFactory(name="Kept")
+        created = _insert(
+            [
+                Notification(user=olga, kind=Kind.ANALYSIS_FAILED, message="y", once_key="k"),
+                Notification(user=oscar, kind=Kind.ANALYSIS_FAILED, message="y", once_key="k"),
+            ],
+            once=True,
+        )
+    assert [n.user_id for n in created] == [oscar.pk]
+    assert Account.objects.filter(pk=account.pk).exists()
+    assert Notification.objects.filter(once_key="k").count() == 2
