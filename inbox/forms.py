@@ -13,7 +13,10 @@ class KindFilterForm(forms.Form):
 class PlanDecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("approve", "Approve"), ("return", "Return")])
     comment = forms.CharField(required=False, max_length=2000)
-    version = forms.IntegerField(required=False, min_value=1)
+    # The version the executive read: an approval of a plan changed since is refused.
+    version = forms.IntegerField(
+        min_value=1, error_messages={"required": "The plan's version is missing: reload the page."}
+    )
 
 
 class DesignationDecisionForm(forms.Form):

@@ -17,10 +17,13 @@ from django.views.decorators.http import require_POST
 
 from accounts.governance import selectors as governance_selectors
 from accounts.governance import services as governance_services
+from accounts.governance.rules import COMMITTEE_REFUSED, can_decide_designation
 from accounts.plans import selectors as plan_selectors
 from accounts.plans import services as plan_services
+from accounts.plans.rules import PLAN_REVIEW_REFUSED, can_review_plan
 from inbox.forms import DesignationDecisionForm, KindFilterForm, PlanDecisionForm, PreferencesForm
 from inbox.selectors import waiting_for
+from kam.rules import require
 from kam.types import AuthenticatedHttpRequest
 from notifications.models import Kind, Notification
 from notifications.selectors import notifications_of, preferences_of, unread_count
@@ -44,6 +47,12 @@ def _back(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return _inbox_page(request)
+
+
+def _inbox_page(request: AuthenticatedHttpRequest, *, refused: int | None = None) -> HttpResponse:
+    """The inbox; `refused` is the status of a decision posted from it that was not made (its
+    reason is in the messages): the page again, not a redirect that hides the refusal."""
     form = KindFilterForm(request.GET or None)
     kind, unread = "", False
     if form.is_bound and form.is_valid():
@@ -64,7 +73,7 @@ def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
             "unread_total": unread_count(user=request.user),
             "waiting": waiting_for(user=request.user),
         },
-        status=status,
+        status=refused or status,
     )
 
 
@@ -123,10 +132,14 @@ def plan_decide(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse
     """Approve, or return with a comment, a plan from the inbox (the plans' services decide
     who may and when)."""
     plan = plan_selectors.account_plan_get_for_user(user=request.user, plan_id=plan_id)
+    # who may is refused before the body is read (the services refuse as well)
+    require(can_review_plan(request.user, plan), PLAN_REVIEW_REFUSED.format(verb="decide"))
     form = PlanDecisionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose approve or return (a comment of at most 2000 characters).")
-        return redirect("inbox:inbox")
+        for problems in form.errors.values():
+            for problem in problems:
+                messages.error(request, f"Not decided: {problem}")
+        return _inbox_page(request, refused=400)
     data = form.cleaned_data
     try:
         if data["decision"] == "approve":
@@ -142,11 +155,12 @@ def plan_decide(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse
             )
     except plan_services.PlanVersionConflictError as conflict:
         messages.error(request, conflict.message)
+        return _inbox_page(request, refused=409)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    else:
-        verb = "approved" if data["decision"] == "approve" else "returned to its owner"
-        messages.success(request, f"The {plan.period} plan of {plan.account.name} is {verb}.")
+        return _inbox_page(request, refused=400)
+    verb = "approved" if data["decision"] == "approve" else "returned to its owner"
+    messages.success(request, f"The {plan.period} plan of {plan.account.name} is {verb}.")
     return redirect("inbox:inbox")
 
 
@@ -156,10 +170,16 @@ def designation_decide(request: AuthenticatedHttpRequest, request_id: int) -> Ht
     designation_request = governance_selectors.designation_request_get_for_user(
         user=request.user, request_id=request_id
     )
+    require(
+        can_decide_designation(request.user, designation_request),
+        COMMITTEE_REFUSED.format(what="decide designation changes"),
+    )
     form = DesignationDecisionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose approve or decline (a comment of at most 2000 characters).")
-        return redirect("inbox:inbox")
+        for problems in form.errors.values():
+            for problem in problems:
+                messages.error(request, f"Not decided: {problem}")
+        return _inbox_page(request, refused=400)
     approve = form.cleaned_data["decision"] == "approve"
     try:
         governance_services.designation_request_decide(
@@ -170,9 +190,7 @@ def designation_decide(request: AuthenticatedHttpRequest, request_id: int) -> Ht
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    else:
-        verb = "approved" if approve else "declined"
-        messages.success(
-            request, f"Designation request for {designation_request.account.name} {verb}."
-        )
+        return _inbox_page(request, refused=400)
+    verb = "approved" if approve else "declined"
+    messages.success(request, f"Designation request for {designation_request.account.name} {verb}.")
     return redirect("inbox:inbox")

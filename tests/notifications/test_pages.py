@@ -81,8 +81,10 @@ def test_executive_returns_a_plan_with_a_comment_from_the_inbox(
     assert "Plans to approve" in page
     assert f'action="/inbox/plans/{plan.pk}/decide/"' in page
     refused = executive_client.post(
-        f"/inbox/plans/{plan.pk}/decide/", {"decision": "return", "comment": " "}, follow=True
+        f"/inbox/plans/{plan.pk}/decide/",
+        {"decision": "return", "comment": " ", "version": plan.version},
     )
+    assert refused.status_code == 400  # the inbox again, saying why: not a redirect
     assert "Say what the owner should rework" in refused.content.decode()
     assert AccountPlan.objects.get(pk=plan.pk).status == PlanStatus.SUBMITTED
     executive_client.post(
@@ -99,9 +101,19 @@ def test_a_stale_plan_version_is_refused_in_words(executive_client: Any, account
     answer = executive_client.post(
         f"/inbox/plans/{plan.pk}/decide/",
         {"decision": "approve", "version": plan.version - 1 or 99},
-        follow=True,
     )
+    assert answer.status_code == 409
     assert "saved this plan after you opened it" in answer.content.decode()
+    assert AccountPlan.objects.get(pk=plan.pk).status == PlanStatus.SUBMITTED
+
+
+def test_an_approval_without_the_version_read_is_refused(
+    executive_client: Any, account: Any
+) -> None:
+    plan = plan_with_content(account, status=PlanStatus.SUBMITTED)
+    answer = executive_client.post(f"/inbox/plans/{plan.pk}/decide/", {"decision": "approve"})
+    assert answer.status_code == 400
+    assert "The plan&#x27;s version is missing: reload the page." in answer.content.decode()
     assert AccountPlan.objects.get(pk=plan.pk).status == PlanStatus.SUBMITTED
 
 
