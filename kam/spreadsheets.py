@@ -82,9 +82,7 @@ def csv_download(
     filename: str, header: Iterable[str], rows: Iterable[Iterable[Any]]
 ) -> StreamingHttpResponse:
     """A CSV attachment streamed row by row (a large list never sits in memory)."""
-    response = StreamingHttpResponse(
-        _csv_lines(header, rows), content_type="text/csv; charset=utf-8"
-    )
+    response = StreamingHttpResponse(_csv_lines(header, rows), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

@@ -4,10 +4,8 @@ user may see are exported."""
 
 from __future__ import annotations
 
-import csv
 import datetime
-import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,10 +15,17 @@ from django.http import FileResponse, StreamingHttpResponse
 from accounts.models import AccountEvent, Complaint
 from accounts.selectors import accounts_visible_to
 from kam.roles import user_reads_all_accounts
-from kam.spreadsheets import csv_row, xlsx_row
+from kam.spreadsheets import csv_download, xlsx_download
 from kam.types import AnyUser
+from relationships.models import Contact, Interaction
 from valuation import selectors
 from valuation.importing.kinds import SPECS
+from valuation.importing.kinds.relationships import (
+    CONTACT_EXPORT_VALUES,
+    INTERACTION_EXPORT_VALUES,
+    contacts_export_queryset,
+    interactions_export_queryset,
+)
 from valuation.models import ImportKind
 
 EXPORT_FORMATS = ("csv", "xlsx")
@@ -108,6 +113,18 @@ EXPORTS: dict[str, ExportSpec] = {
         _of_visible_accounts(AccountEvent, "date", "id"),
         ("account__external_id", "kind", "date", "notes"),
     ),
+    ImportKind.CONTACTS: ExportSpec(
+        ImportKind.CONTACTS,
+        SPECS[ImportKind.CONTACTS].columns,
+        lambda user: contacts_export_queryset(_of_visible_accounts(Contact, "id")(user)),
+        CONTACT_EXPORT_VALUES,
+    ),
+    ImportKind.INTERACTIONS: ExportSpec(
+        ImportKind.INTERACTIONS,
+        SPECS[ImportKind.INTERACTIONS].columns,
+        lambda user: interactions_export_queryset(_of_visible_accounts(Interaction, "id")(user)),
+        INTERACTION_EXPORT_VALUES,
+    ),
     VALUE_ENTRIES_EXPORT: ExportSpec(
         VALUE_ENTRIES_EXPORT,
         (
@@ -147,18 +164,6 @@ def export_rows(
         yield tuple(_text(value) for value in row)
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _csv_lines(columns: Iterable[str], rows: Iterable[tuple[Any, ...]]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield writer.writerow(columns)
-    for row in rows:
-        yield writer.writerow(csv_row(row))
-
-
 def export_response(
     *, kind: str, user: AnyUser, file_format: str, queryset: QuerySet[Any] | None = None
 ) -> StreamingHttpResponse | FileResponse:
@@ -167,22 +172,5 @@ def export_response(
     rows = export_rows(kind=kind, user=user, queryset=queryset)
     stamp = datetime.date.today().isoformat()  # noqa: DTZ011 - a file name, local date is fine
     if file_format == "xlsx":
-        from openpyxl import Workbook
-
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(kind)
-        sheet.append(list(spec.columns))
-        for row in rows:
-            sheet.append(xlsx_row(sheet, row))
-        handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-        workbook.save(handle)
-        handle.seek(0)
-        return FileResponse(
-            handle,
-            as_attachment=True,
-            filename=f"{kind}-{stamp}.xlsx",
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response = StreamingHttpResponse(_csv_lines(spec.columns, rows), content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="{kind}-{stamp}.csv"'
-    return response
+        return xlsx_download(f"{kind}-{stamp}.xlsx", kind, spec.columns, rows)
+    return csv_download(f"{kind}-{stamp}.csv", spec.columns, rows)

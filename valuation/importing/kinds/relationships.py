@@ -22,7 +22,8 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db.models import Case, CharField, Func, QuerySet, Value, When
+from django.db.models import Aggregate, Case, CharField, QuerySet, Value, When
+from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
 from accounts.models import Account, TeamMember
@@ -490,18 +491,35 @@ def write_interactions(rows: Iterator[Row], context: ImportContext) -> ImportOut
 # --- exports (the same columns, so an export imports back unchanged) ------------------
 
 
-class _ConcatWs(Func):
-    function = "CONCAT_WS"
+class _JoinedText(Aggregate):
+    """The group's texts joined by ";": STRING_AGG in order on PostgreSQL, GROUP_CONCAT on
+    SQLite (the embedded run; its order is SQLite's). A row without any gives NULL."""
+
+    function = "STRING_AGG"
+    template = "%(function)s(%(expressions)s, ';' ORDER BY %(expressions)s)"
     output_field = CharField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return super().as_sql(
+            compiler,
+            connection,
+            function="GROUP_CONCAT",
+            template="%(function)s(%(expressions)s, ';')",
+        )
 
 
 def contacts_export_queryset(rows: QuerySet[Contact]) -> QuerySet[Any]:
-    """Contacts with `roles_text` (the roles ';'-separated) for the export's values."""
+    """Contacts with `roles_text` (the roles ';'-separated) for the export's values: each role
+    held gives ";role", and the first ";" is cut (Concat and Substr run on every database)."""
     roles = [
-        Case(When(**{flag: True}, then=Value(role)), default=None, output_field=CharField())
+        Case(
+            When(**{flag: True}, then=Value(f";{role}")),
+            default=Value(""),
+            output_field=CharField(),
+        )
         for role, flag in ROLE_FIELDS.items()
     ]
-    return rows.annotate(roles_text=_ConcatWs(Value(";"), *roles)).order_by(
+    return rows.annotate(roles_text=Substr(Concat(*roles, output_field=CharField()), 2)).order_by(
         "account__external_id", "external_id", "id"
     )
 
@@ -523,11 +541,7 @@ CONTACT_EXPORT_VALUES = (
 
 def interactions_export_queryset(rows: QuerySet[Interaction]) -> QuerySet[Any]:
     """Interactions with `contacts_text` (their contacts' external ids, ';'-separated)."""
-    from django.contrib.postgres.aggregates import StringAgg
-
-    return rows.annotate(
-        contacts_text=StringAgg("contacts__external_id", ";", ordering="contacts__external_id")
-    ).order_by("date", "id")
+    return rows.annotate(contacts_text=_JoinedText("contacts__external_id")).order_by("date", "id")
 
 
 INTERACTION_EXPORT_VALUES = (
