@@ -29,6 +29,7 @@ from relationships.models import Contact, Interaction
 from relationships.selectors import (
     GapGroup,
     account_contacts,
+    account_influences,
     account_interactions,
     coverage_gap_groups,
     coverage_gaps_from_contacts,
@@ -251,15 +252,17 @@ def _objective_progress(plan: AccountPlan | None) -> list[ObjectiveProgress]:
 
 def account_360(*, user: User, account: Account, as_of: datetime.date) -> Account360:
     """Everything on the account 360 page for an account the user may read (the caller has
-    passed the gatekeeper). Fourteen queries whatever the data size:
+    passed the gatekeeper). Fifteen queries whatever the data size:
     knowledge entries 1, team 1, snapshots with runs 1, revenue 1, forecasts 1, cost to
-    serve 1, ledger 1, plan + objectives 2, overdue actions 1, contacts + goals 2,
-    interactions + their contacts 2."""
+    serve 1, ledger 1, plan + objectives 2, overdue actions 1, contacts + goals 2, lines of
+    influence 1, interactions + their contacts 2."""
     snapshots = account_snapshots_recent(account=account, as_of=as_of)
     history = [RunRow(snapshot=s, signals=signal_lines(s.signals)) for s in snapshots]
     plan = account_plan_current(account=account, as_of=as_of)
     contacts = list(account_contacts(account=account, as_of=as_of))
-    gaps = coverage_gaps_from_contacts(contacts=contacts, as_of=as_of)
+    gaps = coverage_gaps_from_contacts(
+        contacts=contacts, as_of=as_of, influences=account_influences(account=account)
+    )
     ledger = account_value_ledger(account=account, as_of=as_of)
     return Account360(
         account=account,

@@ -85,9 +85,9 @@ def test_account_360_queries_do_not_grow(
     # through the gatekeeper 4 (owner joined, team membership an EXISTS in the same query),
     # the cache key's runs and plans version 5, then (a cache miss) account_360: snapshots
     # + runs 6, plan 7, its objectives 8, contacts (last interaction subquery) 9, goals 10,
-    # ledger 11, knowledge 12, team 13, revenue 14, forecasts 15, cost to serve 16, overdue
-    # actions + owners and plans 17, interactions 18, their contacts 19.
-    with django_assert_num_queries(19):
+    # lines of influence 11, ledger 12, knowledge 13, team 14, revenue 15, forecasts 16, cost
+    # to serve 17, overdue actions + owners and plans 18, interactions 19, their contacts 20.
+    with django_assert_num_queries(20):
         response = owner_client.get(f"/accounts/{account.pk}/360/?as_of={AS_OF}")
 
     assert response.status_code == 200
