@@ -9,7 +9,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 PYTEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format worker beat bench-import bench-analysis bench-pages fuzz faults backup restore clean mutate
+.PHONY: help install run test lint format worker beat bench-import bench-analysis bench-pages bench-search fuzz faults backup restore clean mutate
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -75,6 +75,10 @@ bench-analysis: $(STAMP) ## Time run_analysis against plain SQL at 2,500/5,000/1
 bench-pages: $(STAMP) ## Dashboard and account 360 under wrk load against a trivial page (PostgreSQL; BENCH_DATABASE_URL)
 	@command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk"; exit 1; }
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/kam_bench_pages} $(BIN)/python bench/pages.py $(BENCH_ARGS)
+
+bench-search: $(STAMP) ## Global search under wrk load at 10,000 accounts and 50,000 contacts (PostgreSQL; BENCH_DATABASE_URL)
+	@command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk"; exit 1; }
+	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/kam_bench_search} $(BIN)/python bench/search.py $(BENCH_ARGS)
 
 faults: $(STAMP) ## Fault drills on services of their own (worker killed, Redis and PostgreSQL restarted): recovery figures
 	$(BIN)/python bench/faults.py $(FAULTS_ARGS)
