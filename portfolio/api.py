@@ -155,10 +155,40 @@ class AnalysisParametersView(VersionedViewMixin, APIView):
         return self.patch(request)
 
 
+def _cron_field(item: str, step: str) -> str:
+    """A cron field's grammar (an item or a list of them, `*` or `*/step`): the schema states
+    it, so a client sees what the field takes, and the API checks the same."""
+    return rf"^(\*|\*/({step})|({item})(,({item}))*)$"
+
+
+MINUTE_PATTERN = _cron_field("[1-5]?[0-9]", "[1-9]|[1-5][0-9]")
+HOUR_PATTERN = _cron_field("1?[0-9]|2[0-3]", "[1-9]|1[0-9]|2[0-3]")
+# a day, or a range from an earlier day to a later one (0 = Sunday … 6)
+DAY_RANGES = "0-[1-6]|1-[2-6]|2-[3-6]|3-[4-6]|4-[56]|5-6"
+DAY_OF_WEEK_PATTERN = _cron_field(f"{DAY_RANGES}|[0-6]", "[1-6]")
+
+
 class NightlyScheduleSerializer(StrictSerializer):
-    minute = serializers.CharField(max_length=60)
-    hour = serializers.CharField(max_length=60)
-    day_of_week = serializers.CharField(max_length=60)
+    minute = serializers.RegexField(
+        MINUTE_PATTERN,
+        max_length=60,
+        help_text="Cron minute field, 0-59: a value, a list, * or */step.",
+        error_messages={"invalid": "Not a cron minute (0-59, a list a,b, * or */step)."},
+    )
+    hour = serializers.RegexField(
+        HOUR_PATTERN,
+        max_length=60,
+        help_text="Cron hour field, 0-23, UTC.",
+        error_messages={"invalid": "Not a cron hour (0-23, a list a,b, * or */step)."},
+    )
+    day_of_week = serializers.RegexField(
+        DAY_OF_WEEK_PATTERN,
+        max_length=60,
+        help_text="Cron day-of-week field, 0 (Sunday) to 6: a day, a range a-b (a < b), a list.",
+        error_messages={
+            "invalid": "Not a cron day of week (0-6 from Sunday, a range a-b with a < b, a list)."
+        },
+    )
     enabled = serializers.BooleanField()
 
 

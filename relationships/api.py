@@ -21,7 +21,7 @@ from rest_framework.views import APIView
 from accounts.models import Account
 from accounts.record_api import AccountRecordViewSet
 from accounts.selectors import account_get_for_user
-from kam.api import Conflict, FilterSet, IdFilter
+from kam.api import Conflict, FilterSet, IdFilter, IntegerFilter
 from kam.types import User, request_user
 from kam.versioning import VersionedViewMixin
 from relationships import rules, selectors, services
@@ -258,9 +258,8 @@ class CoverageGapsView(APIView):
 
 class ContactInfluenceFilter(FilterSet):
     account = IdFilter(field_name="account")
-    contact = django_filters.NumberFilter(
-        method="filter_contact", label="Contact id (as source or target)"
-    )
+    # a whole id: 0.5 answers 400, as the schema's integer says
+    contact = IntegerFilter(method="filter_contact", label="Contact id (as source or target)")
 
     class Meta:
         model = ContactInfluence

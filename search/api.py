@@ -54,7 +54,12 @@ class SearchView(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("q", str, required=True, description="The words to look for."),
+            OpenApiParameter(
+                "q",
+                {"type": "string", "maxLength": QUERY_MAX, "pattern": r"[A-Za-z0-9]"},
+                required=True,
+                description="The words to look for: at least one letter or digit.",
+            ),
             OpenApiParameter("type", str, enum=list(TYPES), description="Only this type."),
         ],
         responses=SearchAnswerSerializer,
