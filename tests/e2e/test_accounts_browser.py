@@ -45,7 +45,7 @@ def test_manager_creates_account_and_other_manager_cannot_open_it(
 
     # and she finds it in the list by searching
     page.get_by_label("Main").get_by_role("link", name="Accounts").click()
-    page.get_by_label("Search").fill("Summit")
+    page.get_by_role("search", name="Filter accounts").get_by_label("Search").fill("Summit")
     page.get_by_role("button", name="Filter").click()
     expect(page.get_by_role("link", name="Summit Aerospace")).to_be_visible()
     screenshot(page, "accounts-list")

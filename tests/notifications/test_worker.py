@@ -26,7 +26,8 @@ def test_the_worker_sends_the_email_after_the_commit(
 ) -> None:
     start_worker(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
     plan_services.account_plan_submit(plan=plan_with_content(account), submitted_by=owner)
-    wait_for(lambda: _status() != EmailStatus.PENDING)
+    # pending → sending (claimed) → sent
+    wait_for(lambda: _status() not in (EmailStatus.PENDING, EmailStatus.SENDING))
     assert _status() == EmailStatus.SENT
     assert Notification.objects.get().emailed_at is not None
 
@@ -45,6 +46,6 @@ def test_smtp_down_the_worker_retries_then_gives_up(
     plan = plan_with_content(account)
     plan_services.account_plan_submit(plan=plan, submitted_by=owner)
     assert AccountPlan.objects.get(pk=plan.pk).status == PlanStatus.SUBMITTED
-    wait_for(lambda: _status() != EmailStatus.PENDING)
+    wait_for(lambda: _status() not in (EmailStatus.PENDING, EmailStatus.SENDING))
     assert _status() == EmailStatus.FAILED
     assert worker.poll() is None  # the worker goes on

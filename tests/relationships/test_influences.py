@@ -125,6 +125,10 @@ def test_influence_filter_by_account_and_contact(
     assert [row["id"] for row in by_account] == [line.pk]
     by_contact = owner_api.get(URL, {"contact": boss.pk}).json()["results"]
     assert [row["id"] for row in by_contact] == [line.pk]
+    # a contact is a whole id: 0.5 is refused, as the schema's integer says
+    half = owner_api.get(URL, {"contact": "0.5"})
+    assert half.status_code == 400
+    assert "contact" in half.json()
 
 
 def _bad_lines(boss: Contact, report: Contact, stranger: Contact) -> list[Any]:
