@@ -68,3 +68,15 @@ def percent(value: Any, places: int = 0) -> str:
     scaled = (number * 100).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
     sign = MINUS if scaled < 0 else ""
     return f"{sign}{abs(scaled):f} %"
+
+
+def number(value: Any) -> str:
+    """A plain figure: grouped by thousands, at most two decimals (`1,234.5`); empty for none."""
+    number_ = _decimal(value)
+    if number_ is None:
+        return ""
+    rounded = number_.quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN).normalize()
+    if rounded == rounded.to_integral_value():
+        rounded = rounded.quantize(Decimal("1"))
+    sign = MINUS if rounded < 0 else ""
+    return f"{sign}{abs(rounded):,f}"

@@ -13,6 +13,10 @@ from accounts.models import Account
 from accounts.selectors import accounts_visible_to
 from kam.types import User
 from portfolio.models import SNAPSHOT_FIGURES, AccountSnapshot, AnalysisRun
+from valuation.analysis.columns import MONEY_COLUMNS
+
+# Ratios shown as percentages (0.63 → 63.0 %); value_ratio stays a ratio (2.5).
+PERCENT_FIGURES = ("growth_rate", "margin", "retention")
 
 # The snapshot's fields by name (those of SNAPSHOT_FIGURES are all concrete).
 SNAPSHOT_FIELDS = {field.name: field for field in AccountSnapshot._meta.concrete_fields}
@@ -48,6 +52,15 @@ class FigureMovement:
     value: Any
     previous: Any
     change: Decimal | None
+
+    @property
+    def kind(self) -> str:
+        """How the page shows it: money (in KAM_CURRENCY), a percentage, a number or text."""
+        if self.name in MONEY_COLUMNS:
+            return "money"
+        if self.name in PERCENT_FIGURES:
+            return "percent"
+        return "number" if self.places else "text"
 
 
 @dataclass(frozen=True)

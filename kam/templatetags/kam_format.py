@@ -30,3 +30,13 @@ def money_short(value: Any) -> str:
 @register.filter
 def percent(value: Any, places: int = 0) -> str:
     return formatting.percent(value, int(places))
+
+
+@register.filter
+def figure(value: Any, kind: str) -> str:
+    """A figure as its kind reads: `money`, `percent` (one place) or a number."""
+    if kind == "money":
+        return formatting.money(value, _currency())
+    if kind == "percent":
+        return formatting.percent(value, 1)
+    return formatting.number(value)

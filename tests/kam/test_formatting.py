@@ -64,3 +64,19 @@ def test_money_short(value: object, expected: str) -> None:
 )
 def test_percent(value: object, places: int, expected: str) -> None:
     assert percent(value, places) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (1234.5, "1,234.5"),
+        (60, "60"),
+        ("52.50", "52.5"),
+        (-1234567.891, "−1,234,567.89"),
+        (None, ""),
+    ],
+)
+def test_number(value: object, expected: str) -> None:
+    from kam.formatting import number
+
+    assert number(value) == expected

@@ -285,9 +285,11 @@ def test_account_analysis_tab_access(
         assert "Map the missing economic buyer or coach" in page
         assert 'id="at-risk">not at churn risk' in page
         assert response.context["history"].latest.net_profit_ttm == Decimal("48400.00")
-        # figures by their names, money grouped with cents
+        # figures by their names, money as money, ratios as percentages
         assert '<th scope="row">Net profit TTM</th>' in page
-        assert "48,400.00" in page
+        assert "€48,400" in page
+        assert "retention 81.0 %" in page  # 0.9 × (1 − 10/100)
+        assert "0.810000" not in page
 
 
 @pytest.mark.parametrize("extra_accounts", [0, 20])
