@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from accounts.models import Account
 from accounts.selectors import accounts_visible_to
 from kam.types import User
 from portfolio.models import SNAPSHOT_FIGURES, AccountSnapshot, AnalysisRun
+from portfolio.schedule_words import in_words, next_run, simple_schedule
+from portfolio.schedules import nightly_schedule_get
 from valuation.analysis.columns import MONEY_COLUMNS
+from valuation.models import ImportBatch
 
 # Ratios shown as percentages (0.63 → 63.0 %); value_ratio stays a ratio (2.5).
 PERCENT_FIGURES = ("growth_rate", "margin", "retention")
@@ -113,3 +117,44 @@ def snapshot_history_for_account(*, account: Account) -> SnapshotHistory:
 
 def snapshot_latest_for_account(*, account: Account) -> AccountSnapshot | None:
     return snapshot_history_for_account(account=account).latest
+
+
+@dataclass(frozen=True)
+class OpsStatus:
+    latest_run: AnalysisRun | None
+    active_runs: int
+    failed_runs_week: int
+    next_run: datetime | None
+    schedule_words: str
+    schedule_enabled: bool
+    latest_imports: list[ImportBatch]
+    failed_imports_week: int
+
+
+def ops_status_get(*, now: datetime) -> OpsStatus:
+    """What ops look at first (five queries): the latest run, runs queued or running, runs and
+    imports that failed in the last seven days, the nightly schedule and its next run, and
+    the five latest imports."""
+    week_ago = now - timedelta(days=7)
+    runs = AnalysisRun.objects.select_related("requested_by")
+    schedule = nightly_schedule_get()
+    simple = simple_schedule(schedule.minute, schedule.hour, schedule.day_of_week)
+    counts = runs.aggregate(
+        active=Count(
+            "pk", filter=Q(status__in=[AnalysisRun.Status.QUEUED, AnalysisRun.Status.RUNNING])
+        ),
+        failed=Count("pk", filter=Q(status=AnalysisRun.Status.FAILED, queued_at__gte=week_ago)),
+    )
+    imports = ImportBatch.objects.select_related("created_by").order_by("-created_at", "-id")
+    return OpsStatus(
+        latest_run=runs.order_by("-queued_at", "-id").first(),
+        active_runs=counts["active"],
+        failed_runs_week=counts["failed"],
+        next_run=next_run(simple, now.astimezone(UTC)) if simple and schedule.enabled else None,
+        schedule_words=in_words(schedule.minute, schedule.hour, schedule.day_of_week),
+        schedule_enabled=schedule.enabled,
+        latest_imports=list(imports[:5]),
+        failed_imports_week=imports.filter(
+            status=ImportBatch.Status.FAILED, created_at__gte=week_ago
+        ).count(),
+    )

@@ -377,3 +377,39 @@ def test_the_schedule_schema_states_the_cron_grammar_the_api_takes(ops_api: Any)
     )
     assert refused.status_code == 400
     assert set(refused.json()) == {"minute", "day_of_week"}
+
+
+def test_the_ops_home_page_shows_runs_schedule_and_imports(
+    ops_client: Any, owner_client: Any, analysed: dict[str, Any]
+) -> None:
+    from valuation.models import ImportBatch
+
+    ImportBatch.objects.create(kind="revenue", file_name="r.csv", status="failed")
+    run = analysed["run"]
+    page = ops_client.get("/").content.decode()
+    assert f"run {run.pk} as of" in page
+    assert "Every day at 02:00 UTC" in page
+    assert "Next run" in page
+    assert "1 failed</span> in the last 7 days" in page
+    # not for an account manager
+    assert "Analysis and imports" not in owner_client.get("/").content.decode()
+
+
+def test_the_ops_home_page_queries_do_not_grow_with_runs_and_imports(
+    ops_client: Any, analysed: dict[str, Any]
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from valuation.models import ImportBatch
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert ops_client.get("/").status_code == 200
+        return len(queries)
+
+    count()  # the first visit creates the default schedules
+    few = count()
+    for number in range(8):
+        ImportBatch.objects.create(kind="revenue", file_name=f"r{number}.csv", status="failed")
+    assert count() == few
