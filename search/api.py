@@ -56,7 +56,9 @@ class SearchView(APIView):
         parameters=[
             OpenApiParameter(
                 "q",
-                {"type": "string", "maxLength": QUERY_MAX, "pattern": r"[A-Za-z0-9]"},
+                # No pattern: a word is any letter or digit of any script, once accents are
+                # taken off, which a schema's (ECMA, no Unicode classes) pattern cannot say.
+                {"type": "string", "maxLength": QUERY_MAX},
                 required=True,
                 description="The words to look for: at least one letter or digit.",
             ),
