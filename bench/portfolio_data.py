@@ -406,7 +406,7 @@ def _load(cursor: Any, *, accounts: int, seed: int, as_of: dt.date) -> dict[str,
         ["id", "name", "title", "is_economic_buyer", "is_user_buyer", "is_technical_buyer",
          "is_coach", "influence", "attitude", "preferred_channel", "contact_frequency_days",
          "relationship_strength", "evidence", "is_active", "created_at", "updated_at",
-         "account_id"],
+         "account_id", "external_id", "email"],
         _tsv(pd.DataFrame({
             "id": contact_ids,
             "name": [f"Contact {i}" for i in contact_ids],
@@ -425,6 +425,8 @@ def _load(cursor: Any, *, accounts: int, seed: int, as_of: dt.date) -> dict[str,
             "created_at": now,
             "updated_at": now,
             "account_id": contact_account,
+            "external_id": [f"P{i}" for i in contact_ids],
+            "email": "",
         })),
     )  # fmt: skip
     sizes["contacts"] = n
