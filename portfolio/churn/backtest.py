@@ -18,6 +18,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+import numpy as np
+
 DEFAULT_HORIZON_DAYS = 365
 MAX_HORIZON_DAYS = 3650
 STAGES = (0, 1, 2, 3, 4)
@@ -88,31 +90,24 @@ def lost_within(
 
 
 def auc(lost_scores: Sequence[float], kept_scores: Sequence[float]) -> float | None:
-    """P(a lost account scores higher than a kept one), ties one half; None without both.
+    """P(a lost account scores higher than a kept one), ties one half; None without both."""
+    scores = np.array([*lost_scores, *kept_scores], dtype=float)
+    lost = np.array([True] * len(lost_scores) + [False] * len(kept_scores))
+    return auc_of(scores, lost)
 
-    Counted from the ranks in O(n log n): for each lost score, the kept scores below it
-    plus half of those equal to it."""
-    if not lost_scores or not kept_scores:
+
+def auc_of(scores: np.ndarray, lost: np.ndarray) -> float | None:
+    """The Mann-Whitney AUC from average ranks (ties one half); None without both classes.
+    The one definition: the backtest and the calibration's search both count with it."""
+    lost = lost.astype(bool)
+    n_lost = int(lost.sum())
+    n_kept = len(lost) - n_lost
+    if not n_lost or not n_kept:
         return None
-    kept = sorted(kept_scores)
-    wins = 0.0
-    for score in lost_scores:
-        below = _count_below(kept, score)
-        equal = _count_below(kept, score, inclusive=True) - below
-        wins += below + equal / 2
-    return wins / (len(lost_scores) * len(kept_scores))
-
-
-def _count_below(ordered: list[float], value: float, *, inclusive: bool = False) -> int:
-    """How many of the sorted values are < value (≤ value when inclusive): a bisection."""
-    low, high = 0, len(ordered)
-    while low < high:
-        middle = (low + high) // 2
-        if ordered[middle] < value or (inclusive and ordered[middle] == value):
-            low = middle + 1
-        else:
-            high = middle
-    return low
+    _, inverse, counts = np.unique(scores, return_inverse=True, return_counts=True)
+    average_rank = np.cumsum(counts) - (counts - 1) / 2.0
+    ranks = average_rank[inverse]
+    return float((ranks[lost].sum() - n_lost * (n_lost + 1) / 2.0) / (n_lost * n_kept))
 
 
 def _rate(lost: int, accounts: int) -> float | None:

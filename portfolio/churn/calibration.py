@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from portfolio.churn.backtest import auc_of
+
 WEIGHT_GRID = tuple(float(weight) for weight in range(0, 55, 5))
 MAX_ROUNDS = 4
 MIN_GAIN = 1e-9
@@ -102,19 +104,6 @@ class Calibration:
     @property
     def enough(self) -> bool:
         return self.proposed is not None
-
-
-def auc_of(scores: np.ndarray, lost: np.ndarray) -> float | None:
-    """The Mann-Whitney AUC from average ranks (ties one half); None without both classes."""
-    lost = lost.astype(bool)
-    n_lost = int(lost.sum())
-    n_kept = len(lost) - n_lost
-    if not n_lost or not n_kept:
-        return None
-    _, inverse, counts = np.unique(scores, return_inverse=True, return_counts=True)
-    average_rank = np.cumsum(counts) - (counts - 1) / 2.0
-    ranks = average_rank[inverse]
-    return float((ranks[lost].sum() - n_lost * (n_lost + 1) / 2.0) / (n_lost * n_kept))
 
 
 def _choice(options: SignalOptions, thresholds: Mapping[str, float]) -> int:
