@@ -215,6 +215,12 @@ class AnalysisRun(models.Model):
         return f"Run {self.pk} as of {self.as_of} ({self.status})"
 
     @property
+    def at_risk_score_used(self) -> str:
+        """The at_risk_score this run scored with, as people read it ("25", "27.5"); DOMAIN.md's
+        default 25 for a run stored before the parameter existed."""
+        return f"{float(self.parameters.get('at_risk_score', 25)):g}"
+
+    @property
     def duration_seconds(self) -> float | None:
         if self.started_at is None:
             return None

@@ -70,7 +70,7 @@ def backtest_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         result=result,
         trend=trend,
         stages=[row for row in result.by_stage if row.accounts],
-        at_risk_score=f"{float(run.parameters.get('at_risk_score', 25)):g}",
+        at_risk_score=run.at_risk_score_used,
     )
     if result.roc and result.auc is not None:
         context["roc_chart"] = figure_json(

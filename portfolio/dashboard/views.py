@@ -160,7 +160,7 @@ def dashboard_notes(dashboard: Dashboard) -> dict[str, str]:
         ),
         "churn": (
             f"{_count(totals.at_risk, 'account')} of {totals.accounts} at churn risk (score "
-            f"{_at_risk_score(dashboard)} or more), largest revenue at risk first"
+            f"{dashboard.run.at_risk_score_used} or more), largest revenue at risk first"
             + (
                 f"; the first {len(dashboard.churn)} shown."
                 if len(dashboard.churn) < totals.at_risk
@@ -172,11 +172,6 @@ def dashboard_notes(dashboard: Dashboard) -> dict[str, str]:
             "filters (segment as each run assessed it)."
         ),
     }
-
-
-def _at_risk_score(dashboard: Dashboard) -> str:
-    """The at_risk_score the run used (DOMAIN.md default 25 for a run stored without it)."""
-    return f"{float(dashboard.run.parameters.get('at_risk_score', 25)):g}"
 
 
 def _rest_share(dashboard: Dashboard) -> float:
@@ -287,9 +282,7 @@ def dashboard_churn_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         "portfolio/dashboard/churn.html",
         {
             "run": churn.run,
-            "at_risk_score": (
-                f"{float(churn.run.parameters.get('at_risk_score', 25)):g}" if churn.run else ""
-            ),
+            "at_risk_score": churn.run.at_risk_score_used if churn.run else "",
             "page": churn.page,
             "table_html": table_html(table=churn_table(churn.rows), table_id="churn-table"),
             "filter_errors": parsed.errors,
