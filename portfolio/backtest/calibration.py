@@ -10,8 +10,9 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from accounts.models import Account, AccountEvent, EventKind
+from accounts.models import Account
 from portfolio import loaders
+from portfolio.backtest.selectors import account_losses
 from portfolio.churn.calibration import Calibration, RunSample, Setting, SignalOptions, calibrate
 from portfolio.churn.signals import MAPPED_DESIGNATIONS, SIGNAL_DEFINITIONS, churn_signals
 from portfolio.models import AccountSnapshot, AnalysisRun
@@ -115,15 +116,10 @@ def _sample(
             option_columns = fires[str(code)].shape[1]
             if column < option_columns:
                 fires[str(code)][position[int(account)], column] = True
-    end = run.as_of + timedelta(days=horizon_days)
-    lost_ids = set(
-        AccountEvent.objects.filter(
-            kind=EventKind.ACCOUNT_LOST,
-            account_id__in=list(index),
-            date__gt=run.as_of,
-            date__lte=end,
-        ).values_list("account_id", flat=True)
-    )
+    lost_ids = {
+        account_id
+        for account_id, _, _ in account_losses(as_of=run.as_of, horizon_days=horizon_days)
+    }
     return RunSample(
         run=run.pk,
         accounts=np.array(list(index), dtype="int64"),

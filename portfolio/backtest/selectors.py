@@ -52,11 +52,17 @@ def succeeded_runs() -> list[AnalysisRun]:
     )
 
 
-def _lost_events(*, after: date, until: date) -> list[tuple[int, date]]:
+def account_losses(*, as_of: date, horizon_days: int) -> list[tuple[int, date, str]]:
+    """The account_lost events in (as_of, as_of + horizon_days], DOMAIN.md's window of a
+    run's outcome: (account id, date, notes), earliest first (one query)."""
     return list(
         AccountEvent.objects.filter(
-            kind=EventKind.ACCOUNT_LOST, date__gt=after, date__lte=until
-        ).values_list("account_id", "date")
+            kind=EventKind.ACCOUNT_LOST,
+            date__gt=as_of,
+            date__lte=as_of + timedelta(days=horizon_days),
+        )
+        .order_by("date", "id")
+        .values_list("account_id", "date", "notes")
     )
 
 
@@ -67,23 +73,16 @@ def run_backtest(*, run: AnalysisRun, horizon_days: int, today: date) -> RunBack
         .order_by("account_id")
         .values_list("account_id", "churn_score", "churn_stage", "at_risk")
     )
-    end = run.as_of + timedelta(days=horizon_days)
-    events = _lost_events(after=run.as_of, until=end)
+    losses = account_losses(as_of=run.as_of, horizon_days=horizon_days)
+    events = [(account_id, day) for account_id, day, _ in losses]
     result = backtest(scored, events, as_of=run.as_of, horizon_days=horizon_days)
     missed: list[MissedAccount] = []
     if result.missed:
         first_loss: dict[int, tuple[date, str]] = {}
-        for account_id, day, notes in (
-            AccountEvent.objects.filter(
-                kind=EventKind.ACCOUNT_LOST,
-                account_id__in=result.missed,
-                date__gt=run.as_of,
-                date__lte=end,
-            )
-            .order_by("date", "id")
-            .values_list("account_id", "date", "notes")
-        ):
-            first_loss.setdefault(account_id, (day, notes))
+        missed_ids = set(result.missed)
+        for account_id, day, notes in losses:
+            if account_id in missed_ids:
+                first_loss.setdefault(account_id, (day, notes))
         names = {
             pk: (name, external_id or "")
             for pk, name, external_id in Account.objects.filter(pk__in=result.missed).values_list(
@@ -103,7 +102,8 @@ def run_backtest(*, run: AnalysisRun, horizon_days: int, today: date) -> RunBack
             )
             for account in result.missed
         ]
-    return RunBacktest(run=run, result=result, missed=missed, horizon_over=end < today)
+    horizon_over = run.as_of + timedelta(days=horizon_days) < today
+    return RunBacktest(run=run, result=result, missed=missed, horizon_over=horizon_over)
 
 
 def auc_trend(*, runs: list[AnalysisRun], horizon_days: int, today: date) -> list[TrendPoint]:
@@ -117,8 +117,10 @@ def auc_trend(*, runs: list[AnalysisRun], horizon_days: int, today: date) -> lis
     ).values_list("run_id", "account_id", "churn_score", "churn_stage", "at_risk"):
         rows[run_id].append((account_id, score, stage, at_risk))
     first = min(run.as_of for run in chosen)
-    last = max(run.as_of for run in chosen) + timedelta(days=horizon_days)
-    events = _lost_events(after=first, until=last)
+    span = (max(run.as_of for run in chosen) - first).days + horizon_days
+    events = [
+        (account_id, day) for account_id, day, _ in account_losses(as_of=first, horizon_days=span)
+    ]
     points = []
     for run in chosen:
         result = backtest(
