@@ -13,19 +13,17 @@ from rest_framework.views import APIView
 from kam.api import StrictSerializer
 from kam.types import request_user
 from search.selectors import TYPES, search_for
-from search.text import query_words
 
 QUERY_MAX = 200
 
 
 class SearchQuerySerializer(StrictSerializer):
-    q = serializers.CharField(max_length=QUERY_MAX, trim_whitespace=True)
+    # A q without a word (empty, spaces, punctuation) is no error: it matches nothing and
+    # answers no results with `words: []` (a word is a letter or digit of any script once
+    # accents are taken off, which no schema pattern can state, so the schema could not tell
+    # such a q from a searchable one).
+    q = serializers.CharField(max_length=QUERY_MAX, trim_whitespace=True, allow_blank=True)
     type = serializers.ChoiceField(choices=TYPES, required=False)
-
-    def validate_q(self, value: str) -> str:
-        if not query_words(value):
-            raise serializers.ValidationError("Give at least one word (letters or digits).")
-        return value
 
 
 class SearchHitSerializer(serializers.Serializer[Any]):
@@ -60,7 +58,10 @@ class SearchView(APIView):
                 # taken off, which a schema's (ECMA, no Unicode classes) pattern cannot say.
                 {"type": "string", "maxLength": QUERY_MAX},
                 required=True,
-                description="The words to look for: at least one letter or digit.",
+                description=(
+                    "The words to look for (letters and digits; other characters separate "
+                    "them). A q without a word matches nothing: no results, `words` empty."
+                ),
             ),
             OpenApiParameter("type", str, enum=list(TYPES), description="Only this type."),
         ],
