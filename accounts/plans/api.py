@@ -186,12 +186,17 @@ class AccountPlanViewSet(viewsets.ModelViewSet[AccountPlan]):
     def perform_destroy(self, instance: AccountPlan) -> None:
         plan_services.account_plan_delete(plan=instance, deleted_by=request_user(self.request))
 
-    def _workflow(self, request: Request, serializer_class: Any, run: Any) -> Response:
+    def _workflow(
+        self, request: Request, serializer_class: Any, run: Any, *state: str
+    ) -> Response:
+        """`state`: the fields, besides `status`, whose problems are the stored plan's (a
+        submit's: its steps, objectives and actions), answered 409 as a state the request
+        conflicts with, not 400 as a body to correct."""
         plan = self.get_object()
         serializer = serializer_class(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            with state_conflicts_as_409("status"):
+            with state_conflicts_as_409("status", *state):
                 run(plan, dict(serializer.validated_data))
         except PlanVersionConflictError as conflict:
             return _conflict_response(conflict, status.HTTP_409_CONFLICT)
@@ -201,13 +206,16 @@ class AccountPlanViewSet(viewsets.ModelViewSet[AccountPlan]):
     @extend_schema(request=PlanWorkflowSerializer, responses=AccountPlanSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str | None = None) -> Response:
-        """Draft → submitted (the account's owner)."""
+        """Draft → submitted (the account's owner). A plan not ready for the steering
+        committee (step 1 or 2 not written, no objective, an open action past its due date)
+        answers 409 with the reasons by field."""
         return self._workflow(
             request,
             PlanWorkflowSerializer,
             lambda plan, data: plan_services.account_plan_submit(
                 plan=plan, submitted_by=request_user(request), version=data.get("version")
             ),
+            *plan_services.SUBMIT_PROBLEM_FIELDS,
         )
 
     @extend_schema(request=PlanWorkflowSerializer, responses=AccountPlanSerializer)

@@ -433,6 +433,10 @@ def _transition(
     return plan
 
 
+# The fields _submit_problems names: what the stored plan lacks, not what a request sent.
+SUBMIT_PROBLEM_FIELDS = ("situation", "strategy", "objectives", "actions")
+
+
 def _submit_problems(plan: AccountPlan, *, today: date) -> dict[str, list[str]]:
     """What keeps a draft from the steering committee, by field: steps 1 and 2 written, at
     least one objective (each has a target: the writes require one), and no open action past

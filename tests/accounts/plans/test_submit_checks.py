@@ -54,11 +54,34 @@ def test_an_action_due_today_is_not_late(account: Any, owner: Any) -> None:
     assert submitted.status == PlanStatus.SUBMITTED
 
 
-def test_the_api_answers_the_same_reasons(owner_api: Any, account: Any, owner: Any) -> None:
+def test_the_api_answers_the_same_reasons_as_a_conflict(
+    owner_api: Any, account: Any, owner: Any
+) -> None:
+    """The submit's body was right; the stored plan is what is not ready: 409, not the 400 of
+    a body to correct (make fuzz: a valid request rejected)."""
     plan = plan_with_content(account)
     PlanAction.objects.create(
         plan=plan, title="Site visit", owner=owner, due=clock.today() - timedelta(days=3)
     )
     response = owner_api.post(f"/api/v1/plans/{plan.pk}/submit/", {}, format="json")
-    assert response.status_code == 400
+    assert response.status_code == 409, response.content
     assert "1 open action is overdue: Site visit" in response.json()["actions"][0]
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.DRAFT
+
+
+def test_a_plan_without_its_steps_is_a_conflict_too(owner_api: Any, account: Any) -> None:
+    plan = plan_with_content(account)
+    plan.strategy = ""
+    plan.save()
+    response = owner_api.post(f"/api/v1/plans/{plan.pk}/submit/", {}, format="json")
+    assert response.status_code == 409, response.content
+    assert list(response.json()) == ["strategy"]
+
+
+def test_a_body_the_submit_does_not_take_is_still_a_400(owner_api: Any, account: Any) -> None:
+    plan = plan_with_content(account)
+    response = owner_api.post(
+        f"/api/v1/plans/{plan.pk}/submit/", {"version": "x"}, format="json"
+    )
+    assert response.status_code == 400, response.content
