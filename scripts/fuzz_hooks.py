@@ -29,6 +29,10 @@ assessment is not dated after today; a contact's primary contact is on the accou
 an account has one executive sponsor; a pay mix is not all zero. A positive case is made to
 keep them (`RULES`), so that a 400 it still gets is the API's fault, not the draw's. Rules
 about one field alone (a range, a list that may not be empty) belong in the schema, not here.
+
+Rules that tie a body to rows the run itself changes (the contacts and team of the account a
+case changes, the reporting line, the lines of influence drawn, a value entry's stored date)
+are kept by reading the role's database when the case is made (`LIVE_RULES`).
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ import decimal
 import itertools
 import json
 import os
+import threading
 import zlib
 from collections.abc import Callable
 from pathlib import Path
@@ -48,6 +53,7 @@ import schemathesis
 from hypothesis import strategies as st
 
 REFERENCES_ENV = "KAM_FUZZ_REFERENCES"
+LIVE_ENV = "KAM_FUZZ_LIVE_DATABASE_URL"
 
 # Body properties naming a user, and which users may be named there: an account's owner and
 # a person's manager are account managers (accounts.services, accounts.people.services);
@@ -269,8 +275,8 @@ def assessed_by_today(body: dict[str, Any], method: str) -> None:
 def primary_contact_on_the_team(body: dict[str, Any], method: str) -> None:
     """contacts/: the primary contact is the account's owner or on its team: the owner of the
     account the body names, or nobody when the body leaves the (stored) account out."""
-    if not isinstance(body.get("primary_contact"), str):
-        return
+    if not isinstance(body.get("primary_contact"), str) or os.environ.get(LIVE_ENV):
+        return  # with the role's database, contact_on_the_account chooses from the team
     owners = {pair[0]: pair[1] for pair in REFERENCES.get("account_owners", [])}
     account = body.get("account")
     if "account" not in body:
@@ -283,6 +289,269 @@ def no_second_sponsor(body: dict[str, Any], method: str) -> None:
     """accounts/{id}/team/: the account may have its executive sponsor already."""
     if body.get("is_executive_sponsor") is True:
         body["is_executive_sponsor"] = False
+
+
+# --- what the role's database holds now ------------------------------------------------------
+#
+# A few rules tie a body to rows the run itself changes: a line of influence links two contacts
+# of its account and is not drawn twice; a contact reports to a contact of the same account
+# without closing a loop; an interaction's person is on the account's team and its contacts are
+# the account's; a value entry's confirmation is not earlier than its (stored) date. The
+# references written after seeding cannot say these, so a positive case reads them, when it is
+# made, from the database of the role's server (KAM_FUZZ_LIVE_DATABASE_URL, set by
+# scripts/fuzz.py), and names rows that keep them. Without that variable (the suite's unit
+# tests of the other rules) these rules leave the body as drawn.
+
+
+class Live:
+    """Reads of the role's live database, one connection per schemathesis worker thread."""
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+
+    def rows(self, query: str, *params: Any) -> list[tuple[Any, ...]]:
+        url = os.environ.get(LIVE_ENV)
+        if not url:
+            return []
+        connection = getattr(self._local, "connection", None)
+        if connection is None or connection.closed:
+            import psycopg2  # only where a live database is named
+
+            connection = psycopg2.connect(url)
+            connection.autocommit = True
+            self._local.connection = connection
+        with connection.cursor() as cursor:
+            cursor.execute(query, params)
+            return list(cursor.fetchall())
+
+    def account_of(self, table: str, pk: Any) -> int | None:
+        if not _is_id(pk):
+            return None
+        found = self.rows(f"SELECT account_id FROM {table} WHERE id = %s", pk)  # noqa: S608 - our table names
+        return found[0][0] if found else None
+
+    def contacts(self, account: int) -> dict[int, int | None]:
+        """The account's contacts: id -> the id they report to."""
+        rows = self.rows(
+            "SELECT id, reports_to_id FROM relationships_contact WHERE account_id = %s ORDER BY id",
+            account,
+        )
+        return dict(rows)
+
+    def people(self, account: int) -> list[str]:
+        """The usernames of the account's owner and team members (active users)."""
+        rows = self.rows(
+            "SELECT u.username FROM auth_user u WHERE u.is_active AND (u.id = "
+            "(SELECT owner_id FROM accounts_account WHERE id = %s) OR u.id IN "
+            "(SELECT user_id FROM accounts_teammember WHERE account_id = %s)) "
+            "ORDER BY u.username",
+            account,
+            account,
+        )
+        return [username for (username,) in rows]
+
+    def influence(self, pk: Any) -> tuple[int, int, int] | None:
+        """(account, source, target) of a line of influence."""
+        if not _is_id(pk):
+            return None
+        rows = self.rows(
+            "SELECT account_id, source_id, target_id FROM relationships_contactinfluence "
+            "WHERE id = %s",
+            pk,
+        )
+        return rows[0] if rows else None
+
+    def pairs(self, account: int, *, besides: Any = None) -> set[tuple[int, int]]:
+        """(source, target) of the account's lines of influence, but line `besides`."""
+        rows = self.rows(
+            "SELECT source_id, target_id FROM relationships_contactinfluence "
+            "WHERE account_id = %s AND id <> %s",
+            account,
+            besides if _is_id(besides) else 0,
+        )
+        return {(source, target) for source, target in rows}
+
+    def value_entry(self, pk: Any) -> dict[str, Any] | None:
+        if not _is_id(pk):
+            return None
+        rows = self.rows(
+            "SELECT date, customer_confirmed, confirmed_by, confirmed_on "
+            "FROM valuation_valueentry WHERE id = %s",
+            pk,
+        )
+        if not rows:
+            return None
+        day, confirmed, by, on = rows[0]
+        return {
+            "date": day,
+            "customer_confirmed": confirmed,
+            "confirmed_by": by,
+            "confirmed_on": on,
+        }
+
+
+LIVE = Live()
+
+
+def _is_id(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**63
+
+
+def _rotated(values: list[Any], drawn: Any) -> list[Any]:
+    """`values` from the one `pick` would choose for `drawn` on (the choice depends on the
+    drawn value only; the rest are the next candidates when it breaks a rule)."""
+    if not values:
+        return []
+    key = json.dumps(drawn, sort_keys=True, default=str).encode("utf-8", "surrogatepass")
+    start = zlib.crc32(key) % len(values)
+    return values[start:] + values[:start]
+
+
+def _edited_id(path_parameters: dict[str, Any]) -> Any:
+    return path_parameters.get("id")
+
+
+def influence_links_two_contacts(
+    body: dict[str, Any], method: str, path_parameters: dict[str, Any]
+) -> None:
+    """contact-influences/: source and target are two contacts of the line's account, and no
+    other line of that account already links them (the stored ones stand for what the body
+    leaves out). A new line's account is one of the drawn account's owner with two contacts
+    at least, when the drawn one has fewer."""
+    edited = _edited_id(path_parameters)
+    if method == "POST":
+        account = body.get("account")
+        if not _is_id(account) or not ("source" in body or "target" in body):
+            return
+        stored: tuple[int | None, int | None] = (None, None)
+        if len(LIVE.contacts(account)) < 2:
+            owners = {pair[0]: pair[1] for pair in REFERENCES.get("account_owners", [])}
+            owner = owners.get(account)
+            for pk, username in REFERENCES.get("account_owners", []):
+                if username == owner and len(LIVE.contacts(pk)) >= 2:
+                    body["account"] = account = pk
+                    break
+    else:
+        found = LIVE.influence(edited)
+        if found is None or not ("source" in body or "target" in body):
+            return
+        account, *pair = found
+        stored = (pair[0], pair[1])
+        if "account" in body and body["account"] != account:
+            return  # a line asked to move: 409 whatever the people
+    people = list(LIVE.contacts(account))
+    taken = LIVE.pairs(account, besides=edited)
+    sources = _rotated(people, body["source"]) if "source" in body else [stored[0]]
+    targets = _rotated(people, body["target"]) if "target" in body else [stored[1]]
+    for source in sources:
+        for target in targets:
+            if source is not None and source != target and (source, target) not in taken:
+                if "source" in body:
+                    body["source"] = source
+                if "target" in body:
+                    body["target"] = target
+                return
+
+
+def _reaches(line: dict[int, int | None], start: int, contact: int) -> bool:
+    """Whether walking up the reports-to line from `start` meets `contact`."""
+    seen: set[int] = set()
+    current: int | None = start
+    while current is not None and current not in seen:
+        if current == contact:
+            return True
+        seen.add(current)
+        current = line.get(current)
+    return False
+
+
+def contact_on_the_account(
+    body: dict[str, Any], method: str, path_parameters: dict[str, Any]
+) -> None:
+    """contacts/: the person reports to a contact of the same account without closing a loop
+    (nobody when no contact is left), and their primary contact is the account's owner or a
+    team member."""
+    edited = _edited_id(path_parameters)
+    if method == "POST":
+        account = body.get("account")
+        edited = None
+    else:
+        account = LIVE.account_of("relationships_contact", edited)
+        if "account" in body and body["account"] != account:
+            return  # a contact asked to move: 409 whatever the rest
+    if not _is_id(account) or not os.environ.get(LIVE_ENV):
+        return
+    if isinstance(body.get("primary_contact"), str):
+        people = LIVE.people(account)
+        if people:
+            body["primary_contact"] = _rotated(people, body["primary_contact"])[0]
+    drawn = body.get("reports_to")
+    if isinstance(drawn, int) and not isinstance(drawn, bool):
+        line = LIVE.contacts(account)
+        allowed = [
+            pk
+            for pk in _rotated(list(line), drawn)
+            if edited is None or not _reaches(line, pk, edited)
+        ]
+        body["reports_to"] = allowed[0] if allowed else None
+
+
+def interaction_on_the_account(
+    body: dict[str, Any], method: str, path_parameters: dict[str, Any]
+) -> None:
+    """interactions/: whom it was with are contacts of its account, who was in touch is on
+    the account's team, and it happened by today."""
+    day = _date(body.get("date"))
+    last = today()
+    if day is not None and day > last:
+        span = (last - DATE_MIN).days + 1
+        body["date"] = (DATE_MIN + datetime.timedelta(days=day.toordinal() % span)).isoformat()
+    if method == "POST":
+        account = body.get("account")
+    else:
+        account = LIVE.account_of("relationships_interaction", _edited_id(path_parameters))
+        if "account" in body and body["account"] != account:
+            return  # an interaction asked to move: 409 whatever the rest
+    if not _is_id(account) or not os.environ.get(LIVE_ENV):
+        return
+    if isinstance(body.get("user"), str):
+        people = LIVE.people(account)
+        if people:
+            body["user"] = _rotated(people, body["user"])[0]
+    if isinstance(body.get("contacts"), list) and body["contacts"]:
+        contacts = list(LIVE.contacts(account))
+        if contacts:
+            body["contacts"] = [
+                _rotated(contacts, item)[0]
+                if isinstance(item, int) and not isinstance(item, bool)
+                else item
+                for item in body["contacts"]
+            ]
+
+
+def confirmation_after_stored_date(
+    body: dict[str, Any], method: str, path_parameters: dict[str, Any]
+) -> None:
+    """value-entries/{id}/: the entry's confirmation, as stored and as sent, is consistent and
+    not earlier than its date (the stored date when the body leaves it out)."""
+    if method == "POST":
+        return
+    stored = LIVE.value_entry(_edited_id(path_parameters))
+    if stored is None:
+        return
+    confirmed = body.get("customer_confirmed", stored["customer_confirmed"])
+    if not confirmed:
+        if stored["confirmed_by"] or stored["confirmed_on"] is not None:
+            body.setdefault("customer_confirmed", False)
+            body["confirmed_by"] = ""
+            body["confirmed_on"] = None
+        return
+    if not str(body.get("confirmed_by", stored["confirmed_by"]) or "").strip():
+        body["confirmed_by"] = "Customer"
+    dated = _date(body["date"]) if "date" in body else stored["date"]
+    on = _date(body["confirmed_on"]) if "confirmed_on" in body else stored["confirmed_on"]
+    if on is None or (dated is not None and on < dated):
+        body["confirmed_on"] = (dated or today()).isoformat()
 
 
 # Path prefix (the schema's path template) -> the rules its bodies keep.
@@ -304,11 +573,33 @@ RULES: dict[str, tuple[Rule, ...]] = {
 }
 
 
-def with_rules(body: dict[str, Any], *, path: str, method: str) -> dict[str, Any]:
+# Path prefix -> the rules that read what the role's database holds (they are given the
+# path's parameters too: the edited object's id).
+LiveRule = Callable[[dict[str, Any], str, dict[str, Any]], None]
+LIVE_RULES: dict[str, tuple[LiveRule, ...]] = {
+    "/api/v1/contact-influences/": (influence_links_two_contacts,),
+    "/api/v1/contacts/": (contact_on_the_account,),
+    "/api/v1/interactions/": (interaction_on_the_account,),
+    "/api/v1/value-entries/": (confirmation_after_stored_date,),
+}
+
+
+def with_rules(
+    body: dict[str, Any],
+    *,
+    path: str,
+    method: str,
+    path_parameters: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     for prefix, rules in RULES.items():
         if path.startswith(prefix):
             for rule in rules:
                 rule(body, method)
+            break
+    for prefix, live_rules in LIVE_RULES.items():
+        if path.startswith(prefix):
+            for live_rule in live_rules:
+                live_rule(body, method, path_parameters or {})
             break
     return body
 
@@ -340,5 +631,10 @@ def map_case(context: Any, case: Any) -> Any:
         edits_a_type = case.path.startswith("/api/v1/activity-types/") and isinstance(code, str)
         if edits_a_type and isinstance(body.get("code"), str):
             body["code"] = code  # an edit keeps the type's code (code_unused)
-        case.body = with_rules(body, path=case.path, method=case.method.upper())
+        case.body = with_rules(
+            body,
+            path=case.path,
+            method=case.method.upper(),
+            path_parameters=dict(case.path_parameters or {}),
+        )
     return case

@@ -15,6 +15,7 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from types import ModuleType, SimpleNamespace
 from typing import Any
@@ -23,7 +24,17 @@ from urllib.parse import urlparse, urlunparse
 import hypothesis
 import pytest
 import schemathesis
+from django.db import connection
 from schemathesis.generation import GenerationMode
+
+from relationships.models import Contact, ContactInfluence
+from tests.factories import AccountFactory, UserFactory
+from tests.relationships.factories import (
+    ContactFactory,
+    ContactInfluenceFactory,
+    InteractionFactory,
+)
+from tests.valuation.factories import ValueEntryFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 REFERENCES = {
@@ -269,3 +280,80 @@ def test_dates_are_drawn_from_the_range_the_api_takes(hooks: ModuleType) -> None
         for value in body_drawn.values():
             assert "1900" <= value[:4] <= "2199"
         assert body_drawn["period_start"].endswith("-01")
+
+
+def _live_url() -> str:
+    settings = connection.settings_dict
+    return (
+        f"postgres://{settings['USER'] or 'postgres'}@{settings['HOST'] or '127.0.0.1'}:"
+        f"{settings['PORT'] or 5432}/{settings['NAME']}"
+    )
+
+
+@pytest.mark.django_db(transaction=True)  # the hooks read committed rows, on a connection of theirs
+def test_positive_cases_name_the_rows_of_the_account_they_change(
+    hooks: ModuleType, monkeypatch: pytest.MonkeyPatch, owner_api: Any, owner: Any, account: Any
+) -> None:
+    """make fuzz drew valid bodies that stored rows made wrong: a line of influence to a
+    contact of another account, or twice the same line; a contact reporting to their own
+    report; an interaction by someone off the team; a value entry dated after its stored
+    confirmation. With the role's database the hook names rows that keep the rules, and the
+    API takes every body it makes."""
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        pytest.skip("the hooks read PostgreSQL")
+    monkeypatch.setenv(hooks.LIVE_ENV, _live_url())
+    top = ContactFactory(account=account)
+    middle = ContactFactory(account=account, reports_to=top)
+    low = ContactFactory(account=account, reports_to=middle)
+    line = ContactInfluenceFactory(account=account, source=top, target=middle)
+    elsewhere = ContactFactory(account=AccountFactory(owner=owner))
+    stranger = UserFactory(username="zed", roles=["account_manager"])
+    interaction = InteractionFactory(account=account, user=owner, logged_by=owner, contacts=[top])
+    entry = ValueEntryFactory(
+        account=account,
+        date=date(2026, 3, 1),
+        customer_confirmed=True,
+        confirmed_by="Jana",
+        confirmed_on=date(2026, 3, 5),
+    )
+    mine = {top.pk, middle.pk, low.pk}
+
+    def sent(path: str, method: str, body: dict[str, Any], pk: int | None = None) -> Any:
+        case = _case(body, GenerationMode.POSITIVE, path, method)
+        case.path_parameters = {} if pk is None else {"id": pk}
+        mapped = hooks.map_case(None, case).body
+        url = path.replace("{id}", str(pk))
+        answer = getattr(owner_api, method.lower())(url, mapped, format="json")
+        assert answer.status_code in (200, 201), (mapped, answer.content)
+        return mapped
+
+    moved = sent("/api/v1/contact-influences/{id}/", "PATCH", {"target": elsewhere.pk}, line.pk)
+    assert moved["target"] in mine - {top.pk}
+    twin = sent(
+        "/api/v1/contact-influences/",
+        "POST",
+        {"account": account.pk, "source": top.pk, "target": moved["target"]},
+    )
+    assert (twin["source"], twin["target"]) != (top.pk, moved["target"])
+    assert twin["source"] != twin["target"]
+    assert ContactInfluence.objects.filter(account=account).count() == 2
+    looped = sent("/api/v1/contacts/{id}/", "PATCH", {"reports_to": low.pk}, top.pk)
+    assert looped["reports_to"] is None  # everyone else reports (through others) to top
+    upward = sent("/api/v1/contacts/{id}/", "PATCH", {"reports_to": low.pk}, middle.pk)
+    assert upward["reports_to"] == top.pk
+    assert Contact.objects.get(pk=middle.pk).reports_to_id == top.pk
+    held = sent("/api/v1/contacts/{id}/", "PATCH", {"primary_contact": "zed"}, low.pk)
+    assert held["primary_contact"] in {"alice", "tom"}
+    logged = sent(
+        "/api/v1/interactions/{id}/",
+        "PATCH",
+        {"user": stranger.username, "contacts": [elsewhere.pk], "date": "2199-01-01"},
+        interaction.pk,
+    )
+    assert logged["user"] in {"alice", "tom"}
+    assert set(logged["contacts"]) <= mine
+    assert logged["date"] <= hooks.today().isoformat()
+    later = sent("/api/v1/value-entries/{id}/", "PATCH", {"date": "2026-04-01"}, entry.pk)
+    assert later["confirmed_on"] == "2026-04-01"
+    earlier = sent("/api/v1/value-entries/{id}/", "PATCH", {"confirmed_on": "1950-01-01"}, entry.pk)
+    assert earlier["confirmed_on"] == "2026-04-01"
