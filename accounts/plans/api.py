@@ -187,9 +187,7 @@ class AccountPlanViewSet(viewsets.ModelViewSet[AccountPlan]):
     def perform_destroy(self, instance: AccountPlan) -> None:
         plan_services.account_plan_delete(plan=instance, deleted_by=request_user(self.request))
 
-    def _workflow(
-        self, request: Request, serializer_class: Any, run: Any, *state: str
-    ) -> Response:
+    def _workflow(self, request: Request, serializer_class: Any, run: Any, *state: str) -> Response:
         """`state`: the fields, besides `status`, whose problems are the stored plan's (a
         submit's: its steps, objectives and actions), answered 409 as a state the request
         conflicts with, not 400 as a body to correct."""

@@ -81,7 +81,5 @@ def test_a_plan_without_its_steps_is_a_conflict_too(owner_api: Any, account: Any
 
 def test_a_body_the_submit_does_not_take_is_still_a_400(owner_api: Any, account: Any) -> None:
     plan = plan_with_content(account)
-    response = owner_api.post(
-        f"/api/v1/plans/{plan.pk}/submit/", {"version": "x"}, format="json"
-    )
+    response = owner_api.post(f"/api/v1/plans/{plan.pk}/submit/", {"version": "x"}, format="json")
     assert response.status_code == 400, response.content
