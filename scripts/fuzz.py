@@ -293,7 +293,9 @@ def fetch_schema(base: str, token: str) -> dict[str, Any]:
     request = urllib.request.Request(  # noqa: S310 - a loopback URL we built
         f"{base}/api/schema/?format=json", headers={"Authorization": f"Token {token}"}
     )
-    with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+    # The first schema a server builds takes a while; four servers starting at once on a
+    # loaded 2-core machine took more than a minute.
+    with urllib.request.urlopen(request, timeout=600) as response:  # noqa: S310
         schema: dict[str, Any] = json.load(response)
         return schema
 
