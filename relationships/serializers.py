@@ -3,6 +3,7 @@ services; these only check types)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
@@ -32,6 +33,10 @@ GOALS_HELP = (
 
 # A goal's text as relationships.services reads it: one line of text, up to 300 characters.
 GOAL_TEXT = {"type": "string", "minLength": 1, "maxLength": 300, "pattern": ONE_LINE_TEXT}
+# A goal's target or current value as the API takes it: a decimal written as the API answers
+# it ("12.50"; relationships.services: under 10**12, at most 2 decimals), or null.
+GOAL_NUMBER = "^-?[0-9]{1,12}(\\.[0-9]{1,2})?$"
+GOAL_NUMBER_SCHEMA = {"type": "string", "nullable": True, "pattern": GOAL_NUMBER}
 
 
 @extend_schema_field(
@@ -47,8 +52,8 @@ GOAL_TEXT = {"type": "string", "minLength": 1, "maxLength": 300, "pattern": ONE_
                         "position": {"type": "integer", "readOnly": True},
                         "text": GOAL_TEXT,
                         "metric": {"type": "string", "maxLength": 100, "pattern": ONE_LINE_TEXT},
-                        "target": {"type": "string", "format": "decimal", "nullable": True},
-                        "current": {"type": "string", "format": "decimal", "nullable": True},
+                        "target": GOAL_NUMBER_SCHEMA,
+                        "current": GOAL_NUMBER_SCHEMA,
                     },
                     "required": ["text"],
                     # relationships.services refuses a goal's unknown parts.
@@ -69,6 +74,19 @@ class GoalsField(serializers.Field[Any, Any, list[dict[str, Any]], Any]):
     def to_internal_value(self, data: Any) -> list[Any]:
         if not isinstance(data, list):
             self.fail("not_a_list")
+        problems = [
+            f'The {part} of goal {number} is a number written as a text, like "12.50" (at '
+            "most 12 digits before and 2 after the point), or null."
+            for number, item in enumerate(data, start=1)
+            if isinstance(item, dict)
+            for part in ("target", "current")
+            if item.get(part) is not None
+            # re.search as a JSON Schema validator reads a pattern (its $ lets a final line
+            # break through, which the service strips)
+            and not (isinstance(item[part], str) and re.search(GOAL_NUMBER, item[part]))
+        ]
+        if problems:
+            raise serializers.ValidationError(problems)
         return data
 
     def to_representation(self, value: Any) -> list[dict[str, Any]]:

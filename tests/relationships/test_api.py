@@ -128,7 +128,7 @@ def test_contact_create_full_shape(
             "attitude": "supporter",
             "goals": [
                 "Fewer line stops",
-                {"text": "Safer site", "metric": "incidents", "target": 0, "current": "4"},
+                {"text": "Safer site", "metric": "incidents", "target": "0", "current": "4"},
             ],
             "preferred_channel": "phone",
             "contact_frequency_days": 30,
@@ -223,6 +223,30 @@ def test_api_refuses_bad_contact_and_writes_nothing(
     assert response.status_code == 400
     assert message in " ".join(response.json()[field])
     assert _snapshot(boss) == before
+
+
+@pytest.mark.parametrize("number", [0, "", " 5", "1e3", "+5", "12.345", "1" * 13])
+def test_api_a_goal_number_is_a_decimal_text_as_the_schema_says(
+    owner_api: Any, boss: Contact, number: Any
+) -> None:
+    """The schema gave a goal's target any text (make fuzz: a valid request rejected), and
+    the service read "1e3" and a JSON 0 as numbers: the API takes what the schema's pattern
+    states, a decimal as the API answers it, and null."""
+    goal = {"text": "Safer site", "metric": "incidents", "target": number, "current": None}
+    before = _snapshot(boss)
+    response = owner_api.patch(f"/api/v1/contacts/{boss.pk}/", {"goals": [goal]}, format="json")
+    assert response.status_code == 400, response.content
+    assert response.json() == {
+        "goals": [
+            'The target of goal 1 is a number written as a text, like "12.50" (at most 12 '
+            "digits before and 2 after the point), or null."
+        ]
+    }
+    assert _snapshot(boss) == before
+    taken = {**goal, "target": "-999999999999.99", "current": "4"}
+    response = owner_api.patch(f"/api/v1/contacts/{boss.pk}/", {"goals": [taken]}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["goals"][0]["target"] == "-999999999999.99"
 
 
 def test_api_refuses_reports_to_cycle(owner_api: Any, boss: Contact, report: Contact) -> None:
