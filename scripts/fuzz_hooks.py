@@ -285,6 +285,16 @@ def primary_contact_on_the_team(body: dict[str, Any], method: str) -> None:
         body["primary_contact"] = owners[account]
 
 
+def goal_metric_named(body: dict[str, Any], method: str) -> None:
+    """contacts/: a goal with a target or current value names its metric."""
+    for goal in body.get("goals") or []:
+        measured = isinstance(goal, dict) and (
+            goal.get("target") is not None or goal.get("current") is not None
+        )
+        if measured and not str(goal.get("metric") or "").strip():
+            goal["metric"] = "Units"
+
+
 def no_second_sponsor(body: dict[str, Any], method: str) -> None:
     """accounts/{id}/team/: the account may have its executive sponsor already."""
     if body.get("is_executive_sponsor") is True:
@@ -560,7 +570,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "/api/v1/analysis-runs/": (as_of_with_data,),
     "/api/v1/complaints/": (resolved_after_opened,),
     "/api/v1/value-entries/": (confirmation_consistent,),
-    "/api/v1/contacts/": (primary_contact_on_the_team,),
+    "/api/v1/contacts/": (primary_contact_on_the_team, goal_metric_named),
     "/api/v1/accounts/{account_pk}/team/": (no_second_sponsor,),
     "/api/v1/accounts/": (external_id_unused,),
     "/api/v1/activity-types/": (code_unused,),
