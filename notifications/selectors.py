@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db.models import QuerySet
 
 from kam.types import User
@@ -20,6 +21,13 @@ def notifications_of(
     if unread is not None:
         rows = rows.filter(read_at__isnull=unread)
     return rows
+
+
+def language_of(*, user: User) -> str:
+    """The language KAM writes to the user in: their notifications and e-mails are written in
+    it whoever's action made them. The site's language (LANGUAGE_CODE) until the user's own
+    preference is kept."""
+    return str(settings.LANGUAGE_CODE)
 
 
 def unread_count(*, user: User) -> int:
