@@ -16,7 +16,8 @@ class PlanDecisionForm(forms.Form):
     comment = forms.CharField(required=False, max_length=2000)
     # The version the executive read: an approval of a plan changed since is refused.
     version = forms.IntegerField(
-        min_value=1, error_messages={"required": _("The plan's version is missing: reload the page.")}
+        min_value=1,
+        error_messages={"required": _("The plan's version is missing: reload the page.")},
     )
 
 

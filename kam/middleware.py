@@ -27,5 +27,7 @@ class RejectNulInQueryMiddleware:
         if any("\x00" in key or "\x00" in value for key, value in request.GET.items()):
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": str(NUL_MESSAGE)}, status=400)
-            return HttpResponseBadRequest(str(NUL_MESSAGE), content_type="text/plain; charset=utf-8")
+            return HttpResponseBadRequest(
+                str(NUL_MESSAGE), content_type="text/plain; charset=utf-8"
+            )
         return self.get_response(request)

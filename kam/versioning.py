@@ -108,9 +108,7 @@ class VersionConflictError(Exception):
         self.current_version: int = current.version  # type: ignore[attr-defined]
         self.changes = changes_since(instance=current, version=sent_version)
         label = current._meta.verbose_name
-        changed = _(", ").join(change.field for change in self.changes) or _(
-            "nothing you can edit"
-        )
+        changed = _(", ").join(change.field for change in self.changes) or _("nothing you can edit")
         self.message = _(
             "This %(what)s was changed after you opened it (you edited version "
             "%(sent)s; it is now version %(current)s; changed: %(changed)s). "

@@ -81,7 +81,9 @@ def digest_body(notifications: list[Notification]) -> str:
     count = len(notifications)
     lines = [
         ngettext(
-            "%(count)s item since your last digest.", "%(count)s items since your last digest.", count
+            "%(count)s item since your last digest.",
+            "%(count)s items since your last digest.",
+            count,
         )
         % {"count": count},
         "",
@@ -90,9 +92,7 @@ def digest_body(notifications: list[Notification]) -> str:
         items = groups.get(kind)
         if not items:
             continue
-        lines.append(
-            _("%(kind)s (%(count)s)") % {"kind": Kind(kind).label, "count": len(items)}
-        )
+        lines.append(_("%(kind)s (%(count)s)") % {"kind": Kind(kind).label, "count": len(items)})
         for item in items:
             link = f" {absolute_url(item.url)}" if item.url else ""
             lines.append(f"  - {item.message}{link}")

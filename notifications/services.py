@@ -171,7 +171,9 @@ def notification_mark_read(*, user: User, notification_id: int) -> Notification:
 def notifications_mark_all_read(*, user: User, kind: str = "") -> int:
     """Mark every unread notification of the user (of one kind, if given) read."""
     if kind and kind not in Kind.values:
-        raise ValidationError({"kind": _("“%(kind)s” is not a kind of notification.") % {"kind": kind}})
+        raise ValidationError(
+            {"kind": _("“%(kind)s” is not a kind of notification.") % {"kind": kind}}
+        )
     unread = Notification.objects.filter(user=user, read_at__isnull=True)
     if kind:
         unread = unread.filter(kind=kind)
