@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -47,7 +48,7 @@ def notification_message(template: str | StrPromise, /, **values: object) -> Str
     `notification_message(gettext_lazy("%(user)s approved the plan."), user=name)`. `notify`
     writes it once per recipient, in each one's language (notifications.selectors.language_of),
     so that an executive's action tells an account manager in the manager's words."""
-    return _formatted_lazy(template, values)
+    return cast(StrPromise, _formatted_lazy(template, values))
 
 
 def _message_for(message: str | StrPromise, user: User) -> str:
