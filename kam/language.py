@@ -23,6 +23,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 from kam.models import UserPreference
@@ -30,6 +31,10 @@ from kam.types import User
 
 # The session key of a signed-in person's language ("" for their browser's).
 SESSION_KEY = "kam_language"
+
+# Translators: the suffix Django's forms put after every field label ("Username:"); Chinese
+# writes it full-width. Django looks it up as gettext(":"); this puts it in our catalogue.
+LABEL_SUFFIX = gettext_noop(":")
 
 
 def language_codes() -> list[str]:
@@ -56,6 +61,13 @@ def user_language_set(*, user: User, language: str) -> UserPreference:
         user=user, defaults={"language": language}
     )
     return preference
+
+
+def in_language_of(user: User) -> translation.override:
+    """`with in_language_of(user):` what is written for that person away from their request
+    (an e-mail a task sends, a notification another person's action creates) in their
+    language: their preference, else English (LANGUAGE_CODE)."""
+    return translation.override(user_language(user=user) or settings.LANGUAGE_CODE)
 
 
 def accept_language(request: HttpRequest) -> str:
@@ -97,3 +109,9 @@ class UserLanguageMiddleware:
             translation.activate(language)
             request.LANGUAGE_CODE = translation.get_language()
         return self.get_response(request)
+
+
+def language_choices(request: HttpRequest) -> dict[str, Any]:
+    """Context processor: the interface's languages, each named in its own words (settings'
+    LANGUAGES, untranslated), for the navigation's switch."""
+    return {"interface_languages": settings.LANGUAGES}

@@ -91,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kam.context_processors.navigation",
+                "kam.language.language_choices",
             ],
         },
     },

@@ -12,6 +12,7 @@ ones left out (the English text shows then), contexts and plural forms kept.
 from __future__ import annotations
 
 import ast
+import os
 import struct
 import sys
 from dataclasses import dataclass, field
@@ -146,7 +147,11 @@ def compile_dir(locale_dir: Path) -> list[Path]:
     written = []
     for po in sorted(locale_dir.glob("*/LC_MESSAGES/*.po")):
         mo = po.with_suffix(".mo")
-        mo.write_bytes(mo_bytes(parse(po)))
+        # Written beside and renamed: processes compiling at once (test workers) never read
+        # half a file.
+        partial = mo.with_name(f"{mo.name}.{os.getpid()}.tmp")
+        partial.write_bytes(mo_bytes(parse(po)))
+        os.replace(partial, mo)
         written.append(mo)
     return written
 
