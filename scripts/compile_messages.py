@@ -33,6 +33,7 @@ class Entry:
     msgid_plural: str | None = None
     msgstr: dict[int, str] = field(default_factory=dict)
     fuzzy: bool = False
+    locations: list[str] = field(default_factory=list)  # the "#:" lines: where it is marked
 
     def key(self) -> str:
         msgid = self.msgid if self.msgid_plural is None else f"{self.msgid}\0{self.msgid_plural}"
@@ -80,6 +81,8 @@ def parse(path: Path) -> list[Entry]:
                 finish()
             if line.startswith("#,") and "fuzzy" in line[2:].replace(",", " ").split():
                 entry.fuzzy = True
+            elif line.startswith("#:"):
+                entry.locations += line[2:].split()
             continue
         keyword, _, rest = line.partition(" ")
         if line.startswith('"'):
@@ -116,10 +119,18 @@ def parse(path: Path) -> list[Entry]:
     return entries
 
 
+def _value(entry: Entry) -> str:
+    if entry.msgid == "":
+        # msgfmt leaves the template's creation date out of the header
+        lines = entry.value().splitlines(keepends=True)
+        return "".join(line for line in lines if not line.startswith("POT-Creation-Date:"))
+    return entry.value()
+
+
 def mo_bytes(entries: list[Entry]) -> bytes:
     """The GNU .mo file of the translated, non-fuzzy entries (the header always kept)."""
     messages = {
-        entry.key().encode(): entry.value().encode()
+        entry.key().encode(): _value(entry).encode()
         for entry in entries
         if entry.is_translated() and (not entry.fuzzy or entry.msgid == "")
     }
