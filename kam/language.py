@@ -85,7 +85,9 @@ def accept_language(request: HttpRequest) -> str:
 
 
 @receiver(user_logged_in, dispatch_uid="kam.language.remember_on_sign_in")
-def remember_on_sign_in(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
+def remember_on_sign_in(
+    sender: Any, request: HttpRequest | None, user: User, **kwargs: Any
+) -> None:
     """Sign-in (the page, the admin's, a test's force_login) puts the person's language on the
     new session: the one hook every way of signing in passes through."""
     if request is not None and hasattr(request, "session"):

@@ -59,64 +59,77 @@ def _string(text: str, path: Path, number: int) -> str:
     return value
 
 
+class _Reader:
+    """Reads a .po file line by line into entries."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.entries: list[Entry] = []
+        self.entry = Entry()
+        self.started = False
+        self.target: tuple[str, int] | None = None  # the field a continuation line extends
+
+    def finish(self) -> None:
+        if self.started:
+            self.entries.append(self.entry)
+        self.entry, self.started, self.target = Entry(), False, None
+
+    def comment(self, line: str) -> None:
+        if self.started and self.target is not None and self.target[0] == "msgstr":
+            self.finish()
+        if line.startswith("#,") and "fuzzy" in line[2:].replace(",", " ").split():
+            self.entry.fuzzy = True
+        elif line.startswith("#:"):
+            self.entry.locations += line[2:].split()
+
+    def continuation(self, text: str, number: int) -> None:
+        if self.target is None:
+            raise CatalogueError(f"{self.path}:{number}: a string outside any entry")
+        name, index = self.target
+        if name == "msgctxt":
+            self.entry.context = (self.entry.context or "") + text
+        elif name == "msgid":
+            self.entry.msgid += text
+        elif name == "msgid_plural":
+            self.entry.msgid_plural = (self.entry.msgid_plural or "") + text
+        else:
+            self.entry.msgstr[index] += text
+
+    def keyword(self, keyword: str, text: str, number: int) -> None:
+        if keyword in {"msgctxt", "msgid"} and self.target and self.target[0] == "msgstr":
+            self.finish()
+        self.started = True
+        if keyword == "msgctxt":
+            self.entry.context, self.target = text, ("msgctxt", 0)
+        elif keyword == "msgid":
+            self.entry.msgid, self.target = text, ("msgid", 0)
+        elif keyword == "msgid_plural":
+            self.entry.msgid_plural, self.target = text, ("msgid_plural", 0)
+        elif keyword == "msgstr":
+            self.entry.msgstr[0], self.target = text, ("msgstr", 0)
+        elif keyword.startswith("msgstr[") and keyword.endswith("]"):
+            index = int(keyword[7:-1])
+            self.entry.msgstr[index], self.target = text, ("msgstr", index)
+        else:
+            raise CatalogueError(f"{self.path}:{number}: unknown keyword {keyword!r}")
+
+
 def parse(path: Path) -> list[Entry]:
     """The entries of a .po file, obsolete ones (`#~`) left out."""
-    entries: list[Entry] = []
-    entry = Entry()
-    target: tuple[str, int] | None = None  # which field a continuation line extends
-    started = False
-
-    def finish() -> None:
-        nonlocal entry, started, target
-        if started:
-            entries.append(entry)
-        entry, started, target = Entry(), False, None
-
+    reader = _Reader(path)
     for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         line = raw.strip()
         if not line or line.startswith("#~"):
             continue
         if line.startswith("#"):
-            if started and target is not None and target[0] == "msgstr":
-                finish()
-            if line.startswith("#,") and "fuzzy" in line[2:].replace(",", " ").split():
-                entry.fuzzy = True
-            elif line.startswith("#:"):
-                entry.locations += line[2:].split()
-            continue
-        keyword, _, rest = line.partition(" ")
-        if line.startswith('"'):
-            if target is None:
-                raise CatalogueError(f"{path}:{number}: a string outside any entry")
-            text = _string(line, path, number)
-            name, index = target
-            if name == "msgctxt":
-                entry.context = (entry.context or "") + text
-            elif name == "msgid":
-                entry.msgid += text
-            elif name == "msgid_plural":
-                entry.msgid_plural = (entry.msgid_plural or "") + text
-            else:
-                entry.msgstr[index] += text
-            continue
-        if keyword in {"msgctxt", "msgid"} and started and target and target[0] == "msgstr":
-            finish()
-        started = True
-        if keyword == "msgctxt":
-            entry.context, target = _string(rest, path, number), ("msgctxt", 0)
-        elif keyword == "msgid":
-            entry.msgid, target = _string(rest, path, number), ("msgid", 0)
-        elif keyword == "msgid_plural":
-            entry.msgid_plural, target = _string(rest, path, number), ("msgid_plural", 0)
-        elif keyword == "msgstr":
-            entry.msgstr[0], target = _string(rest, path, number), ("msgstr", 0)
-        elif keyword.startswith("msgstr[") and keyword.endswith("]"):
-            index = int(keyword[7:-1])
-            entry.msgstr[index], target = _string(rest, path, number), ("msgstr", index)
+            reader.comment(line)
+        elif line.startswith('"'):
+            reader.continuation(_string(line, path, number), number)
         else:
-            raise CatalogueError(f"{path}:{number}: unknown keyword {keyword!r}")
-    finish()
-    return entries
+            keyword, _, rest = line.partition(" ")
+            reader.keyword(keyword, _string(rest, path, number), number)
+    reader.finish()
+    return reader.entries
 
 
 def _value(entry: Entry) -> str:

@@ -19,13 +19,23 @@ from scripts.compile_messages import ROOT, mo_bytes, parse
 
 CATALOGUE = ROOT / "locale" / "zh_Hans" / "LC_MESSAGES"
 # Exactly the Makefile's `messages` target (and I18N's rules): the same folders left out.
-DJANGO_IGNORES = [".venv/*", "tests/*", "bench/*", "scripts/*", "staticfiles/*", "node_modules/*", "demo/*"]
+DJANGO_IGNORES = [
+    ".venv/*",
+    "tests/*",
+    "bench/*",
+    "scripts/*",
+    "staticfiles/*",
+    "node_modules/*",
+    "demo/*",
+]
 JS_IGNORES = [".venv/*", "staticfiles/*", "node_modules/*", "static/vendor/*", "tests/*"]
 
 
 def _require_gettext_tools() -> None:
     missing = [tool for tool in ("xgettext", "msgmerge", "msgfmt") if shutil.which(tool) is None]
-    assert not missing, f"GNU gettext is needed to check the catalogue: {', '.join(missing)} missing"
+    assert not missing, (
+        f"GNU gettext is needed to check the catalogue: {', '.join(missing)} missing"
+    )
 
 
 def _incomplete(po: Path) -> dict[str, list[str]]:

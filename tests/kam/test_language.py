@@ -19,9 +19,7 @@ ZH = {"HTTP_ACCEPT_LANGUAGE": "zh-CN,zh;q=0.9,en;q=0.5"}
 
 
 def _sign_in(client: Client, username: str, **headers: str) -> None:
-    response = client.post(
-        "/login/", {"username": username, "password": PASSWORD}, **headers
-    )
+    response = client.post("/login/", {"username": username, "password": PASSWORD}, **headers)
     assert response.status_code == 302, response.content
 
 
@@ -32,16 +30,22 @@ def test_a_first_visit_reads_the_browsers_language() -> None:
     # then it is in Chinese, says so, and varies with the header
     body = response.content.decode()
     assert '<html lang="zh-hans">' in body
-    assert "登录 KAM" in body and "用户名：" in body
+    assert "登录 KAM" in body
+    assert "用户名：" in body
     assert "Log in to KAM" not in body
     assert response["Content-Language"] == "zh-hans"
     assert "Accept-Language" in response["Vary"]
 
 
 def test_english_stays_the_default() -> None:
-    for headers in ({}, {"HTTP_ACCEPT_LANGUAGE": "fr-FR,fr;q=0.9"}, {"HTTP_ACCEPT_LANGUAGE": "en-US"}):
+    for headers in (
+        {},
+        {"HTTP_ACCEPT_LANGUAGE": "fr-FR,fr;q=0.9"},
+        {"HTTP_ACCEPT_LANGUAGE": "en-US"},
+    ):
         body = Client().get("/login/", **headers).content.decode()
-        assert '<html lang="en-gb">' in body and "Log in to KAM" in body
+        assert '<html lang="en-gb">' in body
+        assert "Log in to KAM" in body
 
 
 def test_the_preference_sticks_across_a_new_session_and_device() -> None:
@@ -50,7 +54,8 @@ def test_the_preference_sticks_across_a_new_session_and_device() -> None:
     laptop = Client()
     _sign_in(laptop, "mei")
     answer = laptop.post("/preferences/language/", {"language": "zh-hans", "next": "/accounts/"})
-    assert answer.status_code == 302 and answer["Location"] == "/accounts/"
+    assert answer.status_code == 302
+    assert answer["Location"] == "/accounts/"
     assert user_language(user=mei) == "zh-hans"
     assert "客户" in laptop.get("/accounts/").content.decode()
 
@@ -104,7 +109,8 @@ def test_the_switch_does_not_redirect_off_site() -> None:
     answer = Client().post(
         "/preferences/language/", {"language": "zh-hans", "next": "https://evil.example/"}
     )
-    assert answer.status_code == 302 and answer["Location"] == "/"
+    assert answer.status_code == 302
+    assert answer["Location"] == "/"
     # an anonymous visitor's choice is kept in the language cookie
     assert answer.cookies["django_language"].value == "zh-hans"
 
@@ -115,7 +121,8 @@ def test_a_zh_hans_validation_error_on_the_preferences_page() -> None:
     _sign_in(client, "mei")
     body = client.post("/preferences/", {"language": "klingon"}, **ZH).content.decode()
     # Django's own message, in Chinese, beside our translated label
-    assert "界面语言" in body and "Select a valid choice" not in body
+    assert "界面语言" in body
+    assert "Select a valid choice" not in body
 
 
 def test_the_api_answers_in_the_language_asked_for(executive: Any) -> None:
