@@ -63,6 +63,44 @@ def money(
     return f"{sign}{symbol}{_marks(f'{abs(rounded):,}', decimal_separator, thousand_separator)}"
 
 
+def money_exact(
+    value: Any,
+    currency: str = "EUR",
+    *,
+    decimal_separator: str = ".",
+    thousand_separator: str = ",",
+) -> str:
+    """To the cent, for a hover or an export: `1234567.891` → `€1,234,567.89`; empty for no
+    value."""
+    number = _decimal(value)
+    if number is None:
+        return ""
+    symbol = SYMBOLS.get(currency, f"{currency} ")
+    rounded = number.quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)
+    sign = MINUS if rounded < 0 else ""
+    return f"{sign}{symbol}{_marks(f'{abs(rounded):,}', decimal_separator, thousand_separator)}"
+
+
+def money_hidden_cents(
+    value: Any,
+    currency: str = "EUR",
+    *,
+    decimal_separator: str = ".",
+    thousand_separator: str = ",",
+) -> str:
+    """The exact amount when `money` rounds its cents away (`€1,234,567.89` for
+    1234567.891), else empty: what a hover adds to a rounded figure."""
+    number = _decimal(value)
+    if number is None:
+        return ""
+    cents = number.quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)
+    if cents == cents.to_integral_value() or abs(cents) < 1000:
+        return ""
+    return money_exact(
+        number, currency, decimal_separator=decimal_separator, thousand_separator=thousand_separator
+    )
+
+
 def money_short(
     value: Any,
     currency: str = "EUR",

@@ -1,7 +1,7 @@
-"""`{% load kam_format %}`: `|money`, `|money_short` and `|percent` (kam/formatting.py), in the
-currency of the settings' `KAM_CURRENCY` and with the active language's marks: its decimal and
-thousands separators (Django's formats, kam/formats/ for Chinese) and the units of the short
-form (万 and 亿 in Chinese)."""
+"""`{% load kam_format %}`: `|money`, `|money_hover` (exact cents on hover), `|money_short`,
+`|percent` and `|number` (kam/formatting.py), in the currency of the settings' `KAM_CURRENCY`
+and with the active language's marks: its decimal and thousands separators (Django's formats,
+kam/formats/ for Chinese) and the units of the short form (万 and 亿 in Chinese)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any
 from django import template
 from django.conf import settings
 from django.utils import formats, translation
+from django.utils.html import format_html
 
 from kam import formatting
 
@@ -57,4 +58,17 @@ def figure(value: Any, kind: str) -> str:
         return money(value)
     if kind == "percent":
         return percent(value, 1)
+    return number(value)
+
+
+@register.filter
+def money_hover(value: Any) -> str:
+    """`|money`, with the exact amount to the cent on hover when the shown one is rounded."""
+    shown = money(value)
+    exact = formatting.money_hidden_cents(value, _currency(), **_separators())
+    return format_html('<span title="{}">{}</span>', exact, shown) if exact else shown
+
+
+@register.filter
+def number(value: Any) -> str:
     return formatting.number(value, **_separators())
