@@ -21,6 +21,8 @@ SEGMENT_COLOURS = {
 }
 SEGMENT_ORDER = ["invest", "develop", "maintain", "reassess"]
 CHURN_MARK_COLOUR = "#7f1d1d"
+MATRIX_LABELS_LARGEST = 5  # bubbles named on the matrix: the largest by revenue ...
+MATRIX_LABELS_RISKIEST = 3  # ... and the highest churn scores among those at risk
 CREATOR_COLOUR = "#0f766e"
 DRAINER_COLOUR = "#b42318"
 VITAL_FEW_COLOUR = "#1f4e99"
@@ -135,12 +137,34 @@ def figure_json(figure: go.Figure) -> dict[str, Any]:
     return spec if spec is not None else figure.to_plotly_json()
 
 
+def _matrix_labelled(points: Sequence[MatrixPoint]) -> list[MatrixPoint]:
+    """The bubbles named on the matrix: the MATRIX_LABELS_LARGEST largest by revenue and the
+    MATRIX_LABELS_RISKIEST at churn risk with the highest scores, each once, largest first;
+    every other bubble is named in its hover only, so a full portfolio's labels do not pile
+    up on each other."""
+    largest = sorted(points, key=lambda point: -point.revenue)[:MATRIX_LABELS_LARGEST]
+    riskiest = sorted(
+        (point for point in points if point.at_risk), key=lambda point: -point.churn_score
+    )[:MATRIX_LABELS_RISKIEST]
+    chosen = {id(point) for point in [*largest, *riskiest]}
+    return [point for point in sorted(points, key=lambda p: -p.revenue) if id(point) in chosen]
+
+
+def _label_position(attractiveness: float) -> str:
+    if attractiveness > 66:
+        return "top left"
+    if attractiveness < 33:
+        return "top right"
+    return "top center"
+
+
 def portfolio_matrix_figure(
     *, points: Sequence[MatrixPoint], attractiveness_threshold: float, margin_target: float
 ) -> go.Figure:
     """Attractiveness (x, 0-100) against net margin (y, a fraction), bubble area
     proportional to revenue, one trace and colour per segment; accounts at churn risk
-    (DOMAIN.md's at_risk, the one number every page counts) are ringed in dark red. Dashed
+    (DOMAIN.md's at_risk, the one number every page counts) are ringed in dark red; only the
+    largest and the riskiest bubbles are named on the chart (a text trace, "Labels"). Dashed
     lines mark the segment
     thresholds (the first two layout shapes: x = threshold, y = margin target)."""
     largest = max((point.revenue for point in points), default=0.0)
@@ -193,6 +217,24 @@ def portfolio_matrix_figure(
                 },
                 "hovertemplate": "%{text}: at churn risk, stage %{customdata[0]}, "
                 "score %{customdata[1]}<extra></extra>",
+            }
+        )
+    labelled = _matrix_labelled(points)
+    if labelled:
+        data.append(
+            {
+                "type": "scatter",
+                "name": "Labels",
+                "x": [point.attractiveness for point in labelled],
+                "y": [point.margin for point in labelled],
+                "text": [point.name for point in labelled],
+                "mode": "text",
+                # above the bubble, leaning inwards near the sides so no name is cut off
+                "textposition": [_label_position(point.attractiveness) for point in labelled],
+                "cliponaxis": False,
+                "textfont": {"size": 11, "color": "#1d2433"},
+                "hoverinfo": "skip",
+                "showlegend": False,
             }
         )
     shapes = [

@@ -32,7 +32,7 @@ def test_matrix_one_trace_per_segment_with_bubbles_by_revenue_and_churn_rings() 
         )
     )
     traces = {trace["name"]: trace for trace in figure["data"]}
-    assert list(traces) == ["Invest", "Develop", "Reassess", "At churn risk (ringed)"]
+    assert list(traces) == ["Invest", "Develop", "Reassess", "At churn risk (ringed)", "Labels"]
     invest = traces["Invest"]
     assert list(invest["x"]) == [80.0, 75.0]
     assert list(invest["y"]) == [0.4, 0.2]
@@ -51,6 +51,38 @@ def test_matrix_one_trace_per_segment_with_bubbles_by_revenue_and_churn_rings() 
     threshold, target = figure["layout"]["shapes"]
     assert (threshold["x0"], threshold["x1"], threshold["xref"]) == (60, 60, "x")
     assert (target["y0"], target["y1"], target["yref"]) == (0.1, 0.1, "y")
+
+
+def test_matrix_names_only_the_five_largest_and_the_three_riskiest_bubbles() -> None:
+    # twelve accounts: revenue 1,200 for A down to 100 for L; G to L at churn risk, the
+    # scores rising from G (10) to L (60)
+    points = [
+        MatrixPoint(
+            name,
+            10.0 * rank,
+            0.1,
+            1200.0 - 100.0 * rank,
+            "invest",
+            2,
+            churn_score=10 * (rank - 5) if rank >= 6 else 0,
+            at_risk=rank >= 6,
+        )
+        for rank, name in enumerate("ABCDEFGHIJKL")
+    ]
+    figure = _validated(
+        charts.portfolio_matrix_figure(points=points, attractiveness_threshold=60, margin_target=0)
+    )
+    labels = next(trace for trace in figure["data"] if trace["name"] == "Labels")
+    # the five largest (A-E) and the three highest scores (L 60, K 50, J 40), largest first
+    assert list(labels["text"]) == ["A", "B", "C", "D", "E", "J", "K", "L"]
+    assert list(labels["x"]) == [0.0, 10.0, 20.0, 30.0, 40.0, 90.0, 100.0, 110.0]
+    assert labels["mode"] == "text"
+    # names lean inwards near the sides of the chart, so none is cut off
+    assert list(labels["textposition"]) == ["top right"] * 4 + ["top center"] + ["top left"] * 3
+    assert labels["hoverinfo"] == "skip"
+    assert labels["showlegend"] is False
+    # every bubble is still drawn, and named in its hover
+    assert sorted(figure["data"][0]["text"]) == list("ABCDEFGHIJKL")
 
 
 def test_matrix_of_no_accounts_still_draws_the_thresholds() -> None:
