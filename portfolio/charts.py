@@ -151,11 +151,8 @@ def _matrix_labelled(points: Sequence[MatrixPoint]) -> list[MatrixPoint]:
 
 
 def _label_position(attractiveness: float) -> str:
-    if attractiveness > 66:
-        return "top left"
-    if attractiveness < 33:
-        return "top right"
-    return "top center"
+    """Beside the bubble on the side towards the middle, so no name runs off the chart."""
+    return "middle left" if attractiveness > 50 else "middle right"
 
 
 def portfolio_matrix_figure(
@@ -164,12 +161,13 @@ def portfolio_matrix_figure(
     """Attractiveness (x, 0-100) against net margin (y, a fraction), bubble area
     proportional to revenue, one trace and colour per segment; accounts at churn risk
     (DOMAIN.md's at_risk, the one number every page counts) are ringed in dark red; only the
-    largest and the riskiest bubbles are named on the chart (a text trace, "Labels"). Dashed
+    largest and the riskiest bubbles are named on the chart, beside their bubble. Dashed
     lines mark the segment
     thresholds (the first two layout shapes: x = threshold, y = margin target)."""
     largest = max((point.revenue for point in points), default=0.0)
     # plotly's area sizing: a bubble of the largest revenue is BUBBLE_MAX_PIXELS across.
     sizeref = 2.0 * largest / BUBBLE_MAX_PIXELS**2 if largest > 0 else 1.0
+    named = {id(point) for point in _matrix_labelled(points)}
     data: list[dict[str, Any]] = []
     for segment in SEGMENT_ORDER:
         members = [point for point in points if point.segment == segment]
@@ -180,8 +178,14 @@ def portfolio_matrix_figure(
                     "name": segment.capitalize(),
                     "x": [point.attractiveness for point in members],
                     "y": [point.margin for point in members],
-                    "text": [point.name for point in members],
-                    "mode": "markers",
+                    # the name beside the bubble (plotly sets it off by the bubble's size)
+                    # for the few named on the chart; every name in the hover
+                    "text": [point.name if id(point) in named else "" for point in members],
+                    "hovertext": [point.name for point in members],
+                    "mode": "markers+text",
+                    "textposition": [_label_position(point.attractiveness) for point in members],
+                    "textfont": {"size": 11, "color": "#1d2433"},
+                    "cliponaxis": False,
                     "marker": {
                         "size": [max(point.revenue, 0.0) for point in members],
                         "sizemode": "area",
@@ -191,7 +195,7 @@ def portfolio_matrix_figure(
                         "opacity": 0.7,
                         "line": {"width": 0.5, "color": "#ffffff"},
                     },
-                    "hovertemplate": "%{text}<br>attractiveness %{x:.0f}"
+                    "hovertemplate": "%{hovertext}<br>attractiveness %{x:.0f}"
                     "<br>net margin %{y:.1%}<extra></extra>",
                 }
             )
@@ -217,24 +221,6 @@ def portfolio_matrix_figure(
                 },
                 "hovertemplate": "%{text}: at churn risk, stage %{customdata[0]}, "
                 "score %{customdata[1]}<extra></extra>",
-            }
-        )
-    labelled = _matrix_labelled(points)
-    if labelled:
-        data.append(
-            {
-                "type": "scatter",
-                "name": "Labels",
-                "x": [point.attractiveness for point in labelled],
-                "y": [point.margin for point in labelled],
-                "text": [point.name for point in labelled],
-                "mode": "text",
-                # above the bubble, leaning inwards near the sides so no name is cut off
-                "textposition": [_label_position(point.attractiveness) for point in labelled],
-                "cliponaxis": False,
-                "textfont": {"size": 11, "color": "#1d2433"},
-                "hoverinfo": "skip",
-                "showlegend": False,
             }
         )
     shapes = [

@@ -32,11 +32,12 @@ def test_matrix_one_trace_per_segment_with_bubbles_by_revenue_and_churn_rings() 
         )
     )
     traces = {trace["name"]: trace for trace in figure["data"]}
-    assert list(traces) == ["Invest", "Develop", "Reassess", "At churn risk (ringed)", "Labels"]
+    assert list(traces) == ["Invest", "Develop", "Reassess", "At churn risk (ringed)"]
     invest = traces["Invest"]
     assert list(invest["x"]) == [80.0, 75.0]
     assert list(invest["y"]) == [0.4, 0.2]
-    assert list(invest["text"]) == ["Alpha", "Delta"]
+    assert list(invest["hovertext"]) == ["Alpha", "Delta"]
+    assert list(invest["text"]) == ["Alpha", "Delta"]  # four accounts: each is among the largest
     assert list(invest["marker"]["size"]) == [400.0, 50.0]
     assert invest["marker"]["color"] == charts.SEGMENT_COLOURS["invest"]
     # the largest bubble (400) is BUBBLE_MAX_PIXELS across: sizeref = 2·400/40²
@@ -72,17 +73,15 @@ def test_matrix_names_only_the_five_largest_and_the_three_riskiest_bubbles() -> 
     figure = _validated(
         charts.portfolio_matrix_figure(points=points, attractiveness_threshold=60, margin_target=0)
     )
-    labels = next(trace for trace in figure["data"] if trace["name"] == "Labels")
-    # the five largest (A-E) and the three highest scores (L 60, K 50, J 40), largest first
-    assert list(labels["text"]) == ["A", "B", "C", "D", "E", "J", "K", "L"]
-    assert list(labels["x"]) == [0.0, 10.0, 20.0, 30.0, 40.0, 90.0, 100.0, 110.0]
-    assert labels["mode"] == "text"
-    # names lean inwards near the sides of the chart, so none is cut off
-    assert list(labels["textposition"]) == ["top right"] * 4 + ["top center"] + ["top left"] * 3
-    assert labels["hoverinfo"] == "skip"
-    assert labels["showlegend"] is False
-    # every bubble is still drawn, and named in its hover
-    assert sorted(figure["data"][0]["text"]) == list("ABCDEFGHIJKL")
+    (invest,) = (trace for trace in figure["data"] if trace["name"] == "Invest")
+    # the five largest (A-E) and the three highest scores (J 40, K 50, L 60) are named beside
+    # their bubble, the others in their hover only
+    assert list(invest["text"]) == [*"ABCDE", "", "", "", "", *"JKL"]
+    assert list(invest["hovertext"]) == list("ABCDEFGHIJKL")
+    assert invest["mode"] == "markers+text"
+    assert "%{hovertext}" in invest["hovertemplate"]
+    # names sit on the side of the bubble towards the middle, so none is cut off
+    assert list(invest["textposition"]) == ["middle right"] * 6 + ["middle left"] * 6
 
 
 def test_matrix_of_no_accounts_still_draws_the_thresholds() -> None:
