@@ -71,7 +71,9 @@ def world() -> dict[str, Any]:
     return build_analysed_account(owner=alice, other_owner=mallory, team_member=tom)
 
 
-def test_account_managers_pages_have_no_serious_violation(page: Page, world: dict[str, Any]) -> None:
+def test_account_managers_pages_have_no_serious_violation(
+    page: Page, world: dict[str, Any]
+) -> None:
     alpha = world["strategic"]
     plan: AccountPlan = world["plan"]
     login(page, "alice")
