@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.db.models import QuerySet
 
+from kam.language import user_language
 from kam.types import User
 from notifications.models import Delivery, Kind, Notification, NotificationPreference
 
@@ -25,9 +26,9 @@ def notifications_of(
 
 def language_of(*, user: User) -> str:
     """The language KAM writes to the user in: their notifications and e-mails are written in
-    it whoever's action made them. The site's language (LANGUAGE_CODE) until the user's own
-    preference is kept."""
-    return str(settings.LANGUAGE_CODE)
+    it whoever's action made them. Their own choice (kam.language), else the site's
+    (LANGUAGE_CODE)."""
+    return user_language(user=user) or str(settings.LANGUAGE_CODE)
 
 
 def unread_count(*, user: User) -> int:

@@ -1,7 +1,8 @@
 """Notifications and e-mails in the recipient's language (issue 21): a lazy message is written
 once per recipient in theirs, whoever acted and in whatever language; the e-mail at once, the
-daily digest and the weekly summary are written in it too. The recipient's language here is
-the site's (LANGUAGE_CODE set to zh-hans): what a person without a choice of their own gets."""
+daily digest and the weekly summary are written in it too. The recipient's language is their
+own choice; here mostly the site's (LANGUAGE_CODE set to zh-hans), what a person without a
+choice of their own gets."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
 from inbox.services import overdue_actions_notify, weekly_summaries_send
+from kam.language import user_language_set
 from notifications.email import digests_send
 from notifications.models import Delivery, Kind, Notification
 from notifications.services import notification_message, notification_preferences_set, notify
@@ -92,6 +94,25 @@ def test_the_weekly_summary_is_written_in_the_recipients_language(
     assert email.subject.startswith("KAM：您的每周摘要（")
     assert "您本周在 KAM 中的情况：" in email.body
     assert "freight savings" in email.body
+
+
+def test_each_recipient_reads_in_their_own_choice(
+    owner: Any, team_member: Any, executive: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    # given one account manager who chose Chinese and one who chose nothing (English)
+    user_language_set(user=owner, language="zh-hans")
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(
+            recipients=[owner, team_member],
+            kind=Kind.PLAN_RETURNED,
+            message=notification_message(gettext_lazy("Not decided: %(problem)s"), problem="x"),
+            actor=executive,
+        )
+    messages = dict(Notification.objects.values_list("user__username", "message"))
+    assert messages == {owner.username: "未作决定：x", team_member.username: "Not decided: x"}
+    subjects = {tuple(m.to): m.subject for m in mail.outbox}
+    assert subjects[(owner.email,)] == "KAM：客户计划被退回修改"
+    assert subjects[(team_member.email,)] == "KAM: Plan returned for rework"
 
 
 def test_english_stays_the_default(owner: Any, django_capture_on_commit_callbacks: Any) -> None:
