@@ -89,11 +89,11 @@ def _chinese(number: int, size: int) -> str:
 
 
 def _data_in_chinese() -> None:
-    """Every text column of our data in Chinese words (unique, within its length)."""
+    """Every text column of our data in Chinese words (unique, within its length), their
+    audit trail's (the History tabs show it) too."""
     serial = count(1)
     for model in apps.get_models():
-        label = model._meta.app_label
-        if label not in DATA_APPS or model.__name__.startswith("Historical"):
+        if model._meta.app_label not in DATA_APPS:
             continue
         fields = [
             field
@@ -109,8 +109,10 @@ def _data_in_chinese() -> None:
             model._default_manager.filter(pk=pk).update(
                 **{field.name: _chinese(next(serial), field.max_length or 40) for field in fields}
             )
+    # the accounts' external ids ("ACC-00001") are codes made of letters: digits instead
     for pk in Account.objects.values_list("pk", flat=True):
         Account.objects.filter(pk=pk).update(external_id=f"{10000 + pk}")
+        Account.history.filter(id=pk).update(external_id=f"{10000 + pk}")
     for user in User.objects.all():
         User.objects.filter(pk=user.pk).update(first_name="", last_name=_chinese(user.pk, 10))
 
