@@ -65,6 +65,8 @@ CODE_FIELDS = re.compile(
 DIGITS = "〇一二三四五六七八九"
 
 WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*[A-Za-z]")
+# People's e-mail addresses are data, not words.
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 # Visible text, and the words a screen reader or a tooltip says, of the page's main parts;
 # the charts' SVG text too (titles, axes, legends).
 # What is marked as another language (the switch's "English", lang="en-gb") is meant so.
@@ -152,7 +154,7 @@ def _english_words(page: Page, allowed: set[str]) -> list[str]:
     text = page.evaluate(PAGE_TEXT)
     found: list[str] = []
     for line in text.splitlines():
-        words = [word for word in WORD.findall(line) if word not in allowed]
+        words = [word for word in WORD.findall(EMAIL.sub("", line)) if word not in allowed]
         if words:
             found.append(f"{', '.join(dict.fromkeys(words))}  ← “{line.strip()[:120]}”")
     return list(dict.fromkeys(found))
