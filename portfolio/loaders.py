@@ -192,7 +192,10 @@ def activities_frame(
     DATE (datetime64) is a day of Y3 inside the group's rate period (its start, or Y3's
     first day when the period began earlier or no rate was in force yet), so the pure
     rate-in-force lookup costs the group exactly as it would cost each activity of it.
-    Quantities are summed as floats (the analysis computes in floats)."""
+    Quantities are summed exactly and converted to floats once (the analysis computes in
+    floats): a float sum would depend on the order the rows are read in, which concurrent
+    scans of the table change, and move a cost by a cent between two runs of the same
+    data (a run in shards against the run in one piece, say)."""
     activity = ServiceActivity._meta.db_table
     period, period_parameters = _rate_period_sql("a")
     first, end = blocks
@@ -205,7 +208,7 @@ def activities_frame(
     )
     sql = f"""
         SELECT a.account_id, a.activity_type_id, {period},
-               SUM(CAST(a.quantity AS DOUBLE PRECISION)), COUNT(*)
+               CAST(SUM(a.quantity) AS DOUBLE PRECISION), COUNT(*)
         FROM {activity} a
         WHERE a.date >= %s AND a.date <= %s{in_blocks}
         GROUP BY 1, 2, 3

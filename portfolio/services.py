@@ -311,6 +311,14 @@ def analysis_compute(
             inputs, params, as_of, small_account_revenue=small_account_revenue
         )
         activities = loaders.activity_frames_joined([future.result() for future in pending])
+    # In one order whatever the database's: each account's cost is then added up in the
+    # same order by the run in one piece and by its shard, to the last bit (quantity ×
+    # rate ends in half cents often enough for float noise to move a cent otherwise).
+    activities = activities.sort_values(
+        [analysis_columns.ACCOUNT, analysis_columns.ACTIVITY_TYPE, analysis_columns.DATE],
+        kind="stable",
+        ignore_index=True,
+    )
     result = analyse_costs(
         before, activities=activities, rates=inputs.rates, activity_types=inputs.activity_types
     )
