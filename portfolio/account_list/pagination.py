@@ -85,6 +85,7 @@ class AccountListPagination(StandardPagination):
         self, queryset: QuerySet[Any], request: Request, view: Any = None
     ) -> list[Any] | None:
         self.request = request
+        self.cursor_request = request
         self.cursor_mode = CURSOR in request.query_params
         run = getattr(view, "figures_run", None)
         count = cached_count(
@@ -136,9 +137,7 @@ class AccountListPagination(StandardPagination):
         value = getattr(row, self.field)
         token = json.dumps({"v": _jsonable(value), "id": row.pk, "b": before})
         encoded = base64.urlsafe_b64encode(token.encode()).decode()
-        request = self.request
-        assert request is not None  # set by paginate_queryset
-        url = remove_query_param(request.build_absolute_uri(), "page")
+        url = remove_query_param(self.cursor_request.build_absolute_uri(), "page")
         return replace_query_param(url, CURSOR, encoded)
 
     def get_paginated_response(self, data: Any) -> Response:
