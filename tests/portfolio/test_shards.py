@@ -190,7 +190,7 @@ def test_two_workers_compute_a_run_in_shards_with_a_retry_to_the_cent(
     for _ in range(2):
         start_worker(KAM_ANALYSIS_SHARD_SIZE=str(SHARD), KAM_ANALYSIS_SHARD_RETRY_SECONDS="0")
     run = services.analysis_run_queue(as_of=AS_OF, requested_by=None, trigger="api")
-    wait_for(lambda: _status(run.pk) in ("succeeded", "failed"))
+    wait_for(lambda: _status(run.pk) in ("succeeded", "failed"), seconds=300)
     # then it was computed in shards, retried the failed one, and equals the whole run
     sharded = AnalysisRun.objects.get(pk=run.pk)
     assert sharded.progress_message == "Done"
@@ -216,7 +216,7 @@ def test_a_shard_failing_for_good_fails_the_run_with_no_snapshot(
         KAM_ANALYSIS_SHARD_RETRY_SECONDS="0",
     )
     run = services.analysis_run_queue(as_of=AS_OF, requested_by=None, trigger="api")
-    wait_for(lambda: _status(run.pk) in ("succeeded", "failed"))
+    wait_for(lambda: _status(run.pk) in ("succeeded", "failed"), seconds=300)
     failed = AnalysisRun.objects.get(pk=run.pk)
     assert failed.status == AnalysisRun.Status.FAILED
     assert "failed 2 times" in failed.error
@@ -236,7 +236,7 @@ def test_a_worker_killed_mid_shard_leaves_a_failed_run_with_no_snapshot(
     worker = start_worker(KAM_ANALYSIS_SHARD_SIZE=str(SHARD))
     run = services.analysis_run_queue(as_of=AS_OF, requested_by=ops, trigger="api")
     # when the worker is killed once the first three shards are written
-    wait_for(lambda: AccountSnapshot.objects.filter(run=run).count() == 3 * SHARD)
+    wait_for(lambda: AccountSnapshot.objects.filter(run=run).count() == 3 * SHARD, seconds=300)
     worker.send_signal(signal.SIGKILL)
     worker.wait(timeout=30)
     assert _status(run.pk) == "running"
@@ -255,6 +255,6 @@ def test_a_worker_killed_mid_shard_leaves_a_failed_run_with_no_snapshot(
     # and the next run, on a new worker, succeeds in shards
     start_worker(KAM_ANALYSIS_SHARD_SIZE=str(SHARD))
     again = services.analysis_run_queue(as_of=AS_OF, requested_by=ops, trigger="api")
-    wait_for(lambda: _status(again.pk) in ("succeeded", "failed"))
+    wait_for(lambda: _status(again.pk) in ("succeeded", "failed"), seconds=300)
     assert _status(again.pk) == "succeeded"
     assert AccountSnapshot.objects.filter(run=again).count() == ACCOUNTS
