@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -69,7 +70,7 @@ class SearchView(APIView):
     )
     def get(self, request: Request) -> Response:
         params = {key: request.query_params.getlist(key) for key in request.query_params}
-        repeated = {key: ["Give it once."] for key, values in params.items() if len(values) > 1}
+        repeated = {key: [_("Give it once.")] for key, values in params.items() if len(values) > 1}
         if repeated:
             raise serializers.ValidationError(repeated)
         body = SearchQuerySerializer(data={key: values[0] for key, values in params.items()})
