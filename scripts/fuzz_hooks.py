@@ -418,7 +418,12 @@ def _rotated(values: list[Any], drawn: Any) -> list[Any]:
 
 
 def _edited_id(path_parameters: dict[str, Any]) -> Any:
-    return path_parameters.get("id")
+    """The edited object's id: schemathesis gives an id it read from an answer (its coverage
+    phase's pool of values seen) as the text of the path, "3", not 3."""
+    value = path_parameters.get("id")
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        return int(value)
+    return value
 
 
 def influence_links_two_contacts(
