@@ -32,6 +32,19 @@ def signal_step(code: str) -> str:
     return gettext(action) if action else ""
 
 
+def signal_and_words(code: str, words: str) -> str:
+    """ "Coverage gap: No active coach mapped": the signal's name and words about it."""
+    return pgettext("a churn signal's name, then its detail or its step", "%(name)s: %(words)s") % {
+        "name": signal_name(code),
+        "words": words,
+    }
+
+
+def signals_joined(texts: list[str]) -> str:
+    """Several signals' texts in one cell ("; " between them in English)."""
+    return pgettext("between churn signals in a cell", "; ").join(texts)
+
+
 # --- the details -----------------------------------------------------------------------------
 
 _MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]

@@ -15,7 +15,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.rules import can_create_account
@@ -32,15 +32,15 @@ DOWNLOADS = ("csv", "xlsx")
 
 # The columns, in order: (title, sort key or "", numeric).
 COLUMNS = [
-    (_lazy("Account"), "name", False),
-    (_lazy("Designation"), "designation", False),
-    (_lazy("Owner"), "owner", False),
-    (_lazy("Revenue TTM"), "revenue", True),
-    (_lazy("Net profit TTM"), "profit", True),
-    (_lazy("Segment"), "segment", False),
-    (_lazy("Churn risk"), "churn", True),
-    (_lazy("Last contact"), "contact", False),
-    (_lazy("Plan"), "plan", False),
+    (gettext_lazy("Account"), "name", False),
+    (gettext_lazy("Designation"), "designation", False),
+    (gettext_lazy("Owner"), "owner", False),
+    (gettext_lazy("Revenue TTM"), "revenue", True),
+    (gettext_lazy("Net profit TTM"), "profit", True),
+    (gettext_lazy("Segment"), "segment", False),
+    (gettext_lazy("Churn risk"), "churn", True),
+    (gettext_lazy("Last contact"), "contact", False),
+    (gettext_lazy("Plan"), "plan", False),
 ]
 
 

@@ -22,6 +22,7 @@ from kam import formatting
 from kam.spreadsheets import csv_row, xlsx_row
 from portfolio.charts import SEGMENT_NAMES
 from portfolio.dashboard.selectors import AccountRow, Dashboard
+from portfolio.signal_words import signals_joined
 
 TEXT, MONEY, RATIO, PERCENT, NUMBER, ACCOUNT, SEGMENT = (
     "text",
@@ -195,7 +196,7 @@ def churn_table(rows: list[AccountRow], *, key: str = "churn") -> Table:
                 Cell(MONEY, row.revenue_ttm),
                 Cell(NUMBER, row.churn_score),
                 Cell(NUMBER, row.churn_stage),
-                Cell(TEXT, "; ".join(row.signal_words)),
+                Cell(TEXT, signals_joined(row.signal_words)),
                 Cell(TEXT, " ".join(row.signal_actions)),
             ]
             for row in rows

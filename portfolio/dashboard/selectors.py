@@ -30,7 +30,7 @@ from portfolio.dashboard.filters import DashboardFilters
 from portfolio.dashboard.lorenz import Concentration, lorenz_curve
 from portfolio.models import AccountSnapshot, AnalysisRun, Segment
 from portfolio.selectors import analysis_run_latest_succeeded
-from portfolio.signal_words import signal_detail, signal_name, signal_step
+from portfolio.signal_words import signal_and_words, signal_detail, signal_step
 from valuation.analysis.cost_to_serve import cost_pareto
 from valuation.models import ActivityType
 
@@ -93,7 +93,7 @@ class AccountRow:
     @property
     def signal_words(self) -> list[str]:
         return [
-            f"{signal_name(str(s.get('code', '')))}: {signal_detail(str(s.get('detail', '')))}"
+            signal_and_words(str(s.get("code", "")), signal_detail(str(s.get("detail", ""))))
             for s in self.signals
         ]
 
@@ -101,7 +101,7 @@ class AccountRow:
     def signal_actions(self) -> list[str]:
         """The playbook's action for each fired signal, in the signals' order."""
         return [
-            f"{signal_name(str(s.get('code', '')))}: {signal_step(str(s.get('code', '')))}"
+            signal_and_words(str(s.get("code", "")), signal_step(str(s.get("code", ""))))
             for s in self.signals
         ]
 

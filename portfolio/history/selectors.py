@@ -26,8 +26,7 @@ from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Value
 from django.utils.functional import Promise
-from django.utils.translation import gettext, gettext_noop
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from accounts.models import (
     Account,
@@ -173,85 +172,91 @@ def history_parts() -> tuple[Part, ...]:
         return names.of(get_user_model(), record.user_id)
 
     return (
-        Part("account", _lazy("Account"), Account, lambda pk: Q(id=pk), lambda r, n: r.name),
-        Part("location", _lazy("Location"), AccountLocation, _direct, lambda r, n: r.name),
-        Part("knowledge", _lazy("Knowledge entry"), KnowledgeEntry, _direct, lambda r, n: r.title),
-        Part("team", _lazy("Team member"), TeamMember, _direct, user_of),
-        Part("contact", _lazy("Contact"), Contact, _direct, lambda r, n: r.name),
+        Part("account", gettext_lazy("Account"), Account, lambda pk: Q(id=pk), lambda r, n: r.name),
+        Part("location", gettext_lazy("Location"), AccountLocation, _direct, lambda r, n: r.name),
+        Part(
+            "knowledge",
+            gettext_lazy("Knowledge entry"),
+            KnowledgeEntry,
+            _direct,
+            lambda r, n: r.title,
+        ),
+        Part("team", gettext_lazy("Team member"), TeamMember, _direct, user_of),
+        Part("contact", gettext_lazy("Contact"), Contact, _direct, lambda r, n: r.name),
         Part(
             "contact",
-            _lazy("Contact goal"),
+            gettext_lazy("Contact goal"),
             ContactGoal,
             _through_history(Contact, "contact_id"),
             lambda r, n: f"{r.text} ({n.of(Contact, r.contact_id)})",
         ),
         Part(
             "interaction",
-            _lazy("Interaction"),
+            gettext_lazy("Interaction"),
             Interaction,
             _direct,
             lambda r, n: f"{r.date:%Y-%m-%d} · {_label(Interaction, 'channel', r.channel)}",
         ),
         Part(
             "assessment",
-            _lazy("Assessment"),
+            gettext_lazy("Assessment"),
             Assessment,
             _direct,
             lambda r, n: f"{_label(Assessment, 'kind', r.kind)} {r.date:%Y-%m-%d}",
         ),
         Part(
             "assessment",
-            _lazy("Assessment dimension"),
+            gettext_lazy("Assessment dimension"),
             AssessmentDimension,
             _through_history(Assessment, "assessment_id"),
             lambda r, n: r.name,
         ),
         Part(
             "complaint",
-            _lazy("Complaint"),
+            gettext_lazy("Complaint"),
             Complaint,
             _direct,
             lambda r, n: f"{r.category} ({r.opened_on:%Y-%m-%d})",
         ),
         Part(
             "event",
-            _lazy("Event"),
+            gettext_lazy("Event"),
             AccountEvent,
             _direct,
             lambda r, n: f"{_label(AccountEvent, 'kind', r.kind)} {r.date:%Y-%m-%d}",
         ),
-        Part("plan", _lazy("Plan"), AccountPlan, _direct, lambda r, n: r.period),
+        Part("plan", gettext_lazy("Plan"), AccountPlan, _direct, lambda r, n: r.period),
         Part(
             "plan",
-            _lazy("Plan objective"),
+            gettext_lazy("Plan objective"),
             PlanObjective,
             _through_history(AccountPlan, "plan_id"),
             lambda r, n: _in_plan(r.metric, n.of(AccountPlan, r.plan_id)),
         ),
         Part(
             "plan",
-            _lazy("Plan action"),
+            gettext_lazy("Plan action"),
             PlanAction,
             _through_history(AccountPlan, "plan_id"),
             lambda r, n: _in_plan(r.title, n.of(AccountPlan, r.plan_id)),
         ),
         Part(
             "criterion_score",
-            _lazy("Criterion score"),
+            gettext_lazy("Criterion score"),
             CriterionScore,
             _direct,
             lambda r, n: n.of(SelectionCriterion, r.criterion_id),
         ),
         Part(
             "qualifying",
-            _lazy("Qualifying answers"),
+            gettext_lazy("Qualifying answers"),
             QualifyingAnswers,
             _direct,
             lambda r, n: gettext("Qualifying answers"),
         ),
         Part(
             "designation_request",
-            _lazy("Designation request"),
+            gettext_lazy("Designation request"),
             DesignationRequest,
             _direct,
             lambda r, n: (
@@ -261,24 +266,28 @@ def history_parts() -> tuple[Part, ...]:
         ),
         Part(
             "review_meeting",
-            _lazy("Review meeting"),
+            gettext_lazy("Review meeting"),
             ReviewMeeting,
             _meeting_of,
             lambda r, n: f"{r.title} {r.date:%Y-%m-%d}",
         ),
         Part(
             "revenue",
-            _lazy("Revenue"),
+            gettext_lazy("Revenue"),
             RevenueRecord,
             _direct,
             lambda r, n: f"{r.period_start:%Y-%m} · {n.of(AccountLocation, r.location_id)}",
         ),
         Part(
-            "forecast", _lazy("Forecast"), Forecast, _direct, lambda r, n: f"{r.period_start:%Y-%m}"
+            "forecast",
+            gettext_lazy("Forecast"),
+            Forecast,
+            _direct,
+            lambda r, n: f"{r.period_start:%Y-%m}",
         ),
         Part(
             "activity",
-            _lazy("Service activity"),
+            gettext_lazy("Service activity"),
             ServiceActivity,
             _direct,
             lambda r, n: gettext("%(activity)s on %(date)s")
@@ -286,7 +295,7 @@ def history_parts() -> tuple[Part, ...]:
         ),
         Part(
             "value_entry",
-            _lazy("Value entry"),
+            gettext_lazy("Value entry"),
             ValueEntry,
             _direct,
             lambda r, n: f"{r.category} {r.date:%Y-%m-%d}",
