@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db.models import BooleanField, F, IntegerField, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -27,6 +28,7 @@ from django.utils.translation import ngettext, pgettext
 
 from accounts.plans.selectors import plan_actions_overdue
 from accounts.selectors import accounts_visible_to
+from kam.formatting import money
 from kam.roles import Role, user_has_role
 from kam.types import AnyUser, User
 from portfolio.models import AccountSnapshot, AnalysisRun
@@ -232,6 +234,7 @@ def values_unconfirmed_alerts(*, user: User, as_of: date) -> AlertGroup:
         .order_by("date", "id")[: ALERT_LIMIT + 1]
     )
     shown, group.has_more = _limited(entries)
+    currency = str(settings.KAM_CURRENCY)
     for entry in shown:
         direction = _("delivered") if entry.direction == "delivered" else _("received")
         group.alerts.append(
@@ -245,11 +248,13 @@ def values_unconfirmed_alerts(*, user: User, as_of: date) -> AlertGroup:
                 % {
                     "category": entry.category,
                     "direction": direction,
-                    "amount": f"{entry.amount:,}",
+                    "amount": money(entry.amount, currency),
                     "date": entry.date.isoformat(),
                     "days": (as_of - entry.date).days,
                 },
-                url=reverse("valuation:account-value", args=[entry.account_id]),
+                # Straight to the entry's row, where "Mark confirmed" is.
+                url=reverse("valuation:account-value", args=[entry.account_id])
+                + f"#entry-{entry.pk}",
                 action=_("Confirm with the customer"),
             )
         )
