@@ -13,12 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
+from portfolio.catalogue import gettext_noop
+
 Translate = Callable[[str], str]
-
-
-def gettext_noop(message: str) -> str:
-    """Marks a text for the catalogue (makemessages reads this name); translated on use."""
-    return message
 
 
 def _untranslated(message: str) -> str:

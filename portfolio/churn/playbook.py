@@ -6,11 +6,7 @@ for the catalogue; the pages translate them when they show them (portfolio.signa
 
 from __future__ import annotations
 
-
-def gettext_noop(message: str) -> str:
-    """Marks a text for the catalogue (makemessages reads this name)."""
-    return message
-
+from portfolio.catalogue import gettext_noop
 
 PLAYBOOK: dict[str, str] = {
     "recurring_problems": gettext_noop(

@@ -32,6 +32,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from portfolio.catalogue import gettext_noop
 from valuation.analysis.columns import (
     ACCOUNT,
     ASSESSMENT_COLUMNS,
@@ -59,12 +60,6 @@ from valuation.analysis.columns import (
 )
 from valuation.analysis.frames import require_columns, to_cents
 from valuation.analysis.windows import Windows, as_datetime, format_day
-
-
-def gettext_noop(message: str) -> str:
-    """Marks a text for the catalogue (makemessages reads this name); the pages translate
-    it when they show it (portfolio.signal_words)."""
-    return message
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Value
 from django.utils.functional import Promise
-from django.utils.translation import gettext, gettext_lazy, gettext_noop
+from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import (
     Account,
@@ -50,12 +50,6 @@ from accounts.models import (
 PAGE_SIZE = 50
 EMPTY = "—"
 KIND_OF_CHANGE = {"+": "created", "~": "changed", "-": "deleted"}
-# The kinds of change in words (the codes above stay what the page compares).
-CHANGE_WORDS = {
-    "created": gettext_noop("created"),
-    "changed": gettext_noop("changed"),
-    "deleted": gettext_noop("deleted"),
-}
 
 Subject = Callable[[Any, "Names"], str]
 Belongs = Callable[[int], Q]
@@ -89,11 +83,6 @@ class HistoryItem:
     subject: str
     change: str  # created, changed, deleted
     changes: list[FieldChange] = field(default_factory=list)
-
-    @property
-    def change_display(self) -> str:
-        """The kind of change in the reader's language."""
-        return gettext(CHANGE_WORDS.get(self.change, self.change))
 
 
 class Names:
