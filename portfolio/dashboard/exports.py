@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from kam import formatting
 from kam.spreadsheets import csv_row, xlsx_row
@@ -258,7 +259,10 @@ def _totals(dashboard: Dashboard) -> Table:
     return Table(
         key="totals",
         title=_("Portfolio totals"),
-        columns=[Column(_("Figure")), Column(_("Value"), MONEY)],
+        columns=[
+            Column(_("Figure")),
+            Column(pgettext("a table's column of figures", "Value"), MONEY),
+        ],
         rows=[[Cell(TEXT, label), Cell(kind, value)] for label, kind, value in figures],
     )
 
