@@ -152,8 +152,9 @@ def dashboard_notes(dashboard: Dashboard) -> dict[str, str]:
         "matrix": _(
             "%(shown)s of %(accounts)s accounts shown (largest revenue first). "
             "Bubble size is revenue TTM, colour the segment; ringed accounts are at churn "
-            "risk, labelled with their stage. Dashed lines: the attractiveness threshold "
-            "and the margin target."
+            "risk (stage and score in the hover). The five largest and the three riskiest "
+            "are named; hover any bubble for its name. Dashed lines: the attractiveness "
+            "threshold and the margin target."
         )
         % {"shown": shown, "accounts": totals.accounts},
         "concentration": (
