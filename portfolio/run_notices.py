@@ -17,6 +17,7 @@ from datetime import datetime
 
 from django.db.models import F, IntegerField, OuterRef, Q, Subquery
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from kam.roles import Role
 from notifications.models import Kind
@@ -61,9 +62,17 @@ def _churn_risen_notify(run: AnalysisRun) -> int:
             notify(
                 recipients=[account.owner],
                 kind=Kind.CHURN_STAGE_RISEN,
-                message=f"The churn stage of {account.name} rose from "
-                f"{snapshot.previous_stage} to {snapshot.churn_stage} "
-                f"(score {snapshot.churn_score}) in the analysis as of {run.as_of.isoformat()}.",
+                message=_(
+                    "The churn stage of %(account)s rose from %(from)s to %(stage)s (score "
+                    "%(score)s) in the analysis as of %(as_of)s."
+                )
+                % {
+                    "account": account.name,
+                    "from": snapshot.previous_stage,
+                    "stage": snapshot.churn_stage,
+                    "score": snapshot.churn_score,
+                    "as_of": run.as_of.isoformat(),
+                },
                 url=reverse("portfolio:account-analysis", args=[account.pk]),
                 once_key=f"churn-stage:{run.pk}:{account.pk}",
             )
@@ -88,8 +97,12 @@ def analysis_run_notify(*, run_id: int) -> int:
                 notify(
                     recipients=recipients,
                     kind=Kind.ANALYSIS_FAILED,
-                    message=f"The analysis run {run.pk} as of {run.as_of.isoformat()} failed: "
-                    f"{run.error or 'no error was recorded'}",
+                    message=_("The analysis run %(run)s as of %(as_of)s failed: %(error)s")
+                    % {
+                        "run": run.pk,
+                        "as_of": run.as_of.isoformat(),
+                        "error": run.error_display or _("no error was recorded"),
+                    },
                     url=reverse("portfolio:ops"),
                     once_key=f"analysis-failed:{run.pk}",
                 )
