@@ -45,6 +45,9 @@ class AccountPlan(models.Model):
     return_comment = models.TextField(
         blank=True, help_text=_("Why the steering committee returned the plan (last return).")
     )
+    approval_comment = models.TextField(
+        blank=True, help_text=_("What the steering committee said when it approved the plan.")
+    )
     submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

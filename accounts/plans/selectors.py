@@ -41,6 +41,7 @@ PLAN_FIELD_LABELS = {
     "strategy": gettext_noop("2 · Strategy"),
     "expansion": gettext_noop("4 · Plan to expand"),
     "return_comment": gettext_noop("Return comment"),
+    "approval_comment": gettext_noop("Approval comment"),
 }
 OBJECTIVE_FIELD_LABELS = {
     "metric": gettext_noop("Metric"),
