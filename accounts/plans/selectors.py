@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop
+from django.utils.translation import gettext_noop
 
 from accounts.models import (
     Account,
@@ -127,19 +127,6 @@ class HistoryEntry:
     subject: str  # "Plan", "Objective “On-time delivery”", "Action “Quarterly review”"
     kind: str  # created, changed, deleted
     changes: list[FieldChange] = field(default_factory=list)
-
-    @property
-    def kind_label(self) -> str:
-        """The kind in the reader's language (`kind` stays the API's value)."""
-        return str(KIND_LABELS.get(self.kind, self.kind))
-
-
-KIND_LABELS = {
-    # Translators: what happened to a plan, an objective or an action, in the plan's history
-    "created": gettext_lazy("created"),
-    "changed": gettext_lazy("changed"),
-    "deleted": gettext_lazy("deleted"),
-}
 
 
 def _display(value: Any, field_name: str, usernames: dict[int, str]) -> str:
