@@ -24,24 +24,21 @@ amounts in the base currency or percentages: only their ratio is judged.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-
-if TYPE_CHECKING:
-    from django.utils.functional import _StrOrPromise
+from django_stubs_ext import StrOrPromise
 
 
 @dataclass(frozen=True)
 class CompetencyDimension:
     field: str
-    label: _StrOrPromise  # lazy: read in the reader's language
+    label: StrOrPromise  # lazy: read in the reader's language
     group: str  # "capability" or "consultative"
-    description: _StrOrPromise
+    description: StrOrPromise
 
 
 CAPABILITY = "capability"

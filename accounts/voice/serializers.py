@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 from rest_framework import serializers
 
 from accounts.models import (
@@ -23,9 +24,6 @@ from kam.api import StrictModelSerializer
 from kam.types import User
 from kam.versioning import VersionField
 
-if TYPE_CHECKING:
-    from django.utils.functional import _StrOrPromise
-
 
 def _kind_message() -> str:
     # {input} is filled in by the API (DRF) with the value sent
@@ -37,7 +35,7 @@ def _kind_message() -> str:
 KIND_MESSAGE = lazy(_kind_message, str)()
 
 
-def _zero_to_ten(message: _StrOrPromise) -> serializers.DecimalField:
+def _zero_to_ten(message: StrOrPromise) -> serializers.DecimalField:
     """A 0-10 score with one decimal, refused out of range with `message`. The range is the
     field's, so that the schema states it (kam/schema.py); the service checks it again for
     the pages and imports."""
