@@ -16,6 +16,7 @@ from typing import Any, ClassVar, TypeVar
 from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 from rest_framework import status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
@@ -39,7 +40,7 @@ class AccountRecordViewSet(viewsets.ModelViewSet[RecordT]):
         "partial_update": ["409"],
     }
     permission_classes = [IsAuthenticated]
-    write_refusal = gettext_lazy("You may not change this account's records.")
+    write_refusal: StrOrPromise = gettext_lazy("You may not change this account's records.")
 
     def create_allowed(self, user: User, account: Account) -> bool:
         return True

@@ -21,6 +21,7 @@ from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, F, FloatField, Max, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Cast
+from django_stubs_ext import StrOrPromise
 
 from accounts.models import Account, Designation
 from accounts.selectors import accounts_visible_to
@@ -126,8 +127,8 @@ class TrendRow:
 
 @dataclass(frozen=True)
 class FilterOptions:
-    segments: list[tuple[str, str]]
-    designations: list[tuple[str, str]]
+    segments: list[tuple[str, StrOrPromise]]
+    designations: list[tuple[str, StrOrPromise]]
     owners: list[str]
     regions: list[str]
 
