@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, pgettext
 
 from accounts.models import (
     Account,
@@ -55,7 +55,14 @@ ACTION_FIELD_LABELS = {
     "status": gettext_noop("Status"),
 }
 # The rows a stale save merges as whole lists (accounts.plans.merge names them so).
-ROW_LABELS = {"objectives": gettext_noop("Objectives"), "actions": gettext_noop("Actions")}
+ROW_LABELS = {"objectives": "Objectives", "actions": "Actions"}
+
+
+def _row_label(name: str) -> str:
+    # "Actions" alone is also a column of buttons (操作): the plan's actions have a context.
+    if name == "actions":
+        return pgettext("the actions of a plan", "Actions")
+    return _("Objectives") if name == "objectives" else name
 
 
 def plans_visible_to(user: AnyUser) -> QuerySet[AccountPlan]:
@@ -321,13 +328,14 @@ def _children_at(
 
 def merge_label(label: str) -> str:
     """A label of a stale save's merge (`StaleMerge.taken`) in the reader's language."""
-    return _(label)
+    rows = {text: name for name, text in ROW_LABELS.items()}
+    return _row_label(rows[label]) if label in rows else _(label)
 
 
 def rows_clash_message(name: str) -> str:
     """What to say when the user and someone else both changed the objectives or actions."""
     return _("%(rows)s were changed by someone else too; see the list above.") % {
-        "rows": _(ROW_LABELS.get(name, name))
+        "rows": _row_label(name)
     }
 
 
