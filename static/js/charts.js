@@ -60,17 +60,27 @@
     draw();
   }
 
-  // Printing: draw every chart at the width of an A4 portrait column, then give it back to
+  // Printing: draw every chart at the width of an A4 portrait column and at most a quarter of
+  // its height (a chart of the screen's height takes a third of a page), then give it back to
   // the screen layout. Print media emulation fires the media-query change, a real print
   // dialog fires beforeprint/afterprint; both end up here.
   var PRINT_WIDTH = 640; // px at 96 dpi: 170 mm, inside a card on an A4 page with 15 mm margins
+  var PRINT_MAX_HEIGHT = 220; // px at 96 dpi: 58 mm of the page's 267 mm
+  var PRINT_TINY_HEIGHT = 170; // a .chart-tiny (a score per run)
   function sizeForPrint(isPrint) {
     if (typeof Plotly === "undefined") { return; }
     document.querySelectorAll(".chart.js-plotly-plot").forEach(function (element) {
       if (isPrint) {
-        Plotly.relayout(element, { width: PRINT_WIDTH, autosize: false });
+        if (!element.dataset.screenHeight) {
+          element.dataset.screenHeight = String(element.layout.height || "");
+        }
+        var most = element.classList.contains("chart-tiny") ? PRINT_TINY_HEIGHT : PRINT_MAX_HEIGHT;
+        var height = Math.min(Number(element.dataset.screenHeight) || most, most);
+        Plotly.relayout(element, { width: PRINT_WIDTH, height: height, autosize: false });
       } else {
-        Plotly.relayout(element, { width: null, autosize: true });
+        Plotly.relayout(element, {
+          width: null, height: Number(element.dataset.screenHeight) || null, autosize: true
+        });
       }
     });
   }

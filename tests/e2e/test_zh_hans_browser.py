@@ -65,6 +65,8 @@ CODE_FIELDS = re.compile(
 DIGITS = "〇一二三四五六七八九"
 
 WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*[A-Za-z]")
+# People's e-mail addresses are data, not words.
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 # Visible text, and the words a screen reader or a tooltip says, of the page's main parts;
 # the charts' SVG text too (titles, axes, legends).
 # What is marked as another language (the switch's "English", lang="en-gb") is meant so.
@@ -89,11 +91,11 @@ def _chinese(number: int, size: int) -> str:
 
 
 def _data_in_chinese() -> None:
-    """Every text column of our data in Chinese words (unique, within its length)."""
+    """Every text column of our data in Chinese words (unique, within its length), their
+    audit trail's (the History tabs show it) too."""
     serial = count(1)
     for model in apps.get_models():
-        label = model._meta.app_label
-        if label not in DATA_APPS or model.__name__.startswith("Historical"):
+        if model._meta.app_label not in DATA_APPS:
             continue
         fields = [
             field
@@ -109,8 +111,10 @@ def _data_in_chinese() -> None:
             model._default_manager.filter(pk=pk).update(
                 **{field.name: _chinese(next(serial), field.max_length or 40) for field in fields}
             )
+    # the accounts' external ids ("ACC-00001") are codes made of letters: digits instead
     for pk in Account.objects.values_list("pk", flat=True):
         Account.objects.filter(pk=pk).update(external_id=f"{10000 + pk}")
+        Account.history.filter(id=pk).update(external_id=f"{10000 + pk}")
     for user in User.objects.all():
         User.objects.filter(pk=user.pk).update(first_name="", last_name=_chinese(user.pk, 10))
 
@@ -150,7 +154,7 @@ def _english_words(page: Page, allowed: set[str]) -> list[str]:
     text = page.evaluate(PAGE_TEXT)
     found: list[str] = []
     for line in text.splitlines():
-        words = [word for word in WORD.findall(line) if word not in allowed]
+        words = [word for word in WORD.findall(EMAIL.sub("", line)) if word not in allowed]
         if words:
             found.append(f"{', '.join(dict.fromkeys(words))}  ← “{line.strip()[:120]}”")
     return list(dict.fromkeys(found))
