@@ -15,10 +15,18 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q, QuerySet, RestrictedError
 from django.urls import reverse
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import Account, AccountLocation, KnowledgeEntry, PlanAction, TeamMember
+from accounts.models import (
+    Account,
+    AccountLocation,
+    KnowledgeEntry,
+    PlanAction,
+    TeamFunction,
+    TeamMember,
+)
 from accounts.rules import (
     ACCOUNT_CHANGE_REFUSED,
     ACCOUNT_CREATE_REFUSED,
@@ -36,7 +44,7 @@ from kam.rules import require
 from kam.types import User
 from kam.versioning import versioned_update
 from notifications.models import Kind
-from notifications.services import notify
+from notifications.services import notification_message, notify
 
 
 class Unset(enum.Enum):
@@ -46,6 +54,14 @@ class Unset(enum.Enum):
 
 
 UNSET = Unset.UNSET
+
+
+def _lower(text: object) -> str:
+    return str(text).lower()
+
+
+# A choice's label in lower case, read (like the label) in the language active when shown.
+lower_lazy = lazy(_lower, str)
 
 
 def given(**values: object) -> dict[str, Any]:
@@ -240,12 +256,13 @@ def team_member_set(
         notify(
             recipients=[user],
             kind=Kind.TEAM_MEMBER_ADDED,
-            message=_("%(username)s added you to the team of %(account)s (%(function)s).")
-            % {
-                "username": set_by.username,
-                "account": account.name,
-                "function": member.get_function_display().lower(),
-            },
+            # lazy: written in each recipient's language (notifications.services.notify)
+            message=notification_message(
+                gettext_lazy("%(username)s added you to the team of %(account)s (%(function)s)."),
+                username=set_by.username,
+                account=account.name,
+                function=lower_lazy(TeamFunction(member.function).label),
+            ),
             url=reverse("accounts:detail", args=[account.pk]),
             actor=set_by,
         )

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.governance.models import ExitLoss
 from accounts.governance.rules import (
@@ -50,14 +51,14 @@ from accounts.models import (
     ReviewMeeting,
     SelectionCriterion,
 )
-from accounts.services import UNSET, Unset, account_data_changed, given
+from accounts.services import UNSET, Unset, account_data_changed, given, lower_lazy
 from kam.roles import Role
 from kam.rules import require
 from kam.types import User
 from kam.versioning import versioned_update
 from notifications.models import Kind
 from notifications.selectors import users_with_role
-from notifications.services import notify
+from notifications.services import notification_message, notify
 
 QUALIFYING_FIELDS = (
     "type_of_work_fit",
@@ -263,14 +264,14 @@ def designation_request_create(
     notify(
         recipients=users_with_role(Role.EXECUTIVE),
         kind=Kind.DESIGNATION_REQUESTED,
-        message=_("%(username)s asks to make %(account)s %(to)s (now %(from)s): %(reason)s")
-        % {
-            "username": requested_by.username,
-            "account": account.name,
-            "to": request.get_to_designation_display().lower(),
-            "from": request.get_from_designation_display().lower(),
-            "reason": reason,
-        },
+        message=notification_message(
+            gettext_lazy("%(username)s asks to make %(account)s %(to)s (now %(from)s): %(reason)s"),
+            username=requested_by.username,
+            account=account.name,
+            to=lower_lazy(Designation(request.to_designation).label),
+            reason=reason,
+            **{"from": lower_lazy(Designation(request.from_designation).label)},
+        ),
         url=reverse("accounts:committee"),
         actor=requested_by,
     )
@@ -323,28 +324,37 @@ def designation_request_decide(
         account_data_changed(account_ids=[account.pk])
     request.refresh_from_db()
     # Notification (issue 18): the requester and the owner hear the decision.
-    names = {
-        "username": decided_by.username,
-        "account": account.name,
-        "designation": request.get_to_designation_display().lower(),
-        "comment": comment,
-    }
     if approve:
-        message = (
-            _("%(username)s approved the request to make %(account)s %(designation)s: %(comment)s")
+        template = (
+            gettext_lazy(
+                "%(username)s approved the request to make %(account)s %(designation)s: %(comment)s"
+            )
             if comment
-            else _("%(username)s approved the request to make %(account)s %(designation)s.")
+            else gettext_lazy(
+                "%(username)s approved the request to make %(account)s %(designation)s."
+            )
         )
     else:
-        message = (
-            _("%(username)s declined the request to make %(account)s %(designation)s: %(comment)s")
+        template = (
+            gettext_lazy(
+                "%(username)s declined the request to make %(account)s %(designation)s: %(comment)s"
+            )
             if comment
-            else _("%(username)s declined the request to make %(account)s %(designation)s.")
+            else gettext_lazy(
+                "%(username)s declined the request to make %(account)s %(designation)s."
+            )
         )
     notify(
         recipients=[request.requested_by, account.owner],
         kind=Kind.DESIGNATION_DECIDED,
-        message=message % names,
+        # lazy: written in each recipient's language (notifications.services.notify)
+        message=notification_message(
+            template,
+            username=decided_by.username,
+            account=account.name,
+            designation=lower_lazy(Designation(request.to_designation).label),
+            comment=comment,
+        ),
         url=reverse("accounts:selection", args=[account.pk]),
         actor=decided_by,
     )

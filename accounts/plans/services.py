@@ -24,7 +24,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import (
     Account,
@@ -62,7 +62,7 @@ from kam.rules import require
 from kam.types import User
 from notifications.models import Kind
 from notifications.selectors import users_with_role
-from notifications.services import notify
+from notifications.services import notification_message, notify
 
 PLAN_TEXT_FIELDS = ("vision", "value_proposition", "situation", "strategy", "expansion")
 PLAN_EDITABLE_FIELDS = ("period", "period_start", "period_end", *PLAN_TEXT_FIELDS)
@@ -528,8 +528,12 @@ def account_plan_submit(
     notify(
         recipients=users_with_role(Role.EXECUTIVE),
         kind=Kind.PLAN_SUBMITTED,
-        message=_("%(username)s submitted the %(period)s plan of %(account)s for approval.")
-        % {"username": submitted_by.username, "period": plan.period, "account": plan.account.name},
+        message=notification_message(
+            gettext_lazy("%(username)s submitted the %(period)s plan of %(account)s for approval."),
+            username=submitted_by.username,
+            period=plan.period,
+            account=plan.account.name,
+        ),
         url=reverse("accounts:plan-detail", args=[plan.pk]),
         actor=submitted_by,
     )
@@ -589,17 +593,15 @@ def account_plan_approve(
     notify(
         recipients=_plan_people(plan),
         kind=Kind.PLAN_APPROVED,
-        message=(
-            _("%(username)s approved the %(period)s plan of %(account)s: “%(comment)s”")
+        message=notification_message(
+            gettext_lazy("%(username)s approved the %(period)s plan of %(account)s: “%(comment)s”")
             if comment
-            else _("%(username)s approved the %(period)s plan of %(account)s.")
-        )
-        % {
-            "username": approved_by.username,
-            "period": plan.period,
-            "account": plan.account.name,
-            "comment": comment,
-        },
+            else gettext_lazy("%(username)s approved the %(period)s plan of %(account)s."),
+            username=approved_by.username,
+            period=plan.period,
+            account=plan.account.name,
+            comment=comment,
+        ),
         url=reverse("accounts:plan-detail", args=[plan.pk]),
         actor=approved_by,
     )
@@ -631,15 +633,15 @@ def account_plan_return(
     notify(
         recipients=_plan_people(plan),
         kind=Kind.PLAN_RETURNED,
-        message=_(
-            "%(username)s returned the %(period)s plan of %(account)s for rework: “%(comment)s”"
-        )
-        % {
-            "username": returned_by.username,
-            "period": plan.period,
-            "account": plan.account.name,
-            "comment": comment,
-        },
+        message=notification_message(
+            gettext_lazy(
+                "%(username)s returned the %(period)s plan of %(account)s for rework: “%(comment)s”"
+            ),
+            username=returned_by.username,
+            period=plan.period,
+            account=plan.account.name,
+            comment=comment,
+        ),
         url=reverse("accounts:plan-detail", args=[plan.pk]),
         actor=returned_by,
     )

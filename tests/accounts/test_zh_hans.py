@@ -172,3 +172,23 @@ def test_every_word_of_the_pay_mix_check_is_in_the_catalogue(salary: str, bonus:
     with translation.override("zh-hans"):
         assert gettext(check.label) != check.label
         assert gettext(check.message) != check.message
+
+
+@pytest.mark.django_db
+def test_a_notice_is_written_in_its_recipients_language(
+    account: Account, owner: Any, executive: Any, settings: Any
+) -> None:
+    """An account manager acting in English tells an executive in the executive's language
+    (here the site's, zh-hans: notifications.selectors.language_of), the team's function and
+    the designations in it too."""
+    from accounts.governance.services import designation_request_create
+    from notifications.models import Notification
+
+    settings.LANGUAGE_CODE = "zh-hans"
+    with translation.override("en"):
+        designation_request_create(
+            account=account, requested_by=owner, to_designation="pilot", reason="Growing fast."
+        )
+
+    message = Notification.objects.get(user=executive).message
+    assert message == "alice 申请将 Northwind Foods 认定为试点（当前为战略型）：Growing fast."
