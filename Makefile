@@ -9,7 +9,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 PYTEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format messages translations worker beat bench-import bench-analysis bench-pages bench-search fuzz faults backup restore clean mutate
+.PHONY: help install run test lint format messages translations worker beat bench-import bench-analysis bench-shards bench-pages bench-search fuzz faults backup restore clean mutate
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -85,6 +85,9 @@ bench-import: $(STAMP) ## Time import_data of 1,000,000 activities against COPY 
 
 bench-analysis: $(STAMP) ## Time run_analysis against plain SQL at 2,500/5,000/10,000 accounts (PostgreSQL; BENCH_DATABASE_URL)
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/kam_bench_analysis} $(BIN)/python bench/analysis.py $(BENCH_ARGS)
+
+bench-shards: $(STAMP) ## A run in shards on one Celery worker against two, snapshots checked against the run in one piece (PostgreSQL, Redis; BENCH_DATABASE_URL)
+	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/kam_bench_shards} REDIS_URL=$${BENCH_REDIS_URL:-redis://127.0.0.1:6379/0} $(BIN)/python bench/shards.py $(BENCH_ARGS)
 
 bench-pages: $(STAMP) ## Dashboard and account 360 under wrk load against a trivial page (PostgreSQL; BENCH_DATABASE_URL)
 	@command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk"; exit 1; }

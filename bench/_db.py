@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -28,12 +29,14 @@ BENCH_PREFIX = "kam_bench"
 
 def require_postgres(url: str) -> None:
     """A PostgreSQL database of the benchmarks' own: they wipe or re-create it, so a name
-    that does not start with `kam_bench` (the product's database, say) is refused."""
+    that does not start with `kam_bench` or `kam_<someone>_bench` (the product's database,
+    say) is refused."""
     if not url.startswith(("postgres://", "postgresql://")):
         raise SystemExit("The benchmark needs a PostgreSQL URL (postgres://…).")
-    if not database_name(url).startswith(BENCH_PREFIX):
+    name = database_name(url)
+    if not re.match(rf"{BENCH_PREFIX}|kam_[a-z0-9]+_bench", name):
         raise SystemExit(
-            f"The benchmark wipes its database; {database_name(url)!r} does not start with "
+            f"The benchmark wipes its database; {name!r} does not start with "
             f"{BENCH_PREFIX!r}, so it is refused. Set DATABASE_URL to a benchmark database."
         )
 

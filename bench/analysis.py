@@ -47,7 +47,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import _db  # noqa: E402
-from bench.portfolio_data import build_portfolio  # noqa: E402
+from bench.portfolio_data import build_portfolio, default_as_of  # noqa: E402
 from valuation.analysis.windows import Windows  # noqa: E402 (pure, no Django)
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/kam_bench_analysis"
@@ -242,11 +242,34 @@ class WarmWorker:
         )
 
 
+def reused_sizes(url: str) -> dict[str, object]:
+    """What `build_portfolio` reports, counted in a database it built before."""
+    conn = _db.connect(url)
+    try:
+        with conn, conn.cursor() as cursor:
+            counts: dict[str, object] = {}
+            for name, table in (
+                ("accounts", "accounts_account"),
+                ("revenue_records", "valuation_revenuerecord"),
+                ("service_activities", "valuation_serviceactivity"),
+            ):
+                cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 (fixed names)
+                counts[name] = int(cursor.fetchone()[0])
+    finally:
+        conn.close()
+    zero = {"migrate_seconds": 0, "load_seconds": 0, "vacuum_seconds": 0}
+    return {**counts, "as_of": default_as_of(), **zero}
+
+
 def bench_size(
-    url: str, accounts: int, rounds: int, seed: int, worker: WarmWorker | None
+    url: str, accounts: int, rounds: int, seed: int, worker: WarmWorker | None, reuse: bool = False
 ) -> SizeResult:
     print(f"\n== {accounts:,} accounts ==", flush=True)
-    sizes = build_portfolio(database_url=url, accounts=accounts, seed=seed)
+    sizes = (
+        reused_sizes(url)
+        if reuse
+        else build_portfolio(database_url=url, accounts=accounts, seed=seed)
+    )
     print(
         "built: "
         + ", ".join(f"{k} {v:,}" for k, v in sizes.items() if isinstance(v, int))
@@ -315,6 +338,12 @@ def bench_size(
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="2500,5000,10000", help="accounts, comma-separated")
+    parser.add_argument(
+        "--accounts", type=int, help="one size only (as the other benchmarks take it)"
+    )
+    parser.add_argument(
+        "--reuse", action="store_true", help="with --accounts: a database built before"
+    )
     parser.add_argument("--rounds", type=int, default=6, help="rounds per size (first dropped)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
@@ -327,7 +356,11 @@ def main() -> int:
     args = parser.parse_args()
     if args.rounds < 2:
         parser.error("--rounds must be at least 2 (the first is dropped)")
-    sizes = sorted({int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()})
+    sizes = (
+        [args.accounts]
+        if args.accounts
+        else sorted({int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()})
+    )
     url = os.environ.get("DATABASE_URL", DEFAULT_URL)
     _db.require_postgres(url)
     print(f"Database: {_db.database_name(url)} (re-created for each size)", flush=True)
@@ -341,7 +374,11 @@ def main() -> int:
         flush=True,
     )
     worker = WarmWorker(url) if args.mode == "worker" else None
-    results = [bench_size(url, accounts, args.rounds, args.seed, worker) for accounts in sizes]
+    if args.reuse and not args.accounts:
+        parser.error("--reuse needs --accounts (one database, built before)")
+    results = [
+        bench_size(url, accounts, args.rounds, args.seed, worker, args.reuse) for accounts in sizes
+    ]
 
     print("\nAcross sizes (medians of the kept rounds):")
     header = (

@@ -49,6 +49,10 @@ USERNAME = "bench-executive"
 PASSWORD = "bench-only-password"  # noqa: S105 - a throwaway user of the benchmark database
 P95_TARGET_MS = 150.0
 THROUGHPUT_RATIO_TARGET = 0.2
+# Issue 22: the account list on any page at least half the baseline's throughput, the
+# dashboard's API 0.3 of it.
+LIST_TARGET = 0.5
+DASHBOARD_API_TARGET = 0.3
 LUA = ROOT / "bench" / "wrk_report.lua"
 
 
@@ -66,6 +70,8 @@ class PageResult:
     name: str
     path: str
     samples: list[Sample] = field(default_factory=list)
+    must_contain: str = "plotly"
+    ratio_target: float = THROUGHPUT_RATIO_TARGET
 
 
 def parse_args() -> argparse.Namespace:
@@ -78,7 +84,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--reuse", action="store_true", help="keep an already built database")
     parser.add_argument(
-        "--only", choices=["dashboard", "account360"], help="load one page (and the baseline)"
+        "--only",
+        choices=["dashboard", "account360", "accounts"],
+        help="load one page (and the baseline); accounts: the account list's API (first, "
+        "100th page by number and by cursor), its page (100th) and the dashboard's API",
     )
     return parser.parse_args()
 
@@ -182,6 +191,32 @@ def log_in(base: str) -> str:
     return "; ".join(f"{name}={value}" for name, value in cookies.items())
 
 
+def cursor_of_page(base: str, cookie: str, page: int) -> str:
+    """The account list API's path of keyset page `page` (50 rows a page), walked to
+    through the `next` links as a client does."""
+    path = "/api/v1/accounts/?cursor="
+    for _ in range(page - 1):
+        request = urllib.request.Request(f"{base}{path}", headers={"Cookie": cookie})
+        with urllib.request.urlopen(request) as response:  # noqa: S310
+            following = json.loads(response.read())["next"]
+        if following is None:
+            raise SystemExit(f"The account list has fewer than {page} pages")
+        path = following.removeprefix(base)
+    return path
+
+
+def account_list_pages(base: str, cookie: str) -> list[PageResult]:
+    return [
+        PageResult("accounts API p1", "/api/v1/accounts/", [], '"results"', LIST_TARGET),
+        PageResult("accounts API p100", "/api/v1/accounts/?page=100", [], '"results"', LIST_TARGET),
+        PageResult(
+            "accounts cursor p100", cursor_of_page(base, cookie, 100), [], '"results"', LIST_TARGET
+        ),
+        PageResult("accounts page p100", "/accounts/?page=100", [], "<table", LIST_TARGET),
+        PageResult("dashboard API", "/api/v1/dashboard/", [], "{", DASHBOARD_API_TARGET),
+    ]
+
+
 def check_page(base: str, path: str, cookie: str, must_contain: str) -> int:
     request = urllib.request.Request(f"{base}{path}", headers={"Cookie": cookie})
     with urllib.request.urlopen(request) as response:  # noqa: S310
@@ -258,7 +293,7 @@ def report(pages: list[PageResult]) -> bool:
     baseline = pages[0]
     print()
     print(
-        f"{'page':<16} {'server p50':>10} {'server p95':>10} {'wrk p95':>8} {'req/s':>8} "
+        f"{'page':<20} {'server p50':>10} {'server p95':>10} {'wrk p95':>8} {'req/s':>8} "
         f"{'ratio to baseline (med, min-max)':>34} {'errors':>6}"
     )
     passed = True
@@ -277,17 +312,19 @@ def report(pages: list[PageResult]) -> bool:
             else "baseline"
         )
         print(
-            f"{page.name:<16} {statistics.median(s.server_p50_ms for s in kept):>8.1f}ms "
+            f"{page.name:<20} {statistics.median(s.server_p50_ms for s in kept):>8.1f}ms "
             f"{p95:>8.1f}ms {statistics.median(s.client_p95_ms for s in kept):>6.1f}ms "
             f"{rps:>8.1f} {ratio_text:>34} {errors:>6}"
         )
         if page is not baseline:
-            passed &= p95 < P95_TARGET_MS and statistics.median(ratios) >= THROUGHPUT_RATIO_TARGET
+            met = p95 < P95_TARGET_MS and statistics.median(ratios) >= page.ratio_target
+            passed &= met
+            print(f"{'':<20} target ratio ≥ {page.ratio_target}: {'met' if met else 'NOT met'}")
         passed &= errors == 0
     print()
     print(
-        f"Targets: server p95 < {P95_TARGET_MS:.0f} ms and throughput ≥ "
-        f"{THROUGHPUT_RATIO_TARGET:.0%} of the baseline's, no errors: "
+        f"Targets: server p95 < {P95_TARGET_MS:.0f} ms and throughput ≥ the ratio given "
+        f"per page ({THROUGHPUT_RATIO_TARGET} unless said) of the baseline's, no errors: "
         f"{'MET' if passed else 'NOT MET'}"
     )
     return passed
@@ -316,10 +353,12 @@ def main() -> int:
                 pages.append(PageResult("dashboard", "/dashboard/"))
             if args.only in (None, "account360"):
                 pages.append(PageResult("account 360", f"/accounts/{account_id}/360/"))
+            if args.only in (None, "accounts"):
+                pages += account_list_pages(base, cookie)
             check_page(base, pages[0].path, cookie, USERNAME)
             for page in pages[1:]:
-                size = check_page(base, page.path, cookie, "plotly")
-                print(f"{page.path}: 200, {size:,} bytes of HTML")
+                size = check_page(base, page.path, cookie, page.must_contain)
+                print(f"{page.path[:60]}: 200, {size:,} bytes")
             print(
                 f"Load: wrk, {args.connections} connections, {args.duration} s per page, "
                 f"{args.rounds} rounds alternating (first dropped), gunicorn {args.workers} workers"
@@ -330,7 +369,7 @@ def main() -> int:
                     if round_number > 0:
                         page.samples.append(sample)
                     print(
-                        f"  round {round_number + 1} {page.name:<16} "
+                        f"  round {round_number + 1} {page.name:<20} "
                         f"{sample.requests_per_second:7.1f} req/s  "
                         f"server p95 {sample.server_p95_ms:6.1f} ms  "
                         f"wrk p95 {sample.client_p95_ms:6.1f} ms"

@@ -15,16 +15,25 @@ from typing import Any
 from django.db import connection
 
 
-def key_share_locked(model: Any, key: str = "id") -> dict[Any, int]:
-    """``key`` → id of every row of ``model`` whose key is set, locked FOR KEY SHARE on
+def key_share_locked(
+    model: Any, key: str = "id", *, ids: tuple[int, int] | None = None
+) -> dict[Any, int]:
+    """``key`` → id of every row of ``model`` whose key is set (with ``ids``, of the rows
+    whose id is between its first and last, both included), locked FOR KEY SHARE on
     PostgreSQL until the current transaction ends (elsewhere only read: SQLite has one
     writer at a time)."""
+    rows = model.objects.exclude(**{key: None})
+    if ids is not None:
+        rows = rows.filter(id__range=ids)
     if connection.vendor != "postgresql":
-        return dict(model.objects.exclude(**{key: None}).values_list(key, "id").iterator())
+        return dict(rows.values_list(key, "id").iterator())
     table = connection.ops.quote_name(model._meta.db_table)
     column = connection.ops.quote_name(model._meta.get_field(key).column)
+    between = "" if ids is None else " AND id BETWEEN %s AND %s"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {column}, id FROM {table} WHERE {column} IS NOT NULL FOR KEY SHARE"  # noqa: S608
+            f"SELECT {column}, id FROM {table} WHERE {column} IS NOT NULL{between}"  # noqa: S608
+            " FOR KEY SHARE",
+            list(ids or ()),
         )
         return dict(cursor.fetchall())

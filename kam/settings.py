@@ -135,7 +135,11 @@ else:
 
 # Celery: with REDIS_URL the broker is Redis; without it tasks run in-process (eager).
 CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_RESULT_BACKEND = None
+# Results are kept only for the tasks that ask (the shards of an analysis run, whose chord
+# joins them in Redis), for a day.
+CELERY_RESULT_BACKEND = REDIS_URL or None
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_RESULT_EXPIRES = 24 * 60 * 60
 CELERY_TASK_ALWAYS_EAGER = env.bool("KAM_TASKS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -164,6 +168,12 @@ KAM_ANALYSIS_REQUEUE_SECONDS = env.int("KAM_ANALYSIS_REQUEUE_SECONDS", default=2
 # On 2 cores one part is fastest (more parts cost more work in all); raise it on a database
 # server with cores to spare.
 KAM_ANALYSIS_READ_PARTS = env.int("KAM_ANALYSIS_READ_PARTS", default=1)
+# A run the workers execute over more accounts than this is computed in shards of this many
+# accounts, each on whichever worker takes it (portfolio/services.py; 0: always in one piece).
+# A shard that fails is sent again this many times, after this many seconds.
+KAM_ANALYSIS_SHARD_SIZE = env.int("KAM_ANALYSIS_SHARD_SIZE", default=25_000)
+KAM_ANALYSIS_SHARD_RETRIES = env.int("KAM_ANALYSIS_SHARD_RETRIES", default=2)
+KAM_ANALYSIS_SHARD_RETRY_SECONDS = env.int("KAM_ANALYSIS_SHARD_RETRY_SECONDS", default=5)
 # An activities CSV file of at least this many rows loads a partition of its own
 # (valuation/importing/segments.py); smaller files go into the table's main partition.
 KAM_IMPORT_SEGMENT_ROWS = env.int("KAM_IMPORT_SEGMENT_ROWS", default=100_000)

@@ -9,6 +9,10 @@ pre-summed rows by design.
 The activities aggregation, most of a run's time, can be read in parts (ranges of the
 table's blocks), so that several connections share it
 (``portfolio.services.analysis_compute``).
+
+Every loader of an account's rows takes ``accounts``: a range of account ids (first, last,
+both included) to read those accounts' rows only, for a run computed in shards
+(``portfolio.services.analysis_shard_execute``); None reads every account.
 """
 
 from __future__ import annotations
@@ -60,6 +64,32 @@ def has_data_on_or_before(day: date) -> bool:
 # A value passed to a raw query of this module.
 SqlParameter = int | str | date | None
 
+# The ids of the accounts of one shard of a run: first and last, both included.
+AccountRange = tuple[int, int]
+
+
+def of_accounts(accounts: AccountRange | None, field: str = "account_id") -> Q:
+    """The filter keeping the rows of the accounts in ``accounts`` (None: every row)."""
+    if accounts is None:
+        return Q()
+    first, last = accounts
+    return Q(**{f"{field}__gte": first, f"{field}__lte": last})
+
+
+def account_ranges(size: int) -> list[AccountRange]:
+    """Every account, in ranges of ``size`` accounts in id order (the last one smaller):
+    read by keyset, ``size`` ids at a time, never the whole table at once."""
+    ranges: list[AccountRange] = []
+    after = 0
+    while True:
+        ids = list(
+            Account.objects.filter(pk__gt=after).order_by("pk").values_list("pk", flat=True)[:size]
+        )
+        if not ids:
+            return ranges
+        ranges.append((ids[0], ids[-1]))
+        after = ids[-1]
+
 
 def _frame(
     rows: Sequence[tuple[object, ...]] | Sequence[dict[str, object]], columns: tuple[str, ...]
@@ -71,13 +101,21 @@ def _frame(
     )
 
 
-def accounts_frame() -> pd.DataFrame:
-    rows = list(Account.objects.order_by("id").values_list("id", "designation"))
+def accounts_frame(*, accounts: AccountRange | None = None) -> pd.DataFrame:
+    rows = list(
+        Account.objects.filter(of_accounts(accounts, "id"))
+        .order_by("id")
+        .values_list("id", "designation")
+    )
     return _frame(rows, c.ACCOUNTS_COLUMNS)
 
 
-def revenue_frame(windows: Windows) -> pd.DataFrame:
-    """Revenue and cost of goods summed per account and window (dated by the window start)."""
+def revenue_frame(
+    windows: Windows, *, accounts: AccountRange | None = None, designation: str | None = None
+) -> pd.DataFrame:
+    """Revenue and cost of goods summed per account and window (dated by the window start);
+    with ``designation``, of the accounts so designated only."""
+    designated = Q() if designation is None else Q(account__designation=designation)
     window_start = Case(
         When(period_start__gte=windows.y3_start, then=Value(windows.y3_start)),
         When(period_start__gte=windows.y2_start, then=Value(windows.y2_start)),
@@ -86,7 +124,10 @@ def revenue_frame(windows: Windows) -> pd.DataFrame:
     )
     rows = list(
         RevenueRecord.objects.filter(
-            period_start__gte=windows.y1_start, period_start__lte=windows.as_of
+            of_accounts(accounts),
+            designated,
+            period_start__gte=windows.y1_start,
+            period_start__lte=windows.as_of,
         )
         .annotate(window_start=window_start)
         .values("account_id", "window_start")
@@ -101,10 +142,12 @@ def revenue_frame(windows: Windows) -> pd.DataFrame:
     return _frame(rows, c.REVENUE_COLUMNS)
 
 
-def forecasts_frame(windows: Windows) -> pd.DataFrame:
+def forecasts_frame(windows: Windows, *, accounts: AccountRange | None = None) -> pd.DataFrame:
     rows = list(
         Forecast.objects.filter(
-            period_start__gte=windows.forecast_start, period_start__lte=windows.forecast_end
+            of_accounts(accounts),
+            period_start__gte=windows.forecast_start,
+            period_start__lte=windows.forecast_end,
         ).values_list("account_id", "period_start", "revenue")
     )
     return _frame(rows, c.FORECAST_COLUMNS)
@@ -136,7 +179,12 @@ def activity_block_ranges(parts: int) -> list[BlockRange]:
     return list(zip(bounds, bounds[1:], strict=False))
 
 
-def activities_frame(windows: Windows, *, blocks: BlockRange = (None, None)) -> pd.DataFrame:
+def activities_frame(
+    windows: Windows,
+    *,
+    blocks: BlockRange = (None, None),
+    accounts: AccountRange | None = None,
+) -> pd.DataFrame:
     """Y3 activities summed per account, activity type and the rate period they fall in;
     with ``blocks`` (from ``activity_block_ranges``), those of that block range only. Two
     ranges may both hold rows of one group: the analysis adds such rows up.
@@ -144,7 +192,10 @@ def activities_frame(windows: Windows, *, blocks: BlockRange = (None, None)) -> 
     DATE (datetime64) is a day of Y3 inside the group's rate period (its start, or Y3's
     first day when the period began earlier or no rate was in force yet), so the pure
     rate-in-force lookup costs the group exactly as it would cost each activity of it.
-    Quantities are summed as floats (the analysis computes in floats)."""
+    Quantities are summed exactly and converted to floats once (the analysis computes in
+    floats): a float sum would depend on the order the rows are read in, which concurrent
+    scans of the table change, and move a cost by a cent between two runs of the same
+    data (a run in shards against the run in one piece, say)."""
     activity = ServiceActivity._meta.db_table
     period, period_parameters = _rate_period_sql("a")
     first, end = blocks
@@ -152,11 +203,12 @@ def activities_frame(windows: Windows, *, blocks: BlockRange = (None, None)) -> 
         [
             "" if first is None else " AND a.ctid >= CAST(%s AS tid)",
             "" if end is None else " AND a.ctid < CAST(%s AS tid)",
+            "" if accounts is None else " AND a.account_id BETWEEN %s AND %s",
         ]
     )
     sql = f"""
         SELECT a.account_id, a.activity_type_id, {period},
-               SUM(CAST(a.quantity AS DOUBLE PRECISION)), COUNT(*)
+               CAST(SUM(a.quantity) AS DOUBLE PRECISION), COUNT(*)
         FROM {activity} a
         WHERE a.date >= %s AND a.date <= %s{in_blocks}
         GROUP BY 1, 2, 3
@@ -166,6 +218,7 @@ def activities_frame(windows: Windows, *, blocks: BlockRange = (None, None)) -> 
         windows.y3_start,
         windows.as_of,
         *(f"({block},0)" for block in blocks if block is not None),
+        *(accounts or ()),
     ]
     columns = (*c.ACTIVITY_COLUMNS, c.ACTIVITY_COUNT)
     if connection.vendor == "postgresql":
@@ -283,12 +336,12 @@ def activity_types_frame() -> pd.DataFrame:
     return _frame(rows, c.ACTIVITY_TYPE_COLUMNS)
 
 
-def ledger_frame(windows: Windows) -> pd.DataFrame:
+def ledger_frame(windows: Windows, *, accounts: AccountRange | None = None) -> pd.DataFrame:
     """Ledger amounts summed per account and direction over Y3 (dated by Y3's start)."""
     rows = [
         (account_id, direction, windows.y3_start, total)
         for account_id, direction, total in ValueEntry.objects.filter(
-            date__gte=windows.y3_start, date__lte=windows.as_of
+            of_accounts(accounts), date__gte=windows.y3_start, date__lte=windows.as_of
         )
         .values("account_id", "direction")
         .annotate(total=Sum("amount"))
@@ -304,39 +357,44 @@ def activity_frames_joined(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(filled, ignore_index=True) if filled else frames[0]
 
 
-def frames_besides_activities(windows: Windows) -> dict[str, pd.DataFrame]:
+def frames_besides_activities(
+    windows: Windows, *, accounts: AccountRange | None = None
+) -> dict[str, pd.DataFrame]:
     """Every frame of ``AnalysisInputs`` but the activities, by field name."""
     return {
-        "accounts": accounts_frame(),
-        "revenue": revenue_frame(windows),
-        "forecasts": forecasts_frame(windows),
+        "accounts": accounts_frame(accounts=accounts),
+        "revenue": revenue_frame(windows, accounts=accounts),
+        "forecasts": forecasts_frame(windows, accounts=accounts),
         "rates": rates_frame(),
         "activity_types": activity_types_frame(),
-        "ledger": ledger_frame(windows),
-        **_voice_and_relationship_frames(windows),
+        "ledger": ledger_frame(windows, accounts=accounts),
+        **_voice_and_relationship_frames(windows, accounts=accounts),
     }
 
 
-def _voice_and_relationship_frames(windows: Windows) -> dict[str, pd.DataFrame]:
+def _voice_and_relationship_frames(
+    windows: Windows, *, accounts: AccountRange | None
+) -> dict[str, pd.DataFrame]:
     """Frames of the relationships, voice-of-customer and selection data."""
     as_of = windows.as_of
+    ours = of_accounts(accounts)
     complaints = list(
         Complaint.objects.filter(
-            opened_on__gte=as_of - timedelta(days=90), opened_on__lte=as_of
+            ours, opened_on__gte=as_of - timedelta(days=90), opened_on__lte=as_of
         ).values_list("account_id", "category", "opened_on")
     )
     assessments = list(
-        Assessment.objects.filter(date__gte=DATE_MIN, date__lte=as_of).values_list(
+        Assessment.objects.filter(ours, date__gte=DATE_MIN, date__lte=as_of).values_list(
             "account_id", "date", "score"
         )
     )
     events = list(
         AccountEvent.objects.filter(
-            date__gte=as_of - timedelta(days=365), date__lte=as_of
+            ours, date__gte=as_of - timedelta(days=365), date__lte=as_of
         ).values_list("account_id", "kind", "date")
     )
     criteria = list(
-        CriterionScore.objects.filter(criterion__is_active=True).values_list(
+        CriterionScore.objects.filter(ours, criterion__is_active=True).values_list(
             "account_id", "criterion_id", "criterion__weight", "score"
         )
     )
@@ -345,16 +403,16 @@ def _voice_and_relationship_frames(windows: Windows) -> dict[str, pd.DataFrame]:
         "assessments": _frame(assessments, c.ASSESSMENT_COLUMNS),
         "events": _frame(events, c.EVENT_COLUMNS),
         "criteria_scores": _frame(criteria, c.CRITERIA_SCORE_COLUMNS),
-        "contacts": key_contacts_frame(as_of=as_of),
+        "contacts": key_contacts_frame(as_of=as_of, accounts=accounts),
     }
 
 
-def key_contacts_frame(*, as_of: date) -> pd.DataFrame:
+def key_contacts_frame(*, as_of: date, accounts: AccountRange | None = None) -> pd.DataFrame:
     """Economic buyers and coaches (one row per contact and role) with their last
     interaction on or before `as_of`; the churn signals read only these two roles."""
     rows: list[tuple[object, ...]] = []
     contacts = (
-        Contact.objects.filter(Q(is_economic_buyer=True) | Q(is_coach=True))
+        Contact.objects.filter(of_accounts(accounts), Q(is_economic_buyer=True) | Q(is_coach=True))
         .annotate(
             last_interaction=Max(
                 "interactions__date",

@@ -20,6 +20,7 @@ from valuation.analysis.columns import (
     ACCOUNT,
     ACCOUNTS_COLUMNS,
     ACTIVITY_COLUMNS,
+    ACTIVITY_COUNT,
     ACTIVITY_TYPE,
     ACTIVITY_TYPE_COLUMNS,
     ASSESSMENT_COLUMNS,
@@ -43,8 +44,10 @@ from valuation.analysis.columns import (
     MARGIN,
     MONEY_COLUMNS,
     NET_PROFIT_TTM,
+    QUANTITY,
     RATE_COLUMNS,
     RATIO_COLUMNS,
+    REASON,
     REPLACEMENT_CUSTOMERS,
     RESULT_COLUMNS,
     RETENTION,
@@ -55,7 +58,12 @@ from valuation.analysis.columns import (
     SEGMENT,
     SHARE,
 )
-from valuation.analysis.cost_to_serve import cost_pareto, cost_to_serve
+from valuation.analysis.cost_to_serve import (
+    cost_pareto,
+    cost_to_serve,
+    unrated_summed,
+    unrated_warnings,
+)
 from valuation.analysis.frames import empty_frame, require_columns, round_money, round_ratio
 from valuation.analysis.lifetime_value import lifetime_value, retention
 from valuation.analysis.parameters import AnalysisParameters
@@ -117,6 +125,10 @@ class AnalysisResult:
     small_account_revenue: S, the small-account revenue used for replacement cost.
     cost_by_account_and_type: ACCOUNT, ACTIVITY_TYPE, COST: the Y3 cost of each analysed
       account and activity type with Y3 activities (unrounded float).
+    cost_by_type: the Y3 cost per activity type (unrounded float Series indexed by
+      ACTIVITY_TYPE), whose Pareto ``cost_pareto`` is.
+    unrated: the uncosted activities behind the cost warnings (``cost_to_serve.unrated``).
+    The last two let ``portfolio_costs`` join the parts of a run made in shards.
     """
 
     as_of: date
@@ -128,6 +140,10 @@ class AnalysisResult:
     small_account_revenue: float
     cost_by_account_and_type: pd.DataFrame = field(
         default_factory=lambda: empty_frame((ACCOUNT, ACTIVITY_TYPE, COST))
+    )
+    cost_by_type: pd.Series = field(default_factory=lambda: pd.Series(dtype="float64", name=COST))
+    unrated: pd.DataFrame = field(
+        default_factory=lambda: empty_frame((ACTIVITY_TYPE, REASON, ACTIVITY_COUNT, QUANTITY))
     )
 
 
@@ -170,11 +186,17 @@ class BeforeCosts:
 
 
 def analyse_before_costs(
-    inputs: AnalysisInputs, params: AnalysisParameters, as_of: date
+    inputs: AnalysisInputs,
+    params: AnalysisParameters,
+    as_of: date,
+    *,
+    small_account_revenue: float | None = None,
 ) -> BeforeCosts:
     """The first part of ``analyse_portfolio``: revenue windows, growth and forecast, the
     value ledger, churn signals, score, stage and retention, replacement cost and
     attractiveness. ``inputs.activities``, ``rates`` and ``activity_types`` are not read.
+    ``small_account_revenue``: S as ``small_account_revenue_of`` gave it for the whole
+    portfolio, when ``inputs`` hold a shard of it (None: S of the accounts given).
     Raises as ``analyse_portfolio`` does."""
     errors = params.validate()
     if errors:
@@ -212,8 +234,10 @@ def analyse_before_costs(
     result[AT_RISK] = result[CHURN_SCORE].round().ge(float(params.at_risk_score))
     result[RETENTION] = retention(result[CHURN_SCORE], float(params.base_retention))
 
-    small = small_account_size(
-        designation, result[REVENUE_TTM], float(params.small_account_revenue)
+    small = (
+        small_account_size(designation, result[REVENUE_TTM], float(params.small_account_revenue))
+        if small_account_revenue is None
+        else small_account_revenue
     )
     result = result.join(
         replacement_cost(result[REVENUE_TTM], small, float(params.acquisition_cost))
@@ -276,18 +300,60 @@ def analyse_costs(
     result[CHURN_STAGE] = result[CHURN_STAGE].astype("int64")
     result[AT_RISK] = result[AT_RISK].astype(bool)
 
-    pareto = cost_pareto(costs.by_activity_type)
-    pareto[COST] = round_money(pareto["cost"])
-    for column in (SHARE, CUMULATIVE_SHARE):
-        pareto[column] = round_ratio(pareto[column])
-
     return AnalysisResult(
         as_of=before.as_of,
         windows=windows,
         accounts=result,
         warnings=list(costs.warnings),
-        cost_pareto=pareto,
+        cost_pareto=_pareto_rounded(costs.by_activity_type),
         revenue_by_location=before.revenue_by_location,
         small_account_revenue=before.small_account_revenue,
         cost_by_account_and_type=costs.by_account_and_type,
+        cost_by_type=costs.by_activity_type,
+        unrated=costs.unrated,
     )
+
+
+def _pareto_rounded(cost_by_type: pd.Series) -> pd.DataFrame:
+    pareto = cost_pareto(cost_by_type)
+    pareto[COST] = round_money(pareto[COST])
+    for column in (SHARE, CUMULATIVE_SHARE):
+        pareto[column] = round_ratio(pareto[column])
+    return pareto
+
+
+def small_account_revenue_of(
+    inputs: AnalysisInputs, params: AnalysisParameters, as_of: date
+) -> float:
+    """S of the whole portfolio (DOMAIN.md: the median revenue_ttm of its transactional
+    accounts), from ``inputs`` holding the accounts and their revenue (the transactional
+    ones' suffice), for a run computed in shards."""
+    windows = Windows.from_as_of(as_of)
+    index = pd.Index(inputs.accounts[ACCOUNT])
+    designation = pd.Series(inputs.accounts[DESIGNATION].to_numpy(), index=index)
+    summary = revenue_summary(inputs.revenue, inputs.forecasts, windows, accounts=index)
+    return small_account_size(
+        designation, summary[REVENUE_TTM], float(params.small_account_revenue)
+    )
+
+
+@dataclass(frozen=True)
+class PortfolioCosts:
+    """The run-level cost figures of a run made in shards: the Pareto and the warnings of
+    uncosted activities, as one ``analyse_costs`` over the whole portfolio gives them."""
+
+    cost_pareto: pd.DataFrame
+    warnings: list[str]
+
+
+def portfolio_costs(parts: list[tuple[pd.Series, pd.DataFrame]]) -> PortfolioCosts:
+    """The shards' (``cost_by_type``, ``unrated``) of ``AnalysisResult`` summed over the
+    portfolio: each activity type's cost added up before its share is taken."""
+    series = [by_type for by_type, _ in parts if len(by_type)]
+    by_type = (
+        pd.concat(series).groupby(level=0).sum().astype("float64").rename(COST)
+        if series
+        else pd.Series(dtype="float64", name=COST)
+    )
+    unrated = unrated_summed([part for _, part in parts])
+    return PortfolioCosts(cost_pareto=_pareto_rounded(by_type), warnings=unrated_warnings(unrated))

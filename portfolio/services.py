@@ -3,6 +3,15 @@
 The run's row in the database is the truth: a worker claims a queued run with a
 conditional UPDATE (two workers can never both execute it), writes every snapshot and the
 run's result in one transaction, and a periodic sweep fails runs whose worker vanished.
+
+A run the workers execute over more accounts than ``KAM_ANALYSIS_SHARD_SIZE`` is computed
+in shards (ranges of account ids), a Celery chord: the worker that claimed it computes the
+portfolio-level S once and sends the shards; each shard, on whichever worker takes it,
+computes and writes its accounts' snapshots in a transaction of its own; the chord's last
+step adds up the Pareto and the warnings and marks the run succeeded. Until then the run is
+"running" and nothing reads its snapshots; a shard that fails for good fails the run and
+deletes every snapshot of it, as the sweep does for a run whose worker died. In process
+(no broker, ``KAM_TASKS_EAGER``) and from the command line a run is computed in one piece.
 """
 
 from __future__ import annotations
@@ -18,9 +27,12 @@ from itertools import compress
 from typing import Any
 
 import pandas as pd
+from celery import chord
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Least
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
@@ -44,6 +56,8 @@ from portfolio.pipeline import (
     AnalysisResult,
     analyse_before_costs,
     analyse_costs,
+    portfolio_costs,
+    small_account_revenue_of,
 )
 from portfolio.rules import (
     PARAMETERS_REFUSED,
@@ -51,7 +65,11 @@ from portfolio.rules import (
     can_edit_parameters,
     can_run_analysis,
 )
-from portfolio.tasks import analysis_run_execute_task
+from portfolio.tasks import (
+    analysis_run_execute_task,
+    analysis_shard_task,
+    analysis_shards_finish_task,
+)
 from valuation.analysis import columns as analysis_columns
 from valuation.analysis.parameters import THRESHOLD_FIELDS
 from valuation.analysis.parameters import AnalysisParameters as Parameters
@@ -197,11 +215,15 @@ def _progress(run_id: int, percent: int, message: str) -> None:
     )
 
 
-def analysis_run_execute(*, run_id: int) -> AnalysisRun | None:
+def analysis_run_execute(*, run_id: int, in_shards: bool = False) -> AnalysisRun | None:
     """Claim the run and compute it. Safe to call twice: only the caller whose conditional
     UPDATE moves it from queued to running does the work. All snapshots and the run's
     result are written in one transaction; on any error the run is marked failed with the
-    error text, no snapshot of it remains, and the error is re-raised."""
+    error text, no snapshot of it remains, and the error is re-raised.
+
+    ``in_shards`` (a worker's call): when the portfolio holds more accounts than
+    ``KAM_ANALYSIS_SHARD_SIZE``, send its shards to the workers instead and return the run
+    still running (the module's docstring)."""
     now = timezone.now()
     claimed = AnalysisRun.objects.filter(pk=run_id, status=Status.QUEUED).update(
         status=Status.RUNNING,
@@ -214,6 +236,8 @@ def analysis_run_execute(*, run_id: int) -> AnalysisRun | None:
         return None
     run = AnalysisRun.objects.get(pk=run_id)
     try:
+        if in_shards and _shards_sent(run):
+            return run
         result = _figures_that_fit(
             analysis_compute(as_of=run.as_of, params=Parameters(**run.parameters))
         )
@@ -248,25 +272,53 @@ def analysis_run_execute(*, run_id: int) -> AnalysisRun | None:
     return run
 
 
-def analysis_compute(*, as_of: date, params: Parameters) -> AnalysisResult:
+def analysis_compute(
+    *,
+    as_of: date,
+    params: Parameters,
+    accounts: loaders.AccountRange | None = None,
+    small_account_revenue: float | None = None,
+) -> AnalysisResult:
     """Every figure of every account at `as_of`, read from one snapshot of the database.
 
     The service activities, most of the time, are aggregated by the database in
     ``KAM_ANALYSIS_READ_PARTS`` parts (ranges of the table's blocks) on connections of their
     own, while this connection loads the other frames and the figures that do not need
-    activities are computed."""
+    activities are computed.
+
+    With ``accounts``, those accounts only (a shard), with S given as
+    ``small_account_revenue`` and without the portfolio's data-quality warnings (the run
+    says them once)."""
     windows = Windows.from_as_of(as_of)
+    parts = (
+        loaders.activity_block_ranges(settings.KAM_ANALYSIS_READ_PARTS)
+        if accounts is None
+        else [(None, None)]
+    )
     with shared_snapshot() as submit:
         pending = [
-            submit(partial(loaders.activities_frame, windows, blocks=blocks))
-            for blocks in loaders.activity_block_ranges(settings.KAM_ANALYSIS_READ_PARTS)
+            submit(partial(loaders.activities_frame, windows, blocks=blocks, accounts=accounts))
+            for blocks in parts
         ]
         inputs = AnalysisInputs(
-            **{**loaders.frames_besides_activities(windows), **signal_frames_wide(as_of, params)}
+            **{
+                **loaders.frames_besides_activities(windows, accounts=accounts),
+                **signal_frames_wide(as_of, params, accounts=accounts),
+            }
         )
-        left_out = loaders.data_quality_warnings()
-        before = analyse_before_costs(inputs, params, as_of)
+        left_out = loaders.data_quality_warnings() if accounts is None else []
+        before = analyse_before_costs(
+            inputs, params, as_of, small_account_revenue=small_account_revenue
+        )
         activities = loaders.activity_frames_joined([future.result() for future in pending])
+    # In one order whatever the database's: each account's cost is then added up in the
+    # same order by the run in one piece and by its shard, to the last bit (quantity ×
+    # rate ends in half cents often enough for float noise to move a cent otherwise).
+    activities = activities.sort_values(
+        [analysis_columns.ACCOUNT, analysis_columns.ACTIVITY_TYPE, analysis_columns.DATE],
+        kind="stable",
+        ignore_index=True,
+    )
     result = analyse_costs(
         before, activities=activities, rates=inputs.rates, activity_types=inputs.activity_types
     )
@@ -278,7 +330,9 @@ LOADED_COMPLAINT_DAYS = 90
 LOADED_EVENT_DAYS = 365
 
 
-def signal_frames_wide(as_of: date, params: Parameters) -> dict[str, pd.DataFrame]:
+def signal_frames_wide(
+    as_of: date, params: Parameters, *, accounts: loaders.AccountRange | None = None
+) -> dict[str, pd.DataFrame]:
     """The complaints and events again, over the longer windows the run's parameters ask
     for when ops widened a signal's days beyond what the loaders read (none by default)."""
     frames: dict[str, pd.DataFrame] = {}
@@ -289,14 +343,18 @@ def signal_frames_wide(as_of: date, params: Parameters) -> dict[str, pd.DataFram
     if complaint_days > LOADED_COMPLAINT_DAYS:
         rows = list(
             Complaint.objects.filter(
-                opened_on__gte=as_of - timedelta(days=complaint_days), opened_on__lte=as_of
+                loaders.of_accounts(accounts),
+                opened_on__gte=as_of - timedelta(days=complaint_days),
+                opened_on__lte=as_of,
             ).values_list("account_id", "category", "opened_on")
         )
         frames["complaints"] = pd.DataFrame(rows, columns=list(analysis_columns.COMPLAINT_COLUMNS))
     if event_days > LOADED_EVENT_DAYS:
         rows = list(
             AccountEvent.objects.filter(
-                date__gte=as_of - timedelta(days=event_days), date__lte=as_of
+                loaders.of_accounts(accounts),
+                date__gte=as_of - timedelta(days=event_days),
+                date__lte=as_of,
             ).values_list("account_id", "kind", "date")
         )
         frames["events"] = pd.DataFrame(rows, columns=list(analysis_columns.EVENT_COLUMNS))
@@ -354,11 +412,14 @@ def _figures_that_fit(result: AnalysisResult) -> AnalysisResult:
     return dataclasses.replace(result, accounts=kept, warnings=[*result.warnings, *warnings])
 
 
-def _rows_of_existing_accounts(columns: dict[str, list[Any]]) -> dict[str, list[Any]]:
+def _rows_of_existing_accounts(
+    columns: dict[str, list[Any]], accounts: loaders.AccountRange | None = None
+) -> dict[str, list[Any]]:
     """The rows (given column by column, with "account_id") of the accounts that still
     exist, which stay locked until the transaction ends: none can be deleted while their
-    snapshots are written (AccountSnapshot keeps no database foreign keys; kam.row_locks)."""
-    existing = key_share_locked(Account)
+    snapshots are written (AccountSnapshot keeps no database foreign keys; kam.row_locks).
+    ``accounts``: the ids the rows lie in (a shard's), the only accounts locked."""
+    existing = key_share_locked(Account, ids=accounts)
     keep = [account in existing for account in columns["account_id"]]
     if all(keep):
         return columns
@@ -459,20 +520,178 @@ def analysis_runs_reap() -> dict[str, int]:
     """Fail runs whose worker stopped reporting, and re-send queued runs the broker lost.
 
     A Redis broker redelivers a task of a killed worker only after its visibility timeout
-    (an hour), so the database row, not the broker, decides."""
+    (an hour), so the database row, not the broker, decides. A failed run's snapshots (the
+    shards written before a worker died) are deleted with it; a run whose row a writer holds
+    (a shard or the whole run committing) is left to the next sweep."""
     now = timezone.now()
     # A running run whose worker has not reported for this long is presumed dead.
     stale_after = timedelta(seconds=settings.KAM_ANALYSIS_STALE_SECONDS)
-    failed = AnalysisRun.objects.filter(
-        status=Status.RUNNING, heartbeat_at__lt=now - stale_after
-    ).update(
-        status=Status.FAILED,
-        finished_at=now,
-        error="The worker stopped responding (it was stopped or crashed); queue a new run.",
-    )
+    with transaction.atomic():
+        stale = list(
+            AnalysisRun.objects.select_for_update(skip_locked=True)
+            .filter(status=Status.RUNNING, heartbeat_at__lt=now - stale_after)
+            .values_list("pk", flat=True)
+        )
+        failed = AnalysisRun.objects.filter(pk__in=stale).update(
+            status=Status.FAILED,
+            finished_at=now,
+            error="The worker stopped responding (it was stopped or crashed); queue a new run.",
+        )
+        AccountSnapshot.objects.filter(run_id__in=stale).delete()
     # Queued runs the broker never received (or lost) are sent again after this long.
     requeue_after = timedelta(seconds=settings.KAM_ANALYSIS_REQUEUE_SECONDS)
     requeued = 0
     for run in AnalysisRun.objects.filter(status=Status.QUEUED, queued_at__lt=now - requeue_after):
         requeued += int(analysis_run_enqueue(run=run))
     return {"failed": failed, "requeued": requeued}
+
+
+# --- Runs in shards -------------------------------------------------------------------------
+
+# How much of the progress bar the shards share (the rest: loading, then the finish).
+SHARDS_PROGRESS = 90
+
+
+def _shards_sent(run: AnalysisRun) -> bool:
+    """Send the run's shards to the workers when the portfolio holds more accounts than one
+    shard; False (nothing sent) to compute it in one piece. S, the portfolio-level figure
+    every account's replacement cost divides by, and the data-quality warnings about the
+    whole portfolio are computed here, once."""
+    size = settings.KAM_ANALYSIS_SHARD_SIZE
+    if size <= 0:
+        return False
+    shards = loaders.account_ranges(size)
+    if len(shards) < 2:
+        return False
+    windows = Windows.from_as_of(run.as_of)
+    params = Parameters(**run.parameters)
+    small = small_account_revenue_of(
+        AnalysisInputs(
+            accounts=loaders.accounts_frame(),
+            revenue=loaders.revenue_frame(windows, designation=analysis_columns.TRANSACTIONAL),
+        ),
+        params,
+        run.as_of,
+    )
+    warnings = loaders.data_quality_warnings()
+    _progress(run.pk, 5, f"Computing {len(shards)} shards of up to {size:,} accounts")
+    step = max(1, SHARDS_PROGRESS // len(shards))
+    chord(analysis_shard_task.s(run.pk, first, last, small, step) for first, last in shards)(
+        analysis_shards_finish_task.s(run.pk, warnings)
+    )
+    return True
+
+
+def analysis_shard_execute(
+    *,
+    run_id: int,
+    accounts: loaders.AccountRange,
+    small_account_revenue: float,
+    progress_step: int = 0,
+) -> dict[str, Any] | None:
+    """Compute and write the snapshots of the run's accounts in ``accounts`` (ids, both
+    included), in one transaction; a shard written before (a retry) is replaced. Returns
+    what the run's finish adds up (JSON: accounts written, the cost per activity type, the
+    uncosted activities, the warnings of accounts left out), or None, writing nothing, when
+    the run is no longer running (another shard failed it, or the sweep)."""
+    run = AnalysisRun.objects.filter(pk=run_id, status=Status.RUNNING).first()
+    if run is None:
+        return None
+    # The heartbeat: a shard began.
+    AnalysisRun.objects.filter(pk=run_id, status=Status.RUNNING).update(heartbeat_at=timezone.now())
+    computed = analysis_compute(
+        as_of=run.as_of,
+        params=Parameters(**run.parameters),
+        accounts=accounts,
+        small_account_revenue=small_account_revenue,
+    )
+    fitted = _figures_that_fit(computed)
+    snapshots = _snapshot_columns(run_id, fitted)
+    with transaction.atomic():
+        # First the run's row: the sweep cannot fail the run while this shard commits.
+        alive = AnalysisRun.objects.filter(pk=run_id, status=Status.RUNNING).update(
+            heartbeat_at=timezone.now(),
+            progress=Least(F("progress") + progress_step, Value(5 + SHARDS_PROGRESS)),
+        )
+        if alive != 1:
+            return None
+        snapshots = _rows_of_existing_accounts(snapshots, accounts)
+        AccountSnapshot.objects.filter(loaders.of_accounts(accounts), run_id=run_id).delete()
+        _snapshots_insert(snapshots)
+    return {
+        "accounts": len(snapshots["account_id"]),
+        "cost_by_type": {str(code): float(cost) for code, cost in computed.cost_by_type.items()},
+        "unrated": [
+            [str(kind), str(reason), int(count), float(quantity)]
+            for kind, reason, count, quantity in computed.unrated[list(UNRATED_COLUMNS)].itertuples(
+                index=False
+            )
+        ],
+        "left_out": fitted.warnings[len(computed.warnings) :],
+    }
+
+
+UNRATED_COLUMNS = (
+    analysis_columns.ACTIVITY_TYPE,
+    analysis_columns.REASON,
+    analysis_columns.ACTIVITY_COUNT,
+    analysis_columns.QUANTITY,
+)
+
+
+def analysis_shards_finish(
+    *, run_id: int, parts: list[dict[str, Any] | None], warnings: list[str]
+) -> AnalysisRun | None:
+    """The chord's last step: the run-level figures from every shard's part (the Pareto of
+    the whole portfolio's cost per activity type, the warnings), then the run succeeded,
+    in one transaction that checks every shard's snapshots are there. None when the run
+    is no longer running; on an error the run fails with no snapshot left."""
+    if any(part is None for part in parts):
+        return None
+    try:
+        costs = portfolio_costs(
+            [
+                (
+                    pd.Series(part["cost_by_type"], dtype="float64"),
+                    pd.DataFrame(part["unrated"], columns=list(UNRATED_COLUMNS)),
+                )
+                for part in parts
+                if part is not None
+            ]
+        )
+        analysed = sum(part["accounts"] for part in parts if part is not None)
+        left_out = [warning for part in parts if part is not None for warning in part["left_out"]]
+        with transaction.atomic():
+            finished = AnalysisRun.objects.filter(pk=run_id, status=Status.RUNNING).update(
+                status=Status.SUCCEEDED,
+                finished_at=timezone.now(),
+                heartbeat_at=timezone.now(),
+                progress=100,
+                progress_message="Done",
+                accounts_analysed=analysed,
+                warnings=[*warnings, *costs.warnings, *left_out],
+                cost_by_activity_type=_pareto_rows(costs.cost_pareto),
+            )
+            if finished != 1:
+                return None
+            stored = AccountSnapshot.objects.filter(run_id=run_id).count()
+            if stored != analysed:
+                raise RuntimeError(
+                    f"The shards wrote {stored:,} snapshots where they reported {analysed:,}."
+                )
+    except Exception as error:
+        analysis_run_fail(run_id=run_id, error=f"{type(error).__name__}: {error}")
+        raise
+    return AnalysisRun.objects.get(pk=run_id)
+
+
+@transaction.atomic
+def analysis_run_fail(*, run_id: int, error: str) -> bool:
+    """Fail a running run with ``error`` and delete every snapshot of it (the shards
+    written so far). False when the run was not running (nothing changed)."""
+    failed = AnalysisRun.objects.filter(pk=run_id, status=Status.RUNNING).update(
+        status=Status.FAILED, finished_at=timezone.now(), error=error
+    )
+    if failed:
+        AccountSnapshot.objects.filter(run_id=run_id).delete()
+    return bool(failed)

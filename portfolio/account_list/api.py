@@ -18,6 +18,7 @@ from accounts.api import AccountViewSet
 from accounts.models import Account
 from accounts.serializers import AccountSerializer, AccountUpdateSerializer
 from kam.api import FilterBackend
+from portfolio.account_list.pagination import AccountListPagination
 from portfolio.account_list.selectors import FIGURES, accounts_with_figures
 from portfolio.models import Segment
 from portfolio.selectors import analysis_run_latest_succeeded
@@ -85,12 +86,14 @@ class NullsLastOrderingFilter(OrderingFilter):
 class AccountListViewSet(AccountViewSet):
     __doc__ = AccountViewSet.__doc__
     filter_backends = [FilterBackend, SearchFilter, NullsLastOrderingFilter]
+    pagination_class = AccountListPagination
     ordering_fields = [*AccountViewSet.ordering_fields, *READ_ONLY]
 
     def get_queryset(self) -> QuerySet[Account]:
         if getattr(self, "swagger_fake_view", False):  # the schema needs the model, no run
             return Account.objects.none()
-        return accounts_with_figures(user=self.request.user, run=analysis_run_latest_succeeded())
+        self.figures_run = analysis_run_latest_succeeded()
+        return accounts_with_figures(user=self.request.user, run=self.figures_run)
 
     def get_serializer_class(self) -> type[AccountSerializer]:
         if self.action in ("update", "partial_update"):

@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -22,6 +21,7 @@ from accounts.saved_views.services import saved_view_delete, saved_view_save
 from kam.types import AuthenticatedHttpRequest
 from portfolio.account_list.exports import account_list_download
 from portfolio.account_list.filters import SORTS, AccountListFilter, order_terms
+from portfolio.account_list.pagination import CountedPaginator, cached_count
 from portfolio.account_list.selectors import accounts_with_figures
 from portfolio.selectors import analysis_run_latest_succeeded
 
@@ -105,7 +105,15 @@ def account_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
         accounts = filters.qs.order_by(*order_terms(sort))
         if download:
             return account_list_download(accounts, file_format=download)
-    page = Paginator(accounts, PAGE_SIZE).get_page(request.GET.get("page"))
+    count = cached_count(
+        user=request.user,
+        params=request.GET,
+        queryset=accounts,
+        kind="page",
+        run_id=None if run is None else run.pk,
+        not_filters={"page", "download", "sort"},
+    )
+    page = CountedPaginator(accounts, PAGE_SIZE, count=count).get_page(request.GET.get("page"))
     kept = {
         key: str(value)
         for key, value in request.GET.items()

@@ -15,25 +15,53 @@ from rest_framework.views import APIView
 from accounts.models import Designation
 from kam.types import request_user
 from portfolio.dashboard.filters import MAX_FILTER_LENGTH, dashboard_filters_parse
-from portfolio.dashboard.selectors import Dashboard, dashboard_get
+from portfolio.dashboard.selectors import AccountRow, Dashboard, dashboard_get
 from portfolio.models import Segment
 
+# What each chart of accounts draws, beside the account's id and name (`?rows=full`: every
+# figure of each account, as the dashboard's tables show them).
+CHART_FIELDS: dict[str, tuple[str, ...]] = {
+    "matrix": ("attractiveness", "margin", "revenue_ttm", "segment"),
+    "value_creators": ("net_profit_ttm",),
+    "value_drainers": ("net_profit_ttm",),
+    "lifetime_value_vs_replacement": ("ltv", "replacement_cost"),
+    "churn_risk": ("churn_score", "churn_stage", "at_risk", "signals"),
+    "value_exchange": ("value_delivered_ttm", "value_received_ttm"),
+}
+ROWS = ("chart", "full")
 
-def _payload(dashboard: Dashboard) -> dict[str, Any]:
+
+def _rows(rows: list[AccountRow], chart: str, *, full: bool) -> list[dict[str, Any]]:
+    if full:
+        return [asdict(row) for row in rows]
+    names = ("account_id", "name", *CHART_FIELDS[chart])
+    return [{name: getattr(row, name) for name in names} for row in rows]
+
+
+def _payload(dashboard: Dashboard, *, full: bool) -> dict[str, Any]:
     totals = asdict(dashboard.totals)
     totals["net_margin"] = dashboard.totals.net_margin
+    charts = {
+        "matrix": dashboard.matrix,
+        "value_creators": dashboard.creators,
+        "value_drainers": dashboard.drainers,
+        "lifetime_value_vs_replacement": dashboard.top_accounts,
+        "churn_risk": dashboard.churn,
+        "value_exchange": dashboard.value_exchange,
+    }
+    rows = {chart: _rows(list(accounts), chart, full=full) for chart, accounts in charts.items()}
     return {
         "run": {"id": dashboard.run.pk, "as_of": dashboard.run.as_of},
         "filters": dashboard.filters.as_query(),
         "totals": totals,
-        "matrix": [asdict(row) for row in dashboard.matrix],
+        "matrix": rows["matrix"],
         "concentration": asdict(dashboard.concentration),
         "cost_pareto": [asdict(row) for row in dashboard.pareto],
-        "value_creators": [asdict(row) for row in dashboard.creators],
-        "value_drainers": [asdict(row) for row in dashboard.drainers],
-        "lifetime_value_vs_replacement": [asdict(row) for row in dashboard.top_accounts],
-        "churn_risk": [asdict(row) for row in dashboard.churn],
-        "value_exchange": [asdict(row) for row in dashboard.value_exchange],
+        "value_creators": rows["value_creators"],
+        "value_drainers": rows["value_drainers"],
+        "lifetime_value_vs_replacement": rows["lifetime_value_vs_replacement"],
+        "churn_risk": rows["churn_risk"],
+        "value_exchange": rows["value_exchange"],
         "trend": [asdict(row) for row in dashboard.trend],
     }
 
@@ -54,22 +82,32 @@ FILTER_PARAMETERS = [
     _filter_parameter("designation", list(Designation.values)),
     _filter_parameter("owner"),
     _filter_parameter("region"),
+    OpenApiParameter(
+        "rows",
+        {"type": "string", "enum": list(ROWS)},
+        description="chart (default): each chart's accounts with the figures it draws; "
+        "full: every figure of each account.",
+    ),
 ]
 
 
 class DashboardView(APIView):
     """The latest successful run's dashboard over the accounts you may see. Filters:
     `segment`, `designation`, `owner` (username), `region`. An unknown segment or
-    designation answers 400 with a message per filter; before any run, 404."""
+    designation answers 400 with a message per filter; before any run, 404. Each chart's
+    accounts carry the figures it draws (`rows=full`: all of them)."""
 
     permission_classes = [IsAuthenticated]
 
     @extend_schema(parameters=FILTER_PARAMETERS, responses=OpenApiTypes.OBJECT)
     def get(self, request: Request) -> Response:
         parsed = dashboard_filters_parse(params=request.query_params)
+        rows = request.query_params.getlist("rows") or ["chart"]
+        if len(rows) > 1 or rows[0] not in ROWS:
+            return Response({**parsed.errors, "rows": ["Give chart or full, once."]}, status=400)
         if parsed.errors:
             return Response(parsed.errors, status=400)
         dashboard = dashboard_get(user=request_user(request), filters=parsed.filters)
         if dashboard is None:
             return Response({"detail": "There is no successful analysis run yet."}, status=404)
-        return Response(_payload(dashboard))
+        return Response(_payload(dashboard, full=rows[0] == "full"))

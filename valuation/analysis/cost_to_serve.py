@@ -159,17 +159,8 @@ def cost_to_serve(
         .sum()
         .astype("float64")
     )
-    unrated = (
-        acts[acts[REASON].notna()]
-        .groupby([ACTIVITY_TYPE, REASON])[[ACTIVITY_COUNT, QUANTITY]]
-        .sum()
-        .reset_index()
-        .sort_values([ACTIVITY_COUNT, ACTIVITY_TYPE], ascending=[False, True], ignore_index=True)
-    )
-    warnings = [
-        _warning(row[ACTIVITY_TYPE], row[REASON], int(row[ACTIVITY_COUNT]))
-        for row in unrated.to_dict("records")
-    ]
+    unrated = unrated_summed([acts[acts[REASON].notna()]])
+    warnings = unrated_warnings(unrated)
     return CostToServe(
         by_account=by_account,
         by_activity_type=_by_type(acts),
@@ -177,6 +168,27 @@ def cost_to_serve(
         warnings=warnings,
         by_account_and_type=acts.groupby([ACCOUNT, ACTIVITY_TYPE])[COST].sum().reset_index(),
     )
+
+
+def unrated_summed(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """Uncosted activities (rows with ACTIVITY_TYPE, REASON, ACTIVITY_COUNT, QUANTITY, such
+    as ``CostToServe.unrated`` of several parts of the portfolio) summed per type and
+    reason, the most numerous first (ties: activity type ascending)."""
+    frame = pd.concat([part[[ACTIVITY_TYPE, REASON, ACTIVITY_COUNT, QUANTITY]] for part in parts])
+    return (
+        frame.groupby([ACTIVITY_TYPE, REASON])[[ACTIVITY_COUNT, QUANTITY]]
+        .sum()
+        .reset_index()
+        .sort_values([ACTIVITY_COUNT, ACTIVITY_TYPE], ascending=[False, True], ignore_index=True)
+    )
+
+
+def unrated_warnings(unrated: pd.DataFrame) -> list[str]:
+    """One plain-words data-quality warning per row of ``unrated_summed``."""
+    return [
+        _warning(row[ACTIVITY_TYPE], row[REASON], int(row[ACTIVITY_COUNT]))
+        for row in unrated.to_dict("records")
+    ]
 
 
 def _by_type(acts: pd.DataFrame) -> pd.Series:

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 
 from accounts.models import Account, Designation
+from kam import data_versions
 from kam.roles import Role
 from valuation.importing.cells import Lookup, RowChecker, cells_of, parse_choice, parse_text
 from valuation.importing.outcome import ImportOutcome
@@ -91,4 +92,6 @@ UPSERT = Upsert(
 
 
 def write_accounts(rows: Iterator[Row], context: ImportContext) -> ImportOutcome:
+    # Written in bulk, without save signals: the accounts' cached counts follow by hand.
+    data_versions.bump(data_versions.ACCOUNTS)
     return upsert_rows(UPSERT, rows, context.outcome)
