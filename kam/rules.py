@@ -8,9 +8,10 @@ the same predicates to decide what to show, so the rule is written once."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django_stubs_ext import StrOrPromise
 
 
-def require(allowed: bool, message: str) -> None:
+def require(allowed: bool, message: StrOrPromise) -> None:
     """Refuse (PermissionDenied, 403 on a page and in the API) unless `allowed`."""
     if not allowed:
         raise PermissionDenied(message)
