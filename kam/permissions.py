@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django_stubs_ext import StrOrPromise
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.views import APIView
@@ -17,7 +18,7 @@ from kam.types import AnyUser
 Rule = Callable[[AnyUser], bool]
 
 
-def writes_allowed_by(rule: Rule, message: str) -> type[BasePermission]:
+def writes_allowed_by(rule: Rule, message: StrOrPromise) -> type[BasePermission]:
     """A permission class: every signed-in user reads; a write needs `rule(user)`, refused
     with `message` (the refusal the service gives)."""
 

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.expressions import Combinable
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, AccountLocation
 from kam.audit import audit_history
@@ -32,7 +33,7 @@ def money_field(
 def _require_first_of_month(value: object) -> None:
     day = getattr(value, "day", None)
     if day is not None and day != 1:
-        raise ValidationError("Use the first day of a month, e.g. 2024-03-01.")
+        raise ValidationError(_("Use the first day of a month, e.g. 2024-03-01."))
 
 
 class RevenueRecord(models.Model):
@@ -43,7 +44,7 @@ class RevenueRecord(models.Model):
         AccountLocation, on_delete=models.RESTRICT, related_name="revenue_records"
     )
     period_start = models.DateField(
-        validators=[_require_first_of_month], help_text="First day of the month."
+        validators=[_require_first_of_month], help_text=_("First day of the month.")
     )
     revenue = money_field()
     cost_of_goods = money_field(default=0)
@@ -56,7 +57,7 @@ class RevenueRecord(models.Model):
             models.UniqueConstraint(
                 fields=["account", "location", "period_start"],
                 name="revenue_natural_key",
-                violation_error_message="This location already has a record for this month.",
+                violation_error_message=_("This location already has a record for this month."),
             ),
             models.CheckConstraint(
                 condition=Q(period_start__day=1), name="revenue_period_first_of_month"
@@ -77,7 +78,7 @@ class Forecast(models.Model):
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="forecasts")
     period_start = models.DateField(
-        validators=[_require_first_of_month], help_text="First day of the month."
+        validators=[_require_first_of_month], help_text=_("First day of the month.")
     )
     revenue = money_field()
 
@@ -89,7 +90,7 @@ class Forecast(models.Model):
             models.UniqueConstraint(
                 fields=["account", "period_start"],
                 name="forecast_natural_key",
-                violation_error_message="This account already has a forecast for this month.",
+                violation_error_message=_("This account already has a forecast for this month."),
             ),
             models.CheckConstraint(
                 condition=Q(period_start__day=1), name="forecast_period_first_of_month"
@@ -108,13 +109,13 @@ class ActivityType(models.Model):
     code = models.SlugField(
         max_length=40,
         unique=True,
-        error_messages={"unique": "Another activity type already uses this code."},
+        error_messages={"unique": _("Another activity type already uses this code.")},
     )
     name = models.CharField(max_length=120)
-    unit = models.CharField(max_length=40, help_text="What one unit of quantity is, e.g. hour.")
+    unit = models.CharField(max_length=40, help_text=_("What one unit of quantity is, e.g. hour."))
     is_investment = models.BooleanField(
         default=False,
-        help_text="An investment in the relationship (dedicated team, executive visits…).",
+        help_text=_("An investment in the relationship (dedicated team, executive visits…)."),
     )
 
     history = audit_history()
@@ -141,7 +142,7 @@ class ActivityRate(models.Model):
             models.UniqueConstraint(
                 fields=["activity_type", "effective_from"],
                 name="activity_rate_natural_key",
-                violation_error_message="This activity type already has a rate from this date.",
+                violation_error_message=_("This activity type already has a rate from this date."),
             ),
             models.CheckConstraint(
                 condition=Q(unit_cost__gte=0), name="activity_rate_not_negative"
@@ -153,16 +154,16 @@ class ActivityRate(models.Model):
 
 
 class ImportKind(models.TextChoices):
-    ACCOUNTS = "accounts", "Accounts"
-    REVENUE = "revenue", "Revenue"
-    FORECASTS = "forecasts", "Forecasts"
-    ACTIVITY_TYPES = "activity_types", "Activity types"
-    ACTIVITY_RATES = "activity_rates", "Activity rates"
-    ACTIVITIES = "activities", "Service activities"
-    COMPLAINTS = "complaints", "Complaints"
-    EVENTS = "events", "Account events"
-    CONTACTS = "contacts", "Contacts (buying-influence maps)"
-    INTERACTIONS = "interactions", "Interactions"
+    ACCOUNTS = "accounts", _("Accounts")
+    REVENUE = "revenue", _("Revenue")
+    FORECASTS = "forecasts", _("Forecasts")
+    ACTIVITY_TYPES = "activity_types", _("Activity types")
+    ACTIVITY_RATES = "activity_rates", _("Activity rates")
+    ACTIVITIES = "activities", _("Service activities")
+    COMPLAINTS = "complaints", _("Complaints")
+    EVENTS = "events", _("Account events")
+    CONTACTS = "contacts", _("Contacts (buying-influence maps)")
+    INTERACTIONS = "interactions", _("Interactions")
 
 
 # Kinds whose rows have no natural key: a file already loaded is refused by its content hash.
@@ -178,24 +179,27 @@ class ImportBatch(models.Model):
     """One uploaded file of one kind, and what became of it."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
 
     kind = models.CharField(max_length=20, choices=ImportKind.choices)
     file_name = models.CharField(max_length=255)
     file = models.FileField(upload_to="imports/%Y/%m/", blank=True)
     file_size = models.BigIntegerField(default=0)
     sha256 = models.CharField(max_length=64, db_index=True)
-    is_utf8 = models.BooleanField(default=True, help_text="Set when the file is hashed.")
+    is_utf8 = models.BooleanField(default=True, help_text=_("Set when the file is hashed."))
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     rows_total = models.PositiveIntegerField(default=0)
-    rows_done = models.PositiveIntegerField(default=0, help_text="Rows processed so far.")
+    rows_done = models.PositiveIntegerField(default=0, help_text=_("Rows processed so far."))
     rows_created = models.PositiveIntegerField(default=0)
     rows_updated = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
     message = models.TextField(blank=True)
+    # The language the file was uploaded in: its messages are written in it (a worker has no
+    # request to take it from). Empty: the default language.
+    language = models.CharField(max_length=10, blank=True, default="")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -312,8 +316,8 @@ class ServiceActivity(models.Model):
 
 
 class Direction(models.TextChoices):
-    DELIVERED = "delivered", "Delivered to the account"
-    RECEIVED = "received", "Received from the account"
+    DELIVERED = "delivered", _("Delivered to the account")
+    RECEIVED = "received", _("Received from the account")
 
 
 class ValueEntry(VersionedModel):
@@ -322,14 +326,14 @@ class ValueEntry(VersionedModel):
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="value_entries")
     direction = models.CharField(max_length=10, choices=Direction.choices)
     category = models.CharField(
-        max_length=100, help_text="e.g. cost savings, productivity, referral, reference."
+        max_length=100, help_text=_("e.g. cost savings, productivity, referral, reference.")
     )
     amount = money_field()
     date = models.DateField()
-    evidence = models.TextField(blank=True, help_text="How do we know? Document, metric, quote.")
+    evidence = models.TextField(blank=True, help_text=_("How do we know? Document, metric, quote."))
     customer_confirmed = models.BooleanField(default=False)
     confirmed_by = models.CharField(
-        max_length=200, blank=True, help_text="The customer's person who confirmed it."
+        max_length=200, blank=True, help_text=_("The customer's person who confirmed it.")
     )
     confirmed_on = models.DateField(null=True, blank=True)
     created_by = models.ForeignKey(
@@ -351,8 +355,10 @@ class ValueEntry(VersionedModel):
                 condition=Q(customer_confirmed=True, confirmed_on__isnull=False)
                 | Q(customer_confirmed=False, confirmed_on__isnull=True),
                 name="value_confirmation_dated",
-                violation_error_message="A confirmed entry needs the date it was confirmed; "
-                "an unconfirmed one has none.",
+                violation_error_message=_(
+                    "A confirmed entry needs the date it was confirmed; "
+                    "an unconfirmed one has none."
+                ),
             ),
         ]
         indexes = [models.Index(fields=["account", "date"], name="value_account_date_idx")]
