@@ -4,6 +4,7 @@ reader's language; English stays the default."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,10 +13,12 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
+from django.utils.translation import gettext
 
 from accounts.models import AccountLocation
 from kam.types import User
 from valuation import charts
+from valuation.analysis.parameters import AnalysisParameters
 from valuation.importing import services as import_services
 from valuation.models import ImportBatch
 
@@ -124,3 +127,15 @@ def test_charts_speak_the_readers_language(catalogue: None) -> None:
     assert titles() == ("Cost to serve, trailing twelve months", "Forecast")
     with translation.override("zh-hans"):
         assert titles() == ("服务成本（近 12 个月）", "预测")
+
+
+def test_analysis_parameter_errors_in_the_readers_language(catalogue: None) -> None:
+    wrong = AnalysisParameters(base_retention=90, recurring_days=0, horizon_years=math.nan)
+    assert wrong.validate()["recurring_days"] == "Enter a whole number from 1 to 3660."
+    with translation.override("zh-hans"):
+        errors = wrong.validate(translate=gettext)
+    assert errors == {
+        "base_retention": "基础留存率必须在 0 到 1 之间（0.90 表示每年有 90 % 的客户留存）。",
+        "recurring_days": "请输入 1 到 3660 之间的整数。",
+        "horizon_years": "请输入数字。",
+    }
