@@ -144,7 +144,10 @@ def plan_decide(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse
     try:
         if data["decision"] == "approve":
             plan_services.account_plan_approve(
-                plan=plan, approved_by=request.user, version=data["version"]
+                plan=plan,
+                approved_by=request.user,
+                comment=data["comment"],
+                version=data["version"],
             )
         else:
             plan_services.account_plan_return(

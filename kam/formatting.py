@@ -36,6 +36,30 @@ def money(value: Any, currency: str = "EUR") -> str:
     return f"{sign}{symbol}{abs(rounded):,}"
 
 
+def money_exact(value: Any, currency: str = "EUR") -> str:
+    """To the cent, for a hover or an export: `1234567.891` → `€1,234,567.89`; empty for no
+    value."""
+    number = _decimal(value)
+    if number is None:
+        return ""
+    symbol = SYMBOLS.get(currency, f"{currency} ")
+    rounded = number.quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)
+    sign = MINUS if rounded < 0 else ""
+    return f"{sign}{symbol}{abs(rounded):,}"
+
+
+def money_hidden_cents(value: Any, currency: str = "EUR") -> str:
+    """The exact amount when `money` rounds its cents away (`€1,234,567.89` for
+    1234567.891), else empty: what a hover adds to a rounded figure."""
+    number = _decimal(value)
+    if number is None:
+        return ""
+    cents = number.quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)
+    if cents == cents.to_integral_value() or abs(cents) < 1000:
+        return ""
+    return money_exact(number, currency)
+
+
 def money_short(value: Any, currency: str = "EUR") -> str:
     """For a card or a chart label: `€12.3k`, `€345k`, `€1.2M`, `−€2.5bn`, and `money` below
     10,000. A value that rounds up to the next unit takes it (`€1M`, not `€1000k`)."""

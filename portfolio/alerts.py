@@ -20,11 +20,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db.models import BooleanField, F, IntegerField, OuterRef, Q, Subquery
 from django.urls import reverse
 
 from accounts.plans.selectors import plan_actions_overdue
 from accounts.selectors import accounts_visible_to
+from kam.formatting import money
 from kam.roles import Role, user_has_role
 from kam.types import AnyUser, User
 from portfolio.churn.playbook import signal_action
@@ -196,16 +198,19 @@ def values_unconfirmed_alerts(*, user: User, as_of: date) -> AlertGroup:
         .order_by("date", "id")[: ALERT_LIMIT + 1]
     )
     shown, group.has_more = _limited(entries)
+    currency = str(settings.KAM_CURRENCY)
     for entry in shown:
         direction = "delivered" if entry.direction == "delivered" else "received"
         group.alerts.append(
             Alert(
                 account_id=entry.account_id,
                 account_name=entry.account.name,
-                message=f"{entry.category} ({direction}), {entry.amount:,} dated "
+                message=f"{entry.category} ({direction}), {money(entry.amount, currency)} dated "
                 f"{entry.date.isoformat()}: not confirmed by the customer after "
                 f"{(as_of - entry.date).days} days.",
-                url=reverse("valuation:account-value", args=[entry.account_id]),
+                # Straight to the entry's row, where "Mark confirmed" is.
+                url=reverse("valuation:account-value", args=[entry.account_id])
+                + f"#entry-{entry.pk}",
                 action="Confirm with the customer",
             )
         )

@@ -28,6 +28,7 @@ from accounts.plans.serializers import (
     AccountPlanCreateSerializer,
     AccountPlanSerializer,
     HistoryEntrySerializer,
+    PlanApproveSerializer,
     PlanReturnSerializer,
     PlanWorkflowSerializer,
 )
@@ -210,15 +211,19 @@ class AccountPlanViewSet(viewsets.ModelViewSet[AccountPlan]):
             ),
         )
 
-    @extend_schema(request=PlanWorkflowSerializer, responses=AccountPlanSerializer)
+    @extend_schema(request=PlanApproveSerializer, responses=AccountPlanSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str | None = None) -> Response:
-        """Submitted → approved (an executive who does not own the plan)."""
+        """Submitted → approved, with an optional `comment` (an executive who does not own
+        the plan)."""
         return self._workflow(
             request,
-            PlanWorkflowSerializer,
+            PlanApproveSerializer,
             lambda plan, data: plan_services.account_plan_approve(
-                plan=plan, approved_by=request_user(request), version=data.get("version")
+                plan=plan,
+                approved_by=request_user(request),
+                comment=data.get("comment", ""),
+                version=data.get("version"),
             ),
         )
 

@@ -89,5 +89,18 @@ class ReturnForm(forms.Form):
     )
 
 
+class ApproveForm(forms.Form):
+    comment = forms.CharField(
+        label="Comment for the owner (optional)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Beside the return form on one page: ids of its own.
+        kwargs.setdefault("auto_id", "id_approve_%s")
+        super().__init__(*args, **kwargs)
+
+
 class ActionStatusForm(forms.Form):
     status = forms.ChoiceField(choices=ActionStatus.choices)

@@ -43,6 +43,9 @@ class AccountPlan(models.Model):
     return_comment = models.TextField(
         blank=True, help_text="Why the steering committee returned the plan (last return)."
     )
+    approval_comment = models.TextField(
+        blank=True, help_text="What the steering committee said when it approved the plan."
+    )
     submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -38,6 +38,7 @@ PLAN_FIELD_LABELS = {
     "strategy": "2 · Strategy",
     "expansion": "4 · Plan to expand",
     "return_comment": "Return comment",
+    "approval_comment": "Approval comment",
 }
 OBJECTIVE_FIELD_LABELS = {"metric": "Metric", "target": "Target", "current": "Current"}
 ACTION_FIELD_LABELS = {"title": "Title", "owner_id": "Owner", "due": "Due", "status": "Status"}

@@ -75,6 +75,7 @@ class AccountPlanSerializer(StrictModelSerializer):
             "actions",
             "version",
             "return_comment",
+            "approval_comment",
             "submitted_at",
             "submitted_by",
             "reviewed_at",
@@ -86,6 +87,7 @@ class AccountPlanSerializer(StrictModelSerializer):
             "id",
             "status",
             "return_comment",
+            "approval_comment",
             "submitted_at",
             "reviewed_at",
             "created_at",
@@ -111,11 +113,19 @@ class AccountPlanCreateSerializer(AccountPlanSerializer):
 
 
 class PlanWorkflowSerializer(StrictSerializer):
-    """A transition's body: `version` only (and `comment` on return); any other field is refused,
-    so a comment sent with a submit or an approval is not silently dropped."""
+    """A transition's body: `version` only (and `comment` on approval and return); any other
+    field is refused, so a comment sent with a submit is not silently dropped."""
 
     version = serializers.IntegerField(
         required=False, help_text="Optional: refuse the transition if the plan moved on."
+    )
+
+
+class PlanApproveSerializer(PlanWorkflowSerializer):
+    comment = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="Optional: what the committee says to the owner with its approval.",
     )
 
 

@@ -53,6 +53,7 @@ from accounts.plans.selectors import HistoryEntry, account_plan_changes_since
 from accounts.selectors import account_team
 from accounts.services import UNSET, Unset, account_data_changed, given
 from kam import clock
+from kam.input_policy import LONG_TEXT_MAX_LENGTH, text_problem
 from kam.roles import Role
 from kam.rules import require
 from kam.types import User
@@ -499,6 +500,15 @@ def _plan_people(plan: AccountPlan) -> list[User]:
     return [plan.account.owner, *people] if plan.account.owner else people
 
 
+def _review_comment(comment: str | None) -> str:
+    """A reviewer's comment, stripped, under the input policy (it is stored by an update)."""
+    comment = (comment or "").strip()
+    problem = text_problem(comment, multiline=True, max_length=LONG_TEXT_MAX_LENGTH)
+    if problem:
+        raise ValidationError({"comment": problem})
+    return comment
+
+
 def _require_reviewer(plan: AccountPlan, user: User, verb: str) -> None:
     require(can_review_plan(user, plan), PLAN_REVIEW_REFUSED.format(verb=verb))
     if plan.status != PlanStatus.SUBMITTED:
@@ -510,10 +520,12 @@ def _require_reviewer(plan: AccountPlan, user: User, verb: str) -> None:
 
 @transaction.atomic
 def account_plan_approve(
-    *, plan: AccountPlan, approved_by: User, version: int | None = None
+    *, plan: AccountPlan, approved_by: User, comment: str = "", version: int | None = None
 ) -> AccountPlan:
-    """Submitted → approved, by an executive who does not own the plan."""
+    """Submitted → approved, by an executive who does not own the plan, with an optional
+    comment for the owner (kept on the plan and in its history, and sent with the notice)."""
     _require_reviewer(plan, approved_by, "approve")
+    comment = _review_comment(comment)
     if is_own_plan(approved_by, plan):
         raise ValidationError(
             "You cannot approve your own plan: another member of the steering committee must."
@@ -524,14 +536,17 @@ def account_plan_approve(
         PlanStatus.SUBMITTED,
         version,
         status=PlanStatus.APPROVED,
+        approval_comment=comment,
         reviewed_at=timezone.now(),
         reviewed_by=approved_by,
     )
+    said = f": “{comment}”" if comment else "."
     # Notification (issue 18): the owner and the team hear the plan is approved.
     notify(
         recipients=_plan_people(plan),
         kind=Kind.PLAN_APPROVED,
-        message=f"{approved_by.username} approved the {plan.period} plan of {plan.account.name}.",
+        message=f"{approved_by.username} approved the {plan.period} plan of "
+        f"{plan.account.name}{said}",
         url=reverse("accounts:plan-detail", args=[plan.pk]),
         actor=approved_by,
     )
@@ -544,7 +559,7 @@ def account_plan_return(
 ) -> AccountPlan:
     """Submitted → draft with a comment saying what to rework, by an executive."""
     _require_reviewer(plan, returned_by, "return")
-    comment = (comment or "").strip()
+    comment = _review_comment(comment)
     if not comment:
         raise ValidationError({"comment": "Say what the owner should rework before resubmitting."})
     _transition(

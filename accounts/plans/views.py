@@ -22,6 +22,7 @@ from accounts.plans import services as plan_services
 from accounts.plans.forms import (
     ActionFormSet,
     ActionStatusForm,
+    ApproveForm,
     ObjectiveFormSet,
     PlanForm,
     ReturnForm,
@@ -303,6 +304,7 @@ def _detail_context(
         "is_own": is_own_plan(user, plan),
         "can_track": can_edit,
         "return_form": extra.pop("return_form", ReturnForm()),
+        "approve_form": extra.pop("approve_form", ApproveForm()),
         "today": _today(),
         "action_statuses": ActionStatus.choices,
         "tab": "plans",
@@ -343,10 +345,22 @@ def plan_submit(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse
 @require_POST
 def plan_approve(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     plan = plan_selectors.account_plan_get_for_user(user=request.user, plan_id=plan_id)
+    form = ApproveForm(request.POST)
+    form.is_valid()
     try:
-        plan_services.account_plan_approve(plan=plan, approved_by=request.user)
-    except (ValidationError, PlanVersionConflictError) as error:
+        plan_services.account_plan_approve(
+            plan=plan, approved_by=request.user, comment=form.cleaned_data.get("comment", "")
+        )
+    except PlanVersionConflictError as error:
         return _workflow_error(request, plan, error)
+    except ValidationError as error:
+        form_errors_apply(form, error)
+        return render(
+            request,
+            "accounts/plans/plan_detail.html",
+            _detail_context(request, plan, approve_form=form),
+            status=400,
+        )
     messages.success(request, f"Plan {plan.period} for {plan.account.name} approved.")
     return redirect("accounts:plan-detail", plan_id=plan.pk)
 

@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.http import FileResponse, HttpResponse
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from kam import formatting
 from kam.spreadsheets import csv_row, xlsx_row
 from portfolio.dashboard.selectors import AccountRow, Dashboard
 
@@ -316,17 +318,26 @@ def table_response(*, table: Table, file_format: str, stamp: str) -> HttpRespons
     return response
 
 
-def _display(cell: Cell) -> str:
+def _display(cell: Cell, currency: str) -> str:
     value = cell.value
     if value is None:
         return "—"
     if cell.kind == MONEY:
-        return f"{Decimal(str(value)):,.0f}"
+        return formatting.money(value, currency)
     if cell.kind == PERCENT:
-        return f"{float(value) * 100:.0f} %"
+        return formatting.percent(value)
     if cell.kind == NUMBER:
         return f"{Decimal(str(value)):,.0f}"
+    if cell.kind == RATIO:
+        return formatting.number(value)
     return str(value)
+
+
+def _money_td(cell: Cell, currency: str) -> str:
+    """A money cell: whole units shown, the exact amount to the cent on hover."""
+    exact = formatting.money_hidden_cents(cell.value, currency)
+    title = f' title="{escape(exact)}"' if exact else ""
+    return f'<td class="num"{title}>{escape(_display(cell, currency))}</td>'
 
 
 def table_html(*, table: Table, table_id: str) -> SafeString:
@@ -334,6 +345,7 @@ def table_html(*, table: Table, table_id: str) -> SafeString:
     a thousand cells, and Django's template engine (then format_html and reverse per row)
     spent most of the page's time on them. Every text is escaped."""
     numeric = {MONEY, PERCENT, NUMBER, RATIO}
+    currency = str(settings.KAM_CURRENCY)
     # One reverse for every account link: the detail URL with a marker for the id.
     marker = "999999999"
     account_url = escape(reverse("accounts:detail", args=[int(marker)]))
@@ -350,10 +362,12 @@ def table_html(*, table: Table, table_id: str) -> SafeString:
             if cell.kind == ACCOUNT:
                 href = account_url.replace(marker, str(int(cell.account_id or 0)))
                 cells.append(f'<th scope="row"><a href="{href}">{escape(cell.value)}</a></th>')
+            elif cell.kind == MONEY:
+                cells.append(_money_td(cell, currency))
             elif cell.kind in numeric:
-                cells.append(f'<td class="num">{escape(_display(cell))}</td>')
+                cells.append(f'<td class="num">{escape(_display(cell, currency))}</td>')
             else:
-                cells.append(f"<td>{escape(_display(cell))}</td>")
+                cells.append(f"<td>{escape(_display(cell, currency))}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     if not body:
         body.append(

@@ -69,7 +69,7 @@ def test_submit_reaches_erins_inbox_she_returns_it_alice_reads_why(
     screenshot(erin, "inbox-erin-waiting-1440")
 
     # when she returns it from the inbox with a comment
-    waiting.get_by_label("Comment (to return it)").fill(
+    waiting.get_by_label("Comment to the owner (needed to return it)").fill(
         "Name the decision makers at the east plant."
     )
     waiting.get_by_role("button", name="Return with comment").click()

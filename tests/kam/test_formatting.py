@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from kam.formatting import money, money_short, percent
+from kam.formatting import money, money_hidden_cents, money_short, percent
 
 
 @pytest.mark.parametrize(
@@ -80,3 +80,25 @@ def test_number(value: object, expected: str) -> None:
     from kam.formatting import number
 
     assert number(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (Decimal("1234567.891"), "€1,234,567.89"),
+        (Decimal("-2500.5"), "−€2,500.50"),
+        (Decimal("20000.00"), ""),  # nothing hidden: no hover
+        (Decimal("12.5"), ""),  # below a thousand the cents are shown
+        (None, ""),
+    ],
+)
+def test_money_hidden_cents(value: object, expected: str) -> None:
+    assert money_hidden_cents(value, "EUR") == expected
+
+
+def test_money_hover_filter_puts_the_cents_in_a_title() -> None:
+    from django.template import Context, Template
+
+    template = Template("{% load kam_format %}{{ a|money_hover }}|{{ b|money_hover }}")
+    html = template.render(Context({"a": Decimal("1234567.891"), "b": Decimal("40")}))
+    assert html == '<span title="€1,234,567.89">€1,234,568</span>|€40'

@@ -152,7 +152,9 @@ def test_overdue_plan_actions(owner: Any, account: Any, stranger_account: Any) -
 def test_unconfirmed_value_older_than_ninety_days(
     owner: Any, account: Any, stranger_account: Any
 ) -> None:
-    ValueEntryFactory(account=account, category="freight savings", date=TODAY - timedelta(days=91))
+    old = ValueEntryFactory(
+        account=account, category="freight savings", date=TODAY - timedelta(days=91)
+    )
     ValueEntryFactory(account=account, category="recent", date=TODAY - timedelta(days=90))
     ValueEntryFactory(
         account=account,
@@ -165,10 +167,11 @@ def test_unconfirmed_value_older_than_ninety_days(
     group = _groups(owner)["values"]
     assert len(group.alerts) == 1
     assert group.alerts[0].message == (
-        f"freight savings (delivered), 5,000.00 dated {(TODAY - timedelta(days=91)).isoformat()}: "
+        f"freight savings (delivered), €5,000 dated {(TODAY - timedelta(days=91)).isoformat()}: "
         "not confirmed by the customer after 91 days."
     )
-    assert group.alerts[0].url == f"/accounts/{account.pk}/value/"
+    # straight to the entry's row, where it is marked confirmed
+    assert group.alerts[0].url == f"/accounts/{account.pk}/value/#entry-{old.pk}"
 
 
 def test_lists_stop_at_the_limit(owner: Any, account: Any) -> None:

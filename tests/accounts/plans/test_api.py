@@ -353,15 +353,15 @@ def test_plan_list_queries(
     ("verb", "body", "unknown"),
     [
         ("submit", {"comment": "Ready."}, "comment"),
-        ("approve", {"comment": "Looks fine."}, "comment"),
+        ("approve", {"comment": "Looks fine.", "note": "Call me."}, "note"),
         ("return", {"comment": "Sharpen the targets.", "note": "Call me."}, "note"),
     ],
 )
 def test_a_transition_refuses_a_field_it_does_not_take(
     owner_api: Any, executive_api: Any, account: Any, verb: str, body: dict[str, str], unknown: str
 ) -> None:
-    """A comment sent with a submit or an approval was dropped without a word; now it answers 400
-    and the plan stays where it was."""
+    """A comment sent with a submit was dropped without a word; now it answers 400 and the plan
+    stays where it was (an approval and a return take a comment, nothing else)."""
     start = PlanStatus.DRAFT if verb == "submit" else PlanStatus.SUBMITTED
     plan = plan_with_content(account, status=start)
     client = owner_api if verb == "submit" else executive_api
@@ -370,3 +370,16 @@ def test_a_transition_refuses_a_field_it_does_not_take(
     assert response.json()[unknown] == ["Unknown field: this body has no such field."]
     plan.refresh_from_db()
     assert plan.status == start
+
+
+def test_api_approval_takes_an_optional_comment(executive_api: Any, account: Any) -> None:
+    plan = plan_with_content(account, status=PlanStatus.SUBMITTED)
+    response = executive_api.post(
+        f"/api/v1/plans/{plan.pk}/approve/",
+        {"comment": "  Approved; revisit in Q3.  ", "version": plan.version},
+        format="json",
+    )
+    assert response.status_code == 200
+    assert response.json()["approval_comment"] == "Approved; revisit in Q3."
+    plan.refresh_from_db()
+    assert (plan.status, plan.approval_comment) == (PlanStatus.APPROVED, "Approved; revisit in Q3.")

@@ -356,3 +356,40 @@ def test_plan_list_and_overdue_page_queries(
     with django_assert_num_queries(4):
         response = owner_client.get("/accounts/plans/overdue/")
     assert len(response.context["by_account"]) == size
+
+
+def test_approval_comment_is_kept_shown_in_history_and_sent_to_the_owner(
+    executive_client: Any, owner_client: Any, owner: Any, account: Any
+) -> None:
+    from notifications.models import Notification
+
+    plan = plan_with_content(account, status=PlanStatus.SUBMITTED)
+    response = executive_client.post(
+        f"/accounts/plans/{plan.pk}/approve/", {"comment": "Good targets; watch the east plant."}
+    )
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert (plan.status, plan.approval_comment) == (
+        PlanStatus.APPROVED,
+        "Good targets; watch the east plant.",
+    )
+    page = owner_client.get(f"/accounts/plans/{plan.pk}/").content.decode()
+    assert 'id="approval-comment">Good targets; watch the east plant.</span>' in page
+    history = owner_client.get(f"/accounts/plans/{plan.pk}/history/").content.decode()
+    assert "Approval comment" in history
+    assert "<ins>Good targets; watch the east plant.</ins>" in history
+    notice = Notification.objects.get(user=owner, kind="plan_approved")
+    assert notice.message.endswith(": “Good targets; watch the east plant.”")
+
+
+def test_approval_comment_with_a_control_character_is_refused_in_words(
+    executive_client: Any, account: Any
+) -> None:
+    plan = plan_with_content(account, status=PlanStatus.SUBMITTED)
+    response = executive_client.post(
+        f"/accounts/plans/{plan.pk}/approve/", {"comment": "Good\x01 targets"}
+    )
+    assert response.status_code == 400
+    assert "control character U+0001" in response.content.decode()
+    plan.refresh_from_db()
+    assert (plan.status, plan.approval_comment) == (PlanStatus.SUBMITTED, "")

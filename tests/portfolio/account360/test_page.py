@@ -49,20 +49,20 @@ def test_page_shows_every_section_with_real_figures(
     assert "44,000" in html
     assert "79,640" in html
     # revenue by location and year (HQ: 100 000, 110 000, 121 000) and the growth forecast
-    for figure in ("100,000.00", "110,000.00", "121,000.00", "133,100.00", "146,410.00"):
+    for figure in ("€100,000", "€110,000", "€121,000", "€133,100", "€146,410"):
         assert figure in html
     # cost to serve TTM: picking 1 000 + 600, the visits 1 000 (an investment)
     assert [(line.name, line.cost) for line in data.cost.lines] == [
         ("Order picking", 1600),
         ("Executive visit", 1000),
     ]
-    assert "2,600.00" in html
+    assert "<strong>€2,600</strong>" in html
     # value ledger: 20 000 delivered, 5 000 received in the TTM, ratio 4
-    assert '<dd id="delivered-ttm">20,000.00</dd>' in html
-    assert '<dd id="received-ttm">5,000.00</dd>' in html
-    assert '<dd id="value-ratio">4.00</dd>' in html
+    assert '<dd id="delivered-ttm">€20,000</dd>' in html
+    assert '<dd id="received-ttm">€5,000</dd>' in html
+    assert '<dd id="value-ratio">4</dd>' in html
     # all time: the 2024 receipt counts too
-    assert '<dd id="ledger-all-time">20,000.00 / 6,000.00</dd>' in html
+    assert '<dd id="ledger-all-time">€20,000 / €6,000</dd>' in html
     # plan progress: 49 of 98 = 50 %, one objective not measured, one overdue action
     assert [row.percent for row in data.objectives] == [50, None]
     assert [action.title for action in data.overdue_actions] == ["Run the packaging trial"]
@@ -146,8 +146,8 @@ def test_account_without_a_snapshot_yet(
     assert "projection_chart" not in response.context
     assert "The projection needs an analysis run" in html
     assert "No analysis run has scored this account yet." in html
-    assert "121,000.00" in html  # revenue TTM is live
-    assert '<dd id="value-ratio">4.00</dd>' in html
+    assert "<strong>€121,000</strong>" in html  # revenue TTM is live
+    assert '<dd id="value-ratio">4</dd>' in html
 
 
 def test_value_tab_links_to_the_360_page(owner_client: Client, analysed: dict[str, Any]) -> None:

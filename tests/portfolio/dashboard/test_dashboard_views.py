@@ -313,7 +313,7 @@ def test_table_html_escapes_names_and_links_accounts() -> None:
     assert "<script>" not in html
     assert "&lt;script&gt;x&lt;/script&gt;" in html
     assert '<a href="/accounts/42/">' in html
-    assert '<td class="num">1,234,568</td>' in html
+    assert '<td class="num" title="€1,234,567.89">€1,234,568</td>' in html
     assert "T &amp; &lt;co&gt;" in html
 
 
