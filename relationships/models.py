@@ -56,7 +56,9 @@ class Contact(VersionedModel):
 
     # The verbose names are the fields' names in words: a person's history lists them.
 
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="contacts")
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("account")
+    )
     name = models.CharField(
         pgettext_lazy("a person's", "name"),
         max_length=200,
@@ -131,12 +133,14 @@ class Contact(VersionedModel):
             "The day the person left the customer (set with is_active false; today when not given)."
         ),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     history = audit_history()
 
     class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
         ordering = ["name", "id"]
         indexes = [
             models.Index(fields=["account", "name"], name="contact_account_name_idx"),
@@ -194,18 +198,26 @@ class Contact(VersionedModel):
 class ContactGoal(models.Model):
     """One of a contact's top three goals, optionally measured (metric, target, current)."""
 
-    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="goals")
-    position = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(3)]
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="goals", verbose_name=_("contact")
     )
-    text = models.CharField(max_length=300)
-    metric = models.CharField(max_length=100, blank=True)
-    target = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
-    current = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    position = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(3)], verbose_name=_("position")
+    )
+    text = models.CharField(max_length=300, verbose_name=_("text"))
+    metric = models.CharField(max_length=100, blank=True, verbose_name=_("metric"))
+    target = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True, verbose_name=_("target")
+    )
+    current = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True, verbose_name=_("current")
+    )
 
     history = audit_history()
 
     class Meta:
+        verbose_name = _("contact goal")
+        verbose_name_plural = _("contact goals")
         ordering = ["contact", "position"]
         constraints = [
             models.UniqueConstraint(fields=["contact", "position"], name="goal_unique_position"),
@@ -221,9 +233,14 @@ class ContactGoal(models.Model):
 class Interaction(VersionedModel):
     """A touch point between one of our people and one or more of the customer's people."""
 
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="interactions")
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="interactions", verbose_name=_("account")
+    )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="interactions"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="interactions",
+        verbose_name=_("user"),
     )
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -235,18 +252,26 @@ class Interaction(VersionedModel):
             "Who wrote it down (they may correct or delete it); none for older records, "
             "whose `user` may."
         ),
+        verbose_name=_("logged by"),
     )
-    date = models.DateField()
-    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.MEETING)
+    date = models.DateField(verbose_name=_("date"))
+    channel = models.CharField(
+        max_length=10, choices=Channel.choices, default=Channel.MEETING, verbose_name=_("channel")
+    )
     summary = models.TextField(
-        error_messages={"blank": _("Write a line on what was discussed or agreed.")}
+        error_messages={"blank": _("Write a line on what was discussed or agreed.")},
+        verbose_name=_("summary"),
     )
-    contacts = models.ManyToManyField(Contact, related_name="interactions")
-    created_at = models.DateTimeField(auto_now_add=True)
+    contacts = models.ManyToManyField(
+        Contact, related_name="interactions", verbose_name=_("contacts")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     history = audit_history()
 
     class Meta:
+        verbose_name = _("interaction")
+        verbose_name_plural = _("interactions")
         ordering = ["-date", "-id"]
         indexes = [
             models.Index(fields=["account", "-date"], name="interaction_account_date_idx"),
@@ -267,22 +292,34 @@ class ContactInfluence(VersionedModel):
     of the same account), with a strength and a note on how."""
 
     account = models.ForeignKey(
-        Account, on_delete=models.CASCADE, related_name="contact_influences"
+        Account,
+        on_delete=models.CASCADE,
+        related_name="contact_influences",
+        verbose_name=_("account"),
     )
-    source = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="influences_on")
-    target = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="influenced_by")
+    source = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="influences_on", verbose_name=_("source")
+    )
+    target = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="influenced_by", verbose_name=_("target")
+    )
     strength = models.PositiveSmallIntegerField(
         default=3,
         validators=[MinValueValidator(1), MaxValueValidator(5)],
         help_text=_("How strongly the source sways the target, 1 (a little) to 5 (decisively)."),
+        verbose_name=_("strength"),
     )
-    note = models.TextField(blank=True, help_text=_("How do they sway them? What did you see?"))
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    note = models.TextField(
+        blank=True, help_text=_("How do they sway them? What did you see?"), verbose_name=_("note")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     history = audit_history()
 
     class Meta:
+        verbose_name = _("contact influence")
+        verbose_name_plural = _("contact influences")
         ordering = ["account", "source", "target", "id"]
         indexes = [models.Index(fields=["account"], name="influence_account_idx")]
         constraints = [

@@ -113,3 +113,15 @@ def test_contact_form_in_english_by_default(owner_client: Any, account: Any) -> 
         {"name": "", "influence": "medium", "attitude": "neutral", "preferred_channel": "email"},
     )
     assert response.context["form"].errors["name"] == ["Give the person's name."]
+
+
+def test_a_persons_history_names_the_fields_in_chinese(
+    chinese: None, owner_api: Any, owner_client: Any, account: Any, boss: Contact
+) -> None:
+    owner_api.patch(
+        f"/api/v1/contacts/{boss.pk}/", {"attitude": "neutral", "title": "CEO"}, format="json"
+    )
+    response = owner_client.get(
+        f"/accounts/{account.pk}/relationships/contacts/{boss.pk}/edit/", **ZH
+    )
+    assert sorted(response.context["history"][0].fields) == ["态度", "职位"]
