@@ -5,6 +5,8 @@ WORKDIR /app
 COPY pyproject.toml constraints.txt ./
 RUN pip install -c constraints.txt $(python -c 'import tomllib;print(" ".join(tomllib.load(open("pyproject.toml","rb"))["project"]["dependencies"]))')
 COPY . .
+# The interface's translations (.mo files are built, not committed).
+RUN python scripts/compile_messages.py
 RUN SECRET_KEY=collectstatic-only DEBUG=true python manage.py collectstatic --noinput
 ENV WHITENOISE_USE_FINDERS=false
 EXPOSE 8000

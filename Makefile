@@ -9,7 +9,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 PYTEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format worker beat bench-import bench-analysis bench-pages bench-search fuzz faults backup restore clean mutate
+.PHONY: help install run test lint format messages translations worker beat bench-import bench-analysis bench-pages bench-search fuzz faults backup restore clean mutate
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -20,15 +20,29 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[test,dev]'
 	touch $(STAMP)
 
-install: $(STAMP) ## Create the virtualenv and install the pinned dependencies
+install: $(STAMP) translations ## Create the virtualenv and install the pinned dependencies
 
-run: $(STAMP) ## Run the product on embedded defaults (SQLite, in-process tasks, demo data)
+# The .mo files Django reads, compiled from the catalogues in locale/ (not committed).
+translations: $(STAMP)
+	$(BIN)/python scripts/compile_messages.py
+
+# The catalogue's exact makemessages commands (file locations without line numbers, so that
+# merges stay small; the same folders left out for everyone).
+MAKEMESSAGES := DEBUG=true $(BIN)/python manage.py makemessages -l zh_Hans --add-location=file --no-obsolete
+messages: $(STAMP) ## Update the zh-hans catalogues (locale/) from the marked strings, then compile them
+	$(MAKEMESSAGES) \
+	  -i '.venv/*' -i 'tests/*' -i 'bench/*' -i 'scripts/*' -i 'staticfiles/*' -i 'node_modules/*' -i 'demo/*'
+	$(MAKEMESSAGES) -d djangojs \
+	  -i '.venv/*' -i 'staticfiles/*' -i 'node_modules/*' -i 'static/vendor/*' -i 'tests/*'
+	$(BIN)/python scripts/compile_messages.py
+
+run: $(STAMP) translations ## Run the product on embedded defaults (SQLite, in-process tasks, demo data)
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py seed_demo
 	@echo "KAM is at http://127.0.0.1:8000/ (Ctrl-C to stop)"
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: $(STAMP) ## Run the whole suite against PostgreSQL, Redis and Chromium
+test: $(STAMP) translations ## Run the whole suite against PostgreSQL, Redis and Chromium
 	./scripts/services-up.sh
 	./scripts/ensure-chromium.sh
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \

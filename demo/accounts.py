@@ -19,7 +19,7 @@ from accounts.models import (
     TeamMember,
 )
 from demo.context import is_key_account
-from demo.users import MANAGERS
+from demo.users import CHINESE_MANAGER, MANAGERS
 from kam.types import User
 
 NAME_FIRST = [
@@ -120,6 +120,8 @@ def _account(
     is_key = designation in (Designation.STRATEGIC, Designation.PILOT)
     # The first strategic accounts belong to alice so the demo shows her portfolio.
     owner = users[MANAGERS[0]] if index < 2 else users[MANAGERS[index % len(MANAGERS)]]
+    if index >= 40 and index % 10 == 5:
+        owner = users[CHINESE_MANAGER]  # a few transactional accounts of her own
     return Account(
         external_id=f"ACC-{index + 1:05d}",
         name=f"{first} {second}" + ("" if index < 40 else f" {index + 1}"),
@@ -182,11 +184,19 @@ def accounts_seed(*, rng: random.Random, users: dict[str, User], count: int) -> 
     locations: list[AccountLocation] = []
     knowledge: list[KnowledgeEntry] = []
     team: list[TeamMember] = []
+    key_accounts = 0
     for account in accounts:
         locations += _locations(rng=rng, account=account)
         if is_key_account(account):
             knowledge += _knowledge(rng=rng, account=account)
             team += _team(rng=rng, account=account, users=users)
+            key_accounts += 1
+            if key_accounts <= 2:  # mei on the first two key accounts' teams (alice's)
+                team.append(
+                    TeamMember(
+                        account=account, user=users[CHINESE_MANAGER], function=TeamFunction.SALES
+                    )
+                )
     AccountLocation.objects.bulk_create(locations, batch_size=5000)
     KnowledgeEntry.objects.bulk_create(knowledge, batch_size=5000)
     TeamMember.objects.bulk_create(team, batch_size=5000)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import Group
 
+from kam.models import UserPreference
 from kam.roles import Role
 from kam.types import User
 
@@ -15,12 +16,19 @@ DEMO_USERS: list[tuple[str, str, str, tuple[str, ...], bool]] = [
     ("bob", "Bob", "Okafor", (Role.ACCOUNT_MANAGER,), False),
     ("carol", "Carol", "Nguyen", (Role.ACCOUNT_MANAGER,), False),
     ("dave", "Dave", "Schmidt", (Role.ACCOUNT_MANAGER,), False),
+    ("mei", "Mei", "Chen", (Role.ACCOUNT_MANAGER,), False),
     ("erin", "Erin", "Walsh", (Role.EXECUTIVE,), False),
     ("frank", "Frank", "Ito", (Role.EXECUTIVE,), False),
     ("olga", "Olga", "Petrova", (Role.OPS,), False),
     ("admin", "Ada", "Admin", (), True),
 ]
+# The managers the generated accounts, plans and assessments are dealt among. mei, who reads
+# KAM in Chinese, owns a few accounts of her own (demo/accounts.py) and sits on two key
+# accounts' teams, beside them rather than among them, so that their portfolios stay as they were.
 MANAGERS = ["alice", "bob", "carol", "dave"]
+CHINESE_MANAGER = "mei"
+# The demo users' interface language, when not the browser's.
+DEMO_LANGUAGES = {CHINESE_MANAGER: "zh-hans"}
 
 
 def demo_users_ensure() -> dict[str, User]:
@@ -42,6 +50,8 @@ def demo_users_ensure() -> dict[str, User]:
             user.set_password(DEMO_PASSWORD)
             user.save()
             user.groups.set([groups[role] for role in roles])
+            if username in DEMO_LANGUAGES:
+                UserPreference.objects.create(user=user, language=DEMO_LANGUAGES[username])
         users[username] = user
     return users
 
@@ -51,5 +61,6 @@ def demo_logins() -> list[str]:
     lines = [f"Demo logins (password for all: {DEMO_PASSWORD}):"]
     for username, first, last, roles, is_superuser in DEMO_USERS:
         role_text = "superuser" if is_superuser else ", ".join(roles)
-        lines.append(f"  {username:<6} {first} {last} · {role_text}")
+        language = f" · {DEMO_LANGUAGES[username]}" if username in DEMO_LANGUAGES else ""
+        lines.append(f"  {username:<6} {first} {last} · {role_text}{language}")
     return lines

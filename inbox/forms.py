@@ -1,34 +1,36 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from notifications.models import Delivery, Kind
 
 
 class KindFilterForm(forms.Form):
-    kind = forms.ChoiceField(choices=[("", "All kinds"), *Kind.choices], required=False)
-    unread = forms.BooleanField(required=False, label="Unread only")
+    kind = forms.ChoiceField(choices=[("", _("All kinds")), *Kind.choices], required=False)
+    unread = forms.BooleanField(required=False, label=_("Unread only"))
 
 
 class PlanDecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("return", "Return")])
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("return", _("Return"))])
     comment = forms.CharField(required=False, max_length=2000)
     # The version the executive read: an approval of a plan changed since is refused.
     version = forms.IntegerField(
-        min_value=1, error_messages={"required": "The plan's version is missing: reload the page."}
+        min_value=1,
+        error_messages={"required": _("The plan's version is missing: reload the page.")},
     )
 
 
 class DesignationDecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("decline", "Decline")])
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("decline", _("Decline"))])
     comment = forms.CharField(required=False, max_length=2000)
 
 
 # Short words for the page's radio buttons (the model's labels say the same at length).
 DELIVERY_CHOICES = [
-    (Delivery.IMMEDIATE.value, "At once"),
-    (Delivery.DIGEST.value, "Daily digest"),
-    (Delivery.OFF.value, "Off"),
+    (Delivery.IMMEDIATE.value, _("At once")),
+    (Delivery.DIGEST.value, _("Daily digest")),
+    (Delivery.OFF.value, _("Off")),
 ]
 
 

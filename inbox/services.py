@@ -11,18 +11,24 @@ from datetime import date, timedelta
 from django.core.mail import send_mail
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from accounts.models import ActionStatus, PlanAction
 from kam.roles import Role
 from kam.types import User
 from notifications.email import absolute_url
 from notifications.models import Kind, Notification
-from notifications.selectors import users_with_role
-from notifications.services import notify
+from notifications.selectors import language_of, users_with_role
+from notifications.services import notification_message, notify
 from portfolio.alerts import UNCONFIRMED_VALUE_DAYS, HomeAlerts, home_alerts_for
 from valuation.models import ValueEntry
 
 logger = logging.getLogger(__name__)
+
+# The value ledger's directions in the words of a notification.
+DIRECTION_WORDS = {"delivered": gettext_lazy("delivered"), "received": gettext_lazy("received")}
 
 
 def _already_told(keys: list[str]) -> set[str]:
@@ -47,9 +53,20 @@ def overdue_actions_notify(*, as_of: date, email: bool = True) -> int:
             notify(
                 recipients=[action.owner],
                 kind=Kind.ACTION_OVERDUE,
-                message=f"“{action.title}” on the {action.plan.period} plan of "
-                f"{action.plan.account.name} was due {action.due.isoformat()}, "
-                f"{days} day{'s' if days != 1 else ''} ago.",
+                message=notification_message(
+                    ngettext_lazy(
+                        "“%(title)s” on the %(period)s plan of %(account)s was due %(due)s, "
+                        "%(days)s day ago.",
+                        "“%(title)s” on the %(period)s plan of %(account)s was due %(due)s, "
+                        "%(days)s days ago.",
+                        days,
+                    ),
+                    title=action.title,
+                    period=action.plan.period,
+                    account=action.plan.account.name,
+                    due=action.due.isoformat(),
+                    days=days,
+                ),
                 url=reverse("accounts:plan-detail", args=[action.plan_id]),
                 once_key=key,
                 email=email,
@@ -79,9 +96,18 @@ def unconfirmed_values_notify(*, as_of: date, email: bool = True) -> int:
             notify(
                 recipients=[entry.account.owner],
                 kind=Kind.VALUE_UNCONFIRMED,
-                message=f"{entry.category} ({entry.direction}), {entry.amount:,} dated "
-                f"{entry.date.isoformat()} on {entry.account.name}: not confirmed by the "
-                f"customer after {(as_of - entry.date).days} days.",
+                message=notification_message(
+                    gettext_lazy(
+                        "%(category)s (%(direction)s), %(amount)s dated %(date)s on "
+                        "%(account)s: not confirmed by the customer after %(days)s days."
+                    ),
+                    category=entry.category,
+                    direction=DIRECTION_WORDS.get(entry.direction, entry.direction),
+                    amount=f"{entry.amount:,}",
+                    date=entry.date.isoformat(),
+                    account=entry.account.name,
+                    days=(as_of - entry.date).days,
+                ),
                 url=reverse("valuation:account-value", args=[entry.account_id]),
                 once_key=key,
                 email=email,
@@ -91,34 +117,46 @@ def unconfirmed_values_notify(*, as_of: date, email: bool = True) -> int:
 
 
 def weekly_summary_body(*, user: User, alerts: HomeAlerts) -> str:
-    lines = [f"Hello {user.get_full_name() or user.username},", "", "Your week in KAM:", ""]
+    """The summary's text, in the active language."""
+    lines = [
+        _("Hello %(name)s,") % {"name": user.get_full_name() or user.username},
+        "",
+        _("Your week in KAM:"),
+        "",
+    ]
     for group in alerts.groups:
         if not group.alerts:
             continue
         more = "+" if group.has_more else ""
-        lines.append(f"{group.title} ({len(group.alerts)}{more})")
+        lines.append(
+            _("%(title)s (%(count)s)")
+            % {"title": group.title, "count": f"{len(group.alerts)}{more}"}
+        )
         lines.extend(
             f"  - {alert.account_name}: {alert.message} {absolute_url(alert.url)}"
             for alert in group.alerts
         )
         lines.append("")
-    lines.append("Your inbox: " + absolute_url("/inbox/"))
+    lines.append(_("Your inbox: %(url)s") % {"url": absolute_url("/inbox/")})
     return "\n".join(lines)
 
 
 def weekly_summaries_send(*, as_of: date) -> int:
     """One e-mail to each account manager with an address: their alerts (churn stage risen,
-    key influencers and plan actions overdue, value unconfirmed). Nothing to say, no e-mail;
-    one failed send is logged and the others go on. Returns the number sent."""
+    key influencers and plan actions overdue, value unconfirmed), in their language. Nothing to
+    say, no e-mail; one failed send is logged and the others go on. Returns the number sent."""
     sent = 0
     for user in users_with_role(Role.ACCOUNT_MANAGER).exclude(email="").order_by("username"):
-        alerts = home_alerts_for(user=user, as_of=as_of)
-        if alerts is None or not alerts.total:
-            continue
+        with translation.override(language_of(user=user)):
+            alerts = home_alerts_for(user=user, as_of=as_of)
+            if alerts is None or not alerts.total:
+                continue
+            subject = _("KAM: your weekly summary (%(count)s)") % {"count": alerts.total}
+            body = weekly_summary_body(user=user, alerts=alerts)
         try:
             send_mail(
-                subject=f"KAM: your weekly summary ({alerts.total})",
-                message=weekly_summary_body(user=user, alerts=alerts),
+                subject=subject,
+                message=body,
                 from_email=None,
                 recipient_list=[user.email],
             )

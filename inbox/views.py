@@ -13,6 +13,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.governance import selectors as governance_selectors
@@ -83,7 +85,7 @@ def mark_read(request: AuthenticatedHttpRequest, notification_id: int) -> HttpRe
     try:
         notification = notification_mark_read(user=request.user, notification_id=notification_id)
     except Notification.DoesNotExist as error:
-        raise Http404("No such notification.") from error
+        raise Http404(_("No such notification.")) from error
     if request.POST.get("open") and url_has_allowed_host_and_scheme(
         notification.url, allowed_hosts={request.get_host()}
     ):
@@ -102,7 +104,13 @@ def mark_all_read(request: AuthenticatedHttpRequest) -> HttpResponse:
     except ValidationError as error:  # pragma: no cover - the kind is checked above
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked read.")
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s notification marked read.", "%(count)s notifications marked read.", count
+            )
+            % {"count": count},
+        )
     return _back(request)
 
 
@@ -115,7 +123,7 @@ def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             notification_preferences_set(user=request.user, deliveries=dict(form.cleaned_data))
-            messages.success(request, "Your e-mail preferences are saved.")
+            messages.success(request, _("Your e-mail preferences are saved."))
             return redirect("inbox:preferences")
         status = 400
     return render(
@@ -133,12 +141,12 @@ def plan_decide(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse
     who may and when)."""
     plan = plan_selectors.account_plan_get_for_user(user=request.user, plan_id=plan_id)
     # who may is refused before the body is read (the services refuse as well)
-    require(can_review_plan(request.user, plan), PLAN_REVIEW_REFUSED.format(verb="decide"))
+    require(can_review_plan(request.user, plan), PLAN_REVIEW_REFUSED.format(verb=_("decide")))
     form = PlanDecisionForm(request.POST)
     if not form.is_valid():
         for problems in form.errors.values():
             for problem in problems:
-                messages.error(request, f"Not decided: {problem}")
+                messages.error(request, _("Not decided: %(problem)s") % {"problem": problem})
         return _inbox_page(request, refused=400)
     data = form.cleaned_data
     try:
@@ -162,8 +170,12 @@ def plan_decide(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return _inbox_page(request, refused=400)
-    verb = "approved" if data["decision"] == "approve" else "returned to its owner"
-    messages.success(request, f"The {plan.period} plan of {plan.account.name} is {verb}.")
+    done = (
+        _("The %(period)s plan of %(account)s is approved.")
+        if data["decision"] == "approve"
+        else _("The %(period)s plan of %(account)s is returned to its owner.")
+    )
+    messages.success(request, done % {"period": plan.period, "account": plan.account.name})
     return redirect("inbox:inbox")
 
 
@@ -175,13 +187,13 @@ def designation_decide(request: AuthenticatedHttpRequest, request_id: int) -> Ht
     )
     require(
         can_decide_designation(request.user, designation_request),
-        COMMITTEE_REFUSED.format(what="decide designation changes"),
+        COMMITTEE_REFUSED.format(what=_("decide designation changes")),
     )
     form = DesignationDecisionForm(request.POST)
     if not form.is_valid():
         for problems in form.errors.values():
             for problem in problems:
-                messages.error(request, f"Not decided: {problem}")
+                messages.error(request, _("Not decided: %(problem)s") % {"problem": problem})
         return _inbox_page(request, refused=400)
     approve = form.cleaned_data["decision"] == "approve"
     try:
@@ -194,6 +206,10 @@ def designation_decide(request: AuthenticatedHttpRequest, request_id: int) -> Ht
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return _inbox_page(request, refused=400)
-    verb = "approved" if approve else "declined"
-    messages.success(request, f"Designation request for {designation_request.account.name} {verb}.")
+    done = (
+        _("Designation request for %(account)s approved.")
+        if approve
+        else _("Designation request for %(account)s declined.")
+    )
+    messages.success(request, done % {"account": designation_request.account.name})
     return redirect("inbox:inbox")

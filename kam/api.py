@@ -11,6 +11,8 @@ from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.http import QueryDict
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
@@ -28,14 +30,14 @@ def _json_type_problem(field: Any, value: Any) -> str | None:
     if value is None:
         return None  # null: the field's allow_null decides
     if isinstance(field, serializers.BooleanField):
-        return None if isinstance(value, bool) else "Give true or false."
+        return None if isinstance(value, bool) else _("Give true or false.")
     if isinstance(field, serializers.DecimalField):
-        return None if isinstance(value, str) else 'Give the number as a text, e.g. "12.50".'
+        return None if isinstance(value, str) else _('Give the number as a text, e.g. "12.50".')
     if isinstance(field, serializers.CharField):
-        return None if isinstance(value, str) else "Give a text (a JSON string)."
+        return None if isinstance(value, str) else _("Give a text (a JSON string).")
     if isinstance(field, serializers.IntegerField):
         whole = isinstance(value, int) and not isinstance(value, bool)
-        return None if whole else "Give a whole number."
+        return None if whole else _("Give a whole number.")
     return None
 
 
@@ -50,7 +52,7 @@ class RefuseUnknownFields:
         if isinstance(data, Mapping) and not isinstance(data, QueryDict):
             fields = self.fields  # type: ignore[attr-defined]
             problems = {
-                str(name): ["Unknown field: this body has no such field."]
+                str(name): [_("Unknown field: this body has no such field.")]
                 for name in data
                 if name not in fields
             }
@@ -88,7 +90,7 @@ class StandardPagination(PageNumberPagination):
         # schema gives each once; DRF read the last).
         for name in (self.page_query_param, self.page_size_query_param):
             if len(request.query_params.getlist(name)) > 1:
-                raise serializers.ValidationError({name: ["Give it once."]})
+                raise serializers.ValidationError({name: [_("Give it once.")]})
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size
@@ -97,7 +99,7 @@ class StandardPagination(PageNumberPagination):
             raise serializers.ValidationError(
                 {
                     self.page_size_query_param: [
-                        f"Give a whole number from 1 to {self.max_page_size}."
+                        _("Give a whole number from 1 to %(most)s.") % {"most": self.max_page_size}
                     ]
                 }
             )
@@ -131,7 +133,7 @@ class StrictBooleanField(forms.NullBooleanField):
             return True
         if value in (False, "false", "False", "0"):
             return False
-        raise forms.ValidationError("Use true or false.", code="invalid")
+        raise forms.ValidationError(_("Use true or false."), code="invalid")
 
     def validate(self, value: Any) -> None:
         return None
@@ -202,7 +204,7 @@ class Conflict(exceptions.APIException):
     longer a draft, a record asked to move to another account)."""
 
     status_code = status.HTTP_409_CONFLICT
-    default_detail = "The object's state does not allow this."
+    default_detail = gettext_lazy("The object's state does not allow this.")
     default_code = "conflict"
 
 

@@ -8,8 +8,9 @@ class KamConfig(AppConfig):
     verbose_name = "KAM"
 
     def ready(self) -> None:
-        # Registers the system checks, and the log of failed sign-ins.
-        from kam import checks, signin  # noqa: F401
+        # Registers the system checks, the log of failed sign-ins, and the person's language
+        # put on their session at sign-in.
+        from kam import checks, language, signin  # noqa: F401
         from kam.input_policy import apply_to_models
 
         apply_to_models()

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
@@ -42,8 +43,8 @@ def api_token_revoke(*, username: str) -> bool:
     """Delete the user's API token; False when they had none. ValidationError: no such user."""
     user = get_user_model().objects.filter(username=username).first()
     if user is None:
-        raise ValidationError(f"No user is called {username}.")
-    deleted, _ = Token.objects.filter(user=user).delete()
+        raise ValidationError(_("No user is called %(username)s.") % {"username": username})
+    deleted, _rows = Token.objects.filter(user=user).delete()
     return deleted > 0
 
 
@@ -62,15 +63,20 @@ class ExpiringTokenAuthentication(TokenAuthentication):
             token = Token.objects.select_related("user").get(key=key)
         except Token.DoesNotExist:
             self._count_guess()
-            raise exceptions.AuthenticationFailed("Invalid token.") from None
+            raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
         if not token.user.is_active:
-            raise exceptions.AuthenticationFailed("User inactive or deleted.")
+            raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
         if token_is_expired(token=token, now=timezone.now()):
             expired_on = token_expires_at(token=token)
             raise exceptions.AuthenticationFailed(
-                f"This API token expired on {expired_on:%Y-%m-%d %H:%M} UTC (tokens last "
-                f"{settings.KAM_API_TOKEN_LIFETIME_DAYS} days). Ask for a new one: "
-                "manage.py api_token USERNAME."
+                _(
+                    "This API token expired on %(when)s UTC (tokens last %(days)s days). "
+                    "Ask for a new one: manage.py api_token USERNAME."
+                )
+                % {
+                    "when": f"{expired_on:%Y-%m-%d %H:%M}",
+                    "days": settings.KAM_API_TOKEN_LIFETIME_DAYS,
+                }
             )
         return token.user, token
 

@@ -28,6 +28,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.deconstruct import deconstructible
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, parsers
 
 KAM_APPS = ("accounts", "relationships", "valuation", "portfolio")
@@ -49,27 +51,30 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 def text_problem(value: str, *, multiline: bool, max_length: int | None = None) -> str | None:
     """What is wrong with `value` as a text in plain words, or None when nothing is."""
     if "\x00" in value:
-        return "This text contains a NUL character, which no text may hold; remove it."
+        return _("This text contains a NUL character, which no text may hold; remove it.")
     if _SURROGATE.search(value):
-        return (
+        return _(
             "This text contains a lone surrogate (half of a UTF-16 character pair), which is "
             "not a character; send the text as valid Unicode."
         )
     control = _CONTROL.search(value)
     if control:
-        return (
-            f"This text contains the control character U+{ord(control.group()):04X}, which "
+        return _(
+            "This text contains the control character %(code)s, which "
             "cannot be shown or exported; remove it."
-        )
+        ) % {"code": f"U+{ord(control.group()):04X}"}
     if not multiline and _LINE_BREAK_OR_TAB.search(value):
-        return "This field is one line: remove the line breaks and tabs."
+        return _("This field is one line: remove the line breaks and tabs.")
     if not multiline and _BIDI_CONTROL.search(value):
-        return (
+        return _(
             "This text contains a bidirectional control character, which changes the order "
             "in which it is shown; remove it."
         )
     if max_length is not None and len(value) > max_length:
-        return f"This text has {len(value):,} characters; at most {max_length:,} are allowed."
+        return _("This text has %(length)s characters; at most %(most)s are allowed.") % {
+            "length": number_format(len(value), force_grouping=True),
+            "most": number_format(max_length, force_grouping=True),
+        }
     return None
 
 
@@ -227,7 +232,10 @@ def _read_bounded(stream: Any) -> bytes:
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     raw = stream.read(limit + 1) if stream is not None else b""
     if limit is not None and len(raw) > limit:
-        raise BodyTooLarge(f"The body is larger than {limit / 1e6:,.0f} MB; send less at a time.")
+        raise BodyTooLarge(
+            _("The body is larger than %(size)s MB; send less at a time.")
+            % {"size": number_format(round(limit / 1e6), force_grouping=True)}
+        )
     return bytes(raw)
 
 
@@ -241,15 +249,20 @@ class SafeJSONParser(parsers.JSONParser):
         try:
             text = raw.decode(encoding)
         except (UnicodeDecodeError, LookupError) as error:
-            raise exceptions.ParseError(f"The body is not {encoding} text.") from error
+            raise exceptions.ParseError(
+                _("The body is not %(encoding)s text.") % {"encoding": encoding}
+            ) from error
         if _depth_exceeds(text, JSON_MAX_DEPTH):
             raise exceptions.ParseError(
-                f"The JSON body is nested deeper than {JSON_MAX_DEPTH} levels; send a flatter body."
+                _("The JSON body is nested deeper than %(depth)s levels; send a flatter body.")
+                % {"depth": JSON_MAX_DEPTH}
             )
         try:
             data = json.loads(text, parse_constant=_refuse_constant)
         except (ValueError, RecursionError) as error:
-            raise exceptions.ParseError(f"The body is not valid JSON: {error}") from error
+            raise exceptions.ParseError(
+                _("The body is not valid JSON: %(error)s") % {"error": error}
+            ) from error
         problems = body_problems(data)
         if problems:
             raise exceptions.ValidationError(problems)

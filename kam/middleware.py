@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.utils.translation import gettext_lazy
 
-NUL_MESSAGE = "The address contains a NUL character (%00), which no field accepts; remove it."
+NUL_MESSAGE = gettext_lazy(
+    "The address contains a NUL character (%00), which no field accepts; remove it."
+)
 
 
 class RejectNulInQueryMiddleware:
@@ -23,6 +26,8 @@ class RejectNulInQueryMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if any("\x00" in key or "\x00" in value for key, value in request.GET.items()):
             if request.path.startswith("/api/"):
-                return JsonResponse({"detail": NUL_MESSAGE}, status=400)
-            return HttpResponseBadRequest(NUL_MESSAGE, content_type="text/plain; charset=utf-8")
+                return JsonResponse({"detail": str(NUL_MESSAGE)}, status=400)
+            return HttpResponseBadRequest(
+                str(NUL_MESSAGE), content_type="text/plain; charset=utf-8"
+            )
         return self.get_response(request)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from kam.types import AnyUser
 
@@ -11,9 +12,9 @@ _ROLES_CACHE = "_kam_roles"
 
 
 class Role(models.TextChoices):
-    ACCOUNT_MANAGER = "account_manager", "Account manager"
-    EXECUTIVE = "executive", "Executive"
-    OPS = "ops", "Operations"
+    ACCOUNT_MANAGER = "account_manager", _("Account manager")
+    EXECUTIVE = "executive", _("Executive")
+    OPS = "ops", _("Operations")
 
 
 def user_roles(user: AnyUser) -> frozenset[str]:

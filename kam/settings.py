@@ -61,10 +61,15 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language of the request: the language cookie, then Accept-Language, else English
+    # (after the session, before anything that renders); kam.language.UserLanguageMiddleware
+    # below puts a signed-in person's own choice over it (kam/language.py).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "kam.middleware.RejectNulInQueryMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kam.language.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -86,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kam.context_processors.navigation",
+                "kam.language.language_choices",
             ],
         },
     },
@@ -203,6 +209,18 @@ AXES_SENSITIVE_PARAMETERS: list[str] = []
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 
 LANGUAGE_CODE = "en-gb"
+# The interface's languages (issue 21): British English, the default, and simplified Chinese.
+# The catalogue is locale/zh_Hans/LC_MESSAGES/django.po (and djangojs.po for static/js); its
+# .mo files are compiled by the build (make install/run/test, the Docker image), not committed.
+LANGUAGES = [("en-gb", "English"), ("zh-hans", "简体中文")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our own number formats per language (kam/formats/): Chinese business software groups
+# thousands with commas, where Django's zh_Hans formats group nothing.
+FORMAT_MODULE_PATH = ["kam.formats"]
+# The language cookie an anonymous visitor's choice is kept in (a signed-in person's is kept
+# on their preference, kam.models.UserPreference).
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = env("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
@@ -239,6 +257,7 @@ HTTPS_ONLY = not DEBUG
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=HTTPS_ONLY)
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=HTTPS_ONLY)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=HTTPS_ONLY)
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 3600 if HTTPS_ONLY else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=HTTPS_ONLY)
 # Preloading commits the domain in browsers for good: only its owner opts in. Django's

@@ -23,6 +23,8 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 logger = logging.getLogger("kam.signin")
 
@@ -60,7 +62,7 @@ def _wants_json(request: HttpRequest) -> bool:
 
 def _minutes(seconds: int) -> str:
     minutes = max(1, math.ceil(seconds / 60))
-    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
 
 
 def lockout_response(
@@ -73,10 +75,10 @@ def lockout_response(
     cool_off = get_cool_off() or timedelta(0)
     retry_after = max(1, math.ceil(((ends_at - now) if ends_at else cool_off).total_seconds()))
     limit = get_failure_limit(request, credentials)
-    message = (
-        f"Sign-in for {username} is locked after {limit} failed attempts. "
-        f"Try again in {_minutes(retry_after)}, or ask an administrator to unlock it."
-    )
+    message = _(
+        "Sign-in for %(username)s is locked after %(limit)s failed attempts. "
+        "Try again in %(wait)s, or ask an administrator to unlock it."
+    ) % {"username": username, "limit": limit, "wait": _minutes(retry_after)}
     if _wants_json(request):
         response: HttpResponse = JsonResponse(
             {"detail": message, "retry_after": retry_after}, status=429

@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path
+from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import views as account_views
-from kam import api_views
+from kam import api_views, preferences
 
 api_v1: list[URLPattern | URLResolver] = [
     path("me/", api_views.me, name="api-me"),
@@ -30,6 +31,11 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("preferences/", preferences.preferences, name="preferences"),
+    path("preferences/language/", preferences.language_switch, name="language-switch"),
+    # The static/js strings in the page's language, as a script file (the CSP allows no
+    # inline script).
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", include("portfolio.account_list.urls")),
     path("accounts/", include("accounts.urls")),
     path("", include("relationships.urls")),

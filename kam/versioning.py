@@ -31,6 +31,7 @@ from django.db.models import F
 from django.db.models.signals import post_save
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -107,12 +108,17 @@ class VersionConflictError(Exception):
         self.current_version: int = current.version  # type: ignore[attr-defined]
         self.changes = changes_since(instance=current, version=sent_version)
         label = current._meta.verbose_name
-        changed = ", ".join(change.field for change in self.changes) or "nothing you can edit"
-        self.message = (
-            f"This {label} was changed after you opened it (you edited version "
-            f"{sent_version}; it is now version {self.current_version}; changed: {changed}). "
+        changed = _(", ").join(change.field for change in self.changes) or _("nothing you can edit")
+        self.message = _(
+            "This %(what)s was changed after you opened it (you edited version "
+            "%(sent)s; it is now version %(current)s; changed: %(changed)s). "
             "Your changes were not saved: compare them with what changed, then save again."
-        )
+        ) % {
+            "what": label,
+            "sent": sent_version,
+            "current": self.current_version,
+            "changed": changed,
+        }
         super().__init__(self.message)
 
 
@@ -250,7 +256,12 @@ class VersionedViewMixin:
             tags = if_match_versions(request.headers.get("If-Match", ""))
         except ValueError as error:
             raise ValidationError(
-                {"version": [f"If-Match {request.headers['If-Match']} is not an ETag of ours."]}
+                {
+                    "version": [
+                        _("If-Match %(tag)s is not an ETag of ours.")
+                        % {"tag": request.headers["If-Match"]}
+                    ]
+                }
             ) from error
         raw: Any = request.data.get("version") if isinstance(request.data, Mapping) else None
         body: int | None = None
@@ -258,7 +269,7 @@ class VersionedViewMixin:
             try:
                 body = int(raw)
             except (TypeError, ValueError) as error:
-                raise ValidationError({"version": ["Send the version as a number."]}) from error
+                raise ValidationError({"version": [_("Send the version as a number.")]}) from error
         current: int = instance.version
         if tags is not None and current not in tags:
             self._stale_status = status.HTTP_412_PRECONDITION_FAILED
@@ -451,6 +462,9 @@ def page_conflict_errors(form: forms.BaseForm, page: PageConflict) -> None:
     for name, theirs in page.clashes.items():
         form.add_error(
             name,
-            f"Changed meanwhile to “{theirs}”. Your input is kept here: check it before "
-            "saving again.",
+            _(
+                "Changed meanwhile to “%(theirs)s”. Your input is kept here: check it before "
+                "saving again."
+            )
+            % {"theirs": theirs},
         )

@@ -10,9 +10,12 @@ from datetime import datetime
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from notifications.models import EmailStatus, Kind, Notification
+from notifications.selectors import language_of
 
 logger = logging.getLogger(__name__)
 
@@ -40,13 +43,15 @@ def notification_email_send(*, notification_id: int) -> bool:
     if not notification.user.email:
         Notification.objects.filter(pk=notification_id).update(email_status=EmailStatus.NONE)
         return False
-    body = notification.message
-    if notification.url:
-        body += f"\n\n{absolute_url(notification.url)}"
-    body += "\n\nYour inbox: " + absolute_url("/inbox/")
+    with translation.override(language_of(user=notification.user)):
+        body = notification.message
+        if notification.url:
+            body += f"\n\n{absolute_url(notification.url)}"
+        body += "\n\n" + _("Your inbox: %(url)s") % {"url": absolute_url("/inbox/")}
+        subject = _("KAM: %(kind)s") % {"kind": Kind(notification.kind).label}
     try:
         send_mail(
-            subject=f"KAM: {Kind(notification.kind).label}",
+            subject=subject,
             message=body,
             from_email=None,
             recipient_list=[notification.user.email],
@@ -69,21 +74,30 @@ def notification_email_failed(*, notification_id: int, error: BaseException) -> 
 
 
 def digest_body(notifications: list[Notification]) -> str:
-    """The day's items grouped by kind, each with its link."""
+    """The day's items grouped by kind, each with its link, in the active language."""
     groups: dict[str, list[Notification]] = defaultdict(list)
     for notification in notifications:
         groups[notification.kind].append(notification)
-    lines = [f"{len(notifications)} item(s) since your last digest.", ""]
+    count = len(notifications)
+    lines = [
+        ngettext(
+            "%(count)s item since your last digest.",
+            "%(count)s items since your last digest.",
+            count,
+        )
+        % {"count": count},
+        "",
+    ]
     for kind in Kind.values:
         items = groups.get(kind)
         if not items:
             continue
-        lines.append(f"{Kind(kind).label} ({len(items)})")
+        lines.append(_("%(kind)s (%(count)s)") % {"kind": Kind(kind).label, "count": len(items)})
         for item in items:
             link = f" {absolute_url(item.url)}" if item.url else ""
             lines.append(f"  - {item.message}{link}")
         lines.append("")
-    lines.append("Your inbox: " + absolute_url("/inbox/"))
+    lines.append(_("Your inbox: %(url)s") % {"url": absolute_url("/inbox/")})
     return "\n".join(lines)
 
 
@@ -105,10 +119,13 @@ def digests_send(*, until: datetime | None = None) -> int:
         user = items[0].user
         if not user.email:
             continue
+        with translation.override(language_of(user=user)):
+            subject = _("KAM: your daily digest (%(count)s)") % {"count": len(items)}
+            body = digest_body(items)
         try:
             send_mail(
-                subject=f"KAM: your daily digest ({len(items)})",
-                message=digest_body(items),
+                subject=subject,
+                message=body,
                 from_email=None,
                 recipient_list=[user.email],
             )

@@ -7,36 +7,37 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Kind(models.TextChoices):
-    PLAN_SUBMITTED = "plan_submitted", "Plan submitted for approval"
-    PLAN_RETURNED = "plan_returned", "Plan returned for rework"
-    PLAN_APPROVED = "plan_approved", "Plan approved"
-    DESIGNATION_REQUESTED = "designation_requested", "Designation change requested"
-    DESIGNATION_DECIDED = "designation_decided", "Designation request decided"
-    TEAM_MEMBER_ADDED = "team_member_added", "Added to an account team"
-    CHURN_STAGE_RISEN = "churn_stage_risen", "Churn stage risen"
-    ACTION_OVERDUE = "action_overdue", "Plan action overdue"
-    VALUE_UNCONFIRMED = "value_unconfirmed", "Value entry not confirmed"
-    IMPORT_FAILED = "import_failed", "Import failed"
-    ANALYSIS_FAILED = "analysis_failed", "Analysis run failed"
+    PLAN_SUBMITTED = "plan_submitted", _("Plan submitted for approval")
+    PLAN_RETURNED = "plan_returned", _("Plan returned for rework")
+    PLAN_APPROVED = "plan_approved", _("Plan approved")
+    DESIGNATION_REQUESTED = "designation_requested", _("Designation change requested")
+    DESIGNATION_DECIDED = "designation_decided", _("Designation request decided")
+    TEAM_MEMBER_ADDED = "team_member_added", _("Added to an account team")
+    CHURN_STAGE_RISEN = "churn_stage_risen", _("Churn stage risen")
+    ACTION_OVERDUE = "action_overdue", _("Plan action overdue")
+    VALUE_UNCONFIRMED = "value_unconfirmed", _("Value entry not confirmed")
+    IMPORT_FAILED = "import_failed", _("Import failed")
+    ANALYSIS_FAILED = "analysis_failed", _("Analysis run failed")
 
 
 class Delivery(models.TextChoices):
-    IMMEDIATE = "immediate", "E-mail at once"
-    DIGEST = "digest", "In the daily digest"
-    OFF = "off", "No e-mail"
+    IMMEDIATE = "immediate", _("E-mail at once")
+    DIGEST = "digest", _("In the daily digest")
+    OFF = "off", _("No e-mail")
 
 
 class EmailStatus(models.TextChoices):
-    NONE = "none", "Not e-mailed"  # the preference is off, or the user has no address
-    PENDING = "pending", "Queued"  # sent at once by a task after the commit
+    NONE = "none", _("Not e-mailed")  # the preference is off, or the user has no address
+    PENDING = "pending", _("Queued")  # sent at once by a task after the commit
     # claimed by one task, which is sending it: a redelivered task finds nothing to send
-    SENDING = "sending", "Being sent"
-    DIGEST = "digest", "Waiting for the digest"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Could not be sent"
+    SENDING = "sending", _("Being sent")
+    DIGEST = "digest", _("Waiting for the digest")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Could not be sent")
 
 
 class Notification(models.Model):

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db.models import QuerySet
 
+from kam.language import user_language
 from kam.types import User
 from notifications.models import Delivery, Kind, Notification, NotificationPreference
 
@@ -20,6 +22,13 @@ def notifications_of(
     if unread is not None:
         rows = rows.filter(read_at__isnull=unread)
     return rows
+
+
+def language_of(*, user: User) -> str:
+    """The language KAM writes to the user in: their notifications and e-mails are written in
+    it whoever's action made them. Their own choice (kam.language), else the site's
+    (LANGUAGE_CODE)."""
+    return user_language(user=user) or str(settings.LANGUAGE_CODE)
 
 
 def unread_count(*, user: User) -> int:

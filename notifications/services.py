@@ -16,18 +16,46 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise, lazy
+from django.utils.translation import gettext as _
+from django_stubs_ext import StrPromise
 
 from kam.types import User
 from notifications.models import Delivery, EmailStatus, Kind, Notification, NotificationPreference
-from notifications.selectors import deliveries_for, preferences_of
+from notifications.selectors import deliveries_for, language_of, preferences_of
 
 logger = logging.getLogger(__name__)
 
 MESSAGE_MAX = 500
+
+
+def _formatted(template: str | StrPromise, values: dict[str, object]) -> str:
+    return str(template) % {
+        name: str(value) if isinstance(value, Promise) else value for name, value in values.items()
+    }
+
+
+_formatted_lazy = lazy(_formatted, str)
+
+
+def notification_message(template: str | StrPromise, /, **values: object) -> StrPromise:
+    """A message for `notify` written when it is read, in the language active then:
+    `notification_message(gettext_lazy("%(user)s approved the plan."), user=name)`. `notify`
+    writes it once per recipient, in each one's language (notifications.selectors.language_of),
+    so that an executive's action tells an account manager in the manager's words."""
+    return cast(StrPromise, _formatted_lazy(template, values))
+
+
+def _message_for(message: str | StrPromise, user: User) -> str:
+    if isinstance(message, str):
+        return message[:MESSAGE_MAX]
+    with translation.override(language_of(user=user)):
+        return str(message)[:MESSAGE_MAX]
 
 
 def _email_status(delivery: str, has_address: bool) -> str:
@@ -60,7 +88,7 @@ def notify(
     *,
     recipients: Iterable[User | None],
     kind: str,
-    message: str,
+    message: str | StrPromise,
     url: str = "",
     actor: User | None = None,
     once_key: str = "",
@@ -68,7 +96,8 @@ def notify(
 ) -> list[Notification]:
     """Tell each recipient (but the actor, the inactive and the repeated) `message`, linking
     to `url`. Returns the notifications created. `email=False` (the demo data) e-mails
-    nobody, whatever their preference."""
+    nobody, whatever their preference. A lazy message (gettext_lazy, `notification_message`)
+    is written in each recipient's language; a plain text as it is."""
     if kind not in Kind.values:
         raise ValueError(f"Unknown notification kind {kind!r}")
     users: dict[int, User] = {}
@@ -91,7 +120,7 @@ def notify(
             Notification(
                 user_id=user.pk,
                 kind=kind,
-                message=message[:MESSAGE_MAX],
+                message=_message_for(message, user),
                 url=url,
                 created_at=now,
                 once_key=once_key,
@@ -143,7 +172,9 @@ def notification_mark_read(*, user: User, notification_id: int) -> Notification:
 def notifications_mark_all_read(*, user: User, kind: str = "") -> int:
     """Mark every unread notification of the user (of one kind, if given) read."""
     if kind and kind not in Kind.values:
-        raise ValidationError({"kind": f"“{kind}” is not a kind of notification."})
+        raise ValidationError(
+            {"kind": _("“%(kind)s” is not a kind of notification.") % {"kind": kind}}
+        )
     unread = Notification.objects.filter(user=user, read_at__isnull=True)
     if kind:
         unread = unread.filter(kind=kind)
@@ -154,13 +185,13 @@ def notifications_mark_all_read(*, user: User, kind: str = "") -> int:
 def notification_preferences_set(*, user: User, deliveries: dict[str, str]) -> dict[str, str]:
     """Set the user's delivery per kind; every value is checked before anything is written."""
     errors = {
-        kind: f"“{kind}” is not a kind of notification."
+        kind: _("“%(kind)s” is not a kind of notification.") % {"kind": kind}
         for kind in deliveries
         if kind not in Kind.values
     }
     errors.update(
         {
-            kind: "Choose immediate, digest or off."
+            kind: _("Choose immediate, digest or off.")
             for kind, delivery in deliveries.items()
             if kind in Kind.values and delivery not in Delivery.values
         }

@@ -21,6 +21,8 @@ SEGMENT_COLOURS = {
 }
 SEGMENT_ORDER = ["invest", "develop", "maintain", "reassess"]
 CHURN_MARK_COLOUR = "#7f1d1d"
+MATRIX_LABELS_LARGEST = 5  # bubbles named on the matrix: the largest by revenue ...
+MATRIX_LABELS_RISKIEST = 3  # ... and the highest churn scores among those at risk
 CREATOR_COLOUR = "#0f766e"
 DRAINER_COLOUR = "#b42318"
 VITAL_FEW_COLOUR = "#1f4e99"
@@ -135,17 +137,37 @@ def figure_json(figure: go.Figure) -> dict[str, Any]:
     return spec if spec is not None else figure.to_plotly_json()
 
 
+def _matrix_labelled(points: Sequence[MatrixPoint]) -> list[MatrixPoint]:
+    """The bubbles named on the matrix: the MATRIX_LABELS_LARGEST largest by revenue and the
+    MATRIX_LABELS_RISKIEST at churn risk with the highest scores, each once, largest first;
+    every other bubble is named in its hover only, so a full portfolio's labels do not pile
+    up on each other."""
+    largest = sorted(points, key=lambda point: -point.revenue)[:MATRIX_LABELS_LARGEST]
+    riskiest = sorted(
+        (point for point in points if point.at_risk), key=lambda point: -point.churn_score
+    )[:MATRIX_LABELS_RISKIEST]
+    chosen = {id(point) for point in [*largest, *riskiest]}
+    return [point for point in sorted(points, key=lambda p: -p.revenue) if id(point) in chosen]
+
+
+def _label_position(attractiveness: float) -> str:
+    """Beside the bubble on the side towards the middle, so no name runs off the chart."""
+    return "middle left" if attractiveness > 50 else "middle right"
+
+
 def portfolio_matrix_figure(
     *, points: Sequence[MatrixPoint], attractiveness_threshold: float, margin_target: float
 ) -> go.Figure:
     """Attractiveness (x, 0-100) against net margin (y, a fraction), bubble area
     proportional to revenue, one trace and colour per segment; accounts at churn risk
-    (DOMAIN.md's at_risk, the one number every page counts) are ringed in dark red. Dashed
+    (DOMAIN.md's at_risk, the one number every page counts) are ringed in dark red; only the
+    largest and the riskiest bubbles are named on the chart, beside their bubble. Dashed
     lines mark the segment
     thresholds (the first two layout shapes: x = threshold, y = margin target)."""
     largest = max((point.revenue for point in points), default=0.0)
     # plotly's area sizing: a bubble of the largest revenue is BUBBLE_MAX_PIXELS across.
     sizeref = 2.0 * largest / BUBBLE_MAX_PIXELS**2 if largest > 0 else 1.0
+    named = {id(point) for point in _matrix_labelled(points)}
     data: list[dict[str, Any]] = []
     for segment in SEGMENT_ORDER:
         members = [point for point in points if point.segment == segment]
@@ -156,8 +178,14 @@ def portfolio_matrix_figure(
                     "name": segment.capitalize(),
                     "x": [point.attractiveness for point in members],
                     "y": [point.margin for point in members],
-                    "text": [point.name for point in members],
-                    "mode": "markers",
+                    # the name beside the bubble (plotly sets it off by the bubble's size)
+                    # for the few named on the chart; every name in the hover
+                    "text": [point.name if id(point) in named else "" for point in members],
+                    "hovertext": [point.name for point in members],
+                    "mode": "markers+text",
+                    "textposition": [_label_position(point.attractiveness) for point in members],
+                    "textfont": {"size": 11, "color": "#1d2433"},
+                    "cliponaxis": False,
                     "marker": {
                         "size": [max(point.revenue, 0.0) for point in members],
                         "sizemode": "area",
@@ -167,7 +195,7 @@ def portfolio_matrix_figure(
                         "opacity": 0.7,
                         "line": {"width": 0.5, "color": "#ffffff"},
                     },
-                    "hovertemplate": "%{text}<br>attractiveness %{x:.0f}"
+                    "hovertemplate": "%{hovertext}<br>attractiveness %{x:.0f}"
                     "<br>net margin %{y:.1%}<extra></extra>",
                 }
             )

@@ -1,20 +1,17 @@
-"""Write the stylesheets that plotly.js inserts as <style> elements when it loads, which the
-Content-Security-Policy (style-src 'self') blocks, as static files:
-
-- static/vendor/plotly.css: plotly's own rules (modebar, hover labels, cursors, the mapbox
-  controls). plotly skips its <style> when the page holds an element with the id
-  `plotly.js-style-global` and the class `no-inline-styles`;
-- static/vendor/plotly-maplibre.css: maplibre-gl's stylesheet (map traces), which the bundle
-  injects unless an element with its id is on the page.
-
-templates/partials/plotly.html links both with those ids.
+"""Write the stylesheet that plotly.js inserts as a <style> element when it loads, which the
+Content-Security-Policy (style-src 'self') blocks, as a static file: static/vendor/plotly.css,
+plotly's own rules (modebar, hover labels, cursors). plotly skips its <style> when the page
+holds an element with the id `plotly.js-style-global` and the class `no-inline-styles`;
+templates/partials/plotly.html links the file with that id. The partial bundle
+(scripts/vendor-js) has no map trace, so maplibre-gl's stylesheet is neither injected nor
+served; a bundle that injects any other <style> is refused.
 
     .venv/bin/python scripts/plotly_css.py [--check]
 
 The rules are read from Debian's Chromium: static/vendor/plotly.min.js is loaded into an
-empty page without a policy, and the <style> elements it made are written out as the browser
-holds them. Run it again after replacing the bundle; `--check` exits 1 when a file or the
-partial's ids differ from what the bundle injects (tests/e2e/test_csp.py checks the same).
+empty page without a policy, and the <style> element it made is written out as the browser
+holds it. Run it again after replacing the bundle; `--check` exits 1 when the file or the
+partial's id differ from what the bundle injects (tests/e2e/test_csp.py checks the same).
 """
 
 from __future__ import annotations
@@ -28,7 +25,6 @@ from playwright.sync_api import Page, sync_playwright
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLE = ROOT / "static" / "vendor" / "plotly.min.js"
 STYLESHEET = ROOT / "static" / "vendor" / "plotly.css"
-MAPLIBRE = ROOT / "static" / "vendor" / "plotly-maplibre.css"
 PARTIAL = ROOT / "templates" / "partials" / "plotly.html"
 CHROMIUM = "/usr/bin/chromium"
 PLOTLY_ID = "plotly.js-style-global"
@@ -50,30 +46,19 @@ def injected_styles(*, page: Page) -> dict[str, str]:
     page.add_script_tag(content=BUNDLE.read_text(encoding="utf-8"))
     styles = {style["id"]: style["rules"] for style in page.evaluate(INJECTED)}
     plotly = styles.pop(PLOTLY_ID)
-    if len(styles) != 1:
-        raise ValueError(f"plotly.js injected {sorted(styles)} beside its own; expected one")
-    ((maplibre_id, maplibre),) = styles.items()
-    return {
-        PLOTLY_ID: HEADER + "".join(f"{rule}\n" for rule in plotly),
-        maplibre_id: "".join(f"{rule}\n" for rule in maplibre),
-    }
+    if styles:
+        raise ValueError(f"plotly.js injected {sorted(styles)} beside its own; expected none")
+    return {PLOTLY_ID: HEADER + "".join(f"{rule}\n" for rule in plotly)}
 
 
 def problems(*, styles: dict[str, str]) -> list[str]:
     """What differs between the files and the partial and what the bundle injects."""
-    maplibre_id = next(key for key in styles if key != PLOTLY_ID)
-    wanted = {STYLESHEET: styles[PLOTLY_ID], MAPLIBRE: styles[maplibre_id]}
-    found = [
-        f"{path.name} differs from what plotly.min.js injects"
-        for path, text in wanted.items()
-        if not path.exists() or path.read_text(encoding="utf-8") != text
-    ]
+    found = []
+    if not STYLESHEET.exists() or STYLESHEET.read_text(encoding="utf-8") != styles[PLOTLY_ID]:
+        found.append(f"{STYLESHEET.name} differs from what plotly.min.js injects")
     partial = PARTIAL.read_text(encoding="utf-8")
-    found.extend(
-        f"{PARTIAL.name} links no stylesheet with the id {element_id}"
-        for element_id in (PLOTLY_ID, maplibre_id)
-        if f'id="{element_id}"' not in partial
-    )
+    if f'id="{PLOTLY_ID}"' not in partial:
+        found.append(f"{PARTIAL.name} links no stylesheet with the id {PLOTLY_ID}")
     return found
 
 
@@ -88,12 +73,9 @@ def main() -> int:
         styles = injected_styles(page=browser.new_page())
         browser.close()
     if not args.check:
-        maplibre_id = next(key for key in styles if key != PLOTLY_ID)
         STYLESHEET.write_text(styles[PLOTLY_ID], encoding="utf-8")
-        MAPLIBRE.write_text(styles[maplibre_id], encoding="utf-8")
         sys.stdout.write(
-            f"wrote {STYLESHEET.relative_to(ROOT)} and {MAPLIBRE.relative_to(ROOT)}; the partial"
-            f' links them with id="{PLOTLY_ID}" and id="{maplibre_id}"\n'
+            f'wrote {STYLESHEET.relative_to(ROOT)}; the partial links it with id="{PLOTLY_ID}"\n'
         )
     found = problems(styles=styles)
     sys.stdout.write("\n".join(found or ["up to date"]) + "\n")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -24,7 +25,7 @@ class SearchQuerySerializer(StrictSerializer):
 
     def validate_q(self, value: str) -> str:
         if not query_words(value):
-            raise serializers.ValidationError("Give at least one word (letters or digits).")
+            raise serializers.ValidationError(_("Give at least one word (letters or digits)."))
         return value
 
 
@@ -68,7 +69,7 @@ class SearchView(APIView):
     )
     def get(self, request: Request) -> Response:
         params = {key: request.query_params.getlist(key) for key in request.query_params}
-        repeated = {key: ["Give it once."] for key, values in params.items() if len(values) > 1}
+        repeated = {key: [_("Give it once.")] for key, values in params.items() if len(values) > 1}
         if repeated:
             raise serializers.ValidationError(repeated)
         body = SearchQuerySerializer(data={key: values[0] for key, values in params.items()})

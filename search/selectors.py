@@ -21,6 +21,7 @@ from django.db import connection
 from django.db.models import CharField, F, Func, Model, Q, QuerySet
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Account, AccountPlan, Complaint
 from accounts.selectors import accounts_visible_to
@@ -31,11 +32,11 @@ from search.text import Snippet, fold, matches_all, query_words, snippet, tsquer
 
 TYPES = ("account", "contact", "plan", "complaint", "interaction")
 TYPE_LABELS = {
-    "account": "Accounts",
-    "contact": "Contacts",
-    "plan": "Plans",
-    "complaint": "Complaints",
-    "interaction": "Interactions",
+    "account": gettext_lazy("Accounts"),
+    "contact": gettext_lazy("Contacts"),
+    "plan": gettext_lazy("Plans"),
+    "complaint": gettext_lazy("Complaints"),
+    "interaction": gettext_lazy("Interactions"),
 }
 LIMIT = 10
 # SQLite reads this many candidates per type before the word-beginning test.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from kam.types import AuthenticatedHttpRequest
 from search.api import QUERY_MAX
@@ -18,9 +19,9 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponse:
     problem = ""
     results = None
     if len(query) > QUERY_MAX:
-        problem = f"Search for at most {QUERY_MAX} characters."
+        problem = _("Search for at most %(most)s characters.") % {"most": QUERY_MAX}
     elif query and not query_words(query):
-        problem = "Give at least one word (letters or digits)."
+        problem = _("Give at least one word (letters or digits).")
     elif query:
         results = search_for(user=request.user, query=query)
     groups = (

@@ -22,6 +22,12 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 def pytest_configure(config: Any) -> None:
     from django.conf import settings
 
+    from scripts.compile_messages import ROOT, compile_dir
+
+    # The translations the zh-hans tests read, compiled as the build does (make test does it
+    # too; a bare pytest run must not depend on it). Before any test activates a language.
+    compile_dir(ROOT / "locale")
+
     # Password hashing is deliberately slow; the tests create hundreds of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # The tests run with DEBUG off, as production does, but talk plain http to the test

@@ -132,8 +132,9 @@ def dashboard_notes(dashboard: Dashboard) -> dict[str, str]:
         "matrix": (
             f"{shown} of {totals.accounts} accounts shown (largest revenue first). "
             "Bubble size is revenue TTM, colour the segment; ringed accounts are at churn "
-            "risk, labelled with their stage. Dashed lines: the attractiveness threshold "
-            "and the margin target."
+            "risk (stage and score in the hover). The five largest and the three riskiest "
+            "are named; hover any bubble for its name. Dashed lines: the attractiveness "
+            "threshold and the margin target."
         ),
         "concentration": (
             f"The top 20 % of accounts ({concentration.top_accounts} of {totals.accounts}) "

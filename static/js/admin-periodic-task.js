@@ -15,7 +15,10 @@
     box.textContent = help;
     if (additional === undefined) { return; } // no schedule chosen
     box.appendChild(document.createElement("br"));
-    box.appendChild(document.createTextNode("Translation: " + additional));
+    // Translators: the crontab schedule in words, under the admin's crontab field.
+    var gettext = window.gettext || function (text) { return text; };
+    var label = gettext("Translation:");
+    box.appendChild(document.createTextNode(label + " " + additional));
   }
 
   $(".field-crontab_translation").hide();

@@ -16,7 +16,9 @@
     .then(function (body) {
       if (body && typeof body.count === "number" && body.count > 0) {
         badge.textContent = body.count > 99 ? "99+" : String(body.count);
-        badge.setAttribute("aria-label", body.count + " unread");
+        var ngettext = window.ngettext || function (one, many, n) { return n === 1 ? one : many; };
+        var format = ngettext("%(count)s unread", "%(count)s unread", body.count);
+        badge.setAttribute("aria-label", format.replace("%(count)s", String(body.count)));
         badge.className = "badge bad";
       }
     })

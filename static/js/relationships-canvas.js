@@ -5,6 +5,14 @@
 // stays the accessible view of the same people and works without this script.
 (function () {
   "use strict";
+  // The page's language: the JavaScript catalogue (/jsi18n/, loaded by base.html) gives
+  // gettext and interpolate; without it the English text shows.
+  var gettext = window.gettext || function (text) { return text; };
+  var pgettext = window.pgettext || function (context, text) { return text; };
+  var interpolate = window.interpolate || function (format, values) {
+    return format.replace(/%\((\w+)\)s/g, function (all, name) { return values[name]; });
+  };
+  function words(translated, values) { return interpolate(translated, values, true); }
   var section = document.getElementById("rel-visual");
   var dataNode = document.getElementById("rel-map-data");
   if (!section || !dataNode || typeof window.cytoscape !== "function") { return; }
@@ -18,7 +26,15 @@
   var influenceForm = document.getElementById("influence-form");
   var csrfInput = personForm.querySelector("input[name=csrfmiddlewaretoken]");
   var csrf = csrfInput ? csrfInput.value : "";
-  var ROLE_SHORT = { economic_buyer: "EB", user_buyer: "UB", technical_buyer: "TB", coach: "Coach" };
+  var ROLE_SHORT = {
+    economic_buyer: pgettext("buying role, short", "EB"),
+    user_buyer: pgettext("buying role, short", "UB"),
+    technical_buyer: pgettext("buying role, short", "TB"),
+    coach: pgettext("buying role, short", "Coach")
+  };
+  var INFLUENCE = {
+    high: gettext("high influence"), medium: gettext("medium influence"), low: gettext("low influence")
+  };
   var ATTITUDE = {
     supporter: { border: "#1f7a3f", fill: "#eef8f1" },
     neutral: { border: "#8a93a3", fill: "#ffffff" },
@@ -35,7 +51,7 @@
 
   function problems(body) {
     // A DRF answer's messages in one line ({field: [..]} or {detail: ".."}).
-    if (!body || typeof body !== "object") { return "The server refused the change."; }
+    if (!body || typeof body !== "object") { return gettext("The server refused the change."); }
     if (body.detail && typeof body.detail === "string") { return body.detail; }
     var parts = [];
     Object.keys(body).forEach(function (key) {
@@ -43,11 +59,15 @@
       if (Array.isArray(value)) { parts.push(value.join(" ")); }
       else if (typeof value === "string") { parts.push(value); }
     });
-    return parts.join(" ") || "The server refused the change.";
+    return parts.join(" ") || gettext("The server refused the change.");
   }
 
   function api(method, url, body, version) {
-    var headers = { "Accept": "application/json", "X-CSRFToken": csrf };
+    // The API answers in the language asked for: the page's.
+    var headers = {
+      "Accept": "application/json", "X-CSRFToken": csrf,
+      "Accept-Language": document.documentElement.lang || "en-gb"
+    };
     if (body !== undefined) { headers["Content-Type"] = "application/json"; }
     if (version) { headers["If-Match"] = '"' + version + '"'; }
     return fetch(url, {
@@ -75,10 +95,10 @@
     var roles = c.roles.map(function (r) { return ROLE_SHORT[r] || r; }).join(" · ");
     var lines = [c.name];
     if (c.title) { lines.push(c.title); }
-    lines.push((roles ? roles + " · " : "") + c.influence + " influence");
-    lines.push(stars(c.strength) + "  ours: " + (c.primary_contact || "nobody"));
-    if (!c.is_active) { lines.push("left" + (c.left_on ? " on " + c.left_on : "")); }
-    else if (c.is_overdue) { lines.push("⚠ overdue"); }
+    lines.push((roles ? roles + " · " : "") + (INFLUENCE[c.influence] || c.influence));
+    lines.push(stars(c.strength) + "  " + words(gettext("ours: %(who)s"), { who: c.primary_contact || gettext("nobody") }));
+    if (!c.is_active) { lines.push(c.left_on ? words(gettext("left on %(date)s"), { date: c.left_on }) : gettext("left")); }
+    else if (c.is_overdue) { lines.push("⚠ " + gettext("overdue")); }
     return lines.join("\n");
   }
 
@@ -113,7 +133,7 @@
   function influenceData(line) {
     return {
       id: "i" + line.id, influence: line.id, source: "c" + line.source, target: "c" + line.target,
-      strength: line.strength, note: line.note, version: line.version, label: "influences · " + line.strength
+      strength: line.strength, note: line.note, version: line.version, label: gettext("influences") + " · " + line.strength
     };
   }
 
@@ -175,7 +195,7 @@
       focused.addClass("focus");
       cy.center(focused);
       cy.zoom({ level: 1.1, position: focused.position() });
-      say("Showing " + people[focused.data("contact")].name + ".");
+      say(words(gettext("Showing %(name)s."), { name: people[focused.data("contact")].name }));
     }
   }
 
@@ -304,14 +324,14 @@
         else if (key === "version" && text && !body.detail) { general.push(text); }
       });
     }
-    form.querySelector('[data-errors="__all__"]').textContent = general.join(" ") || (body ? "" : "The server refused the change.");
+    form.querySelector('[data-errors="__all__"]').textContent = general.join(" ") || (body ? "" : gettext("The server refused the change."));
   }
 
   function fillManagers(select, exceptId) {
     select.innerHTML = "";
     var none = document.createElement("option");
     none.value = "";
-    none.textContent = "Nobody (top of the tree)";
+    none.textContent = gettext("Nobody (top of the tree)");
     select.appendChild(none);
     Object.keys(people).map(function (id) { return people[id]; })
       .sort(function (a, b) { return a.name.localeCompare(b.name); })
@@ -337,7 +357,7 @@
     personForm.hidden = false;
     showPanel();
     clearErrors(personForm);
-    document.getElementById("panel-heading").textContent = c ? c.name : "Add a person";
+    document.getElementById("panel-heading").textContent = c ? c.name : gettext("Add a person");
     fillManagers(personForm.elements.reports_to, current);
     personForm.elements.name.value = c ? c.name : "";
     personForm.elements.title.value = c ? c.title : "";
@@ -367,7 +387,7 @@
     influenceForm.hidden = false;
     showPanel();
     clearErrors(influenceForm);
-    document.getElementById("panel-heading").textContent = "Line of influence";
+    document.getElementById("panel-heading").textContent = gettext("Line of influence");
     document.getElementById("influence-what").textContent =
       people[edge.source().data("contact")].name + " influences " + people[edge.target().data("contact")].name + ".";
     influenceForm.elements.strength.value = String(edge.data("strength"));
@@ -392,7 +412,7 @@
     if (action === "close") { closePanel(); }
     if (action === "influences" && current) {
       drawingFrom = current;
-      say("Click the person " + people[current].name + " influences (Esc cancels).");
+      say(words(gettext("Click the person %(name)s influences (Esc cancels)."), { name: people[current].name }));
     }
     if (action === "delete-influence" && currentLine) { deleteInfluence(currentLine); }
   });
@@ -472,12 +492,12 @@
         return;
       }
       var node = refresh(answer.body);
-      say((current ? "Saved " : "Added ") + answer.body.name + ".");
+      say(words(current ? gettext("Saved %(name)s.") : gettext("Added %(name)s."), { name: answer.body.name }));
       current = answer.body.id;
       document.getElementById("panel-heading").textContent = answer.body.name;
       node.select();
       refreshGaps();
-    }, function () { say("The server could not be reached; nothing was saved.", true); });
+    }, function () { say(gettext("The server could not be reached; nothing was saved."), true); });
   });
 
   influenceForm.addEventListener("submit", function (event) {
@@ -489,7 +509,7 @@
     }, edge.data("version")).then(function (answer) {
       if (!answer.ok) { showErrors(influenceForm, answer.body); say(problems(answer.body), true); return; }
       edge.data(influenceData(answer.body));
-      say("Saved the line of influence.");
+      say(gettext("Saved the line of influence."));
     });
   });
 
@@ -499,7 +519,7 @@
     }).then(function (answer) {
       if (!answer.ok) { say(problems(answer.body), true); return; }
       var edge = cy.add({ group: "edges", data: influenceData(answer.body), classes: "influence" });
-      say(people[fromId].name + " influences " + people[toId].name + ": line drawn. Set its strength and note in the panel.");
+      say(words(gettext("%(from)s influences %(to)s: line drawn. Set its strength and note in the panel."), { from: people[fromId].name, to: people[toId].name }));
       cy.elements().unselect();
       edge.select();
       openInfluence(edge);
@@ -512,13 +532,13 @@
       if (!answer.ok) { say(problems(answer.body), true); return; }
       cy.getElementById("i" + id).remove();
       closePanel();
-      say("Removed the line of influence.");
+      say(gettext("Removed the line of influence."));
       refreshGaps();
     });
   }
 
   document.addEventListener("keydown", function (event) {
-    if (event.key === "Escape" && drawingFrom) { drawingFrom = null; say("No line drawn."); }
+    if (event.key === "Escape" && drawingFrom) { drawingFrom = null; say(gettext("No line drawn.")); }
   });
 
   cy.on("tap", "node", function (event) {
@@ -526,7 +546,7 @@
     if (drawingFrom) {
       var from = drawingFrom;
       drawingFrom = null;
-      if (node.data("contact") === from) { say("A person cannot influence themselves; no line drawn.", true); return; }
+      if (node.data("contact") === from) { say(gettext("A person cannot influence themselves; no line drawn."), true); return; }
       drawInfluence(from, node.data("contact"));
       return;
     }
@@ -562,7 +582,7 @@
     var c = people[node.data("contact")];
     var manager = people[target.data("contact")];
     var undo = function () { if (from) { node.animate({ position: from }, { duration: 200 }); } };
-    if (c.reports_to === manager.id) { undo(); say(c.name + " already reports to " + manager.name + "."); return; }
+    if (c.reports_to === manager.id) { undo(); say(words(gettext("%(name)s already reports to %(manager)s."), { name: c.name, manager: manager.name })); return; }
     api("PATCH", "/api/v1/contacts/" + c.id + "/", { reports_to: manager.id }, c.version).then(function (answer) {
       undo();
       if (!answer.ok) {
@@ -571,9 +591,9 @@
         return;
       }
       refresh(answer.body);
-      say(c.name + " now reports to " + manager.name + ".");
+      say(words(gettext("%(name)s now reports to %(manager)s."), { name: c.name, manager: manager.name }));
       refreshGaps();
-    }, function () { undo(); say("The server could not be reached; nothing changed.", true); });
+    }, function () { undo(); say(gettext("The server could not be reached; nothing changed."), true); });
   });
 
   // --- the toolbar ---------------------------------------------------------------------
@@ -594,7 +614,7 @@
     // The print view: the map as a picture above the full list, ready for the printer.
     var picture = document.createElement("img");
     picture.className = "map-picture";
-    picture.alt = "The buying-influence map (the list below holds the same people)";
+    picture.alt = gettext("The buying-influence map (the list below holds the same people)");
     picture.src = cy.png({ full: true, scale: 1.5, bg: "#ffffff" });
     section.appendChild(picture);
   }

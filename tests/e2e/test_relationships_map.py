@@ -120,8 +120,8 @@ def test_drag_a_person_under_another(page: Page) -> None:
     assert _api(page, f"/api/v1/contacts/{kim.pk}/")["reports_to"] == lee.pk
     # and after a reload the text tree puts Kim under Lee too
     page.reload()
-    nested = page.locator("#org-tree details", has=page.locator("summary", has_text="Lee Park"))
-    expect(nested.locator("ul .person", has_text="Kim Lutz")).to_be_visible()
+    lee_node = page.locator("#org-tree li:has(> .person[data-person^='lee park'])")
+    expect(lee_node.locator("details ul .person", has_text="Kim Lutz")).to_be_visible()
     assert _edge_source(page, kim) == lee.pk
 
 

@@ -30,7 +30,7 @@ def test_page_shows_every_section_with_real_figures(
     html = response.content.decode()
     data = response.context["data"]
     # at a glance: the 15 Jun snapshot (coverage_gap only: score 10 < 25, stage 1)
-    assert "not at risk · score 10 · stage 1" in html
+    assert 'not at risk <span class="meta">score 10 · stage 1</span>' in html
     assert "What to do: Map the missing economic buyer or coach" in html
     snapshot = AccountSnapshot.objects.get(account=analysed["strategic"], run__as_of=AS_OF)
     assert data.latest == snapshot

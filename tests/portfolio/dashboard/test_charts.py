@@ -36,7 +36,8 @@ def test_matrix_one_trace_per_segment_with_bubbles_by_revenue_and_churn_rings() 
     invest = traces["Invest"]
     assert list(invest["x"]) == [80.0, 75.0]
     assert list(invest["y"]) == [0.4, 0.2]
-    assert list(invest["text"]) == ["Alpha", "Delta"]
+    assert list(invest["hovertext"]) == ["Alpha", "Delta"]
+    assert list(invest["text"]) == ["Alpha", "Delta"]  # four accounts: each is among the largest
     assert list(invest["marker"]["size"]) == [400.0, 50.0]
     assert invest["marker"]["color"] == charts.SEGMENT_COLOURS["invest"]
     # the largest bubble (400) is BUBBLE_MAX_PIXELS across: sizeref = 2·400/40²
@@ -51,6 +52,36 @@ def test_matrix_one_trace_per_segment_with_bubbles_by_revenue_and_churn_rings() 
     threshold, target = figure["layout"]["shapes"]
     assert (threshold["x0"], threshold["x1"], threshold["xref"]) == (60, 60, "x")
     assert (target["y0"], target["y1"], target["yref"]) == (0.1, 0.1, "y")
+
+
+def test_matrix_names_only_the_five_largest_and_the_three_riskiest_bubbles() -> None:
+    # twelve accounts: revenue 1,200 for A down to 100 for L; G to L at churn risk, the
+    # scores rising from G (10) to L (60)
+    points = [
+        MatrixPoint(
+            name,
+            10.0 * rank,
+            0.1,
+            1200.0 - 100.0 * rank,
+            "invest",
+            2,
+            churn_score=10 * (rank - 5) if rank >= 6 else 0,
+            at_risk=rank >= 6,
+        )
+        for rank, name in enumerate("ABCDEFGHIJKL")
+    ]
+    figure = _validated(
+        charts.portfolio_matrix_figure(points=points, attractiveness_threshold=60, margin_target=0)
+    )
+    (invest,) = (trace for trace in figure["data"] if trace["name"] == "Invest")
+    # the five largest (A-E) and the three highest scores (J 40, K 50, L 60) are named beside
+    # their bubble, the others in their hover only
+    assert list(invest["text"]) == [*"ABCDE", "", "", "", "", *"JKL"]
+    assert list(invest["hovertext"]) == list("ABCDEFGHIJKL")
+    assert invest["mode"] == "markers+text"
+    assert "%{hovertext}" in invest["hovertemplate"]
+    # names sit on the side of the bubble towards the middle, so none is cut off
+    assert list(invest["textposition"]) == ["middle right"] * 6 + ["middle left"] * 6
 
 
 def test_matrix_of_no_accounts_still_draws_the_thresholds() -> None:
