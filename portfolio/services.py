@@ -131,10 +131,10 @@ def analysis_parameters_update(
     for name, value in values.items():
         setattr(parameters, name, value)
     parameters.full_clean()
-    errors = parameters_as_pure(parameters).validate()
+    errors = parameters_as_pure(parameters).validate(translate=_)
     if errors:
-        # The pure checks' words, in the reader's language where the catalogue has them.
-        raise ValidationError({name: _(message) for name, message in errors.items()})
+        # The pure checks' words, in the reader's language.
+        raise ValidationError(errors)
     fresh: AnalysisParameters
     fresh, _changed = versioned_update(
         instance=stored, values=values, version=version, by=changed_by
@@ -179,9 +179,9 @@ def analysis_run_create(*, as_of: date, requested_by: User | None, trigger: str)
             }
         )
     parameters = parameters_as_pure(analysis_parameters_get())
-    errors = parameters.validate()
+    errors = parameters.validate(translate=_)
     if errors:
-        raise ValidationError({"parameters": [f"{k}: {_(v)}" for k, v in errors.items()]})
+        raise ValidationError({"parameters": [f"{k}: {v}" for k, v in errors.items()]})
     try:
         with transaction.atomic():
             return AnalysisRun.objects.create(
