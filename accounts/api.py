@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 import django_filters
 from django.db.models import Model, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import mixins, status, viewsets
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.request import Request
@@ -36,7 +37,7 @@ def instance_of(serializer: BaseSerializer[Any], model: type[ModelT]) -> ModelT:
     """The row an update's serializer was given (DRF's update found it, or answered 404)."""
     instance = serializer.instance
     if not isinstance(instance, model):
-        raise Http404(f"No such {model._meta.verbose_name}.")
+        raise Http404(_("No such %(what)s.") % {"what": model._meta.verbose_name})
     return instance
 
 
@@ -160,10 +161,10 @@ class TeamMemberViewSet(
     def perform_update(self, serializer: BaseSerializer[TeamMember]) -> None:
         member = serializer.instance
         if member is None:
-            raise Http404("No such team member.")
+            raise Http404(_("No such team member."))
         data = serializer.validated_data
         if data.get("user", member.user) != member.user:
-            raise Conflict({"user": ["To change the person, remove them and add another."]})
+            raise Conflict({"user": [_("To change the person, remove them and add another.")]})
         serializer.instance = services.team_member_set(
             account=member.account,
             user=member.user,

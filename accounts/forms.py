@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import INDUSTRIES, REGIONS, offered
 from accounts.models import Account, AccountLocation, KnowledgeEntry, TeamFunction
@@ -30,13 +31,23 @@ class AccountForm(forms.ModelForm[Account]):
         widgets = {
             "continuum_position": forms.NumberInput(attrs={"min": 0, "max": 100}),
         }
+        labels = {
+            "name": _("Name"),
+            "external_id": _("External id"),
+            "industry": _("Industry"),
+            "region": _("Region"),
+            "designation": _("Designation"),
+            "owner": _("Owner"),
+            "buying_hierarchy_level": _("Buying hierarchy level"),
+            "continuum_position": _("Continuum position"),
+        }
         error_messages = {
-            "name": {"required": "Give the account a name."},
+            "name": {"required": _("Give the account a name.")},
             "designation": {
-                "invalid_choice": "%(value)s is not a designation; choose one from the list."
+                "invalid_choice": _("%(value)s is not a designation; choose one from the list.")
             },
             "buying_hierarchy_level": {
-                "invalid_choice": (
+                "invalid_choice": _(
                     "Choose a buying-hierarchy level from 1 to 4 (you sent %(value)s)."
                 )
             },
@@ -48,7 +59,7 @@ class AccountForm(forms.ModelForm[Account]):
         owner = cast("forms.ModelChoiceField[User]", self.fields["owner"])
         owner.queryset = account_managers()
         owner.to_field_name = "username"
-        self.fields["owner"].help_text = "Leave empty to keep the current owner."
+        self.fields["owner"].help_text = _("Leave empty to keep the current owner.")
         self.fields["owner"].required = False
         if not can_choose_owner:
             del self.fields["owner"]
@@ -66,9 +77,9 @@ class AccountForm(forms.ModelForm[Account]):
             self.fields["version"].initial = self.instance.version
             # An existing account changes designation through a request (Selection tab).
             self.fields["designation"].disabled = True
-            self.fields[
-                "designation"
-            ].help_text = "Changed through a designation request on the account's Selection tab."
+            self.fields["designation"].help_text = _(
+                "Changed through a designation request on the account's Selection tab."
+            )
 
     def _post_clean(self) -> None:
         # Model validation (uniqueness, constraints) runs in the service, which reports
@@ -80,16 +91,18 @@ class TeamMemberForm(forms.Form):
     user = forms.ModelChoiceField(
         queryset=User.objects.filter(is_active=True).order_by("username"),
         to_field_name="username",
-        error_messages={"invalid_choice": "Choose an active user from the list."},
+        label=_("User"),
+        error_messages={"invalid_choice": _("Choose an active user from the list.")},
     )
-    function = forms.ChoiceField(choices=TeamFunction.choices)
-    is_executive_sponsor = forms.BooleanField(required=False, label="Executive sponsor")
+    function = forms.ChoiceField(choices=TeamFunction.choices, label=_("Function"))
+    is_executive_sponsor = forms.BooleanField(required=False, label=_("Executive sponsor"))
 
 
 class LocationForm(forms.ModelForm[AccountLocation]):
     class Meta:
         model = AccountLocation
         fields = ["name", "kind"]
+        labels = {"name": _("Name"), "kind": _("Kind")}
 
     def _post_clean(self) -> None:
         return
@@ -99,6 +112,7 @@ class KnowledgeEntryForm(forms.ModelForm[KnowledgeEntry]):
     class Meta:
         model = KnowledgeEntry
         fields = ["area", "title", "detail"]
+        labels = {"area": _("Area"), "title": _("Title"), "detail": _("Detail")}
         widgets = {"detail": forms.Textarea(attrs={"rows": 3})}
 
     def _post_clean(self) -> None:

@@ -14,6 +14,9 @@ from __future__ import annotations
 from typing import Any, ClassVar, TypeVar
 
 from django.db import models
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 from rest_framework import status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
@@ -37,7 +40,7 @@ class AccountRecordViewSet(viewsets.ModelViewSet[RecordT]):
         "partial_update": ["409"],
     }
     permission_classes = [IsAuthenticated]
-    write_refusal = "You may not change this account's records."
+    write_refusal: StrOrPromise = gettext_lazy("You may not change this account's records.")
 
     def create_allowed(self, user: User, account: Account) -> bool:
         return True
@@ -69,7 +72,7 @@ class AccountRecordViewSet(viewsets.ModelViewSet[RecordT]):
         account_id = data.pop("account_id", None)
         instance = serializer.instance
         if account_id is not None and account_id != getattr(instance, "account_id", None):
-            raise Conflict({"account": ["A record cannot move to another account."]})
+            raise Conflict({"account": [_("A record cannot move to another account.")]})
         return data
 
     def _created(self, instance: RecordT) -> Response:

@@ -7,17 +7,20 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from django.utils.translation import gettext_lazy as _
+
 from accounts.models import Account, AccountLocation, KnowledgeEntry, TeamMember
 from kam.roles import Role, user_has_role
 from kam.types import AnyUser, User
 
-ACCOUNT_CREATE_REFUSED = "Only account managers may create accounts."
-ACCOUNT_OWNER_REFUSED = "You can only create accounts that you own."
-ACCOUNT_CHANGE_REFUSED = "Only the account's owner may change it."
-TEAM_CHANGE_REFUSED = "Only the account's owner may change its team."
+ACCOUNT_CREATE_REFUSED = _("Only account managers may create accounts.")
+ACCOUNT_OWNER_REFUSED = _("You can only create accounts that you own.")
+ACCOUNT_CHANGE_REFUSED = _("Only the account's owner may change it.")
+TEAM_CHANGE_REFUSED = _("Only the account's owner may change its team.")
 
 # The refusal of `can_change_account_record`; `what` names the record ("a complaint").
-RECORD_CHANGE_REFUSED = (
+# Translators: {what} is a record, e.g. "a complaint"
+RECORD_CHANGE_REFUSED = _(
     "Only the account's owner, or the team member who recorded it, changes {what}."
 )
 

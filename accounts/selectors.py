@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from accounts.models import Account, KnowledgeArea, KnowledgeEntry, TeamMember
 from kam.audit import access_refused
@@ -41,9 +42,9 @@ def account_get_for_user(*, user: AnyUser, account_id: int | str) -> Account:
     except Account.DoesNotExist as error:
         if Account.objects.filter(pk=pk).exists():
             access_refused(user=user, what=f"account {pk}")
-        raise Http404("No such account.") from error
+        raise Http404(_("No such account.")) from error
     except (ValueError, TypeError) as error:
-        raise Http404("No such account.") from error
+        raise Http404(_("No such account.")) from error
 
 
 def account_managers() -> QuerySet[Any]:

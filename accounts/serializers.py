@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.models import Account, TeamMember
@@ -16,7 +17,7 @@ class AccountSerializer(StrictModelSerializer):
         slug_field="username",
         queryset=User.objects.filter(is_active=True),
         required=False,
-        error_messages={"does_not_exist": "No active user is called {value}."},
+        error_messages={"does_not_exist": _("No active user is called {value}.")},
     )
     external_id = serializers.CharField(
         max_length=64, required=False, allow_null=True, allow_blank=True
@@ -43,8 +44,8 @@ class AccountSerializer(StrictModelSerializer):
         extra_kwargs = {
             "name": {
                 "error_messages": {
-                    "blank": "Give the account a name.",
-                    "required": "Give the account a name.",
+                    "blank": _("Give the account a name."),
+                    "required": _("Give the account a name."),
                 }
             }
         }
@@ -53,9 +54,9 @@ class AccountSerializer(StrictModelSerializer):
 
     def get_fields(self) -> dict[str, Any]:
         fields = super().get_fields()
-        fields["designation"].error_messages["invalid_choice"] = (
-            '"{input}" is not a designation; '
-            "use candidate, pilot, strategic, transactional or exit."
+        fields["designation"].error_messages["invalid_choice"] = _(
+            '"{input}" is not a designation; use candidate, pilot, strategic, transactional '
+            "or exit."
         )
         return fields
 
@@ -80,7 +81,7 @@ class TeamMemberSerializer(StrictModelSerializer):
     user = serializers.SlugRelatedField(
         slug_field="username",
         queryset=User.objects.filter(is_active=True),
-        error_messages={"does_not_exist": "No active user is called {value}."},
+        error_messages={"does_not_exist": _("No active user is called {value}.")},
     )
 
     version = VersionField()

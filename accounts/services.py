@@ -15,8 +15,18 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q, QuerySet, RestrictedError
 from django.urls import reverse
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from accounts.models import Account, AccountLocation, KnowledgeEntry, PlanAction, TeamMember
+from accounts.models import (
+    Account,
+    AccountLocation,
+    KnowledgeEntry,
+    PlanAction,
+    TeamFunction,
+    TeamMember,
+)
 from accounts.rules import (
     ACCOUNT_CHANGE_REFUSED,
     ACCOUNT_CREATE_REFUSED,
@@ -34,7 +44,7 @@ from kam.rules import require
 from kam.types import User
 from kam.versioning import versioned_update
 from notifications.models import Kind
-from notifications.services import notify
+from notifications.services import notification_message, notify
 
 
 class Unset(enum.Enum):
@@ -46,6 +56,14 @@ class Unset(enum.Enum):
 UNSET = Unset.UNSET
 
 
+def _lower(text: object) -> str:
+    return str(text).lower()
+
+
+# A choice's label in lower case, read (like the label) in the language active when shown.
+lower_lazy = lazy(_lower, str)
+
+
 def given(**values: object) -> dict[str, Any]:
     """The keyword arguments that were given (not UNSET), for a partial update."""
     return {name: value for name, value in values.items() if value is not UNSET}
@@ -53,10 +71,13 @@ def given(**values: object) -> dict[str, Any]:
 
 def _validate_owner(owner: User | None) -> None:
     if owner is None:
-        raise ValidationError({"owner": "Choose the account manager who owns this account."})
+        raise ValidationError({"owner": _("Choose the account manager who owns this account.")})
     if not owner.is_active or not user_has_role(owner, Role.ACCOUNT_MANAGER):
         raise ValidationError(
-            {"owner": f"{owner.username} is not an active account manager and cannot own accounts."}
+            {
+                "owner": _("%(username)s is not an active account manager and cannot own accounts.")
+                % {"username": owner.username}
+            }
         )
 
 
@@ -113,7 +134,7 @@ def _refuse_designation_change(account: Account, designation: str | Unset) -> No
         # accounts.governance.services.designation_request_create / _decide.
         raise ValidationError(
             {
-                "designation": (
+                "designation": _(
                     "The designation changes only through a designation request approved by "
                     "the steering committee (the account's Selection tab, or "
                     "POST /api/v1/designation-requests/)."
@@ -194,10 +215,11 @@ def _validate_sponsor(account: Account, user: User) -> None:
     if other_sponsor is not None:
         raise ValidationError(
             {
-                "is_executive_sponsor": (
-                    f"{other_sponsor.user.username} is already the executive sponsor of this "
-                    "account; remove that sponsorship first."
+                "is_executive_sponsor": _(
+                    "%(username)s is already the executive sponsor of this account; remove that "
+                    "sponsorship first."
                 )
+                % {"username": other_sponsor.user.username}
             }
         )
 
@@ -217,7 +239,9 @@ def team_member_set(
     raises VersionConflictError, kam/versioning.py)."""
     require(can_change_team(set_by, account), TEAM_CHANGE_REFUSED)
     if not user.is_active:
-        raise ValidationError({"user": f"{user.username} is not an active user."})
+        raise ValidationError(
+            {"user": _("%(username)s is not an active user.") % {"username": user.username}}
+        )
     if is_executive_sponsor:
         _validate_sponsor(account, user)
     member = TeamMember.objects.filter(account=account, user=user).first()
@@ -232,8 +256,13 @@ def team_member_set(
         notify(
             recipients=[user],
             kind=Kind.TEAM_MEMBER_ADDED,
-            message=f"{set_by.username} added you to the team of {account.name} "
-            f"({member.get_function_display().lower()}).",
+            # lazy: written in each recipient's language (notifications.services.notify)
+            message=notification_message(
+                gettext_lazy("%(username)s added you to the team of %(account)s (%(function)s)."),
+                username=set_by.username,
+                account=account.name,
+                function=lower_lazy(TeamFunction(member.function).label),
+            ),
             url=reverse("accounts:detail", args=[account.pk]),
             actor=set_by,
         )
@@ -257,9 +286,11 @@ def team_member_set(
 def team_member_remove(*, account: Account, user: User, removed_by: User) -> None:
     """Take the user off the account's team (the account's owner only)."""
     require(can_change_team(removed_by, account), TEAM_CHANGE_REFUSED)
-    deleted, _ = TeamMember.objects.filter(account=account, user=user).delete()
+    deleted, _by_model = TeamMember.objects.filter(account=account, user=user).delete()
     if not deleted:
-        raise ValidationError({"user": f"{user.username} is not on this account's team."})
+        raise ValidationError(
+            {"user": _("%(username)s is not on this account's team.") % {"username": user.username}}
+        )
     account_data_changed(account_ids=[account.pk])
 
 
@@ -281,7 +312,7 @@ def location_remove(*, location: AccountLocation, removed_by: User) -> None:
         location.delete()
     except RestrictedError as error:  # revenue records point at it (valuation.RevenueRecord)
         raise ValidationError(
-            "This location has revenue records, so it cannot be removed; it keeps their history."
+            _("This location has revenue records, so it cannot be removed; it keeps their history.")
         ) from error
     account_data_changed(account_ids=[location.account_id])
 
@@ -343,7 +374,7 @@ def account_row_lock(*, account_id: int) -> bool:
     )
 
 
-ACCOUNT_GONE = "This account was deleted meanwhile."
+ACCOUNT_GONE = gettext_lazy("This account was deleted meanwhile.")
 
 
 def account_row_require(*, account_id: int) -> None:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from kam.roles import Role
@@ -29,12 +30,17 @@ def user_create(
     unknown = sorted(set(roles) - set(Role.values))
     if unknown:
         raise ValidationError(
-            f"Unknown role {', '.join(unknown)}: use {', '.join(Role.values)}.", code="role"
+            _("Unknown role %(unknown)s: use %(roles)s.")
+            % {"unknown": ", ".join(unknown), "roles": ", ".join(Role.values)},
+            code="role",
         )
     if User.objects.filter(username=username).exists():
-        raise ValidationError(f"A user called {username} already exists.", code="exists")
+        raise ValidationError(
+            _("A user called %(username)s already exists.") % {"username": username},
+            code="exists",
+        )
     if not password:
-        raise ValidationError("The password must not be empty.", code="password")
+        raise ValidationError(_("The password must not be empty."), code="password")
     user = User(
         username=username,
         email=email,
@@ -55,6 +61,8 @@ def user_api_token(*, username: str) -> str:
     try:
         user = User.objects.get(username=username)
     except User.DoesNotExist as error:
-        raise ValidationError(f"No user is called {username}.") from error
-    token, _ = Token.objects.get_or_create(user=user)
+        raise ValidationError(
+            _("No user is called %(username)s.") % {"username": username}
+        ) from error
+    token, _created = Token.objects.get_or_create(user=user)
     return str(token.key)

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
@@ -92,7 +93,7 @@ def account_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         except ValidationError as error:
             form_errors_apply(form, error)
         else:
-            messages.success(request, f"Account {account.name} created.")
+            messages.success(request, _("Account %(name)s created.") % {"name": account.name})
             return redirect("accounts:detail", account_id=account.pk)
     return render(request, "accounts/account_form.html", {"form": form, "account": None})
 
@@ -129,7 +130,7 @@ def account_edit(request: AuthenticatedHttpRequest, account_id: int) -> HttpResp
             account.refresh_from_db()
             form_errors_apply(form, error)
         else:
-            messages.success(request, "Account saved.")
+            messages.success(request, _("Account saved."))
             return redirect("accounts:detail", account_id=account.pk)
     return render(
         request,
@@ -154,7 +155,9 @@ def account_team(request: AuthenticatedHttpRequest, account_id: int) -> HttpResp
             except ValidationError as error:
                 form_errors_apply(form, error)
             else:
-                messages.success(request, f"{member.user.username} is on the team.")
+                messages.success(
+                    request, _("%(username)s is on the team.") % {"username": member.user.username}
+                )
                 return redirect("accounts:team", account_id=account.pk)
     return render(
         request,
@@ -178,7 +181,7 @@ def account_team_remove(
     member = selectors.account_team(account=account).filter(user__username=username).first()
     if member is not None:
         services.team_member_remove(account=account, user=member.user, removed_by=request.user)
-        messages.success(request, f"{username} left the team.")
+        messages.success(request, _("%(username)s left the team.") % {"username": username})
     return redirect("accounts:team", account_id=account.pk)
 
 
@@ -204,7 +207,7 @@ def knowledge_add(request: AuthenticatedHttpRequest, account_id: int) -> HttpRes
         except ValidationError as error:
             form_errors_apply(form, error)
         else:
-            messages.success(request, "Knowledge entry added.")
+            messages.success(request, _("Knowledge entry added."))
             return redirect("accounts:detail", account_id=account.pk)
     return _detail_with_form(request, account, knowledge_form=form)
 
@@ -217,7 +220,7 @@ def knowledge_remove(
     account = _editable_account(request, account_id)
     entry = get_object_or_404(account.knowledge.all(), pk=entry_id)
     services.knowledge_entry_remove(entry=entry, removed_by=request.user)
-    messages.success(request, "Knowledge entry removed.")
+    messages.success(request, _("Knowledge entry removed."))
     return redirect("accounts:detail", account_id=account.pk)
 
 
@@ -232,7 +235,7 @@ def location_add(request: AuthenticatedHttpRequest, account_id: int) -> HttpResp
         except ValidationError as error:
             form_errors_apply(form, error)
         else:
-            messages.success(request, "Location added.")
+            messages.success(request, _("Location added."))
             return redirect("accounts:detail", account_id=account.pk)
     return _detail_with_form(request, account, location_form=form)
 
@@ -249,5 +252,5 @@ def location_remove(
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, "Location removed.")
+        messages.success(request, _("Location removed."))
     return redirect("accounts:detail", account_id=account.pk)

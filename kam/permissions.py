@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.utils.functional import Promise
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.views import APIView
@@ -17,9 +18,9 @@ from kam.types import AnyUser
 Rule = Callable[[AnyUser], bool]
 
 
-def writes_allowed_by(rule: Rule, message: str) -> type[BasePermission]:
+def writes_allowed_by(rule: Rule, message: str | Promise) -> type[BasePermission]:
     """A permission class: every signed-in user reads; a write needs `rule(user)`, refused
-    with `message` (the refusal the service gives)."""
+    with `message` (the refusal the service gives; lazy, it is read in the request's language)."""
 
     class WritesByRule(IsAuthenticated):
         def __init__(self) -> None:

@@ -23,15 +23,16 @@ from typing import Any
 from django.conf import settings
 from django.db.models import BooleanField, F, IntegerField, OuterRef, Q, Subquery
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 
 from accounts.plans.selectors import plan_actions_overdue
 from accounts.selectors import accounts_visible_to
 from kam.formatting import money
 from kam.roles import Role, user_has_role
 from kam.types import AnyUser, User
-from portfolio.churn.playbook import signal_action
-from portfolio.churn.signals import signal_label
 from portfolio.models import AccountSnapshot, AnalysisRun
+from portfolio.signal_words import signal_name, signal_step
 from relationships.selectors import contacts_visible_to
 from valuation.selectors import value_entries_visible_to
 
@@ -74,7 +75,7 @@ def churn_rising_alerts(*, user: User) -> AlertGroup:
     """Accounts at churn risk (DOMAIN.md at_risk) in the latest successful run that were not
     at risk in the run before, or whose churn stage rose since: the same at_risk every
     page counts, largest revenue at risk first (2 queries)."""
-    group = AlertGroup(kind="churn", title="Churn risk rising")
+    group = AlertGroup(kind="churn", title=_("Churn risk rising"))
     runs = list(
         AnalysisRun.objects.filter(status=AnalysisRun.Status.SUCCEEDED)
         .order_by("-as_of", "-finished_at", "-id")
@@ -106,22 +107,41 @@ def churn_rising_alerts(*, user: User) -> AlertGroup:
             for signal in snapshot.signals or []
             if isinstance(signal, dict)
         ]
-        names = ", ".join(signal_label(code) for code in codes)
-        change = (
-            f"Churn stage rose from {snapshot.previous_stage} to {snapshot.churn_stage}"
-            if snapshot.previous_at_risk
-            else "Now at churn risk"
+        names = pgettext("between the names in a list", ", ").join(
+            signal_name(code) for code in codes
         )
-        first_step = signal_action(codes[-1]) if codes else ""
+        figures = {
+            "from": snapshot.previous_stage,
+            "stage": snapshot.churn_stage,
+            "score": snapshot.churn_score,
+            "signals": names,
+        }
+        if snapshot.previous_at_risk:
+            message = (
+                _(
+                    "Churn stage rose from %(from)s to %(stage)s (score %(score)s, stage "
+                    "%(stage)s): %(signals)s."
+                )
+                if names
+                else _(
+                    "Churn stage rose from %(from)s to %(stage)s (score %(score)s, stage "
+                    "%(stage)s)."
+                )
+            ) % figures
+        else:
+            message = (
+                _("Now at churn risk (score %(score)s, stage %(stage)s): %(signals)s.")
+                if names
+                else _("Now at churn risk (score %(score)s, stage %(stage)s).")
+            ) % figures
+        first_step = signal_step(codes[-1]) if codes else ""
         group.alerts.append(
             Alert(
                 account_id=snapshot.account_id,
                 account_name=snapshot.account.name,
-                message=f"{change} (score {snapshot.churn_score}, stage {snapshot.churn_stage})"
-                + (f": {names}." if names else ".")
-                + (f" {first_step}" if first_step else ""),
+                message=message + (f" {first_step}" if first_step else ""),
                 url=reverse("portfolio:account-analysis", args=[snapshot.account_id]),
-                action="See the signals",
+                action=_("See the signals"),
             )
         )
     return group
@@ -129,7 +149,7 @@ def churn_rising_alerts(*, user: User) -> AlertGroup:
 
 def influencers_overdue_alerts(*, user: User, as_of: date) -> AlertGroup:
     """Active economic buyers and coaches overdue against their contact frequency (1 query)."""
-    group = AlertGroup(kind="influencers", title="Key influencers overdue")
+    group = AlertGroup(kind="influencers", title=_("Key influencers overdue"))
     contacts = list(
         contacts_visible_to(user=user, as_of=as_of)
         .prefetch_related(None)
@@ -141,22 +161,29 @@ def influencers_overdue_alerts(*, user: User, as_of: date) -> AlertGroup:
     )
     shown, group.has_more = _limited(contacts)
     for contact in shown:
-        role = "economic buyer" if contact.is_economic_buyer else "coach"
+        role = _("economic buyer") if contact.is_economic_buyer else _("coach")
         if contact.is_economic_buyer and contact.is_coach:
-            role = "economic buyer and coach"
+            role = _("economic buyer and coach")
+        words = {
+            "name": contact.name,
+            "role": role,
+            "frequency": contact.contact_frequency_days,
+        }
         if contact.last_interaction_on is None:
-            when = "never contacted"
+            message = _("%(name)s (%(role)s): never contacted, wanted every %(frequency)s days.")
         else:
-            days = (as_of - contact.last_interaction_on).days
-            when = f"last contact {days} days ago"
+            words["days"] = (as_of - contact.last_interaction_on).days
+            message = _(
+                "%(name)s (%(role)s): last contact %(days)s days ago, wanted every "
+                "%(frequency)s days."
+            )
         group.alerts.append(
             Alert(
                 account_id=contact.account_id,
                 account_name=contact.account.name,
-                message=f"{contact.name} ({role}): {when}, wanted every "
-                f"{contact.contact_frequency_days} days.",
+                message=message % words,
                 url=reverse("relationships:interaction-log", args=[contact.account_id]),
-                action="Log an interaction",
+                action=_("Log an interaction"),
             )
         )
     return group
@@ -166,7 +193,7 @@ def actions_overdue_alerts(*, user: User, as_of: date) -> AlertGroup:
     """Open plan actions due before `as_of` (1 query)."""
     group = AlertGroup(
         kind="actions",
-        title="Plan actions overdue",
+        title=_("Plan actions overdue"),
         more_url=reverse("accounts:overdue-actions"),
     )
     actions = list(
@@ -179,10 +206,19 @@ def actions_overdue_alerts(*, user: User, as_of: date) -> AlertGroup:
             Alert(
                 account_id=action.plan.account_id,
                 account_name=action.plan.account.name,
-                message=f"“{action.title}” ({action.owner.username}) was due "
-                f"{action.due.isoformat()}, {days} day{'s' if days != 1 else ''} ago.",
+                message=ngettext(
+                    "“%(title)s” (%(owner)s) was due %(due)s, %(days)s day ago.",
+                    "“%(title)s” (%(owner)s) was due %(due)s, %(days)s days ago.",
+                    days,
+                )
+                % {
+                    "title": action.title,
+                    "owner": action.owner.username,
+                    "due": action.due.isoformat(),
+                    "days": days,
+                },
                 url=reverse("accounts:plan-detail", args=[action.plan_id]),
-                action="Open the plan",
+                action=_("Open the plan"),
             )
         )
     return group
@@ -190,7 +226,7 @@ def actions_overdue_alerts(*, user: User, as_of: date) -> AlertGroup:
 
 def values_unconfirmed_alerts(*, user: User, as_of: date) -> AlertGroup:
     """Ledger entries older than 90 days the customer has not confirmed (1 query)."""
-    group = AlertGroup(kind="values", title="Value not confirmed by the customer")
+    group = AlertGroup(kind="values", title=_("Value not confirmed by the customer"))
     cutoff = as_of - timedelta(days=UNCONFIRMED_VALUE_DAYS)
     entries = list(
         value_entries_visible_to(user)
@@ -200,18 +236,26 @@ def values_unconfirmed_alerts(*, user: User, as_of: date) -> AlertGroup:
     shown, group.has_more = _limited(entries)
     currency = str(settings.KAM_CURRENCY)
     for entry in shown:
-        direction = "delivered" if entry.direction == "delivered" else "received"
+        direction = _("delivered") if entry.direction == "delivered" else _("received")
         group.alerts.append(
             Alert(
                 account_id=entry.account_id,
                 account_name=entry.account.name,
-                message=f"{entry.category} ({direction}), {money(entry.amount, currency)} dated "
-                f"{entry.date.isoformat()}: not confirmed by the customer after "
-                f"{(as_of - entry.date).days} days.",
+                message=_(
+                    "%(category)s (%(direction)s), %(amount)s dated %(date)s: not confirmed by "
+                    "the customer after %(days)s days."
+                )
+                % {
+                    "category": entry.category,
+                    "direction": direction,
+                    "amount": money(entry.amount, currency),
+                    "date": entry.date.isoformat(),
+                    "days": (as_of - entry.date).days,
+                },
                 # Straight to the entry's row, where "Mark confirmed" is.
                 url=reverse("valuation:account-value", args=[entry.account_id])
                 + f"#entry-{entry.pk}",
-                action="Confirm with the customer",
+                action=_("Confirm with the customer"),
             )
         )
     return group

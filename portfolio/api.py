@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -36,7 +38,9 @@ from portfolio.serializers import (
     backtest_payload,
 )
 
-OPS_ONLY = "Only operations staff may change this."
+# Lazy: DRF reads a permission's message when it refuses, in the request's language (the
+# permission class wants a str; the lazy text is one when it is read).
+OPS_ONLY = cast(str, gettext_lazy("Only operations staff may change this."))
 RunsAnalysis = writes_allowed_by(rules.can_run_analysis, OPS_ONLY)
 EditsParameters = writes_allowed_by(rules.can_edit_parameters, OPS_ONLY)
 EditsSchedule = writes_allowed_by(rules.can_edit_schedule, OPS_ONLY)
@@ -73,14 +77,19 @@ class AnalysisRunViewSet(
     def backtest(self, request: Request, pk: str | None = None) -> Response:
         user = request_user(request)
         if not can_read_backtest(user):
-            raise PermissionDenied(BACKTEST_REFUSED)
+            raise PermissionDenied(_(BACKTEST_REFUSED))
         run = self.get_object()
         horizon, error = horizon_days_parse(request.query_params.getlist("horizon_days"))
         if error:
             raise serializers.ValidationError({"horizon_days": [error]})
         if run.status != AnalysisRun.Status.SUCCEEDED:
             raise serializers.ValidationError(
-                {"run": [f"Run {run.pk} is {run.status}: only a succeeded run has scores to test."]}
+                {
+                    "run": [
+                        _("Run %(run)s is %(status)s: only a succeeded run has scores to test.")
+                        % {"run": run.pk, "status": str(run.get_status_display()).lower()}
+                    ]
+                }
             )
         found = run_backtest(run=run, horizon_days=horizon, today=timezone.localdate())
         return Response(BacktestSerializer(backtest_payload(found)).data)
@@ -105,7 +114,7 @@ class RunSnapshotViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[AccountS
             return AccountSnapshot.objects.none()
         run = selectors.analysis_run_list().filter(pk=self.kwargs["run_pk"]).first()
         if run is None:
-            raise Http404("No such analysis run.")
+            raise Http404(_("No such analysis run."))
         user = request_user(self.request)
         return selectors.snapshots_for_run(user=user, run=run).select_related("run")
 
@@ -121,7 +130,7 @@ class AccountSnapshotView(RetrieveAPIView[AccountSnapshot]):
         )
         snapshot = selectors.snapshot_latest_for_account(account=account)
         if snapshot is None:
-            raise Http404("This account has not been analysed yet.")
+            raise Http404(_("This account has not been analysed yet."))
         return snapshot
 
 
@@ -173,20 +182,26 @@ class NightlyScheduleSerializer(StrictSerializer):
         MINUTE_PATTERN,
         max_length=60,
         help_text="Cron minute field, 0-59: a value, a list, * or */step.",
-        error_messages={"invalid": "Not a cron minute (0-59, a list a,b, * or */step)."},
+        error_messages={
+            "invalid": gettext_lazy("Not a cron minute (0-59, a list a,b, * or */step).")
+        },
     )
     hour = serializers.RegexField(
         HOUR_PATTERN,
         max_length=60,
         help_text="Cron hour field, 0-23, UTC.",
-        error_messages={"invalid": "Not a cron hour (0-23, a list a,b, * or */step)."},
+        error_messages={
+            "invalid": gettext_lazy("Not a cron hour (0-23, a list a,b, * or */step).")
+        },
     )
     day_of_week = serializers.RegexField(
         DAY_OF_WEEK_PATTERN,
         max_length=60,
         help_text="Cron day-of-week field, 0 (Sunday) to 6: a day, a range a-b (a < b), a list.",
         error_messages={
-            "invalid": "Not a cron day of week (0-6 from Sunday, a range a-b with a < b, a list)."
+            "invalid": gettext_lazy(
+                "Not a cron day of week (0-6 from Sunday, a range a-b with a < b, a list)."
+            )
         },
     )
     enabled = serializers.BooleanField()

@@ -1,4 +1,6 @@
-"""Plotly figures as pure functions of small data frames/lists; no Django, no queries."""
+"""Plotly figures as pure functions of small data frames/lists; no queries. Their titles,
+axes, legends and hover texts are in the reader's language (Django's gettext, the one Django
+module they use)."""
 
 from __future__ import annotations
 
@@ -7,6 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import plotly.graph_objects as go
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 # --- portfolio dashboard ---------------------------------------------------------------------
 # The dashboard draws seven figures per request, so they are built from plain dict specs
@@ -32,11 +36,18 @@ LTV_COLOUR = "#1f4e99"
 REPLACEMENT_COLOUR = "#b7791f"
 DELIVERED_COLOUR = "#0f766e"
 RECEIVED_COLOUR = "#6366f1"
+# The texts below are English, marked for the catalogue, and translated when a figure is built.
+SEGMENT_NAMES = {
+    "invest": gettext_noop("Invest"),
+    "develop": gettext_noop("Develop"),
+    "maintain": gettext_noop("Maintain"),
+    "reassess": gettext_noop("Reassess"),
+}
 TREND_LABELS = {
-    "revenue_ttm": "Revenue TTM",
-    "gross_margin_ttm": "Gross margin TTM",
-    "cost_to_serve_ttm": "Cost to serve TTM",
-    "net_profit_ttm": "Net profit TTM",
+    "revenue_ttm": gettext_noop("Revenue TTM"),
+    "gross_margin_ttm": gettext_noop("Gross margin TTM"),
+    "cost_to_serve_ttm": gettext_noop("Cost to serve TTM"),
+    "net_profit_ttm": gettext_noop("Net profit TTM"),
 }
 TREND_COLOURS = {
     "revenue_ttm": "#1f4e99",
@@ -175,7 +186,7 @@ def portfolio_matrix_figure(
             data.append(
                 {
                     "type": "scatter",
-                    "name": segment.capitalize(),
+                    "name": _(SEGMENT_NAMES[segment]),
                     "x": [point.attractiveness for point in members],
                     "y": [point.margin for point in members],
                     # the name beside the bubble (plotly sets it off by the bubble's size)
@@ -195,8 +206,11 @@ def portfolio_matrix_figure(
                         "opacity": 0.7,
                         "line": {"width": 0.5, "color": "#ffffff"},
                     },
-                    "hovertemplate": "%{hovertext}<br>attractiveness %{x:.0f}"
-                    "<br>net margin %{y:.1%}<extra></extra>",
+                    # Translators: a chart's hover text; keep each %{…} as it is.
+                    "hovertemplate": _(
+                        "%{hovertext}<br>attractiveness %{x:.0f}<br>net margin %{y:.1%}"
+                    )
+                    + "<extra></extra>",
                 }
             )
     # Only the accounts at churn risk (DOMAIN.md's at_risk, the number the totals count) are
@@ -207,7 +221,7 @@ def portfolio_matrix_figure(
         data.append(
             {
                 "type": "scatter",
-                "name": "At churn risk (ringed)",
+                "name": _("At churn risk (ringed)"),
                 "x": [point.attractiveness for point in at_risk],
                 "y": [point.margin for point in at_risk],
                 "text": [point.name for point in at_risk],
@@ -219,8 +233,11 @@ def portfolio_matrix_figure(
                     "color": CHURN_MARK_COLOUR,
                     "line": {"width": 2},
                 },
-                "hovertemplate": "%{text}: at churn risk, stage %{customdata[0]}, "
-                "score %{customdata[1]}<extra></extra>",
+                # Translators: a chart's hover text; keep each %{…} as it is.
+                "hovertemplate": _(
+                    "%{text}: at churn risk, stage %{customdata[0]}, score %{customdata[1]}"
+                )
+                + "<extra></extra>",
             }
         )
     shapes = [
@@ -246,8 +263,8 @@ def portfolio_matrix_figure(
         },
     ]
     layout = _layout(
-        xaxis={"title": {"text": "Attractiveness (0-100)"}, "range": [-5, 105]},
-        yaxis={"title": {"text": "Net margin"}, "tickformat": ".0%"},
+        xaxis={"title": {"text": _("Attractiveness (0-100)")}, "range": [-5, 105]},
+        yaxis={"title": {"text": _("Net margin")}, "tickformat": ".0%"},
         shapes=shapes,
         height=440,
     )
@@ -268,7 +285,7 @@ def lorenz_figure(
     data: list[dict[str, Any]] = [
         {
             "type": "scatter",
-            "name": "Equal revenue per account",
+            "name": _("Equal revenue per account"),
             "x": [0.0, 1.0],
             "y": [0.0, 1.0],
             "mode": "lines",
@@ -276,7 +293,7 @@ def lorenz_figure(
         },
         {
             "type": "scatter",
-            "name": "Lorenz curve",
+            "name": _("Lorenz curve"),
             "x": list(account_shares),
             "y": list(revenue_shares),
             "mode": "lines",
@@ -291,8 +308,11 @@ def lorenz_figure(
                 "type": "scatter",
                 # The curve runs smallest first: at 80 % of the accounts it has reached the
                 # revenue of all but the top 20 %, so this point reads both ways.
-                "name": f"The top 20 % of accounts hold {top_share * 100:.0f} % of revenue "
-                f"(the other 80 %, up to this point, {(1 - top_share) * 100:.0f} %)",
+                "name": _(
+                    "The top 20 %% of accounts hold %(top)s %% of revenue "
+                    "(the other 80 %%, up to this point, %(rest)s %%)"
+                )
+                % {"top": f"{top_share * 100:.0f}", "rest": f"{(1 - top_share) * 100:.0f}"},
                 "x": [rest_account_share],
                 "y": [1.0 - top_share],
                 "mode": "markers",
@@ -300,8 +320,12 @@ def lorenz_figure(
             }
         )
     layout = _layout(
-        xaxis={"title": {"text": "Share of accounts, smallest first"}, "tickformat": ".0%"},
-        yaxis={"title": {"text": "Share of revenue"}, "tickformat": ".0%", "range": [0, 1.02]},
+        xaxis={"title": {"text": _("Share of accounts, smallest first")}, "tickformat": ".0%"},
+        yaxis={
+            "title": {"text": _("Share of revenue")},
+            "tickformat": ".0%",
+            "range": [0, 1.02],
+        },
         height=380,
     )
     return _figure(data, layout)
@@ -315,7 +339,7 @@ def cost_pareto_figure(*, bars: Sequence[ParetoBar]) -> go.Figure:
     data: list[dict[str, Any]] = [
         {
             "type": "bar",
-            "name": "Cost to serve TTM (vital few darker)",
+            "name": _("Cost to serve TTM (vital few darker)"),
             "x": labels,
             "y": [bar.cost for bar in bars],
             "marker": {
@@ -326,7 +350,7 @@ def cost_pareto_figure(*, bars: Sequence[ParetoBar]) -> go.Figure:
         },
         {
             "type": "scatter",
-            "name": "Cumulative share",
+            "name": _("Cumulative share"),
             "x": labels,
             "y": [bar.cumulative_share for bar in bars],
             "yaxis": "y2",
@@ -336,9 +360,9 @@ def cost_pareto_figure(*, bars: Sequence[ParetoBar]) -> go.Figure:
     ]
     layout = _layout(
         xaxis={"automargin": True, "tickangle": -30},
-        yaxis={"title": {"text": "Cost to serve TTM"}},
+        yaxis={"title": {"text": _("Cost to serve TTM")}},
         yaxis2={
-            "title": {"text": "Cumulative share"},
+            "title": {"text": _("Cumulative share")},
             "overlaying": "y",
             "side": "right",
             "range": [0, 1.05],
@@ -374,7 +398,7 @@ def creators_drainers_figure(
     data = [
         {
             "type": "bar",
-            "name": "Net profit TTM",
+            "name": _("Net profit TTM"),
             "orientation": "h",
             "x": [row.amount for row in rows],
             "y": [row.name for row in rows],
@@ -384,7 +408,7 @@ def creators_drainers_figure(
         }
     ]
     layout = _layout(
-        xaxis={"title": {"text": "Net profit TTM"}},
+        xaxis={"title": {"text": _("Net profit TTM")}},
         yaxis={"automargin": True, "type": "category"},
         margin={"l": 20},
         height=max(240, 18 * len(rows) + 80),
@@ -433,8 +457,8 @@ def ltv_replacement_figure(*, rows: Sequence[AccountPair]) -> go.Figure:
     """Lifetime value (first) against replacement cost (second) per account."""
     return paired_bars_figure(
         rows=rows,
-        first_label="Lifetime value",
-        second_label="Replacement cost",
+        first_label=_("Lifetime value"),
+        second_label=_("Replacement cost"),
         first_colour=LTV_COLOUR,
         second_colour=REPLACEMENT_COLOUR,
     )
@@ -444,8 +468,8 @@ def value_exchange_figure(*, rows: Sequence[AccountPair]) -> go.Figure:
     """Value delivered to the account (first) against value received from it (second), TTM."""
     return paired_bars_figure(
         rows=rows,
-        first_label="Value delivered",
-        second_label="Value received",
+        first_label=_("Value delivered"),
+        second_label=_("Value received"),
         first_colour=DELIVERED_COLOUR,
         second_colour=RECEIVED_COLOUR,
     )
@@ -457,7 +481,7 @@ def portfolio_trend_figure(*, points: Sequence[TrendPoint]) -> go.Figure:
     data = [
         {
             "type": "scatter",
-            "name": title,
+            "name": _(title),
             "x": labels,
             "y": [point.totals.get(key, 0.0) for point in points],
             "mode": "lines+markers",
@@ -466,7 +490,7 @@ def portfolio_trend_figure(*, points: Sequence[TrendPoint]) -> go.Figure:
         for key, title in TREND_LABELS.items()
     ]
     layout = _layout(
-        xaxis={"title": {"text": "Analysis as of"}, "type": "category"},
+        xaxis={"title": {"text": _("Analysis as of")}, "type": "category"},
         yaxis={"rangemode": "tozero"},
         legend={"y": -0.3},
         height=360,
@@ -487,21 +511,21 @@ def account_value_projection_figure(
 ) -> go.Figure:
     """The ten-year value chart: each year's discounted value as a bar (red when the account
     drains value) and the running lifetime value as a line; the last point is the ltv."""
-    labels = [f"Year {year}" for year in years]
+    labels = [_("Year %(year)s") % {"year": year} for year in years]
     colours = [
         PROJECTION_DRAIN_COLOUR if value < 0 else PROJECTION_BAR_COLOUR for value in discounted
     ]
     data = [
         {
             "type": "bar",
-            "name": "Discounted value of the year",
+            "name": _("Discounted value of the year"),
             "x": labels,
             "y": list(discounted),
             "marker": {"color": colours},
         },
         {
             "type": "scatter",
-            "name": "Cumulative lifetime value",
+            "name": _("Cumulative lifetime value"),
             "x": labels,
             "y": list(cumulative),
             "mode": "lines+markers",
@@ -509,7 +533,7 @@ def account_value_projection_figure(
         },
     ]
     layout = _layout(
-        yaxis={"title": {"text": "Value (discounted)"}},
+        yaxis={"title": {"text": _("Value (discounted)")}},
         legend={"orientation": "h", "y": -0.15},
         height=340,
     )
@@ -524,17 +548,17 @@ def account_churn_history_figure(
     data = [
         {
             "type": "scatter",
-            "name": "Churn score",
+            "name": _("Churn score"),
             "x": list(run_dates),
             "y": list(scores),
-            "text": [f"stage {stage}" for stage in stages],
+            "text": [_("stage %(stage)s") % {"stage": stage} for stage in stages],
             "mode": "lines+markers",
             "line": {"color": "#5b6475"},
             "marker": {"color": colours, "size": 11},
         }
     ]
     layout = _layout(
-        yaxis={"title": {"text": "Churn score"}, "range": [0, 105]},
+        yaxis={"title": {"text": _("Churn score")}, "range": [0, 105]},
         xaxis={"type": "category"},
         margin={"l": 60},
         height=260,
@@ -551,16 +575,17 @@ def churn_roc_figure(
     data = [
         {
             "type": "scatter",
-            "name": f"Churn score (AUC {auc:.2f})",
+            "name": _("Churn score (AUC %(auc)s)") % {"auc": f"{auc:.2f}"},
             "x": list(false_positive_rates),
             "y": list(true_positive_rates),
             "mode": "lines+markers",
             "line": {"color": "#1d4ed8", "width": 3},
-            "hovertemplate": "kept flagged %{x:.0%}, lost flagged %{y:.0%}<extra></extra>",
+            # Translators: a chart's hover text; keep each %{…} as it is.
+            "hovertemplate": _("kept flagged %{x:.0%}, lost flagged %{y:.0%}") + "<extra></extra>",
         },
         {
             "type": "scatter",
-            "name": "Coin toss (AUC 0.50)",
+            "name": _("Coin toss (AUC 0.50)"),
             "x": [0, 1],
             "y": [0, 1],
             "mode": "lines",
@@ -569,8 +594,16 @@ def churn_roc_figure(
         },
     ]
     layout = _layout(
-        xaxis={"title": {"text": "Kept accounts flagged"}, "range": [0, 1], "tickformat": ".0%"},
-        yaxis={"title": {"text": "Lost accounts flagged"}, "range": [0, 1.02], "tickformat": ".0%"},
+        xaxis={
+            "title": {"text": _("Kept accounts flagged")},
+            "range": [0, 1],
+            "tickformat": ".0%",
+        },
+        yaxis={
+            "title": {"text": _("Lost accounts flagged")},
+            "range": [0, 1.02],
+            "tickformat": ".0%",
+        },
         height=360,
     )
     return _figure(data, layout)
@@ -591,7 +624,7 @@ def churn_auc_trend_figure(*, run_dates: Sequence[str], aucs: Sequence[float | N
         },
         {
             "type": "scatter",
-            "name": "Coin toss",
+            "name": _("Coin toss"),
             "x": list(run_dates),
             "y": [0.5] * len(run_dates),
             "mode": "lines",

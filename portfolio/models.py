@@ -10,22 +10,25 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.expressions import Combinable
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from kam.audit import audit_history
 from kam.versioning import VersionedModel
 
 
-def _weight(default: int, signal: str) -> models.DecimalField[Any, Decimal]:
+def _weight(default: int, help_text: StrOrPromise) -> models.DecimalField[Any, Decimal]:
     return models.DecimalField(
         max_digits=5,
         decimal_places=2,
         default=Decimal(default),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
-        help_text=f"Churn score points (0-100) of the signal {signal}.",
+        help_text=help_text,
     )
 
 
-def _days(default: int, help_text: str) -> models.PositiveSmallIntegerField[Any, int]:
+def _days(default: int, help_text: StrOrPromise) -> models.PositiveSmallIntegerField[Any, int]:
     return models.PositiveSmallIntegerField(
         default=default,
         validators=[MinValueValidator(1), MaxValueValidator(3660)],
@@ -41,107 +44,123 @@ class AnalysisParameters(VersionedModel):
         decimal_places=4,
         default=Decimal("0.1000"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
-        help_text="Yearly discount rate d for lifetime value (0.10 = 10 %).",
+        help_text=_("Yearly discount rate d for lifetime value (0.10 = 10 %)."),
     )
     horizon_years = models.PositiveSmallIntegerField(
         default=10,
         validators=[MinValueValidator(1), MaxValueValidator(50)],
-        help_text="Years H summed in lifetime value.",
+        help_text=_("Years H summed in lifetime value."),
     )
     base_retention = models.DecimalField(
         max_digits=5,
         decimal_places=4,
         default=Decimal("0.9000"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
-        help_text="Yearly retention of an account with no churn signal (0-1).",
+        help_text=_("Yearly retention of an account with no churn signal (0-1)."),
     )
     acquisition_cost = models.DecimalField(
         max_digits=14,
         decimal_places=2,
         default=Decimal("25000.00"),
         validators=[MinValueValidator(Decimal("0"))],
-        help_text="Cost of winning one new small account.",
+        help_text=_("Cost of winning one new small account."),
     )
     small_account_revenue = models.DecimalField(
         max_digits=14,
         decimal_places=2,
         default=Decimal("100000.00"),
         validators=[MinValueValidator(Decimal("0.01"))],
-        help_text="Typical revenue of a small account when no transactional account has revenue.",
+        help_text=_(
+            "Typical revenue of a small account when no transactional account has revenue."
+        ),
     )
     margin_target = models.DecimalField(
         max_digits=5,
         decimal_places=4,
         default=Decimal("0.1000"),
         validators=[MinValueValidator(Decimal("-1")), MaxValueValidator(Decimal("1"))],
-        help_text="Net margin at or above which an account is profitable enough (0.10 = 10 %).",
+        help_text=_("Net margin at or above which an account is profitable enough (0.10 = 10 %)."),
     )
     attractiveness_threshold = models.DecimalField(
         max_digits=5,
         decimal_places=2,
         default=Decimal("60.00"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
-        help_text="Attractiveness (0-100) at or above which an account is attractive.",
+        help_text=_("Attractiveness (0-100) at or above which an account is attractive."),
     )
     # The churn signal table (DOMAIN.md "Churn signals"): weights, thresholds, at_risk_score.
-    weight_recurring_problems = _weight(20, "recurring problems")
-    weight_satisfaction_decline = _weight(15, "satisfaction declining")
-    weight_key_influencer_neglected = _weight(15, "key influencer neglected")
-    weight_coverage_gap = _weight(10, "coverage gap")
-    weight_revenue_decline = _weight(15, "revenue declining")
-    weight_competitor_activity = _weight(15, "competitor activity")
-    weight_ultimatum = _weight(25, "ultimatum or broken promise")
-    weight_litigation = _weight(40, "litigation")
+    weight_recurring_problems = _weight(
+        20, _("Churn score points (0-100) of the signal recurring problems.")
+    )
+    weight_satisfaction_decline = _weight(
+        15, _("Churn score points (0-100) of the signal satisfaction declining.")
+    )
+    weight_key_influencer_neglected = _weight(
+        15, _("Churn score points (0-100) of the signal key influencer neglected.")
+    )
+    weight_coverage_gap = _weight(10, _("Churn score points (0-100) of the signal coverage gap."))
+    weight_revenue_decline = _weight(
+        15, _("Churn score points (0-100) of the signal revenue declining.")
+    )
+    weight_competitor_activity = _weight(
+        15, _("Churn score points (0-100) of the signal competitor activity.")
+    )
+    weight_ultimatum = _weight(
+        25, _("Churn score points (0-100) of the signal ultimatum or broken promise.")
+    )
+    weight_litigation = _weight(40, _("Churn score points (0-100) of the signal litigation."))
     at_risk_score = models.DecimalField(
         max_digits=5,
         decimal_places=2,
         default=Decimal("25.00"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
-        help_text="Churn score (0-100) from which an account counts as at churn risk.",
+        help_text=_("Churn score (0-100) from which an account counts as at churn risk."),
     )
     recurring_complaints = models.PositiveSmallIntegerField(
         default=3,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
-        help_text="Recurring problems: complaints of one category that fire the signal.",
+        help_text=_("Recurring problems: complaints of one category that fire the signal."),
     )
-    recurring_days = _days(90, "Recurring problems: the days up to the as-of date counted.")
+    recurring_days = _days(90, _("Recurring problems: the days up to the as-of date counted."))
     low_satisfaction_score = models.DecimalField(
         max_digits=4,
         decimal_places=2,
         default=Decimal("5.00"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("10"))],
-        help_text="Satisfaction declining: a latest score (0-10) at or below this fires.",
+        help_text=_("Satisfaction declining: a latest score (0-10) at or below this fires."),
     )
     satisfaction_drop = models.DecimalField(
         max_digits=4,
         decimal_places=2,
         default=Decimal("1.00"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("10"))],
-        help_text="Satisfaction declining: a fall of at least this many points fires.",
+        help_text=_("Satisfaction declining: a fall of at least this many points fires."),
     )
     neglect_factor = models.DecimalField(
         max_digits=5,
         decimal_places=2,
         default=Decimal("2.00"),
         validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100"))],
-        help_text="Key influencer neglected: last contact older than this × the desired "
-        "contact frequency.",
+        help_text=_(
+            "Key influencer neglected: last contact older than this × the desired "
+            "contact frequency."
+        ),
     )
     revenue_decline_ratio = models.DecimalField(
         max_digits=5,
         decimal_places=4,
         default=Decimal("0.9000"),
         validators=[MinValueValidator(Decimal("0.0001")), MaxValueValidator(Decimal("1"))],
-        help_text="Revenue declining: TTM below this share of the year before fires.",
+        help_text=_("Revenue declining: TTM below this share of the year before fires."),
     )
-    competitor_days = _days(180, "Competitor activity: the days up to the as-of date counted.")
-    ultimatum_days = _days(180, "Ultimatum: the days up to the as-of date counted.")
-    litigation_days = _days(365, "Litigation: the days up to the as-of date counted.")
+    competitor_days = _days(180, _("Competitor activity: the days up to the as-of date counted."))
+    ultimatum_days = _days(180, _("Ultimatum: the days up to the as-of date counted."))
+    litigation_days = _days(365, _("Litigation: the days up to the as-of date counted."))
     updated_at = models.DateTimeField(auto_now=True)
     history = audit_history()
 
     class Meta:
-        verbose_name_plural = "analysis parameters"
+        verbose_name_plural = _("analysis parameters")
         constraints = [
             models.CheckConstraint(condition=Q(discount_rate__gte=0), name="param_discount_ge_0"),
             models.CheckConstraint(condition=Q(horizon_years__gte=1), name="param_horizon_ge_1"),
@@ -152,21 +171,21 @@ class AnalysisParameters(VersionedModel):
         ]
 
     def __str__(self) -> str:
-        return "Analysis parameters"
+        return gettext("Analysis parameters")
 
 
 class AnalysisRun(models.Model):
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
 
     class Trigger(models.TextChoices):
-        SCHEDULE = "schedule", "Nightly schedule"
-        PAGE = "page", "Ops page"
-        API = "api", "API"
-        COMMAND = "command", "Command line"
+        SCHEDULE = "schedule", _("Nightly schedule")
+        PAGE = "page", _("Ops page")
+        API = "api", _("API")
+        COMMAND = "command", _("Command line")
 
     as_of = models.DateField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
@@ -178,18 +197,18 @@ class AnalysisRun(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    parameters = models.JSONField(default=dict, help_text="The parameters the run used.")
+    parameters = models.JSONField(default=dict, help_text=_("The parameters the run used."))
     queued_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
-    progress = models.PositiveSmallIntegerField(default=0, help_text="Percent done.")
+    progress = models.PositiveSmallIntegerField(default=0, help_text=_("Percent done."))
     progress_message = models.CharField(max_length=200, blank=True)
     accounts_analysed = models.PositiveIntegerField(default=0)
     warnings = models.JSONField(default=list, blank=True)
     error = models.TextField(blank=True)
     cost_by_activity_type = models.JSONField(
-        default=list, blank=True, help_text="Cost-to-serve Pareto of the run's window."
+        default=list, blank=True, help_text=_("Cost-to-serve Pareto of the run's window.")
     )
 
     class Meta:
@@ -221,6 +240,18 @@ class AnalysisRun(models.Model):
         return f"{float(self.parameters.get('at_risk_score', 25)):g}"
 
     @property
+    def progress_message_display(self) -> str:
+        """The progress message in the reader's language (the run stores the English words
+        of portfolio.services, marked there for translation)."""
+        return gettext(self.progress_message) if self.progress_message else ""
+
+    @property
+    def error_display(self) -> str:
+        """The error in the reader's language when it is one of the product's own (the
+        sweep's); an exception's text stays as it was raised."""
+        return gettext(self.error) if self.error else ""
+
+    @property
     def duration_seconds(self) -> float | None:
         if self.started_at is None:
             return None
@@ -232,19 +263,19 @@ class AnalysisRun(models.Model):
 SnapshotDecimal: TypeAlias = "models.DecimalField[str | float | Decimal | Combinable, Decimal]"
 
 
-def _money(verbose_name: str) -> SnapshotDecimal:
+def _money(verbose_name: StrOrPromise) -> SnapshotDecimal:
     return models.DecimalField(verbose_name, max_digits=16, decimal_places=2, default=Decimal("0"))
 
 
-def _ratio(verbose_name: str) -> SnapshotDecimal:
+def _ratio(verbose_name: StrOrPromise) -> SnapshotDecimal:
     return models.DecimalField(verbose_name, max_digits=12, decimal_places=6, default=Decimal("0"))
 
 
 class Segment(models.TextChoices):
-    INVEST = "invest", "Invest"
-    DEVELOP = "develop", "Develop"
-    MAINTAIN = "maintain", "Maintain"
-    REASSESS = "reassess", "Reassess"
+    INVEST = "invest", _("Invest")
+    DEVELOP = "develop", _("Develop")
+    MAINTAIN = "maintain", _("Maintain")
+    REASSESS = "reassess", _("Reassess")
 
 
 class AccountSnapshot(models.Model):
@@ -273,38 +304,38 @@ class AccountSnapshot(models.Model):
         db_index=False,
         db_constraint=False,
     )
-    revenue_y1 = _money("Revenue Y1")
-    revenue_y2 = _money("Revenue Y2")
-    revenue_ttm = _money("Revenue TTM")
-    revenue_3y = _money("Revenue, three years")
-    growth_rate = _ratio("Growth rate")
-    forecast_2y = _money("Forecast, two years")
-    gross_margin_ttm = _money("Gross margin TTM")
-    cost_to_serve_ttm = _money("Cost to serve TTM")
-    net_profit_ttm = _money("Net profit TTM")
-    retention_investment_ttm = _money("Retention investment TTM")
-    value_delivered_ttm = _money("Value delivered TTM")
-    value_received_ttm = _money("Value received TTM")
+    revenue_y1 = _money(_("Revenue Y1"))
+    revenue_y2 = _money(_("Revenue Y2"))
+    revenue_ttm = _money(_("Revenue TTM"))
+    revenue_3y = _money(_("Revenue, three years"))
+    growth_rate = _ratio(_("Growth rate"))
+    forecast_2y = _money(_("Forecast, two years"))
+    gross_margin_ttm = _money(_("Gross margin TTM"))
+    cost_to_serve_ttm = _money(_("Cost to serve TTM"))
+    net_profit_ttm = _money(_("Net profit TTM"))
+    retention_investment_ttm = _money(_("Retention investment TTM"))
+    value_delivered_ttm = _money(_("Value delivered TTM"))
+    value_received_ttm = _money(_("Value received TTM"))
     value_ratio = models.DecimalField(
-        "Value ratio (delivered / received)",
+        _("Value ratio (delivered / received)"),
         max_digits=14,
         decimal_places=6,
         null=True,
         blank=True,
     )
-    margin = _ratio("Net margin")
-    churn_score = models.PositiveSmallIntegerField("Churn score", default=0)
-    churn_stage = models.PositiveSmallIntegerField("Churn stage", default=0)
+    margin = _ratio(_("Net margin"))
+    churn_score = models.PositiveSmallIntegerField(_("Churn score"), default=0)
+    churn_stage = models.PositiveSmallIntegerField(_("Churn stage"), default=0)
     # DOMAIN.md: churn_score ≥ the run's at_risk_score; the one "at churn risk" number.
-    at_risk = models.BooleanField("At churn risk", default=False)
-    retention = _ratio("Retention")
-    ltv = _money("Lifetime value")
-    replacement_customers = models.PositiveIntegerField("Replacement customers", default=0)
-    replacement_cost = _money("Replacement cost")
+    at_risk = models.BooleanField(_("At churn risk"), default=False)
+    retention = _ratio(_("Retention"))
+    ltv = _money(_("Lifetime value"))
+    replacement_customers = models.PositiveIntegerField(_("Replacement customers"), default=0)
+    replacement_cost = _money(_("Replacement cost"))
     attractiveness = models.DecimalField(
-        "Attractiveness (0-100)", max_digits=6, decimal_places=2, default=Decimal("0")
+        _("Attractiveness (0-100)"), max_digits=6, decimal_places=2, default=Decimal("0")
     )
-    segment = models.CharField("Segment", max_length=10, choices=Segment.choices)
+    segment = models.CharField(_("Segment"), max_length=10, choices=Segment.choices)
     signals = models.JSONField(default=list, blank=True)
     # The Y3 cost to serve split by activity type: {code: cost in currency units (2 dp)},
     # types with no cost left out. The dashboard sums it over any filtered set of accounts.

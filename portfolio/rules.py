@@ -6,14 +6,17 @@ to the accounts they may see by `accounts.selectors.accounts_visible_to`."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop
+
 from accounts.rules import is_ops
 from kam.types import AnyUser
 
 # The refusals (403): the ops page's, then each service's.
-OPS_PAGE_REFUSED = "Only operations staff run and schedule the analysis."
-RUN_REFUSED = "Only operations staff run the analysis."
-SCHEDULE_REFUSED = "Only operations staff change the nightly schedule."
-PARAMETERS_REFUSED = "Only operations staff change the analysis parameters."
+# English, marked for the catalogue; the services and views translate them when they refuse.
+OPS_PAGE_REFUSED = gettext_noop("Only operations staff run and schedule the analysis.")
+RUN_REFUSED = gettext_noop("Only operations staff run the analysis.")
+SCHEDULE_REFUSED = gettext_noop("Only operations staff change the nightly schedule.")
+PARAMETERS_REFUSED = gettext_noop("Only operations staff change the analysis parameters.")
 
 
 def can_run_analysis(user: AnyUser) -> bool:

@@ -17,11 +17,12 @@ from datetime import datetime
 
 from django.db.models import F, IntegerField, OuterRef, Q, Subquery
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
 from kam.roles import Role
 from notifications.models import Kind
 from notifications.selectors import users_with_role
-from notifications.services import notify
+from notifications.services import notification_message, notify
 from portfolio.models import AccountSnapshot, AnalysisRun
 
 logger = logging.getLogger(__name__)
@@ -61,9 +62,17 @@ def _churn_risen_notify(run: AnalysisRun) -> int:
             notify(
                 recipients=[account.owner],
                 kind=Kind.CHURN_STAGE_RISEN,
-                message=f"The churn stage of {account.name} rose from "
-                f"{snapshot.previous_stage} to {snapshot.churn_stage} "
-                f"(score {snapshot.churn_score}) in the analysis as of {run.as_of.isoformat()}.",
+                message=notification_message(
+                    gettext_lazy(
+                        "The churn stage of %(account)s rose from %(from)s to %(stage)s (score "
+                        "%(score)s) in the analysis as of %(as_of)s."
+                    ),
+                    account=account.name,
+                    **{"from": snapshot.previous_stage},
+                    stage=snapshot.churn_stage,
+                    score=snapshot.churn_score,
+                    as_of=run.as_of.isoformat(),
+                ),
                 url=reverse("portfolio:account-analysis", args=[account.pk]),
                 once_key=f"churn-stage:{run.pk}:{account.pk}",
             )
@@ -88,8 +97,16 @@ def analysis_run_notify(*, run_id: int) -> int:
                 notify(
                     recipients=recipients,
                     kind=Kind.ANALYSIS_FAILED,
-                    message=f"The analysis run {run.pk} as of {run.as_of.isoformat()} failed: "
-                    f"{run.error or 'no error was recorded'}",
+                    # In each recipient's language: the sweep's own error is in the
+                    # catalogue (an exception's text stays as it was raised).
+                    message=notification_message(
+                        gettext_lazy("The analysis run %(run)s as of %(as_of)s failed: %(error)s"),
+                        run=run.pk,
+                        as_of=run.as_of.isoformat(),
+                        error=gettext_lazy(run.error)  # noqa: INT001 - a stored msgid
+                        if run.error
+                        else gettext_lazy("no error was recorded"),
+                    ),
                     url=reverse("portfolio:ops"),
                     once_key=f"analysis-failed:{run.pk}",
                 )

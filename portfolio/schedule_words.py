@@ -1,16 +1,43 @@
 """The nightly schedule in words and its next run, from its cron fields (pure: no Django).
 Ops set a time of day and the days on the page; the API keeps the cron fields, so a schedule
-set there that this cannot put in words is shown as its cron fields."""
+set there that this cannot put in words is shown as its cron fields.
+
+The words are English unless the caller gives `in_words` a translation function (Django's
+`gettext`, from a view): every text it passes through it is marked here for the catalogue,
+and the sentences are whole messages with named placeholders, so a language may order them
+as it reads naturally."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-DAY_NAMES = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
+from portfolio.catalogue import gettext_noop
+
+Translate = Callable[[str], str]
+
+
+def _untranslated(message: str) -> str:
+    return message
+
+
+DAY_NAMES = [
+    gettext_noop("Sunday"),
+    gettext_noop("Monday"),
+    gettext_noop("Tuesday"),
+    gettext_noop("Wednesday"),
+    gettext_noop("Thursday"),
+    gettext_noop("Friday"),
+    gettext_noop("Saturday"),
+]
 _ABBREVIATIONS = {name[:3].lower(): number for number, name in enumerate(DAY_NAMES)}
 # Named day sets the page offers, as cron day-of-week fields (0 = Sunday, as cron counts).
-DAY_SETS = {"*": "every day", "1-5": "Monday to Friday", "0,6": "Saturday and Sunday"}
+DAY_SETS = {
+    "*": gettext_noop("every day"),
+    "1-5": gettext_noop("Monday to Friday"),
+    "0,6": gettext_noop("Saturday and Sunday"),
+}
 
 
 @dataclass(frozen=True)
@@ -55,22 +82,35 @@ def simple_schedule(minute: str, hour: str, day_of_week: str) -> SimpleSchedule 
     return SimpleSchedule(at=time(int(hour), int(minute)), days=days)
 
 
-def _days_in_words(days: frozenset[int]) -> str:
+def _days_in_words(days: frozenset[int], gettext: Translate) -> str:
     for field, words in DAY_SETS.items():
         if days == _days(field):
-            return words
+            return gettext(words)
     # Monday first, as people read a week
-    ordered = sorted(days, key=lambda day: (day + 6) % 7)
-    return "on " + ", ".join(DAY_NAMES[day] for day in ordered)
+    first, *others = [gettext(DAY_NAMES[day]) for day in sorted(days, key=lambda d: (d + 6) % 7)]
+    listed = first
+    for day in others:
+        # Translators: one more day added to a list of days of the week ("Monday, Friday").
+        listed = gettext("%(days)s, %(day)s") % {"days": listed, "day": day}
+    # Translators: the days of the week a schedule runs on ("on Monday, Friday").
+    return gettext("on %(days)s") % {"days": listed}
 
 
-def in_words(minute: str, hour: str, day_of_week: str) -> str:
+def in_words(
+    minute: str, hour: str, day_of_week: str, *, gettext: Translate = _untranslated
+) -> str:
     """`0 2 *` → "every day at 02:00 UTC"; what is not one time on some days is given as its
-    cron fields."""
+    cron fields. `gettext` translates each text (English by default)."""
     schedule = simple_schedule(minute, hour, day_of_week)
     if schedule is None:
-        return f"cron fields minute “{minute}”, hour “{hour}”, day of week “{day_of_week}” (UTC)"
-    return f"{_days_in_words(schedule.days)} at {schedule.at:%H:%M} UTC"
+        return gettext(
+            "cron fields minute “%(minute)s”, hour “%(hour)s”, day of week “%(day_of_week)s” (UTC)"
+        ) % {"minute": minute, "hour": hour, "day_of_week": day_of_week}
+    # Translators: when the nightly analysis runs ("every day at 02:00 UTC").
+    return gettext("%(days)s at %(time)s UTC") % {
+        "days": _days_in_words(schedule.days, gettext),
+        "time": f"{schedule.at:%H:%M}",
+    }
 
 
 def next_run(schedule: SimpleSchedule, after: datetime) -> datetime:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
 from kam.rules import require
@@ -75,7 +76,7 @@ def nightly_schedule_update(
 ) -> NightlySchedule:
     """Change when the nightly analysis runs (cron fields, UTC). PermissionDenied unless
     `changed_by` may (portfolio.rules); ValidationError for a cron field that is not one."""
-    require(can_edit_schedule(changed_by), SCHEDULE_REFUSED)
+    require(can_edit_schedule(changed_by), gettext(SCHEDULE_REFUSED))
     crontab = CrontabSchedule(
         minute=minute.strip(),
         hour=hour.strip(),
@@ -89,7 +90,8 @@ def nightly_schedule_update(
     except ValidationError as error:
         raise ValidationError(
             {
-                field: f"Not a valid cron value: {' '.join(msgs)}"
+                field: gettext("Not a valid cron value: %(problems)s")
+                % {"problems": " ".join(msgs)}
                 for field, msgs in error.message_dict.items()
             }
         ) from error

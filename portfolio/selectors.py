@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext
 
 from accounts.models import Account
 from accounts.selectors import accounts_visible_to
@@ -151,7 +152,9 @@ def ops_status_get(*, now: datetime) -> OpsStatus:
         active_runs=counts["active"],
         failed_runs_week=counts["failed"],
         next_run=next_run(simple, now.astimezone(UTC)) if simple and schedule.enabled else None,
-        schedule_words=in_words(schedule.minute, schedule.hour, schedule.day_of_week),
+        schedule_words=in_words(
+            schedule.minute, schedule.hour, schedule.day_of_week, gettext=gettext
+        ),
         schedule_enabled=schedule.enabled,
         latest_imports=list(imports[:5]),
         failed_imports_week=imports.filter(

@@ -34,6 +34,9 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Least
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from kombu.exceptions import OperationalError as BrokerError
 
 from accounts.models import Account, AccountEvent, Complaint
@@ -77,6 +80,11 @@ from valuation.analysis.windows import Windows
 
 logger = logging.getLogger(__name__)
 Status = AnalysisRun.Status
+# What a run stores in English (its progress message, the sweep's error) is marked for
+# translation and shown in the reader's language (AnalysisRun.progress_message_display).
+QUEUE_UNREACHABLE = gettext_noop(
+    "The job queue is unreachable; the run will be sent when it is back."
+)
 
 # The snapshot's fields by the names `_snapshot_columns` gives (run_id, account_id, figures).
 SNAPSHOT_COLUMNS = {field.attname: field for field in AccountSnapshot._meta.concrete_fields}
@@ -113,18 +121,19 @@ def analysis_parameters_update(
     is written; a stale `version` raises VersionConflictError (kam/versioning.py) and writes
     nothing. PermissionDenied unless `changed_by` may change them (portfolio.rules);
     ValidationError for a name that is not a parameter or a value out of its range."""
-    require(can_edit_parameters(changed_by), PARAMETERS_REFUSED)
+    require(can_edit_parameters(changed_by), _(PARAMETERS_REFUSED))
     unknown = sorted(set(given) - set(PARAMETER_FIELDS))
     if unknown:
-        raise ValidationError(dict.fromkeys(unknown, "This is not an analysis parameter."))
+        raise ValidationError(dict.fromkeys(unknown, _("This is not an analysis parameter.")))
     values = {name: value for name, value in given.items() if value is not None}
     stored = analysis_parameters_get()
     parameters = AnalysisParameters.objects.select_for_update().get(pk=stored.pk)
     for name, value in values.items():
         setattr(parameters, name, value)
     parameters.full_clean()
-    errors = parameters_as_pure(parameters).validate()
+    errors = parameters_as_pure(parameters).validate(translate=_)
     if errors:
+        # The pure checks' words, in the reader's language.
         raise ValidationError(errors)
     fresh: AnalysisParameters
     fresh, _changed = versioned_update(
@@ -148,21 +157,29 @@ def analysis_run_create(*, as_of: date, requested_by: User | None, trigger: str)
     (the nightly schedule, the command line); a user must be allowed to run the analysis
     (portfolio.rules), PermissionDenied otherwise."""
     if requested_by is not None:
-        require(can_run_analysis(requested_by), RUN_REFUSED)
+        require(can_run_analysis(requested_by), _(RUN_REFUSED))
     today = timezone.localdate()
     if as_of > today:
         raise ValidationError(
-            {"as_of": f"{as_of:%d %b %Y} is in the future; choose today or earlier."}
+            {
+                "as_of": _("%(as_of)s is in the future; choose today or earlier.")
+                % {"as_of": date_format(as_of)}
+            }
         )
     if not loaders.has_data_on_or_before(as_of):
         earliest = loaders.earliest_data_date()
         if earliest is None:
-            raise ValidationError({"as_of": "There is no revenue or activity data to analyse yet."})
+            raise ValidationError(
+                {"as_of": _("There is no revenue or activity data to analyse yet.")}
+            )
         raise ValidationError(
-            {"as_of": f"{as_of:%d %b %Y} is before the first data ({earliest:%d %b %Y})."}
+            {
+                "as_of": _("%(as_of)s is before the first data (%(earliest)s).")
+                % {"as_of": date_format(as_of), "earliest": date_format(earliest)}
+            }
         )
     parameters = parameters_as_pure(analysis_parameters_get())
-    errors = parameters.validate()
+    errors = parameters.validate(translate=_)
     if errors:
         raise ValidationError({"parameters": [f"{k}: {v}" for k, v in errors.items()]})
     try:
@@ -175,7 +192,10 @@ def analysis_run_create(*, as_of: date, requested_by: User | None, trigger: str)
             )
     except IntegrityError as error:
         raise ValidationError(
-            {"as_of": f"A run as of {as_of:%d %b %Y} is already queued or running; wait for it."}
+            {
+                "as_of": _("A run as of %(as_of)s is already queued or running; wait for it.")
+                % {"as_of": date_format(as_of)}
+            }
         ) from error
 
 
@@ -187,7 +207,7 @@ def analysis_run_enqueue(*, run: AnalysisRun) -> bool:
     except BrokerError as error:
         logger.warning("Could not queue analysis run %s: %s", run.pk, error)
         AnalysisRun.objects.filter(pk=run.pk, status=Status.QUEUED).update(
-            progress_message="The job queue is unreachable; the run will be sent when it is back."
+            progress_message=QUEUE_UNREACHABLE
         )
         return False
     return True
@@ -230,7 +250,7 @@ def analysis_run_execute(*, run_id: int, in_shards: bool = False) -> AnalysisRun
         started_at=now,
         heartbeat_at=now,
         progress=1,
-        progress_message="Loading data",
+        progress_message=gettext_noop("Loading data"),
     )
     if claimed != 1:
         return None
@@ -241,7 +261,7 @@ def analysis_run_execute(*, run_id: int, in_shards: bool = False) -> AnalysisRun
         result = _figures_that_fit(
             analysis_compute(as_of=run.as_of, params=Parameters(**run.parameters))
         )
-        _progress(run_id, 85, "Writing snapshots")
+        _progress(run_id, 85, gettext_noop("Writing snapshots"))
         snapshots = _snapshot_columns(run_id, result)
         with transaction.atomic():
             snapshots = _rows_of_existing_accounts(snapshots)
@@ -251,7 +271,7 @@ def analysis_run_execute(*, run_id: int, in_shards: bool = False) -> AnalysisRun
                 finished_at=timezone.now(),
                 heartbeat_at=timezone.now(),
                 progress=100,
-                progress_message="Done",
+                progress_message=gettext_noop("Done"),
                 accounts_analysed=len(snapshots["account_id"]),
                 warnings=list(result.warnings),
                 cost_by_activity_type=_pareto_rows(result.cost_pareto),
@@ -535,7 +555,9 @@ def analysis_runs_reap() -> dict[str, int]:
         failed = AnalysisRun.objects.filter(pk__in=stale).update(
             status=Status.FAILED,
             finished_at=now,
-            error="The worker stopped responding (it was stopped or crashed); queue a new run.",
+            error=gettext_noop(
+                "The worker stopped responding (it was stopped or crashed); queue a new run."
+            ),
         )
         AccountSnapshot.objects.filter(run_id__in=stale).delete()
     # Queued runs the broker never received (or lost) are sent again after this long.

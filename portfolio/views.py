@@ -13,6 +13,8 @@ from django.db.models import Model
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import account_get_for_user
@@ -35,7 +37,7 @@ from portfolio.models import AnalysisParameters, AnalysisRun
 def _ops_page_allowed(request: AuthenticatedHttpRequest) -> None:
     """The ops page is shown to those portfolio.rules lets use it (403 for anybody else,
     before any form is read); each service enforces its own rule again."""
-    require(rules.can_use_ops_page(request.user), rules.OPS_PAGE_REFUSED)
+    require(rules.can_use_ops_page(request.user), _(rules.OPS_PAGE_REFUSED))
 
 
 def _ops_context(request: AuthenticatedHttpRequest, **forms: object) -> dict[str, Any]:
@@ -49,7 +51,7 @@ def _ops_context(request: AuthenticatedHttpRequest, **forms: object) -> dict[str
         "schedule_form": ScheduleForm.for_schedule(simple, enabled=schedule.enabled),
         "schedule": schedule,
         "schedule_words": schedule_words.in_words(
-            schedule.minute, schedule.hour, schedule.day_of_week
+            schedule.minute, schedule.hour, schedule.day_of_week, gettext=_
         ),
         "schedule_is_simple": simple is not None,
         "next_run": (
@@ -71,15 +73,29 @@ def _ops_context(request: AuthenticatedHttpRequest, **forms: object) -> dict[str
 
 def _tell_run(request: AuthenticatedHttpRequest, run: AnalysisRun) -> None:
     """What became of the run just queued, in a sentence (in-process runs are done already)."""
-    named = f"Run {run.pk} as of {run.as_of:%d %b %Y}"
+    named = {"run": run.pk, "as_of": date_format(run.as_of)}
     if run.status == AnalysisRun.Status.SUCCEEDED:
-        messages.success(request, f"{named} succeeded: {run.accounts_analysed} accounts analysed.")
+        messages.success(
+            request,
+            _("Run %(run)s as of %(as_of)s succeeded: %(accounts)s accounts analysed.")
+            % {**named, "accounts": run.accounts_analysed},
+        )
     elif run.status == AnalysisRun.Status.FAILED:
-        messages.error(request, f"{named} failed: {run.error}")
+        messages.error(
+            request,
+            _("Run %(run)s as of %(as_of)s failed: %(error)s")
+            % {**named, "error": run.error_display},
+        )
     elif run.status == AnalysisRun.Status.RUNNING:
-        messages.success(request, f"{named} is running; this page follows its progress.")
+        messages.success(
+            request,
+            _("Run %(run)s as of %(as_of)s is running; this page follows its progress.") % named,
+        )
     else:
-        messages.success(request, f"{named} is queued; a worker will start it shortly.")
+        messages.success(
+            request,
+            _("Run %(run)s as of %(as_of)s is queued; a worker will start it shortly.") % named,
+        )
 
 
 @login_required
@@ -103,8 +119,12 @@ def ops_run_now(request: AuthenticatedHttpRequest) -> HttpResponse:
         except ValidationError as error:
             form_errors_apply(form, error)
         else:
-            if run.progress_message.startswith("The job queue is unreachable"):
-                messages.warning(request, f"Run {run.pk} is saved. {run.progress_message}")
+            if run.progress_message == services.QUEUE_UNREACHABLE:
+                messages.warning(
+                    request,
+                    _("Run %(run)s is saved. %(message)s")
+                    % {"run": run.pk, "message": run.progress_message_display},
+                )
             else:
                 _tell_run(request, run)
             return redirect("portfolio:ops")
@@ -124,7 +144,7 @@ def ops_schedule(request: AuthenticatedHttpRequest) -> HttpResponse:
         except ValidationError as error:
             form_errors_apply(form, error)
         else:
-            messages.success(request, "Nightly schedule saved.")
+            messages.success(request, _("Nightly schedule saved."))
             return redirect("portfolio:ops")
     return render(
         request,
@@ -165,7 +185,7 @@ def ops_parameters(request: AuthenticatedHttpRequest) -> HttpResponse:
         except ValidationError as error:
             form_errors_apply(form, error)
         else:
-            messages.success(request, "Analysis parameters saved; the next run uses them.")
+            messages.success(request, _("Analysis parameters saved; the next run uses them."))
             return redirect("portfolio:ops")
     return render(
         request,

@@ -9,6 +9,8 @@ from typing import Any
 import django_filters
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -49,18 +51,20 @@ def _as_of(request: Request) -> date:
     try:
         return date.fromisoformat(raw)
     except ValueError as error:
-        raise ValidationError({"as_of": [f'"{raw}" is not a date; use YYYY-MM-DD.']}) from error
+        raise ValidationError(
+            {"as_of": [_('"%(value)s" is not a date; use YYYY-MM-DD.') % {"value": raw}]}
+        ) from error
 
 
 class ContactFilter(FilterSet):
     account = IdFilter(field_name="account")
     role = django_filters.ChoiceFilter(
-        choices=BuyingRole.choices, method="filter_role", label="Buying role"
+        choices=BuyingRole.choices, method="filter_role", label=gettext_lazy("Buying role")
     )
     influence = django_filters.MultipleChoiceFilter(choices=Influence.choices)
     attitude = django_filters.MultipleChoiceFilter(choices=Attitude.choices)
     is_active = django_filters.BooleanFilter()
-    overdue = django_filters.BooleanFilter(field_name="is_overdue", label="Overdue")
+    overdue = django_filters.BooleanFilter(field_name="is_overdue", label=gettext_lazy("Overdue"))
     primary_contact = django_filters.CharFilter(field_name="primary_contact__username")
 
     class Meta:
@@ -139,8 +143,10 @@ class ContactViewSet(
             raise Conflict(
                 {
                     "account": [
-                        "A contact stays with its account; add the person to the other "
-                        "account instead."
+                        _(
+                            "A contact stays with its account; add the person to the other "
+                            "account instead."
+                        )
                     ]
                 }
             )
@@ -221,7 +227,7 @@ class InteractionViewSet(
         data.pop("version", None)
         moved = data.pop("account_id", interaction.account_id)
         if moved != interaction.account_id:
-            raise Conflict({"account": ["An interaction stays with its account."]})
+            raise Conflict({"account": [_("An interaction stays with its account.")]})
         interaction = services.interaction_update(
             interaction=interaction,
             updated_by=user,
@@ -310,7 +316,7 @@ class ContactInfluenceViewSet(VersionedViewMixin, AccountRecordViewSet[ContactIn
         serializer.is_valid(raise_exception=True)
         moved = serializer.validated_data.get("account_id", influence.account_id)
         if moved != influence.account_id:
-            raise Conflict({"account": ["A line of influence stays with its account."]})
+            raise Conflict({"account": [_("A line of influence stays with its account.")]})
         influence = services.influence_update(
             influence=influence,
             updated_by=self.acting_user,

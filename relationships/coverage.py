@@ -2,6 +2,10 @@
 
 `coverage_gaps(contacts=..., as_of=...)` is fed by `relationships.selectors`; every gap says
 in plain words what to do about it. Only active contacts count.
+
+A gap's words are an English message template and its values (`Gap.template`, `Gap.params`):
+`Gap.message` is the English sentence, and `relationships.selectors` puts the template in the
+reader's language (the templates are marked for the catalogue with `gettext_noop`).
 """
 
 from __future__ import annotations
@@ -11,6 +15,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 EVIDENCE_MAX_AGE_DAYS = 365
+
+
+def gettext_noop(message: str) -> str:
+    """Mark a message for the translation catalogue without translating it here (this
+    module stays free of Django; `relationships.selectors` translates)."""
+    return message
+
 
 NO_ECONOMIC_BUYER = "no_economic_buyer"
 NO_COACH = "no_coach"
@@ -33,14 +44,14 @@ GAP_CODES = (
 )
 
 GAP_LABELS = {
-    NO_ECONOMIC_BUYER: "No economic buyer",
-    NO_COACH: "No coach",
-    SINGLE_THREADED: "Single-threaded",
-    HIGH_INFLUENCE_DETRACTOR: "High-influence detractor",
-    DETRACTOR_SWAYS_BUYER: "Detractor sways the economic buyer",
-    INFLUENCER_WITHOUT_GOALS: "No goals recorded",
-    EVIDENCE_UNVERIFIED: "Evidence unverified",
-    CONTACT_OVERDUE: "Overdue",
+    NO_ECONOMIC_BUYER: gettext_noop("No economic buyer"),
+    NO_COACH: gettext_noop("No coach"),
+    SINGLE_THREADED: gettext_noop("Single-threaded"),
+    HIGH_INFLUENCE_DETRACTOR: gettext_noop("High-influence detractor"),
+    DETRACTOR_SWAYS_BUYER: gettext_noop("Detractor sways the economic buyer"),
+    INFLUENCER_WITHOUT_GOALS: gettext_noop("No goals recorded"),
+    EVIDENCE_UNVERIFIED: gettext_noop("Evidence unverified"),
+    CONTACT_OVERDUE: gettext_noop("Overdue"),
 }
 
 
@@ -80,11 +91,32 @@ class InfluenceFacts:
     strength: int = 3
 
 
+# A value of a gap's message: a text, a number, or names to list ("A, B and C").
+ParamValue = str | int | tuple[str, ...]
+
+
+def english_list(names: Sequence[str]) -> str:
+    """ "A", "A and B", "A, B and C"."""
+    if len(names) == 1:
+        return names[0]
+    return ", ".join(names[:-1]) + f" and {names[-1]}"
+
+
 @dataclass(frozen=True)
 class Gap:
     code: str
-    message: str
+    template: str
     contact_id: int | None = None
+    params: tuple[tuple[str, ParamValue], ...] = ()
+
+    @property
+    def message(self) -> str:
+        """The gap in English words."""
+        values = {
+            key: english_list(value) if isinstance(value, tuple) else value
+            for key, value in self.params
+        }
+        return self.template % values if values else self.template
 
 
 def contact_is_overdue(
@@ -124,32 +156,48 @@ def coverage_gaps(
         gaps.append(
             Gap(
                 NO_ECONOMIC_BUYER,
-                "Nobody is mapped as economic buyer. Find out who releases the money and gives "
-                "the final yes, and add that person with the economic-buyer role.",
+                gettext_noop(
+                    "Nobody is mapped as economic buyer. Find out who releases the money and "
+                    "gives the final yes, and add that person with the economic-buyer role."
+                ),
             )
         )
     if not any(c.is_coach for c in active):
         gaps.append(
             Gap(
                 NO_COACH,
-                "Nobody is mapped as coach. Find someone inside the customer who wants us to "
-                "win and will guide us, and add them with the coach role.",
+                gettext_noop(
+                    "Nobody is mapped as coach. Find someone inside the customer who wants us "
+                    "to win and will guide us, and add them with the coach role."
+                ),
             )
         )
     holders = {c.primary_contact_id for c in active if c.primary_contact_id is not None}
     if active and len(holders) <= 1:
         if holders:
             holder = next(c.primary_contact_name for c in active if c.primary_contact_id)
-            who = f"{holder} holds every relationship"
-        else:
-            who = "Nobody on our side is named as primary contact for any of these people"
-        gaps.append(
-            Gap(
-                SINGLE_THREADED,
-                f"Single-threaded: {who}. Give key contacts a primary contact from other "
-                "people on the account team (service, engineering, an executive).",
+            gaps.append(
+                Gap(
+                    SINGLE_THREADED,
+                    gettext_noop(
+                        "Single-threaded: %(holder)s holds every relationship. Give key "
+                        "contacts a primary contact from other people on the account team "
+                        "(service, engineering, an executive)."
+                    ),
+                    params=(("holder", holder),),
+                )
             )
-        )
+        else:
+            gaps.append(
+                Gap(
+                    SINGLE_THREADED,
+                    gettext_noop(
+                        "Single-threaded: Nobody on our side is named as primary contact for "
+                        "any of these people. Give key contacts a primary contact from other "
+                        "people on the account team (service, engineering, an executive)."
+                    ),
+                )
+            )
     by_id = {c.id: c for c in active}
     for contact in active:
         gaps.extend(_contact_gaps(contact, as_of))
@@ -176,68 +224,100 @@ def _sways_buyer_gaps(
     )
     if not buyers:
         return []
-    named = buyers[0] if len(buyers) == 1 else ", ".join(buyers[:-1]) + f" and {buyers[-1]}"
     return [
         Gap(
             DETRACTOR_SWAYS_BUYER,
-            f"{contact.name} is against us and sways the economic buyer ({named}). Find out "
-            "what they object to, answer it, and have a supporter of ours reach the buyer too.",
+            gettext_noop(
+                "%(name)s is against us and sways the economic buyer (%(buyers)s). Find out "
+                "what they object to, answer it, and have a supporter of ours reach the buyer "
+                "too."
+            ),
             contact.id,
+            params=(("name", contact.name), ("buyers", tuple(buyers))),
         )
     ]
 
 
 def _contact_gaps(contact: ContactFacts, as_of: date) -> list[Gap]:
     gaps: list[Gap] = []
-    name = contact.name
+    name: tuple[str, ParamValue] = ("name", contact.name)
     if contact.influence == "high" and contact.attitude == "detractor":
         gaps.append(
             Gap(
                 HIGH_INFLUENCE_DETRACTOR,
-                f"{name} has high influence and is against us. Learn what they object to, "
-                "plan a meeting with a senior person of ours, and line up supporters.",
+                gettext_noop(
+                    "%(name)s has high influence and is against us. Learn what they object "
+                    "to, plan a meeting with a senior person of ours, and line up supporters."
+                ),
                 contact.id,
+                params=(name,),
             )
         )
     if is_influencer(contact) and contact.goal_count == 0:
         gaps.append(
             Gap(
                 INFLUENCER_WITHOUT_GOALS,
-                f"No goals recorded for {name}. Ask what they must achieve this year and "
-                "record up to three goals, with a metric where you can.",
+                gettext_noop(
+                    "No goals recorded for %(name)s. Ask what they must achieve this year and "
+                    "record up to three goals, with a metric where you can."
+                ),
                 contact.id,
+                params=(name,),
             )
         )
     if evidence_is_stale(verified_on=contact.evidence_verified_on, as_of=as_of):
-        when = (
-            "has never been verified"
-            if contact.evidence_verified_on is None
-            else f"was last verified on {contact.evidence_verified_on.isoformat()}"
-        )
-        gaps.append(
-            Gap(
-                EVIDENCE_UNVERIFIED,
-                f"What we believe about {name} {when}. Check it with them or a coach and "
-                "update the evidence and its date.",
-                contact.id,
+        if contact.evidence_verified_on is None:
+            gaps.append(
+                Gap(
+                    EVIDENCE_UNVERIFIED,
+                    gettext_noop(
+                        "What we believe about %(name)s has never been verified. Check it "
+                        "with them or a coach and update the evidence and its date."
+                    ),
+                    contact.id,
+                    params=(name,),
+                )
             )
-        )
+        else:
+            gaps.append(
+                Gap(
+                    EVIDENCE_UNVERIFIED,
+                    gettext_noop(
+                        "What we believe about %(name)s was last verified on %(date)s. Check "
+                        "it with them or a coach and update the evidence and its date."
+                    ),
+                    contact.id,
+                    params=(name, ("date", contact.evidence_verified_on.isoformat())),
+                )
+            )
     if contact_is_overdue(
         last_interaction_on=contact.last_interaction_on,
         contact_frequency_days=contact.contact_frequency_days,
         as_of=as_of,
     ):
-        since = (
-            "We have no interaction with them on record"
-            if contact.last_interaction_on is None
-            else f"Last in touch on {contact.last_interaction_on.isoformat()}"
-        )
-        gaps.append(
-            Gap(
-                CONTACT_OVERDUE,
-                f"{name} is overdue: {since}, and we aim for every "
-                f"{contact.contact_frequency_days} days. Get in touch and log the interaction.",
-                contact.id,
+        every: tuple[str, ParamValue] = ("days", contact.contact_frequency_days)
+        if contact.last_interaction_on is None:
+            gaps.append(
+                Gap(
+                    CONTACT_OVERDUE,
+                    gettext_noop(
+                        "%(name)s is overdue: We have no interaction with them on record, and "
+                        "we aim for every %(days)s days. Get in touch and log the interaction."
+                    ),
+                    contact.id,
+                    params=(name, every),
+                )
             )
-        )
+        else:
+            gaps.append(
+                Gap(
+                    CONTACT_OVERDUE,
+                    gettext_noop(
+                        "%(name)s is overdue: Last in touch on %(date)s, and we aim for every "
+                        "%(days)s days. Get in touch and log the interaction."
+                    ),
+                    contact.id,
+                    params=(name, ("date", contact.last_interaction_on.isoformat()), every),
+                )
+            )
     return gaps

@@ -9,13 +9,15 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from kam.types import User
 from relationships.models import Attitude, BuyingRole, Channel, Contact, Influence
 
 GOAL_NUMBERS = (1, 2, 3)
 GOAL_PARTS = ("text", "metric", "target", "current")
-GOAL_NUMBER_MESSAGE = "Enter a number, such as 40 or 12.5 (at most 2 decimals)."
+GOAL_NUMBER_MESSAGE = gettext_lazy("Enter a number, such as 40 or 12.5 (at most 2 decimals).")
 
 
 def goal_field(number: int, part: str) -> str:
@@ -48,70 +50,82 @@ class ContactIdField(forms.IntegerField):
 
 
 class ContactForm(forms.Form):
-    name = forms.CharField(max_length=200, error_messages={"required": "Give the person's name."})
-    title = forms.CharField(max_length=200, required=False, label="Job title")
+    name = forms.CharField(
+        max_length=200,
+        label=pgettext_lazy("a person's", "Name"),
+        error_messages={"required": gettext_lazy("Give the person's name.")},
+    )
+    title = forms.CharField(max_length=200, required=False, label=gettext_lazy("Job title"))
     roles = forms.MultipleChoiceField(
         choices=BuyingRole.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Buying roles",
+        label=gettext_lazy("Buying roles"),
         error_messages={
-            "invalid_choice": '"%(value)s" is not a buying role; choose economic buyer, user '
-            "buyer, technical buyer or coach."
+            "invalid_choice": gettext_lazy(
+                '"%(value)s" is not a buying role; choose economic buyer, user '
+                "buyer, technical buyer or coach."
+            )
         },
     )
     influence = forms.ChoiceField(
         choices=Influence.choices,
         initial=Influence.MEDIUM,
+        label=gettext_lazy("Influence"),
         error_messages={
-            "invalid_choice": '"%(value)s" is not an influence level; choose high, medium or low.'
+            "invalid_choice": gettext_lazy(
+                '"%(value)s" is not an influence level; choose high, medium or low.'
+            )
         },
     )
     attitude = forms.ChoiceField(
         choices=Attitude.choices,
         initial=Attitude.NEUTRAL,
-        label="Attitude to us",
+        label=gettext_lazy("Attitude to us"),
         error_messages={
-            "invalid_choice": '"%(value)s" is not an attitude; choose supporter, neutral or '
-            "detractor."
+            "invalid_choice": gettext_lazy(
+                '"%(value)s" is not an attitude; choose supporter, neutral or detractor.'
+            )
         },
     )
-    preferred_channel = forms.ChoiceField(choices=Channel.choices, initial=Channel.EMAIL)
+    preferred_channel = forms.ChoiceField(
+        choices=Channel.choices, initial=Channel.EMAIL, label=gettext_lazy("Preferred channel")
+    )
     contact_frequency_days = forms.IntegerField(
         min_value=1,
         max_value=3650,
         initial=90,
-        label="Desired contact frequency (days)",
+        label=gettext_lazy("Desired contact frequency (days)"),
     )
-    primary_contact = UsernameField(required=False, label="Our primary contact")
+    primary_contact = UsernameField(required=False, label=gettext_lazy("Our primary contact"))
     relationship_strength = forms.IntegerField(
         min_value=1,
         max_value=5,
         initial=3,
-        label="Relationship strength (1-5)",
+        label=gettext_lazy("Relationship strength (1-5)"),
         widget=forms.NumberInput(attrs={"min": 1, "max": 5}),
     )
     evidence = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        label="Evidence",
-        help_text="How do you know? What did they say or do?",
+        label=gettext_lazy("Evidence"),
+        help_text=gettext_lazy("How do you know? What did they say or do?"),
     )
     evidence_verified_on = forms.DateField(
         required=False,
-        label="Evidence verified on",
+        label=gettext_lazy("Evidence verified on"),
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
-        help_text="YYYY-MM-DD; not in the future.",
+        help_text=gettext_lazy("YYYY-MM-DD; not in the future."),
     )
-    reports_to = ContactIdField(required=False, label="Reports to")
+    reports_to = ContactIdField(required=False, label=gettext_lazy("Reports to"))
     is_active = forms.BooleanField(
-        required=False, initial=True, label="Still at the company (active)"
+        required=False, initial=True, label=gettext_lazy("Still at the company (active)")
     )
     left_on = forms.DateField(
         required=False,
-        label="Left on",
+        label=gettext_lazy("Left on"),
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
-        help_text="For a person who left: the day they left (today when left empty).",
+        help_text=gettext_lazy("For a person who left: the day they left (today when left empty)."),
     )
     # The version the form was loaded at (kam/versioning.py): a save based on an older one
     # is refused with what changed, the user's input kept.
@@ -130,17 +144,24 @@ class ContactForm(forms.Form):
         super().__init__(*args, **kwargs)
         for number in GOAL_NUMBERS:
             self.fields[goal_field(number, "text")] = forms.CharField(
-                max_length=300, required=False, label=f"Goal {number}"
+                max_length=300,
+                required=False,
+                label=_("Goal %(number)s") % {"number": number},
             )
             self.fields[goal_field(number, "metric")] = forms.CharField(
-                max_length=100, required=False, label=f"Metric of goal {number}"
+                max_length=100,
+                required=False,
+                label=_("Metric of goal %(number)s") % {"number": number},
             )
-            for part, label in (("target", "Target"), ("current", "Current value")):
+            for part, label in (
+                ("target", _("Target of goal %(number)s")),
+                ("current", _("Current value of goal %(number)s")),
+            ):
                 self.fields[goal_field(number, part)] = forms.DecimalField(
                     required=False,
                     max_digits=14,
                     decimal_places=2,
-                    label=f"{label} of goal {number}",
+                    label=label % {"number": number},
                     error_messages={
                         "invalid": GOAL_NUMBER_MESSAGE,
                         "max_digits": GOAL_NUMBER_MESSAGE,
@@ -153,10 +174,10 @@ class ContactForm(forms.Form):
         after = plain.index("attitude") + 1
         self.order_fields([*plain[:after], *goal_names, *plain[after:]])
         self.fields["primary_contact"].widget.choices = _username_choices(
-            people, blank="Nobody yet"
+            people, blank=_("Nobody yet")
         )
         others = [c for c in colleagues if contact is None or c.pk != contact.pk]
-        self.fields["reports_to"].widget.choices = [("", "Nobody (top of a tree)")] + [
+        self.fields["reports_to"].widget.choices = [("", _("Nobody (top of a tree)"))] + [
             (c.pk, f"{c.name}{', ' + c.title if c.title else ''}") for c in others
         ]
 
@@ -181,7 +202,8 @@ class ContactForm(forms.Form):
             if not (parts["text"] or "").strip():
                 self.add_error(
                     goal_field(number, "text"),
-                    f"Say what goal {number} is, or clear its metric and numbers.",
+                    _("Say what goal %(number)s is, or clear its metric and numbers.")
+                    % {"number": number},
                 )
                 continue
             goals.append(
@@ -230,7 +252,9 @@ class ContactIdsField(forms.MultipleChoiceField):
             try:
                 ids.append(int(item))
             except ValueError as error:
-                raise ValidationError(f'"{item}" is not a contact.') from error
+                raise ValidationError(
+                    _('"%(value)s" is not a contact.') % {"value": item}
+                ) from error
         return ids
 
     def validate(self, value: Any) -> None:
@@ -241,18 +265,24 @@ class ContactIdsField(forms.MultipleChoiceField):
 class InteractionForm(forms.Form):
     date = forms.DateField(
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
-        help_text="YYYY-MM-DD; today or earlier.",
+        label=gettext_lazy("Date"),
+        help_text=gettext_lazy("YYYY-MM-DD; today or earlier."),
     )
-    channel = forms.ChoiceField(choices=Channel.choices, initial=Channel.MEETING)
-    user = UsernameField(label="Our person")
+    channel = forms.ChoiceField(
+        choices=Channel.choices, initial=Channel.MEETING, label=gettext_lazy("Channel")
+    )
+    user = UsernameField(label=gettext_lazy("Our person"))
     contacts = ContactIdsField(
-        label="Their people",
+        label=gettext_lazy("Their people"),
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Choose at least one person you were in touch with."},
+        error_messages={
+            "required": gettext_lazy("Choose at least one person you were in touch with.")
+        },
     )
     summary = forms.CharField(
+        label=gettext_lazy("Summary"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Write a line on what was discussed or agreed."},
+        error_messages={"required": gettext_lazy("Write a line on what was discussed or agreed.")},
     )
     # The version a correction was loaded at (kam/versioning.py); none when logging.
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)

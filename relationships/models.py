@@ -7,6 +7,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Account
 from kam.audit import audit_history
@@ -14,10 +16,10 @@ from kam.versioning import VersionedModel
 
 
 class BuyingRole(models.TextChoices):
-    ECONOMIC_BUYER = "economic_buyer", "Economic buyer"
-    USER_BUYER = "user_buyer", "User buyer"
-    TECHNICAL_BUYER = "technical_buyer", "Technical buyer"
-    COACH = "coach", "Coach"
+    ECONOMIC_BUYER = "economic_buyer", _("Economic buyer")
+    USER_BUYER = "user_buyer", _("User buyer")
+    TECHNICAL_BUYER = "technical_buyer", _("Technical buyer")
+    COACH = "coach", _("Coach")
 
 
 # API role name → Contact boolean field, in display order.
@@ -30,51 +32,67 @@ ROLE_FIELDS: dict[str, str] = {
 
 
 class Influence(models.TextChoices):
-    HIGH = "high", "High"
-    MEDIUM = "medium", "Medium"
-    LOW = "low", "Low"
+    HIGH = "high", _("High")
+    MEDIUM = "medium", _("Medium")
+    LOW = "low", _("Low")
 
 
 class Attitude(models.TextChoices):
-    SUPPORTER = "supporter", "Supporter"
-    NEUTRAL = "neutral", "Neutral"
-    DETRACTOR = "detractor", "Detractor"
+    SUPPORTER = "supporter", _("Supporter")
+    NEUTRAL = "neutral", _("Neutral")
+    DETRACTOR = "detractor", _("Detractor")
 
 
 class Channel(models.TextChoices):
-    EMAIL = "email", "Email"
-    PHONE = "phone", "Phone"
-    MEETING = "meeting", "Meeting in person"
-    VIDEO = "video", "Video call"
-    OTHER = "other", "Other"
+    EMAIL = "email", _("Email")
+    PHONE = "phone", _("Phone")
+    MEETING = "meeting", _("Meeting in person")
+    VIDEO = "video", _("Video call")
+    OTHER = "other", _("Other")
 
 
 class Contact(VersionedModel):
     """One person at the customer, with the roles they play in buying from us."""
 
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="contacts")
-    name = models.CharField(max_length=200, error_messages={"blank": "Give the person's name."})
-    title = models.CharField(max_length=200, blank=True)
+    # The verbose names are the fields' names in words: a person's history lists them.
+
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("account")
+    )
+    name = models.CharField(
+        pgettext_lazy("a person's", "name"),
+        max_length=200,
+        error_messages={"blank": _("Give the person's name.")},
+    )
+    title = models.CharField(_("title"), max_length=200, blank=True)
     external_id = models.CharField(
+        _("external id"),
         max_length=64,
         blank=True,
-        help_text="The person's id in the system the map came from (CRM, spreadsheet); unique "
-        "per account, the key of the contacts import.",
+        help_text=_(
+            "The person's id in the system the map came from (CRM, spreadsheet); unique "
+            "per account, the key of the contacts import."
+        ),
     )
-    email = models.EmailField(blank=True)
-    is_economic_buyer = models.BooleanField(default=False)
-    is_user_buyer = models.BooleanField(default=False)
-    is_technical_buyer = models.BooleanField(default=False)
-    is_coach = models.BooleanField(default=False)
-    influence = models.CharField(max_length=10, choices=Influence.choices, default=Influence.MEDIUM)
-    attitude = models.CharField(max_length=10, choices=Attitude.choices, default=Attitude.NEUTRAL)
+    email = models.EmailField(_("email"), blank=True)
+    is_economic_buyer = models.BooleanField(_("is economic buyer"), default=False)
+    is_user_buyer = models.BooleanField(_("is user buyer"), default=False)
+    is_technical_buyer = models.BooleanField(_("is technical buyer"), default=False)
+    is_coach = models.BooleanField(_("is coach"), default=False)
+    influence = models.CharField(
+        _("influence"), max_length=10, choices=Influence.choices, default=Influence.MEDIUM
+    )
+    attitude = models.CharField(
+        _("attitude"), max_length=10, choices=Attitude.choices, default=Attitude.NEUTRAL
+    )
     preferred_channel = models.CharField(
-        max_length=10, choices=Channel.choices, default=Channel.EMAIL
+        _("preferred channel"), max_length=10, choices=Channel.choices, default=Channel.EMAIL
     )
     contact_frequency_days = models.PositiveIntegerField(
+        _("contact frequency days"),
         default=90,
         validators=[MinValueValidator(1), MaxValueValidator(3650)],
-        help_text="How often we want to be in touch, in days.",
+        help_text=_("How often we want to be in touch, in days."),
     )
     primary_contact = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -82,35 +100,47 @@ class Contact(VersionedModel):
         null=True,
         blank=True,
         related_name="primary_contact_for",
-        help_text="Who on our side holds this relationship (the owner or a team member).",
+        verbose_name=_("primary contact"),
+        help_text=_("Who on our side holds this relationship (the owner or a team member)."),
     )
     relationship_strength = models.PositiveSmallIntegerField(
-        default=3, validators=[MinValueValidator(1), MaxValueValidator(5)]
+        _("relationship strength"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
     )
-    evidence = models.TextField(blank=True, help_text="How do you know? What did they say or do?")
-    evidence_verified_on = models.DateField(null=True, blank=True)
+    evidence = models.TextField(
+        _("evidence"), blank=True, help_text=_("How do you know? What did they say or do?")
+    )
+    evidence_verified_on = models.DateField(_("evidence verified on"), null=True, blank=True)
     reports_to = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="direct_reports",
+        verbose_name=_("reports to"),
     )
     is_active = models.BooleanField(
-        default=True, help_text="A person who left stays in the history, inactive."
+        _("is active"),
+        default=True,
+        help_text=_("A person who left stays in the history, inactive."),
     )
     left_on = models.DateField(
+        _("left on"),
         null=True,
         blank=True,
-        help_text="The day the person left the customer (set with is_active false; today "
-        "when not given).",
+        help_text=_(
+            "The day the person left the customer (set with is_active false; today when not given)."
+        ),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     history = audit_history()
 
     class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
         ordering = ["name", "id"]
         indexes = [
             models.Index(fields=["account", "name"], name="contact_account_name_idx"),
@@ -168,18 +198,26 @@ class Contact(VersionedModel):
 class ContactGoal(models.Model):
     """One of a contact's top three goals, optionally measured (metric, target, current)."""
 
-    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="goals")
-    position = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(3)]
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="goals", verbose_name=_("contact")
     )
-    text = models.CharField(max_length=300)
-    metric = models.CharField(max_length=100, blank=True)
-    target = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
-    current = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    position = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(3)], verbose_name=_("position")
+    )
+    text = models.CharField(max_length=300, verbose_name=_("text"))
+    metric = models.CharField(max_length=100, blank=True, verbose_name=_("metric"))
+    target = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True, verbose_name=_("target")
+    )
+    current = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True, verbose_name=_("current")
+    )
 
     history = audit_history()
 
     class Meta:
+        verbose_name = _("contact goal")
+        verbose_name_plural = _("contact goals")
         ordering = ["contact", "position"]
         constraints = [
             models.UniqueConstraint(fields=["contact", "position"], name="goal_unique_position"),
@@ -195,9 +233,14 @@ class ContactGoal(models.Model):
 class Interaction(VersionedModel):
     """A touch point between one of our people and one or more of the customer's people."""
 
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="interactions")
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="interactions", verbose_name=_("account")
+    )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="interactions"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="interactions",
+        verbose_name=_("user"),
     )
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -205,20 +248,30 @@ class Interaction(VersionedModel):
         null=True,
         blank=True,
         related_name="interactions_logged",
-        help_text="Who wrote it down (they may correct or delete it); none for older records, "
-        "whose `user` may.",
+        help_text=_(
+            "Who wrote it down (they may correct or delete it); none for older records, "
+            "whose `user` may."
+        ),
+        verbose_name=_("logged by"),
     )
-    date = models.DateField()
-    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.MEETING)
+    date = models.DateField(verbose_name=_("date"))
+    channel = models.CharField(
+        max_length=10, choices=Channel.choices, default=Channel.MEETING, verbose_name=_("channel")
+    )
     summary = models.TextField(
-        error_messages={"blank": "Write a line on what was discussed or agreed."}
+        error_messages={"blank": _("Write a line on what was discussed or agreed.")},
+        verbose_name=_("summary"),
     )
-    contacts = models.ManyToManyField(Contact, related_name="interactions")
-    created_at = models.DateTimeField(auto_now_add=True)
+    contacts = models.ManyToManyField(
+        Contact, related_name="interactions", verbose_name=_("contacts")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     history = audit_history()
 
     class Meta:
+        verbose_name = _("interaction")
+        verbose_name_plural = _("interactions")
         ordering = ["-date", "-id"]
         indexes = [
             models.Index(fields=["account", "-date"], name="interaction_account_date_idx"),
@@ -239,22 +292,34 @@ class ContactInfluence(VersionedModel):
     of the same account), with a strength and a note on how."""
 
     account = models.ForeignKey(
-        Account, on_delete=models.CASCADE, related_name="contact_influences"
+        Account,
+        on_delete=models.CASCADE,
+        related_name="contact_influences",
+        verbose_name=_("account"),
     )
-    source = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="influences_on")
-    target = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="influenced_by")
+    source = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="influences_on", verbose_name=_("source")
+    )
+    target = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="influenced_by", verbose_name=_("target")
+    )
     strength = models.PositiveSmallIntegerField(
         default=3,
         validators=[MinValueValidator(1), MaxValueValidator(5)],
-        help_text="How strongly the source sways the target, 1 (a little) to 5 (decisively).",
+        help_text=_("How strongly the source sways the target, 1 (a little) to 5 (decisively)."),
+        verbose_name=_("strength"),
     )
-    note = models.TextField(blank=True, help_text="How do they sway them? What did you see?")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    note = models.TextField(
+        blank=True, help_text=_("How do they sway them? What did you see?"), verbose_name=_("note")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     history = audit_history()
 
     class Meta:
+        verbose_name = _("contact influence")
+        verbose_name_plural = _("contact influences")
         ordering = ["account", "source", "target", "id"]
         indexes = [models.Index(fields=["account"], name="influence_account_idx")]
         constraints = [
@@ -268,4 +333,7 @@ class ContactInfluence(VersionedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.source} influences {self.target}"
+        return _("%(source)s influences %(target)s") % {
+            "source": self.source,
+            "target": self.target,
+        }

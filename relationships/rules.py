@@ -6,15 +6,19 @@ to decide what to show."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from accounts.models import Account
 from accounts.rules import can_contribute_to_account, can_edit_account
 from kam.types import AnyUser
 from relationships.models import Contact, Interaction
 
-CONTACT_ADD_REFUSED = "Only the account's owner may add people to its map."
-CONTACT_CHANGE_REFUSED = "Only the account's owner may change its map."
-INTERACTION_LOG_REFUSED = "Only the account's owner and team members log interactions."
-INTERACTION_CHANGE_REFUSED = "Only the person who logged an interaction may correct or delete it."
+CONTACT_ADD_REFUSED = _("Only the account's owner may add people to its map.")
+CONTACT_CHANGE_REFUSED = _("Only the account's owner may change its map.")
+INTERACTION_LOG_REFUSED = _("Only the account's owner and team members log interactions.")
+INTERACTION_CHANGE_REFUSED = _(
+    "Only the person who logged an interaction may correct or delete it."
+)
 
 
 def can_add_contact(user: AnyUser, account: Account) -> bool:

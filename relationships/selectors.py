@@ -30,6 +30,8 @@ from django.db.models import (
     When,
 )
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from accounts.models import Account, TeamMember
 from accounts.selectors import accounts_visible_to
@@ -113,7 +115,7 @@ def contact_get_for_user(*, user: AnyUser, contact_id: int | str, as_of: date) -
     try:
         return contacts_visible_to(user=user, as_of=as_of).get(pk=int(contact_id))
     except (Contact.DoesNotExist, ValueError, TypeError) as error:
-        raise Http404("No such contact.") from error
+        raise Http404(_("No such contact.")) from error
 
 
 def account_contacts(*, account: Account, as_of: date) -> QuerySet[AnnotatedContact]:
@@ -164,6 +166,31 @@ def contact_facts(contact: Contact, *, goal_count: int | None = None) -> Contact
     )
 
 
+def gap_label(code: str) -> str:
+    """A coverage gap's short name, in the reader's language."""
+    label = GAP_LABELS.get(code)
+    return _(label) if label else code
+
+
+def names_list(names: Sequence[str]) -> str:
+    """ "A", "A and B", "A, B and C", in the reader's language."""
+    if len(names) == 1:
+        return names[0]
+    # Translators: the separator of a list of people's names ("A, B and C").
+    listed = pgettext("list separator", ", ").join(names[:-1])
+    # Translators: the end of a list of people's names: "A, B" and "C".
+    return _("%(names)s and %(last)s") % {"names": listed, "last": names[-1]}
+
+
+def gap_message(gap: Gap) -> str:
+    """A coverage gap's message in the reader's language (coverage.py keeps it English)."""
+    values = {
+        key: names_list(value) if isinstance(value, tuple) else value for key, value in gap.params
+    }
+    template = _(gap.template)
+    return template % values if values else template
+
+
 @dataclass(frozen=True)
 class GapRow:
     code: str
@@ -173,14 +200,14 @@ class GapRow:
 
     @property
     def label(self) -> str:
-        return GAP_LABELS.get(self.code, self.code)
+        return gap_label(self.code)
 
 
 def _gap_rows(gaps: list[Gap], names: dict[int, str]) -> list[GapRow]:
     return [
         GapRow(
             code=gap.code,
-            message=gap.message,
+            message=gap_message(gap),
             contact=gap.contact_id,
             contact_name=names.get(gap.contact_id, "") if gap.contact_id else "",
         )
@@ -209,7 +236,7 @@ def coverage_gap_groups(gaps: Sequence[GapRow]) -> list[GapGroup]:
         by_code.setdefault(gap.code, []).append(gap)
     order = {code: index for index, code in enumerate(GAP_CODES)}
     return [
-        GapGroup(code=code, label=GAP_LABELS.get(code, code), gaps=rows)
+        GapGroup(code=code, label=gap_label(code), gaps=rows)
         for code, rows in sorted(by_code.items(), key=lambda item: order.get(item[0], 99))
     ]
 
@@ -425,7 +452,7 @@ def interaction_get_for_user(*, user: AnyUser, interaction_id: int | str) -> Int
     try:
         return interactions_visible_to(user=user).get(pk=int(interaction_id))
     except (Interaction.DoesNotExist, ValueError, TypeError) as error:
-        raise Http404("No such interaction.") from error
+        raise Http404(_("No such interaction.")) from error
 
 
 def account_interactions(*, account: Account, limit: int = 20) -> list[Interaction]:
@@ -559,7 +586,7 @@ def contact_history(*, contact: Contact) -> list[HistoryEntry]:
     entries: list[HistoryEntry] = []
     for index, record in enumerate(records[:HISTORY_SHOWN]):
         user = record.history_user
-        who = (user.get_full_name() or user.username) if user is not None else "the system"
+        who = (user.get_full_name() or user.username) if user is not None else _("the system")
         older = records[index + 1] if index + 1 < len(records) else None
         if record.history_type == "+" or older is None:
             entries.append(HistoryEntry(record.history_date, who, "added", []))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -66,7 +67,7 @@ GOAL_NUMBER_SCHEMA = {"type": "string", "nullable": True, "pattern": GOAL_NUMBER
 class GoalsField(serializers.Field[Any, Any, list[dict[str, Any]], Any]):
     default_error_messages = {
         # Braces doubled: DRF formats the message (fail() calls str.format).
-        "not_a_list": (
+        "not_a_list": _(
             "Send the goals as a list (of texts, or of {{text, metric, target, current}})."
         )
     }
@@ -113,7 +114,7 @@ class GoalsField(serializers.Field[Any, Any, list[dict[str, Any]], Any]):
 )
 class RolesField(serializers.Field[Any, Any, list[str], Any]):
     default_error_messages = {
-        "not_a_list": 'Send the roles as a list, e.g. ["economic_buyer", "coach"].'
+        "not_a_list": _('Send the roles as a list, e.g. ["economic_buyer", "coach"].')
     }
 
     def to_internal_value(self, data: Any) -> list[Any]:
@@ -125,10 +126,10 @@ class RolesField(serializers.Field[Any, Any, list[str], Any]):
         return list(value)
 
 
-def _choice_message(what: str, choices: type[Any]) -> str:
-    options = list(choices.values)
-    listed = ", ".join(options[:-1]) + f" or {options[-1]}"
-    return f'"{{input}}" is not {what}; use {listed}.'
+# DRF formats these with str.format: {input} is the value sent.
+INFLUENCE_CHOICE_MESSAGE = _('"{input}" is not an influence level; use high, medium or low.')
+ATTITUDE_CHOICE_MESSAGE = _('"{input}" is not an attitude; use supporter, neutral or detractor.')
+CHANNEL_CHOICE_MESSAGE = _('"{input}" is not a channel; use email, phone, meeting, video or other.')
 
 
 class ContactSerializer(StrictModelSerializer):
@@ -141,24 +142,24 @@ class ContactSerializer(StrictModelSerializer):
     influence = serializers.ChoiceField(
         choices=Influence.choices,
         required=False,
-        error_messages={"invalid_choice": _choice_message("an influence level", Influence)},
+        error_messages={"invalid_choice": INFLUENCE_CHOICE_MESSAGE},
     )
     attitude = serializers.ChoiceField(
         choices=Attitude.choices,
         required=False,
-        error_messages={"invalid_choice": _choice_message("an attitude", Attitude)},
+        error_messages={"invalid_choice": ATTITUDE_CHOICE_MESSAGE},
     )
     preferred_channel = serializers.ChoiceField(
         choices=Channel.choices,
         required=False,
-        error_messages={"invalid_choice": _choice_message("a channel", Channel)},
+        error_messages={"invalid_choice": CHANNEL_CHOICE_MESSAGE},
     )
     primary_contact = serializers.SlugRelatedField(
         slug_field="username",
         queryset=User.objects.filter(is_active=True),
         required=False,
         allow_null=True,
-        error_messages={"does_not_exist": "No active user is called {value}."},
+        error_messages={"does_not_exist": _("No active user is called {value}.")},
         help_text="Username of our person holding the relationship (owner or team member).",
     )
     reports_to = serializers.IntegerField(
@@ -200,8 +201,8 @@ class ContactSerializer(StrictModelSerializer):
         extra_kwargs = {
             "name": {
                 "error_messages": {
-                    "blank": "Give the person's name.",
-                    "required": "Give the person's name.",
+                    "blank": _("Give the person's name."),
+                    "required": _("Give the person's name."),
                 }
             },
         }
@@ -228,7 +229,7 @@ class InteractionSerializer(StrictModelSerializer):
         slug_field="username",
         queryset=User.objects.filter(is_active=True),
         required=False,
-        error_messages={"does_not_exist": "No active user is called {value}."},
+        error_messages={"does_not_exist": _("No active user is called {value}.")},
         help_text="Our person (username); defaults to the caller.",
     )
     contacts = ContactIdsField(
@@ -237,7 +238,7 @@ class InteractionSerializer(StrictModelSerializer):
     )
     channel = serializers.ChoiceField(
         choices=Channel.choices,
-        error_messages={"invalid_choice": _choice_message("a channel", Channel)},
+        error_messages={"invalid_choice": CHANNEL_CHOICE_MESSAGE},
     )
 
     logged_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
@@ -264,7 +265,7 @@ class InteractionSerializer(StrictModelSerializer):
         read_only_fields = ["id"]
         extra_kwargs = {
             "summary": {
-                "error_messages": {"blank": "Write a line on what was discussed or agreed."}
+                "error_messages": {"blank": _("Write a line on what was discussed or agreed.")}
             }
         }
 

@@ -19,6 +19,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import Account, TeamMember
 from accounts.services import UNSET, Unset, account_data_changed, account_row_require, given
@@ -42,6 +44,27 @@ MAX_GOALS = 3
 GOAL_PARTS = {"text", "metric", "target", "current", "position"}
 # Goal numbers have at most 12 digits before the decimal point (and 2 after).
 GOAL_NUMBER_LIMIT = Decimal("1e12")
+
+
+# One message per goal part, whole sentences so a translation can word each part its own way.
+_GOAL_NUMBER_NOT_A_NUMBER = {
+    "target": gettext_lazy("The target of goal %(number)s must be a number."),
+    "current": gettext_lazy("The current value of goal %(number)s must be a number."),
+}
+_GOAL_NUMBER_TOO_LONG = {
+    "target": gettext_lazy(
+        "The target of goal %(number)s must have at most 12 digits before and 2 after the "
+        "decimal point."
+    ),
+    "current": gettext_lazy(
+        "The current value of goal %(number)s must have at most 12 digits before and 2 after "
+        "the decimal point."
+    ),
+}
+_GOAL_PART_NOT_TEXT = {
+    "text": gettext_lazy("The text of goal %(number)s must be a text."),
+    "metric": gettext_lazy("The metric of goal %(number)s must be a text."),
+}
 
 
 @dataclass(frozen=True)
@@ -78,12 +101,9 @@ def _goal_number(value: Any, part: str, number: int) -> tuple[Decimal | None, st
     try:
         parsed = _decimal(value)
     except InvalidOperation:
-        return None, f"The {part} of goal {number} must be a number."
+        return None, _GOAL_NUMBER_NOT_A_NUMBER[part] % {"number": number}
     if parsed is not None and (abs(parsed) >= GOAL_NUMBER_LIMIT or _decimals(parsed) > 2):
-        return None, (
-            f"The {part} of goal {number} must have at most 12 digits before and 2 after the "
-            "decimal point."
-        )
+        return None, _GOAL_NUMBER_TOO_LONG[part] % {"number": number}
     return parsed, None
 
 
@@ -91,22 +111,29 @@ def _goal_text_problem(item: dict[Any, Any], number: int) -> str | None:
     """What is wrong with a goal's parts, text and metric (None: nothing)."""
     unknown = set(item) - GOAL_PARTS
     if unknown:
-        return f"Goal {number} has unknown parts: {', '.join(sorted(map(str, unknown)))}."
+        return _("Goal %(number)s has unknown parts: %(parts)s.") % {
+            "number": number,
+            "parts": ", ".join(sorted(map(str, unknown))),
+        }
     for part in ("text", "metric"):
         # A list or a number was stored as its Python text ("[None, None]").
         if part in item and not isinstance(item[part], str):
-            return f"The {part} of goal {number} must be a text."
+            return _GOAL_PART_NOT_TEXT[part] % {"number": number}
     text = str(item.get("text") or "").strip()
     if not text:
-        return f"Goal {number} needs a text saying what the person wants to achieve."
+        return _("Goal %(number)s needs a text saying what the person wants to achieve.") % {
+            "number": number
+        }
     if len(text) > 300:
-        return f"Goal {number} is too long; keep it under 300 characters."
+        return _("Goal %(number)s is too long; keep it under 300 characters.") % {"number": number}
     metric = str(item.get("metric") or "").strip()
     if len(metric) > 100:
-        return f"The metric of goal {number} is too long (100 characters at most)."
+        return _("The metric of goal %(number)s is too long (100 characters at most).") % {
+            "number": number
+        }
     refused = text_problem(text, multiline=False) or text_problem(metric, multiline=False)
     if refused:
-        return f"Goal {number}: {refused}"
+        return _("Goal %(number)s: %(problem)s") % {"number": number, "problem": refused}
     return None
 
 
@@ -115,7 +142,9 @@ def _goal_parse(item: Any, number: int) -> tuple[GoalInput | None, list[str]]:
     if isinstance(item, str):
         item = {"text": item}
     if not isinstance(item, dict):
-        return None, [f"Goal {number} must be a text or an object with a text."]
+        return None, [
+            _("Goal %(number)s must be a text or an object with a text.") % {"number": number}
+        ]
     problem = _goal_text_problem(item, number)
     if problem:
         return None, [problem]
@@ -131,7 +160,10 @@ def _goal_parse(item: Any, number: int) -> tuple[GoalInput | None, list[str]]:
         return None, problems
     metric = str(item.get("metric") or "").strip()
     if (numbers["target"] is not None or numbers["current"] is not None) and not metric:
-        return None, [f"Goal {number} has a target or current value: name its metric too."]
+        return None, [
+            _("Goal %(number)s has a target or current value: name its metric too.")
+            % {"number": number}
+        ]
     text = str(item.get("text") or "").strip()
     goal = GoalInput(text=text, metric=metric, target=numbers["target"], current=numbers["current"])
     return goal, []
@@ -143,12 +175,17 @@ def goals_parse(goals: Any) -> tuple[list[GoalInput], list[str]]:
     if goals is None:
         return [], []
     if isinstance(goals, str) or not isinstance(goals, Iterable):
-        return [], ["Send the goals as a list (of texts, or of {text, metric, target, current})."]
+        return [], [
+            _("Send the goals as a list (of texts, or of {text, metric, target, current}).")
+        ]
     items = list(goals)
     if len(items) > MAX_GOALS:
         return [], [
-            f"Record at most three goals per person (you sent {len(items)}); keep the three "
-            "that matter most to them."
+            _(
+                "Record at most three goals per person (you sent %(count)s); keep the three "
+                "that matter most to them."
+            )
+            % {"count": len(items)}
         ]
     parsed: list[GoalInput] = []
     problems: list[str] = []
@@ -162,7 +199,7 @@ def goals_parse(goals: Any) -> tuple[list[GoalInput], list[str]]:
 
 def _roles_parse(roles: Any, errors: dict[str, list[str]]) -> dict[str, bool] | None:
     if isinstance(roles, str) or not isinstance(roles, Iterable):
-        _add(errors, "roles", 'Send the roles as a list, e.g. ["economic_buyer", "coach"].')
+        _add(errors, "roles", _('Send the roles as a list, e.g. ["economic_buyer", "coach"].'))
         return None
     names = [str(role).strip() for role in roles]
     unknown = [role for role in names if role not in ROLE_FIELDS]
@@ -171,8 +208,14 @@ def _roles_parse(roles: Any, errors: dict[str, list[str]]) -> dict[str, bool] | 
         _add(
             errors,
             "roles",
-            f"{quoted} {'is not a buying role' if len(unknown) == 1 else 'are not buying roles'}; "
-            "use economic_buyer, user_buyer, technical_buyer or coach.",
+            ngettext(
+                "%(roles)s is not a buying role; "
+                "use economic_buyer, user_buyer, technical_buyer or coach.",
+                "%(roles)s are not buying roles; "
+                "use economic_buyer, user_buyer, technical_buyer or coach.",
+                len(unknown),
+            )
+            % {"roles": quoted},
         )
         return None
     return {field: role in names for role, field in ROLE_FIELDS.items()}
@@ -202,15 +245,18 @@ def _resolve_reports_to(
         _add(
             errors,
             "reports_to",
-            f"That person is not a contact of {account.name}; someone can only report to a "
-            "person of the same account.",
+            _(
+                "That person is not a contact of %(account)s; someone can only report to a "
+                "person of the same account."
+            )
+            % {"account": account.name},
         )
         return False, None
     if contact is not None and contact.pk is not None:
         # The caller holds the account's row (accounts.services.account_row_lock), so the
         # reports-to changes of one account are serialised: two cannot together close a loop.
         if manager.pk == contact.pk:
-            _add(errors, "reports_to", "A person cannot report to themselves.")
+            _add(errors, "reports_to", _("A person cannot report to themselves."))
             return False, None
         # Walk up from the chosen manager; meeting the contact means a cycle. One query
         # loads the account's reports-to line.
@@ -222,8 +268,11 @@ def _resolve_reports_to(
                 _add(
                     errors,
                     "reports_to",
-                    f"{contact.name} cannot report to {manager.name}: {manager.name} already "
-                    f"reports (directly or through others) to {contact.name}.",
+                    _(
+                        "%(person)s cannot report to %(manager)s: %(manager)s already "
+                        "reports (directly or through others) to %(person)s."
+                    )
+                    % {"person": contact.name, "manager": manager.name},
                 )
                 return False, None
             seen.add(current)
@@ -238,8 +287,11 @@ def _primary_contact_check(
         _add(
             errors,
             "primary_contact",
-            f"{person.username} is not on the {account.name} account team; choose the owner "
-            "or a team member (or add them to the team first).",
+            _(
+                "%(username)s is not on the %(account)s account team; choose the owner "
+                "or a team member (or add them to the team first)."
+            )
+            % {"username": person.username, "account": account.name},
         )
         return False
     return True
@@ -261,7 +313,8 @@ def _left_values(
         _add(
             errors,
             "left_on",
-            f"{left_on.isoformat()} is in the future; mark people as left once they have gone.",
+            _("%(date)s is in the future; mark people as left once they have gone.")
+            % {"date": left_on.isoformat()},
         )
         return {}
     if active:
@@ -269,7 +322,10 @@ def _left_values(
             _add(
                 errors,
                 "left_on",
-                "A person still at the customer has no leaving day; clear it or mark them as left.",
+                _(
+                    "A person still at the customer has no leaving day; clear it or mark "
+                    "them as left."
+                ),
             )
             return {}
         return {"is_active": True, "left_on": None}
@@ -281,8 +337,11 @@ def _verified_on_check(verified_on: date | None, errors: dict[str, list[str]]) -
         _add(
             errors,
             "evidence_verified_on",
-            f"The verification date {verified_on.isoformat()} is in the future; enter the "
-            "day the evidence was last checked.",
+            _(
+                "The verification date %(date)s is in the future; enter the "
+                "day the evidence was last checked."
+            )
+            % {"date": verified_on.isoformat()},
         )
         return False
     return True
@@ -523,30 +582,48 @@ def _interaction_contacts(
             try:
                 ids.append(int(item))
             except (TypeError, ValueError):
-                _add(errors, "contacts", f"{item!r} is not a contact id.")
+                _add(errors, "contacts", _("%(value)r is not a contact id.") % {"value": item})
     found = list(Contact.objects.filter(account=account, pk__in=ids))
     if not wanted:
-        _add(errors, "contacts", "Choose at least one person you were in touch with.")
+        _add(errors, "contacts", _("Choose at least one person you were in touch with."))
     elif len({c.pk for c in found}) != len(set(ids)):
         missing = sorted(set(ids) - {c.pk for c in found})
         _add(
             errors,
             "contacts",
-            f"Contact{'s' if len(missing) > 1 else ''} {', '.join(map(str, missing))} "
-            f"{'are' if len(missing) > 1 else 'is'} not at {account.name}; an interaction only "
-            "links people of its own account.",
+            ngettext(
+                "Contact %(ids)s is not at %(account)s; an interaction only "
+                "links people of its own account.",
+                "Contacts %(ids)s are not at %(account)s; an interaction only "
+                "links people of its own account.",
+                len(missing),
+            )
+            % {"ids": ", ".join(map(str, missing)), "account": account.name},
         )
     return found
 
 
+def _not_on_team(user: User | None, account: Account) -> str:
+    if user is None:
+        return _(
+            "Choose our person in touch, from the %(account)s account team; only the owner "
+            "and team members log interactions."
+        ) % {"account": account.name}
+    return _(
+        "%(username)s is not on the %(account)s account team; only the owner and team "
+        "members log interactions."
+    ) % {"username": user.username, "account": account.name}
+
+
 def _interaction_date_check(day: date | None, errors: dict[str, list[str]]) -> None:
     if day is None:
-        _add(errors, "date", "Enter the date of the interaction (YYYY-MM-DD).")
+        _add(errors, "date", _("Enter the date of the interaction (YYYY-MM-DD)."))
     elif day > timezone.localdate():
         _add(
             errors,
             "date",
-            f"{day.isoformat()} is in the future; log interactions once they have happened.",
+            _("%(date)s is in the future; log interactions once they have happened.")
+            % {"date": day.isoformat()},
         )
 
 
@@ -568,13 +645,7 @@ def interaction_log(
     account_row_require(account_id=account.pk)
     errors: dict[str, list[str]] = {}
     if user is None or user.pk not in account_people_ids(account=account):
-        name = getattr(user, "username", "Nobody")
-        _add(
-            errors,
-            "user",
-            f"{name} is not on the {account.name} account team; only the owner and team "
-            "members log interactions.",
-        )
+        _add(errors, "user", _not_on_team(user, account))
     _interaction_date_check(date, errors)
     found = _interaction_contacts(account, contacts, errors)
     interaction = Interaction(account=account, user=user, channel=channel, logged_by=logged_by)
@@ -613,8 +684,11 @@ def _influence_person(
         _add(
             errors,
             field,
-            f"That person is not a contact of {account.name}; a line of influence links two "
-            "people of the same account.",
+            _(
+                "That person is not a contact of %(account)s; a line of influence links two "
+                "people of the same account."
+            )
+            % {"account": account.name},
         )
     return person
 
@@ -629,7 +703,11 @@ def _influence_check(
 ) -> None:
     if source is not None and target is not None:
         if source.pk == target.pk:
-            _add(errors, "target", f"{source.name} cannot influence themselves.")
+            _add(
+                errors,
+                "target",
+                _("%(person)s cannot influence themselves.") % {"person": source.name},
+            )
         else:
             twin = ContactInfluence.objects.filter(source=source, target=target).exclude(
                 pk=influence.pk
@@ -638,8 +716,11 @@ def _influence_check(
                 _add(
                     errors,
                     "target",
-                    f"The map already has {source.name} influencing {target.name}; change "
-                    "that line instead.",
+                    _(
+                        "The map already has %(source)s influencing %(target)s; change "
+                        "that line instead."
+                    )
+                    % {"source": source.name, "target": target.name},
                 )
     problem = text_problem(influence.note, multiline=True)
     if problem:
@@ -774,13 +855,7 @@ def interaction_update(
     values: dict[str, Any] = {}
     if not isinstance(user, Unset):
         if user is None or user.pk not in account_people_ids(account=account):
-            name = getattr(user, "username", "Nobody")
-            _add(
-                errors,
-                "user",
-                f"{name} is not on the {account.name} account team; only the owner and team "
-                "members log interactions.",
-            )
+            _add(errors, "user", _not_on_team(user, account))
         else:
             values["user"] = user
     if not isinstance(date, Unset):

@@ -14,6 +14,8 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Account
 from accounts.selectors import account_get_for_user
@@ -112,7 +114,9 @@ def _contact_service_fields(form: ContactForm, people: list[User]) -> dict[str, 
     username = data.pop("primary_contact") or ""
     person = _user_lookup(people, username) if username else None
     if username and person is None:
-        form.add_error("primary_contact", f"No active user is called {username}.")
+        form.add_error(
+            "primary_contact", _("No active user is called %(username)s.") % {"username": username}
+        )
     data["primary_contact"] = person
     return data
 
@@ -158,7 +162,7 @@ def _contact_form_page(
             except ValidationError as error:
                 form_errors_apply(form, error)
             else:
-                messages.success(request, f"{saved.name} is on the map.")
+                messages.success(request, _("%(person)s is on the map.") % {"person": saved.name})
                 return redirect("relationships:map", account_id=account.pk)
     status = 409 if conflict else 400 if form.errors else 200
     return render(
@@ -212,7 +216,7 @@ def contact_edit(
         .first()
     )
     if contact is None:
-        raise Http404("No such contact at this account.")
+        raise Http404(_("No such contact at this account."))
     return _contact_form_page(request, account, contact)
 
 
@@ -231,7 +235,9 @@ def interaction_log(request: AuthenticatedHttpRequest, account_id: int) -> HttpR
         username = data.pop("user")
         person = _user_lookup(people, username)
         if person is None:
-            form.add_error("user", f"No active user is called {username}.")
+            form.add_error(
+                "user", _("No active user is called %(username)s.") % {"username": username}
+            )
         else:
             try:
                 services.interaction_log(
@@ -240,7 +246,7 @@ def interaction_log(request: AuthenticatedHttpRequest, account_id: int) -> HttpR
             except ValidationError as error:
                 form_errors_apply(form, error)
             else:
-                messages.success(request, "Interaction logged.")
+                messages.success(request, _("Interaction logged."))
                 return redirect("relationships:map", account_id=account.pk)
     return render(
         request,
@@ -250,7 +256,11 @@ def interaction_log(request: AuthenticatedHttpRequest, account_id: int) -> HttpR
     )
 
 
-OVERDUE_CHOICES = [("", "Any"), ("yes", "Overdue"), ("no", "In touch")]
+OVERDUE_CHOICES = [
+    ("", gettext_lazy("Any")),
+    ("yes", gettext_lazy("Overdue")),
+    ("no", gettext_lazy("In touch")),
+]
 
 
 @login_required
@@ -309,7 +319,7 @@ def _own_interaction(
         .first()
     )
     if interaction is None:
-        raise Http404("No such interaction at this account.")
+        raise Http404(_("No such interaction at this account."))
     require(
         rules.can_change_interaction(request.user, interaction), rules.INTERACTION_CHANGE_REFUSED
     )
@@ -342,7 +352,7 @@ def interaction_edit(
         version = data.pop("version", None)
         person = _user_lookup(people, data.pop("user"))
         if person is None:
-            form.add_error("user", "No active user is called that.")
+            form.add_error("user", _("No active user is called that."))
         else:
             try:
                 services.interaction_update(
@@ -358,7 +368,7 @@ def interaction_edit(
             except ValidationError as error:
                 form_errors_apply(form, error)
             else:
-                messages.success(request, "Interaction corrected.")
+                messages.success(request, _("Interaction corrected."))
                 return redirect("relationships:map", account_id=account.pk)
     return render(
         request,
@@ -378,5 +388,5 @@ def interaction_delete(
     if request.method != "POST":
         return redirect("relationships:interaction-edit", account.pk, interaction.pk)
     services.interaction_delete(interaction=interaction, deleted_by=request.user)
-    messages.success(request, "Interaction deleted (its history keeps it).")
+    messages.success(request, _("Interaction deleted (its history keeps it)."))
     return redirect("relationships:map", account_id=account.pk)

@@ -18,6 +18,7 @@ from typing import Any, Protocol
 import django_filters
 from django.db.models import QuerySet
 from django.http import HttpResponseBase
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
@@ -57,9 +58,7 @@ from valuation.serializers import (
 # --- filters ----------------------------------------------------------------------------
 
 
-PricesActivities = writes_allowed_by(
-    rules.can_price_activities, "Only operations staff may change this."
-)
+PricesActivities = writes_allowed_by(rules.can_price_activities, rules.PRICING_REFUSED)
 
 
 class _AccountDateFilter(FilterSet):
@@ -162,7 +161,7 @@ class _ExportMixin:
         """Download the filtered list as CSV (default) or XLSX: `?file_format=xlsx`."""
         file_format = request.query_params.get("file_format", "csv")
         if file_format not in EXPORT_FORMATS:
-            raise ValidationError({"file_format": ["Use csv or xlsx."]})
+            raise ValidationError({"file_format": [_("Use csv or xlsx.")]})
         queryset = self.filter_queryset(self.get_queryset())
         return export_response(
             kind=self.export_kind,
@@ -414,5 +413,5 @@ def _instance(serializer: BaseSerializer[RecordT]) -> RecordT:
     """The object an update's serializer was bound to (always set on an update)."""
     instance = serializer.instance
     if instance is None:  # pragma: no cover - DRF binds the object before perform_update
-        raise ValidationError("Nothing to update.")
+        raise ValidationError(_("Nothing to update."))
     return instance

@@ -1,4 +1,5 @@
-"""Pure chart builders: plain numbers in, a plotly Figure out (no ORM, no analysis)."""
+"""Pure chart builders: plain numbers in, a plotly Figure out (no ORM, no analysis); titles,
+axes and legends in the reader's language."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import plotly.graph_objects as go
+from django.utils.translation import gettext as _
 
 ACTUAL_COLOURS = ["#1f4e99", "#3a7bd5", "#7aa6e8", "#0f766e", "#14b8a6", "#6366f1", "#a855f7"]
 FORECAST_COLOUR = "#f59e0b"
@@ -24,7 +26,7 @@ def revenue_figure(
     series: Sequence[RevenueSeries],
     forecast_periods: Sequence[str],
     forecast: Sequence[float],
-    forecast_label: str = "Forecast",
+    forecast_label: str | None = None,
 ) -> go.Figure:
     """Stacked bars of revenue per location for each actual period, then the forecast."""
     figure = go.Figure()
@@ -39,7 +41,7 @@ def revenue_figure(
         )
     figure.add_trace(
         go.Bar(
-            name=forecast_label,
+            name=forecast_label or _("Forecast"),
             x=list(forecast_periods),
             y=list(forecast),
             marker_color=FORECAST_COLOUR,
@@ -48,8 +50,8 @@ def revenue_figure(
     )
     return figure.update_layout(
         barmode="stack",
-        yaxis_title="Revenue",
-        legend_title="Location",
+        yaxis_title=_("Revenue"),
+        legend_title=_("Location"),
         margin={"l": 60, "r": 20, "t": 20, "b": 40},
         height=360,
     )
@@ -70,7 +72,7 @@ def cost_to_serve_figure(
         )
     )
     return figure.update_layout(
-        xaxis_title="Cost to serve, trailing twelve months",
+        xaxis_title=_("Cost to serve, trailing twelve months"),
         margin={"l": 160, "r": 20, "t": 20, "b": 40},
         height=max(220, 40 * len(activity_names) + 80),
     )
@@ -90,7 +92,9 @@ def account_revenue_figure(revenue: Any) -> go.Figure:
         ],
         forecast_periods=[window.title for window in revenue.forecast_windows],
         forecast=[float(v) for v in revenue.forecast],
-        forecast_label="Forecast" if revenue.forecast_is_recorded else "Forecast (from growth)",
+        forecast_label=_("Forecast")
+        if revenue.forecast_is_recorded
+        else _("Forecast (from growth)"),
     )
 
 

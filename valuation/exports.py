@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Model, QuerySet
 from django.http import FileResponse, StreamingHttpResponse
+from django.utils.translation import gettext as _
 
 from accounts.models import AccountEvent, Complaint
 from accounts.selectors import accounts_visible_to
@@ -164,6 +165,14 @@ def export_rows(
         yield tuple(_text(value) for value in row)
 
 
+def sheet_title(kind: str) -> str:
+    """The XLSX sheet's name, in the reader's language: the kind's name without its
+    explanation in brackets (a sheet name has at most 31 characters). The import reads the
+    first sheet whatever its name."""
+    label = _("Value ledger") if kind == VALUE_ENTRIES_EXPORT else str(ImportKind(kind).label)
+    return label.split(" (")[0].split("（")[0][:31]
+
+
 def export_response(
     *, kind: str, user: AnyUser, file_format: str, queryset: QuerySet[Any] | None = None
 ) -> StreamingHttpResponse | FileResponse:
@@ -172,5 +181,5 @@ def export_response(
     rows = export_rows(kind=kind, user=user, queryset=queryset)
     stamp = datetime.date.today().isoformat()  # noqa: DTZ011 - a file name, local date is fine
     if file_format == "xlsx":
-        return xlsx_download(f"{kind}-{stamp}.xlsx", kind, spec.columns, rows)
+        return xlsx_download(f"{kind}-{stamp}.xlsx", sheet_title(kind), spec.columns, rows)
     return csv_download(f"{kind}-{stamp}.csv", spec.columns, rows)

@@ -9,9 +9,10 @@ Services enforce these with `kam.rules.require`; pages and the API ask them."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from accounts.models import Account
 from accounts.rules import (
-    RECORD_CHANGE_REFUSED,
     can_change_account_record,
     can_contribute_to_account,
     is_ops,
@@ -19,18 +20,23 @@ from accounts.rules import (
 from kam.types import AnyUser
 from valuation.models import ServiceActivity, ValueEntry
 
-REVENUE_REFUSED = "Only operations staff may change revenue records."
-FORECAST_REFUSED = "Only operations staff may change forecasts."
-PRICING_REFUSED = "Only operations staff may change this."
-ACTIVITY_RECORD_REFUSED = (
+REVENUE_REFUSED = _("Only operations staff may change revenue records.")
+FORECAST_REFUSED = _("Only operations staff may change forecasts.")
+PRICING_REFUSED = _("Only operations staff may change this.")
+ACTIVITY_RECORD_REFUSED = _(
     "Only the account's owner, its team members and operations staff may record activities."
 )
-ACTIVITY_CHANGE_REFUSED = (
+ACTIVITY_CHANGE_REFUSED = _(
     "Only operations staff, the account's owner, or the team member who recorded it may "
     "change this activity."
 )
-VALUE_RECORD_REFUSED = "Only the account's owner and its team members may change its value ledger."
-VALUE_CHANGE_REFUSED = RECORD_CHANGE_REFUSED.format(what="a value entry")
+VALUE_RECORD_REFUSED = _(
+    "Only the account's owner and its team members may change its value ledger."
+)
+# accounts.rules.RECORD_CHANGE_REFUSED in words of its own, so it translates whole.
+VALUE_CHANGE_REFUSED = _(
+    "Only the account's owner, or the team member who recorded it, changes a value entry."
+)
 
 
 def can_load_revenue(user: AnyUser) -> bool:

@@ -18,6 +18,8 @@ from django.db.models import (
     QuerySet,
     Sum,
 )
+from django.utils import dateformat
+from django.utils.translation import pgettext
 
 from accounts.models import Account
 from accounts.selectors import accounts_visible_to
@@ -59,7 +61,9 @@ class Window:
 
     @property
     def title(self) -> str:
-        return f"{self.start:%b %Y} – {self.end:%b %Y}"
+        # Translators: a month and its year, as Django's date filter writes it ("Mar 2024").
+        month = pgettext("month and year", "M Y")
+        return f"{dateformat.format(self.start, month)} – {dateformat.format(self.end, month)}"
 
 
 def revenue_windows(*, as_of: datetime.date) -> list[Window]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from kam.api import StrictModelSerializer
@@ -33,7 +34,7 @@ class ActivityTypeCodeField(serializers.SlugRelatedField[ActivityType]):
         kwargs.setdefault("queryset", ActivityType.objects.all())
         kwargs.setdefault(
             "error_messages",
-            {"does_not_exist": "No activity type has the code {value}."},
+            {"does_not_exist": _("No activity type has the code {value}.")},
         )
         super().__init__(slug_field="code", **kwargs)
 
@@ -109,7 +110,7 @@ class ValueEntrySerializer(StrictModelSerializer):
         max_digits=14,
         decimal_places=2,
         min_value=Decimal("0.01"),
-        error_messages={"min_value": "The amount must be more than zero."},
+        error_messages={"min_value": _("The amount must be more than zero.")},
     )
     created_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
         slug_field="username", read_only=True

@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import Account, AccountLocation
 from accounts.services import (
@@ -108,8 +109,10 @@ def activity_type_delete(*, activity_type: ActivityType, deleted_by: User) -> No
     ActivityType.objects.select_for_update().filter(pk=activity_type.pk).exists()
     if activity_type.activities.exists():
         raise ValidationError(
-            "This activity type has recorded activities; it cannot be deleted (their cost "
-            "would be lost)."
+            _(
+                "This activity type has recorded activities; it cannot be deleted (their cost "
+                "would be lost)."
+            )
         )
     activity_type.delete()
     account_data_changed(account_ids=None)
@@ -164,7 +167,7 @@ def activity_rate_delete(*, rate: ActivityRate, deleted_by: User) -> None:
 
 def _check_quantity(quantity: Decimal | None) -> None:
     if quantity is not None and quantity < 0:
-        raise ValidationError({"quantity": "A quantity cannot be negative."})
+        raise ValidationError({"quantity": _("A quantity cannot be negative.")})
 
 
 @transaction.atomic
@@ -231,25 +234,25 @@ def _confirmation_errors(entry: ValueEntry) -> dict[str, str]:
     errors: dict[str, str] = {}
     if entry.customer_confirmed:
         if not entry.confirmed_by.strip():
-            errors["confirmed_by"] = "Name the customer's person who confirmed this value."
+            errors["confirmed_by"] = _("Name the customer's person who confirmed this value.")
         if entry.confirmed_on is None:
-            errors["confirmed_on"] = "Give the date the customer confirmed this value."
+            errors["confirmed_on"] = _("Give the date the customer confirmed this value.")
         elif entry.date and entry.confirmed_on < entry.date:
-            errors["confirmed_on"] = "The confirmation cannot be earlier than the entry's date."
+            errors["confirmed_on"] = _("The confirmation cannot be earlier than the entry's date.")
     else:
         if entry.confirmed_by.strip():
-            errors["confirmed_by"] = "Tick 'confirmed by the customer' or leave this empty."
+            errors["confirmed_by"] = _("Tick 'confirmed by the customer' or leave this empty.")
         if entry.confirmed_on is not None:
-            errors["confirmed_on"] = "Tick 'confirmed by the customer' or leave this empty."
+            errors["confirmed_on"] = _("Tick 'confirmed by the customer' or leave this empty.")
     return errors
 
 
 def _check_entry(entry: ValueEntry) -> None:
     errors = _confirmation_errors(entry)
     if entry.amount is not None and entry.amount <= 0:
-        errors["amount"] = "The amount must be more than zero."
+        errors["amount"] = _("The amount must be more than zero.")
     if entry.direction not in Direction.values:
-        errors["direction"] = "Choose delivered to or received from the account."
+        errors["direction"] = _("Choose delivered to or received from the account.")
     if errors:
         raise ValidationError(errors)
 
@@ -350,8 +353,8 @@ def value_entry_delete(*, entry: ValueEntry, deleted_by: User) -> None:
 def _location_for(account: Account, name: str) -> AccountLocation:
     name = (name or "").strip()
     if not name:
-        raise ValidationError({"location": "The location (a site name) is required."})
-    location, _ = AccountLocation.objects.get_or_create(account=account, name=name[:120])
+        raise ValidationError({"location": _("The location (a site name) is required.")})
+    location, _created = AccountLocation.objects.get_or_create(account=account, name=name[:120])
     return location
 
 

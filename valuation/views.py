@@ -15,6 +15,8 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import Account
@@ -46,10 +48,10 @@ PAGE_SIZE = 50
 def export_download(request: AuthenticatedHttpRequest, kind: str) -> HttpResponseBase:
     """CSV or XLSX of one kind, only the rows of accounts the user may see."""
     if kind not in EXPORTS:
-        raise Http404("No such kind.")
+        raise Http404(_("No such kind."))
     file_format = request.GET.get("file_format", "csv")
     if file_format not in EXPORT_FORMATS:
-        raise Http404("Use csv or xlsx.")
+        raise Http404(_("Use csv or xlsx."))
     return export_response(kind=kind, user=request.user, file_format=file_format)
 
 
@@ -57,11 +59,17 @@ def export_download(request: AuthenticatedHttpRequest, kind: str) -> HttpRespons
 
 LISTS: dict[str, dict[str, Any]] = {
     "revenue": {
-        "title": "Revenue",
+        "title": gettext_lazy("Revenue"),
         "kind": ImportKind.REVENUE,
         "date_field": "period_start",
         "selector": selectors.revenue_records_visible_to,
-        "headings": ["Account", "Location", "Month", "Revenue", "Cost of goods"],
+        "headings": [
+            gettext_lazy("Account"),
+            gettext_lazy("Location"),
+            gettext_lazy("Month"),
+            gettext_lazy("Revenue"),
+            gettext_lazy("Cost of goods"),
+        ],
         "numeric": [3, 4],
         "row": lambda r: [
             r.account,
@@ -72,29 +80,45 @@ LISTS: dict[str, dict[str, Any]] = {
         ],
     },
     "forecasts": {
-        "title": "Forecasts",
+        "title": gettext_lazy("Forecasts"),
         "kind": ImportKind.FORECASTS,
         "date_field": "period_start",
         "selector": selectors.forecasts_visible_to,
-        "headings": ["Account", "Month", "Forecast revenue"],
+        "headings": [
+            gettext_lazy("Account"),
+            gettext_lazy("Month"),
+            gettext_lazy("Forecast revenue"),
+        ],
         "numeric": [2],
         "row": lambda r: [r.account, r.period_start.strftime("%Y-%m"), r.revenue],
     },
     "activities": {
-        "title": "Service activities",
+        "title": gettext_lazy("Service activities"),
         "kind": ImportKind.ACTIVITIES,
         "date_field": "date",
         "selector": selectors.service_activities_visible_to,
-        "headings": ["Account", "Activity", "Date", "Quantity"],
+        "headings": [
+            gettext_lazy("Account"),
+            gettext_lazy("Activity"),
+            gettext_lazy("Date"),
+            gettext_lazy("Quantity"),
+        ],
         "numeric": [3],
         "row": lambda r: [r.account, r.activity_type.name, r.date, r.quantity],
     },
     "value-entries": {
-        "title": "Value ledger",
+        "title": gettext_lazy("Value ledger"),
         "kind": VALUE_ENTRIES_EXPORT,
         "date_field": "date",
         "selector": selectors.value_entries_visible_to,
-        "headings": ["Account", "Direction", "Category", "Date", "Amount", "Confirmed"],
+        "headings": [
+            gettext_lazy("Account"),
+            gettext_lazy("Direction"),
+            gettext_lazy("Category"),
+            gettext_lazy("Date"),
+            gettext_lazy("Amount"),
+            gettext_lazy("Confirmed"),
+        ],
         "numeric": [4],
         "row": lambda r: [
             r.account,
@@ -102,7 +126,7 @@ LISTS: dict[str, dict[str, Any]] = {
             r.category,
             r.date,
             r.amount,
-            "yes" if r.customer_confirmed else "no",
+            _("yes") if r.customer_confirmed else _("no"),
         ],
     },
 }
@@ -112,7 +136,7 @@ LISTS: dict[str, dict[str, Any]] = {
 def record_list(request: AuthenticatedHttpRequest, resource: str) -> HttpResponseBase:
     spec = LISTS.get(resource)
     if spec is None:
-        raise Http404("No such list.")
+        raise Http404(_("No such list."))
     form = ListFilterForm(request.GET or None)
     queryset: QuerySet[Any] = spec["selector"](request.user)
     if form.is_valid():
@@ -174,7 +198,9 @@ def activity_types(request: AuthenticatedHttpRequest) -> HttpResponse:
                 except ValidationError as error:
                     form_errors_apply(type_form, error)
                 else:
-                    messages.success(request, f"Activity type {created.code} added.")
+                    messages.success(
+                        request, _("Activity type %(code)s added.") % {"code": created.code}
+                    )
                     return redirect("valuation:activity-types")
         else:
             rate_form = ActivityRateForm(request.POST, prefix="rate")
@@ -188,8 +214,12 @@ def activity_types(request: AuthenticatedHttpRequest) -> HttpResponse:
                 else:
                     messages.success(
                         request,
-                        f"Rate {rate.unit_cost} for {rate.activity_type.code} from "
-                        f"{rate.effective_from:%Y-%m-%d} added.",
+                        _("Rate %(cost)s for %(code)s from %(date)s added.")
+                        % {
+                            "cost": rate.unit_cost,
+                            "code": rate.activity_type.code,
+                            "date": f"{rate.effective_from:%Y-%m-%d}",
+                        },
                     )
                     return redirect("valuation:activity-types")
         status = 400
@@ -271,7 +301,7 @@ def value_entry_add(request: AuthenticatedHttpRequest, account_id: int) -> HttpR
         except ValidationError as error:
             form_errors_apply(form, error)
         else:
-            messages.success(request, "Value entry added.")
+            messages.success(request, _("Value entry added."))
             return redirect("valuation:account-value", account_id=account.pk)
     context = _value_context(request, account)
     context["entry_form"] = form
@@ -287,7 +317,7 @@ def value_entry_remove(
     account = account_get_for_user(user=request.user, account_id=account_id)
     entry = get_object_or_404(ValueEntry.objects.filter(account=account), pk=entry_id)
     services.value_entry_delete(entry=entry, deleted_by=request.user)
-    messages.success(request, "Value entry removed.")
+    messages.success(request, _("Value entry removed."))
     return redirect("valuation:account-value", account_id=account.pk)
 
 
@@ -318,7 +348,10 @@ def value_entry_confirm(
             form.add_error(None, conflict.message)
             status = 409
         else:
-            messages.success(request, f"Entry of {entry.date:%Y-%m-%d} marked as confirmed.")
+            messages.success(
+                request,
+                _("Entry of %(date)s marked as confirmed.") % {"date": f"{entry.date:%Y-%m-%d}"},
+            )
             return redirect("valuation:account-value", account_id=account.pk)
     context = _value_context(request, account)
     context.update(
@@ -344,7 +377,7 @@ def activity_add(request: AuthenticatedHttpRequest, account_id: int) -> HttpResp
         except ValidationError as error:
             form_errors_apply(form, error)
         else:
-            messages.success(request, "Activity recorded.")
+            messages.success(request, _("Activity recorded."))
             return redirect("valuation:account-value", account_id=account.pk)
     context = _value_context(request, account)
     context["entry_form"] = ValueEntryForm(prefix="entry")

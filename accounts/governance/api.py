@@ -7,6 +7,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -43,7 +44,7 @@ from kam.permissions import writes_allowed_by
 from kam.types import request_user
 from kam.versioning import VersionedViewMixin, without_version
 
-COMMITTEE_ONLY = "Only the executive steering committee may change this."
+COMMITTEE_ONLY = _("Only the executive steering committee may change this.")
 SetsCriteria = writes_allowed_by(governance_rules.can_set_criteria, COMMITTEE_ONLY)
 LogsReviewMeetings = writes_allowed_by(governance_rules.can_log_review_meeting, COMMITTEE_ONLY)
 

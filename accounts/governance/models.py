@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models.account import Account, Designation
 from kam.audit import audit_history
@@ -18,7 +19,7 @@ class SelectionCriterion(VersionedModel):
     name = models.CharField(
         max_length=100,
         unique=True,
-        error_messages={"unique": "A criterion with this name already exists."},
+        error_messages={"unique": _("A criterion with this name already exists.")},
     )
     description = models.TextField(blank=True)
     weight = models.DecimalField(max_digits=6, decimal_places=2)
@@ -33,7 +34,7 @@ class SelectionCriterion(VersionedModel):
             models.CheckConstraint(
                 condition=Q(weight__gt=0),
                 name="criterion_weight_positive",
-                violation_error_message="The weight must be greater than 0.",
+                violation_error_message=_("The weight must be greater than 0."),
             )
         ]
 
@@ -66,7 +67,7 @@ class CriterionScore(VersionedModel):
             models.CheckConstraint(
                 condition=Q(score__gte=1) & Q(score__lte=5),
                 name="criterion_score_1_5",
-                violation_error_message="The score must be between 1 and 5.",
+                violation_error_message=_("The score must be between 1 and 5."),
             ),
         ]
 
@@ -81,12 +82,15 @@ class QualifyingAnswers(models.Model):
         Account, on_delete=models.CASCADE, related_name="qualifying_answers"
     )
     type_of_work_fit = models.TextField(
-        blank=True, help_text="What kind of work do they want, and does it fit what we do well?"
+        blank=True,
+        help_text=_("What kind of work do they want, and does it fit what we do well?"),
     )
-    budget = models.TextField(blank=True, help_text="Is there a budget, how large, who holds it?")
-    decision_criteria = models.TextField(blank=True, help_text="How will they decide?")
-    competitors = models.TextField(blank=True, help_text="Who else competes for the business?")
-    reason_for_buying = models.TextField(blank=True, help_text="Why are they buying at all?")
+    budget = models.TextField(
+        blank=True, help_text=_("Is there a budget, how large, who holds it?")
+    )
+    decision_criteria = models.TextField(blank=True, help_text=_("How will they decide?"))
+    competitors = models.TextField(blank=True, help_text=_("Who else competes for the business?"))
+    reason_for_buying = models.TextField(blank=True, help_text=_("Why are they buying at all?"))
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -102,17 +106,18 @@ class QualifyingAnswers(models.Model):
 
 
 class RequestStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    APPROVED = "approved", "Approved"
-    DECLINED = "declined", "Declined"
+    PENDING = "pending", _("Pending")
+    # Translators: a designation request's status
+    APPROVED = "approved", _("Approved")
+    DECLINED = "declined", _("Declined")
 
 
 class ExitLoss(models.TextChoices):
     """The question asked when an account is moved to exit: was it lost? (DOMAIN.md)"""
 
-    RIVAL = "rival", "Yes: lost to a rival"
-    STOPPED = "stopped", "Yes: the customer stopped buying"
-    NOT_LOST = "not_lost", "No: we chose to exit the account"
+    RIVAL = "rival", _("Yes: lost to a rival")
+    STOPPED = "stopped", _("Yes: the customer stopped buying")
+    NOT_LOST = "not_lost", _("No: we chose to exit the account")
 
 
 class DesignationRequest(models.Model):
@@ -152,12 +157,14 @@ class DesignationRequest(models.Model):
                 fields=["account"],
                 condition=Q(status="pending"),
                 name="designation_request_one_pending",
-                violation_error_message="This account already has a pending designation request.",
+                violation_error_message=_(
+                    "This account already has a pending designation request."
+                ),
             ),
             models.CheckConstraint(
                 condition=~Q(to_designation=F("from_designation")),
                 name="designation_request_changes",
-                violation_error_message="Ask for a designation other than the current one.",
+                violation_error_message=_("Ask for a designation other than the current one."),
             ),
             models.CheckConstraint(
                 condition=Q(status__in=RequestStatus.values), name="designation_request_status"

@@ -6,16 +6,22 @@ designation change; the owner and executives score accounts against the criteria
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from accounts.models import Account, DesignationRequest
 from accounts.rules import can_edit_account, can_review
 from kam.types import AnyUser
 
-COMMITTEE_REFUSED = "Only the executive steering committee may {what}."
-SCORE_REFUSED = "Only the account's owner and executives score accounts."
-QUALIFYING_REFUSED = "Only the account's owner answers the qualifying questions."
-DESIGNATION_REQUEST_REFUSED = "Only the account's owner requests a designation change."
-CRITERIA_SET_REFUSED = "Only the executive steering committee sets criteria."
-COMMITTEE_PAGES_REFUSED = "The steering-committee pages are for executives."
+# Translators: {what} is what the committee does, e.g. "decide designation changes"
+COMMITTEE_REFUSED = _("Only the executive steering committee may {what}.")
+CRITERIA_REFUSED = _("Only the executive steering committee may set selection criteria.")
+DECIDE_REFUSED = _("Only the executive steering committee may decide designation changes.")
+MEETING_REFUSED = _("Only the executive steering committee may log review meetings.")
+SCORE_REFUSED = _("Only the account's owner and executives score accounts.")
+QUALIFYING_REFUSED = _("Only the account's owner answers the qualifying questions.")
+DESIGNATION_REQUEST_REFUSED = _("Only the account's owner requests a designation change.")
+CRITERIA_SET_REFUSED = _("Only the executive steering committee sets criteria.")
+COMMITTEE_PAGES_REFUSED = _("The steering-committee pages are for executives.")
 
 
 def can_set_criteria(user: AnyUser) -> bool:

@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from accounts.models import (
     Account,
@@ -53,7 +54,7 @@ def selection_criterion_get(*, criterion_id: int | str) -> SelectionCriterion:
     try:
         return SelectionCriterion.objects.get(pk=int(criterion_id))
     except (SelectionCriterion.DoesNotExist, ValueError, TypeError) as error:
-        raise Http404("No such criterion.") from error
+        raise Http404(_("No such criterion.")) from error
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,7 @@ def designation_request_get_for_user(*, user: AnyUser, request_id: int | str) ->
     try:
         return designation_requests_visible_to(user).get(pk=int(request_id))
     except (DesignationRequest.DoesNotExist, ValueError, TypeError) as error:
-        raise Http404("No such designation request.") from error
+        raise Http404(_("No such designation request.")) from error
 
 
 def designation_requests_pending(*, user: AnyUser) -> QuerySet[DesignationRequest]:
@@ -121,10 +122,10 @@ def pilot_warning(*, adding: int = 0) -> str | None:
 
 def pilot_warning_for(count: int) -> str | None:
     if count > PILOT_LIMIT:
-        return (
-            f"{count} accounts would be in pilot at once; the book advises starting with two or "
-            f"three (at most {PILOT_LIMIT}) so each gets the attention a pilot needs."
-        )
+        return _(
+            "%(count)s accounts would be in pilot at once; the book advises starting with two "
+            "or three (at most %(limit)s) so each gets the attention a pilot needs."
+        ) % {"count": count, "limit": PILOT_LIMIT}
     return None
 
 
@@ -146,7 +147,7 @@ def review_meeting_get_for_user(*, user: AnyUser, meeting_id: int | str) -> Revi
     try:
         return review_meetings_visible_to(user).get(pk=int(meeting_id))
     except (ReviewMeeting.DoesNotExist, ValueError, TypeError) as error:
-        raise Http404("No such meeting.") from error
+        raise Http404(_("No such meeting.")) from error
 
 
 def review_meetings_for_account(*, account: Account) -> QuerySet[ReviewMeeting]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.governance.models import ExitLoss
@@ -30,7 +31,7 @@ class SelectionCriterionSerializer(StrictModelSerializer):
         max_digits=6,
         decimal_places=2,
         min_value=Decimal("0.01"),
-        error_messages={"min_value": "The weight must be greater than 0."},
+        error_messages={"min_value": _("The weight must be greater than 0.")},
     )
     version = VersionField()
 
@@ -76,8 +77,10 @@ class DesignationRequestSerializer(StrictModelSerializer):
     to_designation = serializers.ChoiceField(
         choices=Designation.choices,
         error_messages={
-            "invalid_choice": '"{input}" is not a designation; use candidate, pilot, strategic, '
-            "transactional or exit."
+            "invalid_choice": _(
+                '"{input}" is not a designation; use candidate, pilot, strategic, transactional '
+                "or exit."
+            )
         },
     )
     requested_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
@@ -138,8 +141,8 @@ class DesignationDeclineSerializer(StrictSerializer):
 
     comment = serializers.CharField(
         error_messages={
-            "required": "Say why the request is declined.",
-            "blank": "Say why the request is declined.",
+            "required": _("Say why the request is declined."),
+            "blank": _("Say why the request is declined."),
         }
     )
 
@@ -152,8 +155,8 @@ class ReviewMeetingSerializer(StrictModelSerializer):
         allow_empty=False,
         queryset=User.objects.filter(is_active=True),
         error_messages={
-            "does_not_exist": "No active user is called {value}.",
-            "empty": "Name at least one attendee.",
+            "does_not_exist": _("No active user is called {value}."),
+            "empty": _("Name at least one attendee."),
         },
     )
     accounts = serializers.PrimaryKeyRelatedField(
@@ -161,8 +164,8 @@ class ReviewMeetingSerializer(StrictModelSerializer):
         allow_empty=False,
         queryset=Account.objects.all(),
         error_messages={
-            "does_not_exist": "No account has id {pk_value}.",
-            "empty": "Name at least one account discussed.",
+            "does_not_exist": _("No account has id {pk_value}."),
+            "empty": _("Name at least one account discussed."),
         },
     )
 

@@ -21,11 +21,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.governance.models import ExitLoss
 from accounts.governance.rules import (
-    COMMITTEE_REFUSED,
+    CRITERIA_REFUSED,
+    DECIDE_REFUSED,
     DESIGNATION_REQUEST_REFUSED,
+    MEETING_REFUSED,
     QUALIFYING_REFUSED,
     SCORE_REFUSED,
     can_answer_qualifying,
@@ -47,14 +51,14 @@ from accounts.models import (
     ReviewMeeting,
     SelectionCriterion,
 )
-from accounts.services import UNSET, Unset, account_data_changed, given
+from accounts.services import UNSET, Unset, account_data_changed, given, lower_lazy
 from kam.roles import Role
 from kam.rules import require
 from kam.types import User
 from kam.versioning import versioned_update
 from notifications.models import Kind
 from notifications.selectors import users_with_role
-from notifications.services import notify
+from notifications.services import notification_message, notify
 
 QUALIFYING_FIELDS = (
     "type_of_work_fit",
@@ -78,11 +82,13 @@ def _clean_criterion(criterion: SelectionCriterion) -> None:
     errors: dict[str, list[str]] = {}
     weight = _weight(criterion.weight)
     if weight is None:
-        errors["weight"] = ["Give the criterion a weight greater than 0."]
+        errors["weight"] = [_("Give the criterion a weight greater than 0.")]
     elif weight <= 0:
-        errors["weight"] = [f"The weight must be greater than 0 (you sent {weight})."]
+        errors["weight"] = [
+            _("The weight must be greater than 0 (you sent %(weight)s).") % {"weight": weight}
+        ]
     if not criterion.name:
-        errors["name"] = ["Give the criterion a name."]
+        errors["name"] = [_("Give the criterion a name.")]
     try:
         criterion.full_clean(exclude=list(errors))
     except ValidationError as error:
@@ -99,7 +105,7 @@ def selection_criterion_create(
     *, created_by: User, name: str, weight: Decimal, description: str = "", is_active: bool = True
 ) -> SelectionCriterion:
     """A new weighted selection criterion (weight > 0), by an executive."""
-    require(can_set_criteria(created_by), COMMITTEE_REFUSED.format(what="set selection criteria"))
+    require(can_set_criteria(created_by), CRITERIA_REFUSED)
     criterion = SelectionCriterion(
         name=name, weight=weight, description=description, is_active=is_active
     )
@@ -121,7 +127,7 @@ def selection_criterion_update(
 ) -> SelectionCriterion:
     """Change the given fields of a criterion. Only what differs is written; a stale `version`
     raises VersionConflictError (kam/versioning.py)."""
-    require(can_set_criteria(updated_by), COMMITTEE_REFUSED.format(what="set selection criteria"))
+    require(can_set_criteria(updated_by), CRITERIA_REFUSED)
     fields = given(name=name, weight=weight, description=description, is_active=is_active)
     candidate = SelectionCriterion.objects.get(pk=criterion.pk)
     for field_name, value in fields.items():
@@ -153,12 +159,16 @@ def criterion_score_set(
     require(can_score_account(scored_by, account), SCORE_REFUSED)
     errors: dict[str, str] = {}
     if score is None or not 1 <= int(score) <= 5:
-        errors["score"] = f"The score must be a whole number from 1 to 5 (you sent {score})."
+        errors["score"] = _(
+            "The score must be a whole number from 1 to 5 (you sent %(score)s)."
+        ) % {"score": score}
     if not criterion.is_active:
-        errors["criterion"] = f"“{criterion.name}” is no longer in use; score the active criteria."
+        errors["criterion"] = _("“%(name)s” is no longer in use; score the active criteria.") % {
+            "name": criterion.name
+        }
     rationale = (rationale or "").strip()
     if not rationale:
-        errors["rationale"] = "Say why the account earns this score."
+        errors["rationale"] = _("Say why the account earns this score.")
     if errors:
         raise ValidationError(errors)
     row = CriterionScore.objects.select_for_update().filter(account=account, criterion=criterion)
@@ -203,7 +213,7 @@ def qualifying_answers_set(
         competitors=competitors,
         reason_for_buying=reason_for_buying,
     )
-    record, _ = QualifyingAnswers.objects.select_for_update().get_or_create(account=account)
+    record, _created = QualifyingAnswers.objects.select_for_update().get_or_create(account=account)
     for name, value in answers.items():
         setattr(record, name, (value or "").strip())
     record.updated_by = updated_by
@@ -221,17 +231,19 @@ def designation_request_create(
     require(can_request_designation(requested_by, account), DESIGNATION_REQUEST_REFUSED)
     errors: dict[str, str] = {}
     if to_designation not in Designation.values:
-        errors["to_designation"] = (
-            f"“{to_designation}” is not a designation; use candidate, pilot, strategic, "
+        errors["to_designation"] = _(
+            "“%(designation)s” is not a designation; use candidate, pilot, strategic, "
             "transactional or exit."
-        )
+        ) % {"designation": to_designation}
     elif to_designation == account.designation:
-        errors["to_designation"] = f"The account is already {account.get_designation_display()}."
+        errors["to_designation"] = _("The account is already %(designation)s.") % {
+            "designation": account.get_designation_display()
+        }
     reason = (reason or "").strip()
     if not reason:
-        errors["reason"] = "Say why the designation should change."
+        errors["reason"] = _("Say why the designation should change.")
     if DesignationRequest.objects.filter(account=account, status=RequestStatus.PENDING).exists():
-        errors["account"] = "This account already has a pending designation request."
+        errors["account"] = _("This account already has a pending designation request.")
     # --- churn outcome (issue 20): a move to exit asks whether the account was lost ---
     exit_loss = (exit_loss or "").strip()
     exit_loss_error = _exit_loss_error(to_designation, exit_loss)
@@ -252,9 +264,14 @@ def designation_request_create(
     notify(
         recipients=users_with_role(Role.EXECUTIVE),
         kind=Kind.DESIGNATION_REQUESTED,
-        message=f"{requested_by.username} asks to make {account.name} "
-        f"{request.get_to_designation_display().lower()} (now "
-        f"{request.get_from_designation_display().lower()}): {reason}",
+        message=notification_message(
+            gettext_lazy("%(username)s asks to make %(account)s %(to)s (now %(from)s): %(reason)s"),
+            username=requested_by.username,
+            account=account.name,
+            to=lower_lazy(Designation(request.to_designation).label),
+            reason=reason,
+            **{"from": lower_lazy(Designation(request.from_designation).label)},
+        ),
         url=reverse("accounts:committee"),
         actor=requested_by,
     )
@@ -270,24 +287,26 @@ def designation_request_decide(
     Nobody decides a request for an account they own. Decided once: a second decision
     (e.g. two executives at once) is refused.
     """
-    require(
-        can_decide_designation(decided_by, request),
-        COMMITTEE_REFUSED.format(what="decide designation changes"),
-    )
+    require(can_decide_designation(decided_by, request), DECIDE_REFUSED)
     account = Account.objects.select_for_update().get(pk=request.account_id)
     if account.owner_id == decided_by.pk or request.requested_by_id == decided_by.pk:
         raise ValidationError(
-            "You cannot decide your own designation request: another executive must."
+            _("You cannot decide your own designation request: another executive must.")
         )
     comment = (comment or "").strip()
     if not approve and not comment:
-        raise ValidationError({"comment": "Say why the request is declined."})
+        raise ValidationError({"comment": _("Say why the request is declined.")})
     if approve and account.designation != request.from_designation:
         raise ValidationError(
             {
-                "designation": f"The account is {account.get_designation_display()} now, not "
-                f"{request.from_designation} as when this was requested; decline it and ask "
-                "again."
+                "designation": _(
+                    "The account is %(now)s now, not %(then)s as when this was requested; "
+                    "decline it and ask again."
+                )
+                % {
+                    "now": account.get_designation_display(),
+                    "then": request.get_from_designation_display().lower(),
+                }
             }
         )
     claimed = DesignationRequest.objects.filter(pk=request.pk, status=RequestStatus.PENDING).update(
@@ -297,7 +316,7 @@ def designation_request_decide(
         decision_comment=comment,
     )
     if claimed != 1:
-        raise ValidationError({"status": "This request has already been decided."})
+        raise ValidationError({"status": _("This request has already been decided.")})
     if approve:
         account.designation = request.to_designation
         account.save(update_fields=["designation", "updated_at"])
@@ -305,12 +324,37 @@ def designation_request_decide(
         account_data_changed(account_ids=[account.pk])
     request.refresh_from_db()
     # Notification (issue 18): the requester and the owner hear the decision.
-    verdict = "approved" if approve else "declined"
+    if approve:
+        template = (
+            gettext_lazy(
+                "%(username)s approved the request to make %(account)s %(designation)s: %(comment)s"
+            )
+            if comment
+            else gettext_lazy(
+                "%(username)s approved the request to make %(account)s %(designation)s."
+            )
+        )
+    else:
+        template = (
+            gettext_lazy(
+                "%(username)s declined the request to make %(account)s %(designation)s: %(comment)s"
+            )
+            if comment
+            else gettext_lazy(
+                "%(username)s declined the request to make %(account)s %(designation)s."
+            )
+        )
     notify(
         recipients=[request.requested_by, account.owner],
         kind=Kind.DESIGNATION_DECIDED,
-        message=f"{decided_by.username} {verdict} the request to make {account.name} "
-        f"{request.get_to_designation_display().lower()}" + (f": {comment}" if comment else "."),
+        # lazy: written in each recipient's language (notifications.services.notify)
+        message=notification_message(
+            template,
+            username=decided_by.username,
+            account=account.name,
+            designation=lower_lazy(Designation(request.to_designation).label),
+            comment=comment,
+        ),
         url=reverse("accounts:selection", args=[account.pk]),
         actor=decided_by,
     )
@@ -323,12 +367,12 @@ def _exit_loss_error(to_designation: str, exit_loss: str) -> str | None:
     exit only (the page asks it there; left empty, nothing is recorded)."""
     if to_designation == Designation.EXIT:
         if exit_loss and exit_loss not in ExitLoss.values:
-            return (
-                f"“{exit_loss[:40]}” is no answer: say whether the account was lost to a rival "
-                "(rival), stopped buying (stopped) or was not lost (not_lost)."
-            )
+            return _(
+                "“%(answer)s” is no answer: say whether the account was lost to a rival (rival), "
+                "stopped buying (stopped) or was not lost (not_lost)."
+            ) % {"answer": exit_loss[:40]}
     elif exit_loss:
-        return "Only a move to exit asks whether the account was lost; leave it empty."
+        return _("Only a move to exit asks whether the account was lost; leave it empty.")
     return None
 
 
@@ -344,7 +388,8 @@ def _account_lost_record(*, request: DesignationRequest, account: Account) -> No
         account=account,
         kind=EventKind.ACCOUNT_LOST,
         date=timezone.localdate(),
-        notes=f"{ExitLoss(request.exit_loss).label} (moved to exit: {request.reason})",
+        notes=_("%(loss)s (moved to exit: %(reason)s)")
+        % {"loss": ExitLoss(request.exit_loss).label, "reason": request.reason},
         created_by=request.requested_by,
     )
 
@@ -357,13 +402,13 @@ def _meeting_errors(
 ) -> dict[str, str]:
     errors = {}
     if date_ is None:
-        errors["date"] = "Give the meeting's date."
+        errors["date"] = _("Give the meeting's date.")
     if not decisions.strip():
-        errors["decisions"] = "Record what the committee decided."
+        errors["decisions"] = _("Record what the committee decided.")
     if not attendees:
-        errors["attendees"] = "Name at least one attendee."
+        errors["attendees"] = _("Name at least one attendee.")
     if not accounts:
-        errors["accounts"] = "Name at least one account discussed."
+        errors["accounts"] = _("Name at least one account discussed.")
     return errors
 
 
@@ -375,12 +420,10 @@ def review_meeting_create(
     decisions: str,
     attendees: Iterable[User],
     accounts: Iterable[Account],
-    title: str = "Steering committee",
+    title: str = "",
 ) -> ReviewMeeting:
     """Log a steering-committee meeting (executives)."""
-    require(
-        can_log_review_meeting(created_by), COMMITTEE_REFUSED.format(what="log review meetings")
-    )
+    require(can_log_review_meeting(created_by), MEETING_REFUSED)
     attendee_list, account_list = list(attendees), list(accounts)
     errors = _meeting_errors(
         date_=date, decisions=decisions or "", attendees=attendee_list, accounts=account_list
@@ -389,7 +432,7 @@ def review_meeting_create(
         raise ValidationError(errors)
     meeting = ReviewMeeting.objects.create(
         date=date,
-        title=(title or "").strip() or "Steering committee",
+        title=(title or "").strip() or _("Steering committee"),
         decisions=decisions.strip(),
         created_by=created_by,
     )
@@ -407,11 +450,9 @@ def review_meeting_update(
     decisions: str,
     attendees: Iterable[User],
     accounts: Iterable[Account],
-    title: str = "Steering committee",
+    title: str = "",
 ) -> ReviewMeeting:
-    require(
-        can_log_review_meeting(updated_by), COMMITTEE_REFUSED.format(what="log review meetings")
-    )
+    require(can_log_review_meeting(updated_by), MEETING_REFUSED)
     attendee_list, account_list = list(attendees), list(accounts)
     errors = _meeting_errors(
         date_=date, decisions=decisions or "", attendees=attendee_list, accounts=account_list
@@ -419,7 +460,7 @@ def review_meeting_update(
     if errors:
         raise ValidationError(errors)
     meeting.date = date
-    meeting.title = (title or "").strip() or "Steering committee"
+    meeting.title = (title or "").strip() or _("Steering committee")
     meeting.decisions = decisions.strip()
     meeting.save()
     meeting.attendees.set(attendee_list)
@@ -430,7 +471,5 @@ def review_meeting_update(
 @transaction.atomic
 def review_meeting_delete(*, meeting: ReviewMeeting, deleted_by: User) -> None:
     """Remove a logged meeting (executives): its attendees and accounts go with it."""
-    require(
-        can_log_review_meeting(deleted_by), COMMITTEE_REFUSED.format(what="log review meetings")
-    )
+    require(can_log_review_meeting(deleted_by), MEETING_REFUSED)
     meeting.delete()

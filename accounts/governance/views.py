@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import selectors
@@ -104,7 +105,7 @@ def criterion_score(
         return _selection_rejected(
             request,
             account,
-            score_errors=(criterion.pk, ["The score must be a whole number from 1 to 5."]),
+            score_errors=(criterion.pk, [_("The score must be a whole number from 1 to 5.")]),
         )
     try:
         governance_services.criterion_score_set(
@@ -112,7 +113,7 @@ def criterion_score(
         )
     except ValidationError as error:
         return _selection_rejected(request, account, score_errors=(criterion.pk, error.messages))
-    messages.success(request, f"{criterion.name} scored.")
+    messages.success(request, _("%(criterion)s scored.") % {"criterion": criterion.name})
     return redirect("accounts:selection", account_id=account.pk)
 
 
@@ -126,7 +127,7 @@ def qualifying_save(request: AuthenticatedHttpRequest, account_id: int) -> HttpR
         governance_services.qualifying_answers_set(
             account=account, updated_by=request.user, **form.cleaned_data
         )
-        messages.success(request, "Qualifying answers saved.")
+        messages.success(request, _("Qualifying answers saved."))
         return redirect("accounts:selection", account_id=account.pk)
     return _selection_rejected(request, account, qualifying_form=form)
 
@@ -145,7 +146,9 @@ def designation_request_add(request: AuthenticatedHttpRequest, account_id: int) 
         except ValidationError as error:
             form_errors_apply(form, error)
         else:
-            messages.success(request, "Designation change requested from the steering committee.")
+            messages.success(
+                request, _("Designation change requested from the steering committee.")
+            )
             if created.to_designation == Designation.PILOT:
                 warning = governance_selectors.pilot_warning(adding=1)
                 if warning:
@@ -173,10 +176,12 @@ def designation_decide(request: AuthenticatedHttpRequest, request_id: int) -> Ht
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        verb = "approved" if approve else "declined"
-        messages.success(
-            request, f"Designation request for {designation_request.account.name} {verb}."
+        message = (
+            _("Designation request for %(account)s approved.")
+            if approve
+            else _("Designation request for %(account)s declined.")
         )
+        messages.success(request, message % {"account": designation_request.account.name})
     if request.POST.get("next") == "selection":
         return redirect("accounts:selection", account_id=designation_request.account_id)
     return redirect("accounts:committee")
@@ -208,7 +213,7 @@ def criteria(request: AuthenticatedHttpRequest) -> HttpResponse:
             except ValidationError as error:
                 form_errors_apply(form, error)
             else:
-                messages.success(request, "Criterion saved.")
+                messages.success(request, _("Criterion saved."))
                 return redirect("accounts:criteria")
         status = 400
     return render(
@@ -289,7 +294,7 @@ def meeting_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             except ValidationError as error:
                 form_errors_apply(form, error)
             else:
-                messages.success(request, "Meeting logged.")
+                messages.success(request, _("Meeting logged."))
                 return redirect("accounts:meeting-detail", meeting_id=meeting.pk)
         status = 400
     return render(request, "accounts/governance/meeting_form.html", {"form": form}, status=status)

@@ -6,24 +6,25 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from kam.audit import audit_history
 from kam.versioning import VersionedModel
 
 
 class Designation(models.TextChoices):
-    CANDIDATE = "candidate", "Candidate"
-    PILOT = "pilot", "Pilot"
-    STRATEGIC = "strategic", "Strategic"
-    TRANSACTIONAL = "transactional", "Transactional"
-    EXIT = "exit", "Exit"
+    CANDIDATE = "candidate", _("Candidate")
+    PILOT = "pilot", _("Pilot")
+    STRATEGIC = "strategic", _("Strategic")
+    TRANSACTIONAL = "transactional", _("Transactional")
+    EXIT = "exit", _("Exit")
 
 
 class BuyingHierarchyLevel(models.IntegerChoices):
-    COMMODITY = 1, "1 · Commodity, bought on price"
-    QUALITY = 2, "2 · Quality-differentiated"
-    SOLUTIONS = 3, "3 · Solves business problems"
-    PARTNER = 4, "4 · Strategic partner"
+    COMMODITY = 1, _("1 · Commodity, bought on price")
+    QUALITY = 2, _("2 · Quality-differentiated")
+    SOLUTIONS = 3, _("3 · Solves business problems")
+    PARTNER = 4, _("4 · Strategic partner")
 
 
 class Account(VersionedModel):
@@ -32,8 +33,8 @@ class Account(VersionedModel):
         unique=True,
         null=True,
         blank=True,
-        error_messages={"unique": "Another account already uses this external id."},
-        help_text="The customer's id in the systems around KAM (ERP, CRM). Optional, unique.",
+        error_messages={"unique": _("Another account already uses this external id.")},
+        help_text=_("The customer's id in the systems around KAM (ERP, CRM). Optional, unique."),
     )
     name = models.CharField(max_length=200)
     industry = models.CharField(max_length=100, blank=True)
@@ -52,7 +53,7 @@ class Account(VersionedModel):
     continuum_position = models.PositiveSmallIntegerField(
         default=0,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
-        help_text="0 = purely transactional, 100 = fully strategic partnership.",
+        help_text=_("0 = purely transactional, 100 = fully strategic partnership."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -94,8 +95,8 @@ class Account(VersionedModel):
 
 
 class LocationKind(models.TextChoices):
-    SITE = "site", "Site"
-    BUSINESS_UNIT = "business_unit", "Business unit"
+    SITE = "site", _("Site")
+    BUSINESS_UNIT = "business_unit", _("Business unit")
 
 
 class AccountLocation(models.Model):
@@ -118,12 +119,12 @@ class AccountLocation(models.Model):
 
 
 class KnowledgeArea(models.TextChoices):
-    ORGANISATION = "organisation", "The customer's organisation"
-    SUPPLIERS = "suppliers", "Its suppliers"
-    CUSTOMERS = "customers", "Its customers"
-    COMPETITORS = "competitors", "Its competitors"
-    ALLIANCES = "alliances", "Its JV and alliance partners"
-    OUR_COMPETITORS = "our_competitors", "Our competitors at this account"
+    ORGANISATION = "organisation", _("The customer's organisation")
+    SUPPLIERS = "suppliers", _("Its suppliers")
+    CUSTOMERS = "customers", _("Its customers")
+    COMPETITORS = "competitors", _("Its competitors")
+    ALLIANCES = "alliances", _("Its JV and alliance partners")
+    OUR_COMPETITORS = "our_competitors", _("Our competitors at this account")
 
 
 class KnowledgeEntry(models.Model):
@@ -154,13 +155,14 @@ class KnowledgeEntry(models.Model):
 
 
 class TeamFunction(models.TextChoices):
-    SALES = "sales", "Sales"
-    SERVICE = "service", "Customer service"
-    FINANCE = "finance", "Finance"
-    ENGINEERING = "engineering", "Engineering"
-    OPERATIONS = "operations", "Operations"
-    EXECUTIVE = "executive", "Executive"
-    OTHER = "other", "Other"
+    SALES = "sales", _("Sales")
+    SERVICE = "service", _("Customer service")
+    FINANCE = "finance", _("Finance")
+    ENGINEERING = "engineering", _("Engineering")
+    OPERATIONS = "operations", _("Operations")
+    # Translators: a team member's function (a senior manager of the supplier)
+    EXECUTIVE = "executive", _("Executive")
+    OTHER = "other", _("Other")
 
 
 class TeamMember(VersionedModel):
@@ -184,7 +186,7 @@ class TeamMember(VersionedModel):
                 fields=["account"],
                 condition=Q(is_executive_sponsor=True),
                 name="team_one_executive_sponsor",
-                violation_error_message="This account already has an executive sponsor.",
+                violation_error_message=_("This account already has an executive sponsor."),
             ),
             models.CheckConstraint(
                 condition=Q(function__in=TeamFunction.values), name="team_function_valid"

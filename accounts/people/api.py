@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.permissions import BasePermission, IsAuthenticated
@@ -28,19 +29,19 @@ from kam.permissions import writes_allowed_by
 from kam.types import request_user
 
 RecordsCompetency = writes_allowed_by(
-    can_record_competency, "Only the executive steering committee may change this."
+    can_record_competency, _("Only the executive steering committee may change this.")
 )
 
 
 class CanViewManagerLoad(BasePermission):
-    message = "The load of account managers is for account managers, executives and ops."
+    message = _("The load of account managers is for account managers, executives and ops.")
 
     def has_permission(self, request: Request, view: Any) -> bool:
         return can_view_load(request.user)
 
 
 class ExecutivesOnly(BasePermission):
-    message = "Pay is confidential: only executives see the pay mix."
+    message = _("Pay is confidential: only executives see the pay mix.")
 
     def has_permission(self, request: Request, view: Any) -> bool:
         return can_view_pay(request.user)

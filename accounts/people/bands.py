@@ -5,6 +5,7 @@ No Django here; the selectors feed plain numbers in and render the results.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -44,20 +45,33 @@ def too_many_relationships(relationships: int) -> bool:
     return relationships > RELATIONSHIP_LIMIT
 
 
-def load_warnings(*, key_accounts: int, relationships: int) -> list[str]:
+def _as_written(message: str) -> str:
+    return message
+
+
+def load_warnings(
+    *, key_accounts: int, relationships: int, gettext: Callable[[str], str] = _as_written
+) -> list[str]:
     """Overload warnings in plain words for one manager. Having no strategic or pilot account
-    is not a warning (a new manager, or one between assignments)."""
+    is not a warning (a new manager, or one between assignments). `gettext` translates the
+    words (the caller passes Django's; this module imports none): English by default."""
     warnings = []
     if too_many_accounts(key_accounts):
         warnings.append(
-            f"Owns {key_accounts} strategic and pilot accounts, more than the book's "
-            f"{KEY_ACCOUNT_LIMIT} per manager: hand some over or add a manager."
+            gettext(
+                "Owns %(key_accounts)s strategic and pilot accounts, more than the book's "
+                "%(limit)s per manager: hand some over or add a manager."
+            )
+            % {"key_accounts": key_accounts, "limit": KEY_ACCOUNT_LIMIT}
         )
     if too_many_relationships(relationships):
         warnings.append(
-            f"Is the primary contact for {relationships} people, more than "
-            f"{RELATIONSHIP_LIMIT}: some influencers will not get the contact they want; "
-            "move relationships to team members."
+            gettext(
+                "Is the primary contact for %(relationships)s people, more than %(limit)s: some "
+                "influencers will not get the contact they want; move relationships to team "
+                "members."
+            )
+            % {"relationships": relationships, "limit": RELATIONSHIP_LIMIT}
         )
     return warnings
 

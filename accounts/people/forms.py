@@ -6,26 +6,28 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import COMPETENCY_DIMENSIONS
 from accounts.selectors import account_managers
 
 SCORE_ERRORS = {
-    "required": "Score this from 1 to 5.",
-    "invalid": "Score this with a whole number from 1 to 5.",
-    "min_value": "Scores run from 1 to 5.",
-    "max_value": "Scores run from 1 to 5.",
+    "required": _("Score this from 1 to 5."),
+    "invalid": _("Score this with a whole number from 1 to 5."),
+    "min_value": _("Scores run from 1 to 5."),
+    "max_value": _("Scores run from 1 to 5."),
 }
 
 
 class CompetencyAssessmentForm(forms.Form):
     assessed_on = forms.DateField(
-        label="Assessed on", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("Assessed on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     notes = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="What you saw: examples, agreed development actions.",
+        label=_("Notes"),
+        help_text=_("What you saw: examples, agreed development actions."),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -61,21 +63,26 @@ class PayMixForm(forms.Form):
     manager = forms.ModelChoiceField(
         queryset=account_managers(),
         to_field_name="username",
-        error_messages={"invalid_choice": "Choose an account manager from the list."},
+        label=_("Manager"),
+        error_messages={"invalid_choice": _("Choose an account manager from the list.")},
     )
     effective_from = forms.DateField(
-        label="Effective from", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("Effective from"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     salary = forms.DecimalField(
         min_value=0,
         max_digits=14,
         decimal_places=2,
-        help_text="Fixed salary per year, as an amount or a percentage of total pay.",
+        label=_("Salary"),
+        help_text=_("Fixed salary per year, as an amount or a percentage of total pay."),
     )
     bonus = forms.DecimalField(
         min_value=0,
         max_digits=14,
         decimal_places=2,
-        help_text="Target bonus per year, in the same unit as the salary.",
+        label=_("Bonus"),
+        help_text=_("Target bonus per year, in the same unit as the salary."),
     )
-    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label=_("Notes")
+    )

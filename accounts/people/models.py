@@ -29,112 +29,120 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 
 @dataclass(frozen=True)
 class CompetencyDimension:
     field: str
-    label: str
+    label: StrOrPromise  # lazy: read in the reader's language
     group: str  # "capability" or "consultative"
-    description: str
+    description: StrOrPromise
 
 
 CAPABILITY = "capability"
 CONSULTATIVE = "consultative"
 GROUP_LABELS = {
-    CAPABILITY: "The five capabilities",
-    CONSULTATIVE: "Consultative competency model",
+    CAPABILITY: _("The five capabilities"),
+    CONSULTATIVE: _("Consultative competency model"),
 }
 
 # The fifteen scored dimensions, in the order pages, exports and the API show them.
 COMPETENCY_DIMENSIONS: tuple[CompetencyDimension, ...] = (
     CompetencyDimension(
         "initiative",
-        "Initiative",
+        _("Initiative"),
         CAPABILITY,
-        "Positions themself as the advocate, plans and proposes, spots gaps and fixes them, "
-        "keeps a fallback when things do not go to plan.",
+        _(
+            "Positions themself as the advocate, plans and proposes, spots gaps and fixes them, "
+            "keeps a fallback when things do not go to plan."
+        ),
     ),
     CompetencyDimension(
         "commitment_of_time",
-        "Commitment of time",
+        _("Commitment of time"),
         CAPABILITY,
-        "Puts the work first, prepares plans to succeed, invests time in preparation and in "
-        "improving their own skills.",
+        _(
+            "Puts the work first, prepares plans to succeed, invests time in preparation and in "
+            "improving their own skills."
+        ),
     ),
     CompetencyDimension(
         "helping_others",
-        "Helping others",
+        _("Helping others"),
         CAPABILITY,
-        "Volunteers help and advice, is patient with newcomers and proud of their success.",
+        _("Volunteers help and advice, is patient with newcomers and proud of their success."),
     ),
     CompetencyDimension(
         "technical_depth",
-        "Technical depth",
+        _("Technical depth"),
         CAPABILITY,
-        "Knows our products, the key technologies, processes and business methods, and "
-        "follows new developments.",
+        _(
+            "Knows our products, the key technologies, processes and business methods, and "
+            "follows new developments."
+        ),
     ),
     CompetencyDimension(
         "coaching_others",
-        "Coaching others",
+        _("Coaching others"),
         CAPABILITY,
-        "Coaches towards the business goals and keeps the team learning.",
+        _("Coaches towards the business goals and keeps the team learning."),
     ),
     CompetencyDimension(
         "customer_insight",
-        "Customer insight",
+        _("Customer insight"),
         CONSULTATIVE,
-        "Understands the customer's processes and industry and manages the relationship.",
+        _("Understands the customer's processes and industry and manages the relationship."),
     ),
-    CompetencyDimension("leadership", "Leadership", CONSULTATIVE, "Shows leadership."),
+    CompetencyDimension("leadership", _("Leadership"), CONSULTATIVE, _("Shows leadership.")),
     CompetencyDimension(
         "consultative_approach",
-        "Consultative approach",
+        _("Consultative approach"),
         CONSULTATIVE,
-        "Works as a consultant to the customer, not as a seller of products.",
+        _("Works as a consultant to the customer, not as a seller of products."),
     ),
     CompetencyDimension(
         "entrepreneurial_behaviour",
-        "Entrepreneurial behaviour",
+        _("Entrepreneurial behaviour"),
         CONSULTATIVE,
-        "Acts as the owner of the account's business.",
+        _("Acts as the owner of the account's business."),
     ),
     CompetencyDimension(
         "creative_problem_solving",
-        "Creative problem solving",
+        _("Creative problem solving"),
         CONSULTATIVE,
-        "Is creative in solving problems.",
+        _("Is creative in solving problems."),
     ),
     CompetencyDimension(
         "personal_strengths",
-        "Use of personal strengths",
+        _("Use of personal strengths"),
         CONSULTATIVE,
-        "Uses their personal strengths well.",
+        _("Uses their personal strengths well."),
     ),
     CompetencyDimension(
         "organisational_skills",
-        "Organisational skills",
+        _("Organisational skills"),
         CONSULTATIVE,
-        "Organises people and work across our functions.",
+        _("Organises people and work across our functions."),
     ),
     CompetencyDimension(
         "strategic_thinking",
-        "Strategic thinking",
+        _("Strategic thinking"),
         CONSULTATIVE,
-        "Thinks and acts strategically.",
+        _("Thinks and acts strategically."),
     ),
     CompetencyDimension(
         "account_process",
-        "Account-management process",
+        _("Account-management process"),
         CONSULTATIVE,
-        "Runs the account-management process: assess, strategy, actions, plan to expand.",
+        _("Runs the account-management process: assess, strategy, actions, plan to expand."),
     ),
     CompetencyDimension(
         "supplier_knowledge",
-        "Knowledge of our business",
+        _("Knowledge of our business"),
         CONSULTATIVE,
-        "Knows our own processes and industry.",
+        _("Knows our own processes and industry."),
     ),
 )
 COMPETENCY_FIELDS: tuple[str, ...] = tuple(d.field for d in COMPETENCY_DIMENSIONS)
@@ -218,13 +226,13 @@ class PayMix(models.Model):
         max_digits=14,
         decimal_places=2,
         validators=[MinValueValidator(0)],
-        help_text="Fixed salary per year, as an amount or a percentage of total pay.",
+        help_text=_("Fixed salary per year, as an amount or a percentage of total pay."),
     )
     bonus = models.DecimalField(
         max_digits=14,
         decimal_places=2,
         validators=[MinValueValidator(0)],
-        help_text="Target bonus per year, in the same unit as the salary.",
+        help_text=_("Target bonus per year, in the same unit as the salary."),
     )
     notes = models.TextField(blank=True)
     recorded_by = models.ForeignKey(
@@ -234,13 +242,13 @@ class PayMix(models.Model):
 
     class Meta:
         ordering = ["manager_id", "-effective_from"]
-        verbose_name = "pay mix"
-        verbose_name_plural = "pay mixes"
+        verbose_name = _("pay mix")
+        verbose_name_plural = _("pay mixes")
         constraints = [
             models.UniqueConstraint(
                 fields=["manager", "effective_from"],
                 name="pay_mix_one_per_day",
-                violation_error_message="This manager already has a pay mix from that date.",
+                violation_error_message=_("This manager already has a pay mix from that date."),
             ),
             models.CheckConstraint(
                 condition=Q(salary__gte=0) & Q(bonus__gte=0), name="pay_mix_not_negative"
@@ -248,7 +256,7 @@ class PayMix(models.Model):
             models.CheckConstraint(
                 condition=Q(salary__gt=0) | Q(bonus__gt=0),
                 name="pay_mix_total_positive",
-                violation_error_message="Salary and bonus cannot both be zero.",
+                violation_error_message=_("Salary and bonus cannot both be zero."),
             ),
         ]
 

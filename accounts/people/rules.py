@@ -7,14 +7,16 @@ account managers (their own), executives and ops (everyone's)."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from kam.roles import Role, user_has_role
 from kam.types import AnyUser, User
 
-COMPETENCY_REFUSED = "Only the executive steering committee may record competency assessments."
-COMPETENCY_PAGE_REFUSED = "Only executives record competency assessments."
-PAY_RECORD_REFUSED = "Only executives may record pay."
-PAY_VIEW_REFUSED = "Pay is confidential: only executives see the pay mix."
-LOAD_VIEW_REFUSED = "The load page is for account managers, executives and ops."
+COMPETENCY_REFUSED = _("Only the executive steering committee may record competency assessments.")
+COMPETENCY_PAGE_REFUSED = _("Only executives record competency assessments.")
+PAY_RECORD_REFUSED = _("Only executives may record pay.")
+PAY_VIEW_REFUSED = _("Pay is confidential: only executives see the pay mix.")
+LOAD_VIEW_REFUSED = _("The load page is for account managers, executives and ops.")
 
 
 def can_view_load(user: AnyUser) -> bool:

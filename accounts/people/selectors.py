@@ -12,13 +12,15 @@ Who may see what (one gatekeeper per object type):
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import (
     COMPETENCY_DIMENSIONS,
@@ -127,7 +129,9 @@ def manager_load_rows(*, user: AnyUser) -> list[ManagerLoad]:
                 key_accounts=key_accounts,
                 relationships=manager.relationship_count,
                 warnings=load_warnings(
-                    key_accounts=key_accounts, relationships=manager.relationship_count
+                    key_accounts=key_accounts,
+                    relationships=manager.relationship_count,
+                    gettext=_,
                 ),
             )
         )
@@ -148,10 +152,10 @@ def competency_manager_get_for_user(*, user: AnyUser, manager_id: int | str) -> 
     try:
         manager = account_managers().get(pk=int(manager_id))
     except (User.DoesNotExist, ValueError, TypeError) as error:
-        raise Http404("No such account manager.") from error
+        raise Http404(_("No such account manager.")) from error
     if can_read_competency_of(user, manager):
         return manager
-    raise Http404("No such account manager.")
+    raise Http404(_("No such account manager."))
 
 
 def competency_assessments_visible_to(user: AnyUser) -> QuerySet[CompetencyAssessment]:
@@ -216,8 +220,8 @@ def competency_trend(assessments: list[CompetencyAssessment]) -> CompetencyTrend
         grouped[dimension.group].append(
             TrendRow(
                 field=dimension.field,
-                label=dimension.label,
-                description=dimension.description,
+                label=str(dimension.label),
+                description=str(dimension.description),
                 scores=scores,
                 latest=latest,
                 change=change,
@@ -226,7 +230,7 @@ def competency_trend(assessments: list[CompetencyAssessment]) -> CompetencyTrend
     return CompetencyTrend(
         dates=[assessment.assessed_on for assessment in shown],
         groups=[
-            TrendGroup(key=key, label=label, rows=grouped[key])
+            TrendGroup(key=key, label=str(label), rows=grouped[key])
             for key, label in GROUP_LABELS.items()
         ],
     )
@@ -263,6 +267,27 @@ class PayMixRow:
         return self.current is not None and self.current.check.status == OUT_OF_RANGE
 
 
+# The words of accounts.people.bands' pay-mix check (a pure module: no Django), marked here for
+# the catalogue and translated by `_in_words`.
+PAY_MIX_WORDS = (
+    gettext_noop("In the target band"),
+    gettext_noop("Within the guideline, outside the target band"),
+    gettext_noop("Out of range"),
+    gettext_noop("Salary 75-80 %, bonus 15-20 %: the balance the book recommends."),
+    gettext_noop("Within the 75-85 % guideline but above the 80 % target: little at stake."),
+    gettext_noop(
+        "Bonus above 25 %: short-term bonuses this heavy push the manager to chase new "
+        "deals and neglect the long-term relationship."
+    ),
+    gettext_noop("Bonus below 15 %: too little rewards reaching the account's goals."),
+)
+
+
+def _in_words(check: PayMixCheck) -> PayMixCheck:
+    """The check with its label and message in the reader's language."""
+    return replace(check, label=_(check.label), message=_(check.message))
+
+
 def pay_mix_rows(*, as_of: date) -> list[PayMixRow]:
     """Every account manager with the pay mix in force on `as_of` (the latest row effective
     on or before it), its check and the full history. Two queries (managers, pay mixes).
@@ -281,7 +306,7 @@ def pay_mix_rows(*, as_of: date) -> list[PayMixRow]:
             is_current = current is None and pay_mix.effective_from <= as_of
             entry = PayMixEntry(
                 pay_mix=pay_mix,
-                check=pay_mix_check(salary=pay_mix.salary, bonus=pay_mix.bonus),
+                check=_in_words(pay_mix_check(salary=pay_mix.salary, bonus=pay_mix.bonus)),
                 is_current=is_current,
                 is_scheduled=pay_mix.effective_from > as_of,
             )

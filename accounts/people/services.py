@@ -14,6 +14,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import COMPETENCY_DIMENSIONS, CompetencyAssessment, PayMix
 from accounts.people.rules import (
@@ -26,7 +28,9 @@ from accounts.people.selectors import user_is_account_manager as _is_account_man
 from kam.rules import require
 from kam.types import User
 
-NOT_A_MANAGER = "{name} is not an account manager; only account managers are assessed here."
+NOT_A_MANAGER = gettext_lazy(
+    "{name} is not an account manager; only account managers are assessed here."
+)
 
 
 def _score(value: Any) -> int | None:
@@ -63,17 +67,23 @@ def competency_assessment_record(
     if not _is_account_manager(manager):
         errors["manager"] = [NOT_A_MANAGER.format(name=getattr(manager, "username", manager))]
     if assessed_on is None:
-        errors["assessed_on"] = ["Give the date of the assessment."]
+        errors["assessed_on"] = [_("Give the date of the assessment.")]
     elif assessed_on > today:
         errors["assessed_on"] = [
-            f"The assessment date {assessed_on.isoformat()} is in the future; "
-            "record an assessment once it has taken place."
+            _(
+                "The assessment date %(date)s is in the future; record an assessment once it "
+                "has taken place."
+            )
+            % {"date": assessed_on.isoformat()}
         ]
     cleaned: dict[str, int] = {}
     for dimension in COMPETENCY_DIMENSIONS:
         score = _score(scores.get(dimension.field))
         if score is None:
-            errors[dimension.field] = [f"Score {dimension.label} with a whole number from 1 to 5."]
+            errors[dimension.field] = [
+                _("Score %(dimension)s with a whole number from 1 to 5.")
+                % {"dimension": dimension.label}
+            ]
         else:
             cleaned[dimension.field] = score
     if errors or assessed_on is None:  # a missing date is among the errors
@@ -116,30 +126,36 @@ def pay_mix_record(
     errors: dict[str, list[str]] = {}
     if not _is_account_manager(manager):
         errors["manager"] = [
-            f"{getattr(manager, 'username', manager)} is not an account manager; the pay-mix "
-            "check is for account managers."
+            _("%(name)s is not an account manager; the pay-mix check is for account managers.")
+            % {"name": getattr(manager, "username", manager)}
         ]
     if effective_from is None:
-        errors["effective_from"] = ["Give the date this pay mix takes effect."]
+        errors["effective_from"] = [_("Give the date this pay mix takes effect.")]
     amounts: dict[str, Decimal] = {}
-    for name, value in (("salary", salary), ("bonus", bonus)):
+    for name, value, not_a_number, negative in (
+        ("salary", salary, _("The salary must be a number."), _("The salary cannot be negative.")),
+        ("bonus", bonus, _("The bonus must be a number."), _("The bonus cannot be negative.")),
+    ):
         amount = _amount(value)
         if amount is None:
-            errors[name] = [f"The {name} must be a number."]
+            errors[name] = [not_a_number]
         elif amount < 0:
-            errors[name] = [f"The {name} cannot be negative."]
+            errors[name] = [negative]
         else:
             amounts[name] = amount
     if len(amounts) == 2 and amounts["salary"] + amounts["bonus"] == 0:
-        errors["bonus"] = ["Salary and bonus cannot both be zero."]
+        errors["bonus"] = [_("Salary and bonus cannot both be zero.")]
     if (
         "manager" not in errors
         and effective_from is not None
         and PayMix.objects.filter(manager=manager, effective_from=effective_from).exists()
     ):
         errors["effective_from"] = [
-            f"{manager.username} already has a pay mix from {effective_from.isoformat()}; "
-            "record the change from another date."
+            _(
+                "%(username)s already has a pay mix from %(date)s; record the change from "
+                "another date."
+            )
+            % {"username": manager.username, "date": effective_from.isoformat()}
         ]
     if errors or effective_from is None:  # a missing date is among the errors
         raise ValidationError(errors)
@@ -156,6 +172,6 @@ def pay_mix_record(
             pay_mix.save()
     except IntegrityError as error:  # a concurrent save of the same manager and date won
         raise ValidationError(
-            {"effective_from": ["This manager already has a pay mix from that date."]}
+            {"effective_from": [_("This manager already has a pay mix from that date.")]}
         ) from error
     return pay_mix

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.people import selectors as people_selectors
@@ -109,7 +110,10 @@ def manager_competency(request: AuthenticatedHttpRequest, manager_id: int) -> Ht
     except ValidationError as error:
         form_errors_apply(form, error)
         return _competency_page(request, manager, form, status=400)
-    messages.success(request, f"Assessment of {manager.get_full_name() or manager} recorded.")
+    messages.success(
+        request,
+        _("Assessment of %(manager)s recorded.") % {"manager": manager.get_full_name() or manager},
+    )
     return redirect("accounts:manager-competency", manager_id=manager.pk)
 
 
@@ -149,7 +153,9 @@ def pay_mix(request: AuthenticatedHttpRequest) -> HttpResponse:
     except ValidationError as error:
         form_errors_apply(form, error)
         return _pay_mix_page(request, form, status=400)
-    messages.success(request, f"Pay mix of {form.cleaned_data['manager']} recorded.")
+    messages.success(
+        request, _("Pay mix of %(manager)s recorded.") % {"manager": form.cleaned_data["manager"]}
+    )
     return redirect("accounts:pay-mix")
 
 

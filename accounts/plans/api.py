@@ -13,6 +13,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -159,8 +160,10 @@ class AccountPlanViewSet(viewsets.ModelViewSet[AccountPlan]):
             raise ValidationError(
                 {
                     "version": [
-                        "Send the version you edited (the plan's `version`) or an If-Match "
-                        "header with its ETag, so nobody's change is overwritten."
+                        _(
+                            "Send the version you edited (the plan's `version`) or an If-Match "
+                            "header with its ETag, so nobody's change is overwritten."
+                        )
                     ]
                 }
             )
@@ -171,7 +174,12 @@ class AccountPlanViewSet(viewsets.ModelViewSet[AccountPlan]):
                 version = int(if_match.removeprefix("W/").strip('"'))
             except ValueError as error:
                 raise ValidationError(
-                    {"version": [f"If-Match {if_match} is not an ETag of this plan."]}
+                    {
+                        "version": [
+                            _("If-Match %(if_match)s is not an ETag of this plan.")
+                            % {"if_match": if_match}
+                        ]
+                    }
                 ) from error
             stale_status = status.HTTP_412_PRECONDITION_FAILED
         try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ActionStatus
 from kam.types import User
@@ -15,30 +16,41 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class PlanForm(forms.Form):
     period = forms.CharField(
         max_length=20,
-        help_text='A label such as "2027", "2027 H1" or "2027 Q3"; leave the dates empty and '
-        "they follow from it.",
+        label=_("Period"),
+        help_text=_(
+            'A label such as "2027", "2027 H1" or "2027 Q3"; leave the dates empty and they '
+            "follow from it."
+        ),
     )
-    period_start = forms.DateField(widget=DATE, required=False)
-    period_end = forms.DateField(widget=DATE, required=False)
-    vision = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    value_proposition = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    period_start = forms.DateField(widget=DATE, required=False, label=_("Period start"))
+    period_end = forms.DateField(widget=DATE, required=False, label=_("Period end"))
+    vision = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, label=_("Vision")
+    )
+    value_proposition = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, label=_("Value proposition")
+    )
     situation = forms.CharField(
-        label="1 · Situation assessment", widget=forms.Textarea(attrs={"rows": 4}), required=False
+        label=_("1 · Situation assessment"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
     )
     strategy = forms.CharField(
-        label="2 · Strategy", widget=forms.Textarea(attrs={"rows": 4}), required=False
+        label=_("2 · Strategy"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
     expansion = forms.CharField(
-        label="4 · Plan to expand", widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("4 · Plan to expand"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class ObjectiveForm(forms.Form):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    metric = forms.CharField(max_length=200, required=False)
-    target = forms.DecimalField(max_digits=14, decimal_places=2, required=False)
-    current = forms.DecimalField(max_digits=14, decimal_places=2, required=False)
+    metric = forms.CharField(max_length=200, required=False, label=_("Metric"))
+    target = forms.DecimalField(max_digits=14, decimal_places=2, required=False, label=_("Target"))
+    current = forms.DecimalField(
+        max_digits=14, decimal_places=2, required=False, label=_("Current")
+    )
 
     def is_blank(self) -> bool:
         data = self.cleaned_data
@@ -47,15 +59,18 @@ class ObjectiveForm(forms.Form):
 
 class ActionForm(forms.Form):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    title = forms.CharField(max_length=200, required=False)
+    title = forms.CharField(max_length=200, required=False, label=_("Title"))
     owner = forms.ModelChoiceField(
         queryset=User.objects.filter(is_active=True).order_by("username"),
         to_field_name="username",
         required=False,
-        error_messages={"invalid_choice": "Choose an active user from the list."},
+        label=_("Owner"),
+        error_messages={"invalid_choice": _("Choose an active user from the list.")},
     )
-    due = forms.DateField(widget=DATE, required=False)
-    status = forms.ChoiceField(choices=ActionStatus.choices, initial=ActionStatus.OPEN)
+    due = forms.DateField(widget=DATE, required=False, label=_("Due"))
+    status = forms.ChoiceField(
+        choices=ActionStatus.choices, initial=ActionStatus.OPEN, label=_("Status")
+    )
 
     def is_blank(self) -> bool:
         data = self.cleaned_data
@@ -83,7 +98,7 @@ def formset_items(formset: Any) -> list[dict[str, Any]]:
 
 class ReturnForm(forms.Form):
     comment = forms.CharField(
-        label="What should the owner rework?",
+        label=_("What should the owner rework?"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
@@ -91,7 +106,7 @@ class ReturnForm(forms.Form):
 
 class ApproveForm(forms.Form):
     comment = forms.CharField(
-        label="Comment for the owner (optional)",
+        label=_("Comment for the owner (optional)"),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
     )
@@ -103,4 +118,4 @@ class ApproveForm(forms.Form):
 
 
 class ActionStatusForm(forms.Form):
-    status = forms.ChoiceField(choices=ActionStatus.choices)
+    status = forms.ChoiceField(choices=ActionStatus.choices, label=_("Status"))

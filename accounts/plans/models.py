@@ -9,15 +9,17 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models.account import Account
 from kam.audit import audit_history
 
 
 class PlanStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted"
-    APPROVED = "approved", "Approved"
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    # Translators: a plan's status
+    APPROVED = "approved", _("Approved")
 
 
 class AccountPlan(models.Model):
@@ -25,26 +27,26 @@ class AccountPlan(models.Model):
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="plans")
     period = models.CharField(
-        max_length=20, help_text='A label for the period, e.g. "2027" or "2027 H1".'
+        max_length=20, help_text=_('A label for the period, e.g. "2027" or "2027 H1".')
     )
     period_start = models.DateField()
     period_end = models.DateField()
     status = models.CharField(
         max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT, db_index=True
     )
-    vision = models.TextField(blank=True, help_text="Where we want to be with this customer.")
+    vision = models.TextField(blank=True, help_text=_("Where we want to be with this customer."))
     value_proposition = models.TextField(
-        blank=True, help_text="The value we bring that the customer's business cares about."
+        blank=True, help_text=_("The value we bring that the customer's business cares about.")
     )
-    situation = models.TextField(blank=True, help_text="Step 1 · situation assessment.")
-    strategy = models.TextField(blank=True, help_text="Step 2 · strategy.")
-    expansion = models.TextField(blank=True, help_text="Step 4 · plan to expand.")
+    situation = models.TextField(blank=True, help_text=_("Step 1 · situation assessment."))
+    strategy = models.TextField(blank=True, help_text=_("Step 2 · strategy."))
+    expansion = models.TextField(blank=True, help_text=_("Step 4 · plan to expand."))
     version = models.PositiveIntegerField(default=1)
     return_comment = models.TextField(
-        blank=True, help_text="Why the steering committee returned the plan (last return)."
+        blank=True, help_text=_("Why the steering committee returned the plan (last return).")
     )
     approval_comment = models.TextField(
-        blank=True, help_text="What the steering committee said when it approved the plan."
+        blank=True, help_text=_("What the steering committee said when it approved the plan.")
     )
     submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_by = models.ForeignKey(
@@ -68,12 +70,12 @@ class AccountPlan(models.Model):
             models.UniqueConstraint(
                 fields=["account", "period"],
                 name="plan_unique_account_period",
-                violation_error_message="This account already has a plan for that period.",
+                violation_error_message=_("This account already has a plan for that period."),
             ),
             models.CheckConstraint(
                 condition=Q(period_end__gte=F("period_start")),
                 name="plan_period_end_after_start",
-                violation_error_message="The period must end on or after the day it starts.",
+                violation_error_message=_("The period must end on or after the day it starts."),
             ),
             models.CheckConstraint(
                 condition=Q(status__in=PlanStatus.values), name="plan_status_valid"
@@ -102,9 +104,9 @@ class PlanObjective(models.Model):
 
 
 class ActionStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    DONE = "done", "Done"
-    CANCELLED = "cancelled", "Cancelled"
+    OPEN = "open", _("Open")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class PlanAction(models.Model):

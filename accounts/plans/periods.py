@@ -11,7 +11,6 @@ from dataclasses import dataclass
 _LABEL = re.compile(r"\s*(?P<year>[0-9]{4})(?:\s*[- ]?\s*(?P<part>[HQ])(?P<number>[1-4]))?\s*\Z")
 _MONTHS = {"H": 6, "Q": 3}
 FIRST_YEAR, LAST_YEAR = 1900, 2199  # the dates KAM accepts (kam.input_policy)
-PERIOD_EXAMPLES = '"2027", "2027 H1" or "2027 Q3"'
 
 
 @dataclass(frozen=True)

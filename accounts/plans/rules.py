@@ -6,17 +6,22 @@ Progress (an action's status) is recorded by the plan's owner or the action's ow
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from accounts.models import Account, AccountPlan, PlanAction, PlanObjective
 from accounts.rules import can_edit_account, can_review
 from kam.types import AnyUser
 
-PLAN_WRITE_REFUSED = "Only the account's owner writes its plans."
-PLAN_EDIT_REFUSED = "Only the account's owner edits its plans."
-PLAN_DELETE_REFUSED = "Only the account's owner deletes its plans."
-PLAN_SUBMIT_REFUSED = "Only the account's owner submits its plans."
-PLAN_REVIEW_REFUSED = "Only the executive steering committee may {verb} plans."
-ACTION_CHANGE_REFUSED = "Only the plan's owner or the action's owner may change it."
-OBJECTIVE_PROGRESS_REFUSED = "Only the plan's owner records progress on its objectives."
+PLAN_WRITE_REFUSED = _("Only the account's owner writes its plans.")
+PLAN_EDIT_REFUSED = _("Only the account's owner edits its plans.")
+PLAN_DELETE_REFUSED = _("Only the account's owner deletes its plans.")
+PLAN_SUBMIT_REFUSED = _("Only the account's owner submits its plans.")
+# Translators: {verb} is what the committee does to plans, e.g. "decide"
+PLAN_REVIEW_REFUSED = _("Only the executive steering committee may {verb} plans.")
+PLAN_APPROVE_REFUSED = _("Only the executive steering committee may approve plans.")
+PLAN_RETURN_REFUSED = _("Only the executive steering committee may return plans.")
+ACTION_CHANGE_REFUSED = _("Only the plan's owner or the action's owner may change it.")
+OBJECTIVE_PROGRESS_REFUSED = _("Only the plan's owner records progress on its objectives.")
 
 
 def can_write_plans(user: AnyUser, account: Account) -> bool:

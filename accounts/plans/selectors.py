@@ -13,6 +13,8 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, pgettext
 
 from accounts.models import (
     Account,
@@ -26,22 +28,41 @@ from accounts.plans.merge import StaleMerge, Version, merge_stale
 from accounts.selectors import accounts_visible_to
 from kam.types import AnyUser, User
 
-# Plan fields shown in the history and in a stale-save message, with their labels.
+# Plan fields shown in the history and in a stale-save message, with their labels (marked
+# for the catalogue here, translated where they are shown: they are keys of the merge too).
 PLAN_FIELD_LABELS = {
-    "period": "Period",
-    "period_start": "Period start",
-    "period_end": "Period end",
-    "status": "Status",
-    "vision": "Vision",
-    "value_proposition": "Value proposition",
-    "situation": "1 · Situation assessment",
-    "strategy": "2 · Strategy",
-    "expansion": "4 · Plan to expand",
-    "return_comment": "Return comment",
-    "approval_comment": "Approval comment",
+    "period": gettext_noop("Period"),
+    "period_start": gettext_noop("Period start"),
+    "period_end": gettext_noop("Period end"),
+    "status": gettext_noop("Status"),
+    "vision": gettext_noop("Vision"),
+    "value_proposition": gettext_noop("Value proposition"),
+    "situation": gettext_noop("1 · Situation assessment"),
+    "strategy": gettext_noop("2 · Strategy"),
+    "expansion": gettext_noop("4 · Plan to expand"),
+    "return_comment": gettext_noop("Return comment"),
+    "approval_comment": gettext_noop("Approval comment"),
 }
-OBJECTIVE_FIELD_LABELS = {"metric": "Metric", "target": "Target", "current": "Current"}
-ACTION_FIELD_LABELS = {"title": "Title", "owner_id": "Owner", "due": "Due", "status": "Status"}
+OBJECTIVE_FIELD_LABELS = {
+    "metric": gettext_noop("Metric"),
+    "target": gettext_noop("Target"),
+    "current": gettext_noop("Current"),
+}
+ACTION_FIELD_LABELS = {
+    "title": gettext_noop("Title"),
+    "owner_id": gettext_noop("Owner"),
+    "due": gettext_noop("Due"),
+    "status": gettext_noop("Status"),
+}
+# The rows a stale save merges as whole lists (accounts.plans.merge names them so).
+ROW_LABELS = {"objectives": "Objectives", "actions": "Actions"}
+
+
+def _row_label(name: str) -> str:
+    # "Actions" alone is also a column of buttons (操作): the plan's actions have a context.
+    if name == "actions":
+        return pgettext("the actions of a plan", "Actions")
+    return _("Objectives") if name == "objectives" else name
 
 
 def plans_visible_to(user: AnyUser) -> QuerySet[AccountPlan]:
@@ -63,7 +84,7 @@ def account_plan_get_for_user(*, user: AnyUser, plan_id: int | str) -> AccountPl
     try:
         return plans_visible_to(user).get(pk=int(plan_id))
     except (AccountPlan.DoesNotExist, ValueError, TypeError) as error:
-        raise Http404("No such plan.") from error
+        raise Http404(_("No such plan.")) from error
 
 
 def account_plan_reload(*, plan_id: int) -> AccountPlan:
@@ -119,7 +140,7 @@ def _display(value: Any, field_name: str, usernames: dict[int, str]) -> str:
     if value is None or value == "":
         return "—"
     if field_name == "owner_id":
-        return usernames.get(int(value), f"user {value}")
+        return usernames.get(int(value), _("user %(id)s") % {"id": value})
     if field_name == "status":
         labels = {**dict(PlanStatus.choices), **dict(ActionStatus.choices)}
         return str(labels.get(value, value))
@@ -142,7 +163,7 @@ def _diff(
             changes.append(
                 FieldChange(
                     field=name,
-                    label=label,
+                    label=_(label),
                     old=_display(before, name, usernames),
                     new=_display(after, name, usernames),
                 )
@@ -177,7 +198,7 @@ def _entries_for(
                 entries.append(
                     HistoryEntry(
                         when=record.history_date,
-                        who=record.history_user.username if record.history_user else "system",
+                        who=record.history_user.username if record.history_user else _("system"),
                         subject=subject_of(values),
                         kind=kind,
                         changes=changes,
@@ -200,18 +221,18 @@ def account_plan_history(*, plan: AccountPlan, since: datetime | None = None) ->
     owner_ids = {record.owner_id for record in action_records}
     usernames = dict(User.objects.filter(pk__in=owner_ids).values_list("pk", "username"))
     entries = [
-        *_entries_for(plan_records, PLAN_FIELD_LABELS, lambda _: "Plan", usernames, since),
+        *_entries_for(plan_records, PLAN_FIELD_LABELS, lambda values: _("Plan"), usernames, since),
         *_entries_for(
             objective_records,
             OBJECTIVE_FIELD_LABELS,
-            lambda values: f"Objective “{values['metric']}”",
+            lambda values: _("Objective “%(metric)s”") % {"metric": values["metric"]},
             usernames,
             since,
         ),
         *_entries_for(
             action_records,
             ACTION_FIELD_LABELS,
-            lambda values: f"Action “{values['title']}”",
+            lambda values: _("Action “%(title)s”") % {"title": values["title"]},
             usernames,
             since,
         ),
@@ -303,6 +324,19 @@ def _children_at(
         for record in latest.values()
         if record.history_type != "-"
     ]
+
+
+def merge_label(label: str) -> str:
+    """A label of a stale save's merge (`StaleMerge.taken`) in the reader's language."""
+    rows = {text: name for name, text in ROW_LABELS.items()}
+    return _row_label(rows[label]) if label in rows else _(label)
+
+
+def rows_clash_message(name: str) -> str:
+    """What to say when the user and someone else both changed the objectives or actions."""
+    return _("%(rows)s were changed by someone else too; see the list above.") % {
+        "rows": _row_label(name)
+    }
 
 
 def account_plan_merge_stale(

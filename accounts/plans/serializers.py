@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.models import AccountPlan, ActionStatus, PlanAction, PlanObjective
@@ -26,13 +27,13 @@ class PlanActionSerializer(StrictModelSerializer):
     owner = serializers.SlugRelatedField(
         slug_field="username",
         queryset=User.objects.filter(is_active=True),
-        error_messages={"does_not_exist": "No active user is called {value}."},
+        error_messages={"does_not_exist": _("No active user is called {value}.")},
     )
     status = serializers.ChoiceField(
         choices=ActionStatus.choices,
         required=False,
         error_messages={
-            "invalid_choice": '"{input}" is not a status; use open, done or cancelled.'
+            "invalid_choice": _('"{input}" is not a status; use open, done or cancelled.')
         },
     )
 
@@ -129,7 +130,7 @@ class PlanApproveSerializer(PlanWorkflowSerializer):
     )
 
 
-REWORK = "Say what the owner should rework before resubmitting."
+REWORK = _("Say what the owner should rework before resubmitting.")
 
 
 class PlanReturnSerializer(PlanWorkflowSerializer):

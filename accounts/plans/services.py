@@ -23,6 +23,8 @@ from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import (
     Account,
@@ -32,13 +34,14 @@ from accounts.models import (
     PlanObjective,
     PlanStatus,
 )
-from accounts.plans.periods import PERIOD_EXAMPLES, period_of
+from accounts.plans.periods import period_of
 from accounts.plans.rules import (
     ACTION_CHANGE_REFUSED,
     OBJECTIVE_PROGRESS_REFUSED,
+    PLAN_APPROVE_REFUSED,
     PLAN_DELETE_REFUSED,
     PLAN_EDIT_REFUSED,
-    PLAN_REVIEW_REFUSED,
+    PLAN_RETURN_REFUSED,
     PLAN_SUBMIT_REFUSED,
     PLAN_WRITE_REFUSED,
     can_change_action,
@@ -59,7 +62,7 @@ from kam.rules import require
 from kam.types import User
 from notifications.models import Kind
 from notifications.selectors import users_with_role
-from notifications.services import notify
+from notifications.services import notification_message, notify
 
 PLAN_TEXT_FIELDS = ("vision", "value_proposition", "situation", "strategy", "expansion")
 PLAN_EDITABLE_FIELDS = ("period", "period_start", "period_end", *PLAN_TEXT_FIELDS)
@@ -72,12 +75,12 @@ class PlanVersionConflictError(Exception):
         self.plan = plan
         self.sent_version = sent_version
         self.changes = changes
-        who = sorted({entry.who for entry in changes}) or ["someone else"]
-        self.message = (
-            f"{', '.join(who)} saved this plan after you opened it (you edited version "
-            f"{sent_version}; it is now version {plan.version}). Your changes were not saved: "
-            "compare them with what changed, then save again."
-        )
+        who = sorted({entry.who for entry in changes}) or [_("someone else")]
+        self.message = _(
+            "%(who)s saved this plan after you opened it (you edited version %(sent)s; it is "
+            "now version %(current)s). Your changes were not saved: compare them with what "
+            "changed, then save again."
+        ) % {"who": ", ".join(who), "sent": sent_version, "current": plan.version}
         super().__init__(self.message)
 
 
@@ -115,13 +118,16 @@ def _period_span(period: str, start: date | None, end: date | None) -> tuple[str
     if start is not None or end is not None:
         missing = "period_end" if end is None else "period_start"
         raise ValidationError(
-            {missing: "Give both period_start and period_end, or neither and a period label."}
+            {missing: _("Give both period_start and period_end, or neither and a period label.")}
         )
     if known is None:
         raise ValidationError(
             {
-                "period": f'"{label}" names no period KAM knows; use '
-                f"{PERIOD_EXAMPLES}, or give period_start and period_end."
+                "period": _(
+                    '"%(label)s" names no period KAM knows; use "2027", "2027 H1" or "2027 Q3", '
+                    "or give period_start and period_end."
+                )
+                % {"label": label}
             }
         )
     return label, known.start, known.end
@@ -141,47 +147,70 @@ def _validate_children(
             metric = str(item.get("metric") or "").strip()
             if not metric:
                 errors.setdefault("objectives", []).append(
-                    f"Objective {number}: name the metric (what is measured)."
+                    _("Objective %(number)s: name the metric (what is measured).")
+                    % {"number": number}
                 )
             if item.get("target") is None:
                 errors.setdefault("objectives", []).append(
-                    f"Objective {number}: give the target value."
+                    _("Objective %(number)s: give the target value.") % {"number": number}
                 )
             if item.get("id") and item["id"] not in known:
                 errors.setdefault("objectives", []).append(
-                    f"Objective {number}: id {item['id']} is not an objective of this plan."
+                    _("Objective %(number)s: id %(id)s is not an objective of this plan.")
+                    % {"number": number, "id": item["id"]}
                 )
     if actions is not None:
         known = set(plan.actions.values_list("pk", flat=True)) if plan.pk else set()
         for number, item in enumerate(actions, start=1):
             title = str(item.get("title") or "").strip()
-            label = f"Action {number}" + (f" “{title}”" if title else "")
+            label = (
+                _("Action %(number)s “%(title)s”") % {"number": number, "title": title}
+                if title
+                else _("Action %(number)s") % {"number": number}
+            )
             if not title:
-                errors.setdefault("actions", []).append(f"{label}: say what is to be done.")
+                errors.setdefault("actions", []).append(
+                    _("%(label)s: say what is to be done.") % {"label": label}
+                )
             owner = item.get("owner")
             if owner is None or not owner.is_active:
-                errors.setdefault("actions", []).append(f"{label}: choose an active owner.")
+                errors.setdefault("actions", []).append(
+                    _("%(label)s: choose an active owner.") % {"label": label}
+                )
             due: date | None = item.get("due")
             if due is None:
-                errors.setdefault("actions", []).append(f"{label}: give a due date.")
+                errors.setdefault("actions", []).append(
+                    _("%(label)s: give a due date.") % {"label": label}
+                )
             elif plan.period_start and due < plan.period_start:
                 errors.setdefault("actions", []).append(
-                    f"{label}: the due date {due.isoformat()} is before the plan period, which "
-                    f"starts on {plan.period_start.isoformat()}."
+                    _(
+                        "%(label)s: the due date %(due)s is before the plan period, which starts "
+                        "on %(start)s."
+                    )
+                    % {
+                        "label": label,
+                        "due": due.isoformat(),
+                        "start": plan.period_start.isoformat(),
+                    }
                 )
             elif plan.period_end and due > plan.period_end:
                 errors.setdefault("actions", []).append(
-                    f"{label}: the due date {due.isoformat()} is after the plan period, which "
-                    f"ends on {plan.period_end.isoformat()}."
+                    _(
+                        "%(label)s: the due date %(due)s is after the plan period, which ends on "
+                        "%(end)s."
+                    )
+                    % {"label": label, "due": due.isoformat(), "end": plan.period_end.isoformat()}
                 )
             status = item.get("status") or ActionStatus.OPEN
             if status not in ActionStatus.values:
                 errors.setdefault("actions", []).append(
-                    f"{label}: the status must be open, done or cancelled."
+                    _("%(label)s: the status must be open, done or cancelled.") % {"label": label}
                 )
             if item.get("id") and item["id"] not in known:
                 errors.setdefault("actions", []).append(
-                    f"{label}: id {item['id']} is not an action of this plan."
+                    _("%(label)s: id %(id)s is not an action of this plan.")
+                    % {"label": label, "id": item["id"]}
                 )
     return errors
 
@@ -189,20 +218,23 @@ def _validate_children(
 def _validate_plan(plan: AccountPlan, children_errors: dict[str, list[str]]) -> None:
     errors: dict[str, list[str]] = dict(children_errors)
     if not plan.period:
-        errors.setdefault("period", []).append('Name the period, e.g. "2027".')
+        errors.setdefault("period", []).append(_('Name the period, e.g. "2027".'))
     reversed_period = bool(
         plan.period_start and plan.period_end and plan.period_end < plan.period_start
     )
     if reversed_period:
         errors.setdefault("period_end", []).append(
-            f"The period must end on or after the day it starts ({plan.period_start})."
+            _("The period must end on or after the day it starts (%(start)s).")
+            % {"start": plan.period_start}
         )
     try:
         plan.full_clean(exclude=["submitted_by", "reviewed_by"])
     except ValidationError as error:
         for name, messages in error.message_dict.items():
             if name == "__all__" and reversed_period:
-                messages = [m for m in messages if "must end on or after" not in m]
+                # the constraint's own message (accounts.plans.models) says it again
+                repeated = _("The period must end on or after the day it starts.")
+                messages = [m for m in messages if m != repeated]
             if messages:
                 errors.setdefault(name, []).extend(
                     m for m in messages if m not in errors.get(name, [])
@@ -363,10 +395,11 @@ def account_plan_update(
     if plan.status != PlanStatus.DRAFT:
         raise ValidationError(
             {
-                "status": (
-                    f"This plan is {plan.get_status_display().lower()}: its content can change "
-                    "only while it is a draft (a returned plan is a draft again)."
+                "status": _(
+                    "This plan is %(status)s: its content can change only while it is a draft (a "
+                    "returned plan is a draft again)."
                 )
+                % {"status": plan.get_status_display().lower()}
             }
         )
     cleaned = _clean_text(fields)
@@ -403,7 +436,10 @@ def account_plan_delete(*, plan: AccountPlan, deleted_by: User) -> None:
     require(can_edit_plan(deleted_by, plan), PLAN_DELETE_REFUSED)
     if plan.status != PlanStatus.DRAFT:
         raise ValidationError(
-            {"status": f"Only a draft can be deleted; this plan is {plan.status}."}
+            {
+                "status": _("Only a draft can be deleted; this plan is %(status)s.")
+                % {"status": plan.get_status_display().lower()}
+            }
         )
     plan._history_user = deleted_by  # type: ignore[attr-defined]  # simple-history reads the author here
     plan.delete()
@@ -423,10 +459,8 @@ def _transition(
             raise _conflict(plan, version)
         raise ValidationError(
             {
-                "status": (
-                    f"The plan is {current.get_status_display().lower()} now; "
-                    "reload it and try again."
-                )
+                "status": _("The plan is %(status)s now; reload it and try again.")
+                % {"status": current.get_status_display().lower()}
             }
         )
     _record_history(plan, user)
@@ -444,21 +478,26 @@ def _submit_problems(plan: AccountPlan, *, today: date) -> dict[str, list[str]]:
     its due date (the plan would go up already late)."""
     errors: dict[str, list[str]] = {}
     if not plan.situation.strip():
-        errors["situation"] = ["Write the situation assessment (step 1) before submitting."]
+        errors["situation"] = [_("Write the situation assessment (step 1) before submitting.")]
     if not plan.strategy.strip():
-        errors["strategy"] = ["Write the strategy (step 2) before submitting."]
+        errors["strategy"] = [_("Write the strategy (step 2) before submitting.")]
     if not plan.objectives.exists():
-        errors["objectives"] = ["Add at least one measurable objective before submitting."]
+        errors["objectives"] = [_("Add at least one measurable objective before submitting.")]
     overdue = [
-        f"{action.title} (due {action.due:%Y-%m-%d})"
+        _("%(title)s (due %(due)s)") % {"title": action.title, "due": f"{action.due:%Y-%m-%d}"}
         for action in plan.actions.all()
         if action.status == ActionStatus.OPEN and action.due is not None and action.due < today
     ]
     if overdue:
         errors["actions"] = [
-            f"{len(overdue)} open action{'s are' if len(overdue) > 1 else ' is'} overdue: "
-            f"{'; '.join(overdue)}. Mark them done, cancel them or move their due date, then "
-            "submit."
+            ngettext(
+                "%(count)s open action is overdue: %(actions)s. Mark them done, cancel them or "
+                "move their due date, then submit.",
+                "%(count)s open actions are overdue: %(actions)s. Mark them done, cancel them or "
+                "move their due date, then submit.",
+                len(overdue),
+            )
+            % {"count": len(overdue), "actions": _("; ").join(overdue)}
         ]
     return errors
 
@@ -472,7 +511,10 @@ def account_plan_submit(
     require(can_submit_plan(submitted_by, plan), PLAN_SUBMIT_REFUSED)
     if plan.status != PlanStatus.DRAFT:
         raise ValidationError(
-            {"status": f"Only a draft can be submitted; this plan is {plan.status}."}
+            {
+                "status": _("Only a draft can be submitted; this plan is %(status)s.")
+                % {"status": plan.get_status_display().lower()}
+            }
         )
     errors = _submit_problems(plan, today=clock.today())
     if errors:
@@ -490,8 +532,12 @@ def account_plan_submit(
     notify(
         recipients=users_with_role(Role.EXECUTIVE),
         kind=Kind.PLAN_SUBMITTED,
-        message=f"{submitted_by.username} submitted the {plan.period} plan of "
-        f"{plan.account.name} for approval.",
+        message=notification_message(
+            gettext_lazy("%(username)s submitted the %(period)s plan of %(account)s for approval."),
+            username=submitted_by.username,
+            period=plan.period,
+            account=plan.account.name,
+        ),
         url=reverse("accounts:plan-detail", args=[plan.pk]),
         actor=submitted_by,
     )
@@ -514,12 +560,15 @@ def _review_comment(comment: str | None) -> str:
 
 
 def _require_reviewer(plan: AccountPlan, user: User, verb: str) -> None:
-    require(can_review_plan(user, plan), PLAN_REVIEW_REFUSED.format(verb=verb))
+    approving = verb == "approve"
+    require(can_review_plan(user, plan), PLAN_APPROVE_REFUSED if approving else PLAN_RETURN_REFUSED)
     if plan.status != PlanStatus.SUBMITTED:
-        done = {"approve": "approved", "return": "returned"}[verb]
-        raise ValidationError(
-            {"status": f"Only a submitted plan can be {done}; this plan is {plan.status}."}
+        message = (
+            _("Only a submitted plan can be approved; this plan is %(status)s.")
+            if approving
+            else _("Only a submitted plan can be returned; this plan is %(status)s.")
         )
+        raise ValidationError({"status": message % {"status": plan.get_status_display().lower()}})
 
 
 @transaction.atomic
@@ -532,7 +581,7 @@ def account_plan_approve(
     comment = _review_comment(comment)
     if is_own_plan(approved_by, plan):
         raise ValidationError(
-            "You cannot approve your own plan: another member of the steering committee must."
+            _("You cannot approve your own plan: another member of the steering committee must.")
         )
     _transition(
         plan,
@@ -544,13 +593,19 @@ def account_plan_approve(
         reviewed_at=timezone.now(),
         reviewed_by=approved_by,
     )
-    said = f": “{comment}”" if comment else "."
     # Notification (issue 18): the owner and the team hear the plan is approved.
     notify(
         recipients=_plan_people(plan),
         kind=Kind.PLAN_APPROVED,
-        message=f"{approved_by.username} approved the {plan.period} plan of "
-        f"{plan.account.name}{said}",
+        message=notification_message(
+            gettext_lazy("%(username)s approved the %(period)s plan of %(account)s: “%(comment)s”")
+            if comment
+            else gettext_lazy("%(username)s approved the %(period)s plan of %(account)s."),
+            username=approved_by.username,
+            period=plan.period,
+            account=plan.account.name,
+            comment=comment,
+        ),
         url=reverse("accounts:plan-detail", args=[plan.pk]),
         actor=approved_by,
     )
@@ -565,7 +620,9 @@ def account_plan_return(
     _require_reviewer(plan, returned_by, "return")
     comment = _review_comment(comment)
     if not comment:
-        raise ValidationError({"comment": "Say what the owner should rework before resubmitting."})
+        raise ValidationError(
+            {"comment": _("Say what the owner should rework before resubmitting.")}
+        )
     _transition(
         plan,
         returned_by,
@@ -580,8 +637,15 @@ def account_plan_return(
     notify(
         recipients=_plan_people(plan),
         kind=Kind.PLAN_RETURNED,
-        message=f"{returned_by.username} returned the {plan.period} plan of "
-        f"{plan.account.name} for rework: “{comment}”",
+        message=notification_message(
+            gettext_lazy(
+                "%(username)s returned the %(period)s plan of %(account)s for rework: “%(comment)s”"
+            ),
+            username=returned_by.username,
+            period=plan.period,
+            account=plan.account.name,
+            comment=comment,
+        ),
         url=reverse("accounts:plan-detail", args=[plan.pk]),
         actor=returned_by,
     )
@@ -594,7 +658,7 @@ def plan_action_status_set(*, action: PlanAction, status: str, changed_by: User)
     plan = action.plan
     require(can_change_action(changed_by, action), ACTION_CHANGE_REFUSED)
     if status not in ActionStatus.values:
-        raise ValidationError({"status": "The status must be open, done or cancelled."})
+        raise ValidationError({"status": _("The status must be open, done or cancelled.")})
     action.status = status
     action._history_user = changed_by  # type: ignore[attr-defined]  # simple-history reads the author here
     action.save(update_fields=["status"])

@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import selectors
@@ -153,7 +154,9 @@ def plan_create(request: AuthenticatedHttpRequest, account_id: int) -> HttpRespo
             except ValidationError as error:
                 form_errors_apply(form, error)
             else:
-                messages.success(request, f"Plan {plan.period} created as a draft.")
+                messages.success(
+                    request, _("Plan %(period)s created as a draft.") % {"period": plan.period}
+                )
                 return redirect("accounts:plan-detail", plan_id=plan.pk)
         status = 400
     return render(
@@ -181,8 +184,11 @@ def plan_edit(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     if request.method == "GET" and plan.status != PlanStatus.DRAFT:
         messages.warning(
             request,
-            f"This plan is {plan.get_status_display().lower()}: its content can change only "
-            "while it is a draft. Record progress on the actions below.",
+            _(
+                "This plan is %(status)s: its content can change only while it is a draft. "
+                "Record progress on the actions below."
+            )
+            % {"status": plan.get_status_display().lower()},
         )
         return redirect("accounts:plan-detail", plan_id=plan.pk)
     conflict: PlanVersionConflictError | None = None
@@ -221,18 +227,21 @@ def plan_edit(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
                     if name in form.fields:
                         form.add_error(
                             name,
-                            f"Changed meanwhile to “{theirs}”. Your text is kept here: merge "
-                            "the two before saving again.",
+                            _(
+                                "Changed meanwhile to “%(theirs)s”. Your text is kept here: "
+                                "merge the two before saving again."
+                            )
+                            % {"theirs": theirs},
                         )
                     else:
-                        form.add_error(None, theirs)
-                taken = merge.taken
+                        form.add_error(None, plan_selectors.rows_clash_message(name))
+                taken = [plan_selectors.merge_label(label) for label in merge.taken]
                 status = 409
             except ValidationError as error:
                 form_errors_apply(form, error)
                 status = 400
             else:
-                messages.success(request, "Plan saved.")
+                messages.success(request, _("Plan saved."))
                 return redirect("accounts:plan-detail", plan_id=plan.pk)
         else:
             status = 400
@@ -337,7 +346,7 @@ def plan_submit(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse
         plan_services.account_plan_submit(plan=plan, submitted_by=request.user)
     except (ValidationError, PlanVersionConflictError) as error:
         return _workflow_error(request, plan, error)
-    messages.success(request, "Plan submitted to the steering committee.")
+    messages.success(request, _("Plan submitted to the steering committee."))
     return redirect("accounts:plan-detail", plan_id=plan.pk)
 
 
@@ -361,7 +370,11 @@ def plan_approve(request: AuthenticatedHttpRequest, plan_id: int) -> HttpRespons
             _detail_context(request, plan, approve_form=form),
             status=400,
         )
-    messages.success(request, f"Plan {plan.period} for {plan.account.name} approved.")
+    messages.success(
+        request,
+        _("Plan %(period)s for %(account)s approved.")
+        % {"period": plan.period, "account": plan.account.name},
+    )
     return redirect("accounts:plan-detail", plan_id=plan.pk)
 
 
@@ -383,7 +396,7 @@ def plan_return(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse
             _detail_context(request, plan, return_form=form),
             status=400,
         )
-    messages.success(request, "Plan returned to its owner with your comment.")
+    messages.success(request, _("Plan returned to its owner with your comment."))
     return redirect("accounts:plan-detail", plan_id=plan.pk)
 
 
@@ -396,12 +409,16 @@ def plan_action_status(
     action = get_object_or_404(plan.actions.all(), pk=action_id)
     form = ActionStatusForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "The status must be open, done or cancelled.")
+        messages.error(request, _("The status must be open, done or cancelled."))
     else:
         plan_services.plan_action_status_set(
             action=action, status=form.cleaned_data["status"], changed_by=request.user
         )
-        messages.success(request, f"“{action.title}” is {action.get_status_display().lower()}.")
+        messages.success(
+            request,
+            _("“%(title)s” is %(status)s.")
+            % {"title": action.title, "status": action.get_status_display().lower()},
+        )
     if request.POST.get("next") == "overdue":
         return redirect("accounts:overdue-actions")
     return redirect("accounts:plan-detail", plan_id=plan.pk)

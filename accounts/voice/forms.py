@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import STANDARD_DIMENSIONS, AssessmentKind, EventKind, Severity
 
@@ -12,29 +13,34 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class AssessmentForm(forms.Form):
-    kind = forms.ChoiceField(choices=AssessmentKind.choices)
-    date = forms.DateField(widget=DATE)
+    kind = forms.ChoiceField(choices=AssessmentKind.choices, label=_("Kind"))
+    date = forms.DateField(widget=DATE, label=_("Date"))
     score = forms.DecimalField(
         max_digits=5,
         decimal_places=1,
-        help_text="0-10, the customer's overall rating.",
+        label=_("Score"),
+        help_text=_("0-10, the customer's overall rating."),
         widget=forms.NumberInput(attrs={"step": "0.1"}),
     )
-    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    notes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, label=_("Notes")
+    )
 
 
 class DimensionForm(forms.Form):
-    name = forms.CharField(max_length=100, required=False)
+    name = forms.CharField(max_length=100, required=False, label=_("Dimension"))
     expectation = forms.DecimalField(
         max_digits=5,
         decimal_places=1,
         required=False,
+        label=_("Expectation"),
         widget=forms.NumberInput(attrs={"step": "0.1"}),
     )
     performance = forms.DecimalField(
         max_digits=5,
         decimal_places=1,
         required=False,
+        label=_("Performance"),
         widget=forms.NumberInput(attrs={"step": "0.1"}),
     )
 
@@ -66,23 +72,32 @@ def dimension_items(formset: Any) -> list[dict[str, Any]]:
 
 
 class ComplaintForm(forms.Form):
-    category = forms.CharField(max_length=100, help_text="e.g. delivery, billing, quality")
-    severity = forms.ChoiceField(choices=Severity.choices, initial=Severity.MEDIUM)
-    opened_on = forms.DateField(widget=DATE)
-    resolved_on = forms.DateField(widget=DATE, required=False)
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    category = forms.CharField(
+        max_length=100, label=_("Category"), help_text=_("e.g. delivery, billing, quality")
+    )
+    severity = forms.ChoiceField(
+        choices=Severity.choices, initial=Severity.MEDIUM, label=_("Severity")
+    )
+    opened_on = forms.DateField(widget=DATE, label=_("Opened on"))
+    resolved_on = forms.DateField(widget=DATE, required=False, label=_("Resolved on"))
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, label=_("Description")
+    )
 
 
 class ResolveForm(forms.Form):
-    resolved_on = forms.DateField(widget=DATE)
+    resolved_on = forms.DateField(widget=DATE, label=_("Resolved on"))
 
 
 class EventForm(forms.Form):
     kind = forms.ChoiceField(
         choices=EventKind.choices,
+        label=_("Kind"),
         error_messages={
-            "invalid_choice": "%(value)s is not an event kind; choose one from the list."
+            "invalid_choice": _("%(value)s is not an event kind; choose one from the list.")
         },
     )
-    date = forms.DateField(widget=DATE)
-    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    date = forms.DateField(widget=DATE, label=_("Date"))
+    notes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, label=_("Notes")
+    )

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models.account import Account
 from kam.audit import audit_history
@@ -20,9 +21,9 @@ SCORE_VALIDATORS = [MinValueValidator(0), MaxValueValidator(10)]
 
 
 class AssessmentKind(models.TextChoices):
-    THIRD_PARTY = "third_party", "Third-party assessment"
-    SURVEY = "survey", "Satisfaction survey"
-    BUSINESS_REVIEW = "business_review", "Business review"
+    THIRD_PARTY = "third_party", _("Third-party assessment")
+    SURVEY = "survey", _("Satisfaction survey")
+    BUSINESS_REVIEW = "business_review", _("Business review")
 
 
 class Assessment(VersionedModel):
@@ -47,7 +48,7 @@ class Assessment(VersionedModel):
             models.CheckConstraint(
                 condition=Q(score__gte=0) & Q(score__lte=10),
                 name="assessment_score_0_10",
-                violation_error_message="The score must be between 0 and 10.",
+                violation_error_message=_("The score must be between 0 and 10."),
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=AssessmentKind.values), name="assessment_kind_valid"
@@ -77,7 +78,7 @@ class AssessmentDimension(models.Model):
             models.UniqueConstraint(
                 fields=["assessment", "name"],
                 name="assessment_dimension_unique",
-                violation_error_message="Each dimension appears once per assessment.",
+                violation_error_message=_("Each dimension appears once per assessment."),
             ),
             models.CheckConstraint(
                 condition=Q(expectation__gte=0)
@@ -98,10 +99,10 @@ class AssessmentDimension(models.Model):
 
 
 class Severity(models.TextChoices):
-    LOW = "low", "Low"
-    MEDIUM = "medium", "Medium"
-    HIGH = "high", "High"
-    CRITICAL = "critical", "Critical"
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+    CRITICAL = "critical", _("Critical")
 
 
 class Complaint(VersionedModel):
@@ -132,7 +133,7 @@ class Complaint(VersionedModel):
             models.CheckConstraint(
                 condition=Q(resolved_on__isnull=True) | Q(resolved_on__gte=F("opened_on")),
                 name="complaint_resolved_after_opened",
-                violation_error_message="A complaint cannot be resolved before it was opened.",
+                violation_error_message=_("A complaint cannot be resolved before it was opened."),
             ),
             models.CheckConstraint(
                 condition=Q(severity__in=Severity.values), name="complaint_severity_valid"
@@ -144,16 +145,16 @@ class Complaint(VersionedModel):
 
 
 class EventKind(models.TextChoices):
-    COMPETITOR_EVALUATION = "competitor_evaluation", "Competitor evaluation"
-    RFP_ISSUED = "rfp_issued", "RFP issued"
-    PERFORMANCE_STANDARDS = "performance_standards", "Performance standards imposed"
-    ULTIMATUM = "ultimatum", "Ultimatum"
-    BROKEN_COMMITMENT = "broken_commitment", "Broken commitment"
-    LITIGATION = "litigation", "Litigation"
-    KEY_CONTACT_LEFT = "key_contact_left", "Key contact left"
+    COMPETITOR_EVALUATION = "competitor_evaluation", _("Competitor evaluation")
+    RFP_ISSUED = "rfp_issued", _("RFP issued")
+    PERFORMANCE_STANDARDS = "performance_standards", _("Performance standards imposed")
+    ULTIMATUM = "ultimatum", _("Ultimatum")
+    BROKEN_COMMITMENT = "broken_commitment", _("Broken commitment")
+    LITIGATION = "litigation", _("Litigation")
+    KEY_CONTACT_LEFT = "key_contact_left", _("Key contact left")
     # The outcome the churn score tries to foresee (DOMAIN.md "Backtest").
-    ACCOUNT_LOST = "account_lost", "Account lost (stopped buying or moved to a rival)"
-    OTHER = "other", "Other"
+    ACCOUNT_LOST = "account_lost", _("Account lost (stopped buying or moved to a rival)")
+    OTHER = "other", _("Other")
 
 
 class AccountEvent(VersionedModel):

@@ -7,6 +7,9 @@ logged. Executives and ops read only."""
 
 from __future__ import annotations
 
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
 from accounts.models import Account, AccountEvent, Assessment, Complaint
 from accounts.rules import (
     RECORD_CHANGE_REFUSED,
@@ -16,11 +19,11 @@ from accounts.rules import (
 )
 from kam.types import AnyUser
 
-ASSESSMENT_REFUSED = "Only the account's owner records assessments."
-COMPLAINT_RECORD_REFUSED = "Only the account's owner and team record complaints."
-EVENT_RECORD_REFUSED = "Only the account's owner and team record account events."
-COMPLAINT_CHANGE_REFUSED = RECORD_CHANGE_REFUSED.format(what="a complaint")
-EVENT_CHANGE_REFUSED = RECORD_CHANGE_REFUSED.format(what="an account event")
+ASSESSMENT_REFUSED = _("Only the account's owner records assessments.")
+COMPLAINT_RECORD_REFUSED = _("Only the account's owner and team record complaints.")
+EVENT_RECORD_REFUSED = _("Only the account's owner and team record account events.")
+COMPLAINT_CHANGE_REFUSED = format_lazy(RECORD_CHANGE_REFUSED, what=_("a complaint"))
+EVENT_CHANGE_REFUSED = format_lazy(RECORD_CHANGE_REFUSED, what=_("an account event"))
 
 
 def can_record_assessment(user: AnyUser, account: Account) -> bool:

@@ -5,6 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 from rest_framework import serializers
 
 from accounts.models import (
@@ -20,13 +24,21 @@ from kam.api import StrictModelSerializer
 from kam.types import User
 from kam.versioning import VersionField
 
-KIND_MESSAGE = '"{input}" is not an event kind; use ' + ", ".join(EventKind.values) + "."
+
+def _kind_message() -> str:
+    # {input} is filled in by the API (DRF) with the value sent
+    return _('"{input}" is not an event kind; use %(kinds)s.') % {
+        "kinds": ", ".join(EventKind.values)
+    }
 
 
-def _zero_to_ten(what: str) -> serializers.DecimalField:
-    """A 0-10 score with one decimal. The range is the field's, so that the schema states it
-    (kam/schema.py); the service checks it again for the pages and imports."""
-    message = f"The {what} must be between 0 and 10."
+KIND_MESSAGE = lazy(_kind_message, str)()
+
+
+def _zero_to_ten(message: StrOrPromise) -> serializers.DecimalField:
+    """A 0-10 score with one decimal, refused out of range with `message`. The range is the
+    field's, so that the schema states it (kam/schema.py); the service checks it again for
+    the pages and imports."""
     return serializers.DecimalField(
         max_digits=5,
         decimal_places=1,
@@ -37,8 +49,8 @@ def _zero_to_ten(what: str) -> serializers.DecimalField:
 
 
 class AssessmentDimensionSerializer(StrictModelSerializer):
-    expectation = _zero_to_ten("expectation")
-    performance = _zero_to_ten("performance")
+    expectation = _zero_to_ten(gettext_lazy("The expectation must be between 0 and 10."))
+    performance = _zero_to_ten(gettext_lazy("The performance must be between 0 and 10."))
     gap = serializers.DecimalField(max_digits=4, decimal_places=1, read_only=True)
 
     class Meta:
@@ -52,12 +64,13 @@ class AssessmentSerializer(StrictModelSerializer):
     kind = serializers.ChoiceField(
         choices=AssessmentKind.choices,
         error_messages={
-            "invalid_choice": '"{input}" is not an assessment kind; use third_party, survey or '
-            "business_review."
+            "invalid_choice": gettext_lazy(
+                '"{input}" is not an assessment kind; use third_party, survey or business_review.'
+            )
         },
     )
     dimensions = AssessmentDimensionSerializer(many=True, required=False)
-    score = _zero_to_ten("score")
+    score = _zero_to_ten(gettext_lazy("The score must be between 0 and 10."))
     created_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
         slug_field="username", read_only=True
     )
@@ -78,12 +91,17 @@ class AssessmentSerializer(StrictModelSerializer):
         ]
 
 
+CATEGORY_REQUIRED = gettext_lazy("Give the complaint a category (e.g. delivery, billing, quality).")
+
+
 class ComplaintSerializer(StrictModelSerializer):
     account = serializers.IntegerField(source="account_id")
     severity = serializers.ChoiceField(
         choices=Severity.choices,
         error_messages={
-            "invalid_choice": '"{input}" is not a severity; use low, medium, high or critical.'
+            "invalid_choice": gettext_lazy(
+                '"{input}" is not a severity; use low, medium, high or critical.'
+            )
         },
     )
     created_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
@@ -108,8 +126,8 @@ class ComplaintSerializer(StrictModelSerializer):
         extra_kwargs = {
             "category": {
                 "error_messages": {
-                    "blank": "Give the complaint a category (e.g. delivery, billing, quality).",
-                    "required": "Give the complaint a category (e.g. delivery, billing, quality).",
+                    "blank": CATEGORY_REQUIRED,
+                    "required": CATEGORY_REQUIRED,
                 }
             }
         }

@@ -19,6 +19,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import (
     Account,
@@ -64,18 +65,33 @@ def _validate_dimensions(dimensions: list[Mapping[str, Any]]) -> list[str]:
     seen: set[str] = set()
     for number, item in enumerate(dimensions, start=1):
         name = str(item.get("name") or "").strip()
-        label = f"Dimension {number}" + (f" “{name}”" if name else "")
+        label = (
+            _("Dimension %(number)s “%(name)s”") % {"number": number, "name": name}
+            if name
+            else _("Dimension %(number)s") % {"number": number}
+        )
         if not name:
-            problems.append(f"{label}: give the dimension a name.")
+            problems.append(_("%(label)s: give the dimension a name.") % {"label": label})
         elif name.lower() in seen:
-            problems.append(f"{label}: this dimension appears twice.")
+            problems.append(_("%(label)s: this dimension appears twice.") % {"label": label})
         seen.add(name.lower())
-        for part in ("expectation", "performance"):
+        for part, missing, out_of_range in (
+            (
+                "expectation",
+                _("%(label)s: give the customer's expectation (0-10)."),
+                _("%(label)s: the expectation must be between 0 and 10 (you sent %(value)s)."),
+            ),
+            (
+                "performance",
+                _("%(label)s: give the customer's performance (0-10)."),
+                _("%(label)s: the performance must be between 0 and 10 (you sent %(value)s)."),
+            ),
+        ):
             value = _score(item.get(part))
             if value is None:
-                problems.append(f"{label}: give the customer's {part} (0-10).")
+                problems.append(missing % {"label": label})
             elif not Decimal(0) <= value <= Decimal(10):
-                problems.append(f"{label}: the {part} must be between 0 and 10 (you sent {value}).")
+                problems.append(out_of_range % {"label": label, "value": value})
     return problems
 
 
@@ -83,7 +99,7 @@ def _accepted_score(value: Any) -> Decimal:
     """A score `_validate_dimensions` has accepted (so never None here)."""
     score = _score(value)
     if score is None:
-        raise ValidationError({"dimensions": "Give every dimension its scores (0-10)."})
+        raise ValidationError({"dimensions": _("Give every dimension its scores (0-10).")})
     return score
 
 
@@ -107,10 +123,13 @@ def _full_clean(instance: Any, extra: list[str] | None = None) -> None:
     if isinstance(instance, Assessment):
         score = _score(instance.score)
         if score is not None and not Decimal(0) <= score <= Decimal(10):
-            errors["score"] = [f"The score must be between 0 and 10 (you sent {score})."]
+            errors["score"] = [
+                _("The score must be between 0 and 10 (you sent %(score)s).") % {"score": score}
+            ]
         if instance.kind not in AssessmentKind.values:
             errors["kind"] = [
-                f"“{instance.kind}” is not an assessment kind; use one of {ASSESSMENT_KINDS_TEXT}."
+                _("“%(kind)s” is not an assessment kind; use one of %(kinds)s.")
+                % {"kind": instance.kind, "kinds": ASSESSMENT_KINDS_TEXT}
             ]
     try:
         instance.full_clean(exclude=["account", "created_by", *errors])
@@ -205,18 +224,21 @@ def _clean_complaint(complaint: Complaint) -> None:
     complaint.description = (complaint.description or "").strip()
     errors: dict[str, list[str]] = {}
     if not complaint.category:
-        errors["category"] = ["Give the complaint a category (e.g. delivery, billing, quality)."]
+        errors["category"] = [_("Give the complaint a category (e.g. delivery, billing, quality).")]
     if (
         complaint.resolved_on is not None
         and complaint.opened_on is not None
         and complaint.resolved_on < complaint.opened_on
     ):
         errors["resolved_on"] = [
-            f"The resolved date {complaint.resolved_on.isoformat()} is before the opened date "
-            f"{complaint.opened_on.isoformat()}."
+            _("The resolved date %(resolved)s is before the opened date %(opened)s.")
+            % {
+                "resolved": complaint.resolved_on.isoformat(),
+                "opened": complaint.opened_on.isoformat(),
+            }
         ]
     if complaint.severity not in Severity.values:
-        errors["severity"] = ["The severity must be low, medium, high or critical."]
+        errors["severity"] = [_("The severity must be low, medium, high or critical.")]
     try:
         complaint.full_clean(exclude=["account", "created_by", *errors])
     except ValidationError as error:
@@ -305,7 +327,10 @@ def _clean_event(event: AccountEvent) -> None:
     event.notes = (event.notes or "").strip()
     if event.kind not in EventKind.values:
         raise ValidationError(
-            {"kind": f"“{event.kind}” is not an event kind; use one of {EVENT_KINDS_TEXT}."}
+            {
+                "kind": _("“%(kind)s” is not an event kind; use one of %(kinds)s.")
+                % {"kind": event.kind, "kinds": EVENT_KINDS_TEXT}
+            }
         )
     _full_clean(event)
 

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import selectors
@@ -97,7 +98,7 @@ def assessment_add(request: AuthenticatedHttpRequest, account_id: int) -> HttpRe
         except ValidationError as error:
             form_errors_apply(form, error)
         else:
-            messages.success(request, "Assessment recorded.")
+            messages.success(request, _("Assessment recorded."))
             return redirect("accounts:voice", account_id=account.pk)
     return _rejected(request, account, assessment_form=form, dimensions=dimensions)
 
@@ -116,7 +117,7 @@ def complaint_add(request: AuthenticatedHttpRequest, account_id: int) -> HttpRes
         except ValidationError as error:
             form_errors_apply(form, error)
         else:
-            messages.success(request, "Complaint logged.")
+            messages.success(request, _("Complaint logged."))
             return redirect("accounts:voice", account_id=account.pk)
     return _rejected(request, account, complaint_form=form)
 
@@ -139,10 +140,10 @@ def complaint_resolve(
             )
         except ValidationError as error:
             return _rejected(request, account, resolve_errors=(complaint.pk, error.messages))
-        messages.success(request, "Complaint marked resolved.")
+        messages.success(request, _("Complaint marked resolved."))
         return redirect("accounts:voice", account_id=account.pk)
     return _rejected(
-        request, account, resolve_errors=(complaint.pk, ["Give the date it was resolved."])
+        request, account, resolve_errors=(complaint.pk, [_("Give the date it was resolved.")])
     )
 
 
@@ -160,6 +161,6 @@ def event_add(request: AuthenticatedHttpRequest, account_id: int) -> HttpRespons
         except ValidationError as error:
             form_errors_apply(form, error)
         else:
-            messages.success(request, "Event recorded.")
+            messages.success(request, _("Event recorded."))
             return redirect("accounts:voice", account_id=account.pk)
     return _rejected(request, account, event_form=form)

@@ -22,9 +22,8 @@ from accounts.models import Account, AccountPlan, PlanAction, PlanObjective, Tea
 from accounts.plans.selectors import account_plans_for_account, plan_actions_overdue
 from accounts.selectors import KnowledgeProfile, account_team, knowledge_profile
 from kam.types import User
-from portfolio.churn.playbook import signal_action
-from portfolio.churn.signals import signal_label
 from portfolio.models import AccountSnapshot, AnalysisRun
+from portfolio.signal_words import signal_detail, signal_name, signal_step
 from relationships.models import Contact, Interaction
 from relationships.selectors import (
     GapGroup,
@@ -148,11 +147,11 @@ def signal_lines(signals: Any) -> list[SignalLine]:
         lines.append(
             SignalLine(
                 code=code,
-                label=signal_label(code),
+                label=signal_name(code),
                 stage=int(signal.get("stage", 0)),
                 weight=float(signal.get("weight", 0)),
-                detail=str(signal.get("detail", "")),
-                action=signal_action(code),
+                detail=signal_detail(str(signal.get("detail", ""))),
+                action=signal_step(code),
             )
         )
     lines.sort(key=lambda line: (-line.stage, -line.weight, line.code))

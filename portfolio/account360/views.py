@@ -11,6 +11,8 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from accounts.selectors import account_get_for_user
 from kam.types import AuthenticatedHttpRequest
@@ -32,14 +34,15 @@ def _parse_as_of(raw: str | None, today: datetime.date) -> tuple[datetime.date, 
     try:
         as_of = datetime.date.fromisoformat(raw)
     except ValueError:
-        return today, f"“{raw}” is not a date (use YYYY-MM-DD); showing today instead."
+        return today, _("“%(raw)s” is not a date (use YYYY-MM-DD); showing today instead.") % {
+            "raw": raw
+        }
     if as_of > today:
-        return today, "The review date cannot be in the future; showing today instead."
+        return today, _("The review date cannot be in the future; showing today instead.")
     if as_of < EARLIEST_REVIEW_DATE:
-        return today, (
-            f"The review date cannot be before {EARLIEST_REVIEW_DATE.isoformat()}; "
-            "showing today instead."
-        )
+        return today, _("The review date cannot be before %(earliest)s; showing today instead.") % {
+            "earliest": EARLIEST_REVIEW_DATE.isoformat()
+        }
     return as_of, ""
 
 
@@ -53,7 +56,10 @@ def account_360_page(request: AuthenticatedHttpRequest, account_id: int) -> Http
     today = timezone.localdate()
     as_of, as_of_error = _parse_as_of(request.GET.get("as_of"), today)
     is_today = as_of == today
-    key = account_360_cache_key(account=account, as_of=as_of, is_today=is_today)
+    # The body is in the reader's language: one cached body per language.
+    key = (
+        f"{account_360_cache_key(account=account, as_of=as_of, is_today=is_today)}:{get_language()}"
+    )
     context = {
         "account": account,
         "tab": "360",

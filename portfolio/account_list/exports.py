@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import FileResponse, StreamingHttpResponse
+from django.utils.translation import gettext as _
 
 from accounts.models import Account
 from kam.spreadsheets import csv_download, xlsx_download
@@ -58,4 +59,4 @@ def account_list_download(
     order, under the plain column names, so the file loads as a table."""
     if file_format == "csv":
         return csv_download("accounts.csv", HEADER, _rows(accounts))
-    return xlsx_download("accounts.xlsx", "Accounts", HEADER, _rows(accounts))
+    return xlsx_download("accounts.xlsx", _("Accounts"), HEADER, _rows(accounts))

@@ -7,6 +7,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import F, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, Designation
 from portfolio.models import Segment
@@ -24,10 +25,10 @@ SORTS: dict[str, str] = {
     "plan": "plan_status",
 }
 STAGES = [
-    (1, "1 · recurring problems"),
-    (2, "2 · looking elsewhere"),
-    (3, "3 · ultimatum"),
-    (4, "4 · litigation"),
+    (1, _("1 · recurring problems")),
+    (2, _("2 · looking elsewhere")),
+    (3, _("3 · ultimatum")),
+    (4, _("4 · litigation")),
 ]
 
 
@@ -40,24 +41,27 @@ def order_terms(sort: str) -> list[Any]:
 
 
 class AccountListFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Search")
-    designation = django_filters.ChoiceFilter(choices=Designation.choices, empty_label="Any")
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    designation = django_filters.ChoiceFilter(choices=Designation.choices, empty_label=_("Any"))
     owner = django_filters.ChoiceFilter(
-        field_name="owner__username", empty_label="Anyone", choices=[], label="Owner"
+        field_name="owner__username", empty_label=_("Anyone"), choices=[], label=_("Owner")
     )
-    region = django_filters.ChoiceFilter(empty_label="Any", choices=[])
-    industry = django_filters.ChoiceFilter(empty_label="Any", choices=[])
+    region = django_filters.ChoiceFilter(empty_label=_("Any"), choices=[])
+    industry = django_filters.ChoiceFilter(empty_label=_("Any"), choices=[])
     segment = django_filters.ChoiceFilter(
-        choices=Segment.choices, empty_label="Any", label="Segment"
+        choices=Segment.choices, empty_label=_("Any"), label=_("Segment")
     )
     stage = django_filters.ChoiceFilter(
-        choices=STAGES, empty_label="Any", label="Churn stage at least", method="at_least_stage"
+        choices=STAGES,
+        empty_label=_("Any"),
+        label=_("Churn stage at least"),
+        method="at_least_stage",
     )
 
     risk = django_filters.ChoiceFilter(
-        choices=[("at_risk", "At churn risk"), ("not_at_risk", "Not at risk")],
-        empty_label="Any",
-        label="Churn risk",
+        choices=[("at_risk", _("At churn risk")), ("not_at_risk", _("Not at risk"))],
+        empty_label=_("Any"),
+        label=_("Churn risk"),
         method="by_risk",
     )
 

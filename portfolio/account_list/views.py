@@ -13,6 +13,8 @@ from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.rules import can_create_account
@@ -30,15 +32,15 @@ DOWNLOADS = ("csv", "xlsx")
 
 # The columns, in order: (title, sort key or "", numeric).
 COLUMNS = [
-    ("Account", "name", False),
-    ("Designation", "designation", False),
-    ("Owner", "owner", False),
-    ("Revenue TTM", "revenue", True),
-    ("Net profit TTM", "profit", True),
-    ("Segment", "segment", False),
-    ("Churn risk", "churn", True),
-    ("Last contact", "contact", False),
-    ("Plan", "plan", False),
+    (gettext_lazy("Account"), "name", False),
+    (gettext_lazy("Designation"), "designation", False),
+    (gettext_lazy("Owner"), "owner", False),
+    (gettext_lazy("Revenue TTM"), "revenue", True),
+    (gettext_lazy("Net profit TTM"), "profit", True),
+    (gettext_lazy("Segment"), "segment", False),
+    (gettext_lazy("Churn risk"), "churn", True),
+    (gettext_lazy("Last contact"), "contact", False),
+    (gettext_lazy("Plan"), "plan", False),
 ]
 
 
@@ -77,12 +79,17 @@ def _problems(request: AuthenticatedHttpRequest, filters: AccountListFilter) -> 
     sort = request.GET.get("sort", "name")
     if sort.removeprefix("-") not in SORTS:
         problems.append(
-            f"Sort: “{sort}” is not a column of the list; use one of {', '.join(SORTS)} "
-            "(with - for descending)."
+            _(
+                "Sort: “%(sort)s” is not a column of the list; use one of %(sorts)s "
+                "(with - for descending)."
+            )
+            % {"sort": sort, "sorts": ", ".join(SORTS)}
         )
     download = request.GET.get("download", "")
     if download and download not in DOWNLOADS:
-        problems.append(f"Download: “{download}” is not a format; use csv or xlsx.")
+        problems.append(
+            _("Download: “%(download)s” is not a format; use csv or xlsx.") % {"download": download}
+        )
     return problems
 
 
@@ -153,9 +160,9 @@ def saved_view_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         )
     except ValidationError as error:
         for message in error.messages:
-            messages.error(request, f"The view was not saved: {message}")
+            messages.error(request, _("The view was not saved: %(problem)s") % {"problem": message})
         return redirect(f"{reverse('accounts')}?{query}")
-    messages.success(request, f"View “{view.name}” saved.")
+    messages.success(request, _("View “%(name)s” saved.") % {"name": view.name})
     return redirect(f"{reverse('accounts')}?{view.query}")
 
 
@@ -163,6 +170,6 @@ def saved_view_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_POST
 def saved_view_remove(request: AuthenticatedHttpRequest, view_id: int) -> HttpResponse:
     if not saved_view_delete(user=request.user, view_id=view_id):
-        raise Http404("You have no such saved view.")
-    messages.success(request, "Saved view removed.")
+        raise Http404(_("You have no such saved view."))
+    messages.success(request, _("Saved view removed."))
     return redirect("accounts")

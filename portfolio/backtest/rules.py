@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop
+
 from accounts.rules import can_review, is_ops
 from kam.types import AnyUser
 
-BACKTEST_REFUSED = (
+BACKTEST_REFUSED = gettext_noop(
     "The churn backtest spans every account of the portfolio: executives and operations staff "
     "read it."
 )
-ADOPT_REFUSED = "Only operations staff adopt a calibration (it changes the analysis parameters)."
+ADOPT_REFUSED = gettext_noop(
+    "Only operations staff adopt a calibration (it changes the analysis parameters)."
+)
 
 
 def can_read_backtest(user: AnyUser) -> bool:

@@ -6,6 +6,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.utils.translation import gettext
+
 from accounts.models import Account, AccountEvent, EventKind
 from portfolio.churn.backtest import Backtest, backtest, scored_accounts
 from portfolio.models import AccountSnapshot, AnalysisRun
@@ -93,7 +95,7 @@ def run_backtest(*, run: AnalysisRun, horizon_days: int, today: date) -> RunBack
         missed = [
             MissedAccount(
                 account_id=account,
-                name=names.get(account, (f"Account {account}", ""))[0],
+                name=names.get(account, (gettext("Account %(id)s") % {"id": account}, ""))[0],
                 external_id=names.get(account, ("", ""))[1],
                 churn_score=int(by_account[account].score),
                 churn_stage=by_account[account].stage,

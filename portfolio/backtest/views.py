@@ -11,6 +11,7 @@ from django.db.models import Field
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kam.rules import require
@@ -36,16 +37,16 @@ def _run_choice(raw: str | None, runs: list[Any]) -> tuple[Any, str | None]:
     if raw is None or raw == "":
         return runs[0], None
     if not raw.isascii() or not raw.isdigit() or len(raw) > 12:
-        return runs[0], f"“{raw[:40]}” is not a run number."
+        return runs[0], _("“%(run)s” is not a run number.") % {"run": raw[:40]}
     for run in runs:
         if run.pk == int(raw):
             return run, None
-    raise Http404("No such successful analysis run.")
+    raise Http404(_("No such successful analysis run."))
 
 
 @login_required
 def backtest_page(request: AuthenticatedHttpRequest) -> HttpResponse:
-    require(can_read_backtest(request.user), BACKTEST_REFUSED)
+    require(can_read_backtest(request.user), _(BACKTEST_REFUSED))
     runs = succeeded_runs()
     horizon, horizon_error = horizon_days_parse(request.GET.getlist("horizon_days"))
     context: dict[str, Any] = {"runs": runs, "horizon_days": horizon, "errors": []}
@@ -56,7 +57,7 @@ def backtest_page(request: AuthenticatedHttpRequest) -> HttpResponse:
             request, "portfolio/backtest.html", context, status=400 if context["errors"] else 200
         )
     if len(request.GET.getlist("run")) > 1:
-        context["errors"].append("Choose one run.")
+        context["errors"].append(_("Choose one run."))
     run, run_error = _run_choice(request.GET.get("run"), runs)
     if run_error:
         context["errors"].append(run_error)
@@ -96,7 +97,7 @@ def backtest_page(request: AuthenticatedHttpRequest) -> HttpResponse:
 def calibration_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The calibration proposed from the runs with a known outcome, beside today's figures;
     ops adopt it (a recorded parameter change), executives read it."""
-    require(can_read_backtest(request.user), BACKTEST_REFUSED)
+    require(can_read_backtest(request.user), _(BACKTEST_REFUSED))
     horizon, horizon_error = horizon_days_parse(request.GET.getlist("horizon_days"))
     page = calibration_page(horizon_days=horizon, today=timezone.localdate())
     return render(
@@ -120,14 +121,14 @@ def calibration_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 def calibration_adopt(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Ops adopt the proposal: the parameters posted (those the proposal changes) are saved
     through the parameter service, validated and recorded like any change."""
-    require(can_adopt_calibration(request.user), ADOPT_REFUSED)
+    require(can_adopt_calibration(request.user), _(ADOPT_REFUSED))
     values: dict[str, Any] = {}
     errors: list[str] = []
     for name in request.POST:
         if name in ("csrfmiddlewaretoken", "version"):
             continue
         if name not in PARAMETER_FIELDS:
-            errors.append(f"“{name[:40]}” is not an analysis parameter.")
+            errors.append(_("“%(name)s” is not an analysis parameter.") % {"name": name[:40]})
             continue
         field = AnalysisParameters._meta.get_field(name)
         if not isinstance(field, Field):
@@ -135,21 +136,26 @@ def calibration_adopt(request: AuthenticatedHttpRequest) -> HttpResponse:
         try:
             values[name] = field.to_python(request.POST[name])
         except ValidationError:
-            errors.append(f"{name}: “{request.POST[name][:40]}” is not a number.")
+            errors.append(
+                _("%(name)s: “%(value)s” is not a number.")
+                % {"name": name, "value": request.POST[name][:40]}
+            )
     raw_version = request.POST.get("version", "")
     version = int(raw_version) if raw_version.isascii() and raw_version.isdigit() else None
     if version is None:
-        errors.append("The proposal's parameter version is missing; open the calibration again.")
+        errors.append(_("The proposal's parameter version is missing; open the calibration again."))
     if not values and not errors:
-        errors.append("The proposal changes nothing.")
+        errors.append(_("The proposal changes nothing."))
     if not errors:
         try:
             services.analysis_parameters_update(changed_by=request.user, version=version, **values)
         except VersionConflictError:
             messages.error(
                 request,
-                "The analysis parameters changed since this proposal was computed; "
-                "here it is again, computed on today's parameters.",
+                _(
+                    "The analysis parameters changed since this proposal was computed; "
+                    "here it is again, computed on today's parameters."
+                ),
             )
             return redirect("portfolio:churn-calibration")
         except ValidationError as error:
@@ -157,8 +163,10 @@ def calibration_adopt(request: AuthenticatedHttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                "Calibration adopted: the analysis parameters changed (recorded); the next run "
-                "scores with them.",
+                _(
+                    "Calibration adopted: the analysis parameters changed (recorded); the next "
+                    "run scores with them."
+                ),
             )
             return redirect("portfolio:ops")
     return render(request, "portfolio/calibration_refused.html", {"errors": errors}, status=400)

@@ -32,6 +32,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from portfolio.catalogue import gettext_noop
 from valuation.analysis.columns import (
     ACCOUNT,
     ASSESSMENT_COLUMNS,
@@ -69,16 +70,22 @@ class SignalDefinition:
     label: str  # what every page calls the signal
 
 
-RECURRING_PROBLEMS = SignalDefinition("recurring_problems", 1, 20.0, "Recurring problems")
-SATISFACTION_DECLINE = SignalDefinition("satisfaction_decline", 1, 15.0, "Satisfaction declining")
-KEY_INFLUENCER_NEGLECTED = SignalDefinition(
-    "key_influencer_neglected", 1, 15.0, "Key influencer neglected"
+RECURRING_PROBLEMS = SignalDefinition(
+    "recurring_problems", 1, 20.0, gettext_noop("Recurring problems")
 )
-COVERAGE_GAP = SignalDefinition("coverage_gap", 1, 10.0, "Coverage gap")
-REVENUE_DECLINE = SignalDefinition("revenue_decline", 2, 15.0, "Revenue declining")
-COMPETITOR_ACTIVITY = SignalDefinition("competitor_activity", 2, 15.0, "Competitor activity")
-ULTIMATUM = SignalDefinition("ultimatum", 3, 25.0, "Ultimatum or broken promise")
-LITIGATION = SignalDefinition("litigation", 4, 40.0, "Litigation")
+SATISFACTION_DECLINE = SignalDefinition(
+    "satisfaction_decline", 1, 15.0, gettext_noop("Satisfaction declining")
+)
+KEY_INFLUENCER_NEGLECTED = SignalDefinition(
+    "key_influencer_neglected", 1, 15.0, gettext_noop("Key influencer neglected")
+)
+COVERAGE_GAP = SignalDefinition("coverage_gap", 1, 10.0, gettext_noop("Coverage gap"))
+REVENUE_DECLINE = SignalDefinition("revenue_decline", 2, 15.0, gettext_noop("Revenue declining"))
+COMPETITOR_ACTIVITY = SignalDefinition(
+    "competitor_activity", 2, 15.0, gettext_noop("Competitor activity")
+)
+ULTIMATUM = SignalDefinition("ultimatum", 3, 25.0, gettext_noop("Ultimatum or broken promise"))
+LITIGATION = SignalDefinition("litigation", 4, 40.0, gettext_noop("Litigation"))
 
 # In the order of the defection cycle; fired signals are listed in this order.
 SIGNAL_DEFINITIONS = (

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.permissions import IsAuthenticated
@@ -109,5 +110,5 @@ class DashboardView(APIView):
             return Response(parsed.errors, status=400)
         dashboard = dashboard_get(user=request_user(request), filters=parsed.filters)
         if dashboard is None:
-            return Response({"detail": "There is no successful analysis run yet."}, status=404)
+            return Response({"detail": _("There is no successful analysis run yet.")}, status=404)
         return Response(_payload(dashboard, full=rows[0] == "full"))

@@ -16,18 +16,23 @@ from django.http import FileResponse, HttpResponse
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from kam import formatting
 from kam.spreadsheets import csv_row, xlsx_row
+from portfolio.charts import SEGMENT_NAMES
 from portfolio.dashboard.selectors import AccountRow, Dashboard
+from portfolio.signal_words import signals_joined
 
-TEXT, MONEY, RATIO, PERCENT, NUMBER, ACCOUNT = (
+TEXT, MONEY, RATIO, PERCENT, NUMBER, ACCOUNT, SEGMENT = (
     "text",
     "money",
     "ratio",
     "percent",
     "number",
     "account",
+    "segment",  # a segment's code in files, its name in the reader's language on the page
 )
 CENTS = Decimal("0.01")
 
@@ -61,10 +66,10 @@ def _account_table(
     key: str, title: str, rows: list[AccountRow], figures: list[tuple[str, str, str]]
 ) -> Table:
     columns = [
-        Column("Account", ACCOUNT),
-        Column("External id"),
-        Column("Owner"),
-        *(Column(label, kind) for _, label, kind in figures),
+        Column(_("Account"), ACCOUNT),
+        Column(_("External id")),
+        Column(_("Owner")),
+        *(Column(label, kind) for _name, label, kind in figures),
     ]
     return Table(
         key=key,
@@ -75,7 +80,7 @@ def _account_table(
                 _account(row),
                 Cell(TEXT, row.external_id),
                 Cell(TEXT, row.owner),
-                *(Cell(kind, getattr(row, name)) for name, _, kind in figures),
+                *(Cell(kind, getattr(row, name)) for name, _label, kind in figures),
             ]
             for row in rows
         ],
@@ -85,14 +90,14 @@ def _account_table(
 def _matrix(dashboard: Dashboard) -> Table:
     return _account_table(
         "matrix",
-        "Portfolio matrix",
+        _("Portfolio matrix"),
         dashboard.matrix,
         [
-            ("attractiveness", "Attractiveness", NUMBER),
-            ("margin", "Net margin", PERCENT),
-            ("revenue_ttm", "Revenue TTM", MONEY),
-            ("segment", "Segment", TEXT),
-            ("churn_stage", "Churn stage", NUMBER),
+            ("attractiveness", _("Attractiveness"), NUMBER),
+            ("margin", _("Net margin"), PERCENT),
+            ("revenue_ttm", _("Revenue TTM"), MONEY),
+            ("segment", _("Segment"), SEGMENT),
+            ("churn_stage", _("Churn stage"), NUMBER),
         ],
     )
 
@@ -101,8 +106,8 @@ def _concentration(dashboard: Dashboard) -> Table:
     concentration = dashboard.concentration
     return Table(
         key="concentration",
-        title="Revenue concentration (Lorenz curve)",
-        columns=[Column("Share of accounts", PERCENT), Column("Share of revenue", PERCENT)],
+        title=_("Revenue concentration (Lorenz curve)"),
+        columns=[Column(_("Share of accounts"), PERCENT), Column(_("Share of revenue"), PERCENT)],
         rows=[
             [Cell(PERCENT, point.account_share), Cell(PERCENT, point.revenue_share)]
             for point in concentration.points
@@ -113,14 +118,14 @@ def _concentration(dashboard: Dashboard) -> Table:
 def _pareto(dashboard: Dashboard) -> Table:
     return Table(
         key="pareto",
-        title="Cost-to-serve Pareto",
+        title=_("Cost-to-serve Pareto"),
         columns=[
-            Column("Activity type"),
-            Column("Code"),
-            Column("Cost to serve TTM", MONEY),
-            Column("Share", PERCENT),
-            Column("Cumulative share", PERCENT),
-            Column("Vital few"),
+            Column(_("Activity type")),
+            Column(_("Code")),
+            Column(_("Cost to serve TTM"), MONEY),
+            Column(_("Share"), PERCENT),
+            Column(_("Cumulative share"), PERCENT),
+            Column(_("Vital few")),
         ],
         rows=[
             [
@@ -129,7 +134,7 @@ def _pareto(dashboard: Dashboard) -> Table:
                 Cell(MONEY, row.cost),
                 Cell(PERCENT, row.share),
                 Cell(PERCENT, row.cumulative_share),
-                Cell(TEXT, "yes" if row.is_vital_few else "no"),
+                Cell(TEXT, _("yes") if row.is_vital_few else _("no")),
             ]
             for row in dashboard.pareto
         ],
@@ -139,21 +144,21 @@ def _pareto(dashboard: Dashboard) -> Table:
 def _creators(dashboard: Dashboard) -> Table:
     return _account_table(
         "creators",
-        "Value creators and value drainers",
+        _("Value creators and value drainers"),
         [*dashboard.creators, *dashboard.drainers],
-        [("net_profit_ttm", "Net profit TTM", MONEY), ("revenue_ttm", "Revenue TTM", MONEY)],
+        [("net_profit_ttm", _("Net profit TTM"), MONEY), ("revenue_ttm", _("Revenue TTM"), MONEY)],
     )
 
 
 def _ltv(dashboard: Dashboard) -> Table:
     return _account_table(
         "ltv",
-        "Lifetime value against replacement cost (largest accounts)",
+        _("Lifetime value against replacement cost (largest accounts)"),
         dashboard.top_accounts,
         [
-            ("ltv", "Lifetime value", MONEY),
-            ("replacement_cost", "Replacement cost", MONEY),
-            ("revenue_ttm", "Revenue TTM", MONEY),
+            ("ltv", _("Lifetime value"), MONEY),
+            ("replacement_cost", _("Replacement cost"), MONEY),
+            ("revenue_ttm", _("Revenue TTM"), MONEY),
         ],
     )
 
@@ -161,11 +166,11 @@ def _ltv(dashboard: Dashboard) -> Table:
 def _value_exchange(dashboard: Dashboard) -> Table:
     return _account_table(
         "value",
-        "Value delivered against value received",
+        _("Value delivered against value received"),
         dashboard.value_exchange,
         [
-            ("value_delivered_ttm", "Value delivered TTM", MONEY),
-            ("value_received_ttm", "Value received TTM", MONEY),
+            ("value_delivered_ttm", _("Value delivered TTM"), MONEY),
+            ("value_received_ttm", _("Value received TTM"), MONEY),
         ],
     )
 
@@ -173,16 +178,16 @@ def _value_exchange(dashboard: Dashboard) -> Table:
 def churn_table(rows: list[AccountRow], *, key: str = "churn") -> Table:
     return Table(
         key=key,
-        title="Churn risk",
+        title=_("Churn risk"),
         columns=[
-            Column("Account", ACCOUNT),
-            Column("External id"),
-            Column("Owner"),
-            Column("Revenue at risk (TTM)", MONEY),
-            Column("Score", NUMBER),
-            Column("Stage", NUMBER),
-            Column("Signals"),
-            Column("What to do"),
+            Column(_("Account"), ACCOUNT),
+            Column(_("External id")),
+            Column(_("Owner")),
+            Column(_("Revenue at risk (TTM)"), MONEY),
+            Column(_("Score"), NUMBER),
+            Column(_("Stage"), NUMBER),
+            Column(_("Signals")),
+            Column(_("What to do")),
         ],
         rows=[
             [
@@ -192,7 +197,7 @@ def churn_table(rows: list[AccountRow], *, key: str = "churn") -> Table:
                 Cell(MONEY, row.revenue_ttm),
                 Cell(NUMBER, row.churn_score),
                 Cell(NUMBER, row.churn_stage),
-                Cell(TEXT, "; ".join(row.signal_words)),
+                Cell(TEXT, signals_joined(row.signal_words)),
                 Cell(TEXT, " ".join(row.signal_actions)),
             ]
             for row in rows
@@ -207,14 +212,14 @@ def _churn(dashboard: Dashboard) -> Table:
 def _trend(dashboard: Dashboard) -> Table:
     return Table(
         key="trend",
-        title="Portfolio totals across runs",
+        title=_("Portfolio totals across runs"),
         columns=[
-            Column("As of"),
-            Column("Accounts", NUMBER),
-            Column("Revenue TTM", MONEY),
-            Column("Gross margin TTM", MONEY),
-            Column("Cost to serve TTM", MONEY),
-            Column("Net profit TTM", MONEY),
+            Column(_("As of")),
+            Column(_("Accounts"), NUMBER),
+            Column(_("Revenue TTM"), MONEY),
+            Column(_("Gross margin TTM"), MONEY),
+            Column(_("Cost to serve TTM"), MONEY),
+            Column(_("Net profit TTM"), MONEY),
         ],
         rows=[
             [
@@ -238,23 +243,26 @@ def _trend(dashboard: Dashboard) -> Table:
 def _totals(dashboard: Dashboard) -> Table:
     totals = dashboard.totals
     figures = [
-        ("Accounts", NUMBER, totals.accounts),
-        ("Revenue TTM", MONEY, totals.revenue_ttm),
-        ("Gross margin TTM", MONEY, totals.gross_margin_ttm),
-        ("Cost to serve TTM", MONEY, totals.cost_to_serve_ttm),
-        ("Net profit TTM", MONEY, totals.net_profit_ttm),
-        ("Lifetime value", MONEY, totals.ltv),
-        ("Replacement cost", MONEY, totals.replacement_cost),
-        ("Value delivered TTM", MONEY, totals.value_delivered_ttm),
-        ("Value received TTM", MONEY, totals.value_received_ttm),
-        ("Value creators", NUMBER, totals.creators),
-        ("Value drainers", NUMBER, totals.drainers),
-        ("Accounts at churn risk", NUMBER, totals.at_risk),
+        (_("Accounts"), NUMBER, totals.accounts),
+        (_("Revenue TTM"), MONEY, totals.revenue_ttm),
+        (_("Gross margin TTM"), MONEY, totals.gross_margin_ttm),
+        (_("Cost to serve TTM"), MONEY, totals.cost_to_serve_ttm),
+        (_("Net profit TTM"), MONEY, totals.net_profit_ttm),
+        (_("Lifetime value"), MONEY, totals.ltv),
+        (_("Replacement cost"), MONEY, totals.replacement_cost),
+        (_("Value delivered TTM"), MONEY, totals.value_delivered_ttm),
+        (_("Value received TTM"), MONEY, totals.value_received_ttm),
+        (_("Value creators"), NUMBER, totals.creators),
+        (_("Value drainers"), NUMBER, totals.drainers),
+        (_("Accounts at churn risk"), NUMBER, totals.at_risk),
     ]
     return Table(
         key="totals",
-        title="Portfolio totals",
-        columns=[Column("Figure"), Column("Value", MONEY)],
+        title=_("Portfolio totals"),
+        columns=[
+            Column(_("Figure")),
+            Column(pgettext("a table's column of figures", "Value"), MONEY),
+        ],
         rows=[[Cell(TEXT, label), Cell(kind, value)] for label, kind, value in figures],
     )
 
@@ -328,6 +336,8 @@ def _display(cell: Cell, currency: str) -> str:
         return formatting.percent(value)
     if cell.kind == NUMBER:
         return f"{Decimal(str(value)):,.0f}"
+    if cell.kind == SEGMENT and value in SEGMENT_NAMES:
+        return _(SEGMENT_NAMES[value])
     if cell.kind == RATIO:
         return formatting.number(value)
     return str(value)
@@ -371,7 +381,8 @@ def table_html(*, table: Table, table_id: str) -> SafeString:
         body.append("<tr>" + "".join(cells) + "</tr>")
     if not body:
         body.append(
-            f'<tr><td colspan="{len(table.columns)}">Nothing to show for these filters.</td></tr>'
+            f'<tr><td colspan="{len(table.columns)}">'
+            f"{escape(_('Nothing to show for these filters.'))}</td></tr>"
         )
     return mark_safe(  # noqa: S308 - every text above went through escape()
         f'<table class="dashboard-table" id="{escape(table_id)}">'

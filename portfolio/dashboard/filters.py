@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from accounts.models import Designation
 from portfolio.models import Segment
 
@@ -40,17 +42,28 @@ def dashboard_filters_parse(*, params: Mapping[str, object]) -> ParsedFilters:
     errors: dict[str, str] = {}
     values: dict[str, str] = {}
     choices = {"segment": Segment, "designation": Designation}
+    # What the messages call each filter (the query parameter keeps its name).
+    names = {
+        "segment": _("segment"),
+        "designation": _("designation"),
+        "owner": _("owner"),
+        "region": _("region"),
+    }
     for name in ("segment", "designation", "owner", "region"):
         raw = params.get(name, "")
         value = raw.strip() if isinstance(raw, str) else ""
         if not value:
             continue
         if len(value) > MAX_FILTER_LENGTH:
-            errors[name] = f"The {name} filter is too long; it was ignored."
+            errors[name] = _("The %(filter)s filter is too long; it was ignored.") % {
+                "filter": names[name]
+            }
             continue
         if name in choices and value not in choices[name].values:
             allowed = ", ".join(choices[name].values)
-            errors[name] = f"There is no {name} “{value}” (one of {allowed}); it was ignored."
+            errors[name] = _(
+                "There is no %(filter)s “%(value)s” (one of %(allowed)s); it was ignored."
+            ) % {"filter": names[name], "value": value, "allowed": allowed}
             continue
         values[name] = value
     return ParsedFilters(filters=DashboardFilters(**values), errors=errors)

@@ -21,16 +21,16 @@ from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, F, FloatField, Max, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Cast
+from django_stubs_ext import StrOrPromise
 
 from accounts.models import Account, Designation
 from accounts.selectors import accounts_visible_to
 from kam.types import User
-from portfolio.churn.playbook import signal_action
-from portfolio.churn.signals import signal_label
 from portfolio.dashboard.filters import DashboardFilters
 from portfolio.dashboard.lorenz import Concentration, lorenz_curve
 from portfolio.models import AccountSnapshot, AnalysisRun, Segment
 from portfolio.selectors import analysis_run_latest_succeeded
+from portfolio.signal_words import signal_and_words, signal_detail, signal_step
 from valuation.analysis.cost_to_serve import cost_pareto
 from valuation.models import ActivityType
 
@@ -93,14 +93,15 @@ class AccountRow:
     @property
     def signal_words(self) -> list[str]:
         return [
-            f"{signal_label(str(s.get('code', '')))}: {s.get('detail', '')}" for s in self.signals
+            signal_and_words(str(s.get("code", "")), signal_detail(str(s.get("detail", ""))))
+            for s in self.signals
         ]
 
     @property
     def signal_actions(self) -> list[str]:
         """The playbook's action for each fired signal, in the signals' order."""
         return [
-            f"{signal_label(str(s.get('code', '')))}: {signal_action(str(s.get('code', '')))}"
+            signal_and_words(str(s.get("code", "")), signal_step(str(s.get("code", ""))))
             for s in self.signals
         ]
 
@@ -126,8 +127,9 @@ class TrendRow:
 
 @dataclass(frozen=True)
 class FilterOptions:
-    segments: list[tuple[str, str]]
-    designations: list[tuple[str, str]]
+    # The labels stay lazy (a cached dashboard is read in every language).
+    segments: list[tuple[str, StrOrPromise]]
+    designations: list[tuple[str, StrOrPromise]]
     owners: list[str]
     regions: list[str]
 

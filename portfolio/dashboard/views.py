@@ -11,6 +11,8 @@ from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
 
 from kam.types import AuthenticatedHttpRequest
 from portfolio import charts
@@ -36,15 +38,27 @@ INLINE_TABLES = ("pareto", "creators", "ltv", "value", "trend")
 
 def _creators_note(dashboard: Dashboard) -> str:
     totals = dashboard.totals
-    creators = (
-        f"Net profit TTM of the largest value creators ({len(dashboard.creators)} of "
-        f"{totals.creators})"
-    )
+    counts = {
+        "creators_shown": len(dashboard.creators),
+        "creators": totals.creators,
+        "drainers_shown": len(dashboard.drainers),
+        "drainers": totals.drainers,
+    }
     if not totals.drainers:
-        return f"{creators}. No account drains value: none has a net profit below 0."
+        return (
+            _(
+                "Net profit TTM of the largest value creators (%(creators_shown)s of "
+                "%(creators)s). No account drains value: none has a net profit below 0."
+            )
+            % counts
+        )
     return (
-        f"{creators} and of the value drainers, whose net profit is below 0 "
-        f"({len(dashboard.drainers)} of {totals.drainers})."
+        _(
+            "Net profit TTM of the largest value creators (%(creators_shown)s of %(creators)s) "
+            "and of the value drainers, whose net profit is below 0 (%(drainers_shown)s of "
+            "%(drainers)s)."
+        )
+        % counts
     )
 
 
@@ -128,50 +142,89 @@ def dashboard_notes(dashboard: Dashboard) -> dict[str, str]:
     totals = dashboard.totals
     shown = len(dashboard.matrix)
     concentration = dashboard.concentration
+    churn = {
+        "count": totals.at_risk,
+        "accounts": totals.accounts,
+        "score": dashboard.run.at_risk_score_used,
+        "shown": len(dashboard.churn),
+    }
     return {
-        "matrix": (
-            f"{shown} of {totals.accounts} accounts shown (largest revenue first). "
+        "matrix": _(
+            "%(shown)s of %(accounts)s accounts shown (largest revenue first). "
             "Bubble size is revenue TTM, colour the segment; ringed accounts are at churn "
             "risk (stage and score in the hover). The five largest and the three riskiest "
             "are named; hover any bubble for its name. Dashed lines: the attractiveness "
             "threshold and the margin target."
-        ),
+        )
+        % {"shown": shown, "accounts": totals.accounts},
         "concentration": (
-            f"The top 20 % of accounts ({concentration.top_accounts} of {totals.accounts}) "
-            + (
-                f"bring {concentration.top_share * 100:.0f} % of revenue TTM."
-                if concentration.top_share is not None
-                else "bring no revenue: revenue TTM totals 0."
+            _(
+                "The top 20 %% of accounts (%(top)s of %(accounts)s) bring %(share)s %% of "
+                "revenue TTM."
             )
+            % {
+                "top": concentration.top_accounts,
+                "accounts": totals.accounts,
+                "share": f"{concentration.top_share * 100:.0f}",
+            }
+            if concentration.top_share is not None
+            else _(
+                "The top 20 %% of accounts (%(top)s of %(accounts)s) bring no revenue: "
+                "revenue TTM totals 0."
+            )
+            % {"top": concentration.top_accounts, "accounts": totals.accounts}
         ),
-        "pareto": (
-            f"{sum(row.is_vital_few for row in dashboard.pareto)} of {len(dashboard.pareto)} "
-            "activity types (darker bars), the vital few, reach 80 % of the cost to serve."
-        ),
+        "pareto": _(
+            "%(vital)s of %(types)s activity types (darker bars), the vital few, reach 80 %% "
+            "of the cost to serve."
+        )
+        % {
+            "vital": sum(row.is_vital_few for row in dashboard.pareto),
+            "types": len(dashboard.pareto),
+        },
         "creators": _creators_note(dashboard),
-        "ltv": (
-            f"The {_count(len(dashboard.top_accounts), 'largest account')} by revenue TTM: "
-            "what each is "
-            "worth over the horizon against the cost of winning enough small accounts to "
-            "replace it."
-        ),
-        "value": (
-            f"The {_count(len(dashboard.value_exchange), 'account')} with the most value "
-            "exchanged in the trailing twelve months, from the value ledger."
-        ),
+        "ltv": ngettext(
+            "The %(count)s largest account by revenue TTM: what each is worth over the "
+            "horizon against the cost of winning enough small accounts to replace it.",
+            "The %(count)s largest accounts by revenue TTM: what each is worth over the "
+            "horizon against the cost of winning enough small accounts to replace it.",
+            len(dashboard.top_accounts),
+        )
+        % {"count": len(dashboard.top_accounts)},
+        "value": ngettext(
+            "The %(count)s account with the most value exchanged in the trailing twelve "
+            "months, from the value ledger.",
+            "The %(count)s accounts with the most value exchanged in the trailing twelve "
+            "months, from the value ledger.",
+            len(dashboard.value_exchange),
+        )
+        % {"count": len(dashboard.value_exchange)},
         "churn": (
-            f"{_count(totals.at_risk, 'account')} of {totals.accounts} at churn risk (score "
-            f"{dashboard.run.at_risk_score_used} or more), largest revenue at risk first"
-            + (
-                f"; the first {len(dashboard.churn)} shown."
-                if len(dashboard.churn) < totals.at_risk
-                else "."
+            ngettext(
+                "%(count)s account of %(accounts)s at churn risk (score %(score)s or more), "
+                "largest revenue at risk first; the first %(shown)s shown.",
+                "%(count)s accounts of %(accounts)s at churn risk (score %(score)s or more), "
+                "largest revenue at risk first; the first %(shown)s shown.",
+                totals.at_risk,
             )
-        ),
-        "trend": (
-            f"The last {_count(len(dashboard.trend), 'successful run')} over the same accounts and "
-            "filters (segment as each run assessed it)."
-        ),
+            if len(dashboard.churn) < totals.at_risk
+            else ngettext(
+                "%(count)s account of %(accounts)s at churn risk (score %(score)s or more), "
+                "largest revenue at risk first.",
+                "%(count)s accounts of %(accounts)s at churn risk (score %(score)s or more), "
+                "largest revenue at risk first.",
+                totals.at_risk,
+            )
+        )
+        % churn,
+        "trend": ngettext(
+            "The last %(count)s successful run over the same accounts and filters (segment "
+            "as each run assessed it).",
+            "The last %(count)s successful runs over the same accounts and filters (segment "
+            "as each run assessed it).",
+            len(dashboard.trend),
+        )
+        % {"count": len(dashboard.trend)},
     }
 
 
@@ -179,10 +232,6 @@ def _rest_share(dashboard: Dashboard) -> float:
     """Where the top 20 % of accounts begin on the Lorenz curve's x axis."""
     count = dashboard.totals.accounts
     return (count - dashboard.concentration.top_accounts) / count if count else 0.8
-
-
-def _count(number: int, singular: str, plural: str | None = None) -> str:
-    return f"{number} {singular if number == 1 else (plural or singular + 's')}"
 
 
 def _page_parts(dashboard: Dashboard) -> dict[str, Any]:
@@ -208,7 +257,12 @@ def dashboard_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     parsed = dashboard_filters_parse(params=request.GET)
     source = dashboard_source(user=request.user, filters=parsed.filters)
     # Pages with a filter message are drawn afresh: the message belongs to the request.
-    body_key = f"{source.cache_key}:body" if source.cache_key and not parsed.errors else None
+    # The body is in the reader's language: one cached body per language.
+    body_key = (
+        f"{source.cache_key}:body:{get_language()}"
+        if source.cache_key and not parsed.errors
+        else None
+    )
     body: str | None = cache.get(body_key) if body_key else None
     context: dict[str, Any] = {}
     if body is None:
@@ -237,7 +291,7 @@ def dashboard_table_page(request: AuthenticatedHttpRequest, key: str) -> HttpRes
     """One chart's table as its own page (the matrix and the Lorenz curve are too long to
     sit on the dashboard)."""
     if key not in TABLES:
-        raise Http404("No such chart.")
+        raise Http404(_("No such chart."))
     parsed = dashboard_filters_parse(params=request.GET)
     dashboard = dashboard_get(user=request.user, filters=parsed.filters)
     table = dashboard_table(dashboard=dashboard, key=key) if dashboard is not None else None
@@ -261,11 +315,11 @@ def dashboard_export(
     request: AuthenticatedHttpRequest, key: str, file_format: str
 ) -> HttpResponseBase:
     if key not in TABLES or file_format not in FORMATS:
-        raise Http404("No such download.")
+        raise Http404(_("No such download."))
     parsed = dashboard_filters_parse(params=request.GET)
     dashboard = dashboard_get(user=request.user, filters=parsed.filters)
     if dashboard is None:
-        raise Http404("There is no successful analysis run yet.")
+        raise Http404(_("There is no successful analysis run yet."))
     table = dashboard_table(dashboard=dashboard, key=key)
     stamp = dashboard.run.as_of.isoformat()
     return table_response(table=table, file_format=file_format, stamp=stamp)

@@ -25,6 +25,8 @@ from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Value
+from django.utils.functional import Promise
+from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import (
     Account,
@@ -58,7 +60,7 @@ class Part:
     """One model whose history shows on the tab, under the filter `kind`."""
 
     kind: str
-    label: str
+    label: str | Promise
     model: type[models.Model]
     belongs: Belongs  # a filter of its history rows: those of account `id`
     subject: Subject  # a few words naming the record
@@ -139,6 +141,10 @@ def _label(model: type[models.Model], name: str, value: Any) -> str:
     return str(choices.get(value, value))
 
 
+def _in_plan(subject: str, plan: str) -> str:
+    return gettext("%(subject)s (plan %(plan)s)") % {"subject": subject, "plan": plan}
+
+
 @cache
 def history_parts() -> tuple[Part, ...]:
     """Every model shown on the tab, in the order of the kind filter."""
@@ -155,85 +161,91 @@ def history_parts() -> tuple[Part, ...]:
         return names.of(get_user_model(), record.user_id)
 
     return (
-        Part("account", "Account", Account, lambda pk: Q(id=pk), lambda r, n: r.name),
-        Part("location", "Location", AccountLocation, _direct, lambda r, n: r.name),
-        Part("knowledge", "Knowledge entry", KnowledgeEntry, _direct, lambda r, n: r.title),
-        Part("team", "Team member", TeamMember, _direct, user_of),
-        Part("contact", "Contact", Contact, _direct, lambda r, n: r.name),
+        Part("account", gettext_lazy("Account"), Account, lambda pk: Q(id=pk), lambda r, n: r.name),
+        Part("location", gettext_lazy("Location"), AccountLocation, _direct, lambda r, n: r.name),
+        Part(
+            "knowledge",
+            gettext_lazy("Knowledge entry"),
+            KnowledgeEntry,
+            _direct,
+            lambda r, n: r.title,
+        ),
+        Part("team", gettext_lazy("Team member"), TeamMember, _direct, user_of),
+        Part("contact", gettext_lazy("Contact"), Contact, _direct, lambda r, n: r.name),
         Part(
             "contact",
-            "Contact goal",
+            gettext_lazy("Contact goal"),
             ContactGoal,
             _through_history(Contact, "contact_id"),
             lambda r, n: f"{r.text} ({n.of(Contact, r.contact_id)})",
         ),
         Part(
             "interaction",
-            "Interaction",
+            gettext_lazy("Interaction"),
             Interaction,
             _direct,
             lambda r, n: f"{r.date:%Y-%m-%d} · {_label(Interaction, 'channel', r.channel)}",
         ),
         Part(
             "assessment",
-            "Assessment",
+            gettext_lazy("Assessment"),
             Assessment,
             _direct,
             lambda r, n: f"{_label(Assessment, 'kind', r.kind)} {r.date:%Y-%m-%d}",
         ),
         Part(
             "assessment",
-            "Assessment dimension",
+            gettext_lazy("Assessment dimension"),
             AssessmentDimension,
             _through_history(Assessment, "assessment_id"),
             lambda r, n: r.name,
         ),
         Part(
             "complaint",
-            "Complaint",
+            gettext_lazy("Complaint"),
             Complaint,
             _direct,
             lambda r, n: f"{r.category} ({r.opened_on:%Y-%m-%d})",
         ),
         Part(
             "event",
-            "Event",
+            gettext_lazy("Event"),
             AccountEvent,
             _direct,
             lambda r, n: f"{_label(AccountEvent, 'kind', r.kind)} {r.date:%Y-%m-%d}",
         ),
-        Part("plan", "Plan", AccountPlan, _direct, lambda r, n: r.period),
+        Part("plan", gettext_lazy("Plan"), AccountPlan, _direct, lambda r, n: r.period),
         Part(
             "plan",
-            "Plan objective",
+            gettext_lazy("Plan objective"),
             PlanObjective,
             _through_history(AccountPlan, "plan_id"),
-            lambda r, n: f"{r.metric} (plan {n.of(AccountPlan, r.plan_id)})",
+            lambda r, n: _in_plan(r.metric, n.of(AccountPlan, r.plan_id)),
         ),
         Part(
             "plan",
-            "Plan action",
+            gettext_lazy("Plan action"),
             PlanAction,
             _through_history(AccountPlan, "plan_id"),
-            lambda r, n: f"{r.title} (plan {n.of(AccountPlan, r.plan_id)})",
+            lambda r, n: _in_plan(r.title, n.of(AccountPlan, r.plan_id)),
         ),
         Part(
             "criterion_score",
-            "Criterion score",
+            gettext_lazy("Criterion score"),
             CriterionScore,
             _direct,
             lambda r, n: n.of(SelectionCriterion, r.criterion_id),
         ),
         Part(
             "qualifying",
-            "Qualifying answers",
+            gettext_lazy("Qualifying answers"),
             QualifyingAnswers,
             _direct,
-            lambda r, n: "Qualifying answers",
+            lambda r, n: gettext("Qualifying answers"),
         ),
         Part(
             "designation_request",
-            "Designation request",
+            gettext_lazy("Designation request"),
             DesignationRequest,
             _direct,
             lambda r, n: (
@@ -243,29 +255,36 @@ def history_parts() -> tuple[Part, ...]:
         ),
         Part(
             "review_meeting",
-            "Review meeting",
+            gettext_lazy("Review meeting"),
             ReviewMeeting,
             _meeting_of,
             lambda r, n: f"{r.title} {r.date:%Y-%m-%d}",
         ),
         Part(
             "revenue",
-            "Revenue",
+            gettext_lazy("Revenue"),
             RevenueRecord,
             _direct,
             lambda r, n: f"{r.period_start:%Y-%m} · {n.of(AccountLocation, r.location_id)}",
         ),
-        Part("forecast", "Forecast", Forecast, _direct, lambda r, n: f"{r.period_start:%Y-%m}"),
+        Part(
+            "forecast",
+            gettext_lazy("Forecast"),
+            Forecast,
+            _direct,
+            lambda r, n: f"{r.period_start:%Y-%m}",
+        ),
         Part(
             "activity",
-            "Service activity",
+            gettext_lazy("Service activity"),
             ServiceActivity,
             _direct,
-            lambda r, n: f"{n.of(ActivityType, r.activity_type_id)} on {r.date:%Y-%m-%d}",
+            lambda r, n: gettext("%(activity)s on %(date)s")
+            % {"activity": n.of(ActivityType, r.activity_type_id), "date": f"{r.date:%Y-%m-%d}"},
         ),
         Part(
             "value_entry",
-            "Value entry",
+            gettext_lazy("Value entry"),
             ValueEntry,
             _direct,
             lambda r, n: f"{r.category} {r.date:%Y-%m-%d}",
@@ -277,7 +296,7 @@ def history_kinds() -> list[tuple[str, str]]:
     """(value, label) of the kind filter, in display order."""
     seen: dict[str, str] = {}
     for part in history_parts():
-        seen.setdefault(part.kind, part.label)
+        seen.setdefault(part.kind, str(part.label))
     return list(seen.items())
 
 
@@ -322,7 +341,7 @@ def _display(model_field: models.Field[Any, Any], value: Any, names: Names) -> s
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return gettext("yes") if value else gettext("no")
     if isinstance(value, date | datetime):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -414,9 +433,9 @@ def _items(rows: list[tuple[datetime, int, int]]) -> list[HistoryItem]:
         items.append(
             HistoryItem(
                 when=record.history_date,
-                who=user.username if user is not None else "system",
+                who=user.username if user is not None else gettext("system"),
                 kind=part.kind,
-                label=part.label,
+                label=str(part.label),
                 subject=part.subject(record, names),
                 change=KIND_OF_CHANGE.get(record.history_type, "changed"),
                 changes=_changes(part, record, before_record, names),

@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from decimal import Decimal
 from numbers import Real
 
 _WEIGHT_PREFIX = "weight_"
+
+
+def gettext_noop(message: str) -> str:
+    """Mark a message for the translation catalogue (this module stays free of Django: the
+    caller hands `validate` its translation function)."""
+    return message
+
+
+def _untranslated(message: str) -> str:
+    return message
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -58,90 +69,108 @@ class AnalysisParameters:
         """The signal table's thresholds by name (``THRESHOLD_FIELDS``), as numbers."""
         return {name: float(getattr(self, name)) for name in THRESHOLD_FIELDS}
 
-    def validate(self) -> dict[str, str]:
+    def validate(self, *, translate: Callable[[str], str] = _untranslated) -> dict[str, str]:
         """Field name → plain-words error, for every invalid value (empty when valid).
 
         Catches the usual slips: a percentage typed as 10 instead of 0.10, a negative
-        cost, a horizon below one year.
+        cost, a horizon below one year. `translate` puts a message in the reader's language
+        (Django's gettext; English when not given).
         """
         errors: dict[str, str] = {}
 
         def number(name: str) -> float:
             return _as_number(getattr(self, name))
 
-        def check(name: str, is_valid: bool, message: str) -> None:
+        def check(name: str, is_valid: bool, message: str, **values: int) -> None:
             if not math.isfinite(number(name)):
-                errors[name] = "Enter a number."
+                errors[name] = translate(gettext_noop("Enter a number."))
             elif not is_valid:
-                errors[name] = message
+                errors[name] = translate(message) % values if values else translate(message)
 
         check(
             "discount_rate",
             0 <= number("discount_rate") <= 1,
-            "The discount rate must be between 0 and 1 (0.10 means 10 %); it cannot be negative.",
+            gettext_noop(
+                "The discount rate must be between 0 and 1 (0.10 means 10 %); it cannot be "
+                "negative."
+            ),
         )
         horizon = number("horizon_years")
         check(
             "horizon_years",
             math.isfinite(horizon) and horizon == int(horizon) and 1 <= horizon <= 100,
-            "The horizon must be a whole number of years from 1 to 100.",
+            gettext_noop("The horizon must be a whole number of years from 1 to 100."),
         )
         check(
             "base_retention",
             0 <= number("base_retention") <= 1,
-            "Base retention must be between 0 and 1 (0.90 means 90 % of customers stay each year).",
+            gettext_noop(
+                # xgettext:no-python-format
+                "Base retention must be between 0 and 1 (0.90 means 90 % of customers stay "
+                "each year)."
+            ),
         )
         check(
             "acquisition_cost",
             number("acquisition_cost") >= 0,
-            "The acquisition cost cannot be negative.",
+            gettext_noop("The acquisition cost cannot be negative."),
         )
         check(
             "small_account_revenue",
             number("small_account_revenue") > 0,
-            "The small-account revenue must be more than 0.",
+            gettext_noop("The small-account revenue must be more than 0."),
         )
         check(
             "margin_target",
             -1 <= number("margin_target") <= 1,
-            "The margin target must be between -1 and 1 (0.10 means 10 %).",
+            gettext_noop("The margin target must be between -1 and 1 (0.10 means 10 %)."),
         )
         check(
             "attractiveness_threshold",
             0 <= number("attractiveness_threshold") <= 100,
-            "The attractiveness threshold must be between 0 and 100.",
+            gettext_noop("The attractiveness threshold must be between 0 and 100."),
         )
         check(
             "at_risk_score",
             0 <= number("at_risk_score") <= 100,
-            "The at-risk score must be between 0 and 100 points.",
+            gettext_noop("The at-risk score must be between 0 and 100 points."),
         )
         for name, (low, high) in _WHOLE_NUMBERS.items():
             value = number(name)
             check(
                 name,
                 math.isfinite(value) and value == int(value) and low <= value <= high,
-                f"Enter a whole number from {low} to {high}.",
+                gettext_noop("Enter a whole number from %(low)s to %(high)s."),
+                low=low,
+                high=high,
             )
         for name in ("low_satisfaction_score", "satisfaction_drop"):
-            check(name, 0 <= number(name) <= 10, "A satisfaction score is between 0 and 10.")
+            check(
+                name,
+                0 <= number(name) <= 10,
+                gettext_noop("A satisfaction score is between 0 and 10."),
+            )
         check(
             "neglect_factor",
             0 < number("neglect_factor") <= 100,
-            "The neglect factor is more than 0 (2 means twice the desired contact frequency).",
+            gettext_noop(
+                "The neglect factor is more than 0 (2 means twice the desired contact frequency)."
+            ),
         )
         check(
             "revenue_decline_ratio",
             0 < number("revenue_decline_ratio") <= 1,
-            "The revenue-decline ratio is more than 0 and at most 1 "
-            "(0.9 means a fall of more than 10 %).",
+            gettext_noop(
+                "The revenue-decline ratio is more than 0 and at most 1 "
+                "(0.9 means a fall of more than 10 %)."
+            ),
         )
         for field in fields(self):
             if field.name.startswith(_WEIGHT_PREFIX):
                 check(
                     field.name,
                     0 <= number(field.name) <= 100,
-                    "A churn signal weight must be between 0 and 100 points.",
+                    gettext_noop("A churn signal weight must be between 0 and 100 points."),
                 )
         return errors
 

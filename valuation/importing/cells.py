@@ -1,6 +1,9 @@
 """Cells to values: the parsers of dates, amounts, texts, choices and codes, the look-ups of
 accounts and activity types by their keys, and the row checker that gathers every column's
-problem before refusing a row. A parser raises BadValue with a message in plain words."""
+problem before refusing a row. A parser raises BadValue with a message in plain words, in the
+language of the import (the uploader's, `valuation.importing.services`). A parser's `what` is
+the English name of what the cell holds, marked with `gettext_noop` where it is given and
+translated only when a message needs it (a million rows pay nothing for it)."""
 
 from __future__ import annotations
 
@@ -11,6 +14,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import Account
 from kam.input_policy import LONG_TEXT_MAX_LENGTH, date_problem, text_problem
@@ -39,17 +44,21 @@ class DateParser:
             return value
         stripped = text.strip()
         if not stripped:
-            raise BadValue("A date is required (YYYY-MM-DD).")
+            raise BadValue(_("A date is required (YYYY-MM-DD)."))
         if not _DATE.match(stripped):
             raise BadValue(
-                f"'{stripped}' is not a date; write dates as YYYY-MM-DD, e.g. 2024-03-31."
+                _("'%(value)s' is not a date; write dates as YYYY-MM-DD, e.g. 2024-03-31.")
+                % {"value": stripped}
             )
         try:
             value = datetime.date.fromisoformat(stripped)
         except ValueError as error:
             raise BadValue(
-                f"'{stripped}' is not a real date (month 01-12, day within the month); "
-                "write dates as YYYY-MM-DD."
+                _(
+                    "'%(value)s' is not a real date (month 01-12, day within the month); "
+                    "write dates as YYYY-MM-DD."
+                )
+                % {"value": stripped}
             ) from error
         problem = date_problem(value)
         if problem:
@@ -63,8 +72,11 @@ def parse_month_start(parse_date: DateParser, text: str) -> datetime.date:
     value = parse_date(text)
     if value.day != 1:
         raise BadValue(
-            f"{value.isoformat()} is not the first day of a month; monthly figures are dated "
-            f"by the month's first day, e.g. {value.replace(day=1).isoformat()}."
+            _(
+                "%(date)s is not the first day of a month; monthly figures are dated "
+                "by the month's first day, e.g. %(first)s."
+            )
+            % {"date": value.isoformat(), "first": value.replace(day=1).isoformat()}
         )
     return value
 
@@ -85,21 +97,33 @@ class DecimalParser:
             return cached
         text = raw.strip()
         if not text:
-            raise BadValue(f"A {self.what} is required.")
+            raise BadValue(_("A %(what)s is required.") % {"what": _(self.what)})
         if not _AMOUNT.match(text):
             if "," in text:
                 raise BadValue(
-                    f"'{text}' contains a comma; write numbers with '.' as the decimal point "
-                    "and no thousands separator, e.g. 1234.50."
+                    _(
+                        "'%(value)s' contains a comma; write numbers with '.' as the decimal "
+                        "point and no thousands separator, e.g. 1234.50."
+                    )
+                    % {"value": text}
                 )
-            raise BadValue(f"'{text}' is not a number; write a {self.what} such as 1234.50.")
+            raise BadValue(
+                _("'%(value)s' is not a number; write a %(what)s such as 1234.50.")
+                % {"value": text, "what": _(self.what)}
+            )
         if text.startswith("-"):
-            raise BadValue(f"A {self.what} cannot be negative ('{text}').")
-        whole, _, fraction = text.partition(".")
+            raise BadValue(
+                _("A %(what)s cannot be negative ('%(value)s').")
+                % {"what": _(self.what), "value": text}
+            )
+        whole, _point, fraction = text.partition(".")
         if len(fraction.rstrip("0")) > self.places:
-            raise BadValue(f"'{text}' has more than {self.places} decimals.")
+            raise BadValue(
+                _("'%(value)s' has more than %(places)s decimals.")
+                % {"value": text, "places": self.places}
+            )
         if len(whole.lstrip("0")) > self.max_integer_digits:
-            raise BadValue(f"'{text}' is too large.")
+            raise BadValue(_("'%(value)s' is too large.") % {"value": text})
         if len(self.cache) < 100_000:
             self.cache[raw] = text
         return text
@@ -114,7 +138,7 @@ def parse_bool(text: str) -> bool:
         return True
     if value in ("false", "no", "0", "n", ""):
         return False
-    raise BadValue(f"'{text}' is not true or false.")
+    raise BadValue(_("'%(value)s' is not true or false.") % {"value": text})
 
 
 def parse_text(
@@ -123,9 +147,12 @@ def parse_text(
     """A text cell under the input policy (kam/input_policy.py)."""
     value = text.strip()
     if required and not value:
-        raise BadValue(f"The {what} is required.")
+        raise BadValue(_("The %(what)s is required.") % {"what": _(what)})
     if len(value) > max_length:
-        raise BadValue(f"The {what} is longer than {max_length} characters.")
+        raise BadValue(
+            _("The %(what)s is longer than %(max)s characters.")
+            % {"what": _(what), "max": max_length}
+        )
     problem = text_problem(value, multiline=multiline)
     if problem:
         raise BadValue(problem)
@@ -142,13 +169,20 @@ def parse_choice(text: str, *, what: str, choices: Iterable[str]) -> str:
     value = text.strip().lower()
     allowed = list(choices)
     if value not in allowed:
-        shown = f"'{text.strip()}'" if text.strip() else "An empty value"
-        raise BadValue(f"{shown} is not a known {what}; use one of: {', '.join(allowed)}.")
+        values = {"value": text.strip(), "what": _(what), "choices": ", ".join(allowed)}
+        if text.strip():
+            raise BadValue(
+                _("'%(value)s' is not a known %(what)s; use one of: %(choices)s.") % values
+            )
+        raise BadValue(
+            _("An empty value is not a known %(what)s; use one of: %(choices)s.") % values
+        )
     return value
 
 
 class Lookup:
-    """A preloaded name → id map with a plain-words miss message."""
+    """A preloaded name → id map with a plain-words miss message (`missing` has a `{}` for
+    the key; both are in the import's language)."""
 
     def __init__(self, mapping: dict[str, int], *, missing: str, empty: str) -> None:
         self.mapping = mapping
@@ -181,16 +215,16 @@ def account_lookup(*, lock: bool = False) -> Lookup:
     mapping = _preload(Account, "external_id", lock=lock)
     return Lookup(
         mapping,
-        missing="No account has the external id '{}'.",
-        empty="The account (its external id) is required.",
+        missing=_("No account has the external id '{}'."),
+        empty=_("The account (its external id) is required."),
     )
 
 
 def activity_type_lookup(*, lock: bool = False) -> Lookup:
     return Lookup(
         _preload(ActivityType, "code", lock=lock),
-        missing="No activity type has the code '{}'; add it first (kind activity_types).",
-        empty="The activity type (its code) is required.",
+        missing=_("No activity type has the code '{}'; add it first (kind activity_types)."),
+        empty=_("The activity type (its code) is required."),
     )
 
 
@@ -228,7 +262,10 @@ _CODE = re.compile(r"[-a-zA-Z0-9_]+\Z")
 
 
 def parse_code(text: str) -> str:
-    value = parse_text(text, what="code", max_length=40)
+    value = parse_text(text, what=gettext_noop("code"), max_length=40)
     if not _CODE.match(value):
-        raise BadValue(f"'{value}' is not a valid code; use letters, digits, '-' and '_' only.")
+        raise BadValue(
+            _("'%(value)s' is not a valid code; use letters, digits, '-' and '_' only.")
+            % {"value": value}
+        )
     return value

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from kam.spreadsheets import cell_from_file
 from valuation.importing.outcome import ImportRefused, RowError
@@ -86,7 +87,11 @@ def _refuse_xlsx_bomb(path: Path) -> None:
             unpacked = sum(member.file_size for member in archive.infolist())
     except (BadZipFile, OSError, ValueError) as error:
         raise ImportRefused(
-            [RowError(0, "", "The file is not a readable XLSX workbook; save it as .xlsx or CSV.")]
+            [
+                RowError(
+                    0, "", _("The file is not a readable XLSX workbook; save it as .xlsx or CSV.")
+                )
+            ]
         ) from error
     if unpacked > limit:
         raise ImportRefused(
@@ -94,8 +99,11 @@ def _refuse_xlsx_bomb(path: Path) -> None:
                 RowError(
                     0,
                     "",
-                    f"The workbook unpacks to {unpacked / 1e6:,.0f} MB, more than the "
-                    f"{limit / 1e6:,.0f} MB an import may read; split it, or save it as CSV.",
+                    _(
+                        "The workbook unpacks to %(size)s MB, more than the "
+                        "%(limit)s MB an import may read; split it, or save it as CSV."
+                    )
+                    % {"size": f"{unpacked / 1e6:,.0f}", "limit": f"{limit / 1e6:,.0f}"},
                 )
             ]
         )
@@ -112,7 +120,11 @@ def _xlsx_rows(path: Path) -> Iterator[list[str]]:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as error:
         raise ImportRefused(
-            [RowError(0, "", "The file is not a readable XLSX workbook; save it as .xlsx or CSV.")]
+            [
+                RowError(
+                    0, "", _("The file is not a readable XLSX workbook; save it as .xlsx or CSV.")
+                )
+            ]
         ) from error
     try:
         sheet = workbook.worksheets[0]
@@ -135,7 +147,7 @@ def _csv_rows(path: Path) -> Iterator[list[str]]:
                 yield [cell_from_file(cell) if cell[:1] == "'" else cell for cell in row]
         except csv.Error as error:
             raise ImportRefused(
-                [RowError(0, "", f"The CSV file cannot be read: {error}.")]
+                [RowError(0, "", _("The CSV file cannot be read: %(error)s.") % {"error": error})]
             ) from error
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from accounts.rules import is_ops
 from kam.types import AnyUser
 
-IMPORT_REFUSED = "Only operations staff may load data."
+IMPORT_REFUSED = _("Only operations staff may load data.")
 
 
 def can_import(user: AnyUser) -> bool:

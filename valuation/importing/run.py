@@ -37,6 +37,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
 
 from valuation.importing.cells import CellErrors
 from valuation.importing.copy_lane import import_activities_columnar
@@ -86,8 +87,10 @@ def import_run(
         errors.add(
             0,
             "",
-            "The file is not UTF-8 text; save it as 'CSV UTF-8' (the rows with unreadable "
-            "characters are listed below).",
+            _(
+                "The file is not UTF-8 text; save it as 'CSV UTF-8' (the rows with unreadable "
+                "characters are listed below)."
+            ),
         )
     reader = _RowReader(
         spec=spec,
@@ -134,8 +137,11 @@ def _header(spec: KindSpec, rows: Iterator[list[str]]) -> tuple[list[str], int]:
                 RowError(
                     0,
                     "",
-                    "The file is empty; it needs a header row naming the columns "
-                    f"({', '.join(spec.columns)}) and one row per record.",
+                    _(
+                        "The file is empty; it needs a header row naming the columns "
+                        "(%(columns)s) and one row per record."
+                    )
+                    % {"columns": ", ".join(spec.columns)},
                 )
             ]
         )
@@ -152,23 +158,35 @@ def check_header(spec: KindSpec, header: list[str], errors: ErrorList) -> dict[s
         errors.add(
             1,
             "",
-            f"The first row must be the header row naming the columns: {expected}.",
+            _("The first row must be the header row naming the columns: %(columns)s.")
+            % {"columns": expected},
         )
         return positions
     for index, name in enumerate(names):
         if not name:
-            errors.add(1, f"column {index + 1}", "This header cell is empty; name the column.")
+            errors.add(
+                1,
+                _("column %(number)s") % {"number": index + 1},
+                _("This header cell is empty; name the column."),
+            )
         elif name not in spec.columns:
             errors.add(
-                1, name, f"Unknown column '{header[index].strip()}'; the columns are: {expected}."
+                1,
+                name,
+                _("Unknown column '%(name)s'; the columns are: %(columns)s.")
+                % {"name": header[index].strip(), "columns": expected},
             )
         elif name in positions:
-            errors.add(1, name, f"The column '{name}' appears twice in the header.")
+            errors.add(
+                1, name, _("The column '%(name)s' appears twice in the header.") % {"name": name}
+            )
         else:
             positions[name] = index
     for name in spec.columns:
         if name not in positions:
-            errors.add(1, name, f"The column '{name}' is missing from the header.")
+            errors.add(
+                1, name, _("The column '%(name)s' is missing from the header.") % {"name": name}
+            )
     return positions
 
 
@@ -189,7 +207,7 @@ def _finish(
     progress: ProgressCallback | None,
 ) -> None:
     if data_rows == 0:
-        errors.add(0, "", "The file has a header row but no data rows.")
+        errors.add(0, "", _("The file has a header row but no data rows."))
     if errors.total:
         # Raising out of atomic() rolls back everything the writer did.
         raise errors.refusal()
@@ -224,7 +242,7 @@ class _RowReader:
         stream = self.valid_rows(parse)
         self.spec.write(stream, context)
         # The writer gets no rows after the first error; finish reading to list them all.
-        for _ in stream:
+        for _row in stream:
             pass
         return self.data_rows
 
@@ -270,13 +288,16 @@ class _RowReader:
             self.errors.add(
                 row_number,
                 "",
-                f"This row has {len(row)} values but the header has {width} columns.",
+                _("This row has %(values)s values but the header has %(columns)s columns.")
+                % {"values": len(row), "columns": width},
             )
             return None
         if not self.is_utf8:
             unreadable = [n for n, i in self.positions.items() if "\ufffd" in row[i]]
             for name in unreadable:
-                self.errors.add(row_number, name, "This value has bytes that are not UTF-8 text.")
+                self.errors.add(
+                    row_number, name, _("This value has bytes that are not UTF-8 text.")
+                )
             if unreadable:
                 return None
         return row
@@ -290,6 +311,7 @@ class _RowReader:
         self.errors.add(
             row_number,
             key_names,
-            f"Same {key_names} as row {first}; each may appear once in a file.",
+            _("Same %(key)s as row %(first)s; each may appear once in a file.")
+            % {"key": key_names, "first": first},
         )
         return True

@@ -13,7 +13,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from kam.rules import require
 from kam.types import User
@@ -54,7 +55,7 @@ def import_progress_key(batch_id: int) -> str:
 
 def _refuse_unknown_kind(kind: str) -> None:
     if kind not in ImportKind.values:
-        raise ValidationError({"kind": f"Unknown kind '{kind}'."})
+        raise ValidationError({"kind": _("Unknown kind '%(kind)s'.") % {"kind": kind}})
     try:
         spec_for(kind)
     except ImportRefused as refused:
@@ -72,7 +73,8 @@ def import_batch_create(
     """Record a file to import. An upload is stored under MEDIA_ROOT/imports/; a `path`
     (the command line) is read where it is. The content hash is taken now. `created_by` is
     None for the command line; a user must be allowed to import (valuation.importing.rules),
-    PermissionDenied otherwise."""
+    PermissionDenied otherwise. The batch keeps the language it is asked in: its messages
+    (errors, outcome, notification) are written in it, even by a worker."""
     if created_by is not None:
         require(can_import(created_by), IMPORT_REFUSED)
     _refuse_unknown_kind(kind)
@@ -81,15 +83,16 @@ def import_batch_create(
     elif path is not None and upload is None:
         file_name = path.name
     else:
-        raise ValidationError("Give either an uploaded file or a path.")
+        raise ValidationError(_("Give either an uploaded file or a path."))
     if not file_name.lower().endswith(ALLOWED_SUFFIXES):
-        raise ValidationError({"file": "Upload a .csv or .xlsx file."})
+        raise ValidationError({"file": _("Upload a .csv or .xlsx file.")})
     if upload is not None and (oversized := upload_size_problem(size=upload.size)):
         raise ValidationError({"file": oversized})
     batch = ImportBatch(
         kind=kind,
         file_name=file_name[:255],
         created_by=created_by,
+        language=translation.get_language() or "",
     )
     if upload is not None:
         batch.file.save(file_name, upload, save=False)
@@ -97,7 +100,7 @@ def import_batch_create(
     else:
         assert path is not None  # noqa: S101 - narrowed by the check above
         if not path.is_file():
-            raise ValidationError({"file": f"No such file: {path.name}."})
+            raise ValidationError({"file": _("No such file: %(name)s.") % {"name": path.name}})
         source = path
     facts = file_digest(source)
     batch.sha256 = facts.sha256
@@ -117,10 +120,10 @@ def upload_size_problem(*, size: int | str | None) -> str | None:
     limit = settings.KAM_UPLOAD_MAX_BYTES
     if size <= limit:
         return None
-    return (
-        f"The file is {size / 1e6:,.1f} MB; an upload may be at most {limit / 1e6:,.0f} MB. "
+    return _(
+        "The file is %(size)s MB; an upload may be at most %(limit)s MB. "
         "Split it, or load it with the import_data command."
-    )
+    ) % {"size": f"{size / 1e6:,.1f}", "limit": f"{limit / 1e6:,.0f}"}
 
 
 def import_batch_queue(*, batch: ImportBatch) -> None:
@@ -190,13 +193,17 @@ def _already_loaded(batch: ImportBatch) -> ImportBatch | None:
 
 
 def _already_loaded_error(earlier: ImportBatch | None) -> RowError:
-    when = f" on {earlier.finished_at:%Y-%m-%d %H:%M} UTC (import #{earlier.pk})" if earlier else ""
-    return RowError(
-        0,
-        "",
-        f"This file was already loaded{when}. Its rows have no natural key, so loading it "
-        "again would count every row twice; nothing was written.",
-    )
+    if earlier is None:
+        message = _(
+            "This file was already loaded. Its rows have no natural key, so loading it "
+            "again would count every row twice; nothing was written."
+        )
+    else:
+        message = _(
+            "This file was already loaded on %(when)s UTC (import #%(id)s). Its rows have no "
+            "natural key, so loading it again would count every row twice; nothing was written."
+        ) % {"when": f"{earlier.finished_at:%Y-%m-%d %H:%M}", "id": earlier.pk}
+    return RowError(0, "", message)
 
 
 def _finish(
@@ -227,10 +234,15 @@ def _finish(
         notify(
             recipients=[batch.created_by],
             kind=Kind.IMPORT_FAILED,
-            message=f"The {batch.kind} import of {batch.file_name} failed: {message}",
+            message=_("The %(kind)s import of %(file)s failed: %(message)s")
+            % {"kind": _import_kind_label(batch.kind), "file": batch.file_name, "message": message},
             url=reverse("valuation:import-detail", args=[batch.pk]),
             once_key=f"import-failed:{batch.pk}",
         )
+
+
+def _import_kind_label(kind: str) -> str:
+    return str(ImportKind(kind).label) if kind in ImportKind.values else kind
 
 
 def import_batch_execute(
@@ -242,10 +254,25 @@ def import_batch_execute(
 ) -> ImportBatch:
     """Claim a queued batch and import its file, all or nothing.
 
-    Records `succeeded` with counts, or `failed` with every problem (row, column, message).
-    Unexpected errors are recorded on the batch and re-raised. `progress(rows_done)` is
-    called while the file streams; the page reads the same count from the cache.
+    Records `succeeded` with counts, or `failed` with every problem (row, column, message),
+    in the batch's language (the one it was uploaded in). Unexpected errors are recorded on
+    the batch and re-raised. `progress(rows_done)` is called while the file streams; the
+    page reads the same count from the cache.
     """
+    language = ImportBatch.objects.filter(pk=batch_id).values_list("language", flat=True).first()
+    with translation.override(language or None):
+        return _import_batch_execute(
+            batch_id=batch_id, path=path, progress=progress, progress_every=progress_every
+        )
+
+
+def _import_batch_execute(
+    *,
+    batch_id: int,
+    path: Path | None,
+    progress: ProgressCallback | None,
+    progress_every: int | None,
+) -> ImportBatch:
     claimed = ImportBatch.objects.filter(pk=batch_id, status=ImportBatch.Status.QUEUED).update(
         status=ImportBatch.Status.RUNNING, started_at=timezone.now()
     )
@@ -297,9 +324,11 @@ def import_batch_execute(
     except ImportRefused as refused:
         batch.refresh_from_db(fields=["rows_done"])
         more = refused.total - len(refused.errors)
-        message = f"The file was refused: {refused.total} problem(s); nothing was written."
+        message = _("The file was refused: %(count)s problem(s); nothing was written.") % {
+            "count": refused.total
+        }
         if more:
-            message += f" The first {len(refused.errors)} are listed."
+            message += " " + _("The first %(count)s are listed.") % {"count": len(refused.errors)}
         _finish(
             batch,
             status=ImportBatch.Status.FAILED,
@@ -308,7 +337,11 @@ def import_batch_execute(
         )
     except IntegrityError as error:
         if "import_file_loaded_once" not in str(error):
-            _finish(batch, status=ImportBatch.Status.FAILED, message=f"Database error: {error}")
+            _finish(
+                batch,
+                status=ImportBatch.Status.FAILED,
+                message=_("Database error: %(error)s") % {"error": error},
+            )
             raise
         refusal = _already_loaded_error(_already_loaded(batch))
         _finish(
@@ -318,7 +351,11 @@ def import_batch_execute(
             message=refusal.message,
         )
     except Exception as error:
-        _finish(batch, status=ImportBatch.Status.FAILED, message=f"The import failed: {error}")
+        _finish(
+            batch,
+            status=ImportBatch.Status.FAILED,
+            message=_("The import failed: %(error)s") % {"error": error},
+        )
         raise
     return batch
 
@@ -346,9 +383,9 @@ def import_batches_reap() -> int:
     claimed_before = timezone.now() - IMPORT_CLAIM_GRACE
     running = ImportBatch.objects.filter(
         status=ImportBatch.Status.RUNNING, started_at__lt=claimed_before
-    ).values_list("pk", flat=True)
+    ).values_list("pk", "language")
     failed = 0
-    for batch_id in list(running):
+    for batch_id, language in list(running):
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", _import_lock_key(batch_id))
             if not cursor.fetchone()[0]:
@@ -358,17 +395,27 @@ def import_batches_reap() -> int:
             ).update(
                 status=ImportBatch.Status.FAILED,
                 finished_at=timezone.now(),
-                message=(
-                    "The import was interrupted (its worker or the database stopped); "
-                    "nothing was written. Import the file again."
-                ),
+                message=_interrupted_message(language),
             )
     return failed
 
 
+def _interrupted_message(language: str) -> str:
+    with translation.override(language or None):
+        return _(
+            "The import was interrupted (its worker or the database stopped); "
+            "nothing was written. Import the file again."
+        )
+
+
 def _success_message(rows: int, created: int, updated: int) -> str:
     unchanged = rows - created - updated
-    return (
-        f"Imported {rows:,} row(s): {created:,} new, {updated:,} changed, "
-        f"{unchanged:,} already up to date."
-    )
+    return _(
+        "Imported %(rows)s row(s): %(created)s new, %(updated)s changed, "
+        "%(unchanged)s already up to date."
+    ) % {
+        "rows": f"{rows:,}",
+        "created": f"{created:,}",
+        "updated": f"{updated:,}",
+        "unchanged": f"{unchanged:,}",
+    }

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from kam.forms import form_errors_apply
 from kam.rules import require
@@ -41,7 +42,9 @@ def import_page(request: AuthenticatedHttpRequest) -> HttpResponse:
             form_errors_apply(form, error)
         else:
             if import_services.import_batch_start(batch=batch):
-                messages.info(request, "The file imports in the background; this page follows it.")
+                messages.info(
+                    request, _("The file imports in the background; this page follows it.")
+                )
             return redirect("valuation:import-detail", batch_id=batch.pk)
     batches = import_selectors.import_batches_list()[:20]
     kinds = [
@@ -82,7 +85,7 @@ def import_detail(request: AuthenticatedHttpRequest, batch_id: int) -> HttpRespo
 def import_template(request: HttpRequest, kind: str) -> HttpResponse:
     """A header-only CSV of the kind: the columns an import expects."""
     if kind not in SPECS:
-        raise Http404("No such kind.")
+        raise Http404(_("No such kind."))
     response = HttpResponse(",".join(SPECS[kind].columns) + "\n", content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="{kind}-template.csv"'
     return response

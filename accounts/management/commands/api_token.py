@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from accounts.users import user_api_token
@@ -39,9 +40,14 @@ class Command(BaseCommand):
 
     def _revoke(self, username: str) -> None:
         if api_token_revoke(username=username):
-            self.stdout.write(f"Revoked the API token of {username}: calls with it are refused.")
+            self.stdout.write(
+                _("Revoked the API token of %(username)s: calls with it are refused.")
+                % {"username": username}
+            )
         else:
-            self.stdout.write(f"{username} has no API token: nothing to revoke.")
+            self.stdout.write(
+                _("%(username)s has no API token: nothing to revoke.") % {"username": username}
+            )
 
     def _print_token(self, username: str) -> None:
         key = user_api_token(username=username)
@@ -52,7 +58,7 @@ class Command(BaseCommand):
             key = user_api_token(username=username)
             # The key alone goes to stdout, for scripts; the news to stderr.
             self.stderr.write(
-                f"The API token of {username} expired on {expired_on:%Y-%m-%d %H:%M} UTC; "
-                "issued a new one."
+                _("The API token of %(username)s expired on %(expired_on)s UTC; issued a new one.")
+                % {"username": username, "expired_on": f"{expired_on:%Y-%m-%d %H:%M}"}
             )
         self.stdout.write(key)

@@ -13,6 +13,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.users import user_create
 from kam.roles import Role
@@ -39,8 +40,10 @@ class Command(BaseCommand):
         password = options["password"] or os.environ.get("KAM_PASSWORD")
         if not password:
             if not self.stdin_is_interactive():
-                raise CommandError("No password: pass --password or set KAM_PASSWORD.")
-            password = getpass.getpass(f"Password for {options['username']}: ")
+                raise CommandError(_("No password: pass --password or set KAM_PASSWORD."))
+            password = getpass.getpass(
+                _("Password for %(username)s: ") % {"username": options["username"]}
+            )
         try:
             with transaction.atomic():
                 user = user_create(
@@ -56,7 +59,8 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
         self.stdout.write(
-            f"Created {user.username} with roles: {', '.join(sorted(options['roles']))}"
+            _("Created %(username)s with roles: %(roles)s")
+            % {"username": user.username, "roles": ", ".join(sorted(options["roles"]))}
         )
 
     @staticmethod

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from portfolio.schedules import nightly_schedule_get
 
@@ -14,7 +15,22 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         schedule = nightly_schedule_get()
+        words = {
+            "minute": schedule.minute,
+            "hour": schedule.hour,
+            "days": schedule.day_of_week,
+        }
         self.stdout.write(
-            f"Nightly analysis: minute {schedule.minute}, hour {schedule.hour}, "
-            f"days {schedule.day_of_week} (UTC), {'enabled' if schedule.enabled else 'disabled'}."
+            (
+                _(
+                    "Nightly analysis: minute %(minute)s, hour %(hour)s, days %(days)s (UTC), "
+                    "enabled."
+                )
+                if schedule.enabled
+                else _(
+                    "Nightly analysis: minute %(minute)s, hour %(hour)s, days %(days)s (UTC), "
+                    "disabled."
+                )
+            )
+            % words
         )

@@ -8,6 +8,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from portfolio.models import AnalysisRun
 from portfolio.run_notices import analysis_run_notify
@@ -18,7 +20,9 @@ def _date(value: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError as error:
-        raise CommandError(f"{value} is not a date; use YYYY-MM-DD.") from error
+        raise CommandError(
+            _("%(value)s is not a date; use YYYY-MM-DD.") % {"value": value}
+        ) from error
 
 
 class Command(BaseCommand):
@@ -38,18 +42,35 @@ class Command(BaseCommand):
             )
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
-        self.stdout.write(f"Run {run.pk} as of {as_of.isoformat()}: running…")
+        self.stdout.write(
+            _("Run %(run)s as of %(as_of)s: running…") % {"run": run.pk, "as_of": as_of.isoformat()}
+        )
         try:
             analysis_run_execute(run_id=run.pk)
         except Exception as error:
             run.refresh_from_db()
             analysis_run_notify(run_id=run.pk)
-            raise CommandError(f"Run {run.pk} failed: {run.error or error}") from error
+            raise CommandError(
+                _("Run %(run)s failed: %(error)s")
+                % {"run": run.pk, "error": run.error_display or error}
+            ) from error
         analysis_run_notify(run_id=run.pk)
         run.refresh_from_db()
         self.stdout.write(
-            f"Run {run.pk} {run.status}: {run.accounts_analysed} accounts analysed, "
-            f"{len(run.warnings)} warning(s), {run.duration_seconds or 0:.1f} s."
+            ngettext(
+                "Run %(run)s %(status)s: %(accounts)s accounts analysed, %(warnings)s warning, "
+                "%(seconds)s s.",
+                "Run %(run)s %(status)s: %(accounts)s accounts analysed, %(warnings)s warnings, "
+                "%(seconds)s s.",
+                len(run.warnings),
+            )
+            % {
+                "run": run.pk,
+                "status": str(run.get_status_display()).lower(),
+                "accounts": run.accounts_analysed,
+                "warnings": len(run.warnings),
+                "seconds": f"{run.duration_seconds or 0:.1f}",
+            }
         )
         for warning in run.warnings:
-            self.stdout.write(f"  warning: {warning}")
+            self.stdout.write(_("  warning: %(warning)s") % {"warning": warning})

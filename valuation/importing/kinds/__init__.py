@@ -3,6 +3,8 @@ kind or family of kinds, each with its row parser and writer."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from valuation.importing.kinds.accounts import accounts_parser, write_accounts
 from valuation.importing.kinds.activities import activities_parser, write_activities
 from valuation.importing.kinds.costs import (
@@ -122,5 +124,12 @@ def spec_for(kind: str) -> KindSpec:
     except KeyError:
         known = ", ".join(SPECS)
         raise ImportRefused(
-            [RowError(0, "", f"Unknown kind '{kind}'; use one of: {known}.")]
+            [
+                RowError(
+                    0,
+                    "",
+                    _("Unknown kind '%(kind)s'; use one of: %(known)s.")
+                    % {"kind": kind, "known": known},
+                )
+            ]
         ) from None

@@ -6,6 +6,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import Account, Designation
 from kam import data_versions
@@ -31,8 +33,8 @@ def accounts_parser(positions: dict[str, int]) -> RowParser:
     )
     owner = Lookup(
         users,
-        missing="'{}' is not an active account manager, so cannot own accounts.",
-        empty="The owner (a username) is required.",
+        missing=_("'{}' is not an active account manager, so cannot own accounts."),
+        empty=_("The owner (a username) is required."),
     )
     check = RowChecker()
 
@@ -40,24 +42,26 @@ def accounts_parser(positions: dict[str, int]) -> RowParser:
         c = cells_of(row, positions)
         external_id = check.take(
             "external_id",
-            lambda t: parse_text(t, what="external id", max_length=64),
+            lambda t: parse_text(t, what=gettext_noop("external id"), max_length=64),
             c["external_id"],
         )
-        name = check.take("name", lambda t: parse_text(t, what="name", max_length=200), c["name"])
+        name = check.take(
+            "name", lambda t: parse_text(t, what=gettext_noop("name"), max_length=200), c["name"]
+        )
         industry = check.take(
             "industry",
-            lambda t: parse_text(t, what="industry", max_length=100, required=False),
+            lambda t: parse_text(t, what=gettext_noop("industry"), max_length=100, required=False),
             c["industry"],
         )
         region = check.take(
             "region",
-            lambda t: parse_text(t, what="region", max_length=100, required=False),
+            lambda t: parse_text(t, what=gettext_noop("region"), max_length=100, required=False),
             c["region"],
         )
         designation = check.take(
             "designation",
             lambda t: parse_choice(
-                t or "candidate", what="designation", choices=Designation.values
+                t or "candidate", what=gettext_noop("designation"), choices=Designation.values
             ),
             c["designation"],
         )

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from django.db import connection
+from django.utils.translation import gettext_noop
 
 from valuation.importing.cells import (
     DateParser,
@@ -34,7 +35,7 @@ class ActivitiesParser:
         self.accounts = account_lookup(lock=True)
         self.types = activity_type_lookup(lock=True)
         self.dates = DateParser()
-        self.quantity = DecimalParser(what="quantity", places=2, max_digits=12)
+        self.quantity = DecimalParser(what=gettext_noop("quantity"), places=2, max_digits=12)
         self.i_account = positions["account"]
         self.i_type = positions["activity_type"]
         self.i_date = positions["date"]

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
 from valuation.importing.cells import (
     DateParser,
     DecimalParser,
@@ -36,8 +39,12 @@ def activity_types_parser(positions: dict[str, int]) -> RowParser:
     def parse(row: list[str]) -> Row:
         c = cells_of(row, positions)
         code = check.take("code", parse_code, c["code"])
-        name = check.take("name", lambda t: parse_text(t, what="name", max_length=120), c["name"])
-        unit = check.take("unit", lambda t: parse_text(t, what="unit", max_length=40), c["unit"])
+        name = check.take(
+            "name", lambda t: parse_text(t, what=gettext_noop("name"), max_length=120), c["name"]
+        )
+        unit = check.take(
+            "unit", lambda t: parse_text(t, what=gettext_noop("unit"), max_length=40), c["unit"]
+        )
         is_investment = check.take("is_investment", parse_bool, c["is_investment"])
         check.done()
         return (code, name, unit, is_investment)
@@ -51,9 +58,9 @@ def write_activity_types(rows: Iterator[Row], context: ImportContext) -> ImportO
 
 def activity_rates_parser(positions: dict[str, int]) -> RowParser:
     activity_type = activity_type_lookup()
-    activity_type.empty = "Every rate needs an activity type (its code)."
+    activity_type.empty = _("Every rate needs an activity type (its code).")
     dates = DateParser()
-    money = DecimalParser(what="unit cost")
+    money = DecimalParser(what=gettext_noop("unit cost"))
     check = RowChecker()
 
     def parse(row: list[str]) -> Row:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from django.db import connection
+from django.utils.translation import gettext_noop
 
 from accounts.models import AccountLocation
 from valuation.importing.cells import (
@@ -35,7 +36,7 @@ FORECASTS = Upsert(
 def revenue_parser(positions: dict[str, int]) -> RowParser:
     account = account_lookup()
     dates = DateParser()
-    money = DecimalParser(what="amount")
+    money = DecimalParser(what=gettext_noop("amount"))
     check = RowChecker()
 
     def parse(row: list[str]) -> Row:
@@ -43,7 +44,7 @@ def revenue_parser(positions: dict[str, int]) -> RowParser:
         account_id = check.take("account", account, c["account"])
         location = check.take(
             "location",
-            lambda t: parse_text(t, what="location", max_length=120),
+            lambda t: parse_text(t, what=gettext_noop("location"), max_length=120),
             c["location"],
         )
         period = check.take(
@@ -90,7 +91,7 @@ def _with_location_ids(rows: Iterator[Row]) -> Iterator[Row]:
 def forecasts_parser(positions: dict[str, int]) -> RowParser:
     account = account_lookup()
     dates = DateParser()
-    money = DecimalParser(what="amount")
+    money = DecimalParser(what=gettext_noop("amount"))
     check = RowChecker()
 
     def parse(row: list[str]) -> Row:

@@ -6,6 +6,9 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
 from accounts.models import AccountEvent, Complaint, EventKind, Severity
 from valuation.importing.cells import (
     DateParser,
@@ -35,22 +38,24 @@ def complaints_parser(positions: dict[str, int]) -> RowParser:
         # stored lower-case so recurring problems group reliably (see Complaint)
         category = check.take(
             "category",
-            lambda t: parse_text(t, what="category", max_length=100).lower(),
+            lambda t: parse_text(t, what=gettext_noop("category"), max_length=100).lower(),
             c["category"],
         )
         severity = check.take(
             "severity",
-            lambda t: parse_choice(t, what="severity", choices=Severity.values),
+            lambda t: parse_choice(t, what=gettext_noop("severity"), choices=Severity.values),
             c["severity"],
         )
         opened_on = check.take("opened_on", dates, c["opened_on"])
         resolved_on = check.take("resolved_on", optional_date, c["resolved_on"])
         if opened_on and resolved_on and resolved_on < opened_on:
             check.problems.append(
-                ("resolved_on", "A complaint cannot be resolved before it was opened.")
+                ("resolved_on", _("A complaint cannot be resolved before it was opened."))
             )
         description = check.take(
-            "description", lambda t: parse_long_text(t, what="description"), c["description"]
+            "description",
+            lambda t: parse_long_text(t, what=gettext_noop("description")),
+            c["description"],
         )
         check.done()
         return (account_id, category, severity, opened_on, resolved_on, description)
@@ -88,11 +93,13 @@ def events_parser(positions: dict[str, int]) -> RowParser:
         account_id = check.take("account", account, c["account"])
         kind = check.take(
             "kind",
-            lambda t: parse_choice(t, what="event kind", choices=EventKind.values),
+            lambda t: parse_choice(t, what=gettext_noop("event kind"), choices=EventKind.values),
             c["kind"],
         )
         day = check.take("date", dates, c["date"])
-        notes = check.take("notes", lambda t: parse_long_text(t, what="notes"), c["notes"])
+        notes = check.take(
+            "notes", lambda t: parse_long_text(t, what=gettext_noop("notes")), c["notes"]
+        )
         check.done()
         return (account_id, kind, day, notes)
 

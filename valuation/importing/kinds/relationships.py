@@ -25,6 +25,8 @@ from django.core.validators import validate_email
 from django.db.models import Aggregate, Case, CharField, QuerySet, Value, When
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import Account, TeamMember
 from relationships.models import ROLE_FIELDS, Attitude, Channel, Contact, Influence, Interaction
@@ -101,7 +103,9 @@ def _people_of_accounts() -> dict[int, set[int]]:
 def _usernames() -> Lookup:
     users = dict(get_user_model().objects.filter(is_active=True).values_list("username", "id"))
     return Lookup(
-        users, missing="No active user is called '{}'.", empty="The user (a username) is required."
+        users,
+        missing=_("No active user is called '{}'."),
+        empty=_("The user (a username) is required."),
     )
 
 
@@ -110,8 +114,8 @@ def _roles(text: str) -> tuple[bool, ...]:
     unknown = [name for name in names if name not in ROLE_NAMES]
     if unknown:
         raise BadValue(
-            f"'{';'.join(unknown)}' is not a buying role; use {', '.join(ROLE_NAMES)} "
-            "(several separated by ';')."
+            _("'%(roles)s' is not a buying role; use %(known)s (several separated by ';').")
+            % {"roles": ";".join(unknown), "known": ", ".join(ROLE_NAMES)}
         )
     return tuple(role in names for role in ROLE_NAMES)
 
@@ -123,9 +127,9 @@ def _email(text: str) -> str:
     try:
         validate_email(value)
     except ValidationError as error:
-        raise BadValue(f"'{value}' is not an e-mail address.") from error
+        raise BadValue(_("'%(value)s' is not an e-mail address.") % {"value": value}) from error
     if len(value) > 254:
-        raise BadValue("The e-mail address is longer than 254 characters.")
+        raise BadValue(_("The e-mail address is longer than 254 characters."))
     return value
 
 
@@ -134,7 +138,7 @@ def _frequency(text: str) -> int:
     if not value:
         return 90
     if not value.isdigit() or not 1 <= int(value) <= 3650:
-        raise BadValue(f"'{value}' is not a number of days from 1 to 3650.")
+        raise BadValue(_("'%(value)s' is not a number of days from 1 to 3650.") % {"value": value})
     return int(value)
 
 
@@ -155,8 +159,11 @@ class ContactsParser:
         user_id = self.users(text)
         if account_id is not None and user_id not in self.people.get(account_id, set()):
             raise BadValue(
-                f"'{text.strip()}' is not on this account's team; choose the owner or a team "
-                "member."
+                _(
+                    "'%(username)s' is not on this account's team; choose the owner or a team "
+                    "member."
+                )
+                % {"username": text.strip()}
             )
         return user_id
 
@@ -167,30 +174,36 @@ class ContactsParser:
         account_id = check.take("account", self.account, c["account"])
         external_id = check.take(
             "external_id",
-            lambda t: parse_text(t, what="external id", max_length=64),
+            lambda t: parse_text(t, what=gettext_noop("external id"), max_length=64),
             c["external_id"],
         )
-        name = check.take("name", lambda t: parse_text(t, what="name", max_length=200), c["name"])
+        name = check.take(
+            "name", lambda t: parse_text(t, what=gettext_noop("name"), max_length=200), c["name"]
+        )
         title = check.take(
             "title",
-            lambda t: parse_text(t, what="title", max_length=200, required=False),
+            lambda t: parse_text(t, what=gettext_noop("title"), max_length=200, required=False),
             c["title"],
         )
         email = check.take("email", _email, c["email"])
         roles = check.take("roles", _roles, c["roles"])
         influence = check.take(
             "influence",
-            lambda t: parse_choice(t or "medium", what="influence", choices=Influence.values),
+            lambda t: parse_choice(
+                t or "medium", what=gettext_noop("influence"), choices=Influence.values
+            ),
             c["influence"],
         )
         attitude = check.take(
             "attitude",
-            lambda t: parse_choice(t or "neutral", what="attitude", choices=Attitude.values),
+            lambda t: parse_choice(
+                t or "neutral", what=gettext_noop("attitude"), choices=Attitude.values
+            ),
             c["attitude"],
         )
         reports_to = check.take(
             "reports_to",
-            lambda t: parse_text(t, what="reports_to", max_length=64, required=False),
+            lambda t: parse_text(t, what=gettext_noop("reports_to"), max_length=64, required=False),
             c["reports_to"],
         )
         primary = check.take(
@@ -266,15 +279,18 @@ def _line_problems(
             continue
         target = (r.account_id, r.reports_to)
         if target == key:
-            errors.append(RowError(r.row, "reports_to", "A person cannot report to themselves."))
+            errors.append(RowError(r.row, "reports_to", _("A person cannot report to themselves.")))
             known = False
         elif target not in in_file and target not in stored:
             errors.append(
                 RowError(
                     r.row,
                     "reports_to",
-                    f"No contact of this account has the external id '{r.reports_to}', in the "
-                    "file or already stored.",
+                    _(
+                        "No contact of this account has the external id '%(id)s', in the "
+                        "file or already stored."
+                    )
+                    % {"id": r.reports_to},
                 )
             )
             known = False
@@ -294,8 +310,11 @@ def _line_problems(
                 RowError(
                     r.row,
                     "reports_to",
-                    f"These people would report to each other in a loop: {loop}. Someone in "
-                    "the loop must report to a person outside it, or to nobody.",
+                    _(
+                        "These people would report to each other in a loop: %(loop)s. Someone "
+                        "in the loop must report to a person outside it, or to nobody."
+                    )
+                    % {"loop": loop},
                 )
             )
     return errors
@@ -405,8 +424,11 @@ class InteractionsParser:
         user_id = self.users(text)
         if account_id is not None and user_id not in self.people.get(account_id, set()):
             raise BadValue(
-                f"'{text.strip()}' is not on this account's team; only the owner and team "
-                "members log interactions."
+                _(
+                    "'%(username)s' is not on this account's team; only the owner and team "
+                    "members log interactions."
+                )
+                % {"username": text.strip()}
             )
         return user_id
 
@@ -414,21 +436,25 @@ class InteractionsParser:
         day = self.dates(text)
         if day > self.today:
             raise BadValue(
-                f"{day.isoformat()} is in the future; import interactions that happened."
+                _("%(date)s is in the future; import interactions that happened.")
+                % {"date": day.isoformat()}
             )
         return day
 
     def _contacts(self, account_id: int | None, text: str) -> tuple[int, ...]:
         names = [part.strip() for part in text.split(";") if part.strip()]
         if not names:
-            raise BadValue("Name at least one contact (their external ids, separated by ';').")
+            raise BadValue(_("Name at least one contact (their external ids, separated by ';')."))
         if account_id is None:
             return ()
         missing = [name for name in names if (account_id, name) not in self.contacts]
         if missing:
             raise BadValue(
-                f"No contact of this account has the external id "
-                f"{', '.join(repr(name) for name in missing)}; import the contacts first."
+                _(
+                    "No contact of this account has the external id %(ids)s; import the "
+                    "contacts first."
+                )
+                % {"ids": ", ".join(repr(name) for name in missing)}
             )
         return tuple(dict.fromkeys(self.contacts[(account_id, name)] for name in names))
 
@@ -440,13 +466,15 @@ class InteractionsParser:
         user_id = check.take("user", lambda t: self._user(account_id, t), c["user"])
         channel = check.take(
             "channel",
-            lambda t: parse_choice(t or "meeting", what="channel", choices=Channel.values),
+            lambda t: parse_choice(
+                t or "meeting", what=gettext_noop("channel"), choices=Channel.values
+            ),
             c["channel"],
         )
         contacts = check.take("contacts", lambda t: self._contacts(account_id, t), c["contacts"])
         summary = check.take(
             "summary",
-            lambda t: parse_long_text(t, what="summary") or _required_summary(),
+            lambda t: parse_long_text(t, what=gettext_noop("summary")) or _required_summary(),
             c["summary"],
         )
         check.done()
@@ -454,7 +482,7 @@ class InteractionsParser:
 
 
 def _required_summary() -> str:
-    raise BadValue("Write a line on what was discussed or agreed (the summary is required).")
+    raise BadValue(_("Write a line on what was discussed or agreed (the summary is required)."))
 
 
 def interactions_parser(positions: dict[str, int]) -> RowParser:

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from valuation.importing.kinds import SPECS
 from valuation.importing.services import import_batch_create, import_batch_execute
@@ -21,7 +22,9 @@ def _positive_int(text: str) -> int:
     except ValueError:
         value = 0
     if value < 1:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of rows above 0.")
+        raise argparse.ArgumentTypeError(
+            _("'%(value)s' is not a whole number of rows above 0.") % {"value": text}
+        )
     return value
 
 
@@ -55,10 +58,16 @@ class Command(BaseCommand):
 
         def progress(rows_done: int) -> None:
             elapsed = time.monotonic() - started
-            self.stdout.write(f"  … {rows_done:,} rows read ({elapsed:.1f} s)")
+            self.stdout.write(
+                _("  … %(rows)s rows read (%(seconds)s s)")
+                % {"rows": f"{rows_done:,}", "seconds": f"{elapsed:.1f}"}
+            )
             self.stdout.flush()
 
-        self.stdout.write(f"Importing {path.name} as {kind} (import #{batch.pk})")
+        self.stdout.write(
+            _("Importing %(file)s as %(kind)s (import #%(id)s)")
+            % {"file": path.name, "kind": kind, "id": batch.pk}
+        )
         batch = import_batch_execute(
             batch_id=batch.pk,
             path=path,
@@ -70,7 +79,11 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"{batch.message} ({elapsed:.1f} s)"))
             return
         for problem in batch.errors:
-            where = f"row {problem['row']}" if problem["row"] else "file"
-            column = f", column {problem['column']}" if problem["column"] else ""
-            self.stderr.write(f"{where}{column}: {problem['message']}")
-        raise CommandError(batch.message or "The import failed.")
+            where = _("row %(row)s") % {"row": problem["row"]} if problem["row"] else _("file")
+            if problem["column"]:
+                where = _("%(where)s, column %(column)s") % {
+                    "where": where,
+                    "column": problem["column"],
+                }
+            self.stderr.write(f"{where}: {problem['message']}")
+        raise CommandError(batch.message or _("The import failed."))
