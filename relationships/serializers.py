@@ -64,6 +64,18 @@ GOAL_NUMBER_SCHEMA = {"type": "string", "nullable": True, "pattern": GOAL_NUMBER
         },
     }
 )
+GOAL_NUMBER_PROBLEM = {
+    "target": _(
+        'The target of goal %(number)s is a number written as a text, like "12.50" (at most '
+        "12 digits before and 2 after the point), or null."
+    ),
+    "current": _(
+        'The current value of goal %(number)s is a number written as a text, like "12.50" (at '
+        "most 12 digits before and 2 after the point), or null."
+    ),
+}
+
+
 class GoalsField(serializers.Field[Any, Any, list[dict[str, Any]], Any]):
     default_error_messages = {
         # Braces doubled: DRF formats the message (fail() calls str.format).
@@ -76,8 +88,7 @@ class GoalsField(serializers.Field[Any, Any, list[dict[str, Any]], Any]):
         if not isinstance(data, list):
             self.fail("not_a_list")
         problems = [
-            f'The {part} of goal {number} is a number written as a text, like "12.50" (at '
-            "most 12 digits before and 2 after the point), or null."
+            str(GOAL_NUMBER_PROBLEM[part] % {"number": number})
             for number, item in enumerate(data, start=1)
             if isinstance(item, dict)
             for part in ("target", "current")
