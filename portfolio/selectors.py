@@ -92,8 +92,8 @@ def snapshot_history_for_account(*, account: Account) -> SnapshotHistory:
             before = getattr(previous, name) if previous is not None else None
             change = None
             if isinstance(field := SNAPSHOT_FIELDS[name], models.BooleanField):
-                value = "yes" if value else "no"
-                before = None if previous is None else ("yes" if before else "no")
+                value = gettext("yes") if value else gettext("no")
+                before = None if previous is None else (gettext("yes") if before else gettext("no"))
             elif isinstance(value, int | Decimal) and isinstance(before, int | Decimal):
                 change = Decimal(value) - Decimal(before)
             decimals = getattr(field, "decimal_places", 0)

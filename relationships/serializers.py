@@ -40,6 +40,18 @@ GOAL_NUMBER = "^-?[0-9]{1,12}(\\.[0-9]{1,2})?$"
 GOAL_NUMBER_SCHEMA = {"type": "string", "nullable": True, "pattern": GOAL_NUMBER}
 
 
+GOAL_NUMBER_PROBLEM = {
+    "target": _(
+        'The target of goal %(number)s is a number written as a text, like "12.50" (at most '
+        "12 digits before and 2 after the point), or null."
+    ),
+    "current": _(
+        'The current value of goal %(number)s is a number written as a text, like "12.50" (at '
+        "most 12 digits before and 2 after the point), or null."
+    ),
+}
+
+
 @extend_schema_field(
     {
         "type": "array",
@@ -64,18 +76,6 @@ GOAL_NUMBER_SCHEMA = {"type": "string", "nullable": True, "pattern": GOAL_NUMBER
         },
     }
 )
-GOAL_NUMBER_PROBLEM = {
-    "target": _(
-        'The target of goal %(number)s is a number written as a text, like "12.50" (at most '
-        "12 digits before and 2 after the point), or null."
-    ),
-    "current": _(
-        'The current value of goal %(number)s is a number written as a text, like "12.50" (at '
-        "most 12 digits before and 2 after the point), or null."
-    ),
-}
-
-
 class GoalsField(serializers.Field[Any, Any, list[dict[str, Any]], Any]):
     default_error_messages = {
         # Braces doubled: DRF formats the message (fail() calls str.format).

@@ -21,7 +21,7 @@ from django.db import connection
 from django.db.models import CharField, F, Func, Model, Q, QuerySet
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import Account, AccountPlan, Complaint
 from accounts.selectors import accounts_visible_to
@@ -99,7 +99,7 @@ def _contact(c: Contact) -> tuple[str, str, str]:
 
 def _plan(p: AccountPlan) -> tuple[str, str, str]:
     return (
-        f"{p.account.name} · {p.period} plan",
+        gettext("%(account)s · %(period)s plan") % {"account": p.account.name, "period": p.period},
         p.strategy,
         reverse("accounts:plan-detail", args=[p.pk]),
     )

@@ -42,12 +42,14 @@ def order_terms(sort: str) -> list[Any]:
 
 class AccountListFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
-    designation = django_filters.ChoiceFilter(choices=Designation.choices, empty_label=_("Any"))
+    designation = django_filters.ChoiceFilter(
+        choices=Designation.choices, empty_label=_("Any"), label=_("Designation")
+    )
     owner = django_filters.ChoiceFilter(
         field_name="owner__username", empty_label=_("Anyone"), choices=[], label=_("Owner")
     )
-    region = django_filters.ChoiceFilter(empty_label=_("Any"), choices=[])
-    industry = django_filters.ChoiceFilter(empty_label=_("Any"), choices=[])
+    region = django_filters.ChoiceFilter(empty_label=_("Any"), choices=[], label=_("Region"))
+    industry = django_filters.ChoiceFilter(empty_label=_("Any"), choices=[], label=_("Industry"))
     segment = django_filters.ChoiceFilter(
         choices=Segment.choices, empty_label=_("Any"), label=_("Segment")
     )

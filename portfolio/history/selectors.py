@@ -26,7 +26,7 @@ from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Value
 from django.utils.functional import Promise
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from accounts.models import (
     Account,
@@ -333,6 +333,39 @@ def _shown_fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
     ]
 
 
+# The accounts models' fields keep Django's default verbose names (marking them would
+# write a migration for each); the history says them in the reader's language through these
+# msgids, which are the defaults, capitalised.
+FIELD_WORDS = (
+    gettext_noop("Assessed by"),
+    gettext_noop("Competitors"),
+    gettext_noop("Created by"),
+    gettext_noop("Decided at"),
+    gettext_noop("Decided by"),
+    gettext_noop("Decision comment"),
+    gettext_noop("Exit loss"),
+    gettext_noop("Expansion"),
+    gettext_noop("From designation"),
+    gettext_noop("Is active"),
+    gettext_noop("Is executive sponsor"),
+    gettext_noop("Query"),
+    gettext_noop("Requested by"),
+    gettext_noop("Reviewed at"),
+    gettext_noop("Reviewed by"),
+    gettext_noop("Situation"),
+    gettext_noop("Strategy"),
+    gettext_noop("Submitted at"),
+    gettext_noop("Submitted by"),
+    gettext_noop("To designation"),
+    gettext_noop("Type of work fit"),
+    gettext_noop("Updated by"),
+)
+
+
+def _field_label(model_field: models.Field[Any, Any]) -> str:
+    return gettext(str(model_field.verbose_name).capitalize())
+
+
 def _display(model_field: models.Field[Any, Any], value: Any, names: Names) -> str:
     if value is None or value == "":
         return EMPTY
@@ -367,7 +400,7 @@ def _changes(part: Part, record: Any, previous: Any | None, names: Names) -> lis
     return [
         FieldChange(
             field=f.name,
-            label=str(f.verbose_name).capitalize(),
+            label=_field_label(f),
             old=_display(f, old, names) if previous is not None else EMPTY,
             new=_display(f, new, names),
         )

@@ -13,7 +13,7 @@
       "Compare data on hover": "悬停时比较数据",
       "Double-click to zoom back out": "双击还原",
       "Download plot": "下载图表",
-      "Download plot as a png": "下载为 PNG 图片",
+      "Download plot as a PNG": "下载为 PNG 图片",
       "Lasso Select": "套索选择",
       "Pan": "平移",
       "Produced with Plotly.js": "由 Plotly.js 生成",

