@@ -42,6 +42,15 @@ def _decimal(value: Any) -> Decimal | None:
     return number if number.is_finite() else None
 
 
+def _amount(
+    rounded: Decimal, currency: str, decimal_separator: str, thousand_separator: str
+) -> str:
+    """An amount already rounded as it is to be shown, with its sign and currency."""
+    symbol = SYMBOLS.get(currency, f"{currency} ")
+    sign = MINUS if rounded < 0 else ""
+    return f"{sign}{symbol}{_marks(f'{abs(rounded):,}', decimal_separator, thousand_separator)}"
+
+
 def money(
     value: Any,
     currency: str = "EUR",
@@ -55,12 +64,10 @@ def money(
     number = _decimal(value)
     if number is None:
         return ""
-    symbol = SYMBOLS.get(currency, f"{currency} ")
     rounded = number.quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)
     if abs(rounded) >= 1000 or rounded == rounded.to_integral_value():
         rounded = rounded.quantize(Decimal("1"), rounding=ROUND_HALF_EVEN)
-    sign = MINUS if rounded < 0 else ""
-    return f"{sign}{symbol}{_marks(f'{abs(rounded):,}', decimal_separator, thousand_separator)}"
+    return _amount(rounded, currency, decimal_separator, thousand_separator)
 
 
 def money_exact(
@@ -75,10 +82,8 @@ def money_exact(
     number = _decimal(value)
     if number is None:
         return ""
-    symbol = SYMBOLS.get(currency, f"{currency} ")
-    rounded = number.quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)
-    sign = MINUS if rounded < 0 else ""
-    return f"{sign}{symbol}{_marks(f'{abs(rounded):,}', decimal_separator, thousand_separator)}"
+    cents = number.quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)
+    return _amount(cents, currency, decimal_separator, thousand_separator)
 
 
 def money_hidden_cents(
