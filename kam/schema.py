@@ -32,6 +32,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.core.exceptions import FieldDoesNotExist
+from django.core.validators import RegexValidator
 from django.db import models
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent, force_instance
@@ -228,6 +229,14 @@ class KamAutoSchema(AutoSchema):
         elif isinstance(field, serializers.SlugField) and not field.allow_unicode:
             # DRF's slug rule (drf-spectacular leaves its validator out of the schema).
             schema["pattern"] = SLUG
+        elif isinstance(field, serializers.RegexField):
+            # The field's own grammar (it admits no control character): the policy's pattern
+            # in its place would call schema-valid what the field refuses ("00" as a minute).
+            schema["pattern"] = next(
+                validator.regex.pattern
+                for validator in field.validators
+                if isinstance(validator, RegexValidator)
+            )
         elif isinstance(field, serializers.CharField) and "format" not in schema:
             text = ONE_LINE_TEXT if _one_line(field) else LONG_TEXT
             if not field.allow_blank and field.trim_whitespace:

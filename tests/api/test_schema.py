@@ -78,3 +78,18 @@ def test_no_enum_name_collision(schema: dict[str, Any]) -> None:
     names = schema["components"]["schemas"]
     assert {"DesignationEnum", "PlanStatusEnum", "ChannelEnum"} <= set(names)
     assert not [name for name in names if re.search(r"[0-9a-f]{3}Enum$", name)]
+
+
+def test_a_field_with_a_grammar_of_its_own_keeps_it_in_the_request_schema(
+    schema: dict[str, Any],
+) -> None:
+    """The input policy's text pattern stood in for the cron fields' own: the schema called
+    "00" a valid minute, which the API refuses (make fuzz: a valid request rejected)."""
+    from portfolio.api import DAY_OF_WEEK_PATTERN, HOUR_PATTERN, MINUTE_PATTERN
+
+    fields = schema["components"]["schemas"]["NightlyScheduleRequest"]["properties"]
+    assert fields["minute"]["pattern"] == MINUTE_PATTERN
+    assert fields["hour"]["pattern"] == HOUR_PATTERN
+    assert fields["day_of_week"]["pattern"] == DAY_OF_WEEK_PATTERN
+    assert re.search(fields["minute"]["pattern"], "00") is None
+    assert re.search(fields["minute"]["pattern"], "0,30") is not None

@@ -49,7 +49,7 @@ def test_executive_records_competency_assessment(page: Page, live_server: Any) -
     assessed_on = (timezone.localdate() - timedelta(days=1)).isoformat()
     page.get_by_label("Assessed on").fill(assessed_on)
     for dimension in COMPETENCY_DIMENSIONS:
-        page.get_by_label(dimension.label).fill("4")
+        page.get_by_label(str(dimension.label)).fill("4")
     page.get_by_label("Initiative").fill("6")
     page.get_by_label("Notes").fill("Led the joint service review at two plants.")
     page.get_by_role("button", name="Record assessment").click()

@@ -41,12 +41,12 @@ def test_the_dashboard_without_a_run_in_chinese(owner_client: Any) -> None:
 
 
 def test_the_apis_refusals_in_chinese(owner_api: Any) -> None:
-    search = owner_api.get("/api/v1/search/", {"q": "!!"}, **CHINESE)
+    search = owner_api.get("/api/v1/search/", {"q": "x" * 201}, **CHINESE)
     nothing = owner_api.get("/api/v1/no-such-thing/", **CHINESE)
     nul = owner_api.get("/api/v1/dashboard/?owner=%00", **CHINESE)
 
     assert search.status_code == 400
-    assert search.json() == {"q": ["请至少输入一个词（字母或数字）。"]}
+    assert search.json() == {"q": ["搜索内容最多 200 个字符。"]}
     assert nothing.json() == {"detail": "未找到。"}
     assert nul.status_code == 400
     assert nul.json()["detail"].startswith("地址中包含 NUL 字符")

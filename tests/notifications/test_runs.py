@@ -116,7 +116,7 @@ def test_a_refused_import_is_told_to_who_started_it(account: Any, ops: Any, tmp_
     import_batch_execute(batch_id=batch.pk, path=path)
     assert told(Kind.IMPORT_FAILED) == ["olga"]
     note = Notification.objects.get()
-    assert "The revenue import of bad.csv failed: The file was refused" in note.message
+    assert "The Revenue import of bad.csv failed: The file was refused" in note.message
     assert note.url == f"/imports/{batch.pk}/"
 
 
