@@ -233,7 +233,7 @@ class KamAutoSchema(AutoSchema):
             # The field's own grammar (it admits no control character): the policy's pattern
             # in its place would call schema-valid what the field refuses ("00" as a minute).
             schema["pattern"] = next(
-                validator.regex.pattern
+                str(getattr(validator.regex, "pattern", validator.regex))
                 for validator in field.validators
                 if isinstance(validator, RegexValidator)
             )
