@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -16,6 +17,8 @@ from kam.types import request_user
 from search.selectors import TYPES, search_for
 
 QUERY_MAX = 200
+# The page and the API refuse a long q in the same words (DRF fills in {max_length}).
+QUERY_TOO_LONG = gettext_lazy("Search for at most {max_length} characters.")
 
 
 class SearchQuerySerializer(StrictSerializer):
@@ -23,7 +26,12 @@ class SearchQuerySerializer(StrictSerializer):
     # answers no results with `words: []` (a word is a letter or digit of any script once
     # accents are taken off, which no schema pattern can state, so the schema could not tell
     # such a q from a searchable one).
-    q = serializers.CharField(max_length=QUERY_MAX, trim_whitespace=True, allow_blank=True)
+    q = serializers.CharField(
+        max_length=QUERY_MAX,
+        trim_whitespace=True,
+        allow_blank=True,
+        error_messages={"max_length": QUERY_TOO_LONG},
+    )
     type = serializers.ChoiceField(choices=TYPES, required=False)
 
 

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from kam.types import AuthenticatedHttpRequest
-from search.api import QUERY_MAX
+from search.api import QUERY_MAX, QUERY_TOO_LONG
 from search.selectors import TYPE_LABELS, search_for
 from search.text import query_words
 
@@ -19,7 +19,7 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponse:
     problem = ""
     results = None
     if len(query) > QUERY_MAX:
-        problem = _("Search for at most %(most)s characters.") % {"most": QUERY_MAX}
+        problem = str(QUERY_TOO_LONG).format(max_length=QUERY_MAX)
     elif query and not query_words(query):
         problem = _("Give at least one word (letters or digits).")
     elif query:
