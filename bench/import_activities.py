@@ -89,8 +89,9 @@ def manage(url: str, *args: str, check: bool = True) -> subprocess.CompletedProc
     )
 
 
-def set_up_reference_data(url: str) -> None:
-    """10,000 accounts, the activity types and their rates, loaded with COPY."""
+def set_up_reference_data(url: str, accounts: int = ACCOUNTS) -> None:
+    """`accounts` accounts (10,000 by default), the activity types and their rates, loaded
+    with COPY."""
     conn = connect(url)
     with conn, conn.cursor() as cursor:
         cursor.execute("DELETE FROM accounts_account WHERE external_id LIKE 'BENCH-%%'")
@@ -103,7 +104,7 @@ def set_up_reference_data(url: str) -> None:
         owner_id = cursor.fetchone()[0]
         now = datetime.datetime.now(datetime.UTC).isoformat()
         buffer = io.StringIO()
-        for index in range(1, ACCOUNTS + 1):
+        for index in range(1, accounts + 1):
             buffer.write(
                 f"BENCH-{index:05d}\tBench customer {index}\tIndustrial\tEurope\tcandidate\t"
                 f"{owner_id}\t1\t0\t{now}\t{now}\n"
@@ -131,7 +132,7 @@ def set_up_reference_data(url: str) -> None:
     conn.close()
 
 
-def generate_file(path: Path, rows: int) -> None:
+def generate_file(path: Path, rows: int, accounts: int = ACCOUNTS) -> None:
     rng = random.Random(2024)  # noqa: S311 - benchmark data
     codes = [code for code, _ in TYPES]
     start = datetime.date(2024, 1, 1)
@@ -140,7 +141,7 @@ def generate_file(path: Path, rows: int) -> None:
         handle.write("account,activity_type,date,quantity\n")
         for _ in range(rows // 10_000):
             lines = [
-                f"BENCH-{rng.randint(1, ACCOUNTS):05d},"
+                f"BENCH-{rng.randint(1, accounts):05d},"
                 f"{rng.choices(codes, TYPE_WEIGHTS)[0]},{rng.choice(dates)},"
                 f"{rng.randint(1, 400) / 4}\n"
                 for _ in range(10_000)
@@ -214,6 +215,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--accounts", type=int, default=ACCOUNTS, help="accounts (10,000)")
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "kam-bench")
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", DEFAULT_URL)
@@ -228,12 +230,12 @@ def main() -> int:
     ensure_database(url)
     manage(url, "migrate", "--noinput")
     clear_imported(url)
-    set_up_reference_data(url)
+    set_up_reference_data(url, args.accounts)
     args.workdir.mkdir(parents=True, exist_ok=True)
-    path = args.workdir / f"activities-{args.rows}.csv"
+    path = args.workdir / f"activities-{args.rows}-{args.accounts}.csv"
     if not path.exists():
         started = time.perf_counter()
-        generate_file(path, args.rows)
+        generate_file(path, args.rows, args.accounts)
         print(f"Generated {path.name} in {time.perf_counter() - started:.1f} s", flush=True)
     print(f"File: {args.rows:,} rows, {path.stat().st_size / 1e6:.1f} MB", flush=True)
 
@@ -260,7 +262,7 @@ def main() -> int:
         )
 
     clear_imported(url)
-    bad = args.workdir / f"activities-{args.rows}-bad-last-row.csv"
+    bad = args.workdir / f"activities-{args.rows}-{args.accounts}-bad-last-row.csv"
     if not bad.exists():
         bad.write_bytes(path.read_bytes() + b"BENCH-00001,order-handling,2024-13-01,-1\n")
     seconds, peak, code = timed_import(url, bad)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import BaseForm
+from django.utils.translation import gettext_lazy
 
 
 def form_errors_apply(form: BaseForm, error: ValidationError) -> None:
@@ -13,3 +17,25 @@ def form_errors_apply(form: BaseForm, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, field_errors)
     else:
         form.add_error(None, error)
+
+
+class DateInput(forms.DateInput):
+    """Every date field's input: typed as YYYY-MM-DD, the one format KAM shows and explains
+    dates in, whatever the browser's language (a `type="date"` input shows the browser's own,
+    mm/dd/yyyy in American English). static/js/date-inputs.js puts the browser's calendar
+    beside it; without the script the text alone works."""
+
+    input_type = "text"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        defaults = {
+            "placeholder": "YYYY-MM-DD",
+            "pattern": r"\d{4}-\d{2}-\d{2}",
+            "title": gettext_lazy("A date as YYYY-MM-DD, e.g. 2027-03-31"),
+            "maxlength": "10",
+            "size": "10",
+            "autocomplete": "off",
+            "spellcheck": "false",
+            "data-date-input": "",
+        }
+        super().__init__(attrs={**defaults, **(attrs or {})}, format="%Y-%m-%d")

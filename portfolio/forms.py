@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kam.forms import DateInput
 from portfolio.models import AnalysisParameters
 from portfolio.schedule_words import SimpleSchedule, simple_schedule
 from portfolio.services import PARAMETER_FIELDS
@@ -14,7 +15,7 @@ from portfolio.services import PARAMETER_FIELDS
 class RunNowForm(forms.Form):
     as_of = forms.DateField(
         label=_("As of"),
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        widget=DateInput(),
         help_text=_("The analysis counts everything dated up to this day."),
         error_messages={"invalid": _("Enter a date as YYYY-MM-DD.")},
     )

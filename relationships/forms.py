@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from kam.forms import DateInput
 from kam.types import User
 from relationships.models import Attitude, BuyingRole, Channel, Contact, Influence
 
@@ -114,7 +115,7 @@ class ContactForm(forms.Form):
     evidence_verified_on = forms.DateField(
         required=False,
         label=gettext_lazy("Evidence verified on"),
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        widget=DateInput(),
         help_text=gettext_lazy("YYYY-MM-DD; not in the future."),
     )
     reports_to = ContactIdField(required=False, label=gettext_lazy("Reports to"))
@@ -124,7 +125,7 @@ class ContactForm(forms.Form):
     left_on = forms.DateField(
         required=False,
         label=gettext_lazy("Left on"),
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        widget=DateInput(),
         help_text=gettext_lazy("For a person who left: the day they left (today when left empty)."),
     )
     # The version the form was loaded at (kam/versioning.py): a save based on an older one
@@ -264,7 +265,7 @@ class ContactIdsField(forms.MultipleChoiceField):
 
 class InteractionForm(forms.Form):
     date = forms.DateField(
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        widget=DateInput(),
         label=gettext_lazy("Date"),
         help_text=gettext_lazy("YYYY-MM-DD; today or earlier."),
     )

@@ -5,9 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kam.forms import DateInput
 from valuation.models import ActivityType, Direction
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_INPUT = DateInput()
 
 # Suggested categories (a free text: the user's language is stored as typed).
 CATEGORY_SUGGESTIONS = [

@@ -10,9 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.governance.models import ExitLoss
 from accounts.models import Account, Designation, QualifyingAnswers
+from kam.forms import DateInput
 from kam.types import User
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
 class CriterionForm(forms.Form):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import COMPETENCY_DIMENSIONS
 from accounts.selectors import account_managers
+from kam.forms import DateInput
 
 SCORE_ERRORS = {
     "required": _("Score this from 1 to 5."),
@@ -20,9 +21,7 @@ SCORE_ERRORS = {
 
 
 class CompetencyAssessmentForm(forms.Form):
-    assessed_on = forms.DateField(
-        label=_("Assessed on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    assessed_on = forms.DateField(label=_("Assessed on"), widget=DateInput())
     notes = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -66,9 +65,7 @@ class PayMixForm(forms.Form):
         label=_("Manager"),
         error_messages={"invalid_choice": _("Choose an account manager from the list.")},
     )
-    effective_from = forms.DateField(
-        label=_("Effective from"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    effective_from = forms.DateField(label=_("Effective from"), widget=DateInput())
     salary = forms.DecimalField(
         min_value=0,
         max_digits=14,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+from django.core.cache import cache
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -16,7 +18,14 @@ from rest_framework.views import APIView
 from accounts.models import Designation
 from kam.types import request_user
 from portfolio.dashboard.filters import MAX_FILTER_LENGTH, dashboard_filters_parse
-from portfolio.dashboard.selectors import AccountRow, Dashboard, dashboard_get
+from portfolio.dashboard.selectors import (
+    DASHBOARD_CACHE_SECONDS,
+    AccountRow,
+    Dashboard,
+    DashboardSource,
+    dashboard_get,
+    dashboard_source,
+)
 from portfolio.models import Segment
 
 # What each chart of accounts draws, beside the account's id and name (`?rows=full`: every
@@ -67,6 +76,15 @@ def _payload(dashboard: Dashboard, *, full: bool) -> dict[str, Any]:
     }
 
 
+def _payload_cache_key(source: DashboardSource, *, full: bool) -> str | None:
+    """The payload of a dashboard every reader of the whole portfolio shares (its source has
+    a cache key) is kept in the cache beside it, one per `rows` and language: a repeat
+    request costs the source's queries, one cache read and the JSON."""
+    if source.cache_key is None:
+        return None
+    return f"{source.cache_key}:api:{'full' if full else 'chart'}:{get_language()}"
+
+
 def _filter_parameter(name: str, choices: list[str] | None = None) -> OpenApiParameter:
     """A filter as dashboard_filters_parse reads it: one of the choices (empty: no filter), or
     a text of at most MAX_FILTER_LENGTH characters; anything else answers 400."""
@@ -105,10 +123,20 @@ class DashboardView(APIView):
         parsed = dashboard_filters_parse(params=request.query_params)
         rows = request.query_params.getlist("rows") or ["chart"]
         if len(rows) > 1 or rows[0] not in ROWS:
-            return Response({**parsed.errors, "rows": ["Give chart or full, once."]}, status=400)
+            return Response({**parsed.errors, "rows": [_("Give chart or full, once.")]}, status=400)
         if parsed.errors:
             return Response(parsed.errors, status=400)
-        dashboard = dashboard_get(user=request_user(request), filters=parsed.filters)
-        if dashboard is None:
-            return Response({"detail": _("There is no successful analysis run yet.")}, status=404)
-        return Response(_payload(dashboard, full=rows[0] == "full"))
+        user, full = request_user(request), rows[0] == "full"
+        source = dashboard_source(user=user, filters=parsed.filters)
+        key = _payload_cache_key(source, full=full)
+        payload: dict[str, Any] | None = cache.get(key) if key else None
+        if payload is None:
+            dashboard = dashboard_get(user=user, filters=parsed.filters, source=source)
+            if dashboard is None:
+                return Response(
+                    {"detail": _("There is no successful analysis run yet.")}, status=404
+                )
+            payload = _payload(dashboard, full=full)
+            if key:
+                cache.set(key, payload, timeout=DASHBOARD_CACHE_SECONDS)
+        return Response(payload)

@@ -181,8 +181,8 @@ def test_edit_form_is_prefilled_with_goals(
     assert 'name="goal_1_text" value="Grow"' in html
     assert 'name="goal_1_target" value="10.00"' in html
     assert "|" not in html.split('name="goal_1_text"')[1].split("</fieldset>")[0]
-    # the date field shows ISO so the browser's date input keeps it on save
-    assert 'type="date" name="evidence_verified_on" value="2026-01-05"' in (
+    # the date field shows the date as it is typed, so a save keeps it
+    assert 'type="text" name="evidence_verified_on" value="2026-01-05"' in (
         response.content.decode()
     )
 

@@ -44,3 +44,33 @@ def test_an_unknown_rows_answers_400(executive_api: Any, analysed: None, query: 
     response = executive_api.get(f"/api/v1/dashboard/?{query}")
     assert response.status_code == 400
     assert response.json() == {"rows": ["Give chart or full, once."]}
+
+
+def test_a_repeat_of_the_whole_portfolios_answer_comes_from_the_cache(
+    executive_api: Any, analysed: None, owner: Any, django_assert_num_queries: Any
+) -> None:
+    first = executive_api.get("/api/v1/dashboard/").json()
+    # the latest run and the accounts' version (the token's user comes from its cache): no
+    # figure is read again
+    with django_assert_num_queries(2):
+        again = executive_api.get("/api/v1/dashboard/").json()
+    assert again == first
+
+    # an account renamed makes a new answer, with the new name
+    account = owner.owned_accounts.order_by("pk").first()
+    account.name = "Renamed Foods"
+    account.save()
+    renamed = executive_api.get("/api/v1/dashboard/?rows=full").json()
+    assert "Renamed Foods" in {row["name"] for row in renamed["matrix"]}
+    compact = executive_api.get("/api/v1/dashboard/").json()
+    assert "Renamed Foods" in {row["name"] for row in compact["matrix"]}
+
+
+def test_an_account_managers_answer_is_never_shared(
+    executive_api: Any, owner_api: Any, analysed: None, owner: Any
+) -> None:
+    everyone = executive_api.get("/api/v1/dashboard/").json()
+    theirs = owner_api.get("/api/v1/dashboard/").json()
+    own = set(owner.owned_accounts.values_list("pk", flat=True))
+    assert {row["account_id"] for row in theirs["matrix"]} <= own
+    assert {row["account_id"] for row in everyone["matrix"]} - own  # others' accounts exist
