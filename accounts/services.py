@@ -39,6 +39,7 @@ from accounts.rules import (
     can_edit_account,
     can_give_account_to,
 )
+from kam import data_versions
 from kam.roles import Role, user_has_role
 from kam.rules import require
 from kam.types import User
@@ -398,5 +399,8 @@ def account_data_changed(*, account_ids: Iterable[int] | QuerySet[Any] | None) -
             if not account_ids:
                 return 0
         accounts = accounts.filter(pk__in=account_ids)
+    # The account list shows some of the same (last interaction, plan status): its cached
+    # pages and counts follow the accounts data's version (kam.data_versions).
+    data_versions.bump(data_versions.ACCOUNTS)
     # order_by(): the model's default ordering has no place in an UPDATE
     return accounts.order_by().update(data_version=F("data_version") + 1)

@@ -1,28 +1,42 @@
 """`accounts/`: accounts.api.AccountViewSet with the read-only figures of CONTRACT.md
 (`revenue_ttm`, `net_profit_ttm`, `segment`, `churn_score`, `churn_stage` from the latest
-successful run, and `last_interaction_on`), each one also an `ordering=` term."""
+successful run, and `last_interaction_on`), each one also an `ordering=` term.
+
+A page of the list is kept in the cache under the version of the accounts data
+(kam.data_versions: every write to an account, its team, its interactions or plans, and every
+import, makes a new one), the run its figures come from, the caller's scope (every account,
+or the user's own with their roles), the language and the whole URL: a repeat request costs
+the run's query and two cache reads, and no write is ever hidden behind it."""
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import F, QuerySet
+from django.utils.translation import get_language
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.filters import OrderingFilter, SearchFilter
 from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
 from accounts.api import AccountViewSet
 from accounts.models import Account
 from accounts.serializers import AccountSerializer, AccountUpdateSerializer
+from kam import data_versions
 from kam.api import FilterBackend
+from kam.roles import user_reads_all_accounts, user_roles
+from kam.types import AnyUser
 from portfolio.account_list.pagination import AccountListPagination
 from portfolio.account_list.selectors import FIGURES, accounts_with_figures
-from portfolio.models import Segment
+from portfolio.models import AnalysisRun, Segment
 from portfolio.selectors import analysis_run_latest_succeeded
 
+PAGE_SECONDS = 10 * 60
 FROM_RUN = "From the latest successful analysis run; null when no run has analysed the account."
 
 
@@ -83,6 +97,16 @@ class NullsLastOrderingFilter(OrderingFilter):
         return queryset.order_by(*terms)
 
 
+def page_cache_key(*, user: AnyUser, url: str, run: AnalysisRun | None) -> str:
+    """The cache key of one page of the list as `user` reads it at `url` (see the module)."""
+    scope = "all" if user_reads_all_accounts(user) else f"user-{user.pk}"
+    roles = ",".join(sorted(user_roles(user)))
+    version = data_versions.current(data_versions.ACCOUNTS)
+    digest = hashlib.sha256(url.encode()).hexdigest()[:32]
+    run_id = "none" if run is None else run.pk
+    return f"account-list-page:{version}:{run_id}:{scope}:{roles}:{get_language()}:{digest}"
+
+
 class AccountListViewSet(AccountViewSet):
     __doc__ = AccountViewSet.__doc__
     filter_backends = [FilterBackend, SearchFilter, NullsLastOrderingFilter]
@@ -92,8 +116,22 @@ class AccountListViewSet(AccountViewSet):
     def get_queryset(self) -> QuerySet[Account]:
         if getattr(self, "swagger_fake_view", False):  # the schema needs the model, no run
             return Account.objects.none()
-        self.figures_run = analysis_run_latest_succeeded()
+        if not hasattr(self, "figures_run"):
+            self.figures_run = analysis_run_latest_succeeded()
         return accounts_with_figures(user=self.request.user, run=self.figures_run)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        self.figures_run = analysis_run_latest_succeeded()
+        key = page_cache_key(
+            user=request.user, url=request.build_absolute_uri(), run=self.figures_run
+        )
+        page = cache.get(key)
+        if page is not None:
+            return Response(page)
+        response = super().list(request, *args, **kwargs)
+        if response.status_code == 200:
+            cache.set(key, response.data, PAGE_SECONDS)
+        return response
 
     def get_serializer_class(self) -> type[AccountSerializer]:
         if self.action in ("update", "partial_update"):

@@ -237,7 +237,7 @@ def test_ops_run_now_says_what_became_of_the_run(
     run = AnalysisRun.objects.get(as_of="2026-06-30")
     body = response.content.decode()
     # queued when the message was written; the runs table below shows it done
-    assert f"Run {run.pk} as of 30 Jun 2026 is queued; a worker will start it shortly." in body
+    assert f"Run {run.pk} as of 2026-06-30 is queued; a worker will start it shortly." in body
     assert run.status == "succeeded"
     assert "is succeeded" not in body
 

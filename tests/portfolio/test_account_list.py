@@ -131,7 +131,7 @@ def test_the_page_shows_money_sorted_by_revenue(
     assert "€48,400" in body
     assert body.index("Alpha Foods") < body.index("Beta Retail") < body.index("Gamma New")
     assert 'aria-sort="descending"' in body
-    assert "figures from the analysis as of 15 Jun 2026" in body
+    assert "figures from the analysis as of 2026-06-15" in body
 
 
 def test_a_manager_sees_and_downloads_only_their_accounts(

@@ -81,12 +81,12 @@ def test_cursor_pages_list_every_account_once_in_the_numbered_pages_order(
 def test_a_deep_cursor_page_costs_the_queries_of_the_first(
     owner_api: Any, listed: list[int]
 ) -> None:
-    first = owner_api.get("/api/v1/accounts/?cursor=&page_size=2&ordering=-revenue_ttm")
+    # each page measured on its first request (a repeat comes from the cache)
+    with CaptureQueriesContext(connection) as shallow:
+        first = owner_api.get("/api/v1/accounts/?cursor=&page_size=2&ordering=-revenue_ttm")
     url = first.json()["next"]
     for _ in range(8):
         url = owner_api.get(url).json()["next"]
-    with CaptureQueriesContext(connection) as shallow:
-        owner_api.get("/api/v1/accounts/?cursor=&page_size=2&ordering=-revenue_ttm")
     with CaptureQueriesContext(connection) as deep:
         response = owner_api.get(url)
     assert response.status_code == 200

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from kam import data_versions
 from kam.rules import require
 from kam.types import User
 from notifications.models import Kind
@@ -321,6 +322,9 @@ def _import_batch_execute(
                 message=_success_message(outcome.rows, outcome.created, outcome.updated),
                 outcome=outcome,
             )
+            # Imported rows reach the account list (last interaction, the accounts' own fields):
+            # its cached pages and counts follow the accounts data's version.
+            data_versions.bump(data_versions.ACCOUNTS)
     except ImportRefused as refused:
         batch.refresh_from_db(fields=["rows_done"])
         more = refused.total - len(refused.errors)
