@@ -77,9 +77,9 @@ class StrictModelSerializer(RefuseUnknownFields, serializers.ModelSerializer[Any
 
 
 class StandardPagination(PageNumberPagination):
-    """`page` from 1, `page_size` from 1 to 500 (50 when not given): a page size that is not
-    such a number, or either sent twice, answers 400 (DRF's default quietly used 50, or the
-    last), a page past the last 404."""
+    """`page` from 1, `page_size` from 1 to 500 (50 when not given): a page or page size that
+    is not such a number, or either sent twice, answers 400 (DRF's default quietly used 50, or
+    the last, and read an empty page as the first), a page past the last 404."""
 
     page_size = 50
     page_size_query_param = "page_size"
@@ -91,6 +91,12 @@ class StandardPagination(PageNumberPagination):
         for name in (self.page_query_param, self.page_size_query_param):
             if len(request.query_params.getlist(name)) > 1:
                 raise serializers.ValidationError({name: [_("Give it once.")]})
+        page = request.query_params.get(self.page_query_param)
+        if page is not None and not (page.isascii() and page.isdigit() and int(page) >= 1):
+            # DRF read an empty page as the first and a word as 404; the schema says a number.
+            raise serializers.ValidationError(
+                {self.page_query_param: [_("Give a whole number from 1.")]}
+            )
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size

@@ -51,7 +51,9 @@ class SignalSerializer(serializers.Serializer[dict[str, object]]):
 
 
 class AccountSnapshotSerializer(StrictModelSerializer):
-    external_id = serializers.CharField(source="account.external_id", read_only=True)
+    external_id = serializers.CharField(
+        source="account.external_id", read_only=True, allow_null=True
+    )
     name = serializers.CharField(source="account.name", read_only=True)
     as_of = serializers.DateField(source="run.as_of", read_only=True)
     signals = SignalSerializer(many=True, read_only=True)

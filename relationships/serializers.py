@@ -229,6 +229,9 @@ class ContactSerializer(StrictModelSerializer):
         return data
 
 
+AT_LEAST_ONE_CONTACT = _("Choose at least one person you were in touch with.")
+
+
 class ContactIdsField(serializers.ListField):
     def to_representation(self, data: Any) -> list[Any]:
         return [contact.pk for contact in data.all()]
@@ -245,6 +248,8 @@ class InteractionSerializer(StrictModelSerializer):
     )
     contacts = ContactIdsField(
         child=serializers.IntegerField(),
+        min_length=1,
+        error_messages={"min_length": AT_LEAST_ONE_CONTACT, "empty": AT_LEAST_ONE_CONTACT},
         help_text="Ids of the account's contacts who took part (at least one).",
     )
     channel = serializers.ChoiceField(

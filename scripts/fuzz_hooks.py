@@ -29,6 +29,8 @@ assessment is not dated after today; a contact's primary contact is on the accou
 an account has one executive sponsor; a pay mix is not all zero. A positive case is made to
 keep them (`RULES`), so that a 400 it still gets is the API's fault, not the draw's. Rules
 about one field alone (a range, a list that may not be empty) belong in the schema, not here.
+Query parameters that go together (the account list's page or cursor) keep theirs too
+(`QUERY_RULES`).
 
 Rules that tie a body to rows the run itself changes (the contacts and team of the account a
 case changes, the reporting line, the lines of influence drawn, a value entry's stored date)
@@ -261,15 +263,25 @@ def name_unused(body: dict[str, Any], method: str) -> None:
         body["name"] = _unused(drawn, max_length=CRITERION_NAME_MAX_LENGTH, separator=" ")
 
 
+def _by_today(body: dict[str, Any], *names: str) -> None:
+    """The dates `names` of the body on or before today (a later one drawn is folded into
+    the range from DATE_MIN, as a function of the drawn day)."""
+    last = today()
+    for name in names:
+        day = _date(body.get(name))
+        if day is not None and day > last:
+            span = (last - DATE_MIN).days + 1
+            body[name] = (DATE_MIN + datetime.timedelta(days=day.toordinal() % span)).isoformat()
+
+
 def assessed_by_today(body: dict[str, Any], method: str) -> None:
     """competency-assessments/: assessed on or before today."""
-    day = _date(body.get("assessed_on"))
-    last = today()
-    if day is not None and day > last:
-        span = (last - DATE_MIN).days + 1
-        body["assessed_on"] = (
-            DATE_MIN + datetime.timedelta(days=day.toordinal() % span)
-        ).isoformat()
+    _by_today(body, "assessed_on")
+
+
+def contact_dates_by_today(body: dict[str, Any], method: str) -> None:
+    """contacts/: a person has left, and their evidence was verified, by today."""
+    _by_today(body, "left_on", "evidence_verified_on")
 
 
 def primary_contact_on_the_team(body: dict[str, Any], method: str) -> None:
@@ -380,6 +392,16 @@ class Live:
             besides if _is_id(besides) else 0,
         )
         return {(source, target) for source, target in rows}
+
+    def complaint_dates(self, pk: Any) -> tuple[datetime.date, datetime.date | None] | None:
+        """(opened_on, resolved_on) of a complaint."""
+        if not _is_id(pk):
+            return None
+        rows = self.rows("SELECT opened_on, resolved_on FROM accounts_complaint WHERE id = %s", pk)
+        return rows[0] if rows else None
+
+    def activity_type_exists(self, code: str) -> bool:
+        return bool(self.rows("SELECT 1 FROM valuation_activitytype WHERE code = %s", code))
 
     def value_entry(self, pk: Any) -> dict[str, Any] | None:
         if not _is_id(pk):
@@ -544,6 +566,37 @@ def interaction_on_the_account(
             ]
 
 
+def resolved_after_stored_opening(
+    body: dict[str, Any], method: str, path_parameters: dict[str, Any]
+) -> None:
+    """complaints/{id}/: an edit keeps the complaint resolved on or after the day it opened,
+    the stored dates standing for those the body leaves out."""
+    if method == "POST":
+        return
+    stored = LIVE.complaint_dates(_edited_id(path_parameters))
+    if stored is None:
+        return
+    opened = _date(body["opened_on"]) if "opened_on" in body else stored[0]
+    resolved = _date(body["resolved_on"]) if "resolved_on" in body else stored[1]
+    if opened is None or resolved is None or resolved >= opened:
+        return
+    if "opened_on" in body:
+        body["opened_on"] = resolved.isoformat()
+    else:
+        body["resolved_on"] = opened.isoformat()
+
+
+def activity_type_stored(
+    body: dict[str, Any], method: str, path_parameters: dict[str, Any]
+) -> None:
+    """activities/, activity-rates/: the activity type named still exists (a case of the
+    stateful phase names one an earlier answer created, which a later step may have
+    deleted): else a seeded one."""
+    code = body.get("activity_type")
+    if isinstance(code, str) and os.environ.get(LIVE_ENV) and not LIVE.activity_type_exists(code):
+        body["activity_type"] = pick("activity_types", code)
+
+
 def confirmation_after_stored_date(
     body: dict[str, Any], method: str, path_parameters: dict[str, Any]
 ) -> None:
@@ -575,7 +628,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "/api/v1/analysis-runs/": (as_of_with_data,),
     "/api/v1/complaints/": (resolved_after_opened,),
     "/api/v1/value-entries/": (confirmation_consistent,),
-    "/api/v1/contacts/": (primary_contact_on_the_team, goal_metric_named),
+    "/api/v1/contacts/": (primary_contact_on_the_team, goal_metric_named, contact_dates_by_today),
     "/api/v1/accounts/{account_pk}/team/": (no_second_sponsor,),
     "/api/v1/accounts/": (external_id_unused,),
     "/api/v1/activity-types/": (code_unused,),
@@ -596,6 +649,9 @@ LIVE_RULES: dict[str, tuple[LiveRule, ...]] = {
     "/api/v1/contacts/": (contact_on_the_account,),
     "/api/v1/interactions/": (interaction_on_the_account,),
     "/api/v1/value-entries/": (confirmation_after_stored_date,),
+    "/api/v1/complaints/": (resolved_after_stored_opening,),
+    "/api/v1/activities/": (activity_type_stored,),
+    "/api/v1/activity-rates/": (activity_type_stored,),
 }
 
 
@@ -611,6 +667,16 @@ def with_rules(
             for rule in rules:
                 rule(body, method)
             break
+    return with_live_rules(body, path=path, method=method, path_parameters=path_parameters)
+
+
+def with_live_rules(
+    body: dict[str, Any],
+    *,
+    path: str,
+    method: str,
+    path_parameters: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     for prefix, live_rules in LIVE_RULES.items():
         if path.startswith(prefix):
             for live_rule in live_rules:
@@ -638,8 +704,30 @@ def is_positive(case: Any) -> bool:
     return meta is not None and meta.generation.mode.is_positive
 
 
+def one_way_to_page(query: dict[str, Any]) -> None:
+    """accounts/: a page is asked for by number or by cursor, not both; a cursor is one the
+    list gave (the empty one, the first page, is the only one a case can know), and it sorts
+    by one term. A schema's parameters cannot say how two of them go together."""
+    if "cursor" not in query:
+        return
+    query["cursor"] = ""
+    query.pop("page", None)
+    if "," in str(query.get("ordering", "")):
+        query.pop("ordering")
+
+
+# Path (exactly the schema's path template) -> the rules its positive queries keep.
+QueryRule = Callable[[dict[str, Any]], None]
+QUERY_RULES: dict[str, tuple[QueryRule, ...]] = {
+    "/api/v1/accounts/": (one_way_to_page,),
+}
+
+
 @schemathesis.hook
 def map_case(context: Any, case: Any) -> Any:
+    if is_positive(case) and isinstance(case.query, dict):
+        for rule in QUERY_RULES.get(case.path, ()):
+            rule(case.query)
     if is_positive(case) and isinstance(case.body, dict):
         body = with_references(case.body)
         code = (case.path_parameters or {}).get("code")
@@ -653,3 +741,18 @@ def map_case(context: Any, case: Any) -> Any:
             path_parameters=dict(case.path_parameters or {}),
         )
     return case
+
+
+@schemathesis.hook
+def before_call(context: Any, case: Any, **kwargs: Any) -> None:
+    """The rules that read the role's database, once more as the request leaves: a case of
+    the stateful phase gets the id in its path from an earlier answer after it was made
+    (`map_case` saw none), and the other schemathesis worker may have changed the rows
+    since (a line of influence whose target became the drawn source)."""
+    if is_positive(case) and isinstance(case.body, dict) and os.environ.get(LIVE_ENV):
+        with_live_rules(
+            case.body,
+            path=case.path,
+            method=case.method.upper(),
+            path_parameters=dict(case.path_parameters or {}),
+        )

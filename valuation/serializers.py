@@ -41,7 +41,9 @@ class ActivityTypeCodeField(serializers.SlugRelatedField[ActivityType]):
 
 class RevenueRecordSerializer(StrictModelSerializer):
     account = serializers.IntegerField(source="account_id")
-    account_external_id = serializers.CharField(source="account.external_id", read_only=True)
+    account_external_id = serializers.CharField(
+        source="account.external_id", read_only=True, allow_null=True
+    )
     location = serializers.CharField(source="location.name", max_length=120)
     revenue = money_field()
     cost_of_goods = money_field(default=Decimal(0))

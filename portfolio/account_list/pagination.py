@@ -178,9 +178,12 @@ def _ordering(request: Request, view: Any) -> tuple[str, bool]:
     if not raw:
         return "name", False
     terms = [term.strip() for term in raw.split(",") if term.strip()]
+    # Unknown terms are left out, as the numbered pages' ordering does; none left: by name.
     terms = [term for term in terms if term.lstrip("-") in allowed]
     if terms and terms[-1].lstrip("-") == "id" and len(terms) > 1:
         terms = terms[:-1]
+    if not terms:
+        return "name", False
     if len(terms) != 1:
         raise serializers.ValidationError(
             {"ordering": ["With a cursor, give one ordering term (id breaks ties)."]}

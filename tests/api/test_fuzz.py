@@ -27,6 +27,7 @@ import schemathesis
 from django.db import connection
 from schemathesis.generation import GenerationMode
 
+from accounts.models import Complaint
 from relationships.models import Contact, ContactInfluence
 from tests.factories import AccountFactory, UserFactory
 from tests.relationships.factories import (
@@ -63,16 +64,22 @@ def hooks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[ModuleTyp
     spec.loader.exec_module(module)
     yield module
     schemathesis.hooks.unregister(module.map_case)
+    schemathesis.hooks.unregister(module.before_call)
 
 
 def _case(
-    body: Any, mode: GenerationMode, path: str = "/api/v1/accounts/", method: str = "POST"
+    body: Any,
+    mode: GenerationMode,
+    path: str = "/api/v1/accounts/",
+    method: str = "POST",
+    query: dict[str, Any] | None = None,
 ) -> SimpleNamespace:
     return SimpleNamespace(
         body=body,
         path=path,
         method=method,
         path_parameters={},
+        query=query,
         meta=SimpleNamespace(generation=SimpleNamespace(mode=mode)),
     )
 
@@ -181,6 +188,33 @@ def test_positive_cases_keep_the_rules_that_depend_on_what_is_stored(hooks: Modu
     assert measured[2] == {"text": "Keep"}
     team = _positive(hooks, "/api/v1/accounts/{account_pk}/team/", {"is_executive_sponsor": True})
     assert team == {"is_executive_sponsor": False}
+    left = _positive(
+        hooks,
+        "/api/v1/contacts/{id}/",
+        {"left_on": "2179-02-27", "evidence_verified_on": "2150-01-01"},
+        "PATCH",
+    )
+    assert left["left_on"] <= hooks.today().isoformat()
+    assert left["evidence_verified_on"] <= hooks.today().isoformat()
+
+
+def test_a_positive_list_query_pages_one_way(hooks: ModuleType) -> None:
+    """make fuzz drew `?cursor=&page=1` (and invented cursors, and two sort terms with a
+    cursor): valid for the schema, which cannot say how two parameters go together."""
+
+    def query(drawn: dict[str, Any], mode: GenerationMode = GenerationMode.POSITIVE) -> Any:
+        case = _case(None, mode, "/api/v1/accounts/", "GET", dict(drawn))
+        return hooks.map_case(None, case).query
+
+    both = {"cursor": "abc", "page": 1, "ordering": "name,-revenue_ttm", "region": "x"}
+    assert query(both) == {"cursor": "", "region": "x"}
+    assert query({"cursor": "", "ordering": "-revenue_ttm"}) == {
+        "cursor": "",
+        "ordering": "-revenue_ttm",
+    }
+    assert query({"page": 2, "ordering": "name,id"}) == {"page": 2, "ordering": "name,id"}
+    # a negative case stays as drawn
+    assert query(both, GenerationMode.NEGATIVE) == both
 
 
 def test_negative_cases_and_null_references_are_left_as_drawn(hooks: ModuleType) -> None:
@@ -363,3 +397,40 @@ def test_positive_cases_name_the_rows_of_the_account_they_change(
     assert later["confirmed_on"] == "2026-04-01"
     earlier = sent("/api/v1/value-entries/{id}/", "PATCH", {"confirmed_on": "1950-01-01"}, entry.pk)
     assert earlier["confirmed_on"] == "2026-04-01"
+    # a stateful case gets its path's id after it was made: the rules run again as it leaves
+    stored_target = ContactInfluence.objects.get(pk=line.pk).target_id
+    late = _case(
+        {"source": stored_target},
+        GenerationMode.POSITIVE,
+        "/api/v1/contact-influences/{id}/",
+        "PATCH",
+    )
+    late.body = hooks.map_case(None, late).body
+    assert late.body == {"source": stored_target}  # no id yet: left as drawn
+    late.path_parameters = {"id": str(line.pk)}
+    hooks.before_call(None, late)
+    assert late.body["source"] != stored_target
+    answer = owner_api.patch(f"/api/v1/contact-influences/{line.pk}/", late.body, format="json")
+    assert answer.status_code == 200, answer.content
+    # a type a stateful step created, and a later one deleted, is replaced by a seeded one
+    gone = _case(
+        {"activity_type": "competitor_activity-61"},
+        GenerationMode.POSITIVE,
+        "/api/v1/activities/{id}/",
+        "PATCH",
+    )
+    hooks.before_call(None, gone)
+    assert gone.body["activity_type"] in REFERENCES["activity_types"]
+    complaint = Complaint.objects.create(
+        account=account,
+        category="Delivery",
+        opened_on=date(2026, 11, 1),
+        resolved_on=date(2026, 11, 29),
+        created_by=owner,
+    )
+    reopened = sent("/api/v1/complaints/{id}/", "PATCH", {"opened_on": "2045-06-01"}, complaint.pk)
+    assert reopened["opened_on"] <= "2026-11-29"
+    unresolved = sent(
+        "/api/v1/complaints/{id}/", "PATCH", {"resolved_on": "2026-10-01"}, complaint.pk
+    )
+    assert unresolved["resolved_on"] >= Complaint.objects.get(pk=complaint.pk).opened_on.isoformat()

@@ -93,3 +93,14 @@ def test_a_field_with_a_grammar_of_its_own_keeps_it_in_the_request_schema(
     assert fields["day_of_week"]["pattern"] == DAY_OF_WEEK_PATTERN
     assert re.search(fields["minute"]["pattern"], "00") is None
     assert re.search(fields["minute"]["pattern"], "0,30") is not None
+
+
+def test_the_schema_says_what_the_fuzzer_found_it_did_not(schema: dict[str, Any]) -> None:
+    """make fuzz: an interaction with no contacts was refused though the schema allowed an
+    empty list; an account without an external id answered null where the schema said a
+    string."""
+    components = schema["components"]["schemas"]
+    assert components["Interaction"]["properties"]["contacts"]["minItems"] == 1
+    assert components["AccountSnapshot"]["properties"]["external_id"]["nullable"] is True
+    revenue = components["RevenueRecord"]["properties"]["account_external_id"]
+    assert revenue["nullable"] is True

@@ -148,3 +148,23 @@ def test_a_bad_cursor_answers_400_in_words(
     response = owner_api.get(f"/api/v1/accounts/?{query}")
     assert response.status_code == 400
     assert message in " ".join(response.json()[field])
+
+
+def test_a_cursor_sorts_by_name_when_no_term_is_known(owner_api: Any, listed: list[int]) -> None:
+    # as the numbered pages do: unknown terms are left out
+    by_name = owner_api.get("/api/v1/accounts/?cursor=&ordering=name").json()["results"]
+    unknown = owner_api.get("/api/v1/accounts/?cursor=&ordering=shoe_size").json()["results"]
+    assert [row["id"] for row in unknown] == [row["id"] for row in by_name]
+
+
+@pytest.mark.parametrize("page", ["", "abc", "0", "-1", "last", "1.5"])
+def test_a_page_that_is_not_a_whole_number_answers_400(
+    owner_api: Any, listed: list[int], page: str
+) -> None:
+    # DRF read an empty page as the first one, and a word as 404; the schema says a number
+    response = owner_api.get(f"/api/v1/accounts/?page={page}")
+    assert response.status_code == 400
+    assert response.json() == {"page": ["Give a whole number from 1."]}
+    run = AnalysisRun.objects.get()
+    snapshots = owner_api.get(f"/api/v1/analysis-runs/{run.pk}/snapshots/?page={page}")
+    assert snapshots.status_code == 400, snapshots.content
