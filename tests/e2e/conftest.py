@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from tests.factories import PASSWORD
 
@@ -34,16 +34,22 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
-@pytest.fixture
-def page(browser: Browser, live_server: Any) -> Iterator[Page]:
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1366, "height": 900})
-    # Nothing may come from the network: every request outside the live server fails.
+def offline_context(browser: Browser, live_server: Any, **options: Any) -> BrowserContext:
+    """A browser context on the live server in which nothing may come from the network:
+    every request outside the live server fails."""
+    context = browser.new_context(base_url=live_server.url, **options)
     context.route(
         "**/*",
         lambda route: route.continue_()
         if route.request.url.startswith(live_server.url)
         else route.abort(),
     )
+    return context
+
+
+@pytest.fixture
+def page(browser: Browser, live_server: Any) -> Iterator[Page]:
+    context = offline_context(browser, live_server, viewport={"width": 1366, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page

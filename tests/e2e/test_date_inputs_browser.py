@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from relationships.models import Interaction
-from tests.e2e.conftest import login, screenshot
+from tests.e2e.conftest import login, offline_context, screenshot
 from tests.factories import AccountFactory, UserFactory
 from tests.relationships.factories import ContactFactory
 
@@ -30,13 +30,7 @@ def test_an_american_browser_types_the_date_as_kam_shows_it(
     browser: Browser, live_server: Any
 ) -> None:
     # given a browser whose language writes dates mm/dd/yyyy
-    context = browser.new_context(base_url=live_server.url, locale="en-US")
-    context.route(
-        "**/*",
-        lambda route: route.continue_()
-        if route.request.url.startswith(live_server.url)
-        else route.abort(),
-    )
+    context = offline_context(browser, live_server, locale="en-US")
     page = context.new_page()
     try:
         _, contact = _interaction_form(page)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.e2e.conftest import login
+from tests.e2e.conftest import login, offline_context
 from tests.factories import UserFactory
 from tests.portfolio.account360.conftest import build_analysed_account
 from tests.portfolio.fixtures import AS_OF
@@ -48,14 +48,8 @@ def test_a_chart_page_weighs_at_most_one_and_a_half_megabytes_cold(
     signed_in = signing_in.storage_state()
     signing_in.close()
     # a new browser context: signed in, with an empty cache, cut off from the network
-    context = browser.new_context(
-        base_url=live_server.url, viewport={"width": 1440, "height": 900}, storage_state=signed_in
-    )
-    context.route(
-        "**/*",
-        lambda route: route.continue_()
-        if route.request.url.startswith(live_server.url)
-        else route.abort(),
+    context = offline_context(
+        browser, live_server, viewport={"width": 1440, "height": 900}, storage_state=signed_in
     )
     page = context.new_page()
     with page.expect_response(lambda response: "plotly.min.js" in response.url):
