@@ -92,7 +92,7 @@ class StandardPagination(PageNumberPagination):
             if len(request.query_params.getlist(name)) > 1:
                 raise serializers.ValidationError({name: [_("Give it once.")]})
         page = request.query_params.get(self.page_query_param)
-        if page is not None and not (page.isascii() and page.isdigit() and int(page) >= 1):
+        if page is not None and not (page.isascii() and page.isdigit() and page.strip("0")):
             # DRF read an empty page as the first and a word as 404; the schema says a number.
             raise serializers.ValidationError(
                 {self.page_query_param: [_("Give a whole number from 1.")]}
@@ -100,7 +100,8 @@ class StandardPagination(PageNumberPagination):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size
-        size = int(raw) if raw.isascii() and raw.isdigit() else 0
+        # (a number of thousands of digits is no size, and int() of it raises)
+        size = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 6 else 0
         if not 1 <= size <= self.max_page_size:
             raise serializers.ValidationError(
                 {

@@ -2,20 +2,14 @@
 (`revenue_ttm`, `net_profit_ttm`, `segment`, `churn_score`, `churn_stage` from the latest
 successful run, and `last_interaction_on`), each one also an `ordering=` term.
 
-A page of the list is kept in the cache under the version of the accounts data
-(kam.data_versions: every write to an account, its team, its interactions or plans, and every
-import, makes a new one), the run its figures come from, the caller's scope (every account,
-or the user's own with their roles), the language and the whole URL: a repeat request costs
-the run's query and two cache reads, and no write is ever hidden behind it."""
+A page of the list is kept in the cache (selectors.account_list_page): a repeat request
+costs the run's query and two cache reads, and no write is ever hidden behind it."""
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
-from django.core.cache import cache
 from django.db.models import F, QuerySet
-from django.utils.translation import get_language
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.filters import OrderingFilter, SearchFilter
@@ -27,16 +21,12 @@ from rest_framework.views import APIView
 from accounts.api import AccountViewSet
 from accounts.models import Account
 from accounts.serializers import AccountSerializer, AccountUpdateSerializer
-from kam import data_versions
 from kam.api import FilterBackend
-from kam.roles import user_reads_all_accounts, user_roles
-from kam.types import AnyUser
 from portfolio.account_list.pagination import AccountListPagination
-from portfolio.account_list.selectors import FIGURES, accounts_with_figures
-from portfolio.models import AnalysisRun, Segment
+from portfolio.account_list.selectors import FIGURES, account_list_page, accounts_with_figures
+from portfolio.models import Segment
 from portfolio.selectors import analysis_run_latest_succeeded
 
-PAGE_SECONDS = 10 * 60
 FROM_RUN = "From the latest successful analysis run; null when no run has analysed the account."
 
 
@@ -97,16 +87,6 @@ class NullsLastOrderingFilter(OrderingFilter):
         return queryset.order_by(*terms)
 
 
-def page_cache_key(*, user: AnyUser, url: str, run: AnalysisRun | None) -> str:
-    """The cache key of one page of the list as `user` reads it at `url` (see the module)."""
-    scope = "all" if user_reads_all_accounts(user) else f"user-{user.pk}"
-    roles = ",".join(sorted(user_roles(user)))
-    version = data_versions.current(data_versions.ACCOUNTS)
-    digest = hashlib.sha256(url.encode()).hexdigest()[:32]
-    run_id = "none" if run is None else run.pk
-    return f"account-list-page:{version}:{run_id}:{scope}:{roles}:{get_language()}:{digest}"
-
-
 class AccountListViewSet(AccountViewSet):
     __doc__ = AccountViewSet.__doc__
     filter_backends = [FilterBackend, SearchFilter, NullsLastOrderingFilter]
@@ -122,16 +102,16 @@ class AccountListViewSet(AccountViewSet):
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         self.figures_run = analysis_run_latest_succeeded()
-        key = page_cache_key(
-            user=request.user, url=request.build_absolute_uri(), run=self.figures_run
+        built: list[Response] = []
+
+        def build() -> Any | None:
+            built.append(super(AccountListViewSet, self).list(request, *args, **kwargs))
+            return built[0].data if built[0].status_code == 200 else None
+
+        page = account_list_page(
+            user=request.user, url=request.build_absolute_uri(), run=self.figures_run, build=build
         )
-        page = cache.get(key)
-        if page is not None:
-            return Response(page)
-        response = super().list(request, *args, **kwargs)
-        if response.status_code == 200:
-            cache.set(key, response.data, PAGE_SECONDS)
-        return response
+        return built[0] if built else Response(page)
 
     def get_serializer_class(self) -> type[AccountSerializer]:
         if self.action in ("update", "partial_update"):

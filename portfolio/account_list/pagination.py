@@ -31,12 +31,20 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from kam import data_versions
 from kam.api import StandardPagination
-from kam.roles import Role, user_has_role
+from kam.roles import user_reads_all_accounts, user_roles
 
 CURSOR = "cursor"
 # The query parameters that choose which rows, not which page or order of them.
 NOT_FILTERS = {"page", "page_size", CURSOR, "ordering", "format"}
 COUNT_SECONDS = 24 * 60 * 60
+
+
+def reader_scope(user: Any) -> str:
+    """Which accounts a cached figure of the account list was read over: every account for
+    readers of all of them (executives, ops, superusers), else the user's own; with the
+    user's roles, so that a role given or taken away reads afresh."""
+    scope = "all" if user_reads_all_accounts(user) else f"user-{user.pk}"
+    return f"{scope}:{','.join(sorted(user_roles(user)))}"
 
 
 def cached_count(
@@ -53,12 +61,9 @@ def cached_count(
     QueryDict) of the list `kind` were counted since the accounts last changed (a new
     analysis run changes the rows of the figures' filters: `run_id`, the run the figures
     come from, is part of the key)."""
-    sees_all = user.is_superuser or any(
-        user_has_role(user, role) for role in (Role.EXECUTIVE, Role.OPS)
-    )
     filters = sorted((name, params.getlist(name)) for name in params if name not in not_filters)
     digest = hashlib.sha256(json.dumps([filters, run_id]).encode()).hexdigest()[:24]
-    scope = "all" if sees_all else f"user-{user.pk}"
+    scope = reader_scope(user)
     version = data_versions.current(data_versions.ACCOUNTS)
     key = f"account-list-count:{kind}:{version}:{scope}:{digest}"
     count = cache.get(key)

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import F, FilteredRelation, OuterRef, Q, QuerySet, Subquery, Value
+from django.utils.translation import get_language
 
 from accounts.models import Account, AccountPlan
 from accounts.selectors import accounts_visible_to
+from kam import data_versions
 from kam.types import AnyUser
+from portfolio.account_list.pagination import reader_scope
 from portfolio.models import AccountSnapshot, AnalysisRun
 from relationships.models import Interaction
 
@@ -41,3 +47,33 @@ def accounts_with_figures(*, user: AnyUser, run: AnalysisRun | None) -> QuerySet
         last_interaction_on=Subquery(last_interaction.values("date")[:1]),
         plan_status=Subquery(plan.values("status")[:1]),
     )
+
+
+PAGE_SECONDS = 10 * 60
+
+
+def account_list_page(
+    *, user: AnyUser, url: str, run: AnalysisRun | None, build: Callable[[], Any | None]
+) -> Any | None:
+    """One page of the list's API as `user` reads it at `url` (the whole URL: filters, sort,
+    page or cursor, format), from the cache when it was built since the accounts data last
+    changed (kam.data_versions: every write to an account, its team, its interactions or
+    plans, and every import, moves the version when it commits) for the same run, scope,
+    roles and language; else `build()`, kept unless it gives None (a refusal is not kept)."""
+    digest = hashlib.sha256(url.encode()).hexdigest()[:32]
+    key = ":".join(
+        (
+            "account-list-page",
+            data_versions.current(data_versions.ACCOUNTS),
+            "none" if run is None else str(run.pk),
+            reader_scope(user),
+            get_language(),
+            digest,
+        )
+    )
+    page = cache.get(key)
+    if page is None:
+        page = build()
+        if page is not None:
+            cache.set(key, page, PAGE_SECONDS)
+    return page

@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from django.core.cache import cache
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -19,11 +17,10 @@ from accounts.models import Designation
 from kam.types import request_user
 from portfolio.dashboard.filters import MAX_FILTER_LENGTH, dashboard_filters_parse
 from portfolio.dashboard.selectors import (
-    DASHBOARD_CACHE_SECONDS,
     AccountRow,
     Dashboard,
-    DashboardSource,
     dashboard_get,
+    dashboard_payload,
     dashboard_source,
 )
 from portfolio.models import Segment
@@ -76,15 +73,6 @@ def _payload(dashboard: Dashboard, *, full: bool) -> dict[str, Any]:
     }
 
 
-def _payload_cache_key(source: DashboardSource, *, full: bool) -> str | None:
-    """The payload of a dashboard every reader of the whole portfolio shares (its source has
-    a cache key) is kept in the cache beside it, one per `rows` and language: a repeat
-    request costs the source's queries, one cache read and the JSON."""
-    if source.cache_key is None:
-        return None
-    return f"{source.cache_key}:api:{'full' if full else 'chart'}:{get_language()}"
-
-
 def _filter_parameter(name: str, choices: list[str] | None = None) -> OpenApiParameter:
     """A filter as dashboard_filters_parse reads it: one of the choices (empty: no filter), or
     a text of at most MAX_FILTER_LENGTH characters; anything else answers 400."""
@@ -128,15 +116,12 @@ class DashboardView(APIView):
             return Response(parsed.errors, status=400)
         user, full = request_user(request), rows[0] == "full"
         source = dashboard_source(user=user, filters=parsed.filters)
-        key = _payload_cache_key(source, full=full)
-        payload: dict[str, Any] | None = cache.get(key) if key else None
-        if payload is None:
+
+        def build() -> dict[str, Any] | None:
             dashboard = dashboard_get(user=user, filters=parsed.filters, source=source)
-            if dashboard is None:
-                return Response(
-                    {"detail": _("There is no successful analysis run yet.")}, status=404
-                )
-            payload = _payload(dashboard, full=full)
-            if key:
-                cache.set(key, payload, timeout=DASHBOARD_CACHE_SECONDS)
+            return None if dashboard is None else _payload(dashboard, full=full)
+
+        payload = dashboard_payload(source=source, variant=rows[0], build=build)
+        if payload is None:
+            return Response({"detail": _("There is no successful analysis run yet.")}, status=404)
         return Response(payload)

@@ -8,6 +8,7 @@ manager's charts, totals, tables and exports hold only their own and their team'
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -21,10 +22,12 @@ from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, F, FloatField, Max, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Cast
+from django.utils.translation import get_language
 from django_stubs_ext import StrOrPromise
 
 from accounts.models import Account, Designation
 from accounts.selectors import accounts_visible_to
+from kam import data_versions
 from kam.types import User
 from portfolio.dashboard.filters import DashboardFilters
 from portfolio.dashboard.lorenz import Concentration, lorenz_curve
@@ -448,14 +451,17 @@ def _options(*, user: User) -> FilterOptions:
 def _dashboard_cache_key(run: AnalysisRun, filters: DashboardFilters) -> str:
     """What a dashboard of a reader of every account depends on besides the run (whose
     snapshots never change) and the filters: the accounts' names, owners, designations and
-    regions. Any save of an account
-    moves its updated_at, and a deletion or creation the count (one index-backed query)."""
+    regions. Any save of an account moves its updated_at, and a deletion or creation the
+    count (one index-backed query); the accounts data's version (kam.data_versions, moved
+    when a write commits) covers what those miss: an owner renamed, and a transaction that
+    commits after a later one stamped its updated_at."""
     version = Account.objects.aggregate(changed=Max("updated_at"), count=Count("pk"))
     changed = version["changed"].isoformat() if version["changed"] else ""
     finished = run.finished_at.isoformat() if run.finished_at else ""
     # Filter values are free text (owner, region): hashed, so any cache backend takes the key.
     chosen = hashlib.sha256(urlencode(sorted(filters.as_query().items())).encode()).hexdigest()
-    return f"dashboard:{run.pk}:{finished}:{chosen[:32]}:{changed}:{version['count']}"
+    accounts = data_versions.current(data_versions.ACCOUNTS)
+    return f"dashboard:{run.pk}:{finished}:{chosen[:32]}:{changed}:{version['count']}:{accounts}"
 
 
 @dataclass(frozen=True)
@@ -501,6 +507,24 @@ def dashboard_get(
         cached = replace(built, cache_key=source.cache_key)
         cache.set(source.cache_key, cached, timeout=DASHBOARD_CACHE_SECONDS)
     return cached
+
+
+def dashboard_payload(
+    *, source: DashboardSource, variant: str, build: Callable[[], dict[str, Any] | None]
+) -> dict[str, Any] | None:
+    """The API's answer (`variant`: its `rows`) of a dashboard every reader of the whole
+    portfolio shares (its source has a cache key), kept in the cache beside that dashboard,
+    one per variant and language: a repeat costs the source's queries and one cache read.
+    Any other is `build()` each time; None (no run yet) is not kept."""
+    if source.cache_key is None:
+        return build()
+    key = f"{source.cache_key}:api:{variant}:{get_language()}"
+    payload: dict[str, Any] | None = cache.get(key)
+    if payload is None:
+        payload = build()
+        if payload is not None:
+            cache.set(key, payload, timeout=DASHBOARD_CACHE_SECONDS)
+    return payload
 
 
 def _dashboard_build(

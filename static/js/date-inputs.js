@@ -26,14 +26,14 @@
   function enhance(text) {
     var picker = document.createElement("input");
     picker.type = "date";
-    if (typeof picker.showPicker !== "function") {
+    if (picker.type !== "date" || typeof picker.showPicker !== "function") {
       return;
     }
+    // No name, no min or max: the proxy is never sent and never stops a form's validation
+    // (the server says when a date is out of range); it is emptied once it has been read.
     picker.className = "date-picker-proxy";
     picker.tabIndex = -1;
     picker.setAttribute("aria-hidden", "true");
-    picker.min = "1900-01-01";
-    picker.max = "2199-12-31";
 
     var button = document.createElement("button");
     button.type = "button";
@@ -63,6 +63,7 @@
         text.dispatchEvent(new Event("input", { bubbles: true }));
         text.dispatchEvent(new Event("change", { bubbles: true }));
       }
+      picker.value = "";
       text.focus();
     });
   }

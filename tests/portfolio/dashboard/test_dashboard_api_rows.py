@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from portfolio.dashboard.api import CHART_FIELDS
+from portfolio.models import AccountSnapshot
 from tests.portfolio.fixtures import AS_OF, build_small_portfolio
 
 pytestmark = pytest.mark.django_db
@@ -72,5 +73,7 @@ def test_an_account_managers_answer_is_never_shared(
     everyone = executive_api.get("/api/v1/dashboard/").json()
     theirs = owner_api.get("/api/v1/dashboard/").json()
     own = set(owner.owned_accounts.values_list("pk", flat=True))
-    assert {row["account_id"] for row in theirs["matrix"]} <= own
-    assert {row["account_id"] for row in everyone["matrix"]} - own  # others' accounts exist
+    analysed = set(AccountSnapshot.objects.values_list("account_id", flat=True))
+    assert {row["account_id"] for row in theirs["matrix"]} == own & analysed
+    assert {row["account_id"] for row in everyone["matrix"]} == analysed
+    assert analysed - own  # the whole portfolio holds others' accounts too
