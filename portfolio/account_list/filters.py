@@ -10,6 +10,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, Designation
+from kam.forms import QuickSelect
 from portfolio.models import Segment
 
 # `sort=` key → the field it sorts by; `-key` sorts descending.
@@ -45,11 +46,20 @@ class AccountListFilter(django_filters.FilterSet):
     designation = django_filters.ChoiceFilter(
         choices=Designation.choices, empty_label=_("Any"), label=_("Designation")
     )
+    # As many options as the portfolio has owners, regions and industries: QuickSelect.
     owner = django_filters.ChoiceFilter(
-        field_name="owner__username", empty_label=_("Anyone"), choices=[], label=_("Owner")
+        field_name="owner__username",
+        empty_label=_("Anyone"),
+        choices=[],
+        label=_("Owner"),
+        widget=QuickSelect,
     )
-    region = django_filters.ChoiceFilter(empty_label=_("Any"), choices=[], label=_("Region"))
-    industry = django_filters.ChoiceFilter(empty_label=_("Any"), choices=[], label=_("Industry"))
+    region = django_filters.ChoiceFilter(
+        empty_label=_("Any"), choices=[], label=_("Region"), widget=QuickSelect
+    )
+    industry = django_filters.ChoiceFilter(
+        empty_label=_("Any"), choices=[], label=_("Industry"), widget=QuickSelect
+    )
     segment = django_filters.ChoiceFilter(
         choices=Segment.choices, empty_label=_("Any"), label=_("Segment")
     )
@@ -71,25 +81,15 @@ class AccountListFilter(django_filters.FilterSet):
         model = Account
         fields = ["q", "designation", "owner", "region", "industry", "segment", "risk", "stage"]
 
-    def __init__(self, data: Any, *, queryset: QuerySet[Account]) -> None:
+    def __init__(
+        self, data: Any, *, queryset: QuerySet[Account], choices: dict[str, list[str]]
+    ) -> None:
+        """`choices`: the regions, industries and owners of the accounts this user sees
+        (selectors.account_list_choices), so a filter never offers a value that finds
+        nothing, and never names a hidden account's region or owner."""
         super().__init__(data, queryset=queryset)
-        # The choices come from the accounts this user sees, so a filter never offers a value
-        # that finds nothing, and never names a hidden account's region or owner.
-        for name in ("region", "industry"):
-            values = (
-                queryset.exclude(**{name: ""})
-                .order_by(name)
-                .values_list(name, flat=True)
-                .distinct()
-            )
-            self.filters[name].extra["choices"] = [(value, value) for value in values]
-        owners = (
-            queryset.exclude(owner=None)
-            .order_by("owner__username")
-            .values_list("owner__username", flat=True)
-            .distinct()
-        )
-        self.filters["owner"].extra["choices"] = [(username, username) for username in owners]
+        for name in ("region", "industry", "owner"):
+            self.filters[name].extra["choices"] = [(value, value) for value in choices[name]]
 
     def by_risk(self, queryset: QuerySet[Account], name: str, value: str) -> QuerySet[Account]:
         # at_risk is the run's flag annotated by accounts_with_figures

@@ -77,3 +77,37 @@ def account_list_page(
         if page is not None:
             cache.set(key, page, PAGE_SECONDS)
     return page
+
+
+CHOICES_SECONDS = 24 * 60 * 60
+
+
+def account_list_choices(*, user: AnyUser) -> dict[str, list[str]]:
+    """The regions, industries and owners' usernames of the accounts `user` sees, for the
+    list's filters: three DISTINCT reads over the accounts alone (without the figures), kept
+    in the cache per version of the accounts data and reader scope (at 100,000 accounts they
+    were most of the page's time)."""
+    key = ":".join(
+        (
+            "account-list-choices",
+            data_versions.current(data_versions.ACCOUNTS),
+            reader_scope(user),
+        )
+    )
+    choices: dict[str, list[str]] | None = cache.get(key)
+    if choices is None:
+        visible = accounts_visible_to(user).select_related(None).order_by()
+        choices = {
+            name: list(
+                visible.exclude(**{name: ""}).order_by(name).values_list(name, flat=True).distinct()
+            )
+            for name in ("region", "industry")
+        }
+        choices["owner"] = list(
+            visible.exclude(owner=None)
+            .order_by("owner__username")
+            .values_list("owner__username", flat=True)
+            .distinct()
+        )
+        cache.set(key, choices, CHOICES_SECONDS)
+    return choices

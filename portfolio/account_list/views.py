@@ -24,7 +24,7 @@ from kam.types import AuthenticatedHttpRequest
 from portfolio.account_list.exports import account_list_download
 from portfolio.account_list.filters import SORTS, AccountListFilter, order_terms
 from portfolio.account_list.pagination import CountedPaginator, cached_count
-from portfolio.account_list.selectors import accounts_with_figures
+from portfolio.account_list.selectors import account_list_choices, accounts_with_figures
 from portfolio.selectors import analysis_run_latest_succeeded
 
 PAGE_SIZE = 25
@@ -97,7 +97,9 @@ def _problems(request: AuthenticatedHttpRequest, filters: AccountListFilter) -> 
 def account_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     run = analysis_run_latest_succeeded()
     everything = accounts_with_figures(user=request.user, run=run)
-    filters = AccountListFilter(request.GET, queryset=everything)
+    filters = AccountListFilter(
+        request.GET, queryset=everything, choices=account_list_choices(user=request.user)
+    )
     problems = _problems(request, filters)
     download = request.GET.get("download", "")
     if problems:

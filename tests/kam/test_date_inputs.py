@@ -60,3 +60,16 @@ def test_english_writes_dates_as_they_are_typed(language: str) -> None:
     with translation.override(language):
         assert formats.date_format(datetime.date(2026, 12, 7)) == "2026-12-07"
         assert formats.date_format(datetime.date(2026, 12, 7), "SHORT_DATE_FORMAT") == "2026-12-07"
+
+
+def test_the_quick_select_writes_what_djangos_select_writes() -> None:
+    from django.test.html import parse_html
+
+    from kam.forms import QuickSelect
+
+    choices = [("", "Anyone"), ("alice", "alice"), ("o'neil", "O'Neil <&> Sons"), ("7", "7")]
+    for value in ("", "alice", "o'neil", "7", None, "nobody"):
+        attrs = {"id": "id_owner", "aria-describedby": "owner-help"}
+        quick = QuickSelect(choices=choices).render("owner", value, attrs=attrs)
+        django = forms.Select(choices=choices).render("owner", value, attrs=attrs)
+        assert parse_html(quick) == parse_html(django), value

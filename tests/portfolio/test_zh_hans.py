@@ -5,7 +5,8 @@ schedule in words, the churn signals), and English stays as it was for everybody
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+import re
+from datetime import UTC, datetime, timedelta
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -61,9 +62,26 @@ DETAILS = [
 ]
 
 
-def test_signal_details_stay_as_stored_in_english() -> None:
+def _iso_dates(text: str) -> str:
+    return re.sub(
+        r"\b\d{1,2} [A-Z][a-z]{2} \d{4}\b",
+        lambda day: datetime.strptime(day.group(), "%d %b %Y")
+        .replace(tzinfo=UTC)
+        .date()
+        .isoformat(),
+        text,
+    )
+
+
+def test_signal_details_read_in_english_with_the_pages_dates() -> None:
+    # stored as the analysis writes them ("since 2 May 2026"), read with the date as every
+    # English page writes it (kam/formats/en), the words unchanged
     with translation.override("en-gb"):
-        assert [signal_detail(detail) for detail in DETAILS] == DETAILS
+        said = [signal_detail(detail) for detail in DETAILS]
+    assert said == [_iso_dates(detail) for detail in DETAILS]
+    assert (
+        said[0] == "3 delivery complaints since 2026-05-02; 4 billing complaints since 2026-05-04"
+    )
 
 
 @pytest.mark.usefixtures("zh_hans")

@@ -111,14 +111,14 @@ def test_dashboard_page_query_count(
     executive_client: Any, owner_client: Any, owner: Any, django_assert_num_queries: Any
 ) -> None:
     _portfolio(owner, 30)
-    # session, user, user's groups (role check), latest run, the accounts' version (cache
-    # key), totals, matrix, Lorenz sample, Pareto (activity type names: the run stores the
-    # whole portfolio's), creators, drainers, value exchange, churn list, the trend's runs,
-    # the two earlier runs' totals, owners, regions
-    with django_assert_num_queries(17):
+    # session, user, user's groups (role check), latest run (the accounts' version of the
+    # cache key is in the cache), totals, matrix, Lorenz sample, Pareto (activity type names:
+    # the run stores the whole portfolio's), creators, drainers, value exchange, churn list,
+    # the trend's runs, the two earlier runs' totals, owners, regions
+    with django_assert_num_queries(16):
         executive_client.get("/dashboard/")
-    # the whole portfolio's dashboard is cached now: session, user, groups, run, version
-    with django_assert_num_queries(5):
+    # the whole portfolio's dashboard is cached now: session, user, groups, run
+    with django_assert_num_queries(4):
         executive_client.get("/dashboard/")
     # the owner's view is never cached: session, user, groups, latest run, their account
     # ids, then the twelve figure queries above (the Pareto in two: their snapshots' costs
@@ -132,7 +132,7 @@ def test_a_filtered_executive_dashboard_from_the_cache_reads_no_account_ids(
 ) -> None:
     _portfolio(owner, 30)
     executive_client.get(f"/dashboard/?owner={owner.username}")
-    # session, user, groups, latest run, the accounts' version: the scope's ids are read
-    # only to build the figures, so a cache hit does not list them
-    with django_assert_num_queries(5):
+    # session, user, groups, latest run: the scope's ids are read only to build the
+    # figures, so a cache hit does not list them
+    with django_assert_num_queries(4):
         executive_client.get(f"/dashboard/?owner={owner.username}")

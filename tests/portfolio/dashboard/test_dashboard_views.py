@@ -330,17 +330,19 @@ def test_cached_whole_portfolio_never_reaches_a_manager(
 
 
 def test_cached_dashboard_follows_account_changes(
-    executive_client: Any, analysed: Any, owner: Any
+    executive_client: Any, analysed: Any, owner: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     from accounts.models import Account
 
     executive_client.get(DASHBOARD)
-    # an account renamed and another one deleted since the page was cached
+    # an account renamed and another one deleted since the page was cached (committed: the
+    # accounts data's version moves when a write commits)
     beta = analysed["small"]
     alpha = Account.objects.get(pk=analysed["strategic"].pk)
-    alpha.name = "Alpha Foods Group"
-    alpha.save()
-    beta.delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        alpha.name = "Alpha Foods Group"
+        alpha.save()
+        beta.delete()
     dashboard = executive_client.get(DASHBOARD).context["dashboard"]
     assert [row.name for row in dashboard.matrix] == ["Alpha Foods Group"]
     assert dashboard.totals.accounts == 1
