@@ -157,7 +157,7 @@ def test_a_cursor_sorts_by_name_when_no_term_is_known(owner_api: Any, listed: li
     assert [row["id"] for row in unknown] == [row["id"] for row in by_name]
 
 
-@pytest.mark.parametrize("page", ["", "abc", "0", "-1", "last", "1.5"])
+@pytest.mark.parametrize("page", ["", "abc", "0", "000", "-1", "last", "1.5"])
 def test_a_page_that_is_not_a_whole_number_answers_400(
     owner_api: Any, listed: list[int], page: str
 ) -> None:
@@ -168,3 +168,15 @@ def test_a_page_that_is_not_a_whole_number_answers_400(
     run = AnalysisRun.objects.get()
     snapshots = owner_api.get(f"/api/v1/analysis-runs/{run.pk}/snapshots/?page={page}")
     assert snapshots.status_code == 400, snapshots.content
+
+
+def test_a_page_of_thousands_of_digits_is_past_the_last(owner_api: Any, listed: list[int]) -> None:
+    response = owner_api.get(f"/api/v1/accounts/?page={'9' * 5000}")
+    assert response.status_code == 404
+
+
+def test_a_page_size_of_thousands_of_digits_answers_400(owner_api: Any, listed: list[int]) -> None:
+    # int() of it raised (Python refuses to convert more than 4,300 digits): a 500
+    response = owner_api.get(f"/api/v1/accounts/?page_size={'9' * 5000}")
+    assert response.status_code == 400
+    assert response.json() == {"page_size": ["Give a whole number from 1 to 500."]}
