@@ -10,7 +10,7 @@ from django.forms import BaseForm
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 
 def form_errors_apply(form: BaseForm, error: ValidationError) -> None:
@@ -32,7 +32,7 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         defaults = {
-            "placeholder": "YYYY-MM-DD",
+            "placeholder": pgettext_lazy("a date input's placeholder", "YYYY-MM-DD"),
             "pattern": r"\d{4}-\d{2}-\d{2}",
             "title": gettext_lazy("A date as YYYY-MM-DD, e.g. 2027-03-31"),
             "maxlength": "10",
