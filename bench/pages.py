@@ -97,23 +97,18 @@ def prepare(url: str, accounts: int) -> None:
     started = time.perf_counter()
     sizes = build_portfolio(database_url=url, accounts=accounts)
     print(f"  built in {time.perf_counter() - started:.1f} s: {sizes}", flush=True)
-    os.environ["KAM_PASSWORD"] = PASSWORD  # create_user reads a missing --password from it
-    manage(url, "create_user", USERNAME, "--role", "executive")
-    as_of = sizes.get("as_of")
-    started = time.perf_counter()
-    result = manage(url, "run_analysis", *(["--as-of", str(as_of)] if as_of else []))
-    print(f"  analysis in {time.perf_counter() - started:.1f} s: {result.stdout.strip()}")
+    prepare_reused(url)
 
 
 def prepare_reused(url: str) -> None:
-    """A database built by another benchmark (bench/analysis.py --accounts N) gets the
+    """A built database (by this benchmark or bench/analysis.py --accounts N) gets the
     executive and, if it has none, a successful run."""
     with connect(url) as connection, connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM auth_user WHERE username = %s", [USERNAME])
         has_user = cursor.fetchone()[0] > 0
         cursor.execute("SELECT count(*) FROM portfolio_analysisrun WHERE status = 'succeeded'")
         has_run = cursor.fetchone()[0] > 0
-    os.environ["KAM_PASSWORD"] = PASSWORD
+    os.environ["KAM_PASSWORD"] = PASSWORD  # create_user reads a missing --password from it
     if not has_user:
         manage(url, "create_user", USERNAME, "--role", "executive")
     if not has_run:

@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
+from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
 
 
@@ -116,3 +119,15 @@ class ResilientRedisCache(RedisCache):
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = ResilientRedisCacheClient
+
+
+def cached_or_built(key: str, build: Callable[[], T | None], timeout: int) -> T | None:
+    """The value kept under `key`, else `build()`, kept for `timeout` seconds unless it is
+    None (a refusal or "nothing yet" is never kept). Django's `get_or_set` would keep a None
+    (and reads the key a second time)."""
+    value: T | None = cache.get(key)
+    if value is None:
+        value = build()
+        if value is not None:
+            cache.set(key, value, timeout)
+    return value

@@ -101,17 +101,15 @@ class AccountListViewSet(AccountViewSet):
         return accounts_with_figures(user=self.request.user, run=self.figures_run)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # A refused filter, cursor or page raises (400, 404): only a page is ever kept.
         self.figures_run = analysis_run_latest_succeeded()
-        built: list[Response] = []
-
-        def build() -> Any | None:
-            built.append(super(AccountListViewSet, self).list(request, *args, **kwargs))
-            return built[0].data if built[0].status_code == 200 else None
-
         page = account_list_page(
-            user=request.user, url=request.build_absolute_uri(), run=self.figures_run, build=build
+            user=request.user,
+            url=request.build_absolute_uri(),
+            run=self.figures_run,
+            build=lambda: super(AccountListViewSet, self).list(request, *args, **kwargs).data,
         )
-        return built[0] if built else Response(page)
+        return Response(page)
 
     def get_serializer_class(self) -> type[AccountSerializer]:
         if self.action in ("update", "partial_update"):

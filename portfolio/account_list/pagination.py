@@ -31,20 +31,12 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from kam import data_versions
 from kam.api import StandardPagination
-from kam.roles import user_reads_all_accounts, user_roles
+from portfolio.account_list.selectors import reader_scope
 
 CURSOR = "cursor"
 # The query parameters that choose which rows, not which page or order of them.
 NOT_FILTERS = {"page", "page_size", CURSOR, "ordering", "format"}
 COUNT_SECONDS = 24 * 60 * 60
-
-
-def reader_scope(user: Any) -> str:
-    """Which accounts a cached figure of the account list was read over: every account for
-    readers of all of them (executives, ops, superusers), else the user's own; with the
-    user's roles, so that a role given or taken away reads afresh."""
-    scope = "all" if user_reads_all_accounts(user) else f"user-{user.pk}"
-    return f"{scope}:{','.join(sorted(user_roles(user)))}"
 
 
 def cached_count(

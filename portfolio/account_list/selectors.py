@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
-from django.core.cache import cache
 from django.db.models import F, FilteredRelation, OuterRef, Q, QuerySet, Subquery, Value
 from django.utils.translation import get_language
 
 from accounts.models import Account, AccountPlan
 from accounts.selectors import accounts_visible_to
 from kam import data_versions
+from kam.cache import cached_or_built
+from kam.roles import user_reads_all_accounts, user_roles
 from kam.types import AnyUser
-from portfolio.account_list.pagination import reader_scope
 from portfolio.models import AccountSnapshot, AnalysisRun
 from relationships.models import Interaction
 
@@ -52,6 +52,14 @@ def accounts_with_figures(*, user: AnyUser, run: AnalysisRun | None) -> QuerySet
 PAGE_SECONDS = 10 * 60
 
 
+def reader_scope(user: AnyUser) -> str:
+    """Which accounts a cached figure of the account list was read over: every account for
+    readers of all of them (executives, ops, superusers), else the user's own; with the
+    user's roles, so that a role given or taken away reads afresh."""
+    scope = "all" if user_reads_all_accounts(user) else f"user-{user.pk}"
+    return f"{scope}:{','.join(sorted(user_roles(user)))}"
+
+
 def account_list_page(
     *, user: AnyUser, url: str, run: AnalysisRun | None, build: Callable[[], Any | None]
 ) -> Any | None:
@@ -71,12 +79,7 @@ def account_list_page(
             digest,
         )
     )
-    page = cache.get(key)
-    if page is None:
-        page = build()
-        if page is not None:
-            cache.set(key, page, PAGE_SECONDS)
-    return page
+    return cached_or_built(key, build, PAGE_SECONDS)
 
 
 CHOICES_SECONDS = 24 * 60 * 60
@@ -94,20 +97,17 @@ def account_list_choices(*, user: AnyUser) -> dict[str, list[str]]:
             reader_scope(user),
         )
     )
-    choices: dict[str, list[str]] | None = cache.get(key)
-    if choices is None:
-        visible = accounts_visible_to(user).select_related(None).order_by()
-        choices = {
-            name: list(
-                visible.exclude(**{name: ""}).order_by(name).values_list(name, flat=True).distinct()
-            )
-            for name in ("region", "industry")
+    visible = accounts_visible_to(user).select_related(None).order_by()
+
+    def distinct(name: str, empty: dict[str, Any]) -> list[str]:
+        return list(visible.exclude(**empty).order_by(name).values_list(name, flat=True).distinct())
+
+    def build() -> dict[str, list[str]]:
+        return {
+            "region": distinct("region", {"region": ""}),
+            "industry": distinct("industry", {"industry": ""}),
+            "owner": distinct("owner__username", {"owner": None}),
         }
-        choices["owner"] = list(
-            visible.exclude(owner=None)
-            .order_by("owner__username")
-            .values_list("owner__username", flat=True)
-            .distinct()
-        )
-        cache.set(key, choices, CHOICES_SECONDS)
-    return choices
+
+    # build() always answers, so the helper never gives None here
+    return cast(dict[str, list[str]], cached_or_built(key, build, CHOICES_SECONDS))

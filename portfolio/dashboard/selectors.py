@@ -28,6 +28,7 @@ from django_stubs_ext import StrOrPromise
 from accounts.models import Account, Designation
 from accounts.selectors import accounts_visible_to
 from kam import data_versions
+from kam.cache import cached_or_built
 from kam.types import User
 from portfolio.dashboard.filters import DashboardFilters
 from portfolio.dashboard.lorenz import Concentration, lorenz_curve
@@ -517,12 +518,7 @@ def dashboard_payload(
     if source.cache_key is None:
         return build()
     key = f"{source.cache_key}:api:{variant}:{get_language()}"
-    payload: dict[str, Any] | None = cache.get(key)
-    if payload is None:
-        payload = build()
-        if payload is not None:
-            cache.set(key, payload, timeout=DASHBOARD_CACHE_SECONDS)
-    return payload
+    return cached_or_built(key, build, DASHBOARD_CACHE_SECONDS)
 
 
 def _dashboard_build(

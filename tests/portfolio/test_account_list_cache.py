@@ -160,3 +160,25 @@ def test_an_imported_interaction_shows_at_once(
     with django_capture_on_commit_callbacks(execute=True):
         call_command("import_data", "interactions", str(path), stdout=StringIO())
     assert _rows(owner_api)[account.pk]["last_interaction_on"] == "2026-02-03"
+
+
+def test_an_imported_account_shows_at_once(
+    owner_api: Any,
+    owner: Any,
+    accounts: list[Account],
+    tmp_path: Path,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    # accounts are written in bulk, without save signals: the import's commit moves the
+    # version, for this kind as for every other
+    assert owner_api.get(LIST).json()["count"] == 3
+    path = tmp_path / "accounts.csv"
+    path.write_text(
+        "external_id,name,industry,region,designation,owner\n"
+        f"IMP-1,Alpha imported,Industrial,Europe,candidate,{owner.username}\n"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import_data", "accounts", str(path), stdout=StringIO())
+    listed = owner_api.get(LIST).json()
+    assert listed["count"] == 4
+    assert "Alpha imported" in [row["name"] for row in listed["results"]]

@@ -322,8 +322,9 @@ def _import_batch_execute(
                 message=_success_message(outcome.rows, outcome.created, outcome.updated),
                 outcome=outcome,
             )
-            # Imported rows reach the account list (last interaction, the accounts' own fields):
-            # its cached pages and counts follow the accounts data's version.
+            # Imported rows are written in bulk, without save signals, and reach the account
+            # list and the dashboard (the accounts' own fields, the last interaction): their
+            # cached pages, counts and choices follow the accounts data's version.
             data_versions.bump(data_versions.ACCOUNTS)
     except ImportRefused as refused:
         batch.refresh_from_db(fields=["rows_done"])

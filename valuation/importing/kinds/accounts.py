@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts.models import Account, Designation
-from kam import data_versions
 from kam.roles import Role
 from valuation.importing.cells import Lookup, RowChecker, cells_of, parse_choice, parse_text
 from valuation.importing.outcome import ImportOutcome
@@ -96,6 +95,6 @@ UPSERT = Upsert(
 
 
 def write_accounts(rows: Iterator[Row], context: ImportContext) -> ImportOutcome:
-    # Written in bulk, without save signals: the accounts' cached counts follow by hand.
-    data_versions.bump(data_versions.ACCOUNTS)
+    # Written in bulk, without save signals: the import's commit moves the accounts data's
+    # version for every kind (valuation.importing.services).
     return upsert_rows(UPSERT, rows, context.outcome)
