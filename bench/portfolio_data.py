@@ -196,7 +196,10 @@ def _drop_foreign_keys_and_indexes(cursor: Any, tables: list[str]) -> list[str]:
         )
     for name, definition in indexes:
         cursor.execute(sql.SQL("DROP INDEX {}").format(sql.Identifier(name)))
-        restore.insert(0, definition)  # indexes first: they speed up the key checks
+        # Indexes first: they speed up the key checks. A partitioned table's index reads
+        # "ON ONLY" (the parent alone, left invalid): built again without it, it is built
+        # on every partition, as the migration made it.
+        restore.insert(0, definition.replace(" ON ONLY ", " ON ", 1))
     return restore
 
 

@@ -1,7 +1,8 @@
 """Bulk writes: PostgreSQL's ``COPY … FROM STDIN``, in the text and the binary format.
 
 - `copy_rows` inserts rows of plain values into a table (COPY's CSV format on PostgreSQL,
-  executemany elsewhere, e.g. the embedded SQLite run): the helper for most callers.
+  executemany elsewhere, e.g. the embedded SQLite run): the helper for most callers;
+  `copy_column_batches` the same for values held column by column.
 - `copy_from_chunks` runs a COPY fed from an iterator of chunks (text, or bytes) as they
   are produced: PostgreSQL writes one chunk while the caller formats the next (the import of
   a million activities, the analysis's snapshots), and memory holds a chunk, not the data.
@@ -25,9 +26,12 @@ from django.db import connection, models
 READ_SIZE = 1 << 18  # bytes psycopg2 reads from the stream at a time
 # Rows formatted at a time by copy_rows (one chunk of COPY data).
 COPY_ROWS_PER_CHUNK = 1000
-# What copy_rows writes for None. In COPY's CSV format an unquoted \N is NULL, while every
-# text value is quoted: an empty text is "" and the text \N is "\N", neither of them NULL.
+# What copy_rows writes for None. In COPY's CSV format an unquoted \N is NULL, while a
+# text that could be read so is quoted: an empty text is "" and the text \N is "\N".
 CSV_NULL = "\\N"
+# What a text must not hold to be written unquoted: COPY's CSV delimiter, quote, line ends,
+# and the backslash of CSV_NULL (an empty text is quoted too, as "").
+CSV_SPECIAL = (",", '"', "\n", "\r", "\\")
 
 
 class CopyStream(io.RawIOBase):
@@ -92,24 +96,55 @@ def copy_rows(*, table: str, columns: Sequence[str], rows: Iterable[Sequence[obj
     Values: None (NULL), str, bool, int, float, Decimal, date, datetime, and dict or list
     (written as JSON text). On PostgreSQL the rows go through COPY's CSV format,
     COPY_ROWS_PER_CHUNK at a time; elsewhere through executemany of one INSERT."""
+    iterator = iter(rows)
+    batches = (
+        list(zip(*batch, strict=True))
+        for batch in iter(lambda: list(islice(iterator, COPY_ROWS_PER_CHUNK)), [])
+    )
+    return copy_column_batches(table=table, columns=columns, batches=batches)
+
+
+def copy_column_batches(
+    *, table: str, columns: Sequence[str], batches: Iterable[Sequence[Sequence[object]]]
+) -> int:
+    """`copy_rows` for rows given in batches, each batch column by column (one sequence of
+    values per column of `columns`, all of one length), for a writer that holds columns:
+    each batch is formatted when COPY asks for it, while PostgreSQL stores the one before
+    (the analysis's snapshots: their figures are formatted batch by batch here)."""
     quote = connection.ops.quote_name
     names = ", ".join(quote(column) for column in columns)
     if connection.vendor != "postgresql":
+        rows = (row for batch in batches for row in zip(*batch, strict=True))
         return _insert_rows(f"INSERT INTO {quote(table)} ({names})", len(columns), rows)  # noqa: S608
     count = 0
 
     def chunks() -> Iterator[str]:
         nonlocal count
-        iterator = iter(rows)
-        while batch := list(islice(iterator, COPY_ROWS_PER_CHUNK)):
-            count += len(batch)
-            yield "".join([",".join(map(csv_value, row)) + "\n" for row in batch])
+        for batch in batches:
+            texts = [csv_column(column) for column in batch]
+            lines = [",".join(line) + "\n" for line in zip(*texts, strict=True)]
+            count += len(lines)
+            yield "".join(lines)
 
     copy_from_chunks(
         f"COPY {quote(table)} ({names}) FROM STDIN WITH (FORMAT csv, NULL '{CSV_NULL}')",
         chunks(),
     )
     return count
+
+
+def csv_column(values: Sequence[object]) -> list[str]:
+    """`csv_value` of every value of one column; a column of only numbers, or of only texts
+    none of which needs quotes (numbers already formatted as text, codes), in one pass:
+    about a third of the time value by value."""
+    kinds = set(map(type, values))
+    if kinds <= {int, float}:
+        return list(map(str, values))
+    if kinds == {str}:
+        texts: Sequence[str] = values  # type: ignore[assignment]
+        if all(texts) and not any(mark in "".join(texts) for mark in CSV_SPECIAL):
+            return list(texts)
+    return list(map(csv_value, values))
 
 
 def csv_value(value: object) -> str:

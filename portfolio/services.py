@@ -26,6 +26,7 @@ from functools import partial
 from itertools import compress
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from celery import chord
 from django.conf import settings
@@ -40,7 +41,7 @@ from django.utils.translation import gettext_noop
 from kombu.exceptions import OperationalError as BrokerError
 
 from accounts.models import Account, AccountEvent, Complaint
-from kam.bulk import copy_rows
+from kam.bulk import COPY_ROWS_PER_CHUNK, copy_column_batches
 from kam.concurrent_reads import shared_snapshot
 from kam.row_locks import key_share_locked
 from kam.rules import require
@@ -448,23 +449,32 @@ def _rows_of_existing_accounts(
 
 def _snapshots_insert(columns: dict[str, list[Any]]) -> None:
     """Insert snapshots given column by column (field name → one value per row, as
-    `_snapshot_columns` gives them) in the current transaction, through kam.bulk.copy_rows
-    (COPY on PostgreSQL: bulk_create's SQL building costs seconds at 10,000 snapshots)."""
+    `_snapshot_columns` gives them) in the current transaction, through
+    kam.bulk.copy_column_batches (COPY on PostgreSQL: bulk_create's SQL building costs
+    seconds at 10,000 snapshots); each batch's figures are formatted as COPY reads it."""
     fields = [SNAPSHOT_COLUMNS[name] for name in columns]
-    values = [
-        _copy_values(field, column) for field, column in zip(fields, columns.values(), strict=False)
-    ]
-    copy_rows(
+    count = len(columns["account_id"])
+    batches = (
+        [
+            _copy_values(field, values[start : start + COPY_ROWS_PER_CHUNK])
+            for field, values in zip(fields, columns.values(), strict=True)
+        ]
+        for start in range(0, count, COPY_ROWS_PER_CHUNK)
+    )
+    copy_column_batches(
         table=AccountSnapshot._meta.db_table,
         columns=[field.column for field in fields],
-        rows=zip(*values, strict=True),
+        batches=batches,
     )
 
 
 def _copy_values(field: models.Field[Any, Any], values: list[Any]) -> list[Any]:
     """A decimal field's floats as text with the field's decimal places (None for NaN or
     None), written once per value with C-level formatting (str() of a float, which
-    copy_rows would call, is slower and keeps float noise); other values as they are."""
+    copy_rows would call, is slower and keeps float noise); a JSON field's lists and dicts
+    as JSON text; other values as they are."""
+    if isinstance(field, models.JSONField):
+        return [value if isinstance(value, str) else json.dumps(value) for value in values]
     if not isinstance(field, models.DecimalField):
         return values
     spec = f".{field.decimal_places}f"
@@ -475,7 +485,8 @@ def _copy_values(field: models.Field[Any, Any], values: list[Any]) -> list[Any]:
 
 def _snapshot_columns(run_id: int, result: AnalysisResult) -> dict[str, list[Any]]:
     """The AccountSnapshot fields to write and one value per account of the result in each
-    (figures as the analysis rounded them, counts as ints, the JSON fields as text)."""
+    (figures as the analysis rounded them, counts as ints, the signals as lists, the cost per
+    activity type as JSON text)."""
     figures = result.accounts
     accounts = figures.index.astype("int64")
     columns: dict[str, list[Any]] = {
@@ -487,7 +498,7 @@ def _snapshot_columns(run_id: int, result: AnalysisResult) -> dict[str, list[Any
         if isinstance(AccountSnapshot._meta.get_field(name), models.IntegerField):
             values = values.round().astype("int64")
         columns[name] = values.tolist()
-    columns["signals"] = [json.dumps(signals) for signals in figures["signals"].tolist()]
+    columns["signals"] = figures["signals"].tolist()  # JSON text as each batch is written
     by_type = _cost_by_activity_type_json(result.cost_by_account_and_type)
     columns["cost_by_activity_type"] = [by_type.get(account, "{}") for account in accounts]
     return columns
@@ -505,22 +516,21 @@ def _cost_by_activity_type_json(summed: pd.DataFrame) -> dict[int, str]:
     keys = {
         code: f"{json.dumps(str(code))}: " for code in kept[analysis_columns.ACTIVITY_TYPE].unique()
     }
-    objects: dict[int, str] = {}
-    account_ids = kept[analysis_columns.ACCOUNT].astype("int64").tolist()
-    pairs = [
-        keys[code] + repr(value)
-        for code, value in zip(
-            kept[analysis_columns.ACTIVITY_TYPE].tolist(),
-            kept[analysis_columns.COST].tolist(),
-            strict=True,
+    accounts = kept[analysis_columns.ACCOUNT].to_numpy("int64")
+    pairs = list(
+        map(
+            str.__add__,
+            map(keys.__getitem__, kept[analysis_columns.ACTIVITY_TYPE].tolist()),
+            map(repr, kept[analysis_columns.COST].tolist()),
         )
-    ]
-    start = 0
-    for end in range(1, len(pairs) + 1):
-        if end == len(pairs) or account_ids[end] != account_ids[start]:
-            objects[account_ids[start]] = "{" + ", ".join(pairs[start:end]) + "}"
-            start = end
-    return objects
+    )
+    # Where each account's pairs begin (they are sorted by account), and end.
+    starts = np.flatnonzero(np.diff(accounts, prepend=accounts[0] - 1)).tolist()
+    ends = [*starts[1:], len(pairs)]
+    return {
+        account: "{" + ", ".join(pairs[start:end]) + "}"
+        for account, start, end in zip(accounts[starts].tolist(), starts, ends, strict=True)
+    }
 
 
 def _pareto_rows(pareto: Any) -> list[dict[str, Any]]:

@@ -13,7 +13,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection, connections
 
-from kam.bulk import COPY_ROWS_PER_CHUNK, copy_from_chunks, copy_rows
+from kam.bulk import COPY_ROWS_PER_CHUNK, copy_column_batches, copy_from_chunks, copy_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +61,33 @@ def test_texts_arrive_as_written(lane: str) -> None:
     assert copy_rows(table=TABLE, columns=COLUMNS, rows=rows) == len(TEXTS)
 
     assert [row[1] for row in _stored()] == TEXTS
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_one_text_that_needs_quotes_among_texts_that_do_not(lane: str, text: str) -> None:
+    # a column of texts none of which needs quotes is written unquoted: one that does
+    # (a comma, a quote, a line end, a backslash, or empty) must still be told apart
+    texts = ["plain", "12.50", text, "maintain"]
+    rows = [(index, value, None, None, None, None) for index, value in enumerate(texts)]
+
+    copy_rows(table=TABLE, columns=COLUMNS, rows=rows)
+
+    assert [row[1] for row in _stored()] == texts
+
+
+def test_rows_given_column_by_column_in_batches(lane: str) -> None:
+    batches = [
+        [[1, 2], ["a", "b,c"], ["1.25", None], [None, None], [True, False], [None, [1]]],
+        [[3], ["\\N"], [-4], [datetime.date(2026, 1, 31)], [None], [{"k": "v"}]],
+    ]
+
+    assert copy_column_batches(table=TABLE, columns=COLUMNS, batches=iter(batches)) == 3
+
+    assert _stored() == [
+        (1, "a", Decimal("1.25"), None, True, None),
+        (2, "b,c", None, None, False, "[1]"),
+        (3, "\\N", Decimal("-4.00"), datetime.date(2026, 1, 31), None, '{"k": "v"}'),
+    ]
 
 
 def test_none_is_null_and_an_empty_text_is_not(lane: str) -> None:

@@ -136,3 +136,25 @@ def test_block_ranges_cover_the_whole_table_without_overlap(owner: Any) -> None:
     assert ranges[-1][1] is None
     assert [end for _, end in ranges[:-1]] == [first for first, _ in ranges[1:]]
     assert sum(counts) == 2_000
+
+
+@pytest.mark.parametrize(
+    "quantities",
+    [
+        ["0.10"] * 10,  # ten 0.1 added as floats give 0.9999999999999999
+        ["0.29", "0.01", "1234567.89", "0.07"],
+        ["9999999999.99"] * 3,  # the largest quantity, several times
+    ],
+)
+def test_a_groups_quantity_is_the_float_of_its_exact_sum(owner: Any, quantities: list[str]) -> None:
+    kind = ActivityType.objects.create(code="PICK", name="Picking", unit="order")
+    account = AccountFactory(owner=owner)
+    ServiceActivity.objects.bulk_create(
+        ServiceActivity(account=account, activity_type=kind, date=AS_OF, quantity=Decimal(q))
+        for q in quantities
+    )
+
+    summed = loaders.activities_frame(Windows.from_as_of(AS_OF))
+
+    assert summed[c.QUANTITY].tolist() == [float(sum(map(Decimal, quantities)))]
+    assert summed[c.ACTIVITY_COUNT].tolist() == [len(quantities)]
