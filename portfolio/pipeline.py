@@ -8,6 +8,8 @@ are rounded to 6 dp. The loader should turn result floats into Decimal via ``str
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -314,6 +316,43 @@ def analyse_costs(
     )
 
 
+def analyse_costs_in_parts(
+    before: BeforeCosts,
+    *,
+    activities: pd.DataFrame,
+    rates: pd.DataFrame,
+    activity_types: pd.DataFrame,
+    size: int,
+) -> Iterator[AnalysisResult]:
+    """``analyse_costs`` for ``size`` accounts of ``before`` at a time, in its order, so
+    that a caller can store one part while the next is computed. Each account's figures
+    are those of one ``analyse_costs`` over every account (an account's costs are its own
+    activities', added up in the same order); the run-level figures of the parts (the
+    Pareto, the warnings of uncosted activities) are joined by ``portfolio_costs`` from
+    their ``cost_by_type`` and ``unrated``. Raises ValueError when ``size`` < 1."""
+    if size < 1:
+        raise ValueError("A part holds at least one account.")
+    require_columns(activities, ACTIVITY_COLUMNS, "activities")
+    figures = before.figures
+    accounts = activities[ACCOUNT]
+    # Sorted by account (as portfolio.services reads them), a part's activities are a slice.
+    sorted_by_account = accounts.is_monotonic_increasing and figures.index.is_monotonic_increasing
+    for start in range(0, max(len(figures), 1), size):
+        part = figures.iloc[start : start + size]
+        if sorted_by_account and len(part):
+            first = accounts.searchsorted(part.index[0], side="left")
+            end = accounts.searchsorted(part.index[-1], side="right")
+            ours = activities.iloc[first:end]
+        else:
+            ours = activities[accounts.isin(part.index)]
+        yield analyse_costs(
+            dataclasses.replace(before, figures=part),
+            activities=ours,
+            rates=rates,
+            activity_types=activity_types,
+        )
+
+
 def _pareto_rounded(cost_by_type: pd.Series) -> pd.DataFrame:
     pareto = cost_pareto(cost_by_type)
     pareto[COST] = round_money(pareto[COST])
@@ -346,14 +385,21 @@ class PortfolioCosts:
     warnings: list[str]
 
 
-def portfolio_costs(parts: list[tuple[pd.Series, pd.DataFrame]]) -> PortfolioCosts:
-    """The shards' (``cost_by_type``, ``unrated``) of ``AnalysisResult`` summed over the
-    portfolio: each activity type's cost added up before its share is taken."""
+def costs_summed(parts: list[tuple[pd.Series, pd.DataFrame]]) -> tuple[pd.Series, pd.DataFrame]:
+    """The parts' (``cost_by_type``, ``unrated``) of ``AnalysisResult`` added up: each
+    activity type's cost, and the uncosted activities per type and reason."""
     series = [by_type for by_type, _ in parts if len(by_type)]
     by_type = (
         pd.concat(series).groupby(level=0).sum().astype("float64").rename(COST)
         if series
         else pd.Series(dtype="float64", name=COST)
     )
-    unrated = unrated_summed([part for _, part in parts])
+    return by_type, unrated_summed([part for _, part in parts])
+
+
+def portfolio_costs(parts: list[tuple[pd.Series, pd.DataFrame]]) -> PortfolioCosts:
+    """The parts' or the shards' (``cost_by_type``, ``unrated``) of ``AnalysisResult``
+    summed over the portfolio: each activity type's cost added up before its share is
+    taken."""
+    by_type, unrated = costs_summed(parts)
     return PortfolioCosts(cost_pareto=_pareto_rounded(by_type), warnings=unrated_warnings(unrated))

@@ -19,11 +19,11 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+from collections.abc import Collection, Iterator
 from dataclasses import asdict
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import partial
-from itertools import compress
 from typing import Any
 
 import numpy as np
@@ -58,8 +58,11 @@ from portfolio.models import (
 from portfolio.pipeline import (
     AnalysisInputs,
     AnalysisResult,
+    BeforeCosts,
     analyse_before_costs,
     analyse_costs,
+    analyse_costs_in_parts,
+    costs_summed,
     portfolio_costs,
     small_account_revenue_of,
 )
@@ -87,8 +90,10 @@ QUEUE_UNREACHABLE = gettext_noop(
     "The job queue is unreachable; the run will be sent when it is back."
 )
 
-# The snapshot's fields by the names `_snapshot_columns` gives (run_id, account_id, figures).
+# The snapshot's fields by the names `_snapshot_columns` gives (run_id, account_id, figures),
+# and those it writes, in its order.
 SNAPSHOT_COLUMNS = {field.attname: field for field in AccountSnapshot._meta.concrete_fields}
+SNAPSHOT_WRITTEN = ("run_id", "account_id", *SNAPSHOT_FIGURES, "signals", "cost_by_activity_type")
 PARAMETER_FIELDS = [
     "discount_rate",
     "horizon_years",
@@ -259,29 +264,26 @@ def analysis_run_execute(*, run_id: int, in_shards: bool = False) -> AnalysisRun
     try:
         if in_shards and _shards_sent(run):
             return run
-        result = _figures_that_fit(
-            analysis_compute(as_of=run.as_of, params=Parameters(**run.parameters))
-        )
+        prepared = analysis_prepare(as_of=run.as_of, params=Parameters(**run.parameters))
         _progress(run_id, 85, gettext_noop("Writing snapshots"))
-        snapshots = _snapshot_columns(run_id, result)
         with transaction.atomic():
-            snapshots = _rows_of_existing_accounts(snapshots)
-            # Before the snapshots: from here the sweep cannot fail the run until this commits.
-            finished = AnalysisRun.objects.filter(pk=run_id, status=Status.RUNNING).update(
+            # The run's row first: from here the sweep cannot fail the run until this commits.
+            if not AnalysisRun.objects.select_for_update().filter(pk=run_id, status=Status.RUNNING):
+                # The sweep declared this run dead meanwhile: keep its verdict, write nothing.
+                raise RuntimeError("The run was marked failed while it was computing.")
+            AccountSnapshot.objects.filter(run_id=run_id).delete()
+            written = _snapshots_write(run_id, prepared, key_share_locked(Account))
+            costs = portfolio_costs(written.costs)
+            AnalysisRun.objects.filter(pk=run_id).update(
                 status=Status.SUCCEEDED,
                 finished_at=timezone.now(),
                 heartbeat_at=timezone.now(),
                 progress=100,
                 progress_message=gettext_noop("Done"),
-                accounts_analysed=len(snapshots["account_id"]),
-                warnings=list(result.warnings),
-                cost_by_activity_type=_pareto_rows(result.cost_pareto),
+                accounts_analysed=written.accounts,
+                warnings=[*prepared.warnings, *costs.warnings, *written.left_out],
+                cost_by_activity_type=_pareto_rows(costs.cost_pareto),
             )
-            if finished != 1:
-                # The sweep declared this run dead meanwhile: keep its verdict, write nothing.
-                raise RuntimeError("The run was marked failed while it was computing.")
-            AccountSnapshot.objects.filter(run_id=run_id).delete()
-            _snapshots_insert(snapshots)
     except Exception as error:
         AnalysisRun.objects.filter(pk=run_id, status=Status.RUNNING).update(
             status=Status.FAILED,
@@ -293,14 +295,26 @@ def analysis_run_execute(*, run_id: int, in_shards: bool = False) -> AnalysisRun
     return run
 
 
-def analysis_compute(
+@dataclasses.dataclass(frozen=True)
+class Prepared:
+    """What a run read, with every figure that needs no activities (``analysis_prepare``)."""
+
+    before: BeforeCosts
+    activities: pd.DataFrame
+    rates: pd.DataFrame
+    activity_types: pd.DataFrame
+    warnings: list[str]  # the data-quality warnings about the whole portfolio's rows
+
+
+def analysis_prepare(
     *,
     as_of: date,
     params: Parameters,
     accounts: loaders.AccountRange | None = None,
     small_account_revenue: float | None = None,
-) -> AnalysisResult:
-    """Every figure of every account at `as_of`, read from one snapshot of the database.
+) -> Prepared:
+    """Every frame of the run at `as_of`, read from one snapshot of the database, and the
+    figures that need no activities; ``analyse_costs`` finishes them.
 
     The service activities, most of the time, are aggregated by the database in
     ``KAM_ANALYSIS_READ_PARTS`` parts (ranges of the table's blocks) on connections of their
@@ -340,10 +354,34 @@ def analysis_compute(
         kind="stable",
         ignore_index=True,
     )
-    result = analyse_costs(
-        before, activities=activities, rates=inputs.rates, activity_types=inputs.activity_types
+    return Prepared(
+        before=before,
+        activities=activities,
+        rates=inputs.rates,
+        activity_types=inputs.activity_types,
+        warnings=left_out,
     )
-    return dataclasses.replace(result, warnings=[*left_out, *result.warnings])
+
+
+def analysis_compute(
+    *,
+    as_of: date,
+    params: Parameters,
+    accounts: loaders.AccountRange | None = None,
+    small_account_revenue: float | None = None,
+) -> AnalysisResult:
+    """Every figure of every account at `as_of` (``analysis_prepare``, then the costs), the
+    run's warnings with them: the whole result at once, which a run writes part by part."""
+    prepared = analysis_prepare(
+        as_of=as_of, params=params, accounts=accounts, small_account_revenue=small_account_revenue
+    )
+    result = analyse_costs(
+        prepared.before,
+        activities=prepared.activities,
+        rates=prepared.rates,
+        activity_types=prepared.activity_types,
+    )
+    return dataclasses.replace(result, warnings=[*prepared.warnings, *result.warnings])
 
 
 # The windows the loaders read complaints and events over (portfolio.loaders).
@@ -393,13 +431,9 @@ def _storable_limit(field: models.Field[Any, Any]) -> float | None:
     return None
 
 
-def _figures_that_fit(result: AnalysisResult) -> AnalysisResult:
-    """The result without the accounts whose figures the snapshot's columns cannot hold
-    (a figure beyond a NUMERIC column's digits, or not finite), each left out with a
-    data-quality warning of the run naming the account and the figure: absurd data of one
-    account (a quantity or a rate typed a million times too large) cannot fail the
-    analysis of the whole portfolio."""
-    figures = result.accounts
+def _figures_too_large(figures: pd.DataFrame) -> dict[int, list[str]]:
+    """The accounts (of the result's figures) whose figures the snapshot's columns cannot
+    hold (beyond a NUMERIC column's digits, or not finite), each with those figures."""
     too_large: dict[int, list[str]] = {}
     for name in SNAPSHOT_FIGURES:
         field = SNAPSHOT_COLUMNS[name]
@@ -414,58 +448,88 @@ def _figures_that_fit(result: AnalysisResult) -> AnalysisResult:
             value = values[account]
             shown = "not a number" if value != value else f"{value:.3g}"
             too_large.setdefault(int(account), []).append(f"{name} {shown}")
+    return too_large
+
+
+def _left_out_warnings(too_large: dict[int, list[str]]) -> list[str]:
+    """A data-quality warning of the run per account left out for figures too large,
+    naming the account and the figures."""
     if not too_large:
-        return result
+        return []
     names = {
         pk: f"{name} ({external_id})" if external_id else name
         for pk, name, external_id in Account.objects.filter(pk__in=too_large).values_list(
             "pk", "name", "external_id"
         )
     }
-    warnings = [
+    return [
         f"{names.get(account, f'Account {account}')}: "
         f"{', '.join(parts)} {'does' if len(parts) == 1 else 'do'} not fit the stored figures; "
         "the account was left out of this run. Correct its data (a quantity, rate or amount "
         "far too large) and run again."
         for account, parts in sorted(too_large.items())
     ]
-    kept = figures[~figures.index.isin(list(too_large))]
-    return dataclasses.replace(result, accounts=kept, warnings=[*result.warnings, *warnings])
 
 
-def _rows_of_existing_accounts(
-    columns: dict[str, list[Any]], accounts: loaders.AccountRange | None = None
-) -> dict[str, list[Any]]:
-    """The rows (given column by column, with "account_id") of the accounts that still
-    exist, which stay locked until the transaction ends: none can be deleted while their
-    snapshots are written (AccountSnapshot keeps no database foreign keys; kam.row_locks).
-    ``accounts``: the ids the rows lie in (a shard's), the only accounts locked."""
-    existing = key_share_locked(Account, ids=accounts)
-    keep = [account in existing for account in columns["account_id"]]
-    if all(keep):
-        return columns
-    return {name: list(compress(values, keep)) for name, values in columns.items()}
+# Accounts costed at a time by a run that writes its snapshots: PostgreSQL stores one part
+# while the next is costed and formatted (a part's costing has a fixed cost of about 15 ms).
+WRITTEN_PART_ACCOUNTS = 2_500
 
 
-def _snapshots_insert(columns: dict[str, list[Any]]) -> None:
-    """Insert snapshots given column by column (field name → one value per row, as
-    `_snapshot_columns` gives them) in the current transaction, through
-    kam.bulk.copy_column_batches (COPY on PostgreSQL: bulk_create's SQL building costs
-    seconds at 10,000 snapshots); each batch's figures are formatted as COPY reads it."""
-    fields = [SNAPSHOT_COLUMNS[name] for name in columns]
-    count = len(columns["account_id"])
-    batches = (
-        [
-            _copy_values(field, values[start : start + COPY_ROWS_PER_CHUNK])
-            for field, values in zip(fields, columns.values(), strict=True)
-        ]
-        for start in range(0, count, COPY_ROWS_PER_CHUNK)
-    )
+@dataclasses.dataclass
+class Written:
+    """What ``_snapshots_write`` wrote: how many snapshots, each part's cost per activity
+    type and uncosted activities (for ``portfolio_costs``), and the warnings of the
+    accounts left out."""
+
+    accounts: int = 0
+    costs: list[tuple[pd.Series, pd.DataFrame]] = dataclasses.field(default_factory=list)
+    left_out: list[str] = dataclasses.field(default_factory=list)
+
+
+def _snapshots_write(run_id: int, prepared: Prepared, existing: Collection[int]) -> Written:
+    """Cost the prepared accounts part by part and insert their snapshots in the current
+    transaction, through kam.bulk.copy_column_batches (COPY on PostgreSQL, bulk_create's
+    SQL building costs seconds at 10,000 snapshots): each part is costed and formatted as
+    COPY reads it, while PostgreSQL stores the part before.
+
+    Left out: the accounts not in ``existing`` (deleted since the run read them; the caller
+    holds them locked, kam.row_locks), and the accounts whose figures the snapshot cannot
+    hold, each with a data-quality warning: absurd data of one account (a quantity or a
+    rate typed a million times too large) cannot fail the analysis of the whole
+    portfolio. Nothing here may query the database: the connection is busy with COPY."""
+    written = Written()
+    too_large: dict[int, list[str]] = {}
+
+    def batches() -> Iterator[list[list[Any]]]:
+        for part in analyse_costs_in_parts(
+            prepared.before,
+            activities=prepared.activities,
+            rates=prepared.rates,
+            activity_types=prepared.activity_types,
+            size=WRITTEN_PART_ACCOUNTS,
+        ):
+            written.costs.append((part.cost_by_type, part.unrated))
+            unfit = _figures_too_large(part.accounts)
+            too_large.update(unfit)
+            figures = part.accounts
+            kept = figures[figures.index.isin(list(existing)) & ~figures.index.isin(list(unfit))]
+            columns = _snapshot_columns(run_id, dataclasses.replace(part, accounts=kept))
+            written.accounts += len(kept)
+            for start in range(0, len(kept), COPY_ROWS_PER_CHUNK):
+                end = start + COPY_ROWS_PER_CHUNK
+                yield [
+                    _copy_values(SNAPSHOT_COLUMNS[name], values[start:end])
+                    for name, values in columns.items()
+                ]
+
     copy_column_batches(
         table=AccountSnapshot._meta.db_table,
-        columns=[field.column for field in fields],
-        batches=batches,
+        columns=[SNAPSHOT_COLUMNS[name].column for name in SNAPSHOT_WRITTEN],
+        batches=batches(),
     )
+    written.left_out = _left_out_warnings(too_large)
+    return written
 
 
 def _copy_values(field: models.Field[Any, Any], values: list[Any]) -> list[Any]:
@@ -631,14 +695,12 @@ def analysis_shard_execute(
         return None
     # The heartbeat: a shard began.
     AnalysisRun.objects.filter(pk=run_id, status=Status.RUNNING).update(heartbeat_at=timezone.now())
-    computed = analysis_compute(
+    prepared = analysis_prepare(
         as_of=run.as_of,
         params=Parameters(**run.parameters),
         accounts=accounts,
         small_account_revenue=small_account_revenue,
     )
-    fitted = _figures_that_fit(computed)
-    snapshots = _snapshot_columns(run_id, fitted)
     with transaction.atomic():
         # First the run's row: the sweep cannot fail the run while this shard commits.
         alive = AnalysisRun.objects.filter(pk=run_id, status=Status.RUNNING).update(
@@ -647,19 +709,20 @@ def analysis_shard_execute(
         )
         if alive != 1:
             return None
-        snapshots = _rows_of_existing_accounts(snapshots, accounts)
+        existing = key_share_locked(Account, ids=accounts)
         AccountSnapshot.objects.filter(loaders.of_accounts(accounts), run_id=run_id).delete()
-        _snapshots_insert(snapshots)
+        written = _snapshots_write(run_id, prepared, existing)
+    by_type, unrated = costs_summed(written.costs)
     return {
-        "accounts": len(snapshots["account_id"]),
-        "cost_by_type": {str(code): float(cost) for code, cost in computed.cost_by_type.items()},
+        "accounts": written.accounts,
+        "cost_by_type": {str(code): float(cost) for code, cost in by_type.items()},
         "unrated": [
             [str(kind), str(reason), int(count), float(quantity)]
-            for kind, reason, count, quantity in computed.unrated[list(UNRATED_COLUMNS)].itertuples(
+            for kind, reason, count, quantity in unrated[list(UNRATED_COLUMNS)].itertuples(
                 index=False
             )
         ],
-        "left_out": fitted.warnings[len(computed.warnings) :],
+        "left_out": written.left_out,
     }
 
 

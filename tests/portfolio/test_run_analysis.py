@@ -186,14 +186,14 @@ def test_account_deleted_while_the_run_computes_gets_no_snapshot(
     small_portfolio: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # given an account deleted after the run has read the data, before it writes
-    compute = services.analysis_compute
+    compute = services.analysis_prepare
 
     def compute_then_delete(**kwargs: Any) -> Any:
         result = compute(**kwargs)
         small_portfolio["small"].delete()
         return result
 
-    monkeypatch.setattr(services, "analysis_compute", compute_then_delete)
+    monkeypatch.setattr(services, "analysis_prepare", compute_then_delete)
     run = services.analysis_run_create(as_of=AS_OF, requested_by=None, trigger="command")
     # when
     services.analysis_run_execute(run_id=run.pk)

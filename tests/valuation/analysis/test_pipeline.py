@@ -36,7 +36,13 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from portfolio.pipeline import AnalysisInputs, analyse_portfolio
+from portfolio.pipeline import (
+    AnalysisInputs,
+    analyse_before_costs,
+    analyse_costs_in_parts,
+    analyse_portfolio,
+    portfolio_costs,
+)
 from valuation.analysis import columns as c
 from valuation.analysis.parameters import AnalysisParameters
 from valuation.analysis.windows import Windows
@@ -354,3 +360,39 @@ def test_the_result_carries_its_date_windows_and_cost_per_account_and_type():
         [2, "SERVICE", 15_000.0],
         [3, "WH-PICK", 0.0],
     ]
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 4, 10])
+@pytest.mark.parametrize("in_account_order", [True, False])
+def test_costs_in_parts_give_the_whole_portfolios_figures(size, in_account_order):
+    activities = ACTIVITIES.sort_values(c.ACCOUNT, kind="stable", ignore_index=True)
+    if not in_account_order:
+        activities = activities.iloc[::-1].reset_index(drop=True)
+    whole = analyse_portfolio(full_inputs(activities=activities), PARAMS, AS_OF)
+    before = analyse_before_costs(full_inputs(activities=activities), PARAMS, AS_OF)
+
+    parts = list(
+        analyse_costs_in_parts(
+            before, activities=activities, rates=RATES, activity_types=ACTIVITY_TYPES, size=size
+        )
+    )
+
+    assert [len(part.accounts) for part in parts] == [
+        min(size, 4 - start) for start in range(0, 4, size)
+    ]
+    pd.testing.assert_frame_equal(pd.concat([part.accounts for part in parts]), whole.accounts)
+    joined = portfolio_costs([(part.cost_by_type, part.unrated) for part in parts])
+    pd.testing.assert_frame_equal(joined.cost_pareto, whole.cost_pareto)
+    assert joined.warnings == whole.warnings
+
+
+def test_costs_in_parts_of_no_accounts_and_of_no_size():
+    empty = analyse_before_costs(
+        AnalysisInputs(accounts=frame(c.ACCOUNTS_COLUMNS, [])), AnalysisParameters(), AS_OF
+    )
+    costs = {"activities": ACTIVITIES, "rates": RATES, "activity_types": ACTIVITY_TYPES}
+
+    (only,) = analyse_costs_in_parts(empty, **costs, size=100)
+    assert only.accounts.empty
+    with pytest.raises(ValueError, match="at least one account"):
+        next(analyse_costs_in_parts(empty, **costs, size=0))
