@@ -471,8 +471,10 @@ def _left_out_warnings(too_large: dict[int, list[str]]) -> list[str]:
     ]
 
 
-# Accounts costed at a time by a run that writes its snapshots: PostgreSQL stores one part
-# while the next is costed and formatted (a part's costing has a fixed cost of about 15 ms).
+# A run that writes its snapshots costs its accounts in about this many parts, of at least
+# so many accounts: PostgreSQL stores one part while the next is costed and formatted (a
+# part's costing has a fixed cost of about 15 ms).
+WRITTEN_PARTS = 8
 WRITTEN_PART_ACCOUNTS = 2_500
 
 
@@ -500,6 +502,8 @@ def _snapshots_write(run_id: int, prepared: Prepared, existing: Collection[int])
     portfolio. Nothing here may query the database: the connection is busy with COPY."""
     written = Written()
     too_large: dict[int, list[str]] = {}
+    accounts = prepared.before.figures.index
+    deleted = list(set(accounts.tolist()).difference(existing))
 
     def batches() -> Iterator[list[list[Any]]]:
         for part in analyse_costs_in_parts(
@@ -507,13 +511,13 @@ def _snapshots_write(run_id: int, prepared: Prepared, existing: Collection[int])
             activities=prepared.activities,
             rates=prepared.rates,
             activity_types=prepared.activity_types,
-            size=WRITTEN_PART_ACCOUNTS,
+            size=max(WRITTEN_PART_ACCOUNTS, -(-len(accounts) // WRITTEN_PARTS)),
         ):
             written.costs.append((part.cost_by_type, part.unrated))
             unfit = _figures_too_large(part.accounts)
             too_large.update(unfit)
             figures = part.accounts
-            kept = figures[figures.index.isin(list(existing)) & ~figures.index.isin(list(unfit))]
+            kept = figures[~figures.index.isin([*deleted, *unfit])]
             columns = _snapshot_columns(run_id, dataclasses.replace(part, accounts=kept))
             written.accounts += len(kept)
             for start in range(0, len(kept), COPY_ROWS_PER_CHUNK):
