@@ -523,8 +523,8 @@ def _snapshots_write(run_id: int, prepared: Prepared, existing: Collection[int])
             for start in range(0, len(kept), COPY_ROWS_PER_CHUNK):
                 end = start + COPY_ROWS_PER_CHUNK
                 yield [
-                    _copy_values(SNAPSHOT_COLUMNS[name], values[start:end])
-                    for name, values in columns.items()
+                    _copy_values(SNAPSHOT_COLUMNS[name], columns[name][start:end])
+                    for name in SNAPSHOT_WRITTEN
                 ]
 
     copy_column_batches(
