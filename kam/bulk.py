@@ -19,6 +19,7 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from itertools import islice
+from typing import cast
 
 import numpy as np
 from django.db import connection, models
@@ -141,7 +142,7 @@ def csv_column(values: Sequence[object]) -> list[str]:
     if kinds <= {int, float}:
         return list(map(str, values))
     if kinds == {str}:
-        texts: Sequence[str] = values  # type: ignore[assignment]
+        texts = cast("Sequence[str]", values)
         if all(texts) and not any(mark in "".join(texts) for mark in CSV_SPECIAL):
             return list(texts)
     return list(map(csv_value, values))

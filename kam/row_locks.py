@@ -37,3 +37,17 @@ def key_share_locked(
             list(ids or ()),
         )
         return dict(cursor.fetchall())
+
+
+def share_locked(model: Any, *, pk: int, **conditions: Any) -> bool:
+    """Whether the row of ``model`` with ``pk`` (and ``conditions``, field lookups) exists,
+    locked ``FOR SHARE`` on PostgreSQL until the current transaction ends: others may hold
+    it too (several writers at once), while an update of the row waits for them all
+    (elsewhere only read: SQLite has one writer at a time)."""
+    rows = model.objects.filter(pk=pk, **conditions)
+    if connection.vendor != "postgresql":
+        return bool(rows.exists())
+    sql, parameters = rows.values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql} FOR SHARE", parameters)
+        return cursor.fetchone() is not None

@@ -8,7 +8,7 @@ pre-summed rows by design.
 
 The activities aggregation, most of a run's time, can be read in parts (ranges of the
 table's blocks), so that several connections share it
-(``portfolio.services.analysis_compute``).
+(``portfolio.services.analysis_prepare``).
 
 Every loader of an account's rows takes ``accounts``: a range of account ids (first, last,
 both included) to read those accounts' rows only, for a run computed in shards
@@ -197,15 +197,18 @@ def activities_frame(
     scans of the table change, and move a cost by a cent between two runs of the same
     data (a run in shards against the run in one piece, say).
 
-    On PostgreSQL the sum is taken in whole cents (quantities have 2 decimal places) held
-    in doubles: a sum of whole numbers below 2**53 is exact in any order, and the float it
-    gives (cents / 100, the division correctly rounded) is the same double as the exact
-    numeric sum cast to float, for half the database's time of a numeric sum (its state
-    is a value, not an allocation per group). Exact up to 90 trillion units in a group."""
+    On PostgreSQL the sum is taken in whole cents (hundredths: the quantity's decimal
+    places) held in doubles: a sum of whole numbers below 2**53 is exact in any order, and
+    the float it gives (cents / 100, the division correctly rounded) is the same double as
+    the exact numeric sum cast to float, for half the database's time of a numeric sum (its
+    state is a value, not an allocation per group). Exact up to 90 trillion units in a
+    group, and within one block range (``KAM_ANALYSIS_READ_PARTS`` above 1 adds the ranges'
+    floats). SQLite (the embedded run, small data) sums floats."""
     activity = ServiceActivity._meta.db_table
     period, period_parameters = _rate_period_sql("a")
+    unit = 10 ** ServiceActivity._meta.get_field("quantity").decimal_places
     quantity = (
-        "SUM(CAST(CAST(a.quantity * 100 AS BIGINT) AS DOUBLE PRECISION)) / 100"
+        f"SUM(CAST(CAST(a.quantity * {unit} AS BIGINT) AS DOUBLE PRECISION)) / {unit}"
         if connection.vendor == "postgresql"
         else "CAST(SUM(a.quantity) AS DOUBLE PRECISION)"
     )

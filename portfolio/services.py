@@ -43,7 +43,7 @@ from kombu.exceptions import OperationalError as BrokerError
 from accounts.models import Account, AccountEvent, Complaint
 from kam.bulk import COPY_ROWS_PER_CHUNK, copy_column_batches
 from kam.concurrent_reads import shared_snapshot
-from kam.row_locks import key_share_locked
+from kam.row_locks import key_share_locked, share_locked
 from kam.rules import require
 from kam.types import User
 from kam.versioning import versioned_update
@@ -268,13 +268,13 @@ def analysis_run_execute(*, run_id: int, in_shards: bool = False) -> AnalysisRun
         _progress(run_id, 85, gettext_noop("Writing snapshots"))
         with transaction.atomic():
             # The run's row first: from here the sweep cannot fail the run until this commits.
-            if not AnalysisRun.objects.select_for_update().filter(pk=run_id, status=Status.RUNNING):
+            if not share_locked(AnalysisRun, pk=run_id, status=Status.RUNNING):
                 # The sweep declared this run dead meanwhile: keep its verdict, write nothing.
                 raise RuntimeError("The run was marked failed while it was computing.")
             AccountSnapshot.objects.filter(run_id=run_id).delete()
             written = _snapshots_write(run_id, prepared, key_share_locked(Account))
             costs = portfolio_costs(written.costs)
-            AnalysisRun.objects.filter(pk=run_id).update(
+            finished = AnalysisRun.objects.filter(pk=run_id, status=Status.RUNNING).update(
                 status=Status.SUCCEEDED,
                 finished_at=timezone.now(),
                 heartbeat_at=timezone.now(),
@@ -284,6 +284,8 @@ def analysis_run_execute(*, run_id: int, in_shards: bool = False) -> AnalysisRun
                 warnings=[*prepared.warnings, *costs.warnings, *written.left_out],
                 cost_by_activity_type=_pareto_rows(costs.cost_pareto),
             )
+            if finished != 1:  # cannot happen while the row is locked; said if it does
+                raise RuntimeError("The run was no longer running when its snapshots were written.")
     except Exception as error:
         AnalysisRun.objects.filter(pk=run_id, status=Status.RUNNING).update(
             status=Status.FAILED,
@@ -296,7 +298,7 @@ def analysis_run_execute(*, run_id: int, in_shards: bool = False) -> AnalysisRun
 
 
 @dataclasses.dataclass(frozen=True)
-class Prepared:
+class PreparedRun:
     """What a run read, with every figure that needs no activities (``analysis_prepare``)."""
 
     before: BeforeCosts
@@ -312,7 +314,7 @@ def analysis_prepare(
     params: Parameters,
     accounts: loaders.AccountRange | None = None,
     small_account_revenue: float | None = None,
-) -> Prepared:
+) -> PreparedRun:
     """Every frame of the run at `as_of`, read from one snapshot of the database, and the
     figures that need no activities; ``analyse_costs`` finishes them.
 
@@ -354,7 +356,7 @@ def analysis_prepare(
         kind="stable",
         ignore_index=True,
     )
-    return Prepared(
+    return PreparedRun(
         before=before,
         activities=activities,
         rates=inputs.rates,
@@ -479,7 +481,7 @@ WRITTEN_PART_ACCOUNTS = 2_500
 
 
 @dataclasses.dataclass
-class Written:
+class SnapshotsWritten:
     """What ``_snapshots_write`` wrote: how many snapshots, each part's cost per activity
     type and uncosted activities (for ``portfolio_costs``), and the warnings of the
     accounts left out."""
@@ -489,7 +491,9 @@ class Written:
     left_out: list[str] = dataclasses.field(default_factory=list)
 
 
-def _snapshots_write(run_id: int, prepared: Prepared, existing: Collection[int]) -> Written:
+def _snapshots_write(
+    run_id: int, prepared: PreparedRun, existing: Collection[int]
+) -> SnapshotsWritten:
     """Cost the prepared accounts part by part and insert their snapshots in the current
     transaction, through kam.bulk.copy_column_batches (COPY on PostgreSQL, bulk_create's
     SQL building costs seconds at 10,000 snapshots): each part is costed and formatted as
@@ -499,8 +503,9 @@ def _snapshots_write(run_id: int, prepared: Prepared, existing: Collection[int])
     holds them locked, kam.row_locks), and the accounts whose figures the snapshot cannot
     hold, each with a data-quality warning: absurd data of one account (a quantity or a
     rate typed a million times too large) cannot fail the analysis of the whole
-    portfolio. Nothing here may query the database: the connection is busy with COPY."""
-    written = Written()
+    portfolio. Nothing in ``batches`` may query the database: the connection is busy with
+    COPY until it ends (the names of the accounts left out are read after)."""
+    written = SnapshotsWritten()
     too_large: dict[int, list[str]] = {}
     accounts = prepared.before.figures.index
     deleted = list(set(accounts.tolist()).difference(existing))
@@ -581,6 +586,8 @@ def _cost_by_activity_type_json(summed: pd.DataFrame) -> dict[int, str]:
     cost = summed[analysis_columns.COST].round(2)
     kept = summed.assign(**{analysis_columns.COST: cost})[cost != 0]
     kept = kept.sort_values(analysis_columns.ACCOUNT, kind="stable")
+    if kept.empty:  # every cost rounds to 0 (no rate in force, or under half a cent)
+        return {}
     keys = {
         code: f"{json.dumps(str(code))}: " for code in kept[analysis_columns.ACTIVITY_TYPE].unique()
     }
@@ -706,16 +713,17 @@ def analysis_shard_execute(
         small_account_revenue=small_account_revenue,
     )
     with transaction.atomic():
-        # First the run's row: the sweep cannot fail the run while this shard commits.
-        alive = AnalysisRun.objects.filter(pk=run_id, status=Status.RUNNING).update(
-            heartbeat_at=timezone.now(),
-            progress=Least(F("progress") + progress_step, Value(5 + SHARDS_PROGRESS)),
-        )
-        if alive != 1:
+        # First the run's row, FOR SHARE: the sweep cannot fail the run while this shard
+        # writes, and the other shards write at the same time.
+        if not share_locked(AnalysisRun, pk=run_id, status=Status.RUNNING):
             return None
         existing = key_share_locked(Account, ids=accounts)
         AccountSnapshot.objects.filter(loaders.of_accounts(accounts), run_id=run_id).delete()
         written = _snapshots_write(run_id, prepared, existing)
+    AnalysisRun.objects.filter(pk=run_id, status=Status.RUNNING).update(
+        heartbeat_at=timezone.now(),
+        progress=Least(F("progress") + progress_step, Value(5 + SHARDS_PROGRESS)),
+    )
     by_type, unrated = costs_summed(written.costs)
     return {
         "accounts": written.accounts,

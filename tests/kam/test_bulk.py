@@ -75,6 +75,16 @@ def test_one_text_that_needs_quotes_among_texts_that_do_not(lane: str, text: str
     assert [row[1] for row in _stored()] == texts
 
 
+def test_numbers_written_as_texts_arrive_as_numbers(lane: str) -> None:
+    # the analysis formats its figures with their decimal places: texts into numeric columns
+    amounts = ["12.50", "-3.00", "0.01", "123456789012.34"]
+    rows = [(index, None, amount, None, None, None) for index, amount in enumerate(amounts)]
+
+    copy_rows(table=TABLE, columns=COLUMNS, rows=rows)
+
+    assert [row[2] for row in _stored()] == [Decimal(amount) for amount in amounts]
+
+
 def test_rows_given_column_by_column_in_batches(lane: str) -> None:
     batches = [
         [[1, 2], ["a", "b,c"], ["1.25", None], [None, None], [True, False], [None, [1]]],

@@ -19,6 +19,7 @@ from portfolio import services
 from portfolio.exports import EXPORT_COLUMNS
 from portfolio.models import AccountSnapshot, AnalysisRun
 from tests.portfolio.fixtures import AS_OF, build_small_portfolio, ltv
+from valuation.models import ActivityRate, ServiceActivity
 
 pytestmark = pytest.mark.django_db
 
@@ -307,3 +308,76 @@ def test_churn_signals_read_voice_and_relationship_data(
     assert snapshot.retention == Decimal("0.450000")  # 0.9 × (1 − 0.5)
     assert "3 delivery complaints" in codes["recurring_problems"]["detail"]
     assert "Jane Doe" in codes["key_influencer_neglected"]["detail"]
+
+
+def _stored(run: AnalysisRun) -> list[dict[str, Any]]:
+    return [
+        {key: value for key, value in row.items() if key not in ("id", "run_id")}
+        for row in AccountSnapshot.objects.filter(run=run).order_by("account_id").values()
+    ]
+
+
+def test_a_run_written_in_parts_stores_what_one_part_stores(
+    small_portfolio: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    whole = services.analysis_run_create(as_of=AS_OF, requested_by=None, trigger="command")
+    services.analysis_run_execute(run_id=whole.pk)
+    # when every account is a part of its own
+    monkeypatch.setattr(services, "WRITTEN_PART_ACCOUNTS", 1)
+    monkeypatch.setattr(services, "WRITTEN_PARTS", 10**6)
+    parts = services.analysis_run_create(as_of=AS_OF, requested_by=None, trigger="command")
+    services.analysis_run_execute(run_id=parts.pk)
+    # then
+    whole.refresh_from_db()
+    parts.refresh_from_db()
+    assert parts.status == whole.status == AnalysisRun.Status.SUCCEEDED
+    assert parts.accounts_analysed == whole.accounts_analysed == 2
+    assert _stored(parts) == _stored(whole)
+    assert parts.cost_by_activity_type == whole.cost_by_activity_type != []
+    assert parts.warnings == whole.warnings
+
+
+def test_a_part_failing_after_others_were_sent_leaves_no_snapshot(
+    small_portfolio: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class CostingError(Exception):
+        pass
+
+    parts = services.analyse_costs_in_parts
+
+    def first_part_then_an_error(*args: Any, **kwargs: Any) -> Any:
+        yield next(parts(*args, **kwargs))
+        raise CostingError("the second part could not be costed")
+
+    monkeypatch.setattr(services, "WRITTEN_PART_ACCOUNTS", 1)
+    monkeypatch.setattr(services, "analyse_costs_in_parts", first_part_then_an_error)
+    run = services.analysis_run_create(as_of=AS_OF, requested_by=None, trigger="command")
+    # when
+    with pytest.raises(CostingError):
+        services.analysis_run_execute(run_id=run.pk)
+    # then
+    run.refresh_from_db()
+    assert run.status == AnalysisRun.Status.FAILED
+    assert "the second part could not be costed" in run.error
+    assert not AccountSnapshot.objects.filter(run=run).exists()
+
+
+def test_a_run_whose_activities_cost_nothing_succeeds(
+    small_portfolio: dict[str, Any],
+) -> None:
+    # given activities no rate was in force for: every account's cost per type is 0
+    ActivityRate.objects.all().delete()
+    run = services.analysis_run_create(as_of=AS_OF, requested_by=None, trigger="command")
+    # when
+    services.analysis_run_execute(run_id=run.pk)
+    # then
+    run.refresh_from_db()
+    assert run.status == AnalysisRun.Status.SUCCEEDED
+    assert ServiceActivity.objects.exists()
+    assert [
+        snapshot.cost_by_activity_type for snapshot in AccountSnapshot.objects.filter(run=run)
+    ] == [
+        {},
+        {},
+    ]
+    assert any("no rate at all" in warning for warning in run.warnings)

@@ -380,9 +380,11 @@ def test_costs_in_parts_give_the_whole_portfolios_figures(size, in_account_order
     assert [len(part.accounts) for part in parts] == [
         min(size, 4 - start) for start in range(0, 4, size)
     ]
-    pd.testing.assert_frame_equal(pd.concat([part.accounts for part in parts]), whole.accounts)
+    pd.testing.assert_frame_equal(
+        pd.concat([part.accounts for part in parts]), whole.accounts, check_exact=True
+    )
     joined = portfolio_costs([(part.cost_by_type, part.unrated) for part in parts])
-    pd.testing.assert_frame_equal(joined.cost_pareto, whole.cost_pareto)
+    pd.testing.assert_frame_equal(joined.cost_pareto, whole.cost_pareto, check_exact=True)
     assert joined.warnings == whole.warnings
 
 
@@ -394,5 +396,7 @@ def test_costs_in_parts_of_no_accounts_and_of_no_size():
 
     (only,) = analyse_costs_in_parts(empty, **costs, size=100)
     assert only.accounts.empty
+    assert only.cost_by_type.empty  # the activities of accounts not analysed are ignored
+    assert only.unrated.empty
     with pytest.raises(ValueError, match="at least one account"):
         next(analyse_costs_in_parts(empty, **costs, size=0))
