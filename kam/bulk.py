@@ -97,6 +97,8 @@ def copy_rows(*, table: str, columns: Sequence[str], rows: Iterable[Sequence[obj
     Values: None (NULL), str, bool, int, float, Decimal, date, datetime, and dict or list
     (written as JSON text). On PostgreSQL the rows go through COPY's CSV format,
     COPY_ROWS_PER_CHUNK at a time; elsewhere through executemany of one INSERT."""
+    if connection.vendor != "postgresql":
+        return _insert_rows(table, columns, rows)
     iterator = iter(rows)
     batches = (
         list(zip(*batch, strict=True))
@@ -112,11 +114,11 @@ def copy_column_batches(
     values per column of `columns`, all of one length), for a writer that holds columns:
     each batch is formatted when COPY asks for it, while PostgreSQL stores the one before
     (the analysis's snapshots: their figures are formatted batch by batch here)."""
-    quote = connection.ops.quote_name
-    names = ", ".join(quote(column) for column in columns)
     if connection.vendor != "postgresql":
         rows = (row for batch in batches for row in zip(*batch, strict=True))
-        return _insert_rows(f"INSERT INTO {quote(table)} ({names})", len(columns), rows)  # noqa: S608
+        return _insert_rows(table, columns, rows)
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(column) for column in columns)
     count = 0
 
     def chunks() -> Iterator[str]:
@@ -165,12 +167,17 @@ def csv_value(value: object) -> str:
     raise TypeError(f"copy_rows cannot write a {type(value).__name__}.")
 
 
-def _insert_rows(statement: str, width: int, rows: Iterable[Sequence[object]]) -> int:
-    marks = ", ".join(["%s"] * width)
+def _insert_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(column) for column in columns)
+    marks = ", ".join(["%s"] * len(columns))
     values = [tuple(_sql_value(value) for value in row) for row in rows]
     if values:
         with connection.cursor() as cursor:
-            cursor.executemany(f"{statement} VALUES ({marks})", values)
+            cursor.executemany(
+                f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})",  # noqa: S608
+                values,
+            )
     return len(values)
 
 

@@ -335,16 +335,16 @@ def analyse_costs_in_parts(
     require_columns(activities, ACTIVITY_COLUMNS, "activities")
     figures = before.figures
     accounts = activities[ACCOUNT]
-    # Sorted by account (as portfolio.services reads them), a part's activities are a slice.
+    # Sorted by account (as portfolio.services reads them), a part's activities are a slice;
+    # otherwise analyse_costs keeps the part's accounts' activities from them all.
     sorted_by_account = accounts.is_monotonic_increasing and figures.index.is_monotonic_increasing
     for start in range(0, max(len(figures), 1), size):
         part = figures.iloc[start : start + size]
+        ours = activities
         if sorted_by_account and len(part):
             first = accounts.searchsorted(part.index[0], side="left")
             end = accounts.searchsorted(part.index[-1], side="right")
             ours = activities.iloc[first:end]
-        else:
-            ours = activities[accounts.isin(part.index)]
         yield analyse_costs(
             dataclasses.replace(before, figures=part),
             activities=ours,

@@ -60,7 +60,6 @@ from portfolio.pipeline import (
     AnalysisResult,
     BeforeCosts,
     analyse_before_costs,
-    analyse_costs,
     analyse_costs_in_parts,
     costs_summed,
     portfolio_costs,
@@ -365,27 +364,6 @@ def analysis_prepare(
     )
 
 
-def analysis_compute(
-    *,
-    as_of: date,
-    params: Parameters,
-    accounts: loaders.AccountRange | None = None,
-    small_account_revenue: float | None = None,
-) -> AnalysisResult:
-    """Every figure of every account at `as_of` (``analysis_prepare``, then the costs), the
-    run's warnings with them: the whole result at once, which a run writes part by part."""
-    prepared = analysis_prepare(
-        as_of=as_of, params=params, accounts=accounts, small_account_revenue=small_account_revenue
-    )
-    result = analyse_costs(
-        prepared.before,
-        activities=prepared.activities,
-        rates=prepared.rates,
-        activity_types=prepared.activity_types,
-    )
-    return dataclasses.replace(result, warnings=[*prepared.warnings, *result.warnings])
-
-
 # The windows the loaders read complaints and events over (portfolio.loaders).
 LOADED_COMPLAINT_DAYS = 90
 LOADED_EVENT_DAYS = 365
@@ -544,10 +522,8 @@ def _snapshots_write(
 def _copy_values(field: models.Field[Any, Any], values: list[Any]) -> list[Any]:
     """A decimal field's floats as text with the field's decimal places (None for NaN or
     None), written once per value with C-level formatting (str() of a float, which
-    copy_rows would call, is slower and keeps float noise); a JSON field's lists and dicts
-    as JSON text; other values as they are."""
-    if isinstance(field, models.JSONField):
-        return [value if isinstance(value, str) else json.dumps(value) for value in values]
+    copy_rows would call, is slower and keeps float noise); other values as they are
+    (kam.bulk writes lists and dicts, the signals, as JSON text)."""
     if not isinstance(field, models.DecimalField):
         return values
     spec = f".{field.decimal_places}f"
@@ -571,7 +547,7 @@ def _snapshot_columns(run_id: int, result: AnalysisResult) -> dict[str, list[Any
         if isinstance(AccountSnapshot._meta.get_field(name), models.IntegerField):
             values = values.round().astype("int64")
         columns[name] = values.tolist()
-    columns["signals"] = figures["signals"].tolist()  # JSON text as each batch is written
+    columns["signals"] = figures["signals"].tolist()  # JSON text as kam.bulk writes it
     by_type = _cost_by_activity_type_json(result.cost_by_account_and_type)
     columns["cost_by_activity_type"] = [by_type.get(account, "{}") for account in accounts]
     return columns
